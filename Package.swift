@@ -1,0 +1,48 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "Agora",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "agora", targets: ["agora"]),
+        .library(name: "AgoraKit", targets: ["AgoraKit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+    ],
+    targets: [
+        // libxml2's HTML parser, for turning post bodies into text.
+        .systemLibrary(
+            name: "CLibXML2",
+            pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"])]
+        ),
+        // The shared model library: model, caches, text. No terminal code.
+        .target(
+            name: "AgoraKit",
+            dependencies: [
+                "CLibXML2",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            resources: [.embedInCode("Sample/diplo.json")]
+        ),
+        // Cells, widths, wrapping: knows nothing about posts.
+        .target(name: "TerminalCore"),
+        // What the reader shows, as pure functions of state into text.
+        .target(name: "AgoraTUI", dependencies: ["AgoraKit", "TerminalCore"]),
+        .executableTarget(
+            name: "agora",
+            dependencies: [
+                "AgoraKit", "TerminalCore", "AgoraTUI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "AgoraKitTests", dependencies: ["AgoraKit"]),
+        .testTarget(name: "TerminalCoreTests", dependencies: ["TerminalCore"]),
+        .testTarget(name: "AgoraTUITests", dependencies: ["AgoraTUI", "AgoraKit"]),
+        .testTarget(name: "AgoraCLITests", dependencies: ["agora", "AgoraKit"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,80 @@
+import Foundation
+
+/// A person in the community's roster.
+public struct Member: Identifiable, Hashable, Sendable, Codable {
+    public typealias ID = Identifier<Member>
+
+    public enum Role: String, Hashable, Sendable, Codable, CaseIterable {
+        case owner, admin, moderator, member
+    }
+
+    public enum State: String, Hashable, Sendable, Codable, CaseIterable {
+        case active, suspended, left, pending
+    }
+
+    /// One answer to a profile question ("About me", "Occupation" ...).
+    public struct ProfileAnswer: Hashable, Sendable, Codable {
+        public var question: String
+        public var answer: String
+
+        public init(question: String, answer: String) {
+            self.question = question
+            self.answer = answer
+        }
+    }
+
+    public var id: ID
+    /// The name as the community shows it, accents and all.
+    public var name: String
+    /// The country's name as the source gives it ("Côte d'Ivoire", "UK").
+    public var country: String?
+    /// ISO 3166-1 alpha-2 code, where known.
+    public var countryCode: String?
+    public var location: String?
+    public var joined: Date?
+    public var role: Role
+    public var state: State
+    /// About the member, as HTML.
+    public var bio: String?
+    public var profile: [ProfileAnswer]
+    /// A path relative to the source it came from; never resolved outside it.
+    public var avatarPath: String?
+
+    public init(
+        id: ID, name: String, country: String? = nil, countryCode: String? = nil,
+        location: String? = nil, joined: Date? = nil, role: Role = .member,
+        state: State = .active, bio: String? = nil, profile: [ProfileAnswer] = [],
+        avatarPath: String? = nil
+    ) {
+        self.id = id
+        self.name = name
+        self.country = country
+        self.countryCode = countryCode
+        self.location = location
+        self.joined = joined
+        self.role = role
+        self.state = state
+        self.bio = bio
+        self.profile = profile
+        self.avatarPath = avatarPath
+    }
+}
+
+// Hand-written JSON may leave out what has an obvious default.
+extension Member {
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            id: try c.decode(ID.self, forKey: .id),
+            name: try c.decode(String.self, forKey: .name),
+            country: try c.decodeIfPresent(String.self, forKey: .country),
+            countryCode: try c.decodeIfPresent(String.self, forKey: .countryCode),
+            location: try c.decodeIfPresent(String.self, forKey: .location),
+            joined: try c.decodeIfPresent(Date.self, forKey: .joined),
+            role: try c.decodeIfPresent(Role.self, forKey: .role) ?? .member,
+            state: try c.decodeIfPresent(State.self, forKey: .state) ?? .active,
+            bio: try c.decodeIfPresent(String.self, forKey: .bio),
+            profile: try c.decodeIfPresent([ProfileAnswer].self, forKey: .profile) ?? [],
+            avatarPath: try c.decodeIfPresent(String.self, forKey: .avatarPath))
+    }
+}

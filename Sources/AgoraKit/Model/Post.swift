@@ -1,0 +1,163 @@
+import Foundation
+
+/// A piece of content: a blog post, a discussion, a page, an event or a feed item.
+public struct Post: Identifiable, Hashable, Sendable, Codable {
+    public typealias ID = Identifier<Post>
+
+    public enum Kind: String, Hashable, Sendable, Codable, CaseIterable {
+        case blogPost = "blog-post"
+        case discussion
+        case page
+        case event
+        case feedItem = "feed-item"
+
+        /// How a person would name it.
+        public var label: String {
+            switch self {
+            case .blogPost: "blog post"
+            case .discussion: "discussion"
+            case .page: "page"
+            case .event: "event"
+            case .feedItem: "feed item"
+            }
+        }
+    }
+
+    public var id: ID
+    public var source: Source.ID?
+    public var kind: Kind
+    public var title: String
+    public var author: Member.ID?
+    /// The author's name as the source gave it, kept even when no member matches.
+    public var authorName: String?
+    public var published: Date?
+    public var updated: Date?
+    public var category: String?
+    public var tags: [String]
+    /// View count, when the source has one.
+    public var views: Int?
+    /// The body as HTML.
+    public var body: String
+    public var link: String?
+
+    public init(
+        id: ID, source: Source.ID? = nil, kind: Kind = .blogPost, title: String,
+        author: Member.ID? = nil, authorName: String? = nil, published: Date? = nil,
+        updated: Date? = nil, category: String? = nil, tags: [String] = [], views: Int? = nil,
+        body: String = "", link: String? = nil
+    ) {
+        self.id = id
+        self.source = source
+        self.kind = kind
+        self.title = title
+        self.author = author
+        self.authorName = authorName
+        self.published = published
+        self.updated = updated
+        self.category = category
+        self.tags = tags
+        self.views = views
+        self.body = body
+        self.link = link
+    }
+
+    /// The date lists sort by: published, else updated, else the beginning of time.
+    public var sortDate: Date { published ?? updated ?? Date(timeIntervalSince1970: 0) }
+}
+
+/// A comment on a post, threaded by its parent.
+public struct Comment: Identifiable, Hashable, Sendable, Codable {
+    public typealias ID = Identifier<Comment>
+
+    public var id: ID
+    public var post: Post.ID
+    /// The comment this one answers; nil for a top-level comment.
+    public var parent: Comment.ID?
+    public var author: Member.ID?
+    public var authorName: String?
+    public var published: Date?
+    /// The body as HTML.
+    public var body: String
+
+    public init(
+        id: ID, post: Post.ID, parent: Comment.ID? = nil, author: Member.ID? = nil,
+        authorName: String? = nil, published: Date? = nil, body: String = ""
+    ) {
+        self.id = id
+        self.post = post
+        self.parent = parent
+        self.author = author
+        self.authorName = authorName
+        self.published = published
+        self.body = body
+    }
+}
+
+/// Where content came from: the embedded sample, a file, an archive, a feed.
+public struct Source: Identifiable, Hashable, Sendable, Codable {
+    public typealias ID = Identifier<Source>
+
+    public enum Kind: String, Hashable, Sendable, Codable, CaseIterable {
+        case sample, agoraJSON = "agora-json", ningArchive = "ning-archive", feed
+    }
+
+    public var id: ID
+    public var kind: Kind
+    public var name: String
+    /// A URL or a path, as the user gave it.
+    public var location: String?
+    public var etag: String?
+    public var lastModified: String?
+    public var lastSync: Date?
+    public var lastStatus: String?
+
+    public init(
+        id: ID, kind: Kind, name: String, location: String? = nil, etag: String? = nil,
+        lastModified: String? = nil, lastSync: Date? = nil, lastStatus: String? = nil
+    ) {
+        self.id = id
+        self.kind = kind
+        self.name = name
+        self.location = location
+        self.etag = etag
+        self.lastModified = lastModified
+        self.lastSync = lastSync
+        self.lastStatus = lastStatus
+    }
+}
+
+// Hand-written JSON may leave out what has an obvious default.
+extension Post {
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            id: try c.decode(ID.self, forKey: .id),
+            source: try c.decodeIfPresent(Source.ID.self, forKey: .source),
+            kind: try c.decodeIfPresent(Kind.self, forKey: .kind) ?? .blogPost,
+            title: try c.decode(String.self, forKey: .title),
+            author: try c.decodeIfPresent(Member.ID.self, forKey: .author),
+            authorName: try c.decodeIfPresent(String.self, forKey: .authorName),
+            published: try c.decodeIfPresent(Date.self, forKey: .published),
+            updated: try c.decodeIfPresent(Date.self, forKey: .updated),
+            category: try c.decodeIfPresent(String.self, forKey: .category),
+            tags: try c.decodeIfPresent([String].self, forKey: .tags) ?? [],
+            views: try c.decodeIfPresent(Int.self, forKey: .views),
+            body: try c.decodeIfPresent(String.self, forKey: .body) ?? "",
+            link: try c.decodeIfPresent(String.self, forKey: .link))
+    }
+}
+
+// Hand-written JSON may leave out what has an obvious default.
+extension Comment {
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            id: try c.decode(ID.self, forKey: .id),
+            post: try c.decode(Post.ID.self, forKey: .post),
+            parent: try c.decodeIfPresent(Comment.ID.self, forKey: .parent),
+            author: try c.decodeIfPresent(Member.ID.self, forKey: .author),
+            authorName: try c.decodeIfPresent(String.self, forKey: .authorName),
+            published: try c.decodeIfPresent(Date.self, forKey: .published),
+            body: try c.decodeIfPresent(String.self, forKey: .body) ?? "")
+    }
+}

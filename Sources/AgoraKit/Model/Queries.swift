@@ -1,0 +1,234 @@
+import Foundation
+
+/// Which posts a list shows.
+public struct PostFilter: Hashable, Sendable {
+    public var unreadOnly: Bool
+    public var starredOnly: Bool
+    public var author: Member.ID?
+    /// A tag or the category, matched without regard to case or accents.
+    public var tag: String?
+    /// The author's country, by name or ISO code, matched without regard to case or accents.
+    public var country: String?
+    public var kind: Post.Kind?
+
+    public init(
+        unreadOnly: Bool = false, starredOnly: Bool = false, author: Member.ID? = nil,
+        tag: String? = nil, country: String? = nil, kind: Post.Kind? = nil
+    ) {
+        self.unreadOnly = unreadOnly
+        self.starredOnly = starredOnly
+        self.author = author
+        self.tag = tag
+        self.country = country
+        self.kind = kind
+    }
+
+    public static let all = PostFilter()
+
+    /// The filter in words, for messages and the journal.
+    public var summary: String {
+        var words: [String] = []
+        if unreadOnly { words.append("unread") }
+        if starredOnly { words.append("starred") }
+        if let kind { words.append(kind.label + "s") } else { words.append("posts") }
+        if words == ["posts"] { words = ["all posts"] }
+        if let author { words.append("by \(author)") }
+        if let tag { words.append("tagged \(tag)") }
+        if let country { words.append("from \(country)") }
+        return words.joined(separator: " ")
+    }
+}
+
+public enum PostSort: String, Hashable, Sendable, CaseIterable, Codable {
+    case newest, oldest, views, comments
+}
+
+/// A window of posts: the rows on screen and a margin, never all of them.
+public struct PostQuery: Hashable, Sendable {
+    public var filter: PostFilter
+    public var sort: PostSort
+    public var offset: Int
+    public var limit: Int
+
+    public init(filter: PostFilter = .all, sort: PostSort = .newest, offset: Int = 0, limit: Int = 50) {
+        self.filter = filter
+        self.sort = sort
+        self.offset = max(0, offset)
+        self.limit = max(0, limit)
+    }
+}
+
+public enum MemberSort: String, Hashable, Sendable, CaseIterable, Codable {
+    case name, country
+}
+
+/// A window of the roster.
+public struct MemberQuery: Hashable, Sendable {
+    /// A country by name or ISO code, matched without regard to case or accents.
+    public var country: String?
+    public var sort: MemberSort
+    public var offset: Int
+    public var limit: Int
+
+    public init(country: String? = nil, sort: MemberSort = .name, offset: Int = 0, limit: Int = 100) {
+        self.country = country
+        self.sort = sort
+        self.offset = max(0, offset)
+        self.limit = max(0, limit)
+    }
+}
+
+public enum SearchKind: String, Hashable, Sendable, CaseIterable, Codable {
+    case posts, comments, members
+}
+
+// MARK: - Results
+
+/// A post as a list row: everything but the body.
+public struct PostSummary: Identifiable, Hashable, Sendable, Codable {
+    public var id: Post.ID
+    public var kind: Post.Kind
+    public var title: String
+    public var author: Member.ID?
+    public var authorName: String?
+    public var published: Date?
+    public var views: Int?
+    public var commentCount: Int
+    public var category: String?
+    public var tags: [String]
+    public var state: PostState
+
+    public init(
+        id: Post.ID, kind: Post.Kind, title: String, author: Member.ID?, authorName: String?,
+        published: Date?, views: Int?, commentCount: Int, category: String?, tags: [String],
+        state: PostState
+    ) {
+        self.id = id
+        self.kind = kind
+        self.title = title
+        self.author = author
+        self.authorName = authorName
+        self.published = published
+        self.views = views
+        self.commentCount = commentCount
+        self.category = category
+        self.tags = tags
+        self.state = state
+    }
+}
+
+public struct PostCounts: Hashable, Sendable, Codable {
+    public var total: Int
+    public var unread: Int
+
+    public init(total: Int, unread: Int) {
+        self.total = total
+        self.unread = unread
+    }
+}
+
+/// A comment with its reader state, for an open post or a profile.
+public struct CommentItem: Identifiable, Hashable, Sendable, Codable {
+    public var comment: Comment
+    public var state: CommentState
+    /// The title of the post it is on (for profiles).
+    public var postTitle: String?
+    /// How deep in its thread: 0 for a top-level comment, 1 for an answer to one, and so on.
+    public var depth: Int
+    public var id: Comment.ID { comment.id }
+
+    public init(comment: Comment, state: CommentState, postTitle: String? = nil, depth: Int = 0) {
+        self.comment = comment
+        self.state = state
+        self.postTitle = postTitle
+        self.depth = depth
+    }
+}
+
+/// One open post: its content, reader state, author and comments (oldest first, threads kept).
+public struct PostDetail: Hashable, Sendable {
+    public var post: Post
+    public var state: PostState
+    public var commentCount: Int
+    public var author: Member?
+    public var comments: [CommentItem]
+
+    public init(post: Post, state: PostState, commentCount: Int, author: Member?, comments: [CommentItem]) {
+        self.post = post
+        self.state = state
+        self.commentCount = commentCount
+        self.author = author
+        self.comments = comments
+    }
+}
+
+/// A member as a roster row.
+public struct MemberSummary: Identifiable, Hashable, Sendable, Codable {
+    public var id: Member.ID
+    public var name: String
+    public var country: String?
+    public var countryCode: String?
+    public var role: Member.Role
+    public var postCount: Int
+
+    public init(id: Member.ID, name: String, country: String?, countryCode: String?, role: Member.Role, postCount: Int) {
+        self.id = id
+        self.name = name
+        self.country = country
+        self.countryCode = countryCode
+        self.role = role
+        self.postCount = postCount
+    }
+}
+
+/// One member with a window of their posts and comments, newest first.
+public struct MemberProfile: Hashable, Sendable {
+    public var member: Member
+    public var postCount: Int
+    public var commentCount: Int
+    public var posts: [PostSummary]
+    public var comments: [CommentItem]
+
+    public init(member: Member, postCount: Int, commentCount: Int, posts: [PostSummary], comments: [CommentItem]) {
+        self.member = member
+        self.postCount = postCount
+        self.commentCount = commentCount
+        self.posts = posts
+        self.comments = comments
+    }
+}
+
+/// What a search found, grouped by kind, best matches first.
+public struct SearchResults: Hashable, Sendable {
+    public struct PostHit: Hashable, Sendable, Codable {
+        public var post: PostSummary
+        public var snippet: String
+    }
+
+    public struct CommentHit: Hashable, Sendable, Codable {
+        public var comment: Comment.ID
+        public var post: Post.ID
+        public var postTitle: String
+        public var authorName: String?
+        public var snippet: String
+    }
+
+    public var posts: [PostHit]
+    public var comments: [CommentHit]
+    public var members: [MemberSummary]
+
+    public init(posts: [PostHit] = [], comments: [CommentHit] = [], members: [MemberSummary] = []) {
+        self.posts = posts
+        self.comments = comments
+        self.members = members
+    }
+
+    public var isEmpty: Bool { posts.isEmpty && comments.isEmpty && members.isEmpty }
+}
+
+/// What an undo did.
+public struct UndoResult: Hashable, Sendable {
+    public var entry: JournalEntry
+    /// Posts made unread again (those still as the bulk change left them).
+    public var restored: Int
+}

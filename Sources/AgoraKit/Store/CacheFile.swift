@@ -1,0 +1,251 @@
+import Foundation
+
+/// The JSON cache format (docs/cache-format.md): one file holding a community, its content and
+/// the reader's state. `agora export` writes it, `agora import` reads it, and `--cache FILE.json`
+/// uses it directly as the cache.
+public struct CacheFile: Codable, Sendable, Equatable {
+    public static let formatName = "agora-cache"
+    /// The newest version of the format this build writes and reads.
+    public static let version = 1
+
+    /// A post's reader state as the file keeps it: `batch` ties a read post to the bulk change
+    /// that marked it, so the change can be undone.
+    public struct PostStateEntry: Codable, Sendable, Equatable {
+        public var read: Bool
+        public var readAt: Date?
+        public var starred: Bool
+        public var batch: Int?
+
+        public init(read: Bool = false, readAt: Date? = nil, starred: Bool = false, batch: Int? = nil) {
+            self.read = read
+            self.readAt = readAt
+            self.starred = starred
+            self.batch = batch
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            read = try c.decodeIfPresent(Bool.self, forKey: .read) ?? false
+            readAt = try c.decodeIfPresent(Date.self, forKey: .readAt)
+            starred = try c.decodeIfPresent(Bool.self, forKey: .starred) ?? false
+            batch = try c.decodeIfPresent(Int.self, forKey: .batch)
+        }
+
+        var state: PostState { PostState(read: read, readAt: readAt, starred: starred) }
+    }
+
+    public struct State: Codable, Sendable, Equatable {
+        public var posts: [String: PostStateEntry]
+        public var comments: [String: CommentState]
+        public var journal: [JournalEntry]
+
+        public init(posts: [String: PostStateEntry] = [:], comments: [String: CommentState] = [:], journal: [JournalEntry] = []) {
+            self.posts = posts
+            self.comments = comments
+            self.journal = journal
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            posts = try c.decodeIfPresent([String: PostStateEntry].self, forKey: .posts) ?? [:]
+            comments = try c.decodeIfPresent([String: CommentState].self, forKey: .comments) ?? [:]
+            journal = try c.decodeIfPresent([JournalEntry].self, forKey: .journal) ?? []
+        }
+    }
+
+    public var format: String
+    public var version: Int
+    public var community: Community?
+    public var sources: [Source]
+    public var members: [Member]
+    public var posts: [Post]
+    public var comments: [Comment]
+    public var state: State
+
+    public init(
+        community: Community? = nil, sources: [Source] = [], members: [Member] = [], posts: [Post] = [],
+        comments: [Comment] = [], state: State = State()
+    ) {
+        format = Self.formatName
+        version = Self.version
+        self.community = community
+        self.sources = sources
+        self.members = members
+        self.posts = posts
+        self.comments = comments
+        self.state = state
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        format = try c.decode(String.self, forKey: .format)
+        version = try c.decode(Int.self, forKey: .version)
+        community = try c.decodeIfPresent(Community.self, forKey: .community)
+        sources = try c.decodeIfPresent([Source].self, forKey: .sources) ?? []
+        members = try c.decodeIfPresent([Member].self, forKey: .members) ?? []
+        posts = try c.decodeIfPresent([Post].self, forKey: .posts) ?? []
+        comments = try c.decodeIfPresent([Comment].self, forKey: .comments) ?? []
+        state = try c.decodeIfPresent(State.self, forKey: .state) ?? State()
+    }
+
+    // MARK: Content
+
+    public init(_ content: CacheContent) {
+        self.init(
+            community: content.community, sources: content.sources, members: content.members,
+            posts: content.posts, comments: content.comments,
+            state: State(
+                posts: Dictionary(uniqueKeysWithValues: content.postStates.map {
+                    ($0.key.rawValue, PostStateEntry(read: $0.value.read, readAt: $0.value.readAt, starred: $0.value.starred))
+                }),
+                comments: Dictionary(uniqueKeysWithValues: content.commentStates.map { ($0.key.rawValue, $0.value) }),
+                journal: content.journal))
+    }
+
+    public var content: CacheContent {
+        CacheContent(
+            community: community, sources: sources, members: members, posts: posts, comments: comments,
+            postStates: Dictionary(uniqueKeysWithValues: state.posts.map { (Post.ID($0.key), $0.value.state) }),
+            commentStates: Dictionary(uniqueKeysWithValues: state.comments.map { (Comment.ID($0.key), $0.value) }),
+            journal: state.journal)
+    }
+
+    // MARK: Reading and writing
+
+    /// Reads a cache file, saying where and why when it cannot.
+    public static func read(path: String) throws -> CacheFile {
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            throw AgoraError.cannotRead(path: path, reason: reasonText(error))
+        }
+        return try decode(data, path: path)
+    }
+
+    public static func decode(_ data: Data, path: String) throws -> CacheFile {
+        struct Header: Decodable {
+            var format: String?
+            var version: Int?
+        }
+        let decoder = makeDecoder()
+        let header: Header
+        do {
+            header = try decoder.decode(Header.self, from: data)
+        } catch {
+            throw jsonError(error, data: data, path: path)
+        }
+        guard header.format == formatName else {
+            let found = header.format.map { "format is '\($0)'" } ?? "no \"format\": \"\(formatName)\" field"
+            throw AgoraError.notACache(path: path, reason: found)
+        }
+        guard let version = header.version else {
+            throw AgoraError.notACache(path: path, reason: "no \"version\" field")
+        }
+        if version > Self.version {
+            throw AgoraError.newerSchema(path: path, found: version, supported: Self.version)
+        }
+        do {
+            return try decoder.decode(CacheFile.self, from: data)
+        } catch {
+            throw jsonError(error, data: data, path: path)
+        }
+    }
+
+    public func encoded() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(date.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted)))
+        }
+        return try encoder.encode(self)
+    }
+
+    /// Writes the file atomically: a temporary file beside it, flushed to disk, then renamed over
+    /// it, so a crash or a full disk leaves the old file whole.
+    public func write(to path: String) throws {
+        try AtomicFile.write(try encoded(), to: path)
+    }
+
+    static func makeDecoder() -> JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .custom { decoder in
+            let container = try decoder.singleValueContainer()
+            if let seconds = try? container.decode(Double.self) { return Date(timeIntervalSince1970: seconds) }
+            let text = try container.decode(String.self)
+            if let date = ISODate.parse(text) { return date }
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "'\(text)' is not an ISO 8601 date")
+        }
+        return decoder
+    }
+
+    /// Turns a decoding error into one line: the line and column for broken JSON, the record's
+    /// path for JSON of the wrong shape.
+    static func jsonError(_ error: any Error, data: Data, path: String) -> AgoraError {
+        guard let decoding = error as? DecodingError else {
+            return .invalidJSON(path: path, line: nil, column: nil, reason: "\(error)")
+        }
+        switch decoding {
+        case .dataCorrupted(let context):
+            if context.codingPath.isEmpty {
+                let underlying = (context.underlyingError as NSError?)
+                let text = (underlying?.userInfo[NSDebugDescriptionErrorKey] as? String) ?? context.debugDescription
+                if let (line, column) = lineAndColumn(in: text) {
+                    let reason = text.replacingOccurrences(of: #"\s*around line \d+, column \d+\.?"#, with: "", options: .regularExpression)
+                    return .invalidJSON(path: path, line: line, column: column, reason: reason.isEmpty ? "broken JSON" : reason)
+                }
+                if data.isEmpty { return .invalidJSON(path: path, line: 1, column: 1, reason: "the file is empty") }
+                return .invalidJSON(path: path, line: nil, column: nil, reason: text)
+            }
+            return .invalidJSON(path: path, line: nil, column: nil, reason: "\(codingPath(context.codingPath)): \(context.debugDescription)")
+        case .keyNotFound(let key, let context):
+            return .invalidJSON(path: path, line: nil, column: nil,
+                                reason: "\(codingPath(context.codingPath + [key])): missing")
+        case .typeMismatch(let type, let context):
+            return .invalidJSON(path: path, line: nil, column: nil,
+                                reason: "\(codingPath(context.codingPath)): expected \(typeName(type))")
+        case .valueNotFound(let type, let context):
+            return .invalidJSON(path: path, line: nil, column: nil,
+                                reason: "\(codingPath(context.codingPath)): expected \(typeName(type)), found null")
+        @unknown default:
+            return .invalidJSON(path: path, line: nil, column: nil, reason: "\(error)")
+        }
+    }
+
+    private static func typeName(_ type: Any.Type) -> String {
+        switch type {
+        case is String.Type: "a string"
+        case is Int.Type, is Double.Type: "a number"
+        case is Bool.Type: "true or false"
+        default:
+            String(describing: type).contains("Array") ? "a list" : "an object"
+        }
+    }
+
+    /// `posts[3].title`
+    static func codingPath(_ path: [any CodingKey]) -> String {
+        var out = ""
+        for key in path {
+            if let index = key.intValue { out += "[\(index)]" } else { out += (out.isEmpty ? "" : ".") + key.stringValue }
+        }
+        return out.isEmpty ? "the top level" : out
+    }
+
+    private static func lineAndColumn(in text: String) -> (Int, Int)? {
+        guard let match = text.range(of: #"line \d+, column \d+"#, options: .regularExpression) else { return nil }
+        let numbers = text[match].split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
+        return numbers.count == 2 ? (numbers[0], numbers[1]) : nil
+    }
+}
+
+/// ISO 8601 dates with or without fractional seconds, in UTC or with an offset.
+enum ISODate {
+    static func parse(_ text: String) -> Date? {
+        if let date = try? Date(text, strategy: .iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted)) { return date }
+        if let date = try? Date(text, strategy: .iso8601) { return date }
+        if let date = try? Date(text, strategy: .iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .colon)) { return date }
+        if let date = try? Date(text, strategy: .iso8601.year().month().day()) { return date }
+        return nil
+    }
+}

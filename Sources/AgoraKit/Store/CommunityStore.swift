@@ -1,0 +1,117 @@
+import Foundation
+
+/// The one way into a community's data. Both caches (SQLite and a single JSON file) implement it
+/// and pass the same behaviour suite.
+///
+/// Every list is a window (offset and limit): nothing here hands out "all posts".
+public protocol CommunityStore: Sendable {
+    /// Where the cache lives, for messages.
+    var location: String { get }
+
+    func community() throws -> Community
+
+    // MARK: Posts
+    func posts(_ query: PostQuery) throws -> [PostSummary]
+    func counts(_ filter: PostFilter) throws -> PostCounts
+    /// One post with its body, its author and its comments (oldest first, threads kept).
+    /// Throws `AgoraError.notFound` for an unknown id.
+    func post(_ id: Post.ID) throws -> PostDetail
+
+    // MARK: Members
+    func members(_ query: MemberQuery) throws -> [MemberSummary]
+    func memberCount(country: String?) throws -> Int
+    /// One member with up to `limit` of their posts and comments, newest first.
+    func member(_ id: Member.ID, limit: Int) throws -> MemberProfile
+
+    // MARK: Reader state
+    func setRead(_ read: Bool, posts: [Post.ID]) throws
+    func setRead(_ read: Bool, comments: [Comment.ID]) throws
+    func setStarred(_ starred: Bool, posts: [Post.ID]) throws
+    /// Marks every post the filter shows as read and journals the change.
+    /// Returns the journal entry; its token undoes exactly this change.
+    func markAllRead(_ filter: PostFilter) throws -> JournalEntry
+    /// Undoes a bulk change (the latest one not yet undone when `token` is nil). Posts changed
+    /// one by one since then are left as they are.
+    func undo(_ token: JournalEntry.Token?) throws -> UndoResult
+    func journal() throws -> [JournalEntry]
+
+    // MARK: Search
+    /// Case- and accent-insensitive search of titles and bodies, comments and members.
+    func search(_ text: String, kinds: Set<SearchKind>, limit: Int) throws -> SearchResults
+
+    // MARK: Content in and out
+    func sources() throws -> [Source]
+    /// Writes content in one transaction: the same ids update in place, reader state is merged
+    /// (read or starred in either stays so). On any error nothing is written.
+    @discardableResult
+    func importContent(_ content: CacheContent) throws -> ImportSummary
+    /// Everything, for `agora export`.
+    func exportContent() throws -> CacheContent
+}
+
+extension CommunityStore {
+    public func member(_ id: Member.ID) throws -> MemberProfile { try member(id, limit: 100) }
+
+    public func search(_ text: String, limit: Int = 20) throws -> SearchResults {
+        try search(text, kinds: Set(SearchKind.allCases), limit: limit)
+    }
+}
+
+/// A whole community with its reader state: what a JSON cache file holds, what an import brings
+/// and what an export writes.
+public struct CacheContent: Sendable, Equatable {
+    public var community: Community?
+    public var sources: [Source]
+    public var members: [Member]
+    public var posts: [Post]
+    public var comments: [Comment]
+    public var postStates: [Post.ID: PostState]
+    public var commentStates: [Comment.ID: CommentState]
+    public var journal: [JournalEntry]
+
+    public init(
+        community: Community? = nil, sources: [Source] = [], members: [Member] = [],
+        posts: [Post] = [], comments: [Comment] = [], postStates: [Post.ID: PostState] = [:],
+        commentStates: [Comment.ID: CommentState] = [:], journal: [JournalEntry] = []
+    ) {
+        self.community = community
+        self.sources = sources
+        self.members = members
+        self.posts = posts
+        self.comments = comments
+        self.postStates = postStates
+        self.commentStates = commentStates
+        self.journal = journal
+    }
+}
+
+/// How an import went, per kind of record.
+public struct ImportSummary: Hashable, Sendable, Codable {
+    public struct Counts: Hashable, Sendable, Codable {
+        public var added = 0
+        public var updated = 0
+        public var unchanged = 0
+
+        public init(added: Int = 0, updated: Int = 0, unchanged: Int = 0) {
+            self.added = added
+            self.updated = updated
+            self.unchanged = unchanged
+        }
+    }
+
+    public var members = Counts()
+    public var posts = Counts()
+    public var comments = Counts()
+
+    public init(members: Counts = Counts(), posts: Counts = Counts(), comments: Counts = Counts()) {
+        self.members = members
+        self.posts = posts
+        self.comments = comments
+    }
+}
+
+extension ImportSummary.Counts {
+    mutating func count(existing: Bool, changed: Bool) {
+        if !existing { added += 1 } else if changed { updated += 1 } else { unchanged += 1 }
+    }
+}

@@ -1,0 +1,423 @@
+import Foundation
+import Synchronization
+
+/// A cache in one JSON file (docs/cache-format.md), for small communities and for carrying a
+/// community and its reader state from one machine to another.
+///
+/// The whole file is held in memory; every change to reader state is written back atomically.
+/// Queries answer windows the same way the SQLite cache does (the shared behaviour suite holds
+/// both to it), but by scanning, so the SQLite cache is the one for 100,000 posts.
+public final class JSONStore: CommunityStore {
+    public let location: String
+    private let data: Mutex<Contents>
+
+    struct Contents {
+        var file: CacheFile
+        var postIndex: [Post.ID: Int] = [:]
+        var memberIndex: [Member.ID: Int] = [:]
+        var commentsByPost: [Post.ID: [Int]] = [:]
+
+        init(_ file: CacheFile) {
+            self.file = file
+            reindex()
+        }
+
+        mutating func reindex() {
+            postIndex = Dictionary(file.posts.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
+            memberIndex = Dictionary(file.members.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
+            commentsByPost = [:]
+            for (index, comment) in file.comments.enumerated() { commentsByPost[comment.post, default: []].append(index) }
+        }
+
+        func state(_ id: Post.ID) -> PostState { file.state.posts[id.rawValue]?.state ?? .unread }
+
+        func commentCount(_ id: Post.ID) -> Int { commentsByPost[id]?.count ?? 0 }
+
+        func summary(_ post: Post) -> PostSummary {
+            PostSummary(id: post.id, kind: post.kind, title: post.title, author: post.author, authorName: post.authorName,
+                        published: post.published, views: post.views, commentCount: commentCount(post.id),
+                        category: post.category, tags: post.tags, state: state(post.id))
+        }
+
+        func matches(_ post: Post, _ filter: PostFilter) -> Bool {
+            let state = self.state(post.id)
+            if filter.unreadOnly && state.read { return false }
+            if filter.starredOnly && !state.starred { return false }
+            if let author = filter.author, post.author != author { return false }
+            if let kind = filter.kind, post.kind != kind { return false }
+            if let tag = filter.tag {
+                let key = Folding.key(tag)
+                if !(post.tags + [post.category].compactMap { $0 }).contains(where: { Folding.key($0) == key }) { return false }
+            }
+            if let country = filter.country {
+                guard let author = post.author, let index = memberIndex[author],
+                      Self.member(file.members[index], isFrom: country) else { return false }
+            }
+            return true
+        }
+
+        static func member(_ member: Member, isFrom country: String) -> Bool {
+            if let code = member.countryCode, code == country.uppercased() { return true }
+            return member.country.map { Folding.key($0) == Folding.key(country) } ?? false
+        }
+
+        func postCount(_ id: Member.ID) -> Int { file.posts.reduce(0) { $0 + ($1.author == id ? 1 : 0) } }
+
+        func memberSummary(_ m: Member, postCounts: [Member.ID: Int]) -> MemberSummary {
+            MemberSummary(id: m.id, name: m.name, country: m.country, countryCode: m.countryCode, role: m.role,
+                          postCount: postCounts[m.id] ?? 0)
+        }
+
+        var postCounts: [Member.ID: Int] {
+            var counts: [Member.ID: Int] = [:]
+            for post in file.posts { if let author = post.author { counts[author, default: 0] += 1 } }
+            return counts
+        }
+
+        func commentItem(_ c: Comment, withTitle: Bool = false) -> CommentItem {
+            CommentItem(comment: c, state: file.state.comments[c.id.rawValue] ?? CommentState(),
+                        postTitle: withTitle ? postIndex[c.post].map { file.posts[$0].title } : nil)
+        }
+    }
+
+    /// Opens the JSON cache at `path`. A missing file is created (empty) when `create` is true.
+    public init(path: String, create: Bool = true) throws {
+        location = path
+        if FileManager.default.fileExists(atPath: path) {
+            let file = try CacheFile.read(path: path)
+            // A file from elsewhere is content like any import: sanitise and check it.
+            let content: CacheContent
+            do { content = try ContentCheck.prepared(file.content) } catch AgoraError.invalidArgument(let message) {
+                throw AgoraError.notACache(path: path, reason: message)
+            }
+            var checked = CacheFile(content)
+            checked.state.posts = file.state.posts  // keep batches for undo
+            data = Mutex(Contents(checked))
+        } else if create {
+            try SQLiteStore.prepareDirectory(for: path)
+            let file = CacheFile()
+            do { try file.write(to: path) } catch let error as AgoraError {
+                if case .cannotWrite(_, let reason) = error { throw AgoraError.cannotCreate(path: path, reason: reason) }
+                throw error
+            }
+            data = Mutex(Contents(file))
+        } else {
+            throw AgoraError.cannotRead(path: path, reason: "no such file")
+        }
+    }
+
+    private func read<T>(_ body: (borrowing Contents) throws -> T) rethrows -> T {
+        try data.withLock { try body($0) }
+    }
+
+    /// Applies a change and writes the file; if the write fails, memory is left as the file is.
+    private func change<T>(_ body: (inout Contents) throws -> T) throws -> T {
+        try data.withLock { contents in
+            var copy = contents
+            let result = try body(&copy)
+            try copy.file.write(to: location)
+            contents = copy
+            return result
+        }
+    }
+
+    public func community() throws -> Community { read { $0.file.community ?? .unnamed } }
+
+    // MARK: - Posts
+
+    public func posts(_ query: PostQuery) throws -> [PostSummary] {
+        read { contents in
+            let matching = contents.file.posts.filter { contents.matches($0, query.filter) }
+            let sorted = Self.sort(matching, by: query.sort, commentCount: contents.commentCount)
+            return sorted.dropFirst(query.offset).prefix(query.limit).map(contents.summary)
+        }
+    }
+
+    /// The same orders as the SQLite cache, ties broken the same way (newest added last).
+    static func sort(_ posts: [Post], by sort: PostSort, commentCount: (Post.ID) -> Int) -> [Post] {
+        let indexed = Array(posts.enumerated())
+        func date(_ p: Post) -> Double { p.sortDate.timeIntervalSince1970 }
+        let ordered: [(offset: Int, element: Post)]
+        switch sort {
+        case .newest:
+            ordered = indexed.sorted { (date($0.element), $0.offset) > (date($1.element), $1.offset) }
+        case .oldest:
+            ordered = indexed.sorted { (date($0.element), $0.offset) < (date($1.element), $1.offset) }
+        case .views:
+            ordered = indexed.sorted {
+                ($0.element.views ?? -1, date($0.element), $0.offset) > ($1.element.views ?? -1, date($1.element), $1.offset)
+            }
+        case .comments:
+            ordered = indexed.sorted {
+                (commentCount($0.element.id), date($0.element), $0.offset) > (commentCount($1.element.id), date($1.element), $1.offset)
+            }
+        }
+        return ordered.map(\.element)
+    }
+
+    public func counts(_ filter: PostFilter) throws -> PostCounts {
+        read { contents in
+            var total = 0
+            var unread = 0
+            for post in contents.file.posts where contents.matches(post, filter) {
+                total += 1
+                if !contents.state(post.id).read { unread += 1 }
+            }
+            return PostCounts(total: total, unread: unread)
+        }
+    }
+
+    public func post(_ id: Post.ID) throws -> PostDetail {
+        try read { contents in
+            guard let index = contents.postIndex[id] else { throw AgoraError.postNotFound(id) }
+            let post = contents.file.posts[index]
+            let comments = (contents.commentsByPost[id] ?? []).map { contents.file.comments[$0] }
+                .enumerated()
+                .sorted { ($0.element.published ?? .distantPast, $0.offset) < ($1.element.published ?? .distantPast, $1.offset) }
+                .map { contents.commentItem($0.element) }
+            let author = post.author.flatMap { contents.memberIndex[$0] }.map { contents.file.members[$0] }
+            return PostDetail(post: post, state: contents.state(id), commentCount: comments.count, author: author,
+                              comments: CommentThreads.ordered(comments))
+        }
+    }
+
+    // MARK: - Members
+
+    public func members(_ query: MemberQuery) throws -> [MemberSummary] {
+        read { contents in
+            let counts = contents.postCounts
+            var members = contents.file.members
+            if let country = query.country { members = members.filter { Contents.member($0, isFrom: country) } }
+            let keyed = members.map { (member: $0, name: Folding.key($0.name), country: $0.country.map(Folding.key)) }
+            let sorted: [(member: Member, name: String, country: String?)]
+            switch query.sort {
+            case .name:
+                sorted = keyed.sorted { ($0.name, $0.member.id.rawValue) < ($1.name, $1.member.id.rawValue) }
+            case .country:
+                sorted = keyed.sorted {
+                    ($0.country == nil ? 1 : 0, $0.country ?? "", $0.name, $0.member.id.rawValue)
+                        < ($1.country == nil ? 1 : 0, $1.country ?? "", $1.name, $1.member.id.rawValue)
+                }
+            }
+            return sorted.dropFirst(query.offset).prefix(query.limit).map { contents.memberSummary($0.member, postCounts: counts) }
+        }
+    }
+
+    public func memberCount(country: String?) throws -> Int {
+        read { contents in
+            guard let country else { return contents.file.members.count }
+            return contents.file.members.filter { Contents.member($0, isFrom: country) }.count
+        }
+    }
+
+    public func member(_ id: Member.ID, limit: Int) throws -> MemberProfile {
+        try read { contents in
+            guard let index = contents.memberIndex[id] else { throw AgoraError.memberNotFound(id) }
+            let posts = Self.sort(contents.file.posts.filter { $0.author == id }, by: .newest, commentCount: contents.commentCount)
+            let comments = contents.file.comments.enumerated().filter { $0.element.author == id }
+                .sorted { ($0.element.published ?? .distantPast, $0.offset) > ($1.element.published ?? .distantPast, $1.offset) }
+                .map(\.element)
+            return MemberProfile(
+                member: contents.file.members[index], postCount: posts.count, commentCount: comments.count,
+                posts: posts.prefix(limit).map(contents.summary),
+                comments: comments.prefix(limit).map { contents.commentItem($0, withTitle: true) })
+        }
+    }
+
+    // MARK: - Reader state
+
+    public func setRead(_ read: Bool, posts ids: [Post.ID]) throws {
+        let now = Date()
+        try change { contents in
+            for id in ids {
+                guard contents.postIndex[id] != nil else { throw AgoraError.postNotFound(id) }
+                var entry = contents.file.state.posts[id.rawValue] ?? .init()
+                entry.readAt = read ? (entry.readAt ?? now) : nil
+                entry.read = read
+                entry.batch = nil
+                contents.file.state.posts[id.rawValue] = entry
+            }
+        }
+    }
+
+    public func setRead(_ read: Bool, comments ids: [Comment.ID]) throws {
+        let now = Date()
+        try change { contents in
+            let known = Set(contents.file.comments.map(\.id))
+            for id in ids {
+                guard known.contains(id) else { throw AgoraError.commentNotFound(id) }
+                let old = contents.file.state.comments[id.rawValue]
+                contents.file.state.comments[id.rawValue] = CommentState(read: read, readAt: read ? (old?.readAt ?? now) : nil)
+            }
+        }
+    }
+
+    public func setStarred(_ starred: Bool, posts ids: [Post.ID]) throws {
+        try change { contents in
+            for id in ids {
+                guard contents.postIndex[id] != nil else { throw AgoraError.postNotFound(id) }
+                var entry = contents.file.state.posts[id.rawValue] ?? .init()
+                entry.starred = starred
+                contents.file.state.posts[id.rawValue] = entry
+            }
+        }
+    }
+
+    public func markAllRead(_ filter: PostFilter) throws -> JournalEntry {
+        let now = Date()
+        return try change { contents in
+            let token = (contents.file.state.journal.map(\.token).max() ?? 0) + 1
+            var count = 0
+            for post in contents.file.posts where !contents.state(post.id).read && contents.matches(post, filter) {
+                var entry = contents.file.state.posts[post.id.rawValue] ?? .init()
+                entry.read = true
+                entry.readAt = now
+                entry.batch = token
+                contents.file.state.posts[post.id.rawValue] = entry
+                count += 1
+            }
+            let journalEntry = JournalEntry(token: token, action: .markAllRead, date: now, scope: filter.summary, count: count)
+            contents.file.state.journal.append(journalEntry)
+            return journalEntry
+        }
+    }
+
+    public func undo(_ token: JournalEntry.Token?) throws -> UndoResult {
+        try change { contents in
+            let journal = contents.file.state.journal
+            let found = token.map { t in journal.lastIndex { $0.token == t } } ?? journal.lastIndex { !$0.undone }
+            guard let index = found else { throw AgoraError.nothingToUndo }
+            guard !journal[index].undone else {
+                throw AgoraError.invalidArgument("change \(journal[index].token) was already undone")
+            }
+            let batch = journal[index].token
+            var restored = 0
+            for (id, entry) in contents.file.state.posts where entry.batch == batch {
+                contents.file.state.posts[id] = CacheFile.PostStateEntry(read: false, readAt: nil, starred: entry.starred)
+                restored += 1
+            }
+            contents.file.state.journal[index].undone = true
+            return UndoResult(entry: contents.file.state.journal[index], restored: restored)
+        }
+    }
+
+    public func journal() throws -> [JournalEntry] {
+        read { Array($0.file.state.journal.reversed().prefix(100)) }
+    }
+
+    // MARK: - Search
+
+    public func search(_ text: String, kinds: Set<SearchKind>, limit: Int) throws -> SearchResults {
+        let words = SearchExpression.words(text).map(Folding.key)
+        guard !words.isEmpty else { return SearchResults() }
+        return read { contents in
+            var results = SearchResults()
+            if kinds.contains(.posts) {
+                for post in contents.file.posts.reversed() where results.posts.count < limit {
+                    let body = PlainText.fromHTML(post.body)
+                    if SearchExpression.matches(words: words, in: Folding.key(post.title + " " + body)) {
+                        results.posts.append(.init(post: contents.summary(post), snippet: Snippet.around(words, in: body)))
+                    }
+                }
+            }
+            if kinds.contains(.comments) {
+                for comment in contents.file.comments.reversed() where results.comments.count < limit {
+                    let body = PlainText.fromHTML(comment.body)
+                    if SearchExpression.matches(words: words, in: Folding.key(body)) {
+                        let title = contents.postIndex[comment.post].map { contents.file.posts[$0].title } ?? ""
+                        results.comments.append(.init(comment: comment.id, post: comment.post, postTitle: title,
+                                                      authorName: comment.authorName, snippet: Snippet.around(words, in: body)))
+                    }
+                }
+            }
+            if kinds.contains(.members) {
+                let counts = contents.postCounts
+                results.members = contents.file.members
+                    .filter { m in
+                        SearchExpression.matches(words: words, in: Folding.key([m.name, m.country ?? "", m.location ?? ""].joined(separator: " ")))
+                    }
+                    .sorted { (Folding.key($0.name), $0.id.rawValue) < (Folding.key($1.name), $1.id.rawValue) }
+                    .prefix(limit)
+                    .map { contents.memberSummary($0, postCounts: counts) }
+            }
+            return results
+        }
+    }
+
+    // MARK: - Content in and out
+
+    public func sources() throws -> [Source] {
+        read { $0.file.sources.sorted { ($0.name, $0.id) < ($1.name, $1.id) } }
+    }
+
+    public func importContent(_ content: CacheContent) throws -> ImportSummary {
+        let content = try ContentCheck.prepared(content)
+        return try change { contents in
+            var summary = ImportSummary()
+            var file = contents.file
+            if let community = content.community { file.community = community }
+            for source in content.sources {
+                if let index = file.sources.firstIndex(where: { $0.id == source.id }) { file.sources[index] = source }
+                else { file.sources.append(source) }
+            }
+            Self.merge(content.members, into: &file.members, index: contents.memberIndex, counts: &summary.members)
+            Self.merge(content.posts, into: &file.posts, index: contents.postIndex, counts: &summary.posts)
+            let knownPosts = Set(file.posts.map(\.id))
+            for comment in content.comments where !knownPosts.contains(comment.post) {
+                throw AgoraError.invalidArgument("comment '\(comment.id)' is on post '\(comment.post)', which is not in the cache")
+            }
+            let commentIndex = Dictionary(file.comments.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
+            Self.merge(content.comments, into: &file.comments, index: commentIndex, counts: &summary.comments)
+            for (id, state) in content.postStates where state != .unread && knownPosts.contains(id) {
+                var entry = file.state.posts[id.rawValue] ?? .init()
+                let merged = entry.state.merged(with: state)
+                entry.read = merged.read
+                entry.readAt = merged.readAt
+                entry.starred = merged.starred
+                file.state.posts[id.rawValue] = entry
+            }
+            for (id, state) in content.commentStates where state.read {
+                let old = file.state.comments[id.rawValue]
+                let times = [old?.readAt, state.readAt].compactMap { $0 }
+                file.state.comments[id.rawValue] = CommentState(read: true, readAt: times.min())
+            }
+            contents.file = file
+            contents.reindex()
+            return summary
+        }
+    }
+
+    private static func merge<T: Identifiable & Equatable>(
+        _ incoming: [T], into existing: inout [T], index: [T.ID: Int], counts: inout ImportSummary.Counts
+    ) {
+        for item in incoming {
+            if let at = index[item.id] {
+                counts.count(existing: true, changed: existing[at] != item)
+                existing[at] = item
+            } else {
+                counts.count(existing: false, changed: true)
+                existing.append(item)
+            }
+        }
+    }
+
+    public func exportContent() throws -> CacheContent {
+        read { $0.file.content }
+    }
+}
+
+/// A short piece of text around the first match, for search results.
+enum Snippet {
+    static func around(_ foldedWords: [String], in text: String, radius: Int = 60) -> String {
+        let folded = Folding.key(text)
+        // Folding can change lengths ("ß" -> "ss"); fall back to the start of the text then.
+        guard folded.count == text.count,
+              let first = foldedWords.compactMap({ folded.range(of: $0) }).min(by: { $0.lowerBound < $1.lowerBound })
+        else { return String(text.prefix(radius * 2)) }
+        let offset = folded.distance(from: folded.startIndex, to: first.lowerBound)
+        let start = max(0, offset - radius / 2)
+        let characters = Array(text)
+        let end = min(characters.count, start + radius * 2)
+        return (start > 0 ? "…" : "") + String(characters[start..<end]) + (end < characters.count ? "…" : "")
+    }
+}

@@ -1,0 +1,192 @@
+import Foundation
+import GRDB
+
+/// Writes a batch of content into the SQLite cache, inside the caller's transaction.
+///
+/// Only content columns are written: reader state (isRead, readAt, isStarred, readBatch) is
+/// merged from the batch's states, never overwritten by content. Search indexes are kept in step.
+struct SQLiteImport {
+    let db: Database
+
+    func run(_ content: CacheContent) throws -> ImportSummary {
+        var summary = ImportSummary()
+        if let community = content.community {
+            let json = String(decoding: try JSONEncoder().encode(community), as: UTF8.self)
+            try db.execute(sql: "INSERT INTO meta (key, value) VALUES ('community', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                           arguments: [json])
+        }
+        for source in content.sources { try upsert(source) }
+        var touchedAuthors = Set<String>()
+        for member in content.members {
+            try upsert(member, into: &summary.members)
+            touchedAuthors.insert(member.id.rawValue)
+        }
+        for post in content.posts {
+            try upsert(post, into: &summary.posts)
+            if let author = post.author { touchedAuthors.insert(author.rawValue) }
+        }
+        var touchedPosts = Set<String>()
+        for comment in content.comments {
+            try upsert(comment, into: &summary.comments)
+            touchedPosts.insert(comment.post.rawValue)
+        }
+        try mergeStates(content)
+        try recount(posts: touchedPosts, authors: touchedAuthors)
+        return summary
+    }
+
+    // MARK: Sources
+
+    private func upsert(_ s: Source) throws {
+        try db.cachedStatement(sql: """
+            INSERT INTO source (id, kind, name, location, etag, lastModified, lastSync, lastStatus)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT(id) DO UPDATE SET kind = excluded.kind, name = excluded.name, location = excluded.location,
+                etag = excluded.etag, lastModified = excluded.lastModified, lastSync = excluded.lastSync,
+                lastStatus = excluded.lastStatus
+            """).execute(arguments: [s.id.rawValue, s.kind.rawValue, s.name, s.location, s.etag, s.lastModified,
+                                     s.lastSync?.timeIntervalSince1970, s.lastStatus])
+    }
+
+    // MARK: Members
+
+    private func upsert(_ m: Member, into counts: inout ImportSummary.Counts) throws {
+        let existing = try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT \(SQLiteRows.memberColumns), m.rowid FROM member m WHERE m.id = ?"),
+            arguments: [m.id.rawValue])
+        let old = existing.map(SQLiteRows.member)
+        counts.count(existing: existing != nil, changed: old != m)
+        if let old, old == m { return }
+        let profile = m.profile.isEmpty ? nil : String(decoding: try JSONEncoder().encode(m.profile), as: UTF8.self)
+        let arguments: StatementArguments = [
+            m.name, Folding.key(m.name), m.country, m.countryCode, m.country.map(Folding.key), m.location,
+            m.joined?.timeIntervalSince1970, m.role.rawValue, m.state.rawValue, m.bio, profile, m.avatarPath,
+        ]
+        let rowid: Int64
+        if let existing {
+            rowid = existing[11] as Int64
+            try db.cachedStatement(sql: """
+                UPDATE member SET name = ?, nameKey = ?, country = ?, countryCode = ?, countryKey = ?, location = ?,
+                    joined = ?, role = ?, state = ?, bio = ?, profile = ?, avatarPath = ? WHERE rowid = ?
+                """).execute(arguments: arguments + [rowid])
+            try db.cachedStatement(sql: "DELETE FROM memberSearch WHERE rowid = ?").execute(arguments: [rowid])
+        } else {
+            try db.cachedStatement(sql: """
+                INSERT INTO member (name, nameKey, country, countryCode, countryKey, location, joined, role, state,
+                    bio, profile, avatarPath, id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """).execute(arguments: arguments + [m.id.rawValue])
+            rowid = db.lastInsertedRowID
+        }
+        try db.cachedStatement(sql: "INSERT INTO memberSearch (rowid, name, country, location) VALUES (?, ?, ?, ?)")
+            .execute(arguments: [rowid, m.name, m.country, m.location])
+    }
+
+    // MARK: Posts
+
+    private func upsert(_ p: Post, into counts: inout ImportSummary.Counts) throws {
+        let existing = try Row.fetchOne(db.cachedStatement(sql: """
+            SELECT \(SQLiteRows.postColumns), p.rowid FROM post p LEFT JOIN postBody b ON b.post = p.rowid WHERE p.id = ?
+            """), arguments: [p.id.rawValue])
+        let old = existing.map { SQLiteRows.post($0) }
+        counts.count(existing: existing != nil, changed: old != p)
+        if let old, old == p { return }
+        let arguments: StatementArguments = [
+            p.source?.rawValue, p.kind.rawValue, p.title, p.author?.rawValue, p.authorName,
+            p.published?.timeIntervalSince1970, p.updated?.timeIntervalSince1970, p.sortDate.timeIntervalSince1970,
+            p.category, SQLiteRows.joinTags(p.tags), p.views, p.link,
+        ]
+        let rowid: Int64
+        if let existing {
+            rowid = existing[SQLiteRows.postColumnCount] as Int64
+            try db.cachedStatement(sql: """
+                UPDATE post SET source = ?, kind = ?, title = ?, author = ?, authorName = ?, published = ?, updated = ?,
+                    sortDate = ?, category = ?, tags = ?, views = ?, link = ? WHERE rowid = ?
+                """).execute(arguments: arguments + [rowid])
+            try db.cachedStatement(sql: "DELETE FROM postSearch WHERE rowid = ?").execute(arguments: [rowid])
+            try db.cachedStatement(sql: "DELETE FROM postTag WHERE post = ?").execute(arguments: [rowid])
+            try db.cachedStatement(sql: "UPDATE postBody SET html = ? WHERE post = ?").execute(arguments: [p.body, rowid])
+        } else {
+            try db.cachedStatement(sql: """
+                INSERT INTO post (source, kind, title, author, authorName, published, updated, sortDate, category,
+                    tags, views, link, id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """).execute(arguments: arguments + [p.id.rawValue])
+            rowid = db.lastInsertedRowID
+            try db.cachedStatement(sql: "INSERT INTO postBody (post, html) VALUES (?, ?)").execute(arguments: [rowid, p.body])
+        }
+        var tagKeys = Set(p.tags.map(Folding.key))
+        if let category = p.category { tagKeys.insert(Folding.key(category)) }
+        for key in tagKeys where !key.isEmpty {
+            try db.cachedStatement(sql: "INSERT INTO postTag (tagKey, post) VALUES (?, ?)").execute(arguments: [key, rowid])
+        }
+        try db.cachedStatement(sql: "INSERT INTO postSearch (rowid, title, body) VALUES (?, ?, ?)")
+            .execute(arguments: [rowid, p.title, PlainText.fromHTML(p.body)])
+    }
+
+    // MARK: Comments
+
+    private func upsert(_ c: Comment, into counts: inout ImportSummary.Counts) throws {
+        let postExists = try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM post WHERE id = ?"),
+                                           arguments: [c.post.rawValue]) ?? false
+        guard postExists else {
+            throw AgoraError.invalidArgument("comment '\(c.id)' is on post '\(c.post)', which is not in the cache")
+        }
+        let existing = try Row.fetchOne(db.cachedStatement(sql: """
+            SELECT \(SQLiteRows.commentColumns), c.rowid FROM comment c WHERE c.id = ?
+            """), arguments: [c.id.rawValue])
+        let old = existing.map(SQLiteRows.comment)
+        counts.count(existing: existing != nil, changed: old != c)
+        if let old, old == c { return }
+        let arguments: StatementArguments = [
+            c.post.rawValue, c.parent?.rawValue, c.author?.rawValue, c.authorName, c.published?.timeIntervalSince1970,
+            (c.published ?? Date(timeIntervalSince1970: 0)).timeIntervalSince1970, c.body,
+        ]
+        let rowid: Int64
+        if let existing {
+            rowid = existing[9] as Int64
+            try db.cachedStatement(sql: """
+                UPDATE comment SET post = ?, parent = ?, author = ?, authorName = ?, published = ?, sortDate = ?, body = ?
+                WHERE rowid = ?
+                """).execute(arguments: arguments + [rowid])
+            try db.cachedStatement(sql: "DELETE FROM commentSearch WHERE rowid = ?").execute(arguments: [rowid])
+        } else {
+            try db.cachedStatement(sql: """
+                INSERT INTO comment (post, parent, author, authorName, published, sortDate, body, id)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """).execute(arguments: arguments + [c.id.rawValue])
+            rowid = db.lastInsertedRowID
+        }
+        try db.cachedStatement(sql: "INSERT INTO commentSearch (rowid, body) VALUES (?, ?)")
+            .execute(arguments: [rowid, PlainText.fromHTML(c.body)])
+    }
+
+    // MARK: State and counts
+
+    /// Read or starred in either the cache or the batch stays so: importing never unreads.
+    private func mergeStates(_ content: CacheContent) throws {
+        for (id, state) in content.postStates where state != .unread {
+            guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT isRead, readAt, isStarred FROM post WHERE id = ?"),
+                                             arguments: [id.rawValue]) else { continue }
+            let current = SQLiteRows.state(row, at: 0)
+            let merged = current.merged(with: state)
+            guard merged != current else { continue }
+            try db.cachedStatement(sql: "UPDATE post SET isRead = ?, readAt = ?, isStarred = ? WHERE id = ?")
+                .execute(arguments: [merged.read, merged.readAt?.timeIntervalSince1970, merged.starred, id.rawValue])
+        }
+        for (id, state) in content.commentStates where state.read {
+            try db.cachedStatement(sql: "UPDATE comment SET isRead = 1, readAt = coalesce(min(readAt, ?), readAt, ?) WHERE id = ?")
+                .execute(arguments: [state.readAt?.timeIntervalSince1970, state.readAt?.timeIntervalSince1970, id.rawValue])
+        }
+    }
+
+    /// Keeps the counts that lists sort by in step with what was written.
+    private func recount(posts: Set<String>, authors: Set<String>) throws {
+        let countComments = try db.cachedStatement(sql: """
+            UPDATE post SET commentCount = (SELECT count(*) FROM comment WHERE comment.post = post.id) WHERE id = ?
+            """)
+        for id in posts { try countComments.execute(arguments: [id]) }
+        let countPosts = try db.cachedStatement(sql: """
+            UPDATE member SET postCount = (SELECT count(*) FROM post WHERE post.author = member.id) WHERE id = ?
+            """)
+        for id in authors { try countPosts.execute(arguments: [id]) }
+    }
+}

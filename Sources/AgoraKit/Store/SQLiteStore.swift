@@ -1,0 +1,429 @@
+import Foundation
+import GRDB
+
+/// The default cache: one SQLite file in WAL mode, so another `agora` can read while one writes.
+public final class SQLiteStore: CommunityStore {
+    public let location: String
+    let pool: DatabasePool
+
+    /// Opens the cache at `path`, creating it (empty) when it does not exist and `create` is true.
+    ///
+    /// A file that is not a SQLite database, a database of something else, or one written by a
+    /// newer Agora is refused before anything is written to it.
+    public init(path: String, create: Bool = true) throws {
+        location = path
+        let exists = FileManager.default.fileExists(atPath: path)
+        if exists {
+            try Self.check(path: path)
+        } else if !create {
+            throw AgoraError.cannotRead(path: path, reason: "no such file")
+        } else {
+            try Self.prepareDirectory(for: path)
+        }
+        var config = Configuration()
+        config.foreignKeysEnabled = true
+        config.busyMode = .timeout(5)
+        config.journalMode = .wal
+        do {
+            pool = try DatabasePool(path: path, configuration: config)
+            try Schema.migrator.migrate(pool)
+        } catch let error as DatabaseError {
+            if !exists { try? FileManager.default.removeItem(atPath: path) }
+            throw Self.userError(error, path: path, creating: !exists)
+        }
+    }
+
+    /// Reads the header and the schema version without writing a byte.
+    private static func check(path: String) throws {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw AgoraError.cannotRead(path: path, reason: "permission denied")
+        }
+        let header = (try? handle.read(upToCount: 16)) ?? nil
+        try? handle.close()
+        guard let header, !header.isEmpty else { return }  // an empty file is an empty database
+        guard header.count == 16, header.elementsEqual(Array("SQLite format 3\0".utf8)) else {
+            throw AgoraError.notACache(path: path, reason: "not a SQLite database")
+        }
+        var config = Configuration()
+        config.readonly = true
+        do {
+            let queue = try DatabaseQueue(path: path, configuration: config)
+            defer { try? queue.close() }
+            try queue.read { db in
+                let version = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
+                if version > Schema.version {
+                    throw AgoraError.newerSchema(path: path, found: version, supported: Schema.version)
+                }
+                if version == 0 {
+                    let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'")
+                    if !tables.isEmpty && !tables.contains("grdb_migrations") {
+                        throw AgoraError.notACache(path: path, reason: "a SQLite database of something else")
+                    }
+                }
+            }
+        } catch let error as DatabaseError {
+            throw userError(error, path: path, creating: false)
+        }
+    }
+
+    static func prepareDirectory(for path: String) throws {
+        let directory = (path as NSString).deletingLastPathComponent
+        guard !directory.isEmpty else { return }
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw AgoraError.cannotCreate(path: path, reason: "cannot create folder \(directory): \(reasonText(error))")
+        }
+    }
+
+    static func userError(_ error: DatabaseError, path: String, creating: Bool) -> AgoraError {
+        switch error.resultCode {
+        case .SQLITE_NOTADB: return .notACache(path: path, reason: "not a SQLite database")
+        case .SQLITE_CORRUPT: return .notACache(path: path, reason: "the database is damaged")
+        case .SQLITE_CANTOPEN, .SQLITE_READONLY, .SQLITE_PERM, .SQLITE_IOERR:
+            let reason = error.message ?? "\(error.resultCode)"
+            return creating ? .cannotCreate(path: path, reason: reason) : .cannotWrite(path: path, reason: reason)
+        case .SQLITE_BUSY, .SQLITE_LOCKED:
+            return .cannotWrite(path: path, reason: "another process holds the cache locked; try again")
+        default:
+            return .cannotRead(path: path, reason: error.message ?? "\(error.resultCode)")
+        }
+    }
+
+    private func read<T>(_ body: (Database) throws -> T) throws -> T {
+        do { return try pool.read(body) } catch let error as DatabaseError {
+            throw Self.userError(error, path: location, creating: false)
+        }
+    }
+
+    private func write<T>(_ body: (Database) throws -> T) throws -> T {
+        do { return try pool.write(body) } catch let error as DatabaseError {
+            throw Self.userError(error, path: location, creating: false)
+        }
+    }
+
+    // MARK: - Community
+
+    public func community() throws -> Community {
+        try read { db in
+            guard let json = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'community'") else {
+                return .unnamed
+            }
+            return (try? JSONDecoder().decode(Community.self, from: Data(json.utf8))) ?? .unnamed
+        }
+    }
+
+    // MARK: - Posts
+
+
+
+
+    /// The WHERE clause for a filter, with its arguments.
+    static func whereClause(_ filter: PostFilter) -> (String, StatementArguments) {
+        var terms: [String] = []
+        var arguments = StatementArguments()
+        if filter.unreadOnly { terms.append("p.isRead = 0") }
+        if filter.starredOnly { terms.append("p.isStarred = 1") }
+        if let author = filter.author {
+            terms.append("p.author = ?")
+            arguments += [author.rawValue]
+        }
+        if let kind = filter.kind {
+            terms.append("p.kind = ?")
+            arguments += [kind.rawValue]
+        }
+        if let tag = filter.tag {
+            terms.append("p.rowid IN (SELECT post FROM postTag WHERE tagKey = ?)")
+            arguments += [Folding.key(tag)]
+        }
+        if let country = filter.country {
+            terms.append("p.author IN (SELECT id FROM member WHERE countryKey = ? OR countryCode = ?)")
+            arguments += [Folding.key(country), country.uppercased()]
+        }
+        return (terms.isEmpty ? "" : "WHERE " + terms.joined(separator: " AND "), arguments)
+    }
+
+    static func orderClause(_ sort: PostSort) -> String {
+        switch sort {
+        case .newest: "ORDER BY p.sortDate DESC, p.rowid DESC"
+        case .oldest: "ORDER BY p.sortDate ASC, p.rowid ASC"
+        case .views: "ORDER BY p.views DESC, p.sortDate DESC"
+        case .comments: "ORDER BY p.commentCount DESC, p.sortDate DESC"
+        }
+    }
+
+    public func posts(_ query: PostQuery) throws -> [PostSummary] {
+        let (whereSQL, arguments) = Self.whereClause(query.filter)
+        let sql = "SELECT \(SQLiteRows.summaryColumns) FROM post p \(whereSQL) \(Self.orderClause(query.sort)) LIMIT ? OFFSET ?"
+        return try read { db in
+            try Row.fetchAll(db, sql: sql, arguments: arguments + [query.limit, query.offset]).map(SQLiteRows.summary)
+        }
+    }
+
+    public func counts(_ filter: PostFilter) throws -> PostCounts {
+        var unreadFilter = filter
+        unreadFilter.unreadOnly = true
+        let (allSQL, allArguments) = Self.whereClause(filter)
+        let (unreadSQL, unreadArguments) = Self.whereClause(unreadFilter)
+        return try read { db in
+            let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM post p \(allSQL)", arguments: allArguments) ?? 0
+            let unread = try Int.fetchOne(db, sql: "SELECT count(*) FROM post p \(unreadSQL)", arguments: unreadArguments) ?? 0
+            return PostCounts(total: total, unread: unread)
+        }
+    }
+
+    public func post(_ id: Post.ID) throws -> PostDetail {
+        try read { db in
+            guard let row = try Row.fetchOne(db, sql: """
+                SELECT \(SQLiteRows.postColumns), \(SQLiteRows.stateColumns), p.commentCount
+                FROM post p LEFT JOIN postBody b ON b.post = p.rowid WHERE p.id = ?
+                """, arguments: [id.rawValue])
+            else { throw AgoraError.postNotFound(id) }
+            let post = SQLiteRows.post(row)
+            let state = SQLiteRows.state(row, at: SQLiteRows.postColumnCount)
+            let commentCount = row.int(SQLiteRows.postColumnCount + 3)
+            let author = try post.author.flatMap { try Self.fetchMember(db, id: $0) }
+            let comments = try Row.fetchAll(db, sql: """
+                SELECT \(SQLiteRows.commentColumns) FROM comment c WHERE c.post = ? ORDER BY c.sortDate, c.rowid
+                """, arguments: [id.rawValue]).map { SQLiteRows.commentItem($0) }
+            return PostDetail(post: post, state: state, commentCount: commentCount, author: author,
+                              comments: CommentThreads.ordered(comments))
+        }
+    }
+
+
+
+
+    // MARK: - Members
+
+
+    static func fetchMember(_ db: Database, id: Member.ID) throws -> Member? {
+        guard let row = try Row.fetchOne(db, sql: "SELECT \(SQLiteRows.memberColumns) FROM member m WHERE m.id = ?",
+                                         arguments: [id.rawValue]) else { return nil }
+        return SQLiteRows.member(row)
+    }
+
+
+    public func members(_ query: MemberQuery) throws -> [MemberSummary] {
+        var sql = "SELECT \(SQLiteRows.memberSummaryColumns) FROM member m"
+        var arguments = StatementArguments()
+        if let country = query.country {
+            sql += " WHERE (m.countryKey = ? OR m.countryCode = ?)"
+            arguments += [Folding.key(country), country.uppercased()]
+        }
+        switch query.sort {
+        case .name: sql += " ORDER BY m.nameKey, m.id"
+        case .country: sql += " ORDER BY m.countryKey IS NULL, m.countryKey, m.nameKey, m.id"
+        }
+        sql += " LIMIT ? OFFSET ?"
+        arguments += [query.limit, query.offset]
+        return try read { db in
+            try Row.fetchAll(db, sql: sql, arguments: arguments).map(SQLiteRows.memberSummary)
+        }
+    }
+
+    public func memberCount(country: String?) throws -> Int {
+        try read { db in
+            if let country {
+                return try Int.fetchOne(db, sql: "SELECT count(*) FROM member WHERE countryKey = ? OR countryCode = ?",
+                                        arguments: [Folding.key(country), country.uppercased()]) ?? 0
+            }
+            return try Int.fetchOne(db, sql: "SELECT count(*) FROM member") ?? 0
+        }
+    }
+
+    public func member(_ id: Member.ID, limit: Int) throws -> MemberProfile {
+        try read { db in
+            guard let member = try Self.fetchMember(db, id: id) else { throw AgoraError.memberNotFound(id) }
+            let postCount = try Int.fetchOne(db, sql: "SELECT count(*) FROM post WHERE author = ?", arguments: [id.rawValue]) ?? 0
+            let commentCount = try Int.fetchOne(db, sql: "SELECT count(*) FROM comment WHERE author = ?", arguments: [id.rawValue]) ?? 0
+            let posts = try Row.fetchAll(db, sql: """
+                SELECT \(SQLiteRows.summaryColumns) FROM post p WHERE p.author = ?
+                ORDER BY p.sortDate DESC, p.rowid DESC LIMIT ?
+                """, arguments: [id.rawValue, limit]).map(SQLiteRows.summary)
+            let comments = try Row.fetchAll(db, sql: """
+                SELECT \(SQLiteRows.commentColumns), p.title FROM comment c JOIN post p ON p.id = c.post
+                WHERE c.author = ? ORDER BY c.sortDate DESC, c.rowid DESC LIMIT ?
+                """, arguments: [id.rawValue, limit]).map { SQLiteRows.commentItem($0, postTitle: $0.text(9)) }
+            return MemberProfile(member: member, postCount: postCount, commentCount: commentCount,
+                                 posts: posts, comments: comments)
+        }
+    }
+
+    // MARK: - Reader state
+
+    public func setRead(_ read: Bool, posts ids: [Post.ID]) throws {
+        let now = Date().timeIntervalSince1970
+        try write { db in
+            for id in ids {
+                try db.execute(sql: """
+                    UPDATE post SET isRead = ?, readAt = CASE WHEN ? THEN coalesce(readAt, ?) END, readBatch = NULL
+                    WHERE id = ?
+                    """, arguments: [read, read, now, id.rawValue])
+                if db.changesCount == 0 { throw AgoraError.postNotFound(id) }
+            }
+        }
+    }
+
+    public func setRead(_ read: Bool, comments ids: [Comment.ID]) throws {
+        let now = Date().timeIntervalSince1970
+        try write { db in
+            for id in ids {
+                try db.execute(sql: """
+                    UPDATE comment SET isRead = ?, readAt = CASE WHEN ? THEN coalesce(readAt, ?) END WHERE id = ?
+                    """, arguments: [read, read, now, id.rawValue])
+                if db.changesCount == 0 { throw AgoraError.commentNotFound(id) }
+            }
+        }
+    }
+
+    public func setStarred(_ starred: Bool, posts ids: [Post.ID]) throws {
+        try write { db in
+            for id in ids {
+                try db.execute(sql: "UPDATE post SET isStarred = ? WHERE id = ?", arguments: [starred, id.rawValue])
+                if db.changesCount == 0 { throw AgoraError.postNotFound(id) }
+            }
+        }
+    }
+
+    public func markAllRead(_ filter: PostFilter) throws -> JournalEntry {
+        let now = Date()
+        var unread = filter
+        unread.unreadOnly = true
+        let (whereSQL, arguments) = Self.whereClause(unread)
+        return try write { db in
+            try db.execute(sql: "INSERT INTO journal (action, date, scope, count) VALUES (?, ?, ?, 0)",
+                           arguments: [JournalEntry.Action.markAllRead.rawValue, now.timeIntervalSince1970, filter.summary])
+            let token = Int(db.lastInsertedRowID)
+            try db.execute(sql: """
+                UPDATE post SET isRead = 1, readAt = ?, readBatch = ?
+                WHERE rowid IN (SELECT p.rowid FROM post p \(whereSQL))
+                """, arguments: [now.timeIntervalSince1970, token] + arguments)
+            let count = db.changesCount
+            try db.execute(sql: "UPDATE journal SET count = ? WHERE token = ?", arguments: [count, token])
+            return JournalEntry(token: token, action: .markAllRead, date: now, scope: filter.summary, count: count)
+        }
+    }
+
+    public func undo(_ token: JournalEntry.Token?) throws -> UndoResult {
+        try write { db in
+            let row: Row?
+            if let token {
+                row = try Row.fetchOne(db, sql: "SELECT \(SQLiteRows.journalColumns) FROM journal WHERE token = ?", arguments: [token])
+            } else {
+                row = try Row.fetchOne(db, sql: "SELECT \(SQLiteRows.journalColumns) FROM journal WHERE undone = 0 ORDER BY token DESC LIMIT 1")
+            }
+            guard let row else { throw AgoraError.nothingToUndo }
+            var entry = SQLiteRows.journalEntry(row)
+            guard !entry.undone else {
+                throw AgoraError.invalidArgument("change \(entry.token) was already undone")
+            }
+            try db.execute(sql: "UPDATE post SET isRead = 0, readAt = NULL, readBatch = NULL WHERE readBatch = ?",
+                           arguments: [entry.token])
+            let restored = db.changesCount
+            try db.execute(sql: "UPDATE journal SET undone = 1 WHERE token = ?", arguments: [entry.token])
+            entry.undone = true
+            return UndoResult(entry: entry, restored: restored)
+        }
+    }
+
+
+    public func journal() throws -> [JournalEntry] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT \(SQLiteRows.journalColumns) FROM journal ORDER BY token DESC LIMIT 100")
+                .map(SQLiteRows.journalEntry)
+        }
+    }
+
+    // MARK: - Search
+
+    public func search(_ text: String, kinds: Set<SearchKind>, limit: Int) throws -> SearchResults {
+        guard let expression = SearchExpression.fts(text) else { return SearchResults() }
+        return try read { db in
+            var results = SearchResults()
+            if kinds.contains(.posts) {
+                // Newest added first: ranking every match of a common word would read them all.
+                results.posts = try Row.fetchAll(db, sql: """
+                    SELECT \(SQLiteRows.summaryColumns), snippet(postSearch, 1, '', '', '…', 12)
+                    FROM postSearch JOIN post p ON p.rowid = postSearch.rowid
+                    WHERE postSearch MATCH ? ORDER BY postSearch.rowid DESC LIMIT ?
+                    """, arguments: [expression, limit]).map {
+                        SearchResults.PostHit(post: SQLiteRows.summary($0), snippet: $0.text(SQLiteRows.summaryColumnCount))
+                    }
+            }
+            if kinds.contains(.comments) {
+                results.comments = try Row.fetchAll(db, sql: """
+                    SELECT c.id, c.post, p.title, c.authorName, snippet(commentSearch, 0, '', '', '…', 12)
+                    FROM commentSearch JOIN comment c ON c.rowid = commentSearch.rowid JOIN post p ON p.id = c.post
+                    WHERE commentSearch MATCH ? ORDER BY commentSearch.rowid DESC LIMIT ?
+                    """, arguments: [expression, limit]).map {
+                        SearchResults.CommentHit(comment: Comment.ID($0.text(0)), post: Post.ID($0.text(1)),
+                                                 postTitle: $0.text(2), authorName: $0.optionalText(3), snippet: $0.text(4))
+                    }
+            }
+            if kinds.contains(.members) {
+                results.members = try Row.fetchAll(db, sql: """
+                    SELECT \(SQLiteRows.memberSummaryColumns)
+                    FROM memberSearch JOIN member m ON m.rowid = memberSearch.rowid
+                    WHERE memberSearch MATCH ? ORDER BY m.nameKey, m.id LIMIT ?
+                    """, arguments: [expression, limit]).map(SQLiteRows.memberSummary)
+            }
+            return results
+        }
+    }
+
+    // MARK: - Content in and out
+
+    public func sources() throws -> [Source] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT \(SQLiteRows.sourceColumns) FROM source ORDER BY name, id")
+                .map(SQLiteRows.source)
+        }
+    }
+
+    public func importContent(_ content: CacheContent) throws -> ImportSummary {
+        let content = try ContentCheck.prepared(content)
+        return try write { db in try SQLiteImport(db: db).run(content) }
+    }
+
+    public func exportContent() throws -> CacheContent {
+        try read { db in
+            var content = CacheContent()
+            if let json = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'community'") {
+                content.community = try? JSONDecoder().decode(Community.self, from: Data(json.utf8))
+            }
+            content.sources = try Row.fetchAll(db, sql: "SELECT \(SQLiteRows.sourceColumns) FROM source ORDER BY id")
+                .map(SQLiteRows.source)
+            content.members = try Row.fetchAll(db, sql: "SELECT \(SQLiteRows.memberColumns) FROM member m ORDER BY m.rowid").map(SQLiteRows.member)
+            let postRows = try Row.fetchCursor(db, sql: """
+                SELECT \(SQLiteRows.postColumns), \(SQLiteRows.stateColumns)
+                FROM post p LEFT JOIN postBody b ON b.post = p.rowid ORDER BY p.rowid
+                """)
+            while let row = try postRows.next() {
+                let post = SQLiteRows.post(row)
+                content.posts.append(post)
+                let state = SQLiteRows.state(row, at: SQLiteRows.postColumnCount)
+                if state != .unread { content.postStates[post.id] = state }
+            }
+            let commentRows = try Row.fetchCursor(db, sql: "SELECT \(SQLiteRows.commentColumns) FROM comment c ORDER BY c.rowid")
+            while let row = try commentRows.next() {
+                let item = SQLiteRows.commentItem(row)
+                content.comments.append(item.comment)
+                if item.state.read { content.commentStates[item.id] = item.state }
+            }
+            content.journal = try Row.fetchAll(db, sql: "SELECT \(SQLiteRows.journalColumns) FROM journal ORDER BY token")
+                .map(SQLiteRows.journalEntry)
+            return content
+        }
+    }
+}
+
+func reasonText(_ error: any Error) -> String {
+    if let cocoa = error as? CocoaError, let underlying = cocoa.userInfo[NSUnderlyingErrorKey] as? NSError,
+       underlying.domain == NSPOSIXErrorDomain {
+        return String(cString: strerror(Int32(underlying.code)))
+    }
+    let nsError = error as NSError
+    if nsError.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(nsError.code))) }
+    return nsError.localizedDescription
+}

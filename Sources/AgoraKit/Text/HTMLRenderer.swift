@@ -1,0 +1,290 @@
+import CLibXML2
+import Foundation
+
+/// Turns HTML from content into `RichText`, as a browser would lay it out in text: block
+/// elements become paragraphs, headings, list items and quotes; `b`, `i`, `code` become styles;
+/// links are numbered; scripts and styles are dropped; whitespace collapses.
+public enum HTMLRenderer {
+    public static func render(_ html: String) -> RichText {
+        if html.isEmpty { return RichText() }
+        var bytes = Array(html.utf8)
+        if bytes.isEmpty { return RichText() }
+        let options = Int32(HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NOERROR.rawValue
+            | HTML_PARSE_NOWARNING.rawValue | HTML_PARSE_NONET.rawValue
+            | HTML_PARSE_NOBLANKS.rawValue | HTML_PARSE_NOIMPLIED.rawValue)
+        let count = Int32(clamping: bytes.count)
+        let doc = bytes.withUnsafeMutableBufferPointer { buffer in
+            buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
+                htmlReadMemory($0, count, nil, "UTF-8", options)
+            }
+        }
+        guard let doc else {
+            // libxml2 gives up only on input it cannot read at all: show it as text.
+            return RichText(blocks: [RichText.Block(kind: .paragraph, spans: [.init(Sanitizer.line(html))])])
+        }
+        defer { xmlFreeDoc(doc) }
+        var builder = Builder()
+        var node = doc.pointee.children
+        while let current = node {
+            builder.visit(current)
+            node = current.pointee.next
+        }
+        return builder.finish()
+    }
+}
+
+private struct Builder {
+    var blocks: [RichText.Block] = []
+    var links: [String] = []
+    var linkNumbers: [String: Int] = [:]
+
+    var spans: [RichText.Span] = []
+    var style: RichText.Style = []
+    var pendingSpace = false
+    var preformatted = 0
+    var quoteDepth = 0
+    /// One entry per open list: nil for a bulleted list, the next number for a numbered one.
+    var lists: [Int?] = []
+    /// Set when an `li` opens: the marker for the first block inside it.
+    var pendingMarker: String?
+    var headingLevel: Int?
+
+    mutating func finish() -> RichText {
+        flush()
+        return RichText(blocks: blocks, links: links)
+    }
+
+    mutating func visit(_ node: UnsafeMutablePointer<xmlNode>) {
+        switch node.pointee.type {
+        case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
+            if let content = node.pointee.content { text(String(cString: content)) }
+        case XML_ELEMENT_NODE:
+            element(node)
+        default:
+            break  // comments, processing instructions, DTDs
+        }
+    }
+
+    private mutating func children(_ node: UnsafeMutablePointer<xmlNode>) {
+        var child = node.pointee.children
+        while let current = child {
+            visit(current)
+            child = current.pointee.next
+        }
+    }
+
+    private mutating func element(_ node: UnsafeMutablePointer<xmlNode>) {
+        let name = node.pointee.name.map { String(cString: $0).lowercased() } ?? ""
+        switch name {
+        case "script", "style", "head", "title", "noscript", "template", "iframe", "object", "embed", "svg", "math":
+            return
+        case "p", "div", "section", "article", "header", "footer", "main", "nav", "aside", "figure",
+            "figcaption", "address", "dl", "dt", "center", "form", "fieldset", "details", "summary",
+            "table", "thead", "tbody", "tfoot", "caption", "tr":
+            flush()
+            children(node)
+            flush()
+        case "dd":
+            flush()
+            quoteDepth += 1
+            children(node)
+            flush()
+            quoteDepth -= 1
+        case "td", "th":
+            if !spans.isEmpty { append(" | ", style: []) }
+            withStyle(name == "th" ? .bold : [], node)
+        case "h1", "h2", "h3", "h4", "h5", "h6":
+            flush()
+            headingLevel = Int(String(name.last!)) ?? 1
+            withStyle(.bold, node)
+            flush()
+            headingLevel = nil
+        case "blockquote":
+            flush()
+            quoteDepth += 1
+            children(node)
+            flush()
+            quoteDepth -= 1
+        case "ul", "menu", "dir":
+            flush()
+            lists.append(nil)
+            children(node)
+            flush()
+            lists.removeLast()
+        case "ol":
+            flush()
+            let start = attribute(node, "start").flatMap { Int($0.trimmingCharacters(in: .whitespaces)) } ?? 1
+            lists.append(start)
+            children(node)
+            flush()
+            lists.removeLast()
+        case "li":
+            flush()
+            if lists.isEmpty { lists.append(nil) }
+            let index = lists.count - 1
+            if let number = lists[index] {
+                pendingMarker = "\(number)."
+                lists[index] = number + 1
+            } else {
+                pendingMarker = "•"
+            }
+            children(node)
+            flush()
+            if pendingMarker != nil {  // an empty item still shows its marker
+                blocks.append(.init(kind: .listItem(marker: pendingMarker!), spans: [],
+                                    quoteDepth: quoteDepth, listDepth: lists.count))
+                pendingMarker = nil
+            }
+        case "pre":
+            flush()
+            preformatted += 1
+            withStyle(.code, node)
+            flushPreformatted()
+            preformatted -= 1
+        case "br":
+            append("\n", style: style)
+            pendingSpace = false
+        case "hr":
+            flush()
+            blocks.append(.init(kind: .rule, spans: [], quoteDepth: quoteDepth, listDepth: lists.count))
+        case "b", "strong":
+            withStyle(.bold, node)
+        case "i", "em", "cite", "dfn", "var":
+            withStyle(.italic, node)
+        case "u", "ins":
+            withStyle(.underline, node)
+        case "code", "kbd", "samp", "tt":
+            withStyle(.code, node)
+        case "a":
+            link(node)
+        case "img":
+            let alt = attribute(node, "alt").map(Sanitizer.line)?.trimmingCharacters(in: .whitespaces) ?? ""
+            if !alt.isEmpty { inline("[image: \(alt)]", style: style.union(.italic)) }
+        default:
+            children(node)  // span, font, abbr, small, sup, unknown elements: their text
+        }
+    }
+
+    private mutating func withStyle(_ added: RichText.Style, _ node: UnsafeMutablePointer<xmlNode>) {
+        let saved = style
+        style.formUnion(added)
+        children(node)
+        style = saved
+    }
+
+    private mutating func link(_ node: UnsafeMutablePointer<xmlNode>) {
+        let href = attribute(node, "href").map(Sanitizer.line)?.trimmingCharacters(in: .whitespaces) ?? ""
+        let scheme = href.split(separator: ":", maxSplits: 1).first?.lowercased() ?? ""
+        guard !href.isEmpty, !href.hasPrefix("#"), scheme != "javascript", scheme != "data" else {
+            children(node)
+            return
+        }
+        let number: Int
+        if let known = linkNumbers[href] {
+            number = known
+        } else {
+            links.append(href)
+            number = links.count
+            linkNumbers[href] = number
+        }
+        let before = spans.count
+        withStyle(.link, node)
+        if spans.count == before {  // a link with no text shows its address
+            inline(href, style: style.union(.link))
+        }
+        spans.append(.init("[\(number)]", style: style.union(.linkNumber)))
+    }
+
+    private func attribute(_ node: UnsafeMutablePointer<xmlNode>, _ name: String) -> String? {
+        guard let value = xmlGetProp(node, name) else { return nil }
+        defer { agora_xml_free(value) }
+        return String(cString: value)
+    }
+
+    // MARK: Text
+
+    private mutating func text(_ raw: String) {
+        let clean = Sanitizer.text(raw)
+        if preformatted > 0 {
+            append(clean, style: style)
+            return
+        }
+        var word = ""
+        for character in clean {
+            if character.isWhitespace && character != "\u{00A0}" {
+                if !word.isEmpty {
+                    inline(word, style: style)
+                    word = ""
+                }
+                pendingSpace = true
+            } else {
+                word.append(character)
+            }
+        }
+        if !word.isEmpty { inline(word, style: style) }
+    }
+
+    /// Appends a word, with the collapsed space before it when there was one.
+    private mutating func inline(_ word: String, style: RichText.Style) {
+        if pendingSpace, hasText {
+            append(" ", style: self.style.intersection([.bold, .italic, .underline, .code]))
+        }
+        pendingSpace = false
+        append(word, style: style)
+    }
+
+    private var hasText: Bool {
+        guard let last = spans.last else { return false }
+        return !last.text.hasSuffix("\n")
+    }
+
+    private mutating func append(_ text: String, style: RichText.Style) {
+        if let last = spans.last, last.style == style {
+            spans[spans.count - 1].text += text
+        } else {
+            spans.append(.init(text, style: style))
+        }
+    }
+
+    /// Ends the current block, if it has any text.
+    private mutating func flush() {
+        pendingSpace = false
+        // Trailing breaks and spaces belong to no one.
+        while let last = spans.last {
+            let trimmed = String(last.text.reversed().drop(while: { $0 == " " || $0 == "\n" }).reversed())
+            if trimmed.isEmpty {
+                spans.removeLast()
+            } else {
+                spans[spans.count - 1].text = trimmed
+                break
+            }
+        }
+        guard !spans.isEmpty else { return }
+        let kind: RichText.Kind
+        if let marker = pendingMarker {
+            kind = .listItem(marker: marker)
+            pendingMarker = nil
+        } else if let headingLevel {
+            kind = .heading(level: headingLevel)
+        } else {
+            kind = .paragraph
+        }
+        blocks.append(.init(kind: kind, spans: spans, quoteDepth: quoteDepth, listDepth: lists.count))
+        spans = []
+    }
+
+    private mutating func flushPreformatted() {
+        pendingSpace = false
+        // Keep inner spacing; drop one leading and the trailing newlines, as browsers do.
+        if let first = spans.first, first.text.hasPrefix("\n") {
+            spans[0].text.removeFirst()
+        }
+        while let last = spans.last, last.text.hasSuffix("\n") {
+            spans[spans.count - 1].text.removeLast()
+            if spans[spans.count - 1].text.isEmpty { spans.removeLast() }
+        }
+        guard !spans.isEmpty else { return }
+        blocks.append(.init(kind: .preformatted, spans: spans, quoteDepth: quoteDepth, listDepth: lists.count))
+        spans = []
+    }
+}

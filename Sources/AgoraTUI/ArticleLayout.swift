@@ -1,0 +1,2 @@
+import AgoraKit
+import TerminalCore

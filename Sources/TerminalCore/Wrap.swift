@@ -1,0 +1,111 @@
+/// Word wrapping by display width, for any kind of styled text.
+public enum Wrap {
+    /// A piece of text with a style of the caller's choosing.
+    public struct Piece<Style: Hashable & Sendable>: Hashable, Sendable {
+        public var text: String
+        public var style: Style
+
+        public init(_ text: String, _ style: Style) {
+            self.text = text
+            self.style = style
+        }
+    }
+
+    /// Breaks pieces into lines of at most `width` columns: at spaces where it can, inside a
+    /// word only when the word alone is wider than a line. "\n" in a piece forces a break.
+    /// Spaces at the start of a wrapped line are dropped.
+    public static func lines<Style>(_ pieces: [Piece<Style>], width: Int) -> [[Piece<Style>]] {
+        let width = max(1, width)
+        var lines: [[Piece<Style>]] = []
+        var line: [Piece<Style>] = []
+        var used = 0
+
+        func add(_ text: String, _ style: Style) {
+            guard !text.isEmpty else { return }
+            if let last = line.last, last.style == style {
+                line[line.count - 1].text += text
+            } else {
+                line.append(Piece(text, style))
+            }
+        }
+        func endLine() {
+            // Trailing spaces never show.
+            while let last = line.last {
+                let trimmed = String(last.text.reversed().drop(while: { $0 == " " }).reversed())
+                if trimmed.isEmpty { line.removeLast() } else { line[line.count - 1].text = trimmed; break }
+            }
+            lines.append(line)
+            line = []
+            used = 0
+        }
+
+        // Split into words (with the spaces after them) and hard breaks.
+        var tokens: [WrapToken<Style>] = []
+        for piece in pieces {
+            var word = ""
+            for character in piece.text {
+                if character == "\n" {
+                    if !word.isEmpty { tokens.append(.word(word, piece.style)); word = "" }
+                    tokens.append(.newline)
+                } else if character == " " {
+                    if !word.isEmpty { tokens.append(.word(word, piece.style)); word = "" }
+                    tokens.append(.space(piece.style))
+                } else {
+                    word.append(character)
+                }
+            }
+            if !word.isEmpty { tokens.append(.word(word, piece.style)) }
+        }
+
+        // Words that touch (a link and its "[1]") must stay together: group them.
+        var index = 0
+        while index < tokens.count {
+            switch tokens[index] {
+            case .newline:
+                endLine()
+                index += 1
+            case .space(let style):
+                if used > 0, used < width {
+                    add(" ", style)
+                    used += 1
+                }
+                index += 1
+            case .word:
+                var group: [(String, Style)] = []
+                while index < tokens.count, case .word(let text, let style) = tokens[index] {
+                    group.append((text, style))
+                    index += 1
+                }
+                let groupWidth = group.reduce(0) { $0 + DisplayWidth.of($1.0) }
+                if used + groupWidth > width, used > 0 { endLine() }
+                for (text, style) in group {
+                    if used + DisplayWidth.of(text) <= width {
+                        add(text, style)
+                        used += DisplayWidth.of(text)
+                        continue
+                    }
+                    // Wider than a whole line: break it by characters.
+                    for character in text {
+                        let w = DisplayWidth.of(character)
+                        if used + w > width, used > 0 { endLine() }
+                        add(String(character), style)
+                        used += w
+                    }
+                }
+            }
+        }
+        if !line.isEmpty || lines.isEmpty { endLine() }
+        return lines
+    }
+
+    /// Plain text wrapped to `width` columns.
+    public static func lines(_ text: String, width: Int) -> [String] {
+        lines([Piece(text, 0)], width: width).map { $0.map(\.text).joined() }
+    }
+}
+
+private enum WrapToken<Style> {
+    case word(String, Style)
+    case space(Style)
+    case newline
+}
