@@ -1,2 +1,121 @@
 import AgoraKit
 import TerminalCore
+
+/// How a piece of article text looks: its role in the article and its emphasis.
+public struct ArticleStyle: Hashable, Sendable {
+    public enum Role: Hashable, Sendable {
+        case text, heading, marker, quote, rule, preformatted
+    }
+
+    public var role: Role
+    public var emphasis: RichText.Style
+
+    public init(_ role: Role, _ emphasis: RichText.Style = []) {
+        self.role = role
+        self.emphasis = emphasis
+    }
+}
+
+/// One line of a laid-out article.
+public struct ArticleLine: Hashable, Sendable {
+    public var pieces: [Wrap.Piece<ArticleStyle>]
+
+    public init(_ pieces: [Wrap.Piece<ArticleStyle>]) { self.pieces = pieces }
+
+    public var text: String { pieces.map(\.text).joined() }
+}
+
+/// Lays out rich text at a width: paragraphs wrapped and separated by blank lines, list items
+/// with their markers and hanging indents, quotes behind a bar, preformatted text kept as it is.
+public enum ArticleLayout {
+    public static func lines(_ text: RichText, width: Int) -> [ArticleLine] {
+        let width = max(8, width)
+        var out: [ArticleLine] = []
+        var previous: RichText.Block?
+        for block in text.blocks {
+            if let previous, !(isListItem(previous) && isListItem(block)) || previous.quoteDepth != block.quoteDepth {
+                out.append(blankLine(quoteDepth: min(previous.quoteDepth, block.quoteDepth)))
+            }
+            out += lines(block, width: width)
+            previous = block
+        }
+        return out
+    }
+
+    /// "[1] https://..." for each link, wrapped under its number.
+    public static func linkLines(_ links: [String], width: Int) -> [ArticleLine] {
+        links.enumerated().flatMap { index, url -> [ArticleLine] in
+            let number = "[\(index + 1)] "
+            let hang = String(repeating: " ", count: number.count)
+            return Wrap.lines([Wrap.Piece(url, ArticleStyle(.text, .link))], width: max(1, width - number.count))
+                .enumerated().map { row, pieces in
+                    ArticleLine([Wrap.Piece(row == 0 ? number : hang, ArticleStyle(.marker, .linkNumber))] + pieces)
+                }
+        }
+    }
+
+    private static func isListItem(_ block: RichText.Block) -> Bool {
+        if case .listItem = block.kind { return true }
+        return false
+    }
+
+    private static func quotePrefix(_ depth: Int) -> String {
+        String(repeating: "│ ", count: depth)
+    }
+
+    private static func blankLine(quoteDepth: Int) -> ArticleLine {
+        let prefix = quotePrefix(quoteDepth)
+        return ArticleLine(prefix.isEmpty ? [] : [Wrap.Piece(String(prefix.dropLast()), ArticleStyle(.quote))])
+    }
+
+    private static func lines(_ block: RichText.Block, width: Int) -> [ArticleLine] {
+        let quote = quotePrefix(block.quoteDepth)
+        let listIndent = String(repeating: "  ", count: max(0, block.listDepth - 1))
+        var first = listIndent
+        var rest = listIndent
+        var markerText = ""
+        if case .listItem(let marker) = block.kind {
+            markerText = marker + " "
+            rest += String(repeating: " ", count: DisplayWidth.of(markerText))
+        } else if block.listDepth > 0 {
+            // A paragraph inside a list item lines up with the item's text.
+            first += "  "
+            rest += "  "
+        }
+        let room = max(4, width - DisplayWidth.of(quote) - DisplayWidth.of(first) - DisplayWidth.of(markerText))
+
+        func prefixPieces(_ isFirst: Bool) -> [Wrap.Piece<ArticleStyle>] {
+            var pieces: [Wrap.Piece<ArticleStyle>] = []
+            if !quote.isEmpty { pieces.append(Wrap.Piece(quote, ArticleStyle(.quote))) }
+            let indent = isFirst ? first : rest
+            if !indent.isEmpty { pieces.append(Wrap.Piece(indent, ArticleStyle(.text))) }
+            if isFirst, !markerText.isEmpty { pieces.append(Wrap.Piece(markerText, ArticleStyle(.marker))) }
+            return pieces
+        }
+
+        switch block.kind {
+        case .rule:
+            return [ArticleLine(prefixPieces(true) + [Wrap.Piece(String(repeating: "─", count: room), ArticleStyle(.rule))])]
+        case .preformatted:
+            let text = block.text
+            return text.split(separator: "\n", omittingEmptySubsequences: false).flatMap { line -> [ArticleLine] in
+                var chunks: [String] = []
+                var current = ""
+                var used = 0
+                for character in line {
+                    let w = DisplayWidth.of(character)
+                    if used + w > room { chunks.append(current); current = ""; used = 0 }
+                    current.append(character)
+                    used += w
+                }
+                chunks.append(current)
+                return chunks.map { ArticleLine(prefixPieces(false) + [Wrap.Piece($0, ArticleStyle(.preformatted, .code))]) }
+            }
+        case .heading, .paragraph, .listItem:
+            let role: ArticleStyle.Role = { if case .heading = block.kind { return .heading } else { return .text } }()
+            let pieces = block.spans.map { Wrap.Piece($0.text, ArticleStyle(role, $0.style)) }
+            let wrapped = Wrap.lines(pieces, width: room)
+            return wrapped.enumerated().map { index, line in ArticleLine(prefixPieces(index == 0) + line) }
+        }
+    }
+}

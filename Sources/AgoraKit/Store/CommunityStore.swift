@@ -9,6 +9,8 @@ public protocol CommunityStore: Sendable {
     var location: String { get }
 
     func community() throws -> Community
+    /// How much the cache holds.
+    func statistics() throws -> Statistics
 
     // MARK: Posts
     func posts(_ query: PostQuery) throws -> [PostSummary]
@@ -28,7 +30,8 @@ public protocol CommunityStore: Sendable {
     func setRead(_ read: Bool, comments: [Comment.ID]) throws
     func setStarred(_ starred: Bool, posts: [Post.ID]) throws
     /// Marks every post the filter shows as read and journals the change.
-    /// Returns the journal entry; its token undoes exactly this change.
+    /// Returns the journal entry; its token undoes exactly this change. When no post was unread,
+    /// nothing is journaled and the entry's count (and token) is 0.
     func markAllRead(_ filter: PostFilter) throws -> JournalEntry
     /// Undoes a bulk change (the latest one not yet undone when `token` is nil). Posts changed
     /// one by one since then are left as they are.
@@ -82,6 +85,22 @@ public struct CacheContent: Sendable, Equatable {
         self.postStates = postStates
         self.commentStates = commentStates
         self.journal = journal
+    }
+}
+
+public struct Statistics: Hashable, Sendable, Codable {
+    public var posts: Int
+    public var unread: Int
+    public var starred: Int
+    public var members: Int
+    public var comments: Int
+
+    public init(posts: Int, unread: Int, starred: Int, members: Int, comments: Int) {
+        self.posts = posts
+        self.unread = unread
+        self.starred = starred
+        self.members = members
+        self.comments = comments
     }
 }
 

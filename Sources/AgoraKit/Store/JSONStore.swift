@@ -123,6 +123,15 @@ public final class JSONStore: CommunityStore {
 
     public func community() throws -> Community { read { $0.file.community ?? .unnamed } }
 
+    public func statistics() throws -> Statistics {
+        read { contents in
+            let states = contents.file.posts.map { contents.state($0.id) }
+            return Statistics(
+                posts: states.count, unread: states.filter { !$0.read }.count, starred: states.filter(\.starred).count,
+                members: contents.file.members.count, comments: contents.file.comments.count)
+        }
+    }
+
     // MARK: - Posts
 
     public func posts(_ query: PostQuery) throws -> [PostSummary] {
@@ -275,6 +284,9 @@ public final class JSONStore: CommunityStore {
                 entry.batch = token
                 contents.file.state.posts[post.id.rawValue] = entry
                 count += 1
+            }
+            guard count > 0 else {
+                return JournalEntry(token: 0, action: .markAllRead, date: now, scope: filter.summary, count: 0)
             }
             let journalEntry = JournalEntry(token: token, action: .markAllRead, date: now, scope: filter.summary, count: count)
             contents.file.state.journal.append(journalEntry)

@@ -113,6 +113,18 @@ public final class SQLiteStore: CommunityStore {
         }
     }
 
+    public func statistics() throws -> Statistics {
+        try read { db in
+            func count(_ sql: String) throws -> Int { try Int.fetchOne(db, sql: sql) ?? 0 }
+            return Statistics(
+                posts: try count("SELECT count(*) FROM post"),
+                unread: try count("SELECT count(*) FROM post WHERE isRead = 0"),
+                starred: try count("SELECT count(*) FROM post WHERE isStarred = 1"),
+                members: try count("SELECT count(*) FROM member"),
+                comments: try count("SELECT count(*) FROM comment"))
+        }
+    }
+
     // MARK: - Posts
 
 
@@ -300,6 +312,11 @@ public final class SQLiteStore: CommunityStore {
                 WHERE rowid IN (SELECT p.rowid FROM post p \(whereSQL))
                 """, arguments: [now.timeIntervalSince1970, token] + arguments)
             let count = db.changesCount
+            guard count > 0 else {
+                // Nothing changed: nothing to undo, so nothing to journal.
+                try db.execute(sql: "DELETE FROM journal WHERE token = ?", arguments: [token])
+                return JournalEntry(token: 0, action: .markAllRead, date: now, scope: filter.summary, count: 0)
+            }
             try db.execute(sql: "UPDATE journal SET count = ? WHERE token = ?", arguments: [count, token])
             return JournalEntry(token: token, action: .markAllRead, date: now, scope: filter.summary, count: count)
         }

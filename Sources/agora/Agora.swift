@@ -1,0 +1,86 @@
+import AgoraKit
+import ArgumentParser
+import Foundation
+
+struct Agora: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "agora",
+        abstract: "A terminal reader for an online community: its posts, comments and members.",
+        discussion: """
+            With no command, agora shows the community in the cache (the same as `agora info`).
+            On a fresh machine the cache does not exist yet: agora creates it with an embedded
+            sample, the Diplo Internet Governance Community, and says so once.
+
+            The cache is a SQLite file by default ($XDG_DATA_HOME/agora/agora.sqlite, else
+            ~/.local/share/agora/agora.sqlite). Choose another with --cache PATH or AGORA_CACHE;
+            a name ending in .json is a JSON cache (see docs/cache-format.md).
+
+            Exit status: 0 on success, 1 when something about the input or the cache is wrong
+            (the message says what and where), 2 when the command line itself is wrong.
+            """,
+        version: AgoraVersion.string,
+        subcommands: [
+            Info.self, List.self, Show.self, Members.self, MemberCommand.self, Mark.self, MarkAllRead.self,
+            Undo.self, Search.self, Export.self, Import.self, Generate.self, Bench.self,
+        ],
+        defaultSubcommand: Info.self
+    )
+}
+
+enum AgoraVersion {
+    static let string = "0.1.0"
+}
+
+/// Options every command takes.
+struct GlobalOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp(
+        "The cache to use: a .json file is a JSON cache, anything else SQLite (also AGORA_CACHE).",
+        valueName: "path"))
+    var cache: String?
+
+    var path: String {
+        if let cache, !cache.isEmpty { return cache }
+        if let env = ProcessInfo.processInfo.environment["AGORA_CACHE"], !env.isEmpty { return env }
+        return Cache.defaultPath()
+    }
+
+    /// Opens the cache; one that does not exist yet is created with the sample community.
+    func open() throws -> any CommunityStore {
+        let path = self.path
+        let (store, created) = try Cache.open(path: path, seed: try SampleCommunity.content())
+        if created {
+            Output.note("no cache at \(path); created it with the sample community (\(SampleCommunity.name))")
+        }
+        return store
+    }
+
+    /// Opens the cache for an import: one that does not exist yet is created empty, so that a
+    /// community brought in is not mixed with the sample.
+    func openForImport() throws -> any CommunityStore {
+        let (store, created) = try Cache.open(path: path, seed: nil)
+        if created { Output.note("created a new cache at \(path)") }
+        return store
+    }
+}
+
+/// The filter options shared by `list` and `mark-all-read`.
+struct FilterOptions: ParsableArguments {
+    @Flag(help: "Only unread posts.") var unread = false
+    @Flag(help: "Only starred posts.") var starred = false
+    @Option(help: ArgumentHelp("Only posts by this member.", valueName: "member-id")) var author: String?
+    @Option(help: ArgumentHelp("Only posts with this tag or category.", valueName: "tag")) var tag: String?
+    @Option(help: ArgumentHelp("Only posts whose author is from this country (name or ISO code).", valueName: "country"))
+    var country: String?
+    @Option(help: ArgumentHelp("Only posts of this kind: \(Post.Kind.allCases.map(\.rawValue).joined(separator: ", ")).", valueName: "kind"))
+    var kind: Post.Kind?
+
+    var filter: PostFilter {
+        PostFilter(unreadOnly: unread, starredOnly: starred, author: author.map { Member.ID($0) }, tag: tag,
+                   country: country, kind: kind)
+    }
+}
+
+extension Post.Kind: ExpressibleByArgument {}
+extension PostSort: ExpressibleByArgument {}
+extension MemberSort: ExpressibleByArgument {}
+extension SearchKind: ExpressibleByArgument {}

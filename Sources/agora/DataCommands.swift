@@ -1,0 +1,150 @@
+import AgoraKit
+import ArgumentParser
+import Foundation
+
+struct Search: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Search posts, comments and members; case and accents do not matter.",
+        discussion: "Every word must match; the last one matches as a prefix. \"marilia\" finds Marília and Marilia.")
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The words to look for.") var words: [String]
+    @Option(help: "Only this kind of result: posts, comments or members (repeatable).") var kind: [SearchKind] = []
+    @Option(help: "At most this many results of each kind.") var limit = 20
+    @Flag(help: "Print JSON.") var json = false
+
+    func validate() throws {
+        if words.isEmpty { throw ValidationError("give some words to search for") }
+        if limit < 1 { throw ValidationError("--limit must be 1 or more") }
+    }
+
+    func run() throws {
+        let store = try global.open()
+        let query = words.joined(separator: " ")
+        let kinds = kind.isEmpty ? Set(SearchKind.allCases) : Set(kind)
+        let results = try store.search(query, kinds: kinds, limit: limit)
+        if json {
+            try Output.json(SearchJSON(query: query, results))
+            return
+        }
+        if results.isEmpty {
+            Output.line("Nothing matches \"\(Output.safe(query))\".")
+            return
+        }
+        if !results.posts.isEmpty {
+            Output.line("Posts")
+            var table = Table([.init(title: ""), .init(title: "", maxWidth: 28), .init(title: "", flexible: true)])
+            for hit in results.posts {
+                table.add([(hit.post.state.read ? " " : "N") + (hit.post.state.starred ? "*" : " "), hit.post.id.rawValue, hit.post.title])
+            }
+            table.print(header: false)
+        }
+        if !results.comments.isEmpty {
+            if !results.posts.isEmpty { Output.line() }
+            Output.line("Comments")
+            var table = Table([.init(title: "", maxWidth: 28), .init(title: "", maxWidth: 24), .init(title: "", flexible: true)])
+            for hit in results.comments {
+                table.add([hit.post.rawValue, hit.authorName ?? "", hit.snippet])
+            }
+            table.print(header: false)
+        }
+        if !results.members.isEmpty {
+            if !results.posts.isEmpty || !results.comments.isEmpty { Output.line() }
+            Output.line("Members")
+            var table = Table([.init(title: "", maxWidth: 36), .init(title: "", maxWidth: 28), .init(title: "", flexible: true)])
+            for m in results.members { table.add([m.name, m.country ?? "—", m.id.rawValue]) }
+            table.print(header: false)
+        }
+    }
+}
+
+struct Export: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Write the whole cache, reader state included, to a JSON cache file.",
+        discussion: "The file can be imported elsewhere or opened directly with --cache FILE.json.")
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "Where to write (replaced atomically if it exists).") var file: String
+
+    func run() throws {
+        let store = try global.open()
+        let target = URL(fileURLWithPath: file).standardizedFileURL.path
+        if target == URL(fileURLWithPath: store.location).standardizedFileURL.path {
+            throw AgoraError.invalidArgument("\(file) is the cache itself; export to another file")
+        }
+        let content = try store.exportContent()
+        try CacheFile(content).write(to: file)
+        Output.line("Wrote \(Output.plural(content.posts.count, "post")), \(Output.plural(content.members.count, "member")) and \(Output.plural(content.comments.count, "comment")) to \(file).")
+    }
+}
+
+struct Import: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Bring a community in from an Agora JSON file (as `agora export` writes).",
+        discussion: """
+            Posts, comments and members with ids the cache already has are updated in place; \
+            reader state is merged (read or starred in either stays so). It all happens in one \
+            transaction: if anything is wrong, the cache is left exactly as it was.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The file to import.") var file: String
+    @Flag(help: "Print a JSON summary.") var json = false
+
+    func run() throws {
+        // Read and check the file before touching (or creating) the cache.
+        let cacheFile = try CacheFile.read(path: file)
+        let store = try global.openForImport()
+        let summary = try store.importContent(cacheFile.content)
+        if json {
+            try Output.json(summary)
+            return
+        }
+        func describe(_ c: ImportSummary.Counts, _ word: String) -> String {
+            "\(word): \(c.added) added, \(c.updated) updated, \(c.unchanged) unchanged"
+        }
+        Output.line("Imported \(file)")
+        Output.line("  " + describe(summary.posts, "posts"))
+        Output.line("  " + describe(summary.comments, "comments"))
+        Output.line("  " + describe(summary.members, "members"))
+    }
+}
+
+struct Generate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Write a clearly synthetic community, for trying Agora at scale and for benchmarks.",
+        discussion: "The same numbers and seed give the same community on every machine.")
+
+    @Option(help: "How many posts.") var posts = 1_000
+    @Option(help: "How many members.") var members = 200
+    @Option(help: "How many comments.") var comments = 3_000
+    @Option(help: "The random seed.") var seed: UInt64 = 1
+    @Option(help: ArgumentHelp("The cache to write: .json for a JSON cache, anything else SQLite. Must not exist yet.", valueName: "path"))
+    var out: String
+
+    func validate() throws {
+        guard posts >= 0, members >= 0, comments >= 0 else { throw ValidationError("counts must be 0 or more") }
+        if comments > 0, posts == 0 { throw ValidationError("comments need posts to be on") }
+    }
+
+    func run() throws {
+        guard !FileManager.default.fileExists(atPath: out) else {
+            throw AgoraError.invalidArgument("\(out) already exists; remove it or choose another path")
+        }
+        let (store, _) = try Cache.open(path: out)
+        let started = Date()
+        let showProgress = isatty(STDERR_FILENO) == 1
+        do {
+            try SyntheticCommunity(posts: posts, members: members, comments: comments, seed: seed).write(into: store) { done, total in
+                if showProgress {
+                    FileHandle.standardError.write(Data("\rgenerating: \(done)/\(total) posts".utf8))
+                }
+            }
+        } catch {
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: out + suffix) }
+            throw error
+        }
+        if showProgress { FileHandle.standardError.write(Data("\n".utf8)) }
+        Output.line("Wrote \(Output.plural(posts, "post")), \(Output.plural(members, "member")) and \(Output.plural(comments, "comment")) to \(out) in \(String(format: "%.1f", Date().timeIntervalSince(started))) s.")
+    }
+}

@@ -1,0 +1,196 @@
+import AgoraKit
+import Foundation
+
+// The shapes `--json` prints. Field names here are a promise (docs/cli.md): they change only
+// with a note in the docs, whatever the model inside does.
+
+struct PostJSON: Encodable {
+    var id: String
+    var kind: String
+    var title: String
+    var author: String?
+    var authorName: String?
+    var published: Date?
+    var views: Int?
+    var comments: Int
+    var category: String?
+    var tags: [String]
+    var read: Bool
+    var readAt: Date?
+    var starred: Bool
+
+    init(_ p: PostSummary) {
+        id = p.id.rawValue
+        kind = p.kind.rawValue
+        title = p.title
+        author = p.author?.rawValue
+        authorName = p.authorName
+        published = p.published
+        views = p.views
+        comments = p.commentCount
+        category = p.category
+        tags = p.tags
+        read = p.state.read
+        readAt = p.state.readAt
+        starred = p.state.starred
+    }
+}
+
+struct CommentJSON: Encodable {
+    var id: String
+    var post: String
+    var postTitle: String?
+    var parent: String?
+    var depth: Int
+    var author: String?
+    var authorName: String?
+    var published: Date?
+    var read: Bool
+    var text: String
+
+    init(_ item: CommentItem) {
+        id = item.id.rawValue
+        post = item.comment.post.rawValue
+        postTitle = item.postTitle
+        parent = item.comment.parent?.rawValue
+        depth = item.depth
+        author = item.comment.author?.rawValue
+        authorName = item.comment.authorName
+        published = item.comment.published
+        read = item.state.read
+        text = HTMLRenderer.render(item.comment.body).plainText
+    }
+}
+
+struct MemberSummaryJSON: Encodable {
+    var id: String
+    var name: String
+    var country: String?
+    var countryCode: String?
+    var role: String
+    var posts: Int
+
+    init(_ m: MemberSummary) {
+        id = m.id.rawValue
+        name = m.name
+        country = m.country
+        countryCode = m.countryCode
+        role = m.role.rawValue
+        posts = m.postCount
+    }
+}
+
+struct ArticleJSON: Encodable {
+    var post: PostJSON
+    var link: String?
+    var updated: Date?
+    var authorCountry: String?
+    var text: String
+    var links: [String]
+    var html: String
+    var comments: [CommentJSON]
+
+    init(_ detail: PostDetail) {
+        let rich = HTMLRenderer.render(detail.post.body)
+        post = PostJSON(PostSummary(
+            id: detail.post.id, kind: detail.post.kind, title: detail.post.title, author: detail.post.author,
+            authorName: detail.author?.name ?? detail.post.authorName, published: detail.post.published,
+            views: detail.post.views, commentCount: detail.commentCount, category: detail.post.category,
+            tags: detail.post.tags, state: detail.state))
+        link = detail.post.link
+        updated = detail.post.updated
+        authorCountry = detail.author?.country
+        text = rich.plainText
+        links = rich.links
+        html = detail.post.body
+        comments = detail.comments.map(CommentJSON.init)
+    }
+}
+
+struct MemberJSON: Encodable {
+    struct Answer: Encodable {
+        var question: String
+        var answer: String
+    }
+
+    var id: String
+    var name: String
+    var country: String?
+    var countryCode: String?
+    var location: String?
+    var joined: Date?
+    var role: String
+    var state: String
+    var bio: String?
+    var profile: [Answer]
+    var postCount: Int
+    var commentCount: Int
+    var posts: [PostJSON]
+    var comments: [CommentJSON]
+
+    init(_ profile: MemberProfile) {
+        let m = profile.member
+        id = m.id.rawValue
+        name = m.name
+        country = m.country
+        countryCode = m.countryCode
+        location = m.location
+        joined = m.joined
+        role = m.role.rawValue
+        state = m.state.rawValue
+        bio = m.bio.map { HTMLRenderer.render($0).plainText }
+        self.profile = m.profile.map { Answer(question: $0.question, answer: HTMLRenderer.render($0.answer).plainText) }
+        postCount = profile.postCount
+        commentCount = profile.commentCount
+        posts = profile.posts.map(PostJSON.init)
+        comments = profile.comments.map(CommentJSON.init)
+    }
+}
+
+struct SearchJSON: Encodable {
+    struct PostHit: Encodable {
+        var post: PostJSON
+        var snippet: String
+    }
+
+    struct CommentHit: Encodable {
+        var id: String
+        var post: String
+        var postTitle: String
+        var authorName: String?
+        var snippet: String
+    }
+
+    var query: String
+    var posts: [PostHit]
+    var comments: [CommentHit]
+    var members: [MemberSummaryJSON]
+
+    init(query: String, _ results: SearchResults) {
+        self.query = query
+        posts = results.posts.map { PostHit(post: PostJSON($0.post), snippet: $0.snippet) }
+        comments = results.comments.map {
+            CommentHit(id: $0.comment.rawValue, post: $0.post.rawValue, postTitle: $0.postTitle,
+                       authorName: $0.authorName, snippet: $0.snippet)
+        }
+        members = results.members.map(MemberSummaryJSON.init)
+    }
+}
+
+struct JournalJSON: Encodable {
+    var token: Int
+    var action: String
+    var date: Date
+    var scope: String
+    var count: Int
+    var undone: Bool
+
+    init(_ e: JournalEntry) {
+        token = e.token
+        action = e.action.rawValue
+        date = e.date
+        scope = e.scope
+        count = e.count
+        undone = e.undone
+    }
+}

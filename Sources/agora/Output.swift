@@ -1,0 +1,99 @@
+import AgoraKit
+import Foundation
+import TerminalCore
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Everything the CLI prints goes through here: text from content is sanitised on the way out,
+/// columns are aligned by display width, JSON is written with stable field names.
+enum Output {
+    static func line(_ text: String = "") {
+        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+    }
+
+    /// A one-line message for a person on stderr, such as "created a new cache".
+    static func note(_ text: String) {
+        FileHandle.standardError.write(Data(("agora: " + text + "\n").utf8))
+    }
+
+    /// Content is untrusted: one line, no control characters or escape sequences.
+    static func safe(_ text: String?) -> String { Sanitizer.line(text ?? "") }
+
+    /// The width to fit human output to: the terminal's when stdout is one, else nil (no limit),
+    /// so that pipes get whole lines.
+    static var terminalWidth: Int? {
+        if let columns = ProcessInfo.processInfo.environment["COLUMNS"].flatMap(Int.init), columns > 0 { return columns }
+        guard isatty(STDOUT_FILENO) == 1 else { return nil }
+        var size = winsize()
+        guard ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return nil }
+        return Int(size.ws_col)
+    }
+
+    static func json<T: Encodable>(_ value: T) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        var data = try encoder.encode(value)
+        data.append(0x0A)
+        FileHandle.standardOutput.write(data)
+    }
+
+    static func date(_ date: Date?) -> String {
+        guard let date else { return "—" }
+        return date.formatted(.iso8601.year().month().day().dateSeparator(.dash))
+    }
+
+    static func plural(_ count: Int, _ word: String, _ plural: String? = nil) -> String {
+        "\(count) " + (count == 1 ? word : (plural ?? word + "s"))
+    }
+}
+
+/// Columns aligned by display width (accents take one column, CJK two). The flexible column is
+/// cut with an ellipsis to fit the terminal; in a pipe nothing is cut.
+struct Table {
+    enum Alignment { case left, right }
+
+    struct Column {
+        var title: String
+        var alignment: Alignment = .left
+        /// At most this wide; nil for no limit.
+        var maxWidth: Int?
+        /// This column gives up room when the line is too wide for the terminal.
+        var flexible = false
+    }
+
+    var columns: [Column]
+    var rows: [[String]] = []
+
+    init(_ columns: [Column]) { self.columns = columns }
+
+    mutating func add(_ row: [String]) { rows.append(row.map { Output.safe($0) }) }
+
+    func render(width: Int? = Output.terminalWidth, header: Bool = true) -> [String] {
+        var widths = columns.indices.map { index in
+            let cells = rows.map { DisplayWidth.of($0[index]) } + [header ? DisplayWidth.of(columns[index].title) : 0]
+            return min(cells.max() ?? 0, columns[index].maxWidth ?? .max)
+        }
+        if let width, let flexible = columns.firstIndex(where: \.flexible) {
+            let others = widths.enumerated().filter { $0.offset != flexible }.reduce(0) { $0 + $1.element }
+            let gaps = 2 * (columns.count - 1)
+            widths[flexible] = max(8, min(widths[flexible], width - others - gaps))
+        }
+        func format(_ cells: [String]) -> String {
+            let padded = cells.enumerated().map { index, cell in
+                let last = index == cells.count - 1
+                let column = columns[index]
+                if last, column.alignment == .left { return DisplayWidth.truncate(cell, to: widths[index]) }
+                return DisplayWidth.pad(cell, to: widths[index], alignRight: column.alignment == .right)
+            }
+            return padded.joined(separator: "  ")
+        }
+        return (header ? [format(columns.map(\.title))] : []) + rows.map(format)
+    }
+
+    func print(header: Bool = true) {
+        for line in render(header: header) { Output.line(line) }
+    }
+}

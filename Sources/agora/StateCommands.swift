@@ -1,0 +1,103 @@
+import AgoraKit
+import ArgumentParser
+import Foundation
+
+struct Mark: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Mark posts (or comments) read or unread, starred or not.",
+        discussion: "Every id must exist: if one does not, nothing is changed.")
+
+    enum Change: String, ExpressibleByArgument, CaseIterable {
+        case read, unread, star, unstar
+    }
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "read, unread, star or unstar.") var change: Change
+    @Argument(help: "Post ids (or comment ids with --comments).") var ids: [String]
+    @Flag(help: "The ids are comment ids (read and unread only).") var comments = false
+
+    func validate() throws {
+        if ids.isEmpty { throw ValidationError("name at least one id") }
+        if comments, change == .star || change == .unstar { throw ValidationError("comments can be marked read or unread, not starred") }
+    }
+
+    func run() throws {
+        let store = try global.open()
+        if comments {
+            try store.setRead(change == .read, comments: ids.map { Comment.ID($0) })
+            Output.line("Marked \(Output.plural(ids.count, "comment")) \(change.rawValue).")
+            return
+        }
+        let posts = ids.map { Post.ID($0) }
+        switch change {
+        case .read, .unread: try store.setRead(change == .read, posts: posts)
+        case .star, .unstar: try store.setStarred(change == .star, posts: posts)
+        }
+        let verb = ["read": "read", "unread": "unread", "star": "starred", "unstar": "not starred"][change.rawValue]!
+        Output.line("Marked \(Output.plural(ids.count, "post")) \(verb).")
+    }
+}
+
+struct MarkAllRead: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mark-all-read",
+        abstract: "Mark every post (or every post a filter shows) read. `agora undo` takes it back.")
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var filters: FilterOptions
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() throws {
+        let store = try global.open()
+        let entry = try store.markAllRead(filters.filter)
+        if json {
+            try Output.json(JournalJSON(entry))
+            return
+        }
+        if entry.count == 0 {
+            Output.line("Nothing to mark: no unread \(filters.filter.summary == "all posts" ? "posts" : filters.filter.summary).")
+        } else {
+            Output.line("Marked \(Output.plural(entry.count, "post")) read (change \(entry.token)). Undo with: agora undo")
+        }
+    }
+}
+
+struct Undo: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Undo the last mark-all-read (or the one with the given number).",
+        discussion: """
+            Posts marked read or unread one by one since then are left as they are. \
+            `agora undo --list` shows the journal of bulk changes.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The change's number (from --list); the latest when left out.") var token: Int?
+    @Flag(help: "List the journal of bulk changes instead.") var list = false
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() throws {
+        let store = try global.open()
+        if list {
+            let journal = try store.journal()
+            if json { try Output.json(journal.map(JournalJSON.init)); return }
+            if journal.isEmpty { Output.line("No bulk changes yet."); return }
+            var table = Table([.init(title: "#", alignment: .right), .init(title: "DATE"), .init(title: "CHANGE"),
+                               .init(title: "POSTS", alignment: .right), .init(title: "", flexible: true)])
+            for e in journal {
+                table.add([String(e.token), e.date.formatted(.iso8601), "\(e.action.rawValue) (\(e.scope))", String(e.count), e.undone ? "undone" : ""])
+            }
+            table.print()
+            return
+        }
+        let result = try store.undo(token)
+        if json {
+            struct Shape: Encodable {
+                var change: JournalJSON
+                var restored: Int
+            }
+            try Output.json(Shape(change: JournalJSON(result.entry), restored: result.restored))
+            return
+        }
+        Output.line("Undid change \(result.entry.token) (\(result.entry.action.rawValue) of \(result.entry.scope), \(result.entry.date.formatted(.iso8601))): \(Output.plural(result.restored, "post")) unread again.")
+    }
+}
