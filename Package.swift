@@ -39,7 +39,10 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "AgoraKitTests", dependencies: ["AgoraKit"]),
+        .testTarget(
+            name: "AgoraKitTests",
+            dependencies: ["AgoraKit", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         .testTarget(name: "TerminalCoreTests", dependencies: ["TerminalCore"]),
         .testTarget(name: "AgoraTUITests", dependencies: ["AgoraTUI", "AgoraKit"]),
         .testTarget(name: "AgoraCLITests", dependencies: ["agora", "AgoraKit"]),

@@ -188,6 +188,9 @@ public struct CacheFile: Codable, Sendable, Equatable {
         }
         switch decoding {
         case .dataCorrupted(let context):
+            if let problem = JSONSyntax.firstProblem(in: data) {
+                return .invalidJSON(path: path, line: problem.line, column: problem.column, reason: problem.message)
+            }
             if context.codingPath.isEmpty {
                 let underlying = (context.underlyingError as NSError?)
                 let text = (underlying?.userInfo[NSDebugDescriptionErrorKey] as? String) ?? context.debugDescription

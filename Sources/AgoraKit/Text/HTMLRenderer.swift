@@ -7,11 +7,12 @@ import Foundation
 public enum HTMLRenderer {
     public static func render(_ html: String) -> RichText {
         if html.isEmpty { return RichText() }
-        var bytes = Array(html.utf8)
+        // Escape sequences go whole before parsing: libxml2 would drop the ESC and leave "[31m".
+        var bytes = Array(Sanitizer.text(html).utf8)
         if bytes.isEmpty { return RichText() }
         let options = Int32(HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NOERROR.rawValue
             | HTML_PARSE_NOWARNING.rawValue | HTML_PARSE_NONET.rawValue
-            | HTML_PARSE_NOBLANKS.rawValue | HTML_PARSE_NOIMPLIED.rawValue)
+            | HTML_PARSE_NOBLANKS.rawValue)
         let count = Int32(clamping: bytes.count)
         let doc = bytes.withUnsafeMutableBufferPointer { buffer in
             buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
@@ -41,6 +42,8 @@ private struct Builder {
     var spans: [RichText.Span] = []
     var style: RichText.Style = []
     var pendingSpace = false
+    /// The style in force where the collapsed space was seen: "plain <b>bold</b>" keeps a plain space.
+    var pendingSpaceStyle: RichText.Style = []
     var preformatted = 0
     var quoteDepth = 0
     /// One entry per open list: nil for a bulleted list, the next number for a numbered one.
@@ -216,6 +219,7 @@ private struct Builder {
                     inline(word, style: style)
                     word = ""
                 }
+                if !pendingSpace { pendingSpaceStyle = style.subtracting(.linkNumber) }
                 pendingSpace = true
             } else {
                 word.append(character)
@@ -227,7 +231,7 @@ private struct Builder {
     /// Appends a word, with the collapsed space before it when there was one.
     private mutating func inline(_ word: String, style: RichText.Style) {
         if pendingSpace, hasText {
-            append(" ", style: self.style.intersection([.bold, .italic, .underline, .code]))
+            append(" ", style: pendingSpaceStyle)
         }
         pendingSpace = false
         append(word, style: style)

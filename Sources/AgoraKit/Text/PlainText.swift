@@ -71,6 +71,8 @@ public enum PlainText {
 
     private static func tagName(_ b: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> String {
         var j = start
+        if j < end, b[j] == UInt8(ascii: "/") { j += 1 }  // a closing tag: the same name
+        let start = j
         var name: [UInt8] = []
         while j < end, j - start < 10 {
             let d = b[j] | 0x20  // lower case for letters

@@ -1,0 +1,172 @@
+import AgoraKit
+import Foundation
+import Testing
+
+@Suite("Opening caches: bad files are refused and left as they were")
+struct CacheFileTests {
+    private func bytes(_ path: String) -> Data? { FileManager.default.contents(atPath: path) }
+
+    @Test func a_new_sqlite_cache_is_migrated_from_nothing() throws {
+        let dir = TemporaryDirectory()
+        let path = dir.file("sub/folder/new.sqlite")
+        let store = try SQLiteStore(path: path)
+        #expect(try store.statistics() == Statistics(posts: 0, unread: 0, starred: 0, members: 0, comments: 0))
+        #expect(try store.community() == .unnamed)
+        // An empty file is an empty database: migrated like a new one.
+        let empty = dir.file("empty.sqlite")
+        FileManager.default.createFile(atPath: empty, contents: Data())
+        #expect(try SQLiteStore(path: empty).statistics().posts == 0)
+    }
+
+    @Test func a_file_that_is_not_a_database_is_refused_untouched() throws {
+        let dir = TemporaryDirectory()
+        let path = dir.file("notes.sqlite")
+        let original = Data("These are my notes, not a database.\n".utf8)
+        FileManager.default.createFile(atPath: path, contents: original)
+        #expect(throws: AgoraError.notACache(path: path, reason: "not a SQLite database")) { try SQLiteStore(path: path) }
+        #expect(bytes(path) == original)
+        #expect(!FileManager.default.fileExists(atPath: path + "-wal"))
+    }
+
+    @Test func a_sqlite_cache_from_a_newer_agora_is_refused_with_both_versions() throws {
+        let dir = TemporaryDirectory()
+        let path = dir.file("newer.sqlite")
+        _ = try SQLiteStore(path: path)
+        try TestSQLite.setUserVersion(path: path, 99)
+        let before = bytes(path)
+        #expect(throws: AgoraError.newerSchema(path: path, found: 99, supported: 1)) { try SQLiteStore(path: path) }
+        #expect(bytes(path) == before)
+        #expect(AgoraError.newerSchema(path: path, found: 99, supported: 1).description
+            == "\(path): written by a newer Agora: schema 99; this build reads up to 1")
+    }
+
+    @Test func another_programs_database_is_refused() throws {
+        let dir = TemporaryDirectory()
+        let path = dir.file("other.sqlite")
+        try TestSQLite.createForeign(path: path)
+        let before = bytes(path)
+        #expect(throws: AgoraError.notACache(path: path, reason: "a SQLite database of something else")) { try SQLiteStore(path: path) }
+        #expect(bytes(path) == before)
+    }
+
+    @Test func a_missing_cache_is_not_created_when_it_must_exist() {
+        let dir = TemporaryDirectory()
+        #expect(throws: AgoraError.cannotRead(path: dir.file("no.sqlite"), reason: "no such file")) {
+            try SQLiteStore(path: dir.file("no.sqlite"), create: false)
+        }
+        #expect(throws: AgoraError.self) { try JSONStore(path: dir.file("no.json"), create: false) }
+    }
+
+    @Test func a_cache_where_no_folder_can_be_made_says_so() throws {
+        let dir = TemporaryDirectory()
+        let blocker = dir.file("file")
+        FileManager.default.createFile(atPath: blocker, contents: Data("x".utf8))
+        for path in [blocker + "/agora.sqlite", blocker + "/agora.json"] {
+            #expect {
+                _ = try Cache.open(path: path, seed: Fixture.content)
+            } throws: { error in
+                guard case AgoraError.cannotCreate(let at, _) = error else { return false }
+                return at == path
+            }
+        }
+    }
+
+    @Test func every_list_and_count_reads_an_index() throws {
+        let dir = TemporaryDirectory()
+        let store = try SQLiteStore(path: dir.file("plan.sqlite"))
+        try store.importContent(Fixture.content)
+        let plans = try TestSQLite.queryPlans(path: dir.file("plan.sqlite"), [
+            "SELECT id FROM post p ORDER BY p.sortDate DESC, p.rowid DESC LIMIT 50",
+            "SELECT id FROM post p ORDER BY p.sortDate ASC, p.rowid ASC LIMIT 50",
+            "SELECT id FROM post p WHERE p.isRead = 0 ORDER BY p.sortDate DESC, p.rowid DESC LIMIT 50",
+            "SELECT id FROM post p WHERE p.isStarred = 1 ORDER BY p.sortDate DESC, p.rowid DESC LIMIT 50",
+            "SELECT id FROM post p WHERE p.author = 'x' ORDER BY p.sortDate DESC, p.rowid DESC LIMIT 50",
+            "SELECT id FROM post p ORDER BY p.views DESC, p.sortDate DESC LIMIT 50",
+            "SELECT id FROM post p ORDER BY p.commentCount DESC, p.sortDate DESC LIMIT 50",
+            "SELECT count(*) FROM post p WHERE p.isRead = 0",
+            "SELECT count(*) FROM post p WHERE p.author = 'x'",
+            "SELECT id FROM comment c WHERE c.post = 'x' ORDER BY c.sortDate, c.rowid",
+            "SELECT id FROM member m ORDER BY m.nameKey, m.id LIMIT 50",
+            "SELECT id FROM member m WHERE m.countryKey = 'x' ORDER BY m.nameKey LIMIT 50",
+        ])
+        for (sql, plan) in plans {
+            #expect(!plan.contains("USE TEMP B-TREE"), "sorts without an index: \(sql)\n\(plan)")
+            #expect(!plan.contains(where: { $0.hasPrefix("SCAN") && !$0.contains("INDEX") }), "scans the table: \(sql)\n\(plan)")
+        }
+    }
+
+    // MARK: JSON
+
+    @Test func a_truncated_json_cache_names_the_line_and_column() throws {
+        let dir = TemporaryDirectory()
+        let path = dir.file("broken.json")
+        let full = try CacheFile(Fixture.content).encoded()
+        let truncated = full.prefix(full.count / 2)
+        FileManager.default.createFile(atPath: path, contents: truncated)
+        #expect {
+            _ = try JSONStore(path: path)
+        } throws: { error in
+            guard case AgoraError.invalidJSON(let at, let line, let column, _) = error else { return false }
+            return at == path && line != nil && column != nil
+        }
+        #expect(bytes(path) == truncated)
+
+        FileManager.default.createFile(atPath: path, contents: Data("{\n  \"format\": \"agora-cache\",\n  \"version\": 1,\n  oops\n}".utf8))
+        #expect {
+            _ = try JSONStore(path: path)
+        } throws: { error in
+            guard case AgoraError.invalidJSON(_, let line, _, _) = error else { return false }
+            return line == 4
+        }
+    }
+
+    @Test func json_of_the_wrong_shape_names_the_record() throws {
+        let dir = TemporaryDirectory()
+        let path = dir.file("shape.json")
+        let text = #"{"format": "agora-cache", "version": 1, "posts": [{"id": "a", "title": "A"}, {"id": "b", "title": 7}]}"#
+        FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
+        #expect(throws: AgoraError.invalidJSON(path: path, line: nil, column: nil, reason: "posts[1].title: expected a string")) {
+            try JSONStore(path: path)
+        }
+    }
+
+    @Test func json_from_a_newer_agora_or_of_another_format_is_refused() throws {
+        let dir = TemporaryDirectory()
+        let newer = dir.file("newer.json")
+        FileManager.default.createFile(atPath: newer, contents: Data(#"{"format": "agora-cache", "version": 7}"#.utf8))
+        #expect(throws: AgoraError.newerSchema(path: newer, found: 7, supported: 1)) { try JSONStore(path: newer) }
+        let other = dir.file("other.json")
+        FileManager.default.createFile(atPath: other, contents: Data(#"{"items": []}"#.utf8))
+        #expect(throws: AgoraError.notACache(path: other, reason: "no \"format\": \"agora-cache\" field")) { try JSONStore(path: other) }
+    }
+
+    @Test func json_state_is_written_back_atomically_and_completely() throws {
+        let dir = TemporaryDirectory()
+        let path = dir.file("cache.json")
+        let store = try JSONStore(path: path)
+        try store.importContent(Fixture.content)
+        try store.setRead(true, posts: ["p1"])
+        _ = try store.markAllRead(PostFilter(author: "marilia"))
+        // No temporary file is left behind, and the file on disk has the change.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["cache.json"])
+        let file = try CacheFile.read(path: path)
+        #expect(file.state.posts["p1"]?.read == true)
+        #expect(file.state.posts["p2"]?.batch == 1)
+        #expect(file.state.journal.map(\.token) == [1])
+        // Undo survives a restart: the batch is in the file.
+        _ = try JSONStore(path: path).undo(nil)
+        #expect(try JSONStore(path: path).post("p2").state.read == false)
+    }
+
+    @Test func hand_written_json_may_leave_out_defaults() throws {
+        let text = """
+            {"format": "agora-cache", "version": 1,
+             "members": [{"id": "m", "name": "Ana"}],
+             "posts": [{"id": "p", "title": "Hi", "published": "2024-05-01T10:00:00Z"}]}
+            """
+        let file = try CacheFile.decode(Data(text.utf8), path: "hand.json")
+        #expect(file.members.first?.role == .member)
+        #expect(file.posts.first?.kind == .blogPost)
+        #expect(file.posts.first?.published == Date(timeIntervalSince1970: 1_714_557_600))
+    }
+}

@@ -1,0 +1,29 @@
+import Foundation
+import GRDB
+
+/// Direct database access for tests that must make or inspect files the way another program
+/// would.
+enum TestSQLite {
+    static func setUserVersion(path: String, _ version: Int) throws {
+        let queue = try DatabaseQueue(path: path)
+        try queue.writeWithoutTransaction { try $0.execute(sql: "PRAGMA user_version = \(version)") }
+        try queue.close()
+    }
+
+    static func createForeign(path: String) throws {
+        let queue = try DatabaseQueue(path: path)
+        try queue.write { try $0.execute(sql: "CREATE TABLE photos (id INTEGER PRIMARY KEY, name TEXT)") }
+        try queue.close()
+    }
+
+    /// EXPLAIN QUERY PLAN details for each statement.
+    static func queryPlans(path: String, _ statements: [String]) throws -> [(String, [String])] {
+        let queue = try DatabaseQueue(path: path)
+        defer { try? queue.close() }
+        return try queue.read { db in
+            try statements.map { sql in
+                (sql, try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql).map { $0["detail"] as String })
+            }
+        }
+    }
+}
