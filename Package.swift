@@ -45,7 +45,10 @@ let package = Package(
         ),
         .testTarget(name: "TerminalCoreTests", dependencies: ["TerminalCore"]),
         .testTarget(name: "AgoraTUITests", dependencies: ["AgoraTUI", "AgoraKit"]),
-        .testTarget(name: "AgoraCLITests", dependencies: ["agora", "AgoraKit"]),
+        .testTarget(
+            name: "AgoraCLITests",
+            dependencies: ["agora", "AgoraKit", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

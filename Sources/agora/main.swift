@@ -33,23 +33,20 @@ func arguments(_ raw: [String]) -> [String] {
 
 do {
     var command = try Agora.parseAsRoot(arguments(Array(CommandLine.arguments.dropFirst())))
-    do {
-        try command.run()
-    } catch let error as AgoraError {
-        Output.note(error.description)
-        exit(1)
-    } catch let error as ExitCode {
-        exit(error.rawValue)
-    } catch let error as CleanExit {
-        Agora.exit(withError: error)
-    } catch {
-        Output.note(String(describing: error))
-        exit(1)
-    }
+    try command.run()
+} catch let error as AgoraError {
+    Output.note(error.description)
+    exit(1)
 } catch {
-    // Help and --version are "errors" that exit 0; everything else here is a usage error.
-    let code = Agora.exitCode(for: error)
-    if code == .success { Agora.exit(withError: error) }
-    FileHandle.standardError.write(Data((Agora.fullMessage(for: error) + "\n").utf8))
-    exit(2)
+    switch Agora.exitCode(for: error) {
+    case .success:
+        Agora.exit(withError: error)  // --help, --version
+    case .validationFailure:
+        FileHandle.standardError.write(Data((Agora.fullMessage(for: error) + "\n").utf8))
+        exit(2)
+    case let code:
+        if let exitCode = error as? ExitCode { exit(exitCode.rawValue) }
+        Output.note(String(describing: error))
+        exit(code.rawValue)
+    }
 }

@@ -2,9 +2,11 @@ import Foundation
 import GRDB
 
 /// The default cache: one SQLite file in WAL mode, so another `agora` can read while one writes.
+/// A file is only written when reader state or content changes: opening, reading and failing
+/// leave it byte for byte as it was.
 public final class SQLiteStore: CommunityStore {
     public let location: String
-    let pool: DatabasePool
+    let pool: DatabaseQueue
 
     /// Opens the cache at `path`, creating it (empty) when it does not exist and `create` is true.
     ///
@@ -23,9 +25,17 @@ public final class SQLiteStore: CommunityStore {
         var config = Configuration()
         config.foreignKeysEnabled = true
         config.busyMode = .timeout(5)
-        config.journalMode = .wal
+        // WAL, so that another agora can read while this one writes. Set by hand rather than
+        // with GRDB's pool, which creates and drops a table on every open to make the -wal file
+        // exist: that would change the file even for a command that only reads, or that fails.
+        config.prepareDatabase { db in
+            if try String.fetchOne(db, sql: "PRAGMA journal_mode") != "wal" {
+                try db.execute(sql: "PRAGMA journal_mode = WAL")
+            }
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
         do {
-            pool = try DatabasePool(path: path, configuration: config)
+            pool = try DatabaseQueue(path: path, configuration: config)
             try Schema.migrator.migrate(pool)
         } catch let error as DatabaseError {
             if !exists { try? FileManager.default.removeItem(atPath: path) }
