@@ -2,8 +2,122 @@ import AgoraKit
 import ArgumentParser
 import Foundation
 
-struct BenchStore: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "store", abstract: "Time the queries the reader makes, at scale.")
+#if canImport(Glibc)
+import Glibc
+#endif
 
-    func run() throws {}
+struct BenchStore: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "store",
+        abstract: "Time the queries the reader makes on a generated community (100,000 posts by default).",
+        discussion: """
+            Generates the community into --keep PATH (reused when it exists) or a temporary file, \
+            then times each query --runs times and prints the median and the 99th percentile as a \
+            Markdown table, with the targets. Build with -c release for numbers worth writing down.
+            """)
+
+    @Option(help: "Posts to generate.") var posts = 100_000
+    @Option(help: "Members to generate.") var members = 20_000
+    @Option(help: "Comments to generate.") var comments = 300_000
+    @Option(help: "Times to run each query.") var runs = 200
+    @Option(help: ArgumentHelp("Keep the generated cache here, and reuse it when it exists.", valueName: "path"))
+    var keep: String?
+
+    func validate() throws {
+        guard posts >= 1, members >= 1, comments >= 0, runs >= 1 else {
+            throw ValidationError("--posts, --members and --runs must be at least 1")
+        }
+    }
+
+    struct Measure {
+        var name: String
+        var target: Double?
+        var samples: [Double]
+
+        var median: Double { percentile(0.5) }
+        var p99: Double { percentile(0.99) }
+
+        func percentile(_ p: Double) -> Double {
+            let sorted = samples.sorted()
+            let rank = Int((p * Double(sorted.count)).rounded(.up)) - 1
+            return sorted[max(0, min(sorted.count - 1, rank))]
+        }
+    }
+
+    func run() throws {
+        let temporary = NSTemporaryDirectory() + "agora-bench-\(getpid()).sqlite"
+        let path = keep ?? temporary
+        defer {
+            if keep == nil { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: temporary + suffix) } }
+        }
+        var generation: Double?
+        if !FileManager.default.fileExists(atPath: path) {
+            let started = DispatchTime.now()
+            let (store, _) = try Cache.open(path: path)
+            try SyntheticCommunity(posts: posts, members: members, comments: comments).write(into: store) { done, total in
+                if isatty(STDERR_FILENO) == 1 {
+                    FileHandle.standardError.write(Data("\rgenerating: \(done)/\(total) posts".utf8))
+                }
+            }
+            if isatty(STDERR_FILENO) == 1 { FileHandle.standardError.write(Data("\n".utf8)) }
+            generation = seconds(since: started)
+        }
+
+        let openStarted = DispatchTime.now()
+        let store = try Cache.openExisting(path: path)
+        let opening = seconds(since: openStarted) * 1000
+        let stats = try store.statistics()
+        let busy = SyntheticCommunity.postID(0)
+        let deepOffset = max(0, min(90_000, stats.posts - 50))
+
+        var results: [Measure] = []
+        func time(_ name: String, target: Double?, runs: Int = self.runs, _ body: () throws -> Void) rethrows {
+            for _ in 0..<3 { try body() }  // warm up
+            var samples: [Double] = []
+            samples.reserveCapacity(runs)
+            for _ in 0..<runs {
+                let started = DispatchTime.now()
+                try body()
+                samples.append(seconds(since: started) * 1000)
+            }
+            results.append(Measure(name: name, target: target, samples: samples))
+        }
+
+        try time("first window of 50 posts", target: 5) { _ = try store.posts(PostQuery(limit: 50)) }
+        try time("window of 50 at offset \(deepOffset)", target: 5) { _ = try store.posts(PostQuery(offset: deepOffset, limit: 50)) }
+        try time("first 50 unread posts", target: 5) { _ = try store.posts(PostQuery(filter: PostFilter(unreadOnly: true), limit: 50)) }
+        try time("50 most viewed posts", target: 5) { _ = try store.posts(PostQuery(sort: .views, limit: 50)) }
+        try time("unread count", target: 5) { _ = try store.counts(.all) }
+        try time("open one post with \(SyntheticCommunity.busyPostComments) comments", target: 5) { _ = try store.post(busy) }
+        try time("member window of 50 (by name)", target: 5) { _ = try store.members(MemberQuery(limit: 50)) }
+        try time("member window of 50 at offset \(max(0, stats.members - 50))", target: 5) {
+            _ = try store.members(MemberQuery(offset: max(0, stats.members - 50), limit: 50))
+        }
+        try time("search a common word (\(SyntheticCommunity.commonWord))", target: 30) { _ = try store.search(SyntheticCommunity.commonWord) }
+        try time("search a rare word (\(SyntheticCommunity.rareWord))", target: 30) { _ = try store.search(SyntheticCommunity.rareWord) }
+        try time("search two words as typed (\"internet gov\")", target: 30) { _ = try store.search("internet gov") }
+        try time("mark all read + undo", target: 300, runs: min(runs, 10)) {
+            let entry = try store.markAllRead(.all)
+            _ = try store.undo(entry.token)
+        }
+
+        let size = ["", "-wal"].compactMap { try? FileManager.default.attributesOfItem(atPath: path + $0)[.size] as? Int }.reduce(0, +)
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+
+        Output.line("Community: \(stats.posts) posts, \(stats.members) members, \(stats.comments) comments; \(runs) runs per query")
+        if let generation { Output.line("Generated in \(String(format: "%.1f", generation)) s") }
+        Output.line("Cache size: \(String(format: "%.1f", Double(size) / 1_048_576)) MiB; opened in \(String(format: "%.1f", opening)) ms; peak RSS \(usage.ru_maxrss / 1024) MiB")
+        Output.line()
+        Output.line("| query | median ms | p99 ms | target ms | |")
+        Output.line("|---|---:|---:|---:|---|")
+        for m in results {
+            let verdict = m.target.map { m.p99 <= $0 ? "ok" : "over" } ?? ""
+            Output.line("| \(m.name) | \(String(format: "%.2f", m.median)) | \(String(format: "%.2f", m.p99)) | \(m.target.map { String(format: "%.0f", $0) } ?? "") | \(verdict) |")
+        }
+    }
+
+    private func seconds(since start: DispatchTime) -> Double {
+        Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+    }
 }

@@ -216,7 +216,9 @@ struct Members: ParsableCommand {
         for m in members { table.add([m.name, m.country ?? "—", String(m.postCount), m.id.rawValue]) }
         table.print()
         let shown = members.count < total ? "\(offset + 1)-\(offset + members.count) of \(total)" : "\(total)"
-        Output.line("\(shown) \(total == 1 ? "member" : "members")" + (country.map { " from \(Output.safe($0))" } ?? ""))
+        // Name the country as the roster spells it, whatever case or accents were typed.
+        let place = country.map { members.first?.country ?? $0 }
+        Output.line("\(shown) \(total == 1 ? "member" : "members")" + (place.map { " from \(Output.safe($0))" } ?? ""))
     }
 }
 

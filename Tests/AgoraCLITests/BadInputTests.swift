@@ -19,7 +19,7 @@ struct BadInputTests {
         defer { agora.remove() }
         let path = agora.file("notes.sqlite")
         let original = Data("my notes\n".utf8)
-        FileManager.default.createFile(atPath: path, contents: original)
+        _ = FileManager.default.createFile(atPath: path, contents: original)
         let source = agora.file("source.json")
         try CacheFile(CacheContent(posts: [Post(id: "x", title: "X")])).write(to: source)
         for arguments in [["list"], ["mark-all-read"], ["import", source]] {
@@ -32,7 +32,7 @@ struct BadInputTests {
         defer { agora.remove() }
         let path = agora.file("cache.json")
         let broken = Data("{\n  \"format\": \"agora-cache\",\n  \"version\": 1,\n  \"posts\": [\n    {\"id\": \"a\", \"title\": \"x\"".utf8)
-        FileManager.default.createFile(atPath: path, contents: broken)
+        _ = FileManager.default.createFile(atPath: path, contents: broken)
         expectOneLineError(try agora.run(["--cache", path, "list"]), contains: "\(path):5:")
         expectOneLineError(try agora.run(["--cache", path, "list"]), contains: "unexpected end of file")
         #expect(FileManager.default.contents(atPath: path) == broken)
@@ -42,7 +42,7 @@ struct BadInputTests {
         defer { agora.remove() }
         let json = agora.file("newer.json")
         let text = Data(#"{"format": "agora-cache", "version": 9, "posts": []}"#.utf8)
-        FileManager.default.createFile(atPath: json, contents: text)
+        _ = FileManager.default.createFile(atPath: json, contents: text)
         expectOneLineError(try agora.run(["--cache", json, "list"]),
                            contains: "\(json): written by a newer Agora: schema 9; this build reads up to 1")
         #expect(FileManager.default.contents(atPath: json) == text)
@@ -72,7 +72,7 @@ struct BadInputTests {
     @Test func a_cache_folder_that_cannot_be_created() throws {
         defer { agora.remove() }
         let blocker = agora.file("a-file")
-        FileManager.default.createFile(atPath: blocker, contents: Data("x".utf8))
+        _ = FileManager.default.createFile(atPath: blocker, contents: Data("x".utf8))
         let result = try agora.run(["--cache", blocker + "/sub/agora.sqlite", "list"])
         expectOneLineError(result, contains: "cannot create \(blocker)/sub/agora.sqlite")
         let xdg = try agora.run(["list"], environment: ["XDG_DATA_HOME": blocker])
@@ -92,9 +92,11 @@ struct BadInputTests {
             expectOneLineError(try agora.run(["--cache", cache, "import", orphan]),
                                contains: "comment 'c' is on post 'missing', which is not in the cache")
             let garbage = agora.file("garbage.json")
-            FileManager.default.createFile(atPath: garbage, contents: Data("[1, 2,".utf8))
+            _ = FileManager.default.createFile(atPath: garbage, contents: Data("[1, 2,".utf8))
             expectOneLineError(try agora.run(["--cache", cache, "import", garbage]), contains: "\(garbage):1:")
-            expectOneLineError(try agora.run(["--cache", cache, "import", agora.file("absent.json")]), contains: "absent.json")
+            expectOneLineError(try agora.run(["--cache", cache, "import", agora.file("absent.json")]),
+                               contains: "cannot read \(agora.file("absent.json")): no such file")
+            expectOneLineError(try agora.run(["--cache", cache, "import", agora.home]), contains: "it is a folder")
             #expect(FileManager.default.contents(atPath: cache) == before, "\(name) changed")
         }
     }

@@ -17,12 +17,13 @@ enum TestSQLite {
     }
 
     /// EXPLAIN QUERY PLAN details for each statement.
-    static func queryPlans(path: String, _ statements: [String]) throws -> [(String, [String])] {
+    static func queryPlans(path: String, _ statements: [(String, [(any DatabaseValueConvertible)?])]) throws -> [(String, [String])] {
         let queue = try DatabaseQueue(path: path)
         defer { try? queue.close() }
         return try queue.read { db in
-            try statements.map { sql in
-                (sql, try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql).map { $0["detail"] as String })
+            try statements.map { sql, arguments in
+                (sql, try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: StatementArguments(arguments))
+                    .map { $0["detail"] as String })
             }
         }
     }

@@ -65,3 +65,11 @@ public struct JournalEntry: Hashable, Sendable, Codable {
         self.undone = undone
     }
 }
+
+/// The time reader state is stamped with: now, to the millisecond, so that it reads back the
+/// same from either cache and from a JSON file.
+public enum ReaderClock {
+    public static func now() -> Date {
+        Date(timeIntervalSince1970: (Date().timeIntervalSince1970 * 1000).rounded() / 1000)
+    }
+}

@@ -114,6 +114,14 @@ public struct CacheFile: Codable, Sendable, Equatable {
 
     /// Reads a cache file, saying where and why when it cannot.
     public static func read(path: String) throws -> CacheFile {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
+            throw AgoraError.cannotRead(path: path, reason: "no such file")
+        }
+        if isFolder.boolValue { throw AgoraError.cannotRead(path: path, reason: "it is a folder") }
+        guard FileManager.default.isReadableFile(atPath: path) else {
+            throw AgoraError.cannotRead(path: path, reason: "permission denied")
+        }
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))

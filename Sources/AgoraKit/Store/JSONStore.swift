@@ -236,7 +236,7 @@ public final class JSONStore: CommunityStore {
     // MARK: - Reader state
 
     public func setRead(_ read: Bool, posts ids: [Post.ID]) throws {
-        let now = Date()
+        let now = ReaderClock.now()
         try change { contents in
             for id in ids {
                 guard contents.postIndex[id] != nil else { throw AgoraError.postNotFound(id) }
@@ -250,7 +250,7 @@ public final class JSONStore: CommunityStore {
     }
 
     public func setRead(_ read: Bool, comments ids: [Comment.ID]) throws {
-        let now = Date()
+        let now = ReaderClock.now()
         try change { contents in
             let known = Set(contents.file.comments.map(\.id))
             for id in ids {
@@ -273,7 +273,7 @@ public final class JSONStore: CommunityStore {
     }
 
     public func markAllRead(_ filter: PostFilter) throws -> JournalEntry {
-        let now = Date()
+        let now = ReaderClock.now()
         return try change { contents in
             let token = (contents.file.state.journal.map(\.token).max() ?? 0) + 1
             var count = 0
@@ -362,6 +362,7 @@ public final class JSONStore: CommunityStore {
         read { $0.file.sources.sorted { ($0.name, $0.id) < ($1.name, $1.id) } }
     }
 
+    @discardableResult
     public func importContent(_ content: CacheContent) throws -> ImportSummary {
         let content = try ContentCheck.prepared(content)
         return try change { contents in

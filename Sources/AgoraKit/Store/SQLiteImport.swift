@@ -3,8 +3,9 @@ import GRDB
 
 /// Writes a batch of content into the SQLite cache, inside the caller's transaction.
 ///
-/// Only content columns are written: reader state (isRead, readAt, isStarred, readBatch) is
-/// merged from the batch's states, never overwritten by content. Search indexes are kept in step.
+/// Only content is written: reader state (`postState`, and the comment's isRead and readAt) is
+/// merged from the batch's states, never overwritten by content. Search indexes and the kept
+/// totals are brought in step before the transaction ends.
 struct SQLiteImport {
     let db: Database
 
@@ -32,6 +33,12 @@ struct SQLiteImport {
         }
         try mergeStates(content)
         try recount(posts: touchedPosts, authors: touchedAuthors)
+        try db.execute(sql: """
+            UPDATE postTotals SET total = (SELECT count(*) FROM post),
+                unread = (SELECT count(*) FROM postState WHERE isRead = 0),
+                starred = (SELECT count(*) FROM postState WHERE isStarred = 1)
+            WHERE id = 1
+            """)
         return summary
     }
 
@@ -102,9 +109,13 @@ struct SQLiteImport {
                 UPDATE post SET source = ?, kind = ?, title = ?, author = ?, authorName = ?, published = ?, updated = ?,
                     sortDate = ?, category = ?, tags = ?, views = ?, link = ? WHERE rowid = ?
                 """).execute(arguments: arguments + [rowid])
-            try db.cachedStatement(sql: "DELETE FROM postSearch WHERE rowid = ?").execute(arguments: [rowid])
+            // The search table keeps no text: removing a row takes the text it was made from.
+            try db.cachedStatement(sql: "INSERT INTO postSearch (postSearch, rowid, title, body) VALUES ('delete', ?, ?, ?)")
+                .execute(arguments: [rowid, old!.title, PlainText.fromHTML(old!.body)])
             try db.cachedStatement(sql: "DELETE FROM postTag WHERE post = ?").execute(arguments: [rowid])
             try db.cachedStatement(sql: "UPDATE postBody SET html = ? WHERE post = ?").execute(arguments: [p.body, rowid])
+            try db.cachedStatement(sql: "UPDATE postState SET sortDate = ? WHERE post = ?")
+                .execute(arguments: [p.sortDate.timeIntervalSince1970, rowid])
         } else {
             try db.cachedStatement(sql: """
                 INSERT INTO post (source, kind, title, author, authorName, published, updated, sortDate, category,
@@ -112,6 +123,8 @@ struct SQLiteImport {
                 """).execute(arguments: arguments + [p.id.rawValue])
             rowid = db.lastInsertedRowID
             try db.cachedStatement(sql: "INSERT INTO postBody (post, html) VALUES (?, ?)").execute(arguments: [rowid, p.body])
+            try db.cachedStatement(sql: "INSERT INTO postState (post, sortDate) VALUES (?, ?)")
+                .execute(arguments: [rowid, p.sortDate.timeIntervalSince1970])
         }
         var tagKeys = Set(p.tags.map(Folding.key))
         if let category = p.category { tagKeys.insert(Folding.key(category)) }
@@ -147,7 +160,8 @@ struct SQLiteImport {
                 UPDATE comment SET post = ?, parent = ?, author = ?, authorName = ?, published = ?, sortDate = ?, body = ?
                 WHERE rowid = ?
                 """).execute(arguments: arguments + [rowid])
-            try db.cachedStatement(sql: "DELETE FROM commentSearch WHERE rowid = ?").execute(arguments: [rowid])
+            try db.cachedStatement(sql: "INSERT INTO commentSearch (commentSearch, rowid, body) VALUES ('delete', ?, ?)")
+                .execute(arguments: [rowid, PlainText.fromHTML(old!.body)])
         } else {
             try db.cachedStatement(sql: """
                 INSERT INTO comment (post, parent, author, authorName, published, sortDate, body, id)
@@ -164,13 +178,14 @@ struct SQLiteImport {
     /// Read or starred in either the cache or the batch stays so: importing never unreads.
     private func mergeStates(_ content: CacheContent) throws {
         for (id, state) in content.postStates where state != .unread {
-            guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT isRead, readAt, isStarred FROM post WHERE id = ?"),
-                                             arguments: [id.rawValue]) else { continue }
-            let current = SQLiteRows.state(row, at: 0)
+            guard let row = try Row.fetchOne(db.cachedStatement(sql: """
+                SELECT p.rowid, \(SQLiteRows.stateColumns) FROM post p JOIN postState s ON s.post = p.rowid WHERE p.id = ?
+                """), arguments: [id.rawValue]) else { continue }
+            let current = SQLiteRows.state(row, at: 1)
             let merged = current.merged(with: state)
             guard merged != current else { continue }
-            try db.cachedStatement(sql: "UPDATE post SET isRead = ?, readAt = ?, isStarred = ? WHERE id = ?")
-                .execute(arguments: [merged.read, merged.readAt?.timeIntervalSince1970, merged.starred, id.rawValue])
+            try db.cachedStatement(sql: "UPDATE postState SET isRead = ?, readAt = ?, isStarred = ? WHERE post = ?")
+                .execute(arguments: [merged.read, merged.readAt?.timeIntervalSince1970, merged.starred, row[0] as Int64])
         }
         for (id, state) in content.commentStates where state.read {
             try db.cachedStatement(sql: "UPDATE comment SET isRead = 1, readAt = coalesce(min(readAt, ?), readAt, ?) WHERE id = ?")

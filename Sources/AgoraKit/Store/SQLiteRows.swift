@@ -18,6 +18,7 @@ extension Row {
 
 enum SQLiteRows {
     /// A post's content, body included: needs `LEFT JOIN postBody b ON b.post = p.rowid`.
+    /// Reader state (`stateColumns`) needs `JOIN postState s ON s.post = p.rowid`.
     static let postColumns = """
         p.id, p.source, p.kind, p.title, p.author, p.authorName, p.published, p.updated,
         p.category, p.tags, p.views, p.link, b.html
@@ -41,7 +42,7 @@ enum SQLiteRows {
             link: row.optionalText(i + 11))
     }
 
-    static let stateColumns = "p.isRead, p.readAt, p.isStarred"
+    static let stateColumns = "s.isRead, s.readAt, s.isStarred"
 
     static func state(_ row: Row, at i: Int) -> PostState {
         PostState(read: row.bool(i), readAt: row.date(i + 1), starred: row.bool(i + 2))
@@ -50,23 +51,23 @@ enum SQLiteRows {
     /// A list row: everything but the body.
     static let summaryColumns = """
         p.id, p.kind, p.title, p.author, p.authorName, p.published, p.views, p.commentCount,
-        p.category, p.tags, p.isRead, p.readAt, p.isStarred
+        p.category, p.tags, s.isRead, s.readAt, s.isStarred
         """
     static let summaryColumnCount = 13
 
-    static func summary(_ row: Row) -> PostSummary {
+    static func summary(_ row: Row, at i: Int = 0) -> PostSummary {
         PostSummary(
-            id: Post.ID(row.text(0)),
-            kind: Post.Kind(rawValue: row.text(1)) ?? .blogPost,
-            title: row.text(2),
-            author: row.optionalText(3).map { Member.ID($0) },
-            authorName: row.optionalText(4),
-            published: row.date(5),
-            views: row.optionalInt(6),
-            commentCount: row.int(7),
-            category: row.optionalText(8),
-            tags: splitTags(row.optionalText(9)),
-            state: state(row, at: 10))
+            id: Post.ID(row.text(i)),
+            kind: Post.Kind(rawValue: row.text(i + 1)) ?? .blogPost,
+            title: row.text(i + 2),
+            author: row.optionalText(i + 3).map { Member.ID($0) },
+            authorName: row.optionalText(i + 4),
+            published: row.date(i + 5),
+            views: row.optionalInt(i + 6),
+            commentCount: row.int(i + 7),
+            category: row.optionalText(i + 8),
+            tags: splitTags(row.optionalText(i + 9)),
+            state: state(row, at: i + 10))
     }
 
     static func splitTags(_ joined: String?) -> [String] {

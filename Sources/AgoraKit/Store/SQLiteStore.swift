@@ -125,11 +125,31 @@ public final class SQLiteStore: CommunityStore {
 
     public func statistics() throws -> Statistics {
         try read { db in
+            let totals = try Self.totals(db)
+            return Statistics(
+                posts: totals.total, unread: totals.unread, starred: totals.starred,
+                members: try Int.fetchOne(db, sql: "SELECT count(*) FROM member") ?? 0,
+                comments: try Int.fetchOne(db, sql: "SELECT count(*) FROM comment") ?? 0)
+        }
+    }
+
+    /// The whole-cache counts, kept in step by every write.
+    static func totals(_ db: Database) throws -> (total: Int, unread: Int, starred: Int) {
+        guard let row = try Row.fetchOne(db, sql: "SELECT total, unread, starred FROM postTotals WHERE id = 1") else {
+            return (0, 0, 0)
+        }
+        return (row.int(0), row.int(1), row.int(2))
+    }
+
+    /// Counts every post, unread and starred post from scratch, as `statistics()` should report
+    /// them: a check of the kept totals.
+    public func recountedStatistics() throws -> Statistics {
+        try read { db in
             func count(_ sql: String) throws -> Int { try Int.fetchOne(db, sql: sql) ?? 0 }
             return Statistics(
                 posts: try count("SELECT count(*) FROM post"),
-                unread: try count("SELECT count(*) FROM post WHERE isRead = 0"),
-                starred: try count("SELECT count(*) FROM post WHERE isStarred = 1"),
+                unread: try count("SELECT count(*) FROM postState WHERE isRead = 0"),
+                starred: try count("SELECT count(*) FROM postState WHERE isStarred = 1"),
                 members: try count("SELECT count(*) FROM member"),
                 comments: try count("SELECT count(*) FROM comment"))
         }
@@ -137,60 +157,26 @@ public final class SQLiteStore: CommunityStore {
 
     // MARK: - Posts
 
-
-
-
-    /// The WHERE clause for a filter, with its arguments.
-    static func whereClause(_ filter: PostFilter) -> (String, StatementArguments) {
-        var terms: [String] = []
-        var arguments = StatementArguments()
-        if filter.unreadOnly { terms.append("p.isRead = 0") }
-        if filter.starredOnly { terms.append("p.isStarred = 1") }
-        if let author = filter.author {
-            terms.append("p.author = ?")
-            arguments += [author.rawValue]
-        }
-        if let kind = filter.kind {
-            terms.append("p.kind = ?")
-            arguments += [kind.rawValue]
-        }
-        if let tag = filter.tag {
-            terms.append("p.rowid IN (SELECT post FROM postTag WHERE tagKey = ?)")
-            arguments += [Folding.key(tag)]
-        }
-        if let country = filter.country {
-            terms.append("p.author IN (SELECT id FROM member WHERE countryKey = ? OR countryCode = ?)")
-            arguments += [Folding.key(country), country.uppercased()]
-        }
-        return (terms.isEmpty ? "" : "WHERE " + terms.joined(separator: " AND "), arguments)
-    }
-
-    static func orderClause(_ sort: PostSort) -> String {
-        switch sort {
-        case .newest: "ORDER BY p.sortDate DESC, p.rowid DESC"
-        case .oldest: "ORDER BY p.sortDate ASC, p.rowid ASC"
-        case .views: "ORDER BY p.views DESC, p.sortDate DESC"
-        case .comments: "ORDER BY p.commentCount DESC, p.sortDate DESC"
-        }
-    }
-
     public func posts(_ query: PostQuery) throws -> [PostSummary] {
-        let (whereSQL, arguments) = Self.whereClause(query.filter)
-        let sql = "SELECT \(SQLiteRows.summaryColumns) FROM post p \(whereSQL) \(Self.orderClause(query.sort)) LIMIT ? OFFSET ?"
+        let builder = SQLitePostQuery(filter: query.filter)
         return try read { db in
-            try Row.fetchAll(db, sql: sql, arguments: arguments + [query.limit, query.offset]).map(SQLiteRows.summary)
+            let rowids = try builder.windowRowIDs(db, sort: query.sort, offset: query.offset, limit: query.limit)
+            return try SQLitePostQuery.summaries(db, rowids: rowids)
         }
     }
 
     public func counts(_ filter: PostFilter) throws -> PostCounts {
         var unreadFilter = filter
         unreadFilter.unreadOnly = true
-        let (allSQL, allArguments) = Self.whereClause(filter)
-        let (unreadSQL, unreadArguments) = Self.whereClause(unreadFilter)
+        let all = SQLitePostQuery(filter: filter)
+        let unread = SQLitePostQuery(filter: unreadFilter)
         return try read { db in
-            let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM post p \(allSQL)", arguments: allArguments) ?? 0
-            let unread = try Int.fetchOne(db, sql: "SELECT count(*) FROM post p \(unreadSQL)", arguments: unreadArguments) ?? 0
-            return PostCounts(total: total, unread: unread)
+            // The status line asks for these on every change: answer them from the kept totals.
+            if !all.hasContentFilter && !filter.starredOnly {
+                let totals = try Self.totals(db)
+                return PostCounts(total: filter.unreadOnly ? totals.unread : totals.total, unread: totals.unread)
+            }
+            return PostCounts(total: try all.count(db), unread: try unread.count(db))
         }
     }
 
@@ -198,7 +184,8 @@ public final class SQLiteStore: CommunityStore {
         try read { db in
             guard let row = try Row.fetchOne(db, sql: """
                 SELECT \(SQLiteRows.postColumns), \(SQLiteRows.stateColumns), p.commentCount
-                FROM post p LEFT JOIN postBody b ON b.post = p.rowid WHERE p.id = ?
+                FROM post p JOIN postState s ON s.post = p.rowid LEFT JOIN postBody b ON b.post = p.rowid
+                WHERE p.id = ?
                 """, arguments: [id.rawValue])
             else { throw AgoraError.postNotFound(id) }
             let post = SQLiteRows.post(row)
@@ -260,9 +247,9 @@ public final class SQLiteStore: CommunityStore {
             let postCount = try Int.fetchOne(db, sql: "SELECT count(*) FROM post WHERE author = ?", arguments: [id.rawValue]) ?? 0
             let commentCount = try Int.fetchOne(db, sql: "SELECT count(*) FROM comment WHERE author = ?", arguments: [id.rawValue]) ?? 0
             let posts = try Row.fetchAll(db, sql: """
-                SELECT \(SQLiteRows.summaryColumns) FROM post p WHERE p.author = ?
-                ORDER BY p.sortDate DESC, p.rowid DESC LIMIT ?
-                """, arguments: [id.rawValue, limit]).map(SQLiteRows.summary)
+                SELECT \(SQLiteRows.summaryColumns) FROM post p JOIN postState s ON s.post = p.rowid
+                WHERE p.author = ? ORDER BY p.sortDate DESC, p.rowid DESC LIMIT ?
+                """, arguments: [id.rawValue, limit]).map { SQLiteRows.summary($0) }
             let comments = try Row.fetchAll(db, sql: """
                 SELECT \(SQLiteRows.commentColumns), p.title FROM comment c JOIN post p ON p.id = c.post
                 WHERE c.author = ? ORDER BY c.sortDate DESC, c.rowid DESC LIMIT ?
@@ -275,20 +262,32 @@ public final class SQLiteStore: CommunityStore {
     // MARK: - Reader state
 
     public func setRead(_ read: Bool, posts ids: [Post.ID]) throws {
-        let now = Date().timeIntervalSince1970
+        let now = ReaderClock.now().timeIntervalSince1970
         try write { db in
+            var change = 0
             for id in ids {
+                let (rowid, state) = try Self.state(db, id)
                 try db.execute(sql: """
-                    UPDATE post SET isRead = ?, readAt = CASE WHEN ? THEN coalesce(readAt, ?) END, readBatch = NULL
-                    WHERE id = ?
-                    """, arguments: [read, read, now, id.rawValue])
-                if db.changesCount == 0 { throw AgoraError.postNotFound(id) }
+                    UPDATE postState SET isRead = ?, readAt = CASE WHEN ? THEN coalesce(readAt, ?) END, readBatch = NULL
+                    WHERE post = ?
+                    """, arguments: [read, read, now, rowid])
+                if state.read != read { change += read ? -1 : 1 }
             }
+            try db.execute(sql: "UPDATE postTotals SET unread = unread + ? WHERE id = 1", arguments: [change])
         }
     }
 
+    /// A post's rowid and reader state; an unknown id is an error.
+    private static func state(_ db: Database, _ id: Post.ID) throws -> (Int64, PostState) {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: """
+            SELECT p.rowid, \(SQLiteRows.stateColumns) FROM post p JOIN postState s ON s.post = p.rowid WHERE p.id = ?
+            """), arguments: [id.rawValue])
+        else { throw AgoraError.postNotFound(id) }
+        return (row[0], SQLiteRows.state(row, at: 1))
+    }
+
     public func setRead(_ read: Bool, comments ids: [Comment.ID]) throws {
-        let now = Date().timeIntervalSince1970
+        let now = ReaderClock.now().timeIntervalSince1970
         try write { db in
             for id in ids {
                 try db.execute(sql: """
@@ -301,26 +300,38 @@ public final class SQLiteStore: CommunityStore {
 
     public func setStarred(_ starred: Bool, posts ids: [Post.ID]) throws {
         try write { db in
+            var change = 0
             for id in ids {
-                try db.execute(sql: "UPDATE post SET isStarred = ? WHERE id = ?", arguments: [starred, id.rawValue])
-                if db.changesCount == 0 { throw AgoraError.postNotFound(id) }
+                let (rowid, state) = try Self.state(db, id)
+                try db.execute(sql: "UPDATE postState SET isStarred = ? WHERE post = ?", arguments: [starred, rowid])
+                if state.starred != starred { change += starred ? 1 : -1 }
             }
+            try db.execute(sql: "UPDATE postTotals SET starred = starred + ? WHERE id = 1", arguments: [change])
         }
     }
 
     public func markAllRead(_ filter: PostFilter) throws -> JournalEntry {
-        let now = Date()
+        let now = ReaderClock.now()
         var unread = filter
         unread.unreadOnly = true
-        let (whereSQL, arguments) = Self.whereClause(unread)
+        let query = SQLitePostQuery(filter: unread)
         return try write { db in
             try db.execute(sql: "INSERT INTO journal (action, date, scope, count) VALUES (?, ?, ?, 0)",
                            arguments: [JournalEntry.Action.markAllRead.rawValue, now.timeIntervalSince1970, filter.summary])
             let token = Int(db.lastInsertedRowID)
-            try db.execute(sql: """
-                UPDATE post SET isRead = 1, readAt = ?, readBatch = ?
-                WHERE rowid IN (SELECT p.rowid FROM post p \(whereSQL))
-                """, arguments: [now.timeIntervalSince1970, token] + arguments)
+            if query.hasContentFilter {
+                let (whereSQL, arguments) = query.whereClause()
+                try db.execute(sql: """
+                    UPDATE postState SET isRead = 1, readAt = ?, readBatch = ?
+                    WHERE isRead = 0 AND post IN (SELECT p.rowid \(query.fromClause()) \(whereSQL))
+                    """, arguments: StatementArguments([now.timeIntervalSince1970, token] + arguments))
+            } else if filter.starredOnly {
+                try db.execute(sql: "UPDATE postState SET isRead = 1, readAt = ?, readBatch = ? WHERE isRead = 0 AND isStarred = 1",
+                               arguments: [now.timeIntervalSince1970, token])
+            } else {
+                try db.execute(sql: "UPDATE postState SET isRead = 1, readAt = ?, readBatch = ? WHERE isRead = 0",
+                               arguments: [now.timeIntervalSince1970, token])
+            }
             let count = db.changesCount
             guard count > 0 else {
                 // Nothing changed: nothing to undo, so nothing to journal.
@@ -328,6 +339,7 @@ public final class SQLiteStore: CommunityStore {
                 return JournalEntry(token: 0, action: .markAllRead, date: now, scope: filter.summary, count: 0)
             }
             try db.execute(sql: "UPDATE journal SET count = ? WHERE token = ?", arguments: [count, token])
+            try db.execute(sql: "UPDATE postTotals SET unread = unread - ? WHERE id = 1", arguments: [count])
             return JournalEntry(token: token, action: .markAllRead, date: now, scope: filter.summary, count: count)
         }
     }
@@ -345,9 +357,10 @@ public final class SQLiteStore: CommunityStore {
             guard !entry.undone else {
                 throw AgoraError.invalidArgument("change \(entry.token) was already undone")
             }
-            try db.execute(sql: "UPDATE post SET isRead = 0, readAt = NULL, readBatch = NULL WHERE readBatch = ?",
+            try db.execute(sql: "UPDATE postState SET isRead = 0, readAt = NULL, readBatch = NULL WHERE readBatch = ?",
                            arguments: [entry.token])
             let restored = db.changesCount
+            try db.execute(sql: "UPDATE postTotals SET unread = unread + ? WHERE id = 1", arguments: [restored])
             try db.execute(sql: "UPDATE journal SET undone = 1 WHERE token = ?", arguments: [entry.token])
             entry.undone = true
             return UndoResult(entry: entry, restored: restored)
@@ -368,24 +381,27 @@ public final class SQLiteStore: CommunityStore {
         guard let expression = SearchExpression.fts(text) else { return SearchResults() }
         return try read { db in
             var results = SearchResults()
+            let words = SearchExpression.words(text).map(Folding.key)
             if kinds.contains(.posts) {
                 // Newest added first: ranking every match of a common word would read them all.
-                results.posts = try Row.fetchAll(db, sql: """
-                    SELECT \(SQLiteRows.summaryColumns), snippet(postSearch, 1, '', '', '…', 12)
-                    FROM postSearch JOIN post p ON p.rowid = postSearch.rowid
-                    WHERE postSearch MATCH ? ORDER BY postSearch.rowid DESC LIMIT ?
-                    """, arguments: [expression, limit]).map {
-                        SearchResults.PostHit(post: SQLiteRows.summary($0), snippet: $0.text(SQLiteRows.summaryColumnCount))
-                    }
+                let rowids = try Int64.fetchAll(db, sql: """
+                    SELECT rowid FROM postSearch WHERE postSearch MATCH ? ORDER BY rowid DESC LIMIT ?
+                    """, arguments: [expression, limit])
+                let summaries = try SQLitePostQuery.summaries(db, rowids: rowids)
+                let bodies = try Self.bodies(db, rowids: rowids)
+                results.posts = zip(summaries, rowids).map { summary, rowid in
+                    SearchResults.PostHit(post: summary, snippet: Snippet.around(words, in: PlainText.fromHTML(bodies[rowid] ?? "")))
+                }
             }
             if kinds.contains(.comments) {
                 results.comments = try Row.fetchAll(db, sql: """
-                    SELECT c.id, c.post, p.title, c.authorName, snippet(commentSearch, 0, '', '', '…', 12)
+                    SELECT c.id, c.post, p.title, c.authorName, c.body
                     FROM commentSearch JOIN comment c ON c.rowid = commentSearch.rowid JOIN post p ON p.id = c.post
                     WHERE commentSearch MATCH ? ORDER BY commentSearch.rowid DESC LIMIT ?
                     """, arguments: [expression, limit]).map {
                         SearchResults.CommentHit(comment: Comment.ID($0.text(0)), post: Post.ID($0.text(1)),
-                                                 postTitle: $0.text(2), authorName: $0.optionalText(3), snippet: $0.text(4))
+                                                 postTitle: $0.text(2), authorName: $0.optionalText(3),
+                                                 snippet: Snippet.around(words, in: PlainText.fromHTML($0.text(4))))
                     }
             }
             if kinds.contains(.members) {
@@ -399,6 +415,14 @@ public final class SQLiteStore: CommunityStore {
         }
     }
 
+    private static func bodies(_ db: Database, rowids: [Int64]) throws -> [Int64: String] {
+        guard !rowids.isEmpty else { return [:] }
+        let placeholders = Array(repeating: "?", count: rowids.count).joined(separator: ",")
+        let rows = try Row.fetchAll(db, sql: "SELECT post, html FROM postBody WHERE post IN (\(placeholders))",
+                                    arguments: StatementArguments(rowids))
+        return Dictionary(uniqueKeysWithValues: rows.map { ($0[0] as Int64, $0.text(1)) })
+    }
+
     // MARK: - Content in and out
 
     public func sources() throws -> [Source] {
@@ -408,6 +432,7 @@ public final class SQLiteStore: CommunityStore {
         }
     }
 
+    @discardableResult
     public func importContent(_ content: CacheContent) throws -> ImportSummary {
         let content = try ContentCheck.prepared(content)
         return try write { db in try SQLiteImport(db: db).run(content) }
@@ -424,7 +449,8 @@ public final class SQLiteStore: CommunityStore {
             content.members = try Row.fetchAll(db, sql: "SELECT \(SQLiteRows.memberColumns) FROM member m ORDER BY m.rowid").map(SQLiteRows.member)
             let postRows = try Row.fetchCursor(db, sql: """
                 SELECT \(SQLiteRows.postColumns), \(SQLiteRows.stateColumns)
-                FROM post p LEFT JOIN postBody b ON b.post = p.rowid ORDER BY p.rowid
+                FROM post p JOIN postState s ON s.post = p.rowid LEFT JOIN postBody b ON b.post = p.rowid
+                ORDER BY p.rowid
                 """)
             while let row = try postRows.next() {
                 let post = SQLiteRows.post(row)

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Sets up, builds and runs Agora. With no arguments it opens the cache at the default place,
+# which a first run fills with the embedded sample (the Diplo Internet Governance Community).
+# Arguments go to agora: scripts/run.sh list, scripts/run.sh members --country brazil ...
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/setup.sh
+swift build -c release --product agora >&2
+exec .build/release/agora "$@"
