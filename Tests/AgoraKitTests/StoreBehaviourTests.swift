@@ -1,4 +1,4 @@
-import AgoraKit
+@testable import AgoraKit
 import Foundation
 import Testing
 
@@ -325,5 +325,66 @@ struct StoreBehaviourTests {
         // And through the file format itself.
         let data = try CacheFile(exported).encoded()
         #expect(try CacheFile.decode(data, path: "x").content.posts == exported.posts)
+    }
+}
+
+@Suite("Store behaviour at a larger size")
+struct LargerStoreTests {
+    /// The SQLite cache reads windows deep in a list from the other end; the JSON cache does not.
+    /// Both must give the same rows.
+    @Test func deep_windows_are_the_same_in_both_caches() throws {
+        let dir = TemporaryDirectory()
+        let sqlite = try SQLiteStore(path: dir.file("big.sqlite"))
+        let json = try JSONStore(path: dir.file("big.json"))
+        let community = SyntheticCommunity(posts: 2_500, members: 50, comments: 500, seed: 3)
+        try community.write(into: sqlite, chunk: 2_500)
+        try community.write(into: json, chunk: 2_500)
+        _ = try sqlite.markAllRead(PostFilter(kind: .discussion))
+        _ = try json.markAllRead(PostFilter(kind: .discussion))
+        for filter in [PostFilter.all, PostFilter(unreadOnly: true)] {
+            let total = try sqlite.counts(filter).total
+            #expect(total == (try json.counts(filter).total))
+            for sort in PostSort.allCases {
+                for offset in [0, 1_001, 1_240, total - 300, total - 50, total - 10, total, total + 5] {
+                    let query = PostQuery(filter: filter, sort: sort, offset: offset, limit: 50)
+                    let a = try sqlite.posts(query).map(\.id)
+                    let b = try json.posts(query).map(\.id)
+                    #expect(a == b, "\(filter) \(sort) at \(offset)")
+                    #expect(a.count == max(0, min(50, total - offset)))
+                }
+            }
+        }
+    }
+}
+
+@Suite("Search as it is typed")
+struct SearchTypingTests {
+    @Test(arguments: StoreKind.allCases)
+    func only_the_last_word_is_a_prefix_and_only_while_typed(kind: StoreKind) throws {
+        let (store, dir) = try makeStore(kind)
+        _ = dir
+        #expect(try store.search("civil soc").posts.map(\.post.id.rawValue) == ["p1"])
+        #expect(try store.search("civ society").posts.isEmpty, "a word before the last must be whole")
+        #expect(try store.search("civil").posts.map(\.post.id.rawValue) == ["p1"])
+        #expect(try store.search("civ").posts.map(\.post.id.rawValue) == ["p1"])
+        #expect(try store.search("civ ").posts.isEmpty, "a space ends the word")
+        #expect(try store.search("marilia ").members.count == 2)
+    }
+
+    @Test func expressions_quote_every_word() {
+        #expect(SearchExpression("civil soc")?.fts == #""civil" "soc"*"#)
+        #expect(SearchExpression("say \"no\" ")?.fts == #""say" """no""""#)
+        #expect(SearchExpression("- * :") == nil)
+        #expect(SearchExpression("Marília")?.folded == ["marilia"])
+    }
+
+    @Test func snippets_show_the_text_around_the_first_match() {
+        let text = (1...60).map { "word\($0)" }.joined(separator: " ") + " Marília spoke here " + (61...90).map { "w\($0)" }.joined(separator: " ")
+        let snippet = Snippet.around(SearchExpression("marilia")!, in: text)
+        #expect(snippet.hasPrefix("…"))
+        #expect(snippet.contains("Marília spoke here"))
+        #expect(snippet.hasSuffix("…"))
+        #expect(snippet.count <= 125)
+        #expect(Snippet.around(SearchExpression("absent")!, in: "short text") == "short text")
     }
 }

@@ -320,25 +320,24 @@ public final class JSONStore: CommunityStore {
     // MARK: - Search
 
     public func search(_ text: String, kinds: Set<SearchKind>, limit: Int) throws -> SearchResults {
-        let words = SearchExpression.words(text).map(Folding.key)
-        guard !words.isEmpty else { return SearchResults() }
+        guard let expression = SearchExpression(text) else { return SearchResults() }
         return read { contents in
             var results = SearchResults()
             if kinds.contains(.posts) {
                 for post in contents.file.posts.reversed() where results.posts.count < limit {
                     let body = PlainText.fromHTML(post.body)
-                    if SearchExpression.matches(words: words, in: Folding.key(post.title + " " + body)) {
-                        results.posts.append(.init(post: contents.summary(post), snippet: Snippet.around(words, in: body)))
+                    if expression.matches(folded: Folding.key(post.title + " " + body)) {
+                        results.posts.append(.init(post: contents.summary(post), snippet: Snippet.around(expression, in: body)))
                     }
                 }
             }
             if kinds.contains(.comments) {
                 for comment in contents.file.comments.reversed() where results.comments.count < limit {
                     let body = PlainText.fromHTML(comment.body)
-                    if SearchExpression.matches(words: words, in: Folding.key(body)) {
+                    if expression.matches(folded: Folding.key(body)) {
                         let title = contents.postIndex[comment.post].map { contents.file.posts[$0].title } ?? ""
                         results.comments.append(.init(comment: comment.id, post: comment.post, postTitle: title,
-                                                      authorName: comment.authorName, snippet: Snippet.around(words, in: body)))
+                                                      authorName: comment.authorName, snippet: Snippet.around(expression, in: body)))
                     }
                 }
             }
@@ -346,7 +345,7 @@ public final class JSONStore: CommunityStore {
                 let counts = contents.postCounts
                 results.members = contents.file.members
                     .filter { m in
-                        SearchExpression.matches(words: words, in: Folding.key([m.name, m.country ?? "", m.location ?? ""].joined(separator: " ")))
+                        expression.matches(folded: Folding.key([m.name, m.country ?? "", m.location ?? ""].joined(separator: " ")))
                     }
                     .sorted { (Folding.key($0.name), $0.id.rawValue) < (Folding.key($1.name), $1.id.rawValue) }
                     .prefix(limit)
@@ -416,21 +415,5 @@ public final class JSONStore: CommunityStore {
 
     public func exportContent() throws -> CacheContent {
         read { $0.file.content }
-    }
-}
-
-/// A short piece of text around the first match, for search results.
-enum Snippet {
-    static func around(_ foldedWords: [String], in text: String, radius: Int = 60) -> String {
-        let folded = Folding.key(text)
-        // Folding can change lengths ("ß" -> "ss"); fall back to the start of the text then.
-        guard folded.count == text.count,
-              let first = foldedWords.compactMap({ folded.range(of: $0) }).min(by: { $0.lowerBound < $1.lowerBound })
-        else { return String(text.prefix(radius * 2)) }
-        let offset = folded.distance(from: folded.startIndex, to: first.lowerBound)
-        let start = max(0, offset - radius / 2)
-        let characters = Array(text)
-        let end = min(characters.count, start + radius * 2)
-        return (start > 0 ? "…" : "") + String(characters[start..<end]) + (end < characters.count ? "…" : "")
     }
 }

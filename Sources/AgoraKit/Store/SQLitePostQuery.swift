@@ -46,22 +46,35 @@ struct SQLitePostQuery {
         return (terms.isEmpty ? "" : "WHERE " + terms.joined(separator: " AND "), arguments)
     }
 
-    func orderClause(_ sort: PostSort) -> String {
+    /// Every order is total (it ends with the rowid), so that reading it backwards gives exactly
+    /// the same rows in the opposite order.
+    func orderClause(_ sort: PostSort, reversed: Bool = false) -> String {
         // Date orders come from whichever table drives the query; both hold the same sortDate.
         let date = drivenByState ? "s.sortDate" : "p.sortDate"
         let rowid = drivenByState ? "s.post" : "p.rowid"
+        let keys: [String]
+        var descending = true
         switch sort {
-        case .newest: return "ORDER BY \(date) DESC, \(rowid) DESC"
-        case .oldest: return "ORDER BY \(date) ASC, \(rowid) ASC"
-        case .views: return "ORDER BY p.views DESC, p.sortDate DESC"
-        case .comments: return "ORDER BY p.commentCount DESC, p.sortDate DESC"
+        case .newest: keys = [date, rowid]
+        case .oldest: keys = [date, rowid]; descending = false
+        case .views: keys = ["p.views", "p.sortDate", "p.rowid"]
+        case .comments: keys = ["p.commentCount", "p.sortDate", "p.rowid"]
         }
+        let direction = descending != reversed ? "DESC" : "ASC"
+        return "ORDER BY " + keys.map { "\($0) \(direction)" }.joined(separator: ", ")
+    }
+
+    /// How many rows the filter shows, when that is known without counting (from the kept totals).
+    func knownCount(_ db: Database) throws -> Int? {
+        guard !hasContentFilter, !filter.starredOnly else { return nil }
+        let totals = try SQLiteStore.totals(db)
+        return filter.unreadOnly ? totals.unread : totals.total
     }
 
     /// The SQL of a window's rowids, with its arguments but for LIMIT and OFFSET.
-    func windowSQL(sort: PostSort) -> (String, Arguments) {
+    func windowSQL(sort: PostSort, reversed: Bool = false) -> (String, Arguments) {
         let (whereSQL, arguments) = whereClause()
-        return ("SELECT p.rowid \(fromClause()) \(whereSQL) \(orderClause(sort)) LIMIT ? OFFSET ?", arguments)
+        return ("SELECT p.rowid \(fromClause()) \(whereSQL) \(orderClause(sort, reversed: reversed)) LIMIT ? OFFSET ?", arguments)
     }
 
     func countSQL() -> (String, Arguments) {
@@ -69,8 +82,16 @@ struct SQLitePostQuery {
         return ("SELECT count(*) \(fromClause()) \(whereSQL)", arguments)
     }
 
-    /// The rowids of a window, in order.
+    /// The rowids of a window, in order. OFFSET steps through every row it skips, so a window in
+    /// the second half of a list whose length is known is read from the other end.
     func windowRowIDs(_ db: Database, sort: PostSort, offset: Int, limit: Int) throws -> [Int64] {
+        if offset > 1_000, let total = try knownCount(db), offset + limit > total / 2 {
+            let end = min(total, offset + limit)
+            guard end > offset else { return [] }
+            let (sql, arguments) = windowSQL(sort: sort, reversed: true)
+            let rowids = try Int64.fetchAll(db, sql: sql, arguments: StatementArguments(arguments + [end - offset, total - end]))
+            return rowids.reversed()
+        }
         let (sql, arguments) = windowSQL(sort: sort)
         return try Int64.fetchAll(db, sql: sql, arguments: StatementArguments(arguments + [limit, offset]))
     }

@@ -33,6 +33,9 @@ public final class SQLiteStore: CommunityStore {
                 try db.execute(sql: "PRAGMA journal_mode = WAL")
             }
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            // Bulk changes (mark all read, imports) touch megabytes of pages: keep them in memory.
+            try db.execute(sql: "PRAGMA cache_size = -32000")
+            try db.execute(sql: "PRAGMA temp_store = MEMORY")
         }
         do {
             pool = try DatabaseQueue(path: path, configuration: config)
@@ -378,19 +381,19 @@ public final class SQLiteStore: CommunityStore {
     // MARK: - Search
 
     public func search(_ text: String, kinds: Set<SearchKind>, limit: Int) throws -> SearchResults {
-        guard let expression = SearchExpression.fts(text) else { return SearchResults() }
+        guard let expression = SearchExpression(text) else { return SearchResults() }
+        let match = expression.fts
         return try read { db in
             var results = SearchResults()
-            let words = SearchExpression.words(text).map(Folding.key)
             if kinds.contains(.posts) {
                 // Newest added first: ranking every match of a common word would read them all.
                 let rowids = try Int64.fetchAll(db, sql: """
                     SELECT rowid FROM postSearch WHERE postSearch MATCH ? ORDER BY rowid DESC LIMIT ?
-                    """, arguments: [expression, limit])
+                    """, arguments: [match, limit])
                 let summaries = try SQLitePostQuery.summaries(db, rowids: rowids)
                 let bodies = try Self.bodies(db, rowids: rowids)
                 results.posts = zip(summaries, rowids).map { summary, rowid in
-                    SearchResults.PostHit(post: summary, snippet: Snippet.around(words, in: PlainText.fromHTML(bodies[rowid] ?? "")))
+                    SearchResults.PostHit(post: summary, snippet: Snippet.around(expression, in: PlainText.fromHTML(bodies[rowid] ?? "")))
                 }
             }
             if kinds.contains(.comments) {
@@ -398,10 +401,10 @@ public final class SQLiteStore: CommunityStore {
                     SELECT c.id, c.post, p.title, c.authorName, c.body
                     FROM commentSearch JOIN comment c ON c.rowid = commentSearch.rowid JOIN post p ON p.id = c.post
                     WHERE commentSearch MATCH ? ORDER BY commentSearch.rowid DESC LIMIT ?
-                    """, arguments: [expression, limit]).map {
+                    """, arguments: [match, limit]).map {
                         SearchResults.CommentHit(comment: Comment.ID($0.text(0)), post: Post.ID($0.text(1)),
                                                  postTitle: $0.text(2), authorName: $0.optionalText(3),
-                                                 snippet: Snippet.around(words, in: PlainText.fromHTML($0.text(4))))
+                                                 snippet: Snippet.around(expression, in: PlainText.fromHTML($0.text(4))))
                     }
             }
             if kinds.contains(.members) {
@@ -409,7 +412,7 @@ public final class SQLiteStore: CommunityStore {
                     SELECT \(SQLiteRows.memberSummaryColumns)
                     FROM memberSearch JOIN member m ON m.rowid = memberSearch.rowid
                     WHERE memberSearch MATCH ? ORDER BY m.nameKey, m.id LIMIT ?
-                    """, arguments: [expression, limit]).map(SQLiteRows.memberSummary)
+                    """, arguments: [match, limit]).map(SQLiteRows.memberSummary)
             }
             return results
         }
