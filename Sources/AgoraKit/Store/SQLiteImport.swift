@@ -34,9 +34,10 @@ struct SQLiteImport {
         try mergeStates(content)
         try recount(posts: touchedPosts, authors: touchedAuthors)
         try db.execute(sql: """
-            UPDATE postTotals SET total = (SELECT count(*) FROM post),
+            UPDATE totals SET total = (SELECT count(*) FROM post),
                 unread = (SELECT count(*) FROM postState WHERE isRead = 0),
-                starred = (SELECT count(*) FROM postState WHERE isStarred = 1)
+                starred = (SELECT count(*) FROM postState WHERE isStarred = 1),
+                members = (SELECT count(*) FROM member), comments = (SELECT count(*) FROM comment)
             WHERE id = 1
             """)
         return summary

@@ -129,19 +129,17 @@ public final class SQLiteStore: CommunityStore {
     public func statistics() throws -> Statistics {
         try read { db in
             let totals = try Self.totals(db)
-            return Statistics(
-                posts: totals.total, unread: totals.unread, starred: totals.starred,
-                members: try Int.fetchOne(db, sql: "SELECT count(*) FROM member") ?? 0,
-                comments: try Int.fetchOne(db, sql: "SELECT count(*) FROM comment") ?? 0)
+            return Statistics(posts: totals.total, unread: totals.unread, starred: totals.starred,
+                              members: totals.members, comments: totals.comments)
         }
     }
 
     /// The whole-cache counts, kept in step by every write.
-    static func totals(_ db: Database) throws -> (total: Int, unread: Int, starred: Int) {
-        guard let row = try Row.fetchOne(db, sql: "SELECT total, unread, starred FROM postTotals WHERE id = 1") else {
-            return (0, 0, 0)
+    static func totals(_ db: Database) throws -> (total: Int, unread: Int, starred: Int, members: Int, comments: Int) {
+        guard let row = try Row.fetchOne(db, sql: "SELECT total, unread, starred, members, comments FROM totals WHERE id = 1") else {
+            return (0, 0, 0, 0, 0)
         }
-        return (row.int(0), row.int(1), row.int(2))
+        return (row.int(0), row.int(1), row.int(2), row.int(3), row.int(4))
     }
 
     /// Counts every post, unread and starred post from scratch, as `statistics()` should report
@@ -276,7 +274,7 @@ public final class SQLiteStore: CommunityStore {
                     """, arguments: [read, read, now, rowid])
                 if state.read != read { change += read ? -1 : 1 }
             }
-            try db.execute(sql: "UPDATE postTotals SET unread = unread + ? WHERE id = 1", arguments: [change])
+            try db.execute(sql: "UPDATE totals SET unread = unread + ? WHERE id = 1", arguments: [change])
         }
     }
 
@@ -309,7 +307,7 @@ public final class SQLiteStore: CommunityStore {
                 try db.execute(sql: "UPDATE postState SET isStarred = ? WHERE post = ?", arguments: [starred, rowid])
                 if state.starred != starred { change += starred ? 1 : -1 }
             }
-            try db.execute(sql: "UPDATE postTotals SET starred = starred + ? WHERE id = 1", arguments: [change])
+            try db.execute(sql: "UPDATE totals SET starred = starred + ? WHERE id = 1", arguments: [change])
         }
     }
 
@@ -342,7 +340,7 @@ public final class SQLiteStore: CommunityStore {
                 return JournalEntry(token: 0, action: .markAllRead, date: now, scope: filter.summary, count: 0)
             }
             try db.execute(sql: "UPDATE journal SET count = ? WHERE token = ?", arguments: [count, token])
-            try db.execute(sql: "UPDATE postTotals SET unread = unread - ? WHERE id = 1", arguments: [count])
+            try db.execute(sql: "UPDATE totals SET unread = unread - ? WHERE id = 1", arguments: [count])
             return JournalEntry(token: token, action: .markAllRead, date: now, scope: filter.summary, count: count)
         }
     }
@@ -363,7 +361,7 @@ public final class SQLiteStore: CommunityStore {
             try db.execute(sql: "UPDATE postState SET isRead = 0, readAt = NULL, readBatch = NULL WHERE readBatch = ?",
                            arguments: [entry.token])
             let restored = db.changesCount
-            try db.execute(sql: "UPDATE postTotals SET unread = unread + ? WHERE id = 1", arguments: [restored])
+            try db.execute(sql: "UPDATE totals SET unread = unread + ? WHERE id = 1", arguments: [restored])
             try db.execute(sql: "UPDATE journal SET undone = 1 WHERE token = ?", arguments: [entry.token])
             entry.undone = true
             return UndoResult(entry: entry, restored: restored)

@@ -18,8 +18,8 @@ enum Schema {
     /// Reader state lives in `postState`, one narrow row per post keyed by the post's rowid:
     /// imports never write it, and marking 100,000 posts read rewrites a few megabytes rather
     /// than every post row. It carries a copy of `sortDate` so that the unread and starred lists
-    /// read a partial index in date order. `postTotals` keeps the whole-cache counts that the
-    /// status line asks for on every change; every write that changes them adjusts them in the
+    /// read a partial index in date order. `totals` keeps the whole-cache counts that the
+    /// status line asks for on every change (posts, unread, starred; members and comments too); every write that changes them adjusts them in the
     /// same transaction. Bodies live in `postBody`, out of the rows that lists read. The post and
     /// comment search tables are contentless: the text is in the bodies already.
     private static let tokenizer = "tokenize = \"unicode61 remove_diacritics 2\""
@@ -94,13 +94,15 @@ enum Schema {
         CREATE INDEX postState_unread ON postState(sortDate) WHERE isRead = 0;
         CREATE INDEX postState_starred ON postState(sortDate) WHERE isStarred = 1;
 
-        CREATE TABLE postTotals (
+        CREATE TABLE totals (
             id INTEGER PRIMARY KEY CHECK (id = 1),
             total INTEGER NOT NULL,
             unread INTEGER NOT NULL,
-            starred INTEGER NOT NULL
+            starred INTEGER NOT NULL,
+            members INTEGER NOT NULL,
+            comments INTEGER NOT NULL
         );
-        INSERT INTO postTotals (id, total, unread, starred) VALUES (1, 0, 0, 0);
+        INSERT INTO totals (id, total, unread, starred, members, comments) VALUES (1, 0, 0, 0, 0, 0);
 
         CREATE TABLE postBody (
             post INTEGER PRIMARY KEY REFERENCES post(rowid) ON DELETE CASCADE,
