@@ -35,7 +35,7 @@ struct Search: ParsableCommand {
             Output.line("Posts")
             var table = Table([.init(title: ""), .init(title: "", maxWidth: 28), .init(title: "", flexible: true)])
             for hit in results.posts {
-                table.add([(hit.post.state.read ? " " : "N") + (hit.post.state.starred ? "*" : " "), hit.post.id.rawValue, hit.post.title])
+                table.add([Output.flags(hit.post.state), hit.post.id.rawValue, hit.post.title])
             }
             table.print(header: false)
         }

@@ -45,6 +45,11 @@ enum Output {
         return date.formatted(.iso8601.year().month().day().dateSeparator(.dash))
     }
 
+    /// "N" for an unread post, "*" for a starred one: the two columns every post list starts with.
+    static func flags(_ state: PostState) -> String {
+        (state.read ? " " : "N") + (state.starred ? "*" : " ")
+    }
+
     static func plural(_ count: Int, _ word: String, _ plural: String? = nil) -> String {
         "\(count) " + (count == 1 ? word : (plural ?? word + "s"))
     }

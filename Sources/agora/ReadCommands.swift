@@ -98,8 +98,7 @@ struct List: ParsableCommand {
             .init(title: "AUTHOR", maxWidth: 24), .init(title: "TITLE", flexible: true),
         ])
         for post in posts {
-            let flags = (post.state.read ? " " : "N") + (post.state.starred ? "*" : " ")
-            table.add([flags, post.id.rawValue, Output.date(post.published), post.views.map(String.init) ?? "—",
+            table.add([Output.flags(post.state), post.id.rawValue, Output.date(post.published), post.views.map(String.init) ?? "—",
                        String(post.commentCount), post.authorName ?? post.author?.rawValue ?? "—", post.title])
         }
         table.print()
@@ -266,7 +265,7 @@ struct MemberCommand: ParsableCommand {
             Output.line("Posts" + (profile.postCount > profile.posts.count ? " (newest \(profile.posts.count) of \(profile.postCount))" : ""))
             var table = Table([.init(title: ""), .init(title: "", maxWidth: 28), .init(title: ""), .init(title: "", flexible: true)])
             for p in profile.posts {
-                table.add([(p.state.read ? " " : "N") + (p.state.starred ? "*" : " "), p.id.rawValue, Output.date(p.published), p.title])
+                table.add([Output.flags(p.state), p.id.rawValue, Output.date(p.published), p.title])
             }
             table.print(header: false)
         }
