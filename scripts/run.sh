@@ -5,5 +5,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
-swift build -c release --product agora >&2
+swift build -c release --static-swift-stdlib --product agora >&2
 exec .build/release/agora "$@"

@@ -47,7 +47,7 @@ struct GlobalOptions: ParsableArguments {
     /// Opens the cache; one that does not exist yet is created with the sample community.
     func open() throws -> any CommunityStore {
         let path = self.path
-        let (store, created) = try Cache.open(path: path, seed: try SampleCommunity.content())
+        let (store, created) = try Cache.open(path: path, seed: SampleCommunity.content)
         if created {
             Output.note("no cache at \(path); created it with the sample community (\(SampleCommunity.name))")
         }

@@ -75,6 +75,7 @@ struct BadInputTests {
         _ = FileManager.default.createFile(atPath: blocker, contents: Data("x".utf8))
         let result = try agora.run(["--cache", blocker + "/sub/agora.sqlite", "list"])
         expectOneLineError(result, contains: "cannot create \(blocker)/sub/agora.sqlite")
+        expectOneLineError(try agora.run(["--cache", agora.home, "list"]), contains: "cannot read \(agora.home): it is a folder")
         let xdg = try agora.run(["list"], environment: ["XDG_DATA_HOME": blocker])
         expectOneLineError(xdg, contains: "cannot create \(blocker)/agora/agora.sqlite")
     }

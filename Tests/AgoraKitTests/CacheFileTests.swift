@@ -64,7 +64,7 @@ struct CacheFileTests {
         _ = FileManager.default.createFile(atPath: blocker, contents: Data("x".utf8))
         for path in [blocker + "/agora.sqlite", blocker + "/agora.json"] {
             #expect {
-                _ = try Cache.open(path: path, seed: Fixture.content)
+                _ = try Cache.open(path: path, seed: { Fixture.content })
             } throws: { error in
                 guard case AgoraError.cannotCreate(let at, _) = error else { return false }
                 return at == path

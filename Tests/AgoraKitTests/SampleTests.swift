@@ -85,11 +85,11 @@ struct SampleTests {
     @Test func a_first_run_creates_the_cache_from_the_sample_once() throws {
         let dir = TemporaryDirectory()
         let path = dir.file("data/agora/agora.sqlite")
-        let (store, created) = try Cache.open(path: path, seed: SampleCommunity.content())
+        let (store, created) = try Cache.open(path: path, seed: SampleCommunity.content)
         #expect(created)
         #expect(try store.statistics().members == 46)
         try store.setRead(true, posts: ["itu-secretary-general-wcit"])
-        let (again, createdAgain) = try Cache.open(path: path, seed: SampleCommunity.content())
+        let (again, createdAgain) = try Cache.open(path: path, seed: SampleCommunity.content)
         #expect(!createdAgain)
         #expect(try again.statistics().unread == 0, "a second run must not re-seed over the reader's state")
     }

@@ -23,9 +23,12 @@ public enum Cache {
 
     /// Opens an existing cache, or creates one when there is none.
     ///
-    /// A new cache is filled with `seed` (the sample community, for a first run); if that fails,
-    /// the half-made file is removed. Returns whether the cache was created.
-    public static func open(path: String, seed: CacheContent? = nil) throws -> (store: any CommunityStore, created: Bool) {
+    /// A new cache is filled with `seed` (the sample community, for a first run), which is only
+    /// made when it is needed; if filling fails, the half-made file is removed. Returns whether
+    /// the cache was created.
+    public static func open(
+        path: String, seed: (() throws -> CacheContent)? = nil
+    ) throws -> (store: any CommunityStore, created: Bool) {
         let existed = FileManager.default.fileExists(atPath: path)
         let store: any CommunityStore
         switch Kind(path: path) {
@@ -34,7 +37,7 @@ public enum Cache {
         }
         if !existed, let seed {
             do {
-                try store.importContent(seed)
+                try store.importContent(try seed())
             } catch {
                 for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
                 throw error

@@ -14,7 +14,9 @@ public final class SQLiteStore: CommunityStore {
     /// newer Agora is refused before anything is written to it.
     public init(path: String, create: Bool = true) throws {
         location = path
-        let exists = FileManager.default.fileExists(atPath: path)
+        var isFolder: ObjCBool = false
+        let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isFolder)
+        if isFolder.boolValue { throw AgoraError.cannotRead(path: path, reason: "it is a folder") }
         if exists {
             try Self.check(path: path)
         } else if !create {
