@@ -194,3 +194,31 @@ struct JournalJSON: Encodable {
         undone = e.undone
     }
 }
+
+struct InfoJSON: Encodable {
+    var name: String
+    var tagline: String?
+    var url: String?
+    var links: [Community.Link]
+    var posts: Int
+    var unread: Int
+    var starred: Int
+    var members: Int
+    var comments: Int
+    var cache: String
+    var cacheKind: String
+
+    init(community: Community, statistics: Statistics, cache: String) {
+        name = community.name
+        tagline = community.tagline
+        url = community.url
+        links = community.links
+        posts = statistics.posts
+        unread = statistics.unread
+        starred = statistics.starred
+        members = statistics.members
+        comments = statistics.comments
+        self.cache = cache
+        cacheKind = Cache.Kind(path: cache).rawValue
+    }
+}

@@ -15,23 +15,7 @@ struct Info: ParsableCommand {
         let community = try store.community()
         let stats = try store.statistics()
         if json {
-            struct Shape: Encodable {
-                var name: String
-                var tagline: String?
-                var url: String?
-                var links: [Community.Link]
-                var posts: Int
-                var unread: Int
-                var starred: Int
-                var members: Int
-                var comments: Int
-                var cache: String
-                var cacheKind: String
-            }
-            try Output.json(Shape(
-                name: community.name, tagline: community.tagline, url: community.url, links: community.links,
-                posts: stats.posts, unread: stats.unread, starred: stats.starred, members: stats.members,
-                comments: stats.comments, cache: store.location, cacheKind: Cache.Kind(path: store.location).rawValue))
+            try Output.json(InfoJSON(community: community, statistics: stats, cache: store.location))
             return
         }
         Output.line(Output.safe(community.name))
