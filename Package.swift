@@ -28,6 +28,9 @@ let package = Package(
             ],
             resources: [.embedInCode("Sample/diplo.json")]
         ),
+        // ncursesw, with a shim for what does not import (see DESIGN.md: not pkg-config).
+        .systemLibrary(name: "CNcurses", providers: [.apt(["libncurses-dev"])]),
+        .target(name: "NcursesBackend", dependencies: ["CNcurses", "TerminalCore"]),
         // Cells, widths, wrapping: knows nothing about posts.
         .target(name: "TerminalCore"),
         // What the reader shows, as pure functions of state into text.
@@ -35,7 +38,7 @@ let package = Package(
         .executableTarget(
             name: "agora",
             dependencies: [
-                "AgoraKit", "TerminalCore", "AgoraTUI",
+                "AgoraKit", "TerminalCore", "AgoraTUI", "NcursesBackend",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

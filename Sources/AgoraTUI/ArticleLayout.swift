@@ -5,6 +5,8 @@ import TerminalCore
 public struct ArticleStyle: Hashable, Sendable {
     public enum Role: Hashable, Sendable {
         case text, heading, marker, quote, rule, preformatted
+        /// Parts of the article around the body.
+        case title, byline, section, commentAuthor, commentMeta, commentUnread
     }
 
     public var role: Role

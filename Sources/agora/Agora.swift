@@ -7,9 +7,9 @@ struct Agora: ParsableCommand {
         commandName: "agora",
         abstract: "A terminal reader for an online community: its posts, comments and members.",
         discussion: """
-            With no command, agora shows the community in the cache (the same as `agora info`).
-            On a fresh machine the cache does not exist yet: agora creates it with an embedded
-            sample, the Diplo Internet Governance Community, and says so once.
+            With no command, agora opens the reader (`agora read`) on the cache. On a fresh
+            machine the cache does not exist yet: agora creates it with an embedded sample, the
+            Diplo Internet Governance Community, and says so once.
 
             The cache is a SQLite file by default ($XDG_DATA_HOME/agora/agora.sqlite, else
             ~/.local/share/agora/agora.sqlite). Choose another with --cache PATH or AGORA_CACHE;
@@ -20,10 +20,10 @@ struct Agora: ParsableCommand {
             """,
         version: AgoraVersion.string,
         subcommands: [
-            Info.self, List.self, Show.self, Members.self, MemberCommand.self, Mark.self, MarkAllRead.self,
+            Read.self, Info.self, List.self, Show.self, Members.self, MemberCommand.self, Mark.self, MarkAllRead.self,
             Undo.self, Search.self, Export.self, Import.self, Generate.self, Bench.self,
         ],
-        defaultSubcommand: Info.self
+        defaultSubcommand: Read.self
     )
 }
 

@@ -8,7 +8,7 @@ struct CLITests {
 
     @Test func a_first_run_creates_the_cache_from_the_sample_and_says_so_once() throws {
         defer { agora.remove() }
-        let first = try agora.run([])
+        let first = try agora.run(["info"])
         #expect(first.status == 0)
         #expect(first.stdout.hasPrefix("Diplo Internet Governance Community\nStay networked. Get informed. Broadcast your projects.\n"))
         #expect(first.stdout.contains("Members   46"))
@@ -18,6 +18,15 @@ struct CLITests {
         #expect(second.status == 0)
         #expect(second.stderr.isEmpty)
         #expect(second.stdout == first.stdout)
+    }
+
+    @Test func the_reader_in_a_pipe_says_it_needs_a_terminal() throws {
+        defer { agora.remove() }
+        let result = try agora.run([])
+        #expect(result.status == 1)
+        #expect(result.stderr.hasPrefix("agora: the reader needs a terminal"))
+        #expect(result.stdout.isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: agora.defaultCache), "nothing is created for a reader that cannot run")
     }
 
     @Test func the_cache_can_be_chosen_by_option_or_environment() throws {
@@ -130,7 +139,7 @@ struct CLITests {
         defer { agora.remove() }
         let help = try agora.run(["--help"])
         #expect(help.status == 0)
-        for command in ["info", "list", "show", "members", "member", "mark", "mark-all-read", "undo", "search",
+        for command in ["read", "info", "list", "show", "members", "member", "mark", "mark-all-read", "undo", "search",
                         "export", "import", "generate", "bench"] {
             #expect(help.stdout.contains("  \(command) "), "--help does not list \(command)")
         }

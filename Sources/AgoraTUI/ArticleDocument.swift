@@ -1,0 +1,84 @@
+import AgoraKit
+import Foundation
+import TerminalCore
+
+/// An open post laid out for a width: title, byline, body, links and threaded comments, as
+/// lines, with where each comment starts (for `[` and `]`).
+public struct ArticleDocument: Hashable, Sendable {
+    public var detail: PostDetail
+    public var links: [String]
+    public var lines: [ArticleLine]
+    /// The line each comment starts on, in the order of `detail.comments`.
+    public var commentStarts: [Int]
+    public var width: Int
+
+    public init(_ detail: PostDetail, width: Int) {
+        self.detail = detail
+        self.width = max(8, width)
+        let rich = HTMLRenderer.render(detail.post.body)
+        links = rich.links
+        var lines: [ArticleLine] = []
+        func line(_ text: String, _ role: ArticleStyle.Role, _ emphasis: RichText.Style = []) -> ArticleLine {
+            ArticleLine([Wrap.Piece(text, ArticleStyle(role, emphasis))])
+        }
+        let w = self.width
+        for row in Wrap.lines([Wrap.Piece(Sanitizer.line(detail.post.title), ArticleStyle(.title, .bold))], width: w) {
+            lines.append(ArticleLine(row))
+        }
+        for row in Wrap.lines(Sanitizer.line(Self.byline(detail)), width: w) { lines.append(line(row, .byline)) }
+        let tags = ([detail.post.category].compactMap { $0 } + detail.post.tags.map { "#" + $0 }).joined(separator: " ")
+        if !tags.isEmpty {
+            for row in Wrap.lines(Sanitizer.line(tags), width: w) { lines.append(line(row, .byline)) }
+        }
+        lines.append(ArticleLine([]))
+        lines += ArticleLayout.lines(rich, width: w)
+        if !rich.links.isEmpty {
+            lines.append(ArticleLine([]))
+            lines.append(line("Links", .section, .bold))
+            lines += ArticleLayout.linkLines(rich.links, width: w)
+        }
+        lines.append(ArticleLine([]))
+        var starts: [Int] = []
+        if detail.comments.isEmpty {
+            lines.append(line("No comments.", .section))
+        } else {
+            lines.append(line("Comments (\(detail.comments.count))", .section, .bold))
+            for item in detail.comments {
+                lines.append(ArticleLine([]))
+                starts.append(lines.count)
+                let indent = String(repeating: "  ", count: min(item.depth, 8))
+                let who = Sanitizer.line(item.comment.authorName ?? item.comment.author?.rawValue ?? "someone")
+                var head: [Wrap.Piece<ArticleStyle>] = [Wrap.Piece(indent, ArticleStyle(.text))]
+                if !item.state.read { head.append(Wrap.Piece("N ", ArticleStyle(.commentUnread, .bold))) }
+                head.append(Wrap.Piece(who, ArticleStyle(.commentAuthor, .bold)))
+                head.append(Wrap.Piece(" · " + Self.date(item.comment.published), ArticleStyle(.commentMeta)))
+                lines.append(ArticleLine(head))
+                let room = max(8, w - indent.count)
+                for body in ArticleLayout.lines(HTMLRenderer.render(item.comment.body), width: room) {
+                    lines.append(ArticleLine([Wrap.Piece(indent, ArticleStyle(.text))] + body.pieces))
+                }
+            }
+        }
+        self.lines = lines
+        commentStarts = starts
+    }
+
+    static func byline(_ detail: PostDetail) -> String {
+        var parts: [String] = []
+        if let author = detail.author {
+            parts.append("by " + author.name + (author.country.map { " (\($0))" } ?? ""))
+        } else if let name = detail.post.authorName {
+            parts.append("by " + name)
+        }
+        if detail.post.published != nil { parts.append(date(detail.post.published)) }
+        parts.append(detail.post.kind.label)
+        if let views = detail.post.views { parts.append("\(views) view" + (views == 1 ? "" : "s")) }
+        parts.append(detail.commentCount == 0 ? "no comments" : "\(detail.commentCount) comment" + (detail.commentCount == 1 ? "" : "s"))
+        return parts.joined(separator: " · ")
+    }
+
+    static func date(_ date: Date?) -> String {
+        guard let date else { return "—" }
+        return date.formatted(.iso8601.year().month().day().dateSeparator(.dash))
+    }
+}

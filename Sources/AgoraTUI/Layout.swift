@@ -1,0 +1,89 @@
+import TerminalCore
+
+/// Where each pane goes for a terminal size. Wide (120 columns or more): posts | article |
+/// roster. Medium (80-119): posts (or the roster) | article. Narrow (under 80 columns or 20
+/// rows): one pane at a time. Under 30x8: a note until the terminal grows.
+public struct Layout: Hashable, Sendable {
+    public enum Kind: Hashable, Sendable { case wide, medium, narrow, tooSmall }
+
+    public static let minimumWidth = 30
+    public static let minimumHeight = 8
+
+    public let kind: Kind
+    public let header: Rect
+    public let status: Rect
+    public let rects: [Pane: Rect]
+    /// The panes on screen, left to right.
+    public let panes: [Pane]
+
+    public init(width: Int, height: Int, state: AppState) {
+        if width < Self.minimumWidth || height < Self.minimumHeight {
+            kind = .tooSmall
+            header = Rect(x: 0, y: 0, width: 0, height: 0)
+            status = header
+            rects = [:]
+            panes = []
+            return
+        }
+        header = Rect(x: 0, y: 0, width: width, height: 1)
+        status = Rect(x: 0, y: height - 1, width: width, height: 1)
+        let body = Rect(x: 0, y: 1, width: width, height: height - 2)
+        if width >= 120 && height >= 20 {
+            kind = .wide
+            let postsWidth = width * 36 / 100
+            let rosterWidth = max(26, width * 20 / 100)
+            rects = [
+                .posts: Rect(x: 0, y: body.y, width: postsWidth, height: body.height),
+                .detail: Rect(x: postsWidth, y: body.y, width: width - postsWidth - rosterWidth, height: body.height),
+                .roster: Rect(x: width - rosterWidth, y: body.y, width: rosterWidth, height: body.height),
+            ]
+            panes = [.posts, .detail, .roster]
+        } else if width >= 80 && height >= 20 {
+            kind = .medium
+            let leftWidth = width * 40 / 100
+            let left: Pane = state.rosterInPlaceOfPosts ? .roster : .posts
+            rects = [
+                left: Rect(x: 0, y: body.y, width: leftWidth, height: body.height),
+                .detail: Rect(x: leftWidth, y: body.y, width: width - leftWidth, height: body.height),
+            ]
+            panes = [left, .detail]
+        } else {
+            kind = .narrow
+            var pane = state.focus
+            if pane == .detail, state.detail == .none { pane = .posts }
+            rects = [pane: body]
+            // Tab still walks through every pane, one at a time.
+            panes = state.detail == .none ? [.posts, .roster] : [.posts, .detail, .roster]
+        }
+    }
+
+    /// Inside the pane's border.
+    public func content(of pane: Pane) -> Rect {
+        guard let rect = rects[pane] else { return Rect(x: 0, y: 0, width: 0, height: 0) }
+        return rect.inset(1)
+    }
+
+    /// The size a pane has when it is on screen (narrow terminals show one at a time).
+    private func contentWhenShown(_ pane: Pane) -> Rect {
+        if let rect = rects[pane] { return rect.inset(1) }
+        if let any = rects.values.first { return any.inset(1) }
+        return Rect(x: 0, y: 0, width: 0, height: 0)
+    }
+
+    public var postsRows: Int { max(1, contentWhenShown(.posts).height - PostListView.headerRows) }
+    public var rosterRows: Int { max(1, contentWhenShown(.roster).height - RosterView.headerRows) }
+    public var detailRows: Int { max(1, contentWhenShown(.detail).height) }
+    public var detailTextWidth: Int { max(8, contentWhenShown(.detail).width - 1) }
+
+    public func rows(for pane: Pane) -> Int {
+        switch pane {
+        case .posts: postsRows
+        case .roster: rosterRows
+        case .detail: detailRows
+        }
+    }
+
+    public func pane(at x: Int, y: Int) -> Pane? {
+        rects.first { $0.value.contains(x: x, y: y) }?.key
+    }
+}

@@ -1,0 +1,435 @@
+import AgoraKit
+import Foundation
+import TerminalCore
+
+/// Draws a box around a pane with its title; the focused pane's box stands out.
+enum Box {
+    static func draw(_ rect: Rect, title: String, focused: Bool, theme: Theme, into buffer: inout Buffer) {
+        guard rect.width >= 2, rect.height >= 2 else { return }
+        let style = theme.style(focused ? .borderFocused : .border)
+        let (h, v) = focused ? ("━", "┃") : ("─", "│")
+        let corners = focused ? ("┏", "┓", "┗", "┛") : ("┌", "┐", "└", "┘")
+        buffer.put(corners.0 + String(repeating: h, count: rect.width - 2) + corners.1, x: rect.x, y: rect.y, style: style)
+        buffer.put(corners.2 + String(repeating: h, count: rect.width - 2) + corners.3, x: rect.x, y: rect.maxY - 1, style: style)
+        for y in (rect.y + 1)..<(rect.maxY - 1) {
+            buffer.put(v, x: rect.x, y: y, style: style)
+            buffer.put(v, x: rect.maxX - 1, y: y, style: style)
+        }
+        let text = " " + DisplayWidth.truncate(Sanitizer.line(title), to: max(0, rect.width - 6)) + " "
+        buffer.put(text, x: rect.x + 2, y: rect.y, maxWidth: rect.width - 4, style: theme.style(focused ? .paneTitleFocused : .paneTitle))
+    }
+}
+
+/// A row of cells laid out in columns, cut to width by display width.
+struct Columns {
+    var cells: [(text: String, width: Int, right: Bool, style: Style)]
+
+    func draw(x: Int, y: Int, into buffer: inout Buffer) {
+        var column = x
+        for cell in cells where cell.width > 0 {
+            let text = DisplayWidth.pad(Sanitizer.line(cell.text), to: cell.width, alignRight: cell.right)
+            buffer.put(text, x: column, y: y, maxWidth: cell.width, style: cell.style)
+            column += cell.width + 1
+        }
+    }
+}
+
+public enum PostListView {
+    static let headerRows = 1
+
+    static func draw(_ state: AppState, in rect: Rect, focused: Bool, theme: Theme, into buffer: inout Buffer) -> (x: Int, y: Int)? {
+        let title = "Posts \(state.unread)/\(state.posts.total) unread"
+        Box.draw(rect, title: title, focused: focused, theme: theme, into: &buffer)
+        let area = rect.inset(1)
+        guard area.width > 4, area.height > 1 else { return nil }
+        let widths = columnWidths(area.width)
+        let meta = theme.style(.listMeta)
+        Columns(cells: [("", 2, false, meta), ("TITLE", widths.title, false, meta), ("AUTHOR", widths.author, false, meta),
+                        ("DATE", widths.date, false, meta), ("VIEWS", widths.views, true, meta), ("COMM", widths.comments, true, meta)])
+            .draw(x: area.x, y: area.y, into: &buffer)
+        if state.posts.total == 0 {
+            buffer.put("No posts.", x: area.x + 2, y: area.y + 1, style: meta)
+            return nil
+        }
+        var cursor: (Int, Int)?
+        for line in 0..<(area.height - headerRows) {
+            let index = state.posts.top + line
+            guard index < state.posts.total else { break }
+            let y = area.y + headerRows + line
+            guard let post = state.posts.row(index) else {
+                buffer.put("…", x: area.x + 2, y: y, style: meta)
+                continue
+            }
+            let selected = index == state.posts.selected
+            var style = theme.style(post.state.read ? .listNormal : .listUnread)
+            if selected { style = theme.style(.listSelected).adding(post.state.read ? [] : .bold) }
+            if selected { buffer.fill(Rect(x: area.x, y: y, width: area.width, height: 1), style: style) }
+            let flagStyle = selected ? style : theme.style(post.state.starred ? .listStarred : .listUnread)
+            let metaStyle = selected ? style : meta
+            Columns(cells: [
+                ((post.state.read ? " " : "N") + (post.state.starred ? "*" : " "), 2, false, flagStyle),
+                (post.title, widths.title, false, style),
+                (post.authorName ?? post.author?.rawValue ?? "", widths.author, false, metaStyle),
+                (ArticleDocument.date(post.published), widths.date, false, metaStyle),
+                (post.views.map(String.init) ?? "", widths.views, true, metaStyle),
+                (String(post.commentCount), widths.comments, true, metaStyle),
+            ]).draw(x: area.x, y: y, into: &buffer)
+            if selected { cursor = (area.x, y) }
+        }
+        return cursor
+    }
+
+    /// Columns give way, least useful first, as the pane narrows.
+    static func columnWidths(_ width: Int) -> (title: Int, author: Int, date: Int, views: Int, comments: Int) {
+        var author = 0, date = 0, views = 0, comments = 0
+        if width >= 36 { date = 10 }
+        if width >= 60 { author = min(16, width / 6) }
+        if width >= 72 { views = 5; comments = 4 }
+        let used = 3 + [author, date, views, comments].filter { $0 > 0 }.reduce(0) { $0 + $1 + 1 }
+        return (max(4, width - used), author, date, views, comments)
+    }
+}
+
+public enum RosterView {
+    static let headerRows = 1
+
+    static func draw(_ state: AppState, in rect: Rect, focused: Bool, theme: Theme, into buffer: inout Buffer) -> (x: Int, y: Int)? {
+        Box.draw(rect, title: "Members \(state.members.total)", focused: focused, theme: theme, into: &buffer)
+        let area = rect.inset(1)
+        guard area.width > 4, area.height > 1 else { return nil }
+        let meta = theme.style(.listMeta)
+        let postsWidth = area.width >= 30 ? 5 : 0
+        let countryWidth = area.width >= 24 ? min(16, area.width / 3) : 0
+        let nameWidth = area.width - (postsWidth > 0 ? postsWidth + 1 : 0) - (countryWidth > 0 ? countryWidth + 1 : 0)
+        Columns(cells: [("NAME", nameWidth, false, meta), ("COUNTRY", countryWidth, false, meta), ("POSTS", postsWidth, true, meta)])
+            .draw(x: area.x, y: area.y, into: &buffer)
+        var cursor: (Int, Int)?
+        for line in 0..<(area.height - headerRows) {
+            let index = state.members.top + line
+            guard index < state.members.total else { break }
+            let y = area.y + headerRows + line
+            guard let member = state.members.row(index) else {
+                buffer.put("…", x: area.x, y: y, style: meta)
+                continue
+            }
+            let selected = index == state.members.selected
+            let style = selected ? theme.style(.listSelected) : theme.style(.rosterName)
+            if selected { buffer.fill(Rect(x: area.x, y: y, width: area.width, height: 1), style: style) }
+            Columns(cells: [
+                (member.name, nameWidth, false, style),
+                (member.country ?? "—", countryWidth, false, selected ? style : theme.style(.rosterCountry)),
+                (String(member.postCount), postsWidth, true, selected ? style : meta),
+            ]).draw(x: area.x, y: y, into: &buffer)
+            if selected { cursor = (area.x, y) }
+        }
+        return cursor
+    }
+}
+
+public enum ArticleView {
+    /// An open article and the reader's place in it.
+    public struct State: Hashable, Sendable {
+        public var document: ArticleDocument
+        public var scroll = 0
+        /// The comment `[` and `]` last went to; `a` goes to its author.
+        public var currentComment: Int?
+
+        public init(document: ArticleDocument) { self.document = document }
+
+        mutating func scroll(by delta: Int, visible: Int) {
+            let maxScroll = max(0, document.lines.count - visible)
+            let (sum, overflow) = scroll.addingReportingOverflow(delta)
+            scroll = overflow ? (delta > 0 ? maxScroll : 0) : max(0, min(maxScroll, sum))
+            // Scrolling by hand leaves the comment that was chosen once it is off screen.
+            if let current = currentComment {
+                let line = document.commentStarts[current]
+                if line < scroll || line >= scroll + visible { currentComment = nil }
+            }
+        }
+
+        mutating func stepComment(_ step: Int, visible: Int) {
+            let starts = document.commentStarts
+            let next: Int?
+            if let current = currentComment {
+                next = starts.indices.contains(current + step) ? current + step : nil
+            } else if step > 0 {
+                next = starts.firstIndex { $0 > scroll } ?? starts.indices.last
+            } else {
+                next = starts.lastIndex { $0 < scroll }
+            }
+            guard let next else { return }
+            currentComment = next
+            scroll = max(0, min(starts[next], max(0, document.lines.count - visible)))
+        }
+
+        /// Lays the article out for a new width, keeping the reader at the same place in it.
+        mutating func relayout(width: Int, visible: Int) {
+            guard width != document.width else {
+                scroll = max(0, min(scroll, max(0, document.lines.count - visible)))
+                return
+            }
+            let fraction = document.lines.isEmpty ? 0 : Double(scroll) / Double(document.lines.count)
+            document = ArticleDocument(document.detail, width: width)
+            if let current = currentComment, document.commentStarts.indices.contains(current) {
+                scroll = document.commentStarts[current]
+            } else {
+                scroll = Int((fraction * Double(document.lines.count)).rounded())
+            }
+            scroll = max(0, min(scroll, max(0, document.lines.count - visible)))
+        }
+    }
+
+    static func draw(_ state: AppState, in rect: Rect, focused: Bool, theme: Theme, into buffer: inout Buffer) {
+        let area = rect.inset(1)
+        guard case .article(let article) = state.detail else {
+            Box.draw(rect, title: "Article", focused: focused, theme: theme, into: &buffer)
+            let hint = state.posts.total == 0 ? "Nothing to read yet." : "Enter opens the selected post."
+            buffer.put(hint, x: area.x + 1, y: area.y + 1, maxWidth: area.width - 1, style: theme.style(.listMeta))
+            return
+        }
+        let lines = article.document.lines
+        let position = lines.count <= area.height ? "" : " \(min(100, (article.scroll + area.height) * 100 / max(1, lines.count)))%"
+        Box.draw(rect, title: "Article" + position, focused: focused, theme: theme, into: &buffer)
+        guard area.width > 2, area.height > 0 else { return }
+        let highlight = article.currentComment.map { article.document.commentStarts[$0] }
+        for row in 0..<area.height {
+            let index = article.scroll + row
+            guard index < lines.count else { break }
+            var x = area.x
+            for piece in lines[index].pieces {
+                var style = self.style(piece.style, theme: theme)
+                if index == highlight { style = style.adding(.reverse) }
+                x += buffer.put(piece.text, x: x, y: area.y + row, maxWidth: area.maxX - x, style: style)
+            }
+        }
+    }
+
+    static func style(_ style: ArticleStyle, theme: Theme) -> Style {
+        let role: Role
+        switch style.role {
+        case .title: role = .articleTitle
+        case .byline: role = .byline
+        case .section: role = .heading
+        case .heading: role = .heading
+        case .marker: role = style.emphasis.contains(.linkNumber) ? .linkNumber : .body
+        case .quote: role = .quote
+        case .rule: role = .rule
+        case .preformatted: role = .code
+        case .commentAuthor: role = .commentAuthor
+        case .commentMeta: role = .commentMeta
+        case .commentUnread: role = .commentUnread
+        case .text:
+            if style.emphasis.contains(.linkNumber) { role = .linkNumber }
+            else if style.emphasis.contains(.link) { role = .link }
+            else if style.emphasis.contains(.code) { role = .code }
+            else { role = .body }
+        }
+        var out = theme.style(role)
+        if style.emphasis.contains(.bold) { out.attributes.insert(.bold) }
+        if style.emphasis.contains(.italic) { out.attributes.insert(.italic) }
+        if style.emphasis.contains(.underline) { out.attributes.insert(.underline) }
+        return out
+    }
+}
+
+public enum ProfileView {
+    public struct Item: Hashable, Sendable {
+        public var post: Post.ID
+        public var text: String
+        public var date: Date?
+        public var isComment: Bool
+    }
+
+    public struct State: Hashable, Sendable {
+        public var profile: MemberProfile
+        public var items: [Item]
+        public var selected = 0
+        public var top = 0
+
+        public init(profile: MemberProfile) {
+            self.profile = profile
+            items = profile.posts.map { Item(post: $0.id, text: $0.title, date: $0.published, isComment: false) }
+                + profile.comments.map { Item(post: $0.comment.post, text: "on " + ($0.postTitle ?? $0.comment.post.rawValue), date: $0.comment.published, isComment: true) }
+        }
+
+        public var selectedItem: Item? { items.indices.contains(selected) ? items[selected] : nil }
+
+        /// Lines above the list of posts and comments.
+        var headerLines: [(String, Role)] {
+            let m = profile.member
+            var lines: [(String, Role)] = [(m.name, .profileName)]
+            var facts: [String] = []
+            if let country = m.country { facts.append(country) }
+            if let location = m.location { facts.append(location) }
+            facts.append(m.role.rawValue + (m.state == .active ? "" : ", " + m.state.rawValue))
+            if let joined = m.joined { facts.append("joined " + ArticleDocument.date(joined)) }
+            lines.append((facts.joined(separator: " · "), .profileLabel))
+            lines.append(("\(profile.postCount) post\(profile.postCount == 1 ? "" : "s") · \(profile.commentCount) comment\(profile.commentCount == 1 ? "" : "s")", .profileLabel))
+            if let bio = m.bio {
+                let text = HTMLRenderer.render(bio).plainText.replacingOccurrences(of: "\n", with: " ")
+                if !text.isEmpty { lines.append((text, .body)) }
+            }
+            lines.append(("", .body))
+            lines.append((items.isEmpty ? "No posts or comments." : "Posts and comments (Enter opens)", .heading))
+            return lines
+        }
+
+        func listTop(visible: Int) -> Int { min(headerLines.count, max(0, visible - 3)) }
+
+        mutating func select(_ index: Int, visible: Int) {
+            selected = max(0, min(items.count - 1, index))
+            keepVisible(visible)
+        }
+
+        mutating func keepVisible(_ visible: Int) {
+            let rows = max(1, visible - listTop(visible: visible))
+            if selected < top { top = selected }
+            if selected >= top + rows { top = selected - rows + 1 }
+            top = max(0, min(top, max(0, items.count - rows)))
+        }
+
+        func index(atRow row: Int) -> Int? {
+            let first = headerLines.count
+            let index = top + row - first
+            return row >= first && items.indices.contains(index) ? index : nil
+        }
+    }
+
+    static func draw(_ state: AppState, in rect: Rect, focused: Bool, theme: Theme, into buffer: inout Buffer) -> (x: Int, y: Int)? {
+        guard case .profile(let profile) = state.detail else { return nil }
+        Box.draw(rect, title: "Member", focused: focused, theme: theme, into: &buffer)
+        let area = rect.inset(1)
+        guard area.width > 2, area.height > 0 else { return nil }
+        let header = profile.headerLines
+        var y = area.y
+        for (text, role) in header.prefix(profile.listTop(visible: area.height)) {
+            buffer.put(DisplayWidth.truncate(Sanitizer.line(text), to: area.width), x: area.x, y: y, style: theme.style(role))
+            y += 1
+        }
+        var cursor: (Int, Int)?
+        var index = profile.top
+        while y < area.maxY, index < profile.items.count {
+            let item = profile.items[index]
+            let selected = index == profile.selected
+            let style = selected ? theme.style(.listSelected) : theme.style(.listNormal)
+            if selected { buffer.fill(Rect(x: area.x, y: y, width: area.width, height: 1), style: style) }
+            let dateWidth = area.width >= 40 ? 10 : 0
+            Columns(cells: [(item.isComment ? "c" : "p", 1, false, selected ? style : theme.style(.listMeta)),
+                            (item.text, area.width - 2 - (dateWidth > 0 ? dateWidth + 1 : 0), false, style),
+                            (ArticleDocument.date(item.date), dateWidth, false, selected ? style : theme.style(.listMeta))])
+                .draw(x: area.x, y: y, into: &buffer)
+            if selected { cursor = (area.x, y) }
+            y += 1
+            index += 1
+        }
+        return cursor
+    }
+}
+
+public enum HelpView {
+    static func lines(_ keymap: KeyMap) -> [(keys: String, help: String)] {
+        keymap.bindings.map { (KeyMap.describe($0.keys), $0.help) }
+            + [("", ""), ("y", "after A: mark everything read"), ("1-9", "after o: the link's number, then Enter"),
+               ("mouse", "click focuses and selects; the wheel scrolls and never marks read")]
+    }
+
+    static func lineCount(_ keymap: KeyMap) -> Int { lines(keymap).count + 2 }
+
+    static func draw(scroll: Int, keymap: KeyMap, in rect: Rect, theme: Theme, into buffer: inout Buffer) {
+        buffer.fill(rect, style: theme.style(.help))
+        Box.draw(rect, title: "Help: keys (Esc closes)", focused: true, theme: theme, into: &buffer)
+        let area = rect.inset(1)
+        let entries = lines(keymap)
+        let keyWidth = min(24, entries.map { DisplayWidth.of($0.keys) }.max() ?? 10)
+        for row in 0..<area.height {
+            let index = scroll + row
+            guard index < entries.count else { break }
+            let entry = entries[index]
+            buffer.put(DisplayWidth.pad(entry.keys, to: keyWidth), x: area.x + 1, y: area.y + row, style: theme.style(.helpKey))
+            buffer.put(entry.help, x: area.x + 2 + keyWidth, y: area.y + row, maxWidth: area.width - keyWidth - 3, style: theme.style(.help))
+        }
+    }
+}
+
+/// The whole frame.
+public enum Screen {
+    public static func render(_ state: AppState, theme: Theme = .standard, keymap: KeyMap = .standard) -> (buffer: Buffer, cursor: (x: Int, y: Int)?) {
+        var buffer = Buffer(width: state.width, height: state.height)
+        let layout = state.layout
+        if layout.kind == .tooSmall {
+            let lines = ["Terminal too small", "(\(state.width)x\(state.height); at least \(Layout.minimumWidth)x\(Layout.minimumHeight))"]
+            for (i, line) in lines.enumerated() {
+                let y = state.height / 2 - 1 + i
+                buffer.put(line, x: max(0, (state.width - DisplayWidth.of(line)) / 2), y: y, style: theme.style(.tooSmall))
+            }
+            return (buffer, nil)
+        }
+        // Header: the community's name and tagline.
+        let used = buffer.put(Sanitizer.line(state.community.name), x: 1, y: 0, maxWidth: state.width - 2, style: theme.style(.header))
+        if let tagline = state.community.tagline, used + 6 < state.width {
+            buffer.put(" — " + Sanitizer.line(tagline), x: 1 + used, y: 0, maxWidth: state.width - used - 2, style: theme.style(.tagline))
+        }
+        var cursor: (x: Int, y: Int)?
+        for pane in layout.panes {
+            guard let rect = layout.rects[pane] else { continue }
+            let focused = pane == state.focus
+            switch pane {
+            case .posts:
+                let c = PostListView.draw(state, in: rect, focused: focused, theme: theme, into: &buffer)
+                if focused { cursor = c }
+            case .roster:
+                let c = RosterView.draw(state, in: rect, focused: focused, theme: theme, into: &buffer)
+                if focused { cursor = c }
+            case .detail:
+                if case .profile = state.detail {
+                    let c = ProfileView.draw(state, in: rect, focused: focused, theme: theme, into: &buffer)
+                    if focused { cursor = c }
+                } else {
+                    ArticleView.draw(state, in: rect, focused: focused, theme: theme, into: &buffer)
+                    if focused { cursor = (rect.x + 1, rect.y + 1) }
+                }
+            }
+        }
+        StatusBar.draw(state, layout: layout, theme: theme, keymap: keymap, into: &buffer)
+        if case .help(let scroll) = state.mode {
+            HelpView.draw(scroll: scroll, keymap: keymap, in: Rect(x: 0, y: 1, width: state.width, height: state.height - 2), theme: theme, into: &buffer)
+            cursor = nil
+        }
+        return (buffer, cursor)
+    }
+}
+
+public enum StatusBar {
+    static func draw(_ state: AppState, layout: Layout, theme: Theme, keymap: KeyMap, into buffer: inout Buffer) {
+        let rect = layout.status
+        buffer.fill(rect, style: theme.style(.statusBar))
+        var left = " \(state.unread)/\(state.posts.total) unread"
+        var leftStyle = theme.style(.statusBar)
+        switch state.mode {
+        case .confirmMarkAllRead:
+            left = " Mark all \(state.unread) unread posts read? (y/n)"
+            leftStyle = theme.style(.statusMessage)
+        case .link(let digits):
+            left = " Open link number: \(digits)"
+            leftStyle = theme.style(.statusMessage)
+        case .help:
+            left = " Help — j/k scroll, Esc closes"
+        case .normal:
+            if let message = state.message {
+                left += " · " + Sanitizer.line(message)
+                leftStyle = theme.style(.statusMessage)
+            }
+        }
+        let used = buffer.put(left, x: 0, y: rect.y, maxWidth: rect.width, style: leftStyle)
+        // As many of the focused pane's hints as fit, most useful first.
+        var hints = ""
+        for hint in keymap.bindings.filter({ $0.panes.isEmpty || $0.panes.contains(state.focus) }).compactMap(\.hint) {
+            let next = hints.isEmpty ? hint : hints + "  " + hint
+            if used + 3 + DisplayWidth.of(next) > rect.width { break }
+            hints = next
+        }
+        if !hints.isEmpty {
+            buffer.put(hints + " ", x: rect.width - DisplayWidth.of(hints) - 1, y: rect.y, style: theme.style(.statusHint))
+        }
+    }
+}

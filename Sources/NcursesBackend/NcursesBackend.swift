@@ -1,0 +1,233 @@
+import CNcurses
+import Foundation
+import TerminalCore
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Why the terminal could not be used, said the way a person can act on.
+public enum TerminalError: Error, CustomStringConvertible {
+    case notATerminal
+    case unknownTerminal(String)
+
+    public var description: String {
+        switch self {
+        case .notATerminal:
+            "the reader needs a terminal (standard input and output are not one); in a pipe use agora list, agora show ID ..."
+        case .unknownTerminal(let name):
+            name.isEmpty ? "cannot use the terminal: TERM is not set" : "cannot use terminal type '\(name)'"
+        }
+    }
+}
+
+/// The terminal through ncurses: wide-character input with get_wch, colour pairs made as
+/// styles need them, mouse reports, resize. Only the `agora` executable uses it.
+public final class NcursesBackend: TerminalBackend {
+    private var screen: OpaquePointer?
+    private var pairs: [PairKey: Int16] = [:]
+    private let colorCount: Int
+    private let useColor: Bool
+
+    private struct PairKey: Hashable {
+        var foreground: Int16
+        var background: Int16
+    }
+
+    /// Sets up the terminal. `noColor` (NO_COLOR) keeps attributes and drops colour.
+    public init(noColor: Bool, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+        guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else { throw TerminalError.notATerminal }
+        Self.setUpLocale()
+        let term = environment["TERM"] ?? ""
+        guard !term.isEmpty else { throw TerminalError.unknownTerminal("") }
+        // newterm, not initscr: initscr exits the process itself when TERM is unknown.
+        screen = term.withCString { newterm($0, agora_stdout(), agora_stdin()) }
+        guard screen != nil else { throw TerminalError.unknownTerminal(term) }
+        set_term(screen)
+        _ = agora_set_escdelay(25)
+        cbreak()
+        noecho()
+        nonl()
+        _ = keypad(agora_stdscr(), true)
+        _ = intrflush(agora_stdscr(), false)
+        var hasColor = false
+        if !noColor, has_colors() {
+            start_color()
+            use_default_colors()
+            hasColor = true
+        }
+        useColor = hasColor
+        colorCount = hasColor ? Int(agora_colors()) : 0
+        _ = mousemask(agora_all_mouse_events(), nil)
+        mouseinterval(0)
+    }
+
+    /// The C locale makes every accent a question mark: use the environment's, else C.UTF-8.
+    static func setUpLocale() {
+        setlocale(LC_ALL, "")
+        let codeset = String(cString: nl_langinfo(nl_item(CODESET)))
+        if codeset.uppercased().replacingOccurrences(of: "-", with: "") != "UTF8" {
+            setlocale(LC_ALL, "C.UTF-8")
+        }
+    }
+
+    /// Gives the terminal back as it was.
+    public func close() {
+        guard screen != nil else { return }
+        endwin()
+        delscreen(screen)
+        screen = nil
+    }
+
+    deinit { close() }
+
+    /// Leaves the screen for a while (to run a program in the terminal), then comes back.
+    public func suspend(_ body: () -> Void) {
+        def_prog_mode()
+        endwin()
+        body()
+        reset_prog_mode()
+        refresh()
+    }
+
+    public var size: (width: Int, height: Int) { (Int(agora_cols()), Int(agora_lines())) }
+
+    public func draw(_ buffer: Buffer, cursor: (x: Int, y: Int)?) {
+        for y in 0..<buffer.height {
+            var x = 0
+            while x < buffer.width {
+                let cell = buffer[x, y]
+                if cell.symbol.isEmpty { x += 1; continue }  // the right half of a wide character
+                apply(cell.style)
+                _ = mvaddstr(Int32(y), Int32(x), cell.symbol)
+                x += 1
+            }
+        }
+        if let cursor {
+            curs_set(1)
+            move(Int32(cursor.y), Int32(cursor.x))
+        } else {
+            curs_set(0)
+        }
+        refresh()
+    }
+
+    private var lastStyle: Style?
+
+    private func apply(_ style: Style) {
+        guard style != lastStyle else { return }
+        lastStyle = style
+        var attributes = agora_a_normal()
+        if style.attributes.contains(.bold) { attributes |= agora_a_bold() }
+        if style.attributes.contains(.dim) { attributes |= agora_a_dim() }
+        if style.attributes.contains(.italic) { attributes |= agora_a_italic() }
+        if style.attributes.contains(.underline) { attributes |= agora_a_underline() }
+        if style.attributes.contains(.reverse) { attributes |= agora_a_reverse() }
+        _ = agora_attr_set(attributes, pair(style))
+    }
+
+    /// A colour pair for the style's colours, made the first time it is needed.
+    private func pair(_ style: Style) -> Int16 {
+        guard useColor else { return 0 }
+        let key = PairKey(foreground: colorNumber(style.foreground), background: colorNumber(style.background))
+        if key.foreground == -1 && key.background == -1 { return 0 }
+        if let known = pairs[key] { return known }
+        let next = Int16(pairs.count + 1)
+        guard Int32(next) < agora_color_pairs() else { return 0 }
+        init_pair(next, key.foreground, key.background)
+        pairs[key] = next
+        return next
+    }
+
+    /// The nearest colour the terminal has: 256, 16 or 8 colours.
+    private func colorNumber(_ color: Color) -> Int16 {
+        switch color {
+        case .default: return -1
+        case .ansi(let n): return Int16(colorCount >= 16 ? Int(n) : Int(n) % 8)
+        case .indexed(let n): return colorCount >= 256 ? Int16(n) : Int16(ColorMath.toANSI(index: n, colors: colorCount))
+        case .rgb(let r, let g, let b):
+            let index = ColorMath.toIndex(r: r, g: g, b: b)
+            return colorCount >= 256 ? Int16(index) : Int16(ColorMath.toANSI(index: index, colors: colorCount))
+        }
+    }
+
+    public func nextEvent(timeoutMilliseconds: Int) -> Event? {
+        timeout(Int32(timeoutMilliseconds))
+        var character: wint_t = 0
+        let result = get_wch(&character)
+        if result == ERR { return nil }
+        if result == KEY_CODE_YES {
+            return special(Int32(character))
+        }
+        return Self.key(forCharacter: UInt32(character)).map(Event.key)
+    }
+
+    static func key(forCharacter value: UInt32) -> Key? {
+        switch value {
+        case 9: return .tab
+        case 10, 13: return .enter
+        case 27: return .escape
+        case 8, 127: return .backspace
+        case 1...26: return .control(Character(Unicode.Scalar(value + 96)!))
+        default:
+            guard let scalar = Unicode.Scalar(value), value >= 32 else { return nil }
+            return .character(Character(scalar))
+        }
+    }
+
+    private func special(_ code: Int32) -> Event? {
+        switch code {
+        case KEY_RESIZE: return .resize(width: size.width, height: size.height)
+        case KEY_UP: return .key(.up)
+        case KEY_DOWN: return .key(.down)
+        case KEY_LEFT: return .key(.left)
+        case KEY_RIGHT: return .key(.right)
+        case KEY_NPAGE: return .key(.pageDown)
+        case KEY_PPAGE: return .key(.pageUp)
+        case KEY_HOME: return .key(.home)
+        case KEY_END: return .key(.end)
+        case KEY_BACKSPACE: return .key(.backspace)
+        case KEY_DC: return .key(.delete)
+        case KEY_BTAB: return .key(.backTab)
+        case KEY_ENTER: return .key(.enter)
+        case KEY_MOUSE:
+            var event = MEVENT()
+            guard getmouse(&event) == OK else { return nil }
+            let x = Int(event.x), y = Int(event.y)
+            if event.bstate & agora_button4_pressed() != 0 { return .mouse(MouseEvent(.wheelUp, x: x, y: y)) }
+            if agora_button5_pressed() != 0, event.bstate & agora_button5_pressed() != 0 { return .mouse(MouseEvent(.wheelDown, x: x, y: y)) }
+            if event.bstate & agora_button1_pressed() != 0 { return .mouse(MouseEvent(.press, x: x, y: y)) }
+            return nil
+        default:
+            for n in 1...12 where code == agora_key_f(Int32(n)) { return .key(.function(n)) }
+            return nil
+        }
+    }
+}
+
+/// Nearest-colour arithmetic for terminals with fewer colours.
+enum ColorMath {
+    /// The xterm 256-colour cube index nearest to an RGB colour.
+    static func toIndex(r: UInt8, g: UInt8, b: UInt8) -> UInt8 {
+        func level(_ v: UInt8) -> Int { v < 48 ? 0 : (v < 115 ? 1 : (Int(v) - 35) / 40) }
+        return UInt8(16 + 36 * level(r) + 6 * level(g) + level(b))
+    }
+
+    /// A 256-colour index as one of 8 or 16.
+    static func toANSI(index: UInt8, colors: Int) -> Int {
+        if index < 16 { return colors >= 16 ? Int(index) : Int(index) % 8 }
+        var r = 0, g = 0, b = 0
+        if index >= 232 {
+            let v = Int(index - 232) * 10 + 8
+            (r, g, b) = (v, v, v)
+        } else {
+            let i = Int(index) - 16
+            let steps = [0, 95, 135, 175, 215, 255]
+            (r, g, b) = (steps[i / 36], steps[(i / 6) % 6], steps[i % 6])
+        }
+        let bright = max(r, g, b) > 191
+        let bit = { (v: Int) in v > 95 ? 1 : 0 }
+        let base = bit(r) | bit(g) << 1 | bit(b) << 2
+        return colors >= 16 && bright ? base + 8 : base
+    }
+}

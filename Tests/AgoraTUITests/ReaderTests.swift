@@ -1,0 +1,245 @@
+import AgoraKit
+import AgoraTUI
+import Foundation
+import Testing
+import TerminalCore
+
+@Suite("Reader screens")
+struct ScreenTests {
+    @Test(arguments: [(120, 40), (80, 24), (40, 12)])
+    func the_sample_at_start(width: Int, height: Int) throws {
+        let reader = try Harness(width: width, height: height)
+        try expectSnapshot(reader.frame, named: "sample-start-\(width)x\(height)")
+    }
+
+    @Test(arguments: [(120, 40), (80, 24), (40, 12)])
+    func the_sample_post_open(width: Int, height: Int) throws {
+        let reader = try Harness(width: width, height: height)
+        reader.press(.enter)
+        try expectSnapshot(reader.frame, named: "sample-article-\(width)x\(height)")
+        #expect(reader.screen.contains("ITU Secretary General"))
+    }
+
+    @Test(arguments: [(120, 40), (80, 24), (40, 12)])
+    func a_hard_community(width: Int, height: Int) throws {
+        let reader = try Harness(width: width, height: height, content: Hard.content)
+        try expectSnapshot(reader.frame, named: "hard-start-\(width)x\(height)")
+        reader.press(.enter, .character("]"), .character("]"))
+        try expectSnapshot(reader.frame, named: "hard-thread-\(width)x\(height)")
+    }
+
+    @Test func every_line_fits_its_width_whatever_the_size() throws {
+        for (w, h) in [(120, 40), (100, 30), (80, 24), (79, 24), (60, 20), (40, 12), (30, 8), (29, 8), (10, 3)] {
+            let reader = try Harness(width: w, height: h, content: Hard.content)
+            reader.press(.enter)
+            for line in reader.frame.lines { #expect(DisplayWidth.of(line) == w, "\(w)x\(h): \(line)") }
+        }
+    }
+
+    @Test func a_tiny_terminal_shows_a_note_until_it_grows() throws {
+        let reader = try Harness(width: 120, height: 40)
+        reader.press(.enter)
+        reader.send(.resize(width: 25, height: 6))
+        #expect(reader.screen.contains("Terminal too small"))
+        reader.send(.resize(width: 120, height: 40))
+        #expect(reader.screen.contains("concluded World Conference on International"))
+        #expect(reader.state.focus == .detail)
+    }
+
+    @Test func key_cells_carry_their_styles() throws {
+        let reader = try Harness(width: 120, height: 40)
+        let frame = reader.frame
+        let row = try #require(frame.lines.firstIndex { $0.contains("ITU Secretary General") })
+        let column = try #require(frame.line(row).firstIndex(of: "I").map { frame.line(row).distance(from: frame.line(row).startIndex, to: $0) })
+        // The selected, unread post: reverse video and bold, which need no colour.
+        #expect(frame[column, row].style.attributes.contains(.reverse))
+        #expect(frame[column, row].style.attributes.contains(.bold))
+        #expect(frame[0, row].symbol == "┃", "the focused pane has the heavy border")
+        #expect(frame[1, 0].style == Theme.standard.style(.header))
+        #expect(frame[0, 39].style.attributes.contains(.reverse), "the status line")
+        // The real cursor sits on the selected row, for screen readers.
+        #expect(reader.cursor?.y == row)
+    }
+
+    @Test func nothing_from_content_reaches_the_screen_raw() throws {
+        var content = try SampleCommunity.content()
+        content.posts[0].title = "Hostile \u{1B}[2J\u{1B}]52;c;ZXZpbA==\u{07} title \u{9B}31m\u{202E}"
+        content.members[0].name = "Mal\u{1B}[31mlory"
+        let reader = try Harness(width: 120, height: 40, content: content)
+        reader.press(.enter)
+        for cell in reader.frame.cells {
+            #expect(!cell.symbol.unicodeScalars.contains { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) || $0.value == 0x202E })
+        }
+        #expect(reader.screen.contains("Hostile  title"))
+        // And a buffer drops control characters whatever a view passes it.
+        var buffer = Buffer(width: 20, height: 1)
+        buffer.put("a\u{1B}[2Jb\u{07}c", x: 0, y: 0, style: .plain)
+        #expect(buffer.line(0).hasPrefix("a[2Jbc"))
+        #expect(!buffer.line(0).unicodeScalars.contains { $0.value == 0x1B })
+    }
+}
+
+@Suite("Reader behaviour")
+struct ReaderBehaviourTests {
+    @Test func opening_a_post_shows_it_and_marks_it_read() throws {
+        let reader = try Harness(width: 120, height: 40)
+        #expect(reader.state.unread == 1)
+        reader.press(.enter)
+        #expect(reader.state.focus == .detail)
+        #expect(reader.state.unread == 0)
+        #expect(try reader.store.post("itu-secretary-general-wcit").state.read)
+        reader.press(.character("r"))
+        #expect(try reader.store.post("itu-secretary-general-wcit").state.read == false)
+        #expect(reader.state.unread == 1)
+        reader.press(.character("s"))
+        #expect(try reader.store.post("itu-secretary-general-wcit").state.starred)
+    }
+
+    @Test func the_wheel_scrolls_and_never_marks_read() throws {
+        let reader = try Harness(width: 120, height: 40, content: Hard.content)
+        for _ in 0..<5 { reader.send(.mouse(MouseEvent(.wheelDown, x: 5, y: 10))) }
+        #expect(reader.state.posts.selected == 15)
+        #expect(reader.state.unread == 30)
+        #expect(try reader.store.counts(.all).unread == 30)
+        // A click focuses the pane and selects the row under it.
+        reader.send(.mouse(MouseEvent(.press, x: 110, y: 4)))
+        #expect(reader.state.focus == .roster)
+        #expect(reader.state.members.selected == 1)
+    }
+
+    @Test func back_returns_exactly_where_you_were_step_by_step() throws {
+        let reader = try Harness(width: 120, height: 40, content: Hard.content)
+        reader.press(.enter)                       // open p00 (the thread)
+        reader.press(.character("]"), .character("]"), .character("]"))
+        let place = reader.state.detail
+        reader.press(.character("a"))              // the commenter's profile
+        guard case .profile(let profile) = reader.state.detail else { Issue.record("no profile"); return }
+        #expect(profile.profile.member.id == "li" || profile.profile.member.id == "zoe" || profile.profile.member.id == "nguyen")
+        reader.press(.character("j"), .enter)      // one of their posts
+        guard case .article = reader.state.detail else { Issue.record("no article"); return }
+        reader.press(.escape)
+        guard case .profile(let back) = reader.state.detail else {
+            Issue.record("not back on the profile: \(reader.state.detail) \(reader.state.history.count)")
+            return
+        }
+        #expect(back.selected == 1)
+        reader.press(.backspace)
+        #expect(reader.state.detail == place)
+        reader.press(.escape)
+        #expect(reader.state.focus == .posts)
+        reader.press(.character("q"))
+        #expect(reader.state.quit)
+    }
+
+    @Test func the_post_author_and_a_missing_author_are_handled() throws {
+        let reader = try Harness(width: 120, height: 40)
+        reader.press(.enter, .character("a"))
+        #expect(reader.state.message == "This post names no author.")
+        let hard = try Harness(width: 120, height: 40, content: Hard.content)
+        hard.press(.enter, .character("a"))
+        guard case .profile(let profile) = hard.state.detail else { Issue.record("no profile"); return }
+        #expect(profile.profile.member.name == "李明 (Li Ming)")
+    }
+
+    @Test func mark_all_read_asks_first_and_undo_takes_it_back() throws {
+        let reader = try Harness(width: 120, height: 40, content: Hard.content)
+        reader.press(.character("A"))
+        #expect(reader.state.mode == .confirmMarkAllRead)
+        reader.press(.character("x"))
+        #expect(reader.state.unread == 30, "any key but y cancels")
+        reader.press(.character("A"), .character("y"))
+        #expect(reader.state.unread == 0)
+        let allRead = reader.state.posts.rows.allSatisfy { $0.state.read }
+        #expect(allRead)
+        reader.press(.character("u"))
+        #expect(reader.state.unread == 30)
+        #expect(try reader.store.counts(.all).unread == 30)
+    }
+
+    @Test func next_unread_skips_read_posts_and_says_when_there_are_none() throws {
+        let reader = try Harness(width: 120, height: 40, content: Hard.content)
+        try reader.store.setRead(true, posts: ["p01", "p02"])
+        reader.runner.settle(&reader.state, [.loadPosts(offset: 0, limit: 100)])
+        reader.press(.enter)                      // p00
+        reader.press(.character("n"))
+        guard case .article(let article) = reader.state.detail else { Issue.record("no article"); return }
+        #expect(article.document.detail.post.id == "p03")
+        // p02 and p01 were read, and p00 was read by opening it.
+        reader.press(.character("N"))
+        #expect(reader.state.message == "No unread posts above.")
+        reader.press(.character("n"))
+        guard case .article(let next) = reader.state.detail else { Issue.record("no article"); return }
+        #expect(next.document.detail.post.id == "p04")
+    }
+
+    @Test func links_open_by_number_through_the_effect_never_a_shell() throws {
+        let reader = try Harness(width: 120, height: 40, content: Hard.content)
+        reader.press(.enter, .character("o"))
+        #expect(reader.state.mode == .link(""))
+        reader.press(.character("1"))
+        #expect(reader.opened == ["https://example.org/0"])
+        reader.press(.character("o"), .character("7"))
+        #expect(reader.state.message == "No link 7: this post has 1.")
+    }
+
+    @Test func comments_are_stepped_through_and_survive_a_resize() throws {
+        let reader = try Harness(width: 120, height: 40, content: Hard.content)
+        reader.press(.enter)
+        for _ in 0..<50 { reader.press(.character("]")) }
+        guard case .article(let before) = reader.state.detail else { Issue.record("no article"); return }
+        #expect(before.currentComment == 49)
+        reader.send(.resize(width: 60, height: 20))
+        reader.send(.resize(width: 120, height: 40))
+        guard case .article(let after) = reader.state.detail else { Issue.record("no article"); return }
+        #expect(after.currentComment == 49)
+        #expect(after.scroll == after.document.commentStarts[49])
+        #expect(reader.screen.contains("Comment number"))
+        // Seen once, the comments are no longer new.
+        #expect(try reader.store.post("p00").comments.allSatisfy { $0.state.read })
+    }
+
+    @Test func a_hundred_thousand_rows_are_windowed_not_loaded() throws {
+        var state = AppState(width: 120, height: 40, community: .unnamed)
+        _ = state.receive(.posts(offset: 0, rows: [], counts: PostCounts(total: 100_000, unread: 100_000)))
+        let effects = state.handle(.key(.character("G")))
+        #expect(state.posts.selected == 99_999)
+        guard case .loadPosts(let offset, let limit) = effects.first else { Issue.record("no load: \(effects)"); return }
+        #expect(offset > 99_000 && limit < 400)
+    }
+}
+
+@Suite("Key table")
+struct KeyTableTests {
+    @Test func no_key_means_two_things_in_one_pane() {
+        let conflicts = KeyMap.standard.conflicts.map { "\($0.0.name): \($0.1.rawValue) and \($0.2.rawValue)" }
+        #expect(conflicts.isEmpty, "\(conflicts)")
+    }
+
+    @Test func every_command_has_a_key() {
+        for command in Command.allCases {
+            #expect(KeyMap.standard.binding(command)?.keys.isEmpty == false, "\(command) has no key")
+        }
+    }
+
+    @Test func the_help_screen_lists_every_action() throws {
+        let reader = try Harness(width: 120, height: 60)
+        reader.press(.character("?"))
+        let screen = reader.screen
+        for binding in KeyMap.standard.bindings {
+            #expect(screen.contains(binding.help), "help lacks \(binding.command)")
+        }
+        reader.press(.escape)
+        #expect(reader.state.mode == .normal)
+    }
+
+    @Test func docs_keys_md_is_made_from_the_table() throws {
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<3 { url.deleteLastPathComponent() }
+        let file = url.appendingPathComponent("docs/keys.md")
+        if ProcessInfo.processInfo.environment["AGORA_RECORD_SNAPSHOTS"] != nil {
+            try KeyMap.standard.markdown.write(to: file, atomically: true, encoding: .utf8)
+        }
+        let committed = try String(contentsOf: file, encoding: .utf8)
+        #expect(committed == KeyMap.standard.markdown, "docs/keys.md is out of date: run the tests with AGORA_RECORD_SNAPSHOTS=1")
+    }
+}

@@ -1,0 +1,101 @@
+import AgoraKit
+import AgoraTUI
+import Foundation
+import Testing
+import TerminalCore
+
+/// A reader on a temporary cache, driven as the run loop drives it, without a terminal.
+final class Harness: @unchecked Sendable {
+    let directory: String
+    let store: any CommunityStore
+    let runner: EffectRunner
+    var state: AppState
+    var opened: [String] = []
+
+    init(width: Int, height: Int, content: CacheContent? = nil) throws {
+        directory = NSTemporaryDirectory() + "agora-tui-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let store = try JSONStore(path: directory + "/cache.json")
+        try store.importContent(try content ?? SampleCommunity.content())
+        self.store = store
+        runner = EffectRunner(store: store)
+        state = AppState(width: width, height: height, community: try store.community())
+        runner.settle(&state, state.start())
+    }
+
+    deinit { try? FileManager.default.removeItem(atPath: directory) }
+
+    func press(_ keys: Key...) {
+        for key in keys { send(.key(key)) }
+    }
+
+    func type(_ text: String) {
+        for character in text { send(.key(.character(character))) }
+    }
+
+    func send(_ event: Event) {
+        runner.settle(&state, state.handle(event)) { url in
+            self.opened.append(url)
+            return "Opened \(url)"
+        }
+    }
+
+    var frame: Buffer { Screen.render(state).buffer }
+    var screen: String { frame.text }
+    var cursor: (x: Int, y: Int)? { Screen.render(state).cursor }
+}
+
+/// Compares a frame with a snapshot file in Snapshots/; AGORA_RECORD_SNAPSHOTS=1 writes them anew.
+func expectSnapshot(_ buffer: Buffer, named name: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    var url = URL(fileURLWithPath: #filePath)
+    url.deleteLastPathComponent()
+    let file = url.appendingPathComponent("Snapshots/\(name).txt")
+    let text = buffer.lines.map { line in
+        // Trailing spaces are kept as a visible end mark so that widths are checked too.
+        line + "|"
+    }.joined(separator: "\n") + "\n"
+    if ProcessInfo.processInfo.environment["AGORA_RECORD_SNAPSHOTS"] != nil {
+        try text.write(to: file, atomically: true, encoding: .utf8)
+        return
+    }
+    guard let expected = try? String(contentsOf: file, encoding: .utf8) else {
+        Issue.record("no snapshot \(name); run with AGORA_RECORD_SNAPSHOTS=1 to record it", sourceLocation: sourceLocation)
+        return
+    }
+    if expected != text {
+        let a = expected.split(separator: "\n", omittingEmptySubsequences: false)
+        let b = text.split(separator: "\n", omittingEmptySubsequences: false)
+        let diff = zip(a.indices, zip(a, b)).filter { $0.1.0 != $0.1.1 }.prefix(5)
+            .map { "line \($0.0 + 1):\n  expected \($0.1.0)\n  actual   \($0.1.1)" }.joined(separator: "\n")
+        Issue.record("snapshot \(name) differs:\n\(diff)", sourceLocation: sourceLocation)
+    }
+}
+
+/// A community that makes screens hard: long titles, CJK and accented names, a 300-comment thread.
+enum Hard {
+    static var content: CacheContent {
+        let members = [
+            Member(id: "li", name: "李明 (Li Ming)", country: "China"),
+            Member(id: "zoe", name: "Zoë Ångström-Þórsdóttir", country: "Iceland"),
+            Member(id: "nguyen", name: "Nguyễn Thị Lan", country: "Viet Nam"),
+        ]
+        var posts: [Post] = []
+        for i in 0..<30 {
+            posts.append(Post(
+                id: Post.ID(String(format: "p%02d", i)),
+                title: i == 0 ? "互联网治理论坛的多利益相关方模式：一个非常长的标题，用来测试宽字符的截断" : "A rather long title about multistakeholder governance, number \(i), that goes on",
+                author: members[i % 3].id, published: Date(timeIntervalSince1970: 1_700_000_000 - Double(i) * 86_400),
+                views: i * 7, body: "<p>Body of post \(i) with <a href=\"https://example.org/\(i)\">a link</a>.</p>"))
+        }
+        var comments: [AgoraKit.Comment] = []
+        for n in 0..<300 {
+            comments.append(AgoraKit.Comment(
+                id: AgoraKit.Comment.ID(String(format: "c%03d", n)), post: "p00",
+                parent: n % 3 == 0 || n == 0 ? nil : AgoraKit.Comment.ID(String(format: "c%03d", n - 1)),
+                author: members[n % 3].id, authorName: members[n % 3].name,
+                published: Date(timeIntervalSince1970: 1_700_000_000 + Double(n) * 60), body: "<p>Comment number \(n).</p>"))
+        }
+        return CacheContent(community: Community(name: "Hard Cases", tagline: "Wide, long and deep"), members: members,
+                            posts: posts, comments: comments)
+    }
+}

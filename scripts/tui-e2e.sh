@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# End-to-end test of the reader as a person uses it: agora runs in tmux at a fixed size, keys
+# are typed with send-keys and the screen is read with capture-pane.
+#   scripts/tui-e2e.sh [path/to/agora]     (default: .build/debug/agora)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+agora="$(realpath "${1:-.build/debug/agora}")"
+work="$(mktemp -d)"
+socket="agora-e2e-$$"
+passed=0
+failed=0
+trap 'tmux -L "$socket" kill-server 2>/dev/null || true; rm -rf "$work"' EXIT
+
+tm() { tmux -L "$socket" "$@"; }
+screen() { tm capture-pane -p -t e2e 2>/dev/null || true; }
+check() {  # check NAME: prints a result line
+    if [ "$2" = ok ]; then passed=$((passed + 1)); echo "ok: $1"; else failed=$((failed + 1)); echo "FAILED: $1"; screen | sed 's/^/    | /'; fi
+}
+wait_for() {  # wait_for TEXT [SECONDS]: until TEXT is on screen
+    local deadline=$((SECONDS + ${2:-10}))
+    while [ $SECONDS -lt $deadline ]; do
+        if screen | grep -qF -- "$1"; then return 0; fi
+        sleep 0.1
+    done
+    return 1
+}
+expect() { if wait_for "$2" "${3:-10}"; then check "$1" ok; else check "$1" no; fi; }
+keys() { tm send-keys -t e2e "$@"; sleep 0.2; }
+resize() { tm resize-window -t e2e -x "$1" -y "$2"; sleep 0.3; }
+exited() {  # exited: the reader ended and left its status
+    local deadline=$((SECONDS + 10))
+    while [ $SECONDS -lt $deadline ]; do [ -s "$work/status" ] && return 0; sleep 0.1; done
+    return 1
+}
+
+run_session() {  # run_session WIDTH HEIGHT TERM LABEL
+    local width=$1 height=$2 term=$3 label=$4 cache="$work/$4.sqlite"
+    rm -f "$work/status"
+    tm new-session -d -s e2e -x "$width" -y "$height" \
+        "env TERM=$term XDG_DATA_HOME=$work/data $agora --cache $cache; echo \$? > $work/status; sleep 30"
+    expect "$label: the reader opens on the sample" "Diplo Internet Governance Community"
+    expect "$label: the post list shows the post" "ITU Secretary General"
+    keys Enter
+    expect "$label: Enter opens the post and shows its body" "concluded World Conference"
+    expect "$label: the byline shows the views" "146 views"
+    keys m
+    [ "$width" -ge 120 ] || expect "$label: m shows the roster" "Members 46"
+    keys G Enter
+    expect "$label: the roster opens Xu Jing's profile" "China · member"
+    keys Escape
+    expect "$label: Esc comes back to the article" "concluded World Conference"
+    resize 60 20
+    if screen | grep -q "Terminal too small"; then check "$label: 60x20 is not too small" no; else check "$label: 60x20 draws a pane" ok; fi
+    resize "$width" "$height"
+    expect "$label: back at ${width}x${height} the article is where it was" "concluded World Conference"
+    keys '?'
+    expect "$label: ? shows the help" "Help: keys"
+    keys Escape q q q q
+    if exited && [ "$(cat "$work/status")" = 0 ]; then check "$label: q quits with status 0" ok; else check "$label: q quits with status 0" no; fi
+    tm kill-session -t e2e 2>/dev/null || true
+    local unread
+    unread="$("$agora" --cache "$cache" list --unread --json | tr -d ' \n')"
+    if [ "$unread" = "[]" ]; then check "$label: list --unread --json shows the post read" ok; else check "$label: list --unread --json shows the post read ($unread)" no; fi
+}
+
+run_session 120 40 xterm-256color "120x40"
+run_session 80 24 vt100 "80x24-vt100"
+
+# A terminal agora cannot use gets a clear message, not ncurses' own exit.
+out="$(TERM=no-such-terminal script -qec "$agora --cache $work/x.sqlite" /dev/null 2>&1 || true)"
+if echo "$out" | grep -q "agora: cannot use terminal type 'no-such-terminal'"; then check "unknown TERM: a clear message" ok; else check "unknown TERM: a clear message ($out)" no; fi
+out="$(env -u TERM script -qec "$agora --cache $work/x.sqlite" /dev/null 2>&1 || true)"
+if echo "$out" | grep -q "agora: cannot use the terminal: TERM is not set"; then check "no TERM: a clear message" ok; else check "no TERM: a clear message ($out)" no; fi
+out="$("$agora" --cache "$work/x.sqlite" 2>&1 < /dev/null | cat || true)"
+if echo "$out" | grep -q "the reader needs a terminal"; then check "not a terminal: a clear message" ok; else check "not a terminal: a clear message ($out)" no; fi
+
+# NO_COLOR: attributes, no colour.
+rm -f "$work/status"
+tm new-session -d -s e2e -x 100 -y 30 "env TERM=xterm-256color NO_COLOR=1 $agora --cache $work/nc.sqlite; echo \$? > $work/status; sleep 30"
+wait_for "Diplo Internet Governance Community" || true
+if tm capture-pane -p -e -t e2e | grep -qE $'\e\\[[0-9;]*(3[0-7]|9[0-7]|38;5;)'; then check "NO_COLOR: no colour on screen" no; else check "NO_COLOR: no colour on screen" ok; fi
+keys Q
+tm kill-session -t e2e 2>/dev/null || true
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
