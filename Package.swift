@@ -47,7 +47,7 @@ let package = Package(
             dependencies: ["AgoraKit", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(name: "TerminalCoreTests", dependencies: ["TerminalCore"]),
-        .testTarget(name: "AgoraTUITests", dependencies: ["AgoraTUI", "AgoraKit"]),
+        .testTarget(name: "AgoraTUITests", dependencies: ["AgoraTUI", "AgoraKit"], exclude: ["Snapshots"]),
         .testTarget(
             name: "AgoraCLITests",
             dependencies: ["agora", "AgoraKit", .product(name: "GRDB", package: "GRDB.swift")]

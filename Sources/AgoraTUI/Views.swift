@@ -246,31 +246,39 @@ public enum ProfileView {
         public var selected = 0
         public var top = 0
 
+        /// Lines above the list of posts and comments, made once.
+        public let headerLines: [HeaderLine]
+
+        public struct HeaderLine: Hashable, Sendable {
+            public var text: String
+            public var role: Role
+        }
+
         public init(profile: MemberProfile) {
             self.profile = profile
+            headerLines = Self.header(profile, hasItems: !profile.posts.isEmpty || !profile.comments.isEmpty)
             items = profile.posts.map { Item(post: $0.id, text: $0.title, date: $0.published, isComment: false) }
                 + profile.comments.map { Item(post: $0.comment.post, text: "on " + ($0.postTitle ?? $0.comment.post.rawValue), date: $0.comment.published, isComment: true) }
         }
 
         public var selectedItem: Item? { items.indices.contains(selected) ? items[selected] : nil }
 
-        /// Lines above the list of posts and comments.
-        var headerLines: [(String, Role)] {
+        static func header(_ profile: MemberProfile, hasItems: Bool) -> [HeaderLine] {
             let m = profile.member
-            var lines: [(String, Role)] = [(m.name, .profileName)]
+            var lines = [HeaderLine(text: m.name, role: .profileName)]
             var facts: [String] = []
             if let country = m.country { facts.append(country) }
             if let location = m.location { facts.append(location) }
             facts.append(m.role.rawValue + (m.state == .active ? "" : ", " + m.state.rawValue))
             if let joined = m.joined { facts.append("joined " + ArticleDocument.date(joined)) }
-            lines.append((facts.joined(separator: " · "), .profileLabel))
-            lines.append(("\(profile.postCount) post\(profile.postCount == 1 ? "" : "s") · \(profile.commentCount) comment\(profile.commentCount == 1 ? "" : "s")", .profileLabel))
+            lines.append(HeaderLine(text: facts.joined(separator: " · "), role: .profileLabel))
+            lines.append(HeaderLine(text: "\(profile.postCount) post\(profile.postCount == 1 ? "" : "s") · \(profile.commentCount) comment\(profile.commentCount == 1 ? "" : "s")", role: .profileLabel))
             if let bio = m.bio {
                 let text = HTMLRenderer.render(bio).plainText.replacingOccurrences(of: "\n", with: " ")
-                if !text.isEmpty { lines.append((text, .body)) }
+                if !text.isEmpty { lines.append(HeaderLine(text: text, role: .body)) }
             }
-            lines.append(("", .body))
-            lines.append((items.isEmpty ? "No posts or comments." : "Posts and comments (Enter opens)", .heading))
+            lines.append(HeaderLine(text: "", role: .body))
+            lines.append(HeaderLine(text: hasItems ? "Posts and comments (Enter opens)" : "No posts or comments.", role: .heading))
             return lines
         }
 
@@ -302,8 +310,8 @@ public enum ProfileView {
         guard area.width > 2, area.height > 0 else { return nil }
         let header = profile.headerLines
         var y = area.y
-        for (text, role) in header.prefix(profile.listTop(visible: area.height)) {
-            buffer.put(DisplayWidth.truncate(Sanitizer.line(text), to: area.width), x: area.x, y: y, style: theme.style(role))
+        for line in header.prefix(profile.listTop(visible: area.height)) {
+            buffer.put(DisplayWidth.truncate(Sanitizer.line(line.text), to: area.width), x: area.x, y: y, style: theme.style(line.role))
             y += 1
         }
         var cursor: (Int, Int)?

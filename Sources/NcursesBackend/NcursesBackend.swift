@@ -62,6 +62,24 @@ public final class NcursesBackend: TerminalBackend {
         mouseinterval(0)
     }
 
+    /// A screen that writes to /dev/null, for timing the whole draw path without a terminal.
+    public init(headlessWidth width: Int, height: Int) throws {
+        Self.setUpLocale()
+        guard let output = fopen("/dev/null", "w"), let input = fopen("/dev/null", "r") else {
+            throw TerminalError.notATerminal
+        }
+        screen = newterm("xterm-256color", output, input)
+        guard screen != nil else { throw TerminalError.unknownTerminal("xterm-256color") }
+        set_term(screen)
+        resizeterm(Int32(height), Int32(width))
+        if has_colors() {
+            start_color()
+            use_default_colors()
+        }
+        useColor = has_colors()
+        colorCount = useColor ? Int(agora_colors()) : 0
+    }
+
     /// The C locale makes every accent a question mark: use the environment's, else C.UTF-8.
     static func setUpLocale() {
         setlocale(LC_ALL, "")
@@ -87,20 +105,33 @@ public final class NcursesBackend: TerminalBackend {
         endwin()
         body()
         reset_prog_mode()
+        previous = nil  // whatever ran may have drawn anywhere
+        clearok(agora_stdscr(), true)
         refresh()
     }
 
     public var size: (width: Int, height: Int) { (Int(agora_cols()), Int(agora_lines())) }
 
     public func draw(_ buffer: Buffer, cursor: (x: Int, y: Int)?) {
+        // Rows that did not change since the last frame are left alone; the rest go out as one
+        // call per run of cells that share a style, not one per cell.
+        let previous = (self.previous?.width == buffer.width && self.previous?.height == buffer.height) ? self.previous : nil
+        self.previous = buffer
         for y in 0..<buffer.height {
+            if let previous, Self.rowsEqual(previous, buffer, y) { continue }
             var x = 0
             while x < buffer.width {
-                let cell = buffer[x, y]
-                if cell.symbol.isEmpty { x += 1; continue }  // the right half of a wide character
-                apply(cell.style)
-                _ = mvaddstr(Int32(y), Int32(x), cell.symbol)
-                x += 1
+                // The right half of a wide character is drawn with its left half.
+                if buffer[x, y].symbol.isEmpty { x += 1; continue }
+                let start = x
+                let style = buffer[x, y].style
+                var run = ""
+                while x < buffer.width, buffer[x, y].style == style {
+                    run += buffer[x, y].symbol  // the right half of a wide character adds nothing
+                    x += 1
+                }
+                apply(style)
+                _ = mvaddstr(Int32(y), Int32(start), run)
             }
         }
         if let cursor {
@@ -113,6 +144,13 @@ public final class NcursesBackend: TerminalBackend {
     }
 
     private var lastStyle: Style?
+    /// The last frame drawn, to skip rows that are the same; nil forces a full redraw.
+    private var previous: Buffer?
+
+    private static func rowsEqual(_ a: Buffer, _ b: Buffer, _ y: Int) -> Bool {
+        for x in 0..<a.width where a[x, y] != b[x, y] { return false }
+        return true
+    }
 
     private func apply(_ style: Style) {
         guard style != lastStyle else { return }

@@ -4,7 +4,15 @@
 /// A table of its own rather than libc's `wcwidth`, which answers -1 for everything non-ASCII
 /// under the C locale and differs between systems.
 public enum DisplayWidth {
-    public static func of(_ string: String) -> Int {
+    public static func of<S: StringProtocol>(_ string: S) -> Int {
+        // Most text is ASCII: one column a printable byte, no grapheme breaking needed.
+        var ascii = 0
+        var isASCII = true
+        for byte in string.utf8 {
+            if byte >= 0x80 { isASCII = false; break }
+            if byte >= 0x20 && byte != 0x7F { ascii += 1 }
+        }
+        if isASCII { return ascii }
         var width = 0
         for character in string { width += of(character) }
         return width

@@ -31,30 +31,35 @@ public enum Wrap {
         func endLine() {
             // Trailing spaces never show.
             while let last = line.last {
-                let trimmed = String(last.text.reversed().drop(while: { $0 == " " }).reversed())
-                if trimmed.isEmpty { line.removeLast() } else { line[line.count - 1].text = trimmed; break }
+                var text = last.text
+                while text.utf8.last == 0x20 { text.removeLast() }
+                if text.isEmpty { line.removeLast() } else { line[line.count - 1].text = text; break }
             }
             lines.append(line)
             line = []
             used = 0
         }
 
-        // Split into words (with the spaces after them) and hard breaks.
+        // Split into words (with the spaces after them) and hard breaks. Spaces and newlines are
+        // single ASCII bytes, so the split works on bytes, not on grapheme clusters.
         var tokens: [WrapToken<Style>] = []
         for piece in pieces {
-            var word = ""
-            for character in piece.text {
-                if character == "\n" {
-                    if !word.isEmpty { tokens.append(.word(word, piece.style)); word = "" }
-                    tokens.append(.newline)
-                } else if character == " " {
-                    if !word.isEmpty { tokens.append(.word(word, piece.style)); word = "" }
-                    tokens.append(.space(piece.style))
+            let text = piece.text
+            var wordStart = text.startIndex
+            var index = text.startIndex
+            let utf8 = text.utf8
+            while index < text.endIndex {
+                let byte = utf8[index]
+                if byte == 0x20 || byte == 0x0A {
+                    if wordStart < index { tokens.append(.word(String(text[wordStart..<index]), piece.style)) }
+                    tokens.append(byte == 0x0A ? .newline : .space(piece.style))
+                    index = utf8.index(after: index)
+                    wordStart = index
                 } else {
-                    word.append(character)
+                    index = utf8.index(after: index)
                 }
             }
-            if !word.isEmpty { tokens.append(.word(word, piece.style)) }
+            if wordStart < text.endIndex { tokens.append(.word(String(text[wordStart..<text.endIndex]), piece.style)) }
         }
 
         // Words that touch (a link and its "[1]") must stay together: group them.

@@ -3,5 +3,5 @@ import ArgumentParser
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure the cache on a generated community (see docs/benchmarks.md).",
-        subcommands: [BenchStore.self])
+        subcommands: [BenchStore.self, BenchReader.self])
 }

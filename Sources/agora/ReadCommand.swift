@@ -68,10 +68,12 @@ struct RunLoop {
         var state = AppState(width: size.width, height: size.height, community: community)
         let runner = EffectRunner(store: store)
         runner.settle(&state, state.start(), openURL: openLink)
+        // For timing start-up from outside (docs/benchmarks.md): quit once the first frame is up.
+        let exitAfterFirstFrame = ProcessInfo.processInfo.environment["AGORA_EXIT_AFTER_FIRST_FRAME"] != nil
         while true {
             let (frame, cursor) = Screen.render(state, theme: theme)
             backend.draw(frame, cursor: cursor)
-            if state.quit || Signals.stop != 0 { return }
+            if state.quit || Signals.stop != 0 || exitAfterFirstFrame { return }
             guard let event = backend.nextEvent(timeoutMilliseconds: 1_000) else { continue }
             runner.settle(&state, state.handle(event), openURL: openLink)
         }

@@ -212,20 +212,24 @@ private struct Builder {
             append(clean, style: style)
             return
         }
-        var word = ""
-        for character in clean {
-            if character.isWhitespace && character != "\u{00A0}" {
-                if !word.isEmpty {
-                    inline(word, style: style)
-                    word = ""
-                }
+        // HTML collapses ASCII whitespace only (a no-break space stays); those are single bytes,
+        // so words are found on bytes rather than grapheme clusters.
+        let utf8 = clean.utf8
+        var wordStart = clean.startIndex
+        var index = clean.startIndex
+        while index < clean.endIndex {
+            let byte = utf8[index]
+            if byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D || byte == 0x0C {
+                if wordStart < index { inline(String(clean[wordStart..<index]), style: style) }
                 if !pendingSpace { pendingSpaceStyle = style.subtracting(.linkNumber) }
                 pendingSpace = true
+                index = utf8.index(after: index)
+                wordStart = index
             } else {
-                word.append(character)
+                index = utf8.index(after: index)
             }
         }
-        if !word.isEmpty { inline(word, style: style) }
+        if wordStart < clean.endIndex { inline(String(clean[wordStart..<clean.endIndex]), style: style) }
     }
 
     /// Appends a word, with the collapsed space before it when there was one.
@@ -255,11 +259,12 @@ private struct Builder {
         pendingSpace = false
         // Trailing breaks and spaces belong to no one.
         while let last = spans.last {
-            let trimmed = String(last.text.reversed().drop(while: { $0 == " " || $0 == "\n" }).reversed())
-            if trimmed.isEmpty {
+            var text = last.text
+            while let byte = text.utf8.last, byte == 0x20 || byte == 0x0A { text.removeLast() }
+            if text.isEmpty {
                 spans.removeLast()
             } else {
-                spans[spans.count - 1].text = trimmed
+                spans[spans.count - 1].text = text
                 break
             }
         }

@@ -1,0 +1,87 @@
+import AgoraKit
+import AgoraTUI
+import ArgumentParser
+import Foundation
+import NcursesBackend
+import TerminalCore
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+struct BenchReader: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reader",
+        abstract: "Time the reader from a key to its frame on an existing cache (see docs/benchmarks.md).",
+        discussion: """
+            Replays a fixed walk through the reader (moving, paging, jumping to the end, opening \
+            posts, stepping through comments, the roster, a profile, back) and times each key from \
+            the event to the frame drawn by ncurses, on a screen that writes to /dev/null. Start-up \
+            to the first frame is timed from outside by scripts/bench-reader.py.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "Terminal width.") var width = 120
+    @Option(help: "Terminal height.") var height = 40
+    @Option(help: "Times to repeat the walk.") var rounds = 5
+
+    func run() throws {
+        let store = try Cache.openExisting(path: global.path)
+        let backend = try NcursesBackend(headlessWidth: width, height: height)
+        defer { backend.close() }
+        let runner = EffectRunner(store: store)
+        var state = AppState(width: width, height: height, community: try store.community())
+        runner.settle(&state, state.start())
+        var draw = Screen.render(state)
+        backend.draw(draw.buffer, cursor: draw.cursor)
+
+        var walk: [Key] = Array(repeating: .character("j"), count: 100) + Array(repeating: .character("k"), count: 50)
+        walk += Array(repeating: .pageDown, count: 30) + [.character("G")] + Array(repeating: .pageUp, count: 10) + [.character("g")]
+        walk += [.enter] + Array(repeating: .character("j"), count: 20) + Array(repeating: .character("]"), count: 20)
+        walk += [.character("["), .character("a"), .character("j"), .enter, .escape, .escape, .character("n"), .character("n")]
+        walk += [.tab, .tab] + Array(repeating: .character("j"), count: 30) + [.enter, .escape, .character("G"), .character("g")]
+        walk += [.character("?"), .escape, .backTab, .backTab, .character("r"), .character("r"), .character("s"), .character("s")]
+
+        var samples: [Double] = []
+        var slowest: (Double, Key) = (0, .enter)
+        var byKey: [String: [Double]] = [:]
+        var phases = [0.0, 0.0, 0.0]
+        for _ in 0..<rounds {
+            for key in walk {
+                let started = DispatchTime.now()
+                runner.settle(&state, state.handle(.key(key)))
+                let settled = DispatchTime.now()
+                draw = Screen.render(state)
+                let rendered = DispatchTime.now()
+                backend.draw(draw.buffer, cursor: draw.cursor)
+                let ms = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e6
+                phases[0] += Double(settled.uptimeNanoseconds - started.uptimeNanoseconds) / 1e6
+                phases[1] += Double(rendered.uptimeNanoseconds - settled.uptimeNanoseconds) / 1e6
+                phases[2] += Double(DispatchTime.now().uptimeNanoseconds - rendered.uptimeNanoseconds) / 1e6
+                samples.append(ms)
+                byKey[key.name, default: []].append(ms)
+                if ms > slowest.0 { slowest = (ms, key) }
+            }
+        }
+        samples.sort()
+        func percentile(_ p: Double) -> Double { samples[min(samples.count - 1, Int((p * Double(samples.count)).rounded(.up)) - 1)] }
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        let stats = try store.statistics()
+        backend.close()
+        Output.line("Reader at \(width)x\(height) on \(stats.posts) posts, \(stats.members) members: \(samples.count) keys")
+        Output.line("| measure | value | target |")
+        Output.line("|---|---:|---:|")
+        Output.line("| key to frame, median | \(String(format: "%.2f", percentile(0.5))) ms | |")
+        Output.line("| key to frame, p99 | \(String(format: "%.2f", percentile(0.99))) ms | 5 ms |")
+        Output.line("| key to frame, slowest (\(slowest.1.name)) | \(String(format: "%.2f", slowest.0)) ms | |")
+        Output.line("| peak RSS | \(usage.ru_maxrss / 1024) MiB | 50 MiB |")
+        Output.line()
+        Output.line("Slowest keys (median, worst): " + byKey.map { ($0.key, $0.value.sorted()) }
+            .sorted { $0.1.last! > $1.1.last! }.prefix(6)
+            .map { "\($0.0) \(String(format: "%.1f", $0.1[$0.1.count / 2]))/\(String(format: "%.1f", $0.1.last!)) ms" }
+            .joined(separator: ", "))
+        let total = phases.reduce(0, +)
+        Output.line("Time spent: state and store \(Int(phases[0] * 100 / total))%, laying out the frame \(Int(phases[1] * 100 / total))%, ncurses \(Int(phases[2] * 100 / total))%")
+    }
+}
