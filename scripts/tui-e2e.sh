@@ -66,6 +66,33 @@ run_session() {  # run_session WIDTH HEIGHT TERM LABEL
 run_session 120 40 xterm-256color "120x40"
 run_session 80 24 vt100 "80x24-vt100"
 
+# Other terminal types open and quit cleanly.
+for term in screen-256color tmux-256color linux; do
+    rm -f "$work/status"
+    tm new-session -d -s e2e -x 100 -y 30 "env TERM=$term $agora --cache $work/t.sqlite; echo \$? > $work/status; sleep 30"
+    if wait_for "Diplo Internet Governance Community"; then
+        keys Q
+        if exited && [ "$(cat "$work/status")" = 0 ]; then check "TERM=$term: opens and quits" ok; else check "TERM=$term: opens and quits" no; fi
+    else
+        check "TERM=$term: opens" no
+    fi
+    tm kill-session -t e2e 2>/dev/null || true
+done
+
+# Ctrl-C and SIGTERM end the reader through its own loop and give the terminal back.
+for how in ctrl-c sigterm; do
+    rm -f "$work/status"
+    tm new-session -d -s e2e -x 100 -y 30 "env TERM=xterm-256color $agora --cache $work/s.sqlite; echo \$? > $work/status; echo AFTER-EXIT; sleep 30"
+    wait_for "Diplo Internet Governance Community" || true
+    if [ "$how" = ctrl-c ]; then keys C-c; else pkill -TERM -f "^$agora --cache $work/s.sqlite" || true; fi
+    if exited && wait_for "AFTER-EXIT" 5 && ! screen | grep -q "Members 46"; then
+        check "$how: the reader ends and the screen is the shell's again" ok
+    else
+        check "$how: the reader ends and the screen is the shell's again" no
+    fi
+    tm kill-session -t e2e 2>/dev/null || true
+done
+
 # A terminal agora cannot use gets a clear message, not ncurses' own exit.
 out="$(TERM=no-such-terminal script -qec "$agora --cache $work/x.sqlite" /dev/null 2>&1 || true)"
 if echo "$out" | grep -q "agora: cannot use terminal type 'no-such-terminal'"; then check "unknown TERM: a clear message" ok; else check "unknown TERM: a clear message ($out)" no; fi

@@ -37,9 +37,19 @@ public enum Effect: Hashable, Sendable {
     case markCommentsRead([Comment.ID])
     case markAllRead
     case undo
-    /// Find the next unread post from a position in the list, forwards or backwards.
-    case findUnread(from: Int, forward: Bool)
+    /// Find the nearest unread post after this one in the list, forwards or backwards.
+    case findUnread(after: Post.ID?, forward: Bool)
     case openURL(String)
+}
+
+extension Effect {
+    /// A write of reader state that the screen already shows.
+    public var isStateWrite: Bool {
+        switch self {
+        case .setRead, .setStarred, .markCommentsRead: true
+        default: false
+        }
+    }
 }
 
 /// What came back from an effect.
@@ -51,7 +61,7 @@ public enum Loaded: Hashable, Sendable {
     case markedAllRead(JournalEntry)
     case undone(UndoResult)
     case unreadFound(index: Int, post: PostSummary)
-    case noUnread
+    case noUnread(forward: Bool)
     case message(String)
 }
 
@@ -325,7 +335,8 @@ public struct AppState: Hashable, Sendable {
             message = forward ? "No unread posts below." : "No unread posts above."
             return []
         }
-        return [.findUnread(from: index, forward: forward)]
+        // Past the rows loaded: ask the store, from the last row looked at.
+        return [.findUnread(after: posts.row(index - step)?.id, forward: forward)]
     }
 
     private mutating func goToAuthor() -> [Effect] {
@@ -481,8 +492,8 @@ public struct AppState: Hashable, Sendable {
             posts.select(index, visible: layout.postsRows)
             remember()
             return [.openPost(post.id)] + windowEffects()
-        case .noUnread:
-            message = "No more unread posts."
+        case .noUnread(let forward):
+            message = forward ? "No unread posts below." : "No unread posts above."
             return []
         case .message(let text):
             message = text

@@ -20,7 +20,7 @@ public struct EffectRunner: Sendable {
             case .openPost(let id):
                 return .post(try store.post(id))
             case .openMember(let id):
-                return .member(try store.member(id))
+                return .member(try store.member(id, limit: 50))
             case .setRead(let id, let read):
                 try store.setRead(read, posts: [id])
                 return nil
@@ -34,8 +34,9 @@ public struct EffectRunner: Sendable {
                 return .markedAllRead(try store.markAllRead(.all))
             case .undo:
                 return .undone(try store.undo(nil))
-            case .findUnread(let from, let forward):
-                return try findUnread(from: from, forward: forward)
+            case .findUnread(let after, let forward):
+                guard let (index, post) = try store.nextUnread(after: after, forward: forward) else { return .noUnread(forward: forward) }
+                return .unreadFound(index: index, post: post)
             case .openURL:
                 return nil
             }
@@ -47,11 +48,20 @@ public struct EffectRunner: Sendable {
     }
 
     /// Runs effects, and the effects their results ask for, until none are left.
-    public func settle(_ state: inout AppState, _ effects: [Effect], openURL: (String) -> String = { "Opened \($0)" }) {
+    ///
+    /// Writes of reader state the screen already shows (read, starred, comments seen) are
+    /// handed back in `writes` when it is given, so that the caller can draw the frame first and
+    /// write after: a key is answered without waiting for the disk.
+    public func settle(
+        _ state: inout AppState, _ effects: [Effect], writes: UnsafeMutablePointer<[Effect]>? = nil,
+        openURL: (String) -> String = { "Opened \($0)" }
+    ) {
         var pending = effects
         while !pending.isEmpty {
             let effect = pending.removeFirst()
-            if case .openURL(let url) = effect {
+            if let writes, effect.isStateWrite {
+                writes.pointee.append(effect)
+            } else if case .openURL(let url) = effect {
                 pending += state.receive(.message(openURL(url)))
             } else if let loaded = perform(effect) {
                 pending += state.receive(loaded)
@@ -59,21 +69,10 @@ public struct EffectRunner: Sendable {
         }
     }
 
-    /// Looks for the next unread post a window at a time.
-    private func findUnread(from start: Int, forward: Bool) throws -> Loaded {
-        let total = try store.counts(.all).total
-        let chunk = 500
-        var position = start
-        while position >= 0 && position < total {
-            let offset = forward ? position : max(0, position - chunk + 1)
-            let rows = try store.posts(PostQuery(offset: offset, limit: forward ? chunk : position - offset + 1))
-            if rows.isEmpty { break }
-            let indexed = Array(rows.enumerated())
-            if let hit = (forward ? indexed : indexed.reversed()).first(where: { !$0.element.state.read }) {
-                return .unreadFound(index: offset + hit.offset, post: hit.element)
-            }
-            position = forward ? offset + rows.count : offset - 1
+    /// Does writes that `settle` handed back; a failure becomes the message on the next frame.
+    public func write(_ writes: [Effect], into state: inout AppState) {
+        for effect in writes {
+            if let loaded = perform(effect) { _ = state.receive(loaded) }
         }
-        return .noUnread
     }
 }

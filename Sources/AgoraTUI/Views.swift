@@ -27,8 +27,11 @@ struct Columns {
     func draw(x: Int, y: Int, into buffer: inout Buffer) {
         var column = x
         for cell in cells where cell.width > 0 {
-            let text = DisplayWidth.pad(Sanitizer.line(cell.text), to: cell.width, alignRight: cell.right)
-            buffer.put(text, x: column, y: y, maxWidth: cell.width, style: cell.style)
+            // The buffer drops control characters itself; what is left to cut is width.
+            let text = DisplayWidth.truncate(cell.text, to: cell.width)
+            let offset = cell.right ? cell.width - DisplayWidth.of(text) : 0
+            if offset > 0 || !cell.right { buffer.setStyle(Rect(x: column, y: y, width: cell.width, height: 1), cell.style) }
+            buffer.put(text, x: column + offset, y: y, maxWidth: cell.width - offset, style: cell.style)
             column += cell.width + 1
         }
     }

@@ -125,13 +125,16 @@ public final class NcursesBackend: TerminalBackend {
                 if buffer[x, y].symbol.isEmpty { x += 1; continue }
                 let start = x
                 let style = buffer[x, y].style
-                var run = ""
+                bytes.removeAll(keepingCapacity: true)
                 while x < buffer.width, buffer[x, y].style == style {
-                    run += buffer[x, y].symbol  // the right half of a wide character adds nothing
+                    bytes.append(contentsOf: buffer[x, y].symbol.utf8)  // a wide character's right half adds nothing
                     x += 1
                 }
+                bytes.append(0)
                 apply(style)
-                _ = mvaddstr(Int32(y), Int32(start), run)
+                bytes.withUnsafeBufferPointer { pointer in
+                    pointer.withMemoryRebound(to: CChar.self) { _ = mvaddstr(Int32(y), Int32(start), $0.baseAddress!) }
+                }
             }
         }
         if let cursor {
@@ -146,6 +149,8 @@ public final class NcursesBackend: TerminalBackend {
     private var lastStyle: Style?
     /// The last frame drawn, to skip rows that are the same; nil forces a full redraw.
     private var previous: Buffer?
+    /// The bytes of one run of cells, reused from frame to frame.
+    private var bytes: [UInt8] = []
 
     private static func rowsEqual(_ a: Buffer, _ b: Buffer, _ y: Int) -> Bool {
         for x in 0..<a.width where a[x, y] != b[x, y] { return false }

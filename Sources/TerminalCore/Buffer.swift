@@ -13,8 +13,9 @@ public struct Cell: Hashable, Sendable {
 /// A grid of cells that views draw into; the backend puts it on the screen. Tests read it back
 /// as lines of text.
 ///
-/// Nothing that is not printable gets in: control characters are dropped as they are written,
-/// whatever the caller passed, so no escape sequence can reach a terminal through a buffer.
+/// Nothing that is not printable gets in: control characters (and bidi overrides) are dropped
+/// as they are written, whatever the caller passed, so no escape sequence can reach a terminal
+/// through a buffer.
 public struct Buffer: Hashable, Sendable {
     public let width: Int
     public let height: Int
@@ -46,10 +47,22 @@ public struct Buffer: Hashable, Sendable {
         guard y >= 0, y < height, x < width else { return 0 }
         let limit = min(width, maxWidth.map { x + max(0, $0) } ?? width)
         var column = x
+        // Most text is ASCII: a cell a byte, with no grapheme breaking.
+        if text.utf8.allSatisfy({ $0 < 0x80 }) {
+            for byte in text.utf8 where byte >= 0x20 && byte != 0x7F {
+                if column + 1 > limit { break }
+                if column >= 0 { cells[y * width + column] = Cell(String(UnicodeScalar(byte)), style: style) }
+                column += 1
+            }
+            return column - x
+        }
         for character in text {
             guard let first = character.unicodeScalars.first else { continue }
             let v = first.value
-            if v < 0x20 || (0x7F...0x9F).contains(v) { continue }  // never a control character
+            // Never a control character, nor a bidi embedding, override or isolate.
+            if v < 0x20 || (0x7F...0x9F).contains(v) || (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v) {
+                continue
+            }
             let w = DisplayWidth.of(character)
             if w == 0 {
                 // A mark with no base before it in this run: attach it to the previous cell.

@@ -40,7 +40,9 @@ public enum DisplayWidth {
         let v = scalar.value
         if v < 0x7F { return v < 0x20 ? 0 : 1 }
         if v < 0xA0 { return 0 }
-        if v == 0x00AD { return 1 }  // soft hyphen: terminals draw it
+        // Quick answers for what screens are mostly made of: Latin letters before the combining
+        // marks, dashes, quotes and ellipses, box drawing.
+        if v < 0x0300 || (0x2010...0x2027).contains(v) || (0x2500...0x25FC).contains(v) { return 1 }
         switch scalar.properties.generalCategory {
         case .nonspacingMark, .enclosingMark, .format, .control: return 0
         default: break
@@ -85,6 +87,9 @@ public enum DisplayWidth {
         if of(string) <= width { return string }
         let room = width - of(ellipsis)
         guard room >= 0 else { return String(repeating: ".", count: width) }
+        if string.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) {
+            return String(string.utf8.prefix(room).map { Character(UnicodeScalar($0)) }) + ellipsis
+        }
         var out = ""
         var used = 0
         for character in string {
@@ -99,7 +104,9 @@ public enum DisplayWidth {
     /// Pads text with spaces to exactly `width` columns (cutting it first when it is wider).
     public static func pad(_ string: String, to width: Int, alignRight: Bool = false) -> String {
         let cut = truncate(string, to: width)
-        let fill = String(repeating: " ", count: max(0, width - of(cut)))
+        let missing = width - of(cut)
+        guard missing > 0 else { return cut }
+        let fill = String(repeating: " ", count: missing)
         return alignRight ? fill + cut : cut + fill
     }
 }

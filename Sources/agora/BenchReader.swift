@@ -46,10 +46,13 @@ struct BenchReader: ParsableCommand {
         var slowest: (Double, Key) = (0, .enter)
         var byKey: [String: [Double]] = [:]
         var phases = [0.0, 0.0, 0.0]
+        var keyPhases: [String: [[Double]]] = [:]
         for _ in 0..<rounds {
             for key in walk {
                 let started = DispatchTime.now()
-                runner.settle(&state, state.handle(.key(key)))
+                var writes: [Effect] = []
+                runner.settle(&state, state.handle(.key(key)), writes: &writes)
+                defer { runner.write(writes, into: &state) }  // as the reader does: after the frame
                 let settled = DispatchTime.now()
                 draw = Screen.render(state)
                 let rendered = DispatchTime.now()
@@ -60,6 +63,11 @@ struct BenchReader: ParsableCommand {
                 phases[2] += Double(DispatchTime.now().uptimeNanoseconds - rendered.uptimeNanoseconds) / 1e6
                 samples.append(ms)
                 byKey[key.name, default: []].append(ms)
+                keyPhases[key.name, default: []].append([
+                    Double(settled.uptimeNanoseconds - started.uptimeNanoseconds) / 1e6,
+                    Double(rendered.uptimeNanoseconds - settled.uptimeNanoseconds) / 1e6,
+                    ms - Double(rendered.uptimeNanoseconds - started.uptimeNanoseconds) / 1e6,
+                ])
                 if ms > slowest.0 { slowest = (ms, key) }
             }
         }
@@ -81,6 +89,11 @@ struct BenchReader: ParsableCommand {
             .sorted { $0.1.last! > $1.1.last! }.prefix(6)
             .map { "\($0.0) \(String(format: "%.1f", $0.1[$0.1.count / 2]))/\(String(format: "%.1f", $0.1.last!)) ms" }
             .joined(separator: ", "))
+        for name in ["Enter", "n", "a"] where keyPhases[name] != nil {
+            let rows = keyPhases[name]!
+            func median(_ i: Int) -> Double { rows.map { $0[i] }.sorted()[rows.count / 2] }
+            Output.line(String(format: "%@: state and store %.2f ms, layout %.2f ms, ncurses %.2f ms (medians)", name, median(0), median(1), median(2)))
+        }
         let total = phases.reduce(0, +)
         Output.line("Time spent: state and store \(Int(phases[0] * 100 / total))%, laying out the frame \(Int(phases[1] * 100 / total))%, ncurses \(Int(phases[2] * 100 / total))%")
     }

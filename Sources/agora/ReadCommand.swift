@@ -67,15 +67,23 @@ struct RunLoop {
         let size = backend.size
         var state = AppState(width: size.width, height: size.height, community: community)
         let runner = EffectRunner(store: store)
-        runner.settle(&state, state.start(), openURL: openLink)
+        var writes: [Effect] = []
+        runner.settle(&state, state.start(), writes: &writes, openURL: openLink)
         // For timing start-up from outside (docs/benchmarks.md): quit once the first frame is up.
         let exitAfterFirstFrame = ProcessInfo.processInfo.environment["AGORA_EXIT_AFTER_FIRST_FRAME"] != nil
         while true {
             let (frame, cursor) = Screen.render(state, theme: theme)
             backend.draw(frame, cursor: cursor)
+            // The frame is up: now write what it already shows. A failure shows on the next one.
+            if !writes.isEmpty {
+                let message = state.message
+                runner.write(writes, into: &state)
+                writes = []
+                if state.message != message { continue }
+            }
             if state.quit || Signals.stop != 0 || exitAfterFirstFrame { return }
             guard let event = backend.nextEvent(timeoutMilliseconds: 1_000) else { continue }
-            runner.settle(&state, state.handle(event), openURL: openLink)
+            runner.settle(&state, state.handle(event), writes: &writes, openURL: openLink)
         }
     }
 

@@ -75,6 +75,24 @@ struct StoreBehaviourTests {
     }
 
     @Test(arguments: StoreKind.allCases)
+    func the_next_unread_post_is_found_in_list_order_with_its_place(kind: StoreKind) throws {
+        let (store, dir) = try makeStore(kind)
+        _ = dir
+        // Newest first: p2, p6, p3, p5, p1, p4.
+        try store.setRead(true, posts: ["p6", "p3"])
+        let first = try #require(try store.nextUnread(after: nil, forward: true))
+        #expect(first.index == 0 && first.post.id == "p2")
+        let next = try #require(try store.nextUnread(after: "p2", forward: true))
+        #expect(next.index == 3 && next.post.id == "p5")
+        let back = try #require(try store.nextUnread(after: "p5", forward: false))
+        #expect(back.index == 0 && back.post.id == "p2")
+        let last = try #require(try store.nextUnread(after: nil, forward: false))
+        #expect(last.index == 5 && last.post.id == "p4")
+        #expect(try store.nextUnread(after: "p4", forward: true) == nil)
+        #expect(throws: AgoraError.postNotFound("zz")) { try store.nextUnread(after: "zz", forward: true) }
+    }
+
+    @Test(arguments: StoreKind.allCases)
     func an_open_post_has_its_body_author_and_threaded_comments(kind: StoreKind) throws {
         let (store, dir) = try makeStore(kind)
         _ = dir

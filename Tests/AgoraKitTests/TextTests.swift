@@ -160,3 +160,16 @@ struct FoldingTests {
         #expect(CommentThreads.ordered(deep).last?.depth == 499)
     }
 }
+
+@Suite("HTML without a parser")
+struct SimpleHTMLTests {
+    /// The shortcut for plain paragraphs must give exactly what the parser gives.
+    @Test(arguments: ["<p>Comment  number\n 3.</p>", "plain text only", "<p>  spaced   out  </p>", "<p></p>", "Touré\u{00A0}met",
+                      "<p>a</p><p>b</p>", "<p>x &amp; y</p>", "<p>1 < 2</p>", "text\u{1B}[31m red"])
+    func plain_paragraphs_render_as_the_parser_renders_them(html: String) {
+        let shortcut = HTMLRenderer.render(html)
+        // Force the parser by wrapping in a div, which adds no block of its own.
+        let parsed = HTMLRenderer.render("<div>" + html + "</div>")
+        #expect(shortcut == parsed, "\(html)")
+    }
+}

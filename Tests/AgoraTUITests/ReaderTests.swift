@@ -73,8 +73,8 @@ struct ScreenTests {
         #expect(reader.screen.contains("Hostile  title"))
         // And a buffer drops control characters whatever a view passes it.
         var buffer = Buffer(width: 20, height: 1)
-        buffer.put("a\u{1B}[2Jb\u{07}c", x: 0, y: 0, style: .plain)
-        #expect(buffer.line(0).hasPrefix("a[2Jbc"))
+        buffer.put("a\u{1B}[2Jb\u{07}c\u{202E}é", x: 0, y: 0, style: .plain)
+        #expect(buffer.line(0).hasPrefix("a[2Jbcé"))
         #expect(!buffer.line(0).unicodeScalars.contains { $0.value == 0x1B })
     }
 }

@@ -15,6 +15,10 @@ public protocol CommunityStore: Sendable {
     // MARK: Posts
     func posts(_ query: PostQuery) throws -> [PostSummary]
     func counts(_ filter: PostFilter) throws -> PostCounts
+    /// The nearest unread post after `id` in the list of all posts, newest first (forward:
+    /// towards older posts), with its position in that list; from the start (or the end) when
+    /// `id` is nil. Nil when there is none.
+    func nextUnread(after id: Post.ID?, forward: Bool) throws -> (index: Int, post: PostSummary)?
     /// One post with its body, its author and its comments (oldest first, threads kept).
     /// Throws `AgoraError.notFound` for an unknown id.
     func post(_ id: Post.ID) throws -> PostDetail

@@ -176,6 +176,20 @@ public final class JSONStore: CommunityStore {
         }
     }
 
+    public func nextUnread(after id: Post.ID?, forward: Bool) throws -> (index: Int, post: PostSummary)? {
+        try read { contents in
+            let sorted = Self.sort(contents.file.posts, by: .newest, commentCount: contents.commentCount)
+            var start = forward ? 0 : sorted.count - 1
+            if let id {
+                guard let at = sorted.firstIndex(where: { $0.id == id }) else { throw AgoraError.postNotFound(id) }
+                start = forward ? at + 1 : at - 1
+            }
+            let indices = forward ? Array(stride(from: start, to: sorted.count, by: 1)) : Array(stride(from: start, through: 0, by: -1))
+            guard let index = indices.first(where: { !contents.state(sorted[$0].id).read }) else { return nil }
+            return (index, contents.summary(sorted[index]))
+        }
+    }
+
     public func post(_ id: Post.ID) throws -> PostDetail {
         try read { contents in
             guard let index = contents.postIndex[id] else { throw AgoraError.postNotFound(id) }

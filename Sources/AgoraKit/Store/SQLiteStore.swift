@@ -183,6 +183,29 @@ public final class SQLiteStore: CommunityStore {
         }
     }
 
+    public func nextUnread(after id: Post.ID?, forward: Bool) throws -> (index: Int, post: PostSummary)? {
+        try read { db in
+            // Straight from the partial index of unread posts, in date order.
+            var sql = "SELECT s.post, s.sortDate FROM postState s WHERE s.isRead = 0"
+            var arguments: StatementArguments = []
+            if let id {
+                guard let row = try Row.fetchOne(db, sql: "SELECT rowid, sortDate FROM post WHERE id = ?", arguments: [id.rawValue])
+                else { throw AgoraError.postNotFound(id) }
+                sql += forward ? " AND (s.sortDate, s.post) < (?, ?)" : " AND (s.sortDate, s.post) > (?, ?)"
+                arguments = [row[1] as Double, row[0] as Int64]
+            }
+            sql += forward ? " ORDER BY s.sortDate DESC, s.post DESC LIMIT 1" : " ORDER BY s.sortDate ASC, s.post ASC LIMIT 1"
+            guard let hit = try Row.fetchOne(db, sql: sql, arguments: arguments) else { return nil }
+            let rowid: Int64 = hit[0]
+            let date: Double = hit[1]
+            // Its place in the list: the posts that come before it, newest first.
+            let index = try Int.fetchOne(db, sql: "SELECT count(*) FROM post p WHERE (p.sortDate, p.rowid) > (?, ?)",
+                                         arguments: [date, rowid]) ?? 0
+            guard let summary = try SQLitePostQuery.summaries(db, rowids: [rowid]).first else { return nil }
+            return (index, summary)
+        }
+    }
+
     public func post(_ id: Post.ID) throws -> PostDetail {
         try read { db in
             guard let row = try Row.fetchOne(db, sql: """

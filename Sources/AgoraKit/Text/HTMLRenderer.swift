@@ -7,6 +7,7 @@ import Foundation
 public enum HTMLRenderer {
     public static func render(_ html: String) -> RichText {
         if html.isEmpty { return RichText() }
+        if let simple = simple(html) { return simple }
         // Escape sequences go whole before parsing: libxml2 would drop the ESC and leave "[31m".
         var bytes = Array(Sanitizer.text(html).utf8)
         if bytes.isEmpty { return RichText() }
@@ -30,6 +31,23 @@ public enum HTMLRenderer {
             builder.visit(current)
             node = current.pointee.next
         }
+        return builder.finish()
+    }
+}
+
+extension HTMLRenderer {
+    /// Most comments are one paragraph of plain text: "<p>text</p>", or text with no markup at
+    /// all. Those need no parser; the result is what the parser would give.
+    static func simple(_ html: String) -> RichText? {
+        var inner = Substring(html)
+        if inner.hasPrefix("<p>") && inner.hasSuffix("</p>") {
+            inner = inner.dropFirst(3).dropLast(4)
+        }
+        guard !inner.utf8.contains(where: { $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: "&") || $0 == UInt8(ascii: ">") }) else {
+            return nil
+        }
+        var builder = Builder()
+        builder.appendText(String(inner))
         return builder.finish()
     }
 }
@@ -205,6 +223,8 @@ private struct Builder {
     }
 
     // MARK: Text
+
+    mutating func appendText(_ raw: String) { text(raw) }
 
     private mutating func text(_ raw: String) {
         let clean = Sanitizer.text(raw)
