@@ -92,8 +92,9 @@ public struct AppState: Hashable, Sendable {
     /// What to load first.
     public func start() -> [Effect] {
         let layout = self.layout
-        return [.loadPosts(offset: 0, limit: max(layout.postsRows, 20) + 100),
-                .loadMembers(offset: 0, limit: max(layout.rosterRows, 20) + 100)]
+        // Just what the first frame shows, and a little: the first frame should not wait.
+        return [.loadPosts(offset: 0, limit: max(layout.postsRows, 20) + 20),
+                .loadMembers(offset: 0, limit: max(layout.rosterRows, 20) + 20)]
     }
 
     // MARK: - Events

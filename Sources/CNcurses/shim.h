@@ -35,4 +35,5 @@ static inline mmask_t agora_button5_pressed(void) { return 0; }
 #endif
 static inline mmask_t agora_all_mouse_events(void) { return ALL_MOUSE_EVENTS; }
 static inline int agora_attr_set(attr_t attrs, short pair) { return attr_set(attrs, pair, NULL); }
+static inline chtype agora_color_pair(short pair) { return COLOR_PAIR(pair); }
 #endif

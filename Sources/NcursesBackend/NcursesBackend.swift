@@ -125,15 +125,29 @@ public final class NcursesBackend: TerminalBackend {
                 if buffer[x, y].symbol.isEmpty { x += 1; continue }
                 let start = x
                 let style = buffer[x, y].style
-                bytes.removeAll(keepingCapacity: true)
+                scalars.removeAll(keepingCapacity: true)
+                var ascii = true
                 while x < buffer.width, buffer[x, y].style == style {
-                    bytes.append(contentsOf: buffer[x, y].symbol.utf8)  // a wide character's right half adds nothing
+                    for scalar in buffer[x, y].symbol.unicodeScalars {  // a wide character's right half adds nothing
+                        if scalar.value >= 0x80 { ascii = false }
+                        scalars.append(wchar_t(bitPattern: scalar.value))
+                    }
                     x += 1
                 }
-                bytes.append(0)
-                apply(style)
-                bytes.withUnsafeBufferPointer { pointer in
-                    pointer.withMemoryRebound(to: CChar.self) { _ = mvaddstr(Int32(y), Int32(start), $0.baseAddress!) }
+                if ascii {
+                    // Plain ASCII goes in as characters with their attributes: no decoding at all.
+                    let look = attributes(style) | agora_color_pair(pair(style))
+                    characters.removeAll(keepingCapacity: true)
+                    for scalar in scalars { characters.append(chtype(scalar) | look) }
+                    characters.withUnsafeBufferPointer {
+                        _ = mvaddchnstr(Int32(y), Int32(start), $0.baseAddress!, Int32($0.count))
+                    }
+                } else {
+                    // The rest as wide characters, which ncurses need not decode from UTF-8.
+                    apply(style)
+                    scalars.withUnsafeBufferPointer {
+                        _ = mvaddnwstr(Int32(y), Int32(start), $0.baseAddress!, Int32($0.count))
+                    }
                 }
             }
         }
@@ -149,8 +163,9 @@ public final class NcursesBackend: TerminalBackend {
     private var lastStyle: Style?
     /// The last frame drawn, to skip rows that are the same; nil forces a full redraw.
     private var previous: Buffer?
-    /// The bytes of one run of cells, reused from frame to frame.
-    private var bytes: [UInt8] = []
+    /// One run of cells as characters, reused from frame to frame.
+    private var scalars: [wchar_t] = []
+    private var characters: [chtype] = []
 
     private static func rowsEqual(_ a: Buffer, _ b: Buffer, _ y: Int) -> Bool {
         for x in 0..<a.width where a[x, y] != b[x, y] { return false }
@@ -160,13 +175,17 @@ public final class NcursesBackend: TerminalBackend {
     private func apply(_ style: Style) {
         guard style != lastStyle else { return }
         lastStyle = style
+        _ = agora_attr_set(attributes(style), pair(style))
+    }
+
+    private func attributes(_ style: Style) -> attr_t {
         var attributes = agora_a_normal()
         if style.attributes.contains(.bold) { attributes |= agora_a_bold() }
         if style.attributes.contains(.dim) { attributes |= agora_a_dim() }
         if style.attributes.contains(.italic) { attributes |= agora_a_italic() }
         if style.attributes.contains(.underline) { attributes |= agora_a_underline() }
         if style.attributes.contains(.reverse) { attributes |= agora_a_reverse() }
-        _ = agora_attr_set(attributes, pair(style))
+        return attributes
     }
 
     /// A colour pair for the style's colours, made the first time it is needed.

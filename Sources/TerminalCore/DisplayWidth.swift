@@ -88,7 +88,7 @@ public enum DisplayWidth {
         let room = width - of(ellipsis)
         guard room >= 0 else { return String(repeating: ".", count: width) }
         if string.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) {
-            return String(string.utf8.prefix(room).map { Character(UnicodeScalar($0)) }) + ellipsis
+            return String(decoding: string.utf8.prefix(room), as: UTF8.self) + ellipsis
         }
         var out = ""
         var used = 0

@@ -42,6 +42,7 @@ struct StoreBehaviourTests {
         #expect(p1.tags == ["ITU", "wcit"])
         #expect(p1.category == "Policy")
         #expect(p1.state == .unread)
+        #expect(p1.authorName == "Xu Jing", "a list row names its author as the roster does")
     }
 
     @Test(arguments: StoreKind.allCases)

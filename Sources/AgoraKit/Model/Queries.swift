@@ -90,6 +90,7 @@ public struct PostSummary: Identifiable, Hashable, Sendable, Codable {
     public var kind: Post.Kind
     public var title: String
     public var author: Member.ID?
+    /// The member's name where the author is a member, else the name the source gave.
     public var authorName: String?
     public var published: Date?
     public var views: Int?

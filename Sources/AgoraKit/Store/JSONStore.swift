@@ -34,7 +34,8 @@ public final class JSONStore: CommunityStore {
         func commentCount(_ id: Post.ID) -> Int { commentsByPost[id]?.count ?? 0 }
 
         func summary(_ post: Post) -> PostSummary {
-            PostSummary(id: post.id, kind: post.kind, title: post.title, author: post.author, authorName: post.authorName,
+            let memberName = post.author.flatMap { memberIndex[$0] }.map { file.members[$0].name }
+            return PostSummary(id: post.id, kind: post.kind, title: post.title, author: post.author, authorName: memberName ?? post.authorName,
                         published: post.published, views: post.views, commentCount: commentCount(post.id),
                         category: post.category, tags: post.tags, state: state(post.id))
         }

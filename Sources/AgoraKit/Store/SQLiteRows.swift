@@ -49,8 +49,11 @@ enum SQLiteRows {
     }
 
     /// A list row: everything but the body.
+    /// The author's name is the member's, where the author is a member, else the source's.
     static let summaryColumns = """
-        p.id, p.kind, p.title, p.author, p.authorName, p.published, p.views, p.commentCount,
+        p.id, p.kind, p.title, p.author,
+        coalesce((SELECT m.name FROM member m WHERE m.id = p.author), p.authorName),
+        p.published, p.views, p.commentCount,
         p.category, p.tags, s.isRead, s.readAt, s.isStarred
         """
     static let summaryColumnCount = 13

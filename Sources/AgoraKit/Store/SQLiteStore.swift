@@ -31,6 +31,17 @@ public final class SQLiteStore: CommunityStore {
         // with GRDB's pool, which creates and drops a table on every open to make the -wal file
         // exist: that would change the file even for a command that only reads, or that fails.
         config.prepareDatabase { db in
+            // Refuse a newer schema or another program's database before anything is written.
+            let version = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
+            if version > Schema.version {
+                throw AgoraError.newerSchema(path: path, found: version, supported: Schema.version)
+            }
+            if version == 0 {
+                let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'")
+                if !tables.isEmpty && !tables.contains("grdb_migrations") {
+                    throw AgoraError.notACache(path: path, reason: "a SQLite database of something else")
+                }
+            }
             if try String.fetchOne(db, sql: "PRAGMA journal_mode") != "wal" {
                 try db.execute(sql: "PRAGMA journal_mode = WAL")
             }
@@ -45,10 +56,13 @@ public final class SQLiteStore: CommunityStore {
         } catch let error as DatabaseError {
             if !exists { try? FileManager.default.removeItem(atPath: path) }
             throw Self.userError(error, path: path, creating: !exists)
+        } catch let error as AgoraError {
+            throw error
         }
     }
 
-    /// Reads the header and the schema version without writing a byte.
+    /// Reads the header without opening the file as a database: a file that is not one is
+    /// refused before SQLite sees it. The schema version is checked when the connection opens.
     private static func check(path: String) throws {
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw AgoraError.cannotRead(path: path, reason: "permission denied")
@@ -58,26 +72,6 @@ public final class SQLiteStore: CommunityStore {
         guard let header, !header.isEmpty else { return }  // an empty file is an empty database
         guard header.count == 16, header.elementsEqual(Array("SQLite format 3\0".utf8)) else {
             throw AgoraError.notACache(path: path, reason: "not a SQLite database")
-        }
-        var config = Configuration()
-        config.readonly = true
-        do {
-            let queue = try DatabaseQueue(path: path, configuration: config)
-            defer { try? queue.close() }
-            try queue.read { db in
-                let version = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
-                if version > Schema.version {
-                    throw AgoraError.newerSchema(path: path, found: version, supported: Schema.version)
-                }
-                if version == 0 {
-                    let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'")
-                    if !tables.isEmpty && !tables.contains("grdb_migrations") {
-                        throw AgoraError.notACache(path: path, reason: "a SQLite database of something else")
-                    }
-                }
-            }
-        } catch let error as DatabaseError {
-            throw userError(error, path: path, creating: false)
         }
     }
 
