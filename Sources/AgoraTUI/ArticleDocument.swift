@@ -63,7 +63,8 @@ public struct ArticleDocument: Hashable, Sendable {
         commentStarts = starts
     }
 
-    static func byline(_ detail: PostDetail) -> String {
+    /// "by Xu Jing (China) · 2012-12-20 · blog post · 146 views · 3 comments"
+    public static func byline(_ detail: PostDetail) -> String {
         var parts: [String] = []
         if let author = detail.author {
             parts.append("by " + author.name + (author.country.map { " (\($0))" } ?? ""))
@@ -77,7 +78,8 @@ public struct ArticleDocument: Hashable, Sendable {
         return parts.joined(separator: " · ")
     }
 
-    static func date(_ date: Date?) -> String {
+    /// A day as 2012-12-20 in UTC, or a dash.
+    public static func date(_ date: Date?) -> String {
         guard let date else { return "—" }
         return date.formatted(.iso8601.year().month().day().dateSeparator(.dash))
     }

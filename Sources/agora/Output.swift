@@ -1,4 +1,5 @@
 import AgoraKit
+import AgoraTUI
 import Foundation
 import TerminalCore
 
@@ -40,10 +41,7 @@ enum Output {
         FileHandle.standardOutput.write(data)
     }
 
-    static func date(_ date: Date?) -> String {
-        guard let date else { return "—" }
-        return date.formatted(.iso8601.year().month().day().dateSeparator(.dash))
-    }
+    static func date(_ date: Date?) -> String { ArticleDocument.date(date) }
 
     /// "N" for an unread post, "*" for a starred one: the two columns every post list starts with.
     static func flags(_ state: PostState) -> String {

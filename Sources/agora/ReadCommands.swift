@@ -149,21 +149,11 @@ struct Show: ParsableCommand {
         }
     }
 
+    /// The reader's byline, and the reader state the reader shows elsewhere.
     private func byline(_ detail: PostDetail) -> String {
-        var parts: [String] = []
-        if let author = detail.author {
-            parts.append("by " + author.name + (author.country.map { " (\($0))" } ?? ""))
-        } else if let name = detail.post.authorName {
-            parts.append("by " + name)
-        }
-        if let published = detail.post.published { parts.append(Output.date(published)) }
-        parts.append(detail.post.kind.label)
-        if let views = detail.post.views { parts.append(Output.plural(views, "view")) }
-        parts.append(detail.commentCount == 0 ? "no comments" : Output.plural(detail.commentCount, "comment"))
-        parts.append(detail.state.read ? "read" : "unread")
-        if detail.state.starred { parts.append("starred") }
-        return parts.joined(separator: " · ")
+        ArticleDocument.byline(detail) + " · " + (detail.state.read ? "read" : "unread") + (detail.state.starred ? " · starred" : "")
     }
+
 }
 
 struct Members: ParsableCommand {
