@@ -39,7 +39,7 @@ public struct ListWindow<Row: Hashable & Sendable>: Hashable, Sendable {
 
     /// The window to load so that what is on screen is covered, with a margin; nil when the
     /// rows loaded already cover it.
-    public func neededWindow(visible: Int, margin: Int = 60) -> (offset: Int, limit: Int)? {
+    public func neededWindow(visible: Int, margin: Int = 30) -> (offset: Int, limit: Int)? {
         let first = top
         let last = min(total, top + max(1, visible))
         if first >= offset && last <= offset + rows.count { return nil }

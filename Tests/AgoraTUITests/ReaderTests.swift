@@ -28,6 +28,31 @@ struct ScreenTests {
         try expectSnapshot(reader.frame, named: "hard-thread-\(width)x\(height)")
     }
 
+    @Test(arguments: [(120, 40), (80, 24), (40, 12)])
+    func the_roster_a_profile_and_the_help(width: Int, height: Int) throws {
+        let reader = try Harness(width: width, height: height, content: Hard.content)
+        reader.press(.character("m"))
+        try expectSnapshot(reader.frame, named: "hard-roster-\(width)x\(height)")
+        reader.press(.enter)
+        try expectSnapshot(reader.frame, named: "hard-profile-\(width)x\(height)")
+        #expect(reader.screen.contains("Nguyễn Thị Lan"), "the first member by name, accents folded")
+        reader.press(.character("?"))
+        try expectSnapshot(reader.frame, named: "help-\(width)x\(height)")
+    }
+
+    @Test func a_resize_in_the_help_screen_keeps_it_open() throws {
+        let reader = try Harness(width: 120, height: 40)
+        reader.press(.character("?"), .character("j"))
+        reader.send(.resize(width: 50, height: 14))
+        #expect(reader.screen.contains("Help: keys"))
+        reader.send(.resize(width: 20, height: 5))
+        #expect(reader.screen.contains("Terminal too small"))
+        reader.send(.resize(width: 120, height: 40))
+        #expect(reader.screen.contains("Help: keys"))
+        reader.press(.escape)
+        #expect(reader.state.mode == .normal)
+    }
+
     @Test func every_line_fits_its_width_whatever_the_size() throws {
         for (w, h) in [(120, 40), (100, 30), (80, 24), (79, 24), (60, 20), (40, 12), (30, 8), (29, 8), (10, 3)] {
             let reader = try Harness(width: w, height: h, content: Hard.content)
