@@ -7,15 +7,15 @@ struct Agora: ParsableCommand {
         commandName: "agora",
         abstract: "A terminal reader for an online community: its posts, comments and members.",
         discussion: """
-            With no command, agora opens the reader (`agora read`) on the cache. On a fresh
-            machine the cache does not exist yet: agora creates it with an embedded sample, the
+            With no command, agora opens the reader (`agora read`) on the cache. On a fresh \
+            machine the cache does not exist yet: agora creates it with an embedded sample, the \
             Diplo Internet Governance Community, and says so once.
 
-            The cache is a SQLite file by default ($XDG_DATA_HOME/agora/agora.sqlite, else
-            ~/.local/share/agora/agora.sqlite). Choose another with --cache PATH or AGORA_CACHE;
+            The cache is a SQLite file by default ($XDG_DATA_HOME/agora/agora.sqlite, else \
+            ~/.local/share/agora/agora.sqlite). Choose another with --cache PATH or AGORA_CACHE; \
             a name ending in .json is a JSON cache (see docs/cache-format.md).
 
-            Exit status: 0 on success, 1 when something about the input or the cache is wrong
+            Exit status: 0 on success, 1 when something about the input or the cache is wrong \
             (the message says what and where), 2 when the command line itself is wrong.
             """,
         version: AgoraVersion.string,
