@@ -31,6 +31,8 @@ let package = Package(
         // ncursesw, with a shim for what does not import (see DESIGN.md: not pkg-config).
         .systemLibrary(name: "CNcurses", providers: [.apt(["libncurses-dev"])]),
         .target(name: "NcursesBackend", dependencies: ["CNcurses", "TerminalCore"]),
+        // Bringing communities in: feeds (and, later, Ning archives). Writes through AgoraKit.
+        .target(name: "AgoraImport", dependencies: ["AgoraKit"]),
         // Cells, widths, wrapping: knows nothing about posts.
         .target(name: "TerminalCore"),
         // What the reader shows, as pure functions of state into text.
@@ -38,7 +40,7 @@ let package = Package(
         .executableTarget(
             name: "agora",
             dependencies: [
-                "AgoraKit", "TerminalCore", "AgoraTUI", "NcursesBackend",
+                "AgoraKit", "AgoraImport", "TerminalCore", "AgoraTUI", "NcursesBackend",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -46,6 +48,7 @@ let package = Package(
             name: "AgoraKitTests",
             dependencies: ["AgoraKit", .product(name: "GRDB", package: "GRDB.swift")]
         ),
+        .testTarget(name: "AgoraImportTests", dependencies: ["AgoraImport", "AgoraKit"]),
         .testTarget(name: "TerminalCoreTests", dependencies: ["TerminalCore"]),
         .testTarget(name: "AgoraTUITests", dependencies: ["AgoraTUI", "AgoraKit"], exclude: ["Snapshots"]),
         .testTarget(

@@ -1,3 +1,4 @@
+import AgoraImport
 import AgoraKit
 import ArgumentParser
 import Foundation
@@ -80,22 +81,42 @@ struct Export: ParsableCommand {
 
 struct Import: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Bring a community in from an Agora JSON file (as `agora export` writes).",
+        abstract: "Bring a community in: an Agora JSON file (as `agora export` writes) or an RSS, Atom or JSON Feed file.",
         discussion: """
-            Posts, comments and members with ids the cache already has are updated in place; \
-            reader state is merged (read or starred in either stays so). It all happens in one \
-            transaction: if anything is wrong, the cache is left exactly as it was.
+            What the file is, is told from its first bytes (--format says it instead). Posts, \
+            comments and members with ids the cache already has are updated in place; reader \
+            state is merged (read or starred in either stays so). A feed's items become posts and \
+            their authors members of the feed's source. It all happens in one transaction: if \
+            anything is wrong, the cache is left exactly as it was.
             """)
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case agoraJSON = "agora-json", feed
+    }
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The file to import.") var file: String
+    @Option(help: "What the file is: agora-json or feed (RSS, Atom, JSON Feed).") var format: Format?
     @Flag(help: "Print a JSON summary.") var json = false
 
     func run() throws {
         // Read and check the file before touching (or creating) the cache.
-        let cacheFile = try CacheFile.read(path: file)
+        let data = try CacheFile.readData(path: file)
+        var kind = format.map { ImportFormat(rawValue: $0.rawValue)! } ?? ImportFormat.detect(data)
+        // A .json file that is neither: read it as a cache, so that broken JSON says where it broke.
+        if kind == nil, (file as NSString).pathExtension.lowercased() == "json" { kind = .agoraJSON }
+        let content: CacheContent
+        switch kind {
+        case .agoraJSON:
+            content = try CacheFile.decode(data, path: file).content
+        case .feed:
+            let location = URL(fileURLWithPath: file).standardizedFileURL.path
+            content = FeedImport.content(try FeedParser.parse(data, path: file), location: location)
+        case nil:
+            throw AgoraError.invalidArgument("\(file): not something agora can import (an Agora JSON cache, or an RSS, Atom or JSON Feed file)")
+        }
         let store = try global.openForImport()
-        let summary = try store.importContent(cacheFile.content)
+        let summary = try store.importContent(content)
         if json {
             try Output.json(summary)
             return

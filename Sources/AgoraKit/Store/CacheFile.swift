@@ -114,6 +114,11 @@ public struct CacheFile: Codable, Sendable, Equatable {
 
     /// Reads a cache file, saying where and why when it cannot.
     public static func read(path: String) throws -> CacheFile {
+        try decode(try readData(path: path), path: path)
+    }
+
+    /// Reads any file to import, saying where and why when it cannot.
+    public static func readData(path: String) throws -> Data {
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
             throw AgoraError.cannotRead(path: path, reason: "no such file")
@@ -122,13 +127,11 @@ public struct CacheFile: Codable, Sendable, Equatable {
         guard FileManager.default.isReadableFile(atPath: path) else {
             throw AgoraError.cannotRead(path: path, reason: "permission denied")
         }
-        let data: Data
         do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
+            return try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
             throw AgoraError.cannotRead(path: path, reason: reasonText(error))
         }
-        return try decode(data, path: path)
     }
 
     public static func decode(_ data: Data, path: String) throws -> CacheFile {
