@@ -73,16 +73,6 @@ enum FeedDate {
 
     private static func iso8601(_ text: String) -> Date? {
         guard text.count >= 10, text.first?.isNumber == true, text.dropFirst(4).first == "-" else { return nil }
-        let styles: [Date.ISO8601FormatStyle] = [
-            .iso8601,
-            .iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted),
-            .iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .colon),
-            .iso8601.year().month().day().time(includingFractionalSeconds: false).timeZone(separator: .colon),
-            .iso8601.year().month().day(),
-        ]
-        for style in styles {
-            if let date = try? Date(text, strategy: style) { return date }
-        }
-        return nil
+        return ISODate.parse(text)
     }
 }

@@ -253,9 +253,9 @@ public struct CacheFile: Codable, Sendable, Equatable {
     }
 }
 
-/// ISO 8601 dates with or without fractional seconds, in UTC or with an offset.
-enum ISODate {
-    static func parse(_ text: String) -> Date? {
+/// ISO 8601 dates with or without fractional seconds, in UTC or with an offset, or a day alone.
+public enum ISODate {
+    public static func parse(_ text: String) -> Date? {
         if let date = try? Date(text, strategy: .iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted)) { return date }
         if let date = try? Date(text, strategy: .iso8601) { return date }
         if let date = try? Date(text, strategy: .iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .colon)) { return date }
