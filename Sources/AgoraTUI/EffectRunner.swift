@@ -49,24 +49,27 @@ public struct EffectRunner: Sendable {
 
     /// Runs effects, and the effects their results ask for, until none are left.
     ///
-    /// Writes of reader state the screen already shows (read, starred, comments seen) are
-    /// handed back in `writes` when it is given, so that the caller can draw the frame first and
-    /// write after: a key is answered without waiting for the disk.
+    /// With `deferWrites`, writes of reader state the screen already shows (read, starred,
+    /// comments seen) are returned instead of done, so that the caller can draw the frame first
+    /// and write after: a key is answered without waiting for the disk.
+    @discardableResult
     public func settle(
-        _ state: inout AppState, _ effects: [Effect], writes: UnsafeMutablePointer<[Effect]>? = nil,
+        _ state: inout AppState, _ effects: [Effect], deferWrites: Bool = false,
         openURL: (String) -> String = { "Opened \($0)" }
-    ) {
+    ) -> [Effect] {
         var pending = effects
+        var writes: [Effect] = []
         while !pending.isEmpty {
             let effect = pending.removeFirst()
-            if let writes, effect.isStateWrite {
-                writes.pointee.append(effect)
+            if deferWrites, effect.isStateWrite {
+                writes.append(effect)
             } else if case .openURL(let url) = effect {
                 pending += state.receive(.message(openURL(url)))
             } else if let loaded = perform(effect) {
                 pending += state.receive(loaded)
             }
         }
+        return writes
     }
 
     /// Does writes that `settle` handed back; a failure becomes the message on the next frame.

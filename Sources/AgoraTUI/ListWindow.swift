@@ -18,11 +18,6 @@ public struct ListWindow<Row: Hashable & Sendable>: Hashable, Sendable {
 
     public var selectedRow: Row? { row(selected) }
 
-    public mutating func replace(_ index: Int, with row: Row) {
-        let i = index - offset
-        if rows.indices.contains(i) { rows[i] = row }
-    }
-
     /// Moves the selection, keeping it on screen in `visible` rows.
     public mutating func select(_ index: Int, visible: Int) {
         selected = max(0, min(total - 1, index))

@@ -58,6 +58,12 @@ public protocol TerminalBackend {
     mutating func draw(_ buffer: Buffer, cursor: (x: Int, y: Int)?)
     /// The next event; nil when `timeoutMilliseconds` passed (or a signal came) with none.
     mutating func nextEvent(timeoutMilliseconds: Int) -> Event?
+    /// True when no event will ever come again (a test's script has run out).
+    var isExhausted: Bool { get }
+}
+
+extension TerminalBackend {
+    public var isExhausted: Bool { false }
 }
 
 /// A backend for tests: events are queued, frames are kept.
@@ -73,6 +79,8 @@ public struct TestBackend: TerminalBackend {
     }
 
     public var lastFrame: Buffer? { frames.last }
+
+    public var isExhausted: Bool { events.isEmpty }
 
     public mutating func draw(_ buffer: Buffer, cursor: (x: Int, y: Int)?) {
         frames.append(buffer)

@@ -50,8 +50,7 @@ struct BenchReader: ParsableCommand {
         for _ in 0..<rounds {
             for key in walk {
                 let started = DispatchTime.now()
-                var writes: [Effect] = []
-                runner.settle(&state, state.handle(.key(key)), writes: &writes)
+                let writes = runner.settle(&state, state.handle(.key(key)), deferWrites: true)
                 defer { runner.write(writes, into: &state) }  // as the reader does: after the frame
                 let settled = DispatchTime.now()
                 draw = Screen.render(state)

@@ -37,8 +37,14 @@ struct Read: ParsableCommand {
         }
         defer { backend.close() }
         Signals.install()
-        var loop = RunLoop(store: store, backend: backend, theme: noColor ? Theme.standard.withoutColor : .standard)
-        loop.run(community: community)
+        var screen = backend
+        let reader = Reader(store: store, theme: noColor ? Theme.standard.withoutColor : .standard) { url in
+            Browser.open(url, suspending: backend)
+        }
+        // For timing start-up from outside (docs/benchmarks.md): quit once the first frame is up.
+        reader.run(on: &screen, community: community,
+                   exitAfterFirstFrame: environment["AGORA_EXIT_AFTER_FIRST_FRAME"] != nil,
+                   stop: { Signals.stop != 0 })
     }
 }
 
@@ -57,38 +63,10 @@ enum Signals {
     }
 }
 
-/// Feeds events to the state, runs the effects it asks for against the store, draws frames.
-struct RunLoop {
-    let store: any CommunityStore
-    let backend: NcursesBackend
-    let theme: Theme
-
-    mutating func run(community: Community) {
-        let size = backend.size
-        var state = AppState(width: size.width, height: size.height, community: community)
-        let runner = EffectRunner(store: store)
-        var writes: [Effect] = []
-        runner.settle(&state, state.start(), writes: &writes, openURL: openLink)
-        // For timing start-up from outside (docs/benchmarks.md): quit once the first frame is up.
-        let exitAfterFirstFrame = ProcessInfo.processInfo.environment["AGORA_EXIT_AFTER_FIRST_FRAME"] != nil
-        while true {
-            let (frame, cursor) = Screen.render(state, theme: theme)
-            backend.draw(frame, cursor: cursor)
-            // The frame is up: now write what it already shows. A failure shows on the next one.
-            if !writes.isEmpty {
-                let message = state.message
-                runner.write(writes, into: &state)
-                writes = []
-                if state.message != message { continue }
-            }
-            if state.quit || Signals.stop != 0 || exitAfterFirstFrame { return }
-            guard let event = backend.nextEvent(timeoutMilliseconds: 1_000) else { continue }
-            runner.settle(&state, state.handle(event), writes: &writes, openURL: openLink)
-        }
-    }
-
+/// Opening links.
+enum Browser {
     /// Runs $BROWSER with the link as one argument: never through a shell.
-    private func openLink(_ url: String) -> String {
+    static func open(_ url: String, suspending backend: NcursesBackend) -> String {
         let environment = ProcessInfo.processInfo.environment
         guard let browser = environment["BROWSER"]?.split(separator: ":").first.map(String.init),
               !browser.trimmingCharacters(in: .whitespaces).isEmpty

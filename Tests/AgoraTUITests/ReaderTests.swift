@@ -313,3 +313,33 @@ extension SystemRandomNumberGenerator {
         }
     }
 }
+
+@Suite("The reader's loop")
+struct ReaderLoopTests {
+    @Test func a_session_on_a_test_backend_opens_reads_and_quits() throws {
+        let reader = try Harness(width: 100, height: 30)
+        var backend = TestBackend(width: 100, height: 30, events: [
+            .key(.enter), .resize(width: 60, height: 20), .key(.escape), .key(.character("q")),
+        ])
+        let loop = Reader(store: reader.store, theme: .standard) { "Opened \($0)" }
+        let end = loop.run(on: &backend, community: try reader.store.community())
+        #expect(end.quit)
+        #expect(backend.frames.count >= 5, "a frame at the start and after every event")
+        #expect(backend.frames.contains { $0.text.contains("146 views") })
+        #expect(backend.lastFrame?.width == 60)
+        // The open was written after its frame was drawn, and reached the store.
+        #expect(try reader.store.post("itu-secretary-general-wcit").state.read)
+    }
+
+    @Test func the_loop_ends_when_asked_to_stop_or_after_the_first_frame() throws {
+        let reader = try Harness(width: 80, height: 24)
+        let loop = Reader(store: reader.store, theme: .standard) { $0 }
+        var first = TestBackend(width: 80, height: 24, events: [.key(.enter)])
+        loop.run(on: &first, community: .unnamed, exitAfterFirstFrame: true)
+        #expect(first.frames.count == 1)
+        #expect(first.events.count == 1, "no event was read")
+        var stopped = TestBackend(width: 80, height: 24, events: [.key(.character("j")), .key(.character("j"))])
+        loop.run(on: &stopped, community: .unnamed, stop: { true })
+        #expect(stopped.frames.count == 1)
+    }
+}

@@ -1,0 +1,47 @@
+import AgoraKit
+import TerminalCore
+
+/// The reader's loop: draws a frame, writes what the frame already shows, waits for an event,
+/// lets the state handle it and runs the effects it asks for against the store. The program runs
+/// it on ncurses, tests on a `TestBackend`.
+public struct Reader {
+    public let runner: EffectRunner
+    public let theme: Theme
+    /// Runs a link's browser; answers the message to show.
+    public let openURL: (String) -> String
+
+    public init(store: any CommunityStore, theme: Theme, openURL: @escaping (String) -> String) {
+        runner = EffectRunner(store: store)
+        self.theme = theme
+        self.openURL = openURL
+    }
+
+    /// Runs until the reader quits, `stop` says so, or (with `exitAfterFirstFrame`, for timing
+    /// start-up) the first frame is up. A backend with no more events ends it too.
+    @discardableResult
+    public func run<Backend: TerminalBackend>(
+        on backend: inout Backend, community: Community, exitAfterFirstFrame: Bool = false,
+        stop: () -> Bool = { false }, idleMilliseconds: Int = 1_000
+    ) -> AppState {
+        let size = backend.size
+        var state = AppState(width: size.width, height: size.height, community: community)
+        var writes = runner.settle(&state, state.start(), deferWrites: true, openURL: openURL)
+        while true {
+            let (frame, cursor) = Screen.render(state, theme: theme)
+            backend.draw(frame, cursor: cursor)
+            // The frame is up: now write what it already shows. A failure shows on the next one.
+            if !writes.isEmpty {
+                let message = state.message
+                runner.write(writes, into: &state)
+                writes = []
+                if state.message != message { continue }
+            }
+            if state.quit || stop() || exitAfterFirstFrame { return state }
+            guard let event = backend.nextEvent(timeoutMilliseconds: idleMilliseconds) else {
+                if backend.isExhausted { return state }
+                continue
+            }
+            writes = runner.settle(&state, state.handle(event), deferWrites: true, openURL: openURL)
+        }
+    }
+}
