@@ -24,13 +24,14 @@ enum Output {
 
     /// The width to fit human output to: the terminal's when stdout is one, else nil (no limit),
     /// so that pipes get whole lines.
-    static var terminalWidth: Int? {
+    /// Asked once: a command's output is laid out for one width.
+    static let terminalWidth: Int? = {
         if let columns = ProcessInfo.processInfo.environment["COLUMNS"].flatMap(Int.init), columns > 0 { return columns }
         guard isatty(STDOUT_FILENO) == 1 else { return nil }
         var size = winsize()
         guard ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return nil }
         return Int(size.ws_col)
-    }
+    }()
 
     static func json<T: Encodable>(_ value: T) throws {
         let encoder = JSONEncoder()
