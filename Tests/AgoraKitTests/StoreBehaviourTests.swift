@@ -279,6 +279,20 @@ struct StoreBehaviourTests {
     }
 
     @Test(arguments: StoreKind.allCases)
+    func a_post_that_changes_author_moves_between_their_counts(kind: StoreKind) throws {
+        let (store, dir) = try makeStore(kind)
+        _ = dir
+        var changed = Fixture.content
+        changed.posts[0].author = "marilia"  // p1 was Xu Jing's
+        try store.importContent(changed)
+        let counts = Dictionary(uniqueKeysWithValues: try store.members(MemberQuery()).map { ($0.id.rawValue, $0.postCount) })
+        #expect(counts["xu-jing"] == 0)
+        #expect(counts["marilia"] == 2)
+        #expect(try store.member("marilia").postCount == 2)
+        #expect(try store.member("xu-jing").postCount == 0)
+    }
+
+    @Test(arguments: StoreKind.allCases)
     func importing_merges_reader_state_without_unreading(kind: StoreKind) throws {
         let (store, dir) = try makeStore(kind)
         _ = dir

@@ -23,7 +23,8 @@ struct SQLiteImport {
             touchedAuthors.insert(member.id.rawValue)
         }
         for post in content.posts {
-            try upsert(post, into: &summary.posts)
+            // The author it had counts too: a post that changed hands leaves their count.
+            if let previous = try upsert(post, into: &summary.posts) { touchedAuthors.insert(previous.rawValue) }
             if let author = post.author { touchedAuthors.insert(author.rawValue) }
         }
         var touchedPosts = Set<String>()
@@ -91,13 +92,14 @@ struct SQLiteImport {
 
     // MARK: Posts
 
-    private func upsert(_ p: Post, into counts: inout ImportSummary.Counts) throws {
+    /// Returns the author the post had before, if it had one.
+    private func upsert(_ p: Post, into counts: inout ImportSummary.Counts) throws -> Member.ID? {
         let existing = try Row.fetchOne(db.cachedStatement(sql: """
             SELECT \(SQLiteRows.postColumns), p.rowid FROM post p LEFT JOIN postBody b ON b.post = p.rowid WHERE p.id = ?
             """), arguments: [p.id.rawValue])
         let old = existing.map { SQLiteRows.post($0) }
         counts.count(existing: existing != nil, changed: old != p)
-        if let old, old == p { return }
+        if let old, old == p { return old.author }
         let arguments: StatementArguments = [
             p.source?.rawValue, p.kind.rawValue, p.title, p.author?.rawValue, p.authorName,
             p.published?.timeIntervalSince1970, p.updated?.timeIntervalSince1970, p.sortDate.timeIntervalSince1970,
@@ -134,6 +136,7 @@ struct SQLiteImport {
         }
         try db.cachedStatement(sql: "INSERT INTO postSearch (rowid, title, body) VALUES (?, ?, ?)")
             .execute(arguments: [rowid, p.title, PlainText.fromHTML(p.body)])
+        return old?.author
     }
 
     // MARK: Comments

@@ -264,7 +264,8 @@ public final class SQLiteStore: CommunityStore {
     public func member(_ id: Member.ID, limit: Int) throws -> MemberProfile {
         try read { db in
             guard let member = try Self.fetchMember(db, id: id) else { throw AgoraError.memberNotFound(id) }
-            let postCount = try Int.fetchOne(db, sql: "SELECT count(*) FROM post WHERE author = ?", arguments: [id.rawValue]) ?? 0
+            // Kept in the member's row by every import, as the roster shows it.
+            let postCount = try Int.fetchOne(db, sql: "SELECT postCount FROM member WHERE id = ?", arguments: [id.rawValue]) ?? 0
             let commentCount = try Int.fetchOne(db, sql: "SELECT count(*) FROM comment WHERE author = ?", arguments: [id.rawValue]) ?? 0
             let posts = try Row.fetchAll(db, sql: """
                 SELECT \(SQLiteRows.summaryColumns) FROM post p JOIN postState s ON s.post = p.rowid
