@@ -100,14 +100,18 @@ public enum FeedImport {
 public enum ImportFormat: String, CaseIterable, Sendable {
     case agoraJSON = "agora-json", feed
 
-    public static func detect(_ data: Data) -> ImportFormat? {
+    /// From the first bytes; a `.json` file that is neither is taken for a cache, so that broken
+    /// JSON is reported with the line and column where it broke.
+    public static func detect(_ data: Data, name: String = "") -> ImportFormat? {
         let head = String(decoding: data.prefix(2048), as: UTF8.self)
         let trimmed = head.drop { $0.isWhitespace || $0 == "\u{FEFF}" }
+        let jsonName = (name as NSString).pathExtension.lowercased() == "json"
         if trimmed.hasPrefix("{") {
             if head.contains("\"agora-cache\"") { return .agoraJSON }
             if head.contains("jsonfeed.org") { return .feed }
-            return nil
+            return jsonName ? .agoraJSON : nil
         }
+        if jsonName, !trimmed.hasPrefix("<") { return .agoraJSON }
         if trimmed.hasPrefix("<") {
             for marker in ["<rss", "<rdf:RDF", "<RDF", "<feed", ":RDF", ":feed "] where head.contains(marker) { return .feed }
         }

@@ -102,9 +102,7 @@ struct Import: ParsableCommand {
     func run() throws {
         // Read and check the file before touching (or creating) the cache.
         let data = try CacheFile.readData(path: file)
-        var kind = format.map { ImportFormat(rawValue: $0.rawValue)! } ?? ImportFormat.detect(data)
-        // A .json file that is neither: read it as a cache, so that broken JSON says where it broke.
-        if kind == nil, (file as NSString).pathExtension.lowercased() == "json" { kind = .agoraJSON }
+        let kind = format.map { ImportFormat(rawValue: $0.rawValue)! } ?? ImportFormat.detect(data, name: file)
         let content: CacheContent
         switch kind {
         case .agoraJSON:
