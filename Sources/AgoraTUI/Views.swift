@@ -37,6 +37,30 @@ struct Columns {
     }
 }
 
+/// The rows of a windowed list below its header: rows not loaded yet show "…", the selected
+/// row gets the terminal's cursor.
+enum ListRows {
+    static func draw<Row>(
+        _ list: ListWindow<Row>, in area: Rect, below headerRows: Int, theme: Theme, into buffer: inout Buffer,
+        row draw: (Row, Int, Bool, inout Buffer) -> Void
+    ) -> (x: Int, y: Int)? {
+        var cursor: (x: Int, y: Int)?
+        for line in 0..<max(0, area.height - headerRows) {
+            let index = list.top + line
+            guard index < list.total else { break }
+            let y = area.y + headerRows + line
+            guard let row = list.row(index) else {
+                buffer.put("…", x: area.x + 2, y: y, style: theme.style(.listMeta))
+                continue
+            }
+            let selected = index == list.selected
+            draw(row, y, selected, &buffer)
+            if selected { cursor = (area.x, y) }
+        }
+        return cursor
+    }
+}
+
 public enum PostListView {
     static let headerRows = 1
 
@@ -54,16 +78,7 @@ public enum PostListView {
             buffer.put("No posts.", x: area.x + 2, y: area.y + 1, style: meta)
             return nil
         }
-        var cursor: (Int, Int)?
-        for line in 0..<(area.height - headerRows) {
-            let index = state.posts.top + line
-            guard index < state.posts.total else { break }
-            let y = area.y + headerRows + line
-            guard let post = state.posts.row(index) else {
-                buffer.put("…", x: area.x + 2, y: y, style: meta)
-                continue
-            }
-            let selected = index == state.posts.selected
+        return ListRows.draw(state.posts, in: area, below: headerRows, theme: theme, into: &buffer) { post, y, selected, buffer in
             var style = theme.style(post.state.read ? .listNormal : .listUnread)
             if selected { style = theme.style(.listSelected).adding(post.state.read ? [] : .bold) }
             if selected { buffer.fill(Rect(x: area.x, y: y, width: area.width, height: 1), style: style) }
@@ -77,9 +92,7 @@ public enum PostListView {
                 (post.views.map(String.init) ?? "", widths.views, true, metaStyle),
                 (String(post.commentCount), widths.comments, true, metaStyle),
             ]).draw(x: area.x, y: y, into: &buffer)
-            if selected { cursor = (area.x, y) }
         }
-        return cursor
     }
 
     /// Columns give way, least useful first, as the pane narrows.
@@ -106,16 +119,7 @@ public enum RosterView {
         let nameWidth = area.width - (postsWidth > 0 ? postsWidth + 1 : 0) - (countryWidth > 0 ? countryWidth + 1 : 0)
         Columns(cells: [("NAME", nameWidth, false, meta), ("COUNTRY", countryWidth, false, meta), ("POSTS", postsWidth, true, meta)])
             .draw(x: area.x, y: area.y, into: &buffer)
-        var cursor: (Int, Int)?
-        for line in 0..<(area.height - headerRows) {
-            let index = state.members.top + line
-            guard index < state.members.total else { break }
-            let y = area.y + headerRows + line
-            guard let member = state.members.row(index) else {
-                buffer.put("…", x: area.x, y: y, style: meta)
-                continue
-            }
-            let selected = index == state.members.selected
+        return ListRows.draw(state.members, in: area, below: headerRows, theme: theme, into: &buffer) { member, y, selected, buffer in
             let style = selected ? theme.style(.listSelected) : theme.style(.rosterName)
             if selected { buffer.fill(Rect(x: area.x, y: y, width: area.width, height: 1), style: style) }
             Columns(cells: [
@@ -123,9 +127,7 @@ public enum RosterView {
                 (member.country ?? "—", countryWidth, false, selected ? style : theme.style(.rosterCountry)),
                 (String(member.postCount), postsWidth, true, selected ? style : meta),
             ]).draw(x: area.x, y: y, into: &buffer)
-            if selected { cursor = (area.x, y) }
         }
-        return cursor
     }
 }
 
