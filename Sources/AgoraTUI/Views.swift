@@ -64,6 +64,11 @@ enum ListRows {
 public enum PostListView {
     static let headerRows = 1
 
+    /// "N" for an unread post, "*" for a starred one: the two columns every post list starts with.
+    public static func flags(_ state: PostState) -> String {
+        (state.read ? " " : "N") + (state.starred ? "*" : " ")
+    }
+
     static func draw(_ state: AppState, in rect: Rect, focused: Bool, theme: Theme, into buffer: inout Buffer) -> (x: Int, y: Int)? {
         let title = "Posts \(state.unread)/\(state.posts.total) unread"
         Box.draw(rect, title: title, focused: focused, theme: theme, into: &buffer)
@@ -85,7 +90,7 @@ public enum PostListView {
             let flagStyle = selected ? style : theme.style(post.state.starred ? .listStarred : .listUnread)
             let metaStyle = selected ? style : meta
             Columns(cells: [
-                ((post.state.read ? " " : "N") + (post.state.starred ? "*" : " "), 2, false, flagStyle),
+                (flags(post.state), 2, false, flagStyle),
                 (post.title, widths.title, false, style),
                 (post.authorName ?? post.author?.rawValue ?? "", widths.author, false, metaStyle),
                 (ArticleDocument.date(post.published), widths.date, false, metaStyle),

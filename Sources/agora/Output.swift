@@ -44,10 +44,7 @@ enum Output {
 
     static func date(_ date: Date?) -> String { ArticleDocument.date(date) }
 
-    /// "N" for an unread post, "*" for a starred one: the two columns every post list starts with.
-    static func flags(_ state: PostState) -> String {
-        (state.read ? " " : "N") + (state.starred ? "*" : " ")
-    }
+    static func flags(_ state: PostState) -> String { PostListView.flags(state) }
 
     static func plural(_ count: Int, _ word: String, _ plural: String? = nil) -> String {
         "\(count) " + (count == 1 ? word : (plural ?? word + "s"))
