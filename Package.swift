@@ -31,8 +31,10 @@ let package = Package(
         // ncursesw, with a shim for what does not import (see DESIGN.md: not pkg-config).
         .systemLibrary(name: "CNcurses", providers: [.apt(["libncurses-dev"])]),
         .target(name: "NcursesBackend", dependencies: ["CNcurses", "TerminalCore"]),
-        // Bringing communities in: feeds (and, later, Ning archives). Writes through AgoraKit.
-        .target(name: "AgoraImport", dependencies: ["AgoraKit"]),
+        // zlib: zip archives and gzip-compressed feeds.
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
+        // Bringing communities in: Ning archives, feeds, OPML, sync over HTTP. Writes through AgoraKit.
+        .target(name: "AgoraImport", dependencies: ["AgoraKit", "CZlib"]),
         // Cells, widths, wrapping: knows nothing about posts.
         .target(name: "TerminalCore"),
         // What the reader shows, as pure functions of state into text.

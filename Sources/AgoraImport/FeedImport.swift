@@ -98,11 +98,14 @@ public enum FeedImport {
 
 /// What `agora import PATH` can read, told from the file's first bytes.
 public enum ImportFormat: String, CaseIterable, Sendable {
-    case agoraJSON = "agora-json", feed
+    case agoraJSON = "agora-json", feed, ning, opml
 
-    /// From the first bytes; a `.json` file that is neither is taken for a cache, so that broken
-    /// JSON is reported with the line and column where it broke.
+    /// From the name and the first bytes; a `.json` file that is nothing else is taken for a
+    /// cache, so that broken JSON is reported with the line and column where it broke. A folder
+    /// is told by `NingArchive.looksLikeArchive`, not here.
     public static func detect(_ data: Data, name: String = "") -> ImportFormat? {
+        if NingArchive.FileKind(fileName: (name as NSString).lastPathComponent) != nil { return .ning }
+        if ZipArchive.isZip(data) { return .ning }
         let head = String(decoding: data.prefix(2048), as: UTF8.self)
         let trimmed = head.drop { $0.isWhitespace || $0 == "\u{FEFF}" }
         let jsonName = (name as NSString).pathExtension.lowercased() == "json"
@@ -111,8 +114,11 @@ public enum ImportFormat: String, CaseIterable, Sendable {
             if head.contains("jsonfeed.org") { return .feed }
             return jsonName ? .agoraJSON : nil
         }
+        // The archiver's files are wrapped in parentheses.
+        if trimmed.hasPrefix("(") { return .ning }
         if jsonName, !trimmed.hasPrefix("<") { return .agoraJSON }
         if trimmed.hasPrefix("<") {
+            if head.contains("<opml") { return .opml }
             for marker in ["<rss", "<rdf:RDF", "<RDF", "<feed", ":RDF", ":feed "] where head.contains(marker) { return .feed }
         }
         return nil

@@ -243,8 +243,12 @@ public struct AppState: Hashable, Sendable {
             return [.openMember(member.id)]
         case .detail:
             guard case .profile(let profile) = detail, let item = profile.selectedItem else { return [] }
+            guard let post = item.post else {
+                message = "A comment on this member's wall: it is all here."
+                return []
+            }
             remember()
-            return [.openPost(item.post)]
+            return [.openPost(post)]
         }
     }
 

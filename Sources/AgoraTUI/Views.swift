@@ -244,10 +244,21 @@ public enum ArticleView {
 
 public enum ProfileView {
     public struct Item: Hashable, Sendable {
-        public var post: Post.ID
+        public enum Kind: Hashable, Sendable { case post, comment, wall }
+
+        /// The post it opens; nil for a comment on the member's wall, which is on no post.
+        public var post: Post.ID?
         public var text: String
         public var date: Date?
-        public var isComment: Bool
+        public var kind: Kind
+
+        var marker: String {
+            switch kind {
+            case .post: "p"
+            case .comment: "c"
+            case .wall: "w"
+            }
+        }
     }
 
     public struct State: Hashable, Sendable {
@@ -266,9 +277,13 @@ public enum ProfileView {
 
         public init(profile: MemberProfile) {
             self.profile = profile
-            headerLines = Self.header(profile, hasItems: !profile.posts.isEmpty || !profile.comments.isEmpty)
-            items = profile.posts.map { Item(post: $0.id, text: $0.title, date: $0.published, isComment: false) }
-                + profile.comments.map { Item(post: $0.comment.post, text: "on " + ($0.postTitle ?? $0.comment.post.rawValue), date: $0.comment.published, isComment: true) }
+            headerLines = Self.header(profile, hasItems: !profile.posts.isEmpty || !profile.comments.isEmpty || !profile.member.wall.isEmpty)
+            items = profile.posts.map { Item(post: $0.id, text: $0.title, date: $0.published, kind: .post) }
+                + profile.comments.map { Item(post: $0.comment.post, text: "on " + ($0.postTitle ?? $0.comment.post.rawValue), date: $0.comment.published, kind: .comment) }
+                + profile.member.wall.map { c in
+                    let text = HTMLRenderer.render(c.body).plainText.replacingOccurrences(of: "\n", with: " ")
+                    return Item(post: nil, text: (c.authorName ?? c.author?.rawValue ?? "someone") + ": " + text, date: c.published, kind: .wall)
+                }
         }
 
         public var selectedItem: Item? { items.indices.contains(selected) ? items[selected] : nil }
@@ -288,7 +303,8 @@ public enum ProfileView {
                 if !text.isEmpty { lines.append(HeaderLine(text: text, role: .body)) }
             }
             lines.append(HeaderLine(text: "", role: .body))
-            lines.append(HeaderLine(text: hasItems ? "Posts and comments (Enter opens)" : "No posts or comments.", role: .heading))
+            let heading = m.wall.isEmpty ? "Posts and comments (Enter opens)" : "Posts, comments and wall (Enter opens)"
+            lines.append(HeaderLine(text: hasItems ? heading : "No posts or comments.", role: .heading))
             return lines
         }
 
@@ -332,7 +348,7 @@ public enum ProfileView {
             let style = selected ? theme.style(.listSelected) : theme.style(.listNormal)
             if selected { buffer.fill(Rect(x: area.x, y: y, width: area.width, height: 1), style: style) }
             let dateWidth = area.width >= 40 ? 10 : 0
-            Columns(cells: [(item.isComment ? "c" : "p", 1, false, selected ? style : theme.style(.listMeta)),
+            Columns(cells: [(item.marker, 1, false, selected ? style : theme.style(.listMeta)),
                             (item.text, area.width - 2 - (dateWidth > 0 ? dateWidth + 1 : 0), false, style),
                             (ArticleDocument.date(item.date), dateWidth, false, selected ? style : theme.style(.listMeta))])
                 .draw(x: area.x, y: y, into: &buffer)

@@ -21,14 +21,14 @@ struct Agora: ParsableCommand {
         version: AgoraVersion.string,
         subcommands: [
             Read.self, Info.self, List.self, Show.self, Members.self, MemberCommand.self, Mark.self, MarkAllRead.self,
-            Undo.self, Search.self, Export.self, Import.self, Generate.self, Bench.self,
+            Undo.self, Search.self, Export.self, Import.self, Sources.self, SyncCommand.self, Generate.self, Bench.self,
         ],
         defaultSubcommand: Read.self
     )
 }
 
 enum AgoraVersion {
-    static let string = "0.1.0"
+    static let string = AgoraKitVersion.string
 }
 
 /// Options every command takes.

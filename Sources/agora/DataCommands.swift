@@ -61,14 +61,21 @@ struct Search: ParsableCommand {
 
 struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Write the whole cache, reader state included, to a JSON cache file.",
-        discussion: "The file can be imported elsewhere or opened directly with --cache FILE.json.")
+        abstract: "Write the whole cache, reader state included, to a JSON cache file; or the feed sources as OPML.",
+        discussion: "The JSON file can be imported elsewhere or opened directly with --cache FILE.json. With --opml, the feed sources are written as an OPML 2.0 subscription list that other readers import.")
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "Where to write (replaced atomically if it exists).") var file: String
+    @Flag(help: "Write the feed sources as OPML instead.") var opml = false
 
     func run() throws {
         let store = try global.open()
+        if opml {
+            let sources = try store.sources().filter { $0.kind == .feed }
+            try AtomicFile.write(OPML.write(sources, title: try store.community().name + " feeds"), to: file)
+            Output.line("Wrote \(Output.plural(sources.count, "feed source")) to \(file).")
+            return
+        }
         let target = URL(fileURLWithPath: file).standardizedFileURL.path
         if target == URL(fileURLWithPath: store.location).standardizedFileURL.path {
             throw AgoraError.invalidArgument("\(file) is the cache itself; export to another file")
@@ -76,56 +83,6 @@ struct Export: ParsableCommand {
         let content = try store.exportContent()
         try CacheFile(content).write(to: file)
         Output.line("Wrote \(Output.plural(content.posts.count, "post")), \(Output.plural(content.members.count, "member")) and \(Output.plural(content.comments.count, "comment")) to \(file).")
-    }
-}
-
-struct Import: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        abstract: "Bring a community in: an Agora JSON file (as `agora export` writes) or an RSS, Atom or JSON Feed file.",
-        discussion: """
-            What the file is, is told from its first bytes (--format says it instead). Posts, \
-            comments and members with ids the cache already has are updated in place; reader \
-            state is merged (read or starred in either stays so). A feed's items become posts and \
-            their authors members of the feed's source. It all happens in one transaction: if \
-            anything is wrong, the cache is left exactly as it was.
-            """)
-
-    enum Format: String, ExpressibleByArgument, CaseIterable {
-        case agoraJSON = "agora-json", feed
-    }
-
-    @OptionGroup var global: GlobalOptions
-    @Argument(help: "The file to import.") var file: String
-    @Option(help: "What the file is: agora-json or feed (RSS, Atom, JSON Feed).") var format: Format?
-    @Flag(help: "Print a JSON summary.") var json = false
-
-    func run() throws {
-        // Read and check the file before touching (or creating) the cache.
-        let data = try CacheFile.readData(path: file)
-        let kind = format.map { ImportFormat(rawValue: $0.rawValue)! } ?? ImportFormat.detect(data, name: file)
-        let content: CacheContent
-        switch kind {
-        case .agoraJSON:
-            content = try CacheFile.decode(data, path: file).content
-        case .feed:
-            let location = URL(fileURLWithPath: file).standardizedFileURL.path
-            content = FeedImport.content(try FeedParser.parse(data, path: file), location: location)
-        case nil:
-            throw AgoraError.invalidArgument("\(file): not something agora can import (an Agora JSON cache, or an RSS, Atom or JSON Feed file)")
-        }
-        let store = try global.openForImport()
-        let summary = try store.importContent(content)
-        if json {
-            try Output.json(summary)
-            return
-        }
-        func describe(_ c: ImportSummary.Counts, _ word: String) -> String {
-            "\(word): \(c.added) added, \(c.updated) updated, \(c.unchanged) unchanged"
-        }
-        Output.line("Imported \(file)")
-        Output.line("  " + describe(summary.posts, "posts"))
-        Output.line("  " + describe(summary.comments, "comments"))
-        Output.line("  " + describe(summary.members, "members"))
     }
 }
 

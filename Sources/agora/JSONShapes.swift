@@ -127,6 +127,15 @@ struct MemberJSON: Encodable {
     var commentCount: Int
     var posts: [PostJSON]
     var comments: [CommentJSON]
+    var wall: [WallJSON]
+
+    struct WallJSON: Encodable {
+        var id: String
+        var author: String?
+        var authorName: String?
+        var published: Date?
+        var text: String
+    }
 
     init(_ profile: MemberProfile) {
         let m = profile.member
@@ -144,6 +153,10 @@ struct MemberJSON: Encodable {
         commentCount = profile.commentCount
         posts = profile.posts.map(PostJSON.init)
         comments = profile.comments.map(CommentJSON.init)
+        wall = m.wall.map {
+            WallJSON(id: $0.id.rawValue, author: $0.author?.rawValue, authorName: $0.authorName, published: $0.published,
+                     text: HTMLRenderer.render($0.body).plainText)
+        }
     }
 }
 

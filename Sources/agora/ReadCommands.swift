@@ -219,6 +219,7 @@ struct MemberCommand: ParsableCommand {
         if let location = m.location { facts.add(["Location", location]) }
         facts.add(["Role", m.role.rawValue + (m.state == .active ? "" : ", " + m.state.rawValue)])
         if let joined = m.joined { facts.add(["Joined", Output.date(joined)]) }
+        if let avatar = m.avatarPath { facts.add(["Photo", avatar]) }
         facts.add(["Posts", String(profile.postCount)])
         facts.add(["Comments", String(profile.commentCount)])
         facts.print(header: false)
@@ -251,6 +252,17 @@ struct MemberCommand: ParsableCommand {
                 table.add([Output.date(c.comment.published), c.comment.post.rawValue, "on " + (c.postTitle ?? "")])
             }
             table.print(header: false)
+        }
+        if !m.wall.isEmpty {
+            Output.line()
+            Output.line("Comment wall (\(m.wall.count))")
+            for c in m.wall {
+                Output.line()
+                Output.line("  " + [c.authorName ?? c.author?.rawValue ?? "someone", Output.date(c.published)].map(Output.safe).joined(separator: " · "))
+                for line in ArticleLayout.lines(HTMLRenderer.render(c.body), width: max(20, width - 2)) {
+                    Output.line("  " + Sanitizer.line(line.text))
+                }
+            }
         }
     }
 }

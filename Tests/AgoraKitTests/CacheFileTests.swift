@@ -29,16 +29,37 @@ struct CacheFileTests {
         #expect(!FileManager.default.fileExists(atPath: path + "-wal"))
     }
 
+    @Test func a_cache_from_the_first_schema_gains_member_walls_and_keeps_everything() throws {
+        let dir = TemporaryDirectory()
+        let path = dir.file("v1.sqlite")
+        do {
+            let store = try SQLiteStore(path: path)
+            try store.importContent(try SampleCommunity.content())
+            try store.setRead(true, posts: [try SampleCommunity.content().posts[0].id])
+        }
+        try TestSQLite.downgradeToVersion1(path: path)
+        #expect(try TestSQLite.userVersion(path: path) == 1)
+        let store = try SQLiteStore(path: path)
+        #expect(try TestSQLite.userVersion(path: path) == 2)
+        let sample = try SampleCommunity.content()
+        #expect(try store.statistics().posts == sample.posts.count)
+        #expect(try store.statistics().unread == sample.posts.count - 1)
+        var member = sample.members[0]
+        member.wall = [.init(id: "w1", author: sample.members[1].id, authorName: sample.members[1].name, body: "<p>Hello</p>")]
+        try store.importContent(CacheContent(members: [member]))
+        #expect(try store.member(member.id).member.wall == member.wall)
+    }
+
     @Test func a_sqlite_cache_from_a_newer_agora_is_refused_with_both_versions() throws {
         let dir = TemporaryDirectory()
         let path = dir.file("newer.sqlite")
         _ = try SQLiteStore(path: path)
         try TestSQLite.setUserVersion(path: path, 99)
         let before = bytes(path)
-        #expect(throws: AgoraError.newerSchema(path: path, found: 99, supported: 1)) { try SQLiteStore(path: path) }
+        #expect(throws: AgoraError.newerSchema(path: path, found: 99, supported: 2)) { try SQLiteStore(path: path) }
         #expect(bytes(path) == before)
-        #expect(AgoraError.newerSchema(path: path, found: 99, supported: 1).description
-            == "\(path): written by a newer Agora: schema 99; this build reads up to 1")
+        #expect(AgoraError.newerSchema(path: path, found: 99, supported: 2).description
+            == "\(path): written by a newer Agora: schema 99; this build reads up to 2")
     }
 
     @Test func another_programs_database_is_refused() throws {

@@ -10,6 +10,23 @@ enum TestSQLite {
         try queue.close()
     }
 
+    /// Turns a new cache back into what the first schema wrote: no `wall` column, version 1.
+    static func downgradeToVersion1(path: String) throws {
+        let queue = try DatabaseQueue(path: path)
+        try queue.writeWithoutTransaction { db in
+            try db.execute(sql: "ALTER TABLE member DROP COLUMN wall")
+            try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = 'v2'")
+            try db.execute(sql: "PRAGMA user_version = 1")
+        }
+        try queue.close()
+    }
+
+    static func userVersion(path: String) throws -> Int {
+        let queue = try DatabaseQueue(path: path)
+        defer { try? queue.close() }
+        return try queue.read { try Int.fetchOne($0, sql: "PRAGMA user_version") ?? 0 }
+    }
+
     static func createForeign(path: String) throws {
         let queue = try DatabaseQueue(path: path)
         try queue.write { try $0.execute(sql: "CREATE TABLE photos (id INTEGER PRIMARY KEY, name TEXT)") }

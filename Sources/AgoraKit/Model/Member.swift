@@ -23,6 +23,24 @@ public struct Member: Identifiable, Hashable, Sendable, Codable {
         }
     }
 
+    /// A comment left on a member's profile (a Ning "comment wall"): it is on no post.
+    public struct WallComment: Hashable, Sendable, Codable {
+        public var id: Comment.ID
+        public var author: Member.ID?
+        public var authorName: String?
+        public var published: Date?
+        /// The body as HTML.
+        public var body: String
+
+        public init(id: Comment.ID, author: Member.ID? = nil, authorName: String? = nil, published: Date? = nil, body: String) {
+            self.id = id
+            self.author = author
+            self.authorName = authorName
+            self.published = published
+            self.body = body
+        }
+    }
+
     public var id: ID
     /// The name as the community shows it, accents and all.
     public var name: String
@@ -39,12 +57,14 @@ public struct Member: Identifiable, Hashable, Sendable, Codable {
     public var profile: [ProfileAnswer]
     /// A path relative to the source it came from; never resolved outside it.
     public var avatarPath: String?
+    /// Comments on the member's profile, oldest first.
+    public var wall: [WallComment]
 
     public init(
         id: ID, name: String, country: String? = nil, countryCode: String? = nil,
         location: String? = nil, joined: Date? = nil, role: Role = .member,
         state: State = .active, bio: String? = nil, profile: [ProfileAnswer] = [],
-        avatarPath: String? = nil
+        avatarPath: String? = nil, wall: [WallComment] = []
     ) {
         self.id = id
         self.name = name
@@ -57,6 +77,7 @@ public struct Member: Identifiable, Hashable, Sendable, Codable {
         self.bio = bio
         self.profile = profile
         self.avatarPath = avatarPath
+        self.wall = wall
     }
 }
 
@@ -75,6 +96,7 @@ extension Member {
             state: try c.decodeIfPresent(State.self, forKey: .state) ?? .active,
             bio: try c.decodeIfPresent(String.self, forKey: .bio),
             profile: try c.decodeIfPresent([ProfileAnswer].self, forKey: .profile) ?? [],
-            avatarPath: try c.decodeIfPresent(String.self, forKey: .avatarPath))
+            avatarPath: try c.decodeIfPresent(String.self, forKey: .avatarPath),
+            wall: try c.decodeIfPresent([WallComment].self, forKey: .wall) ?? [])
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 
-/// A piece of content: a blog post, a discussion, a page, an event or a feed item.
+/// A piece of content: a blog post, a discussion, a page, an event, a group, a photo, a video or
+/// a feed item.
 public struct Post: Identifiable, Hashable, Sendable, Codable {
     public typealias ID = Identifier<Post>
 
@@ -9,6 +10,9 @@ public struct Post: Identifiable, Hashable, Sendable, Codable {
         case discussion
         case page
         case event
+        case group
+        case photo
+        case video
         case feedItem = "feed-item"
 
         /// How a person would name it.
@@ -18,6 +22,9 @@ public struct Post: Identifiable, Hashable, Sendable, Codable {
             case .discussion: "discussion"
             case .page: "page"
             case .event: "event"
+            case .group: "group"
+            case .photo: "photo"
+            case .video: "video"
             case .feedItem: "feed item"
             }
         }

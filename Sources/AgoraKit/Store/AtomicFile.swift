@@ -7,8 +7,8 @@ import Darwin
 #endif
 
 /// Writes whole files so that a reader sees the old content or the new, never half of either.
-enum AtomicFile {
-    static func write(_ data: Data, to path: String) throws {
+public enum AtomicFile {
+    public static func write(_ data: Data, to path: String) throws {
         let directory = (path as NSString).deletingLastPathComponent
         let temporary = (directory.isEmpty ? "." : directory) + "/." + (path as NSString).lastPathComponent
             + ".\(getpid()).tmp"

@@ -48,6 +48,9 @@ public protocol CommunityStore: Sendable {
 
     // MARK: Content in and out
     func sources() throws -> [Source]
+    /// Forgets a source: it is no longer synced. Its posts stay in the cache, with their state.
+    /// Throws when there is no source with that id.
+    func removeSource(_ id: Source.ID) throws
     /// Writes content in one transaction: the same ids update in place, reader state is merged
     /// (read or starred in either stays so). On any error nothing is written.
     @discardableResult

@@ -53,6 +53,10 @@ enum ContentCheck {
         m.bio = m.bio.map(Sanitizer.text)
         m.profile = m.profile.map { .init(question: Sanitizer.line($0.question), answer: Sanitizer.text($0.answer)) }
         m.avatarPath = line(m.avatarPath)
+        m.wall = m.wall.map {
+            .init(id: Comment.ID(Sanitizer.line($0.id.rawValue)), author: $0.author.map { Member.ID(Sanitizer.line($0.rawValue)) },
+                  authorName: line($0.authorName), published: $0.published, body: Sanitizer.text($0.body))
+        }
         return m
     }
 

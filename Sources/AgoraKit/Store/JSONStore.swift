@@ -376,6 +376,15 @@ public final class JSONStore: CommunityStore {
         read { $0.file.sources.sorted { ($0.name, $0.id) < ($1.name, $1.id) } }
     }
 
+    public func removeSource(_ id: Source.ID) throws {
+        try change { contents in
+            guard let index = contents.file.sources.firstIndex(where: { $0.id == id }) else {
+                throw AgoraError.invalidArgument("no source with id '\(id)' (agora sources lists them)")
+            }
+            contents.file.sources.remove(at: index)
+        }
+    }
+
     @discardableResult
     public func importContent(_ content: CacheContent) throws -> ImportSummary {
         let content = try ContentCheck.prepared(content)

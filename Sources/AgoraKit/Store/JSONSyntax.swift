@@ -3,17 +3,17 @@ import Foundation
 /// Finds where JSON first goes wrong, with its line and column, for error messages:
 /// Foundation's decoder says only that the data "was not valid JSON". Runs only after a decode
 /// has failed. Iterative, so deeply nested input cannot exhaust the stack.
-enum JSONSyntax {
-    struct Problem: Equatable {
-        var line: Int
-        var column: Int
-        var message: String
+public enum JSONSyntax {
+    public struct Problem: Equatable, Sendable {
+        public var line: Int
+        public var column: Int
+        public var message: String
     }
 
     private enum Container { case object, array }
     private enum Expect { case value, valueOrClose, key, keyOrClose, colon, commaOrClose, end }
 
-    static func firstProblem(in data: Data) -> Problem? {
+    public static func firstProblem(in data: Data) -> Problem? {
         let bytes = [UInt8](data)
         var i = 0
         var line = 1

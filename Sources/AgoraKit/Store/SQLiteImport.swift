@@ -67,22 +67,23 @@ struct SQLiteImport {
         counts.count(existing: existing != nil, changed: old != m)
         if let old, old == m { return }
         let profile = m.profile.isEmpty ? nil : String(decoding: try JSONEncoder().encode(m.profile), as: UTF8.self)
+        let wall = m.wall.isEmpty ? nil : String(decoding: try JSONEncoder().encode(m.wall), as: UTF8.self)
         let arguments: StatementArguments = [
             m.name, Folding.key(m.name), m.country, m.countryCode, m.country.map(Folding.key), m.location,
-            m.joined?.timeIntervalSince1970, m.role.rawValue, m.state.rawValue, m.bio, profile, m.avatarPath,
+            m.joined?.timeIntervalSince1970, m.role.rawValue, m.state.rawValue, m.bio, profile, m.avatarPath, wall,
         ]
         let rowid: Int64
         if let existing {
-            rowid = existing[11] as Int64
+            rowid = existing[12] as Int64
             try db.cachedStatement(sql: """
                 UPDATE member SET name = ?, nameKey = ?, country = ?, countryCode = ?, countryKey = ?, location = ?,
-                    joined = ?, role = ?, state = ?, bio = ?, profile = ?, avatarPath = ? WHERE rowid = ?
+                    joined = ?, role = ?, state = ?, bio = ?, profile = ?, avatarPath = ?, wall = ? WHERE rowid = ?
                 """).execute(arguments: arguments + [rowid])
             try db.cachedStatement(sql: "DELETE FROM memberSearch WHERE rowid = ?").execute(arguments: [rowid])
         } else {
             try db.cachedStatement(sql: """
                 INSERT INTO member (name, nameKey, country, countryCode, countryKey, location, joined, role, state,
-                    bio, profile, avatarPath, id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    bio, profile, avatarPath, wall, id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """).execute(arguments: arguments + [m.id.rawValue])
             rowid = db.lastInsertedRowID
         }

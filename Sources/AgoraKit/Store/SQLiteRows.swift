@@ -99,7 +99,7 @@ enum SQLiteRows {
 
     static let memberColumns = """
         m.id, m.name, m.country, m.countryCode, m.location, m.joined, m.role, m.state, m.bio,
-        m.profile, m.avatarPath
+        m.profile, m.avatarPath, m.wall
         """
 
     static func member(_ row: Row) -> Member {
@@ -117,7 +117,8 @@ enum SQLiteRows {
             state: Member.State(rawValue: row.text(7)) ?? .active,
             bio: row.optionalText(8),
             profile: profile,
-            avatarPath: row.optionalText(10))
+            avatarPath: row.optionalText(10),
+            wall: row.optionalText(11).flatMap { try? JSONDecoder().decode([Member.WallComment].self, from: Data($0.utf8)) } ?? [])
     }
 
     static let memberSummaryColumns = "m.id, m.name, m.country, m.countryCode, m.role, m.postCount"

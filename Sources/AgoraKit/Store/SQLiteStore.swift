@@ -453,6 +453,13 @@ public final class SQLiteStore: CommunityStore {
         }
     }
 
+    public func removeSource(_ id: Source.ID) throws {
+        try write { db in
+            try db.execute(sql: "DELETE FROM source WHERE id = ?", arguments: [id.rawValue])
+            if db.changesCount == 0 { throw AgoraError.invalidArgument("no source with id '\(id)' (agora sources lists them)") }
+        }
+    }
+
     @discardableResult
     public func importContent(_ content: CacheContent) throws -> ImportSummary {
         let content = try ContentCheck.prepared(content)

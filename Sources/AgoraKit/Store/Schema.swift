@@ -4,13 +4,18 @@ import GRDB
 /// (`PRAGMA user_version`) so that an older Agora refuses a newer file instead of misreading it.
 enum Schema {
     /// The newest schema this build writes and reads.
-    static let version = 1
+    static let version = 2
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1") { db in
             try db.execute(sql: v1)
             try db.execute(sql: "PRAGMA user_version = 1")
+        }
+        // Comments on members' profiles (Ning's comment walls), as JSON: they are on no post.
+        migrator.registerMigration("v2") { db in
+            try db.execute(sql: "ALTER TABLE member ADD COLUMN wall TEXT")
+            try db.execute(sql: "PRAGMA user_version = 2")
         }
         return migrator
     }

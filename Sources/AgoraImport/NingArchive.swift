@@ -1,0 +1,478 @@
+import AgoraKit
+import Foundation
+
+/// What an importer hands to a cache, with anything the person should know about how it went.
+public struct ImportPlan: Sendable {
+    public var content: CacheContent
+    /// Things worth saying once the import is done ("12 records were not UTF-8 ...").
+    public var notes: [String]
+
+    public init(content: CacheContent, notes: [String] = []) {
+        self.content = content
+        self.notes = notes
+    }
+}
+
+/// A Ning Network Archiver export: a folder of `ning-*.json` files (and folders of media), a
+/// zip of one, or a single `ning-*.json` file. See docs/importing.md for every field read and
+/// every quirk worked around.
+public struct NingArchive {
+    /// The kinds of file the archiver writes, in the order they are read (members first, so
+    /// that authors' names are known).
+    enum FileKind: String, CaseIterable {
+        case members, blogs, discussions, pages, groups, events, photos, videos, notes, music
+
+        var postKind: Post.Kind? {
+            switch self {
+            case .members, .music: nil
+            case .blogs: .blogPost
+            case .discussions: .discussion
+            case .pages, .notes: .page
+            case .groups: .group
+            case .events: .event
+            case .photos: .photo
+            case .videos: .video
+            }
+        }
+
+        /// `ning-blogs-local.json` -> .blogs
+        init?(fileName: String) {
+            var name = fileName.lowercased()
+            guard name.hasPrefix("ning-"), name.hasSuffix(".json") else { return nil }
+            name = String(name.dropFirst(5).dropLast(5))
+            if name.hasSuffix("-local") { name = String(name.dropLast(6)) }
+            self.init(rawValue: name)
+        }
+    }
+
+    private enum Storage {
+        case folder(URL)
+        case zip(ZipArchive, prefix: String)
+    }
+
+    private let storage: Storage
+    /// What the person named, for messages.
+    public let path: String
+    /// The files to read, by kind: the `-local` copy where there is one.
+    private var files: [FileKind: String] = [:]
+    /// Set when a single file was named: only that one is read.
+    private var onlyFile: String?
+
+    /// Whether `path` looks like a Ning archive: a folder with `ning-*.json` files, a zip of
+    /// one, or a file named `ning-*.json`.
+    public static func looksLikeArchive(path: String, data: Data?) -> Bool {
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+            return names.contains { FileKind(fileName: $0) != nil }
+        }
+        if FileKind(fileName: (path as NSString).lastPathComponent) != nil { return true }
+        if let data, ZipArchive.isZip(data), let zip = try? ZipArchive(data: data, path: path) {
+            return zip.names.contains { FileKind(fileName: ($0 as NSString).lastPathComponent) != nil }
+        }
+        return false
+    }
+
+    public init(path: String) throws {
+        self.path = path
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
+            throw AgoraError.cannotRead(path: path, reason: "no such file or folder")
+        }
+        if isFolder.boolValue {
+            let url = URL(fileURLWithPath: path, isDirectory: true).standardizedFileURL
+            storage = .folder(url)
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+            files = Self.choose(names)
+        } else {
+            let data = try CacheFile.readData(path: path)
+            if ZipArchive.isZip(data) {
+                let zip = try ZipArchive(data: data, path: path)
+                // The archive's files may sit in a folder inside the zip.
+                let json = zip.names.filter { FileKind(fileName: ($0 as NSString).lastPathComponent) != nil }
+                let prefix = json.map { ($0 as NSString).deletingLastPathComponent }.min { $0.count < $1.count } ?? ""
+                storage = .zip(zip, prefix: prefix.isEmpty ? "" : prefix + "/")
+                files = Self.choose(json.filter { ($0 as NSString).deletingLastPathComponent == prefix }
+                    .map { ($0 as NSString).lastPathComponent })
+            } else {
+                let url = URL(fileURLWithPath: path).standardizedFileURL
+                let name = url.lastPathComponent
+                guard let kind = FileKind(fileName: name) else {
+                    throw AgoraError.invalidArgument("\(path): not a Ning archive file (their names are ning-members.json, ning-blogs.json, ...)")
+                }
+                storage = .folder(url.deletingLastPathComponent())
+                files = [kind: name]
+                onlyFile = name
+            }
+        }
+        if files.isEmpty {
+            throw AgoraError.invalidArgument("\(path): no ning-*.json files in it (at least ning-members.json is expected)")
+        }
+    }
+
+    /// `ning-X-local.json` is preferred to `ning-X.json`: it points at the media in the folder.
+    private static func choose(_ names: [String]) -> [FileKind: String] {
+        var chosen: [FileKind: String] = [:]
+        for name in names.sorted() {
+            guard let kind = FileKind(fileName: name) else { continue }
+            if chosen[kind] == nil || name.lowercased().hasSuffix("-local.json") { chosen[kind] = name }
+        }
+        return chosen
+    }
+
+    /// The names of the files that will be read, in reading order.
+    public var fileNames: [String] { FileKind.allCases.compactMap { files[$0] } }
+
+    private func data(_ name: String) throws -> Data {
+        switch storage {
+        case .folder(let url): try CacheFile.readData(path: url.appendingPathComponent(name).path)
+        case .zip(let zip, let prefix): try zip.contents(prefix + name)
+        }
+    }
+
+    private func shownPath(_ name: String) -> String {
+        switch storage {
+        case .folder: onlyFile != nil ? path : (path as NSString).appendingPathComponent(name)
+        case .zip(_, let prefix): "\(path)!/\(prefix)\(name)"
+        }
+    }
+
+    // MARK: Reading
+
+    /// Reads every file into posts, comments and members. `progress` hears the file being
+    /// read, and the records done and in all after each one.
+    public func read(progress: ((_ file: String, _ done: Int, _ total: Int) -> Void)? = nil) throws -> ImportPlan {
+        let sourceName = ((onlyFile.map { _ in (path as NSString).deletingLastPathComponent } ?? path) as NSString).lastPathComponent
+        let source = Source(id: Source.ID("ning:" + (Folding.slug(sourceName).isEmpty ? "archive" : Folding.slug(sourceName))),
+                            kind: .ningArchive, name: sourceName.isEmpty ? "Ning archive" : sourceName, location: path)
+        var parsed: [(FileKind, String, NingJSON)] = []
+        var total = 0
+        for kind in FileKind.allCases {
+            guard let name = files[kind] else { continue }
+            let file = try NingJSON(data: try data(name), path: shownPath(name))
+            parsed.append((kind, name, file))
+            total += file.records.count
+        }
+        var reader = RecordReader(archive: self, source: source.id)
+        var notes: [String] = []
+        var done = 0
+        // Members first: posts and walls name their authors by screen name.
+        for (kind, _, file) in parsed where kind == .members {
+            for record in file.records { reader.learnName(record) }
+        }
+        for (kind, name, file) in parsed where kind == .members {
+            for (index, record) in file.records.enumerated() {
+                try reader.member(record, at: Location(file: shownPath(name), record: index + 1, line: file.lines[index]))
+                done += 1
+            }
+            progress?(name, done, total)
+        }
+        for (kind, name, file) in parsed where kind != .members {
+            guard let postKind = kind.postKind else {
+                notes.append("\(name): \(file.records.count) records skipped (Agora has no place for \(kind.rawValue) yet)")
+                done += file.records.count
+                progress?(name, done, total)
+                continue
+            }
+            // The archiver writes newest first; read oldest first, so ties keep their order.
+            for (index, record) in file.records.enumerated().reversed() {
+                try reader.post(record, kind: postKind, at: Location(file: shownPath(name), record: index + 1, line: file.lines[index]))
+                done += 1
+            }
+            progress?(name, done, total)
+        }
+        let recoded = parsed.reduce(0) { $0 + $1.2.windows1252 }
+        if recoded > 0 {
+            notes.append("\(Self.plural(recoded, "record")) \(recoded == 1 ? "was" : "were") not UTF-8 and \(recoded == 1 ? "was" : "were") read as Windows-1252")
+        }
+        if reader.drafts > 0 { notes.append("\(Self.plural(reader.drafts, "draft")) left out (not published)") }
+        if reader.refusedPaths > 0 {
+            notes.append("\(Self.plural(reader.refusedPaths, "file path")) pointed outside the archive and \(reader.refusedPaths == 1 ? "was" : "were") dropped")
+        }
+        var content = CacheContent(sources: [source], members: reader.members, posts: reader.posts, comments: reader.comments)
+        content.members.sort { $0.id < $1.id }
+        return ImportPlan(content: content, notes: notes)
+    }
+
+    static func plural(_ n: Int, _ word: String) -> String { "\(n) \(word)\(n == 1 ? "" : "s")" }
+
+    struct Location {
+        var file: String
+        var record: Int
+        var line: Int
+
+        func error(_ message: String) -> AgoraError {
+            .invalidArgument("\(file):\(line): record \(record): \(message)")
+        }
+    }
+
+    // MARK: Paths
+
+    /// A path from the archive made safe: relative, inside the archive, query dropped. Nil for
+    /// one that would leave it (absolute, `..`, a link pointing out) and for URLs.
+    func safeRelativePath(_ raw: String) -> String? {
+        var text = raw.trimmingCharacters(in: .whitespaces)
+        if let cut = text.firstIndex(where: { $0 == "?" || $0 == "#" }) { text = String(text[..<cut]) }
+        text = text.removingPercentEncoding ?? text
+        while text.hasPrefix("./") { text.removeFirst(2) }
+        guard !text.isEmpty, !text.hasPrefix("/"), !text.contains("\\"), !text.contains("\0"), !text.contains(":") else { return nil }
+        let parts = text.split(separator: "/", omittingEmptySubsequences: true)
+        guard !parts.contains(where: { $0 == ".." || $0 == "." }) else { return nil }
+        let relative = parts.joined(separator: "/")
+        if case .folder(let folder) = storage {
+            // A symbolic link inside the archive may still point out of it.
+            let base = folder.resolvingSymlinksInPath().path
+            let target = folder.appendingPathComponent(relative).resolvingSymlinksInPath().path
+            guard target.hasPrefix(base.hasSuffix("/") ? base : base + "/") else { return nil }
+        }
+        return relative
+    }
+
+    /// Where a relative path can be opened from: a file URL for a folder, nothing for a zip
+    /// (the file stays inside it).
+    func fileURL(_ relative: String) -> String? {
+        guard case .folder(let folder) = storage else { return nil }
+        return folder.appendingPathComponent(relative).absoluteString
+    }
+
+    /// True when `value` looks like a URL with a scheme (http:, https:, mailto:, ...).
+    static func hasScheme(_ value: String) -> Bool {
+        guard let colon = value.firstIndex(of: ":") else { return false }
+        let scheme = value[..<colon]
+        return !scheme.isEmpty && scheme.allSatisfy { $0.isLetter || $0.isNumber || $0 == "+" || $0 == "-" || $0 == "." }
+    }
+}
+
+/// Turns archive records into members, posts and comments.
+private struct RecordReader {
+    let archive: NingArchive
+    let source: Source.ID
+    var members: [Member] = []
+    var posts: [Post] = []
+    var comments: [Comment] = []
+    var names: [String: String] = [:]
+    var memberIndex: [String: Int] = [:]
+    var postIDs = Set<String>()
+    var drafts = 0
+    var refusedPaths = 0
+
+    init(archive: NingArchive, source: Source.ID) {
+        self.archive = archive
+        self.source = source
+    }
+
+    // MARK: Members
+
+    mutating func learnName(_ r: [String: Any]) {
+        if let screenName = string(r["contributorName"]), let fullName = string(r["fullName"]) { names[screenName] = fullName }
+    }
+
+    mutating func member(_ r: [String: Any], at location: NingArchive.Location) throws {
+        guard let screenName = string(r["contributorName"]) else { throw location.error("a member with no contributorName") }
+        let fullName = string(r["fullName"]) ?? screenName
+        var answers: [Member.ProfileAnswer] = []
+        var bio: String?
+        if let questions = r["profileQuestions"] as? [String: Any] {
+            for (question, value) in questions.sorted(by: { $0.key < $1.key }) {
+                let label = PlainText.fromHTML(question)
+                guard let answer = string(value) ?? (value as? [Any]).map({ $0.compactMap(string).joined(separator: ", ") }),
+                      !answer.isEmpty else { continue }
+                if Folding.key(label) == "about me" { bio = answer } else { answers.append(.init(question: label, answer: answer)) }
+            }
+        }
+        let code = string(r["country"]).map { $0.uppercased() }
+        let avatar = string(r["profilePhoto"]).flatMap { raw -> String? in
+            if NingArchive.hasScheme(raw) { return nil }
+            guard let safe = archive.safeRelativePath(raw) else { refusedPaths += 1; return nil }
+            return safe
+        }
+        var member = Member(
+            id: Member.ID(screenName), name: fullName, country: code.flatMap(Countries.name), countryCode: code.flatMap { Countries.name($0) != nil ? $0 : nil },
+            location: string(r["location"]), joined: date(r["createdDate"]), role: role(string(r["level"])),
+            state: string(r["state"]).flatMap { Member.State(rawValue: $0.lowercased()) } ?? .active,
+            bio: bio, profile: answers, avatarPath: avatar)
+        if member.country == nil, let raw = string(r["country"]), raw.count > 2 { member.country = raw }
+        member.wall = wall(r["comments"], owner: screenName)
+        names[screenName] = fullName
+        if let existing = memberIndex[screenName] {
+            members[existing] = member  // a member listed twice: the later record wins
+        } else {
+            memberIndex[screenName] = members.count
+            members.append(member)
+        }
+    }
+
+    /// "owner admin" -> owner: the highest of the words.
+    func role(_ level: String?) -> Member.Role {
+        let words = Set((level ?? "").lowercased().split(whereSeparator: { $0 == " " || $0 == "," }).map(String.init))
+        for role in [Member.Role.owner, .admin, .moderator] where words.contains(role.rawValue) { return role }
+        return .member
+    }
+
+    func wall(_ value: Any?, owner: String) -> [Member.WallComment] {
+        let items = (value as? [Any])?.compactMap { $0 as? [String: Any] } ?? []
+        // Newest first in the file; oldest first on the wall.
+        return items.reversed().enumerated().compactMap { index, c in
+            let body = string(c["description"]) ?? ""
+            guard !body.isEmpty else { return nil }
+            let author = string(c["contributorName"])
+            return Member.WallComment(
+                id: Comment.ID(string(c["id"]) ?? "\(owner):wall:\(index + 1)"), author: author.map { Member.ID($0) },
+                authorName: author.map { names[$0] ?? $0 }, published: date(c["createdDate"]), body: body)
+        }
+    }
+
+    // MARK: Posts
+
+    mutating func post(_ r: [String: Any], kind: Post.Kind, at location: NingArchive.Location) throws {
+        if let status = string(r["publishStatus"]), status.lowercased() != "publish" {
+            drafts += 1
+            return
+        }
+        let id = string(r["id"]) ?? string(r["url"]).map { "\(kind.rawValue):\($0)" }
+        guard let id else { throw location.error("a \(kind.label) with no id") }
+        guard postIDs.insert(id).inserted else { return }  // listed twice: the first (newest) stays
+        let author = string(r["contributorName"])
+        var body = rewriteLinks(string(r["description"]) ?? "")
+        var link: String?
+        switch kind {
+        case .event: body = eventDetails(r) + body
+        case .photo:
+            if let photo = string(r["photoUrl"]) { body = media(photo, label: "Photo") + body }
+        case .video:
+            if let embed = string(r["embedCode"]), let url = Self.videoURL(embed) {
+                link = url
+                body = "<p>Video: <a href=\"\(FeedParser.escape(url))\">\(FeedParser.escape(url))</a></p>" + body
+            } else if let file = string(r["videoAttachmentUrl"]) {
+                body = media(file, label: "Video") + body
+            }
+        case .group:
+            let count = (r["members"] as? [Any])?.count ?? 0
+            if count > 0 { body += "<p>\(NingArchive.plural(count, "member"))</p>" }
+        default: break
+        }
+        body += attachments(r["fileAttachments"])
+        let title = string(r["title"]).map(PlainText.fromHTML) ?? ""
+        let category = string(r["category"]).flatMap { Folding.key($0) == "uncategorized" ? nil : $0 }
+        posts.append(Post(
+            id: Post.ID(id), source: source, kind: kind, title: title.isEmpty ? "(untitled \(kind.label))" : title,
+            author: author.map { Member.ID($0) }, authorName: author.map { names[$0] ?? $0 },
+            published: date(r["publishTime"]) ?? date(r["createdDate"]) ?? date(r["startDate"]),
+            updated: date(r["updatedDate"]), category: category, tags: (r["tags"] as? [Any])?.compactMap(string) ?? [],
+            body: body, link: link))
+        let items = (r["comments"] as? [Any])?.compactMap { $0 as? [String: Any] } ?? []
+        for (index, c) in items.reversed().enumerated() {
+            let commentBody = rewriteLinks(string(c["description"]) ?? "") + attachments(c["fileAttachments"])
+            guard !commentBody.isEmpty else { continue }
+            let commentAuthor = string(c["contributorName"])
+            comments.append(Comment(
+                id: Comment.ID(string(c["id"]) ?? "\(id):comment:\(index + 1)"), post: Post.ID(id),
+                author: commentAuthor.map { Member.ID($0) }, authorName: commentAuthor.map { names[$0] ?? $0 },
+                published: date(c["createdDate"]), body: commentBody))
+        }
+    }
+
+    func eventDetails(_ r: [String: Any]) -> String {
+        var rows: [String] = []
+        if let start = string(r["startDate"]) {
+            rows.append("When: " + start + (string(r["endDate"]).map { " to " + $0 } ?? ""))
+        }
+        let place = ["location", "street", "city"].compactMap { string(r[$0]) }.joined(separator: ", ")
+        if !place.isEmpty { rows.append("Where: " + place) }
+        if let by = string(r["organizedBy"]) { rows.append("Organised by: " + by) }
+        if let site = string(r["website"]) { rows.append("Website: " + site) }
+        if let contact = string(r["contactInfo"]) { rows.append("Contact: " + contact) }
+        return rows.isEmpty ? "" : "<ul>" + rows.map { "<li>\(FeedParser.escape($0))</li>" }.joined() + "</ul>"
+    }
+
+    mutating func media(_ raw: String, label: String) -> String {
+        if NingArchive.hasScheme(raw) {
+            return "<p>\(label): <a href=\"\(FeedParser.escape(raw))\">\(FeedParser.escape(raw))</a></p>"
+        }
+        guard let safe = archive.safeRelativePath(raw) else { refusedPaths += 1; return "" }
+        if let url = archive.fileURL(safe) {
+            return "<p>\(label): <a href=\"\(FeedParser.escape(url))\">\(FeedParser.escape(safe))</a></p>"
+        }
+        return "<p>\(label): \(FeedParser.escape(safe)) (in the archive)</p>"
+    }
+
+    mutating func attachments(_ value: Any?) -> String {
+        let paths = (value as? [Any])?.compactMap { string($0) ?? string(($0 as? [String: Any])?["url"]) } ?? []
+        let items = paths.compactMap { raw -> String? in
+            let html = media(raw, label: "Attachment")
+            return html.isEmpty ? nil : html
+        }
+        return items.joined()
+    }
+
+    /// Relative `href` and `src` values in a body point into the archive: made into file URLs
+    /// when they stay inside it, dropped when they would leave it.
+    mutating func rewriteLinks(_ html: String) -> String {
+        guard html.contains("href=") || html.contains("src=") else { return html }
+        var out = ""
+        var rest = Substring(html)
+        while let range = rest.range(of: #"(href|src)\s*=\s*["']"#, options: [.regularExpression, .caseInsensitive]) {
+            let quote = rest[rest.index(before: range.upperBound)]
+            out += rest[..<range.upperBound]
+            rest = rest[range.upperBound...]
+            guard let close = rest.firstIndex(of: quote) else { break }
+            let value = String(rest[..<close])
+            rest = rest[close...]
+            if value.isEmpty || value.hasPrefix("#") || value.hasPrefix("//") || NingArchive.hasScheme(value) {
+                out += value
+            } else if let safe = archive.safeRelativePath(value), let url = archive.fileURL(safe) {
+                out += url
+            } else if archive.safeRelativePath(value) != nil {
+                out += value
+            } else {
+                refusedPaths += 1
+                out += "#"
+            }
+        }
+        return out + rest
+    }
+
+    /// The address of an embedded video: an iframe's or object's source, or a YouTube "v/ID".
+    static func videoURL(_ embed: String) -> String? {
+        for pattern in [#"src\s*=\s*["']([^"']+)["']"#, #"value\s*=\s*["'](https?://[^"']+)["']"#] {
+            if let range = embed.range(of: pattern, options: .regularExpression) {
+                let match = String(embed[range])
+                guard let open = match.firstIndex(where: { $0 == "\"" || $0 == "'" }) else { continue }
+                var url = String(match[match.index(after: open)...].dropLast())
+                if url.hasPrefix("//") { url = "https:" + url }
+                if url.hasPrefix("http") { return url }
+            }
+        }
+        return nil
+    }
+
+    // MARK: Values
+
+    func string(_ value: Any?) -> String? {
+        switch value {
+        case let s as String:
+            let t = s.trimmingCharacters(in: .whitespacesAndNewlines)
+            return t.isEmpty ? nil : t
+        case let n as NSNumber:
+            return n.stringValue
+        default:
+            return nil
+        }
+    }
+
+    func date(_ value: Any?) -> Date? { string(value).flatMap(FeedDate.parse) }
+}
+
+/// ISO 3166-1 alpha-2 codes to the English names people use.
+enum Countries {
+    /// Where the platform's names differ from the usual ones.
+    private static let preferred = ["CN": "China", "HK": "Hong Kong", "MO": "Macao", "PS": "Palestine"]
+    private static let known = Set(Locale.Region.isoRegions.map(\.identifier))
+
+    static func name(_ code: String) -> String? {
+        let code = code.uppercased()
+        guard code.count == 2, known.contains(code) else { return nil }
+        if let name = preferred[code] { return name }
+        return Locale(identifier: "en_US").localizedString(forRegionCode: code)
+    }
+}

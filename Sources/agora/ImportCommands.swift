@@ -1,0 +1,358 @@
+import AgoraImport
+import AgoraKit
+import ArgumentParser
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Progress for a person watching: on stderr, only when it is a terminal; silent otherwise.
+final class Progress: @unchecked Sendable {
+    let enabled: Bool
+    private let lock = NSLock()
+    private var width = 0
+
+    init(enabled: Bool = isatty(STDERR_FILENO) == 1) { self.enabled = enabled }
+
+    /// Redraws one line in place: "ning-blogs.json  [#######.......]  1200/3400".
+    func bar(_ label: String, done: Int, total: Int) {
+        guard enabled else { return }
+        let cells = 24
+        let filled = total > 0 ? min(cells, done * cells / total) : cells
+        let text = "\(Output.safe(label))  [" + String(repeating: "#", count: filled)
+            + String(repeating: ".", count: cells - filled) + "]  \(done)/\(total)"
+        rewrite(text)
+    }
+
+    /// A line of its own, after whatever bar was showing.
+    func line(_ text: String) {
+        guard enabled else { return }
+        lock.lock()
+        defer { lock.unlock() }
+        let clear = width > 0 ? "\r" + String(repeating: " ", count: width) + "\r" : ""
+        width = 0
+        FileHandle.standardError.write(Data((clear + Output.safe(text) + "\n").utf8))
+    }
+
+    func finish() {
+        guard enabled else { return }
+        lock.lock()
+        defer { lock.unlock() }
+        if width > 0 { FileHandle.standardError.write(Data("\n".utf8)) }
+        width = 0
+    }
+
+    private func rewrite(_ text: String) {
+        lock.lock()
+        defer { lock.unlock() }
+        let padding = max(0, width - text.count)
+        FileHandle.standardError.write(Data(("\r" + text + String(repeating: " ", count: padding)).utf8))
+        width = text.count
+    }
+}
+
+struct Import: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Bring a community in: a Ning archive, an RSS/Atom/JSON feed file, an OPML list or an Agora JSON file.",
+        discussion: """
+            PATH may be a Ning archive folder, a zip of one, a single ning-*.json file, an Agora \
+            JSON cache (as `agora export` writes), an RSS 0.9x/1.0/2.0, Atom 0.3/1.0 or JSON Feed \
+            1.0/1.1 file, or an OPML file (whose feeds become sources for `agora sync`). What it \
+            is, is told from its name and first bytes; --format says it instead.
+
+            Posts, comments and members with ids the cache already has are updated in place; read \
+            and starred state stays. It all happens in one transaction: if anything is wrong, the \
+            cache is left exactly as it was and the message says which file, and the line, column \
+            or record where known. Progress shows on stderr when it is a terminal.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: ArgumentHelp("The file or folder to import.", valueName: "path")) var path: String
+    @Option(help: "What PATH is: \(ImportFormat.allCases.map(\.rawValue).joined(separator: ", ")).") var format: ImportFormat?
+    @Flag(help: "Print a JSON summary.") var json = false
+
+    func run() throws {
+        let progress = Progress()
+        // Read and check everything before touching (or creating) the cache.
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
+            throw AgoraError.cannotRead(path: path, reason: "no such file or folder")
+        }
+        var data: Data?
+        if !isFolder.boolValue { data = try CacheFile.readData(path: path) }
+        let kind: ImportFormat? = format
+            ?? (isFolder.boolValue ? (NingArchive.looksLikeArchive(path: path, data: nil) ? .ning : nil)
+                : ImportFormat.detect(data!, name: path))
+        var plan: ImportPlan
+        switch kind {
+        case .agoraJSON?:
+            guard let data else { throw AgoraError.invalidArgument("\(path) is a folder, not an Agora JSON file") }
+            plan = ImportPlan(content: try CacheFile.decode(data, path: path).content)
+        case .feed?:
+            guard let data else { throw AgoraError.invalidArgument("\(path) is a folder, not a feed") }
+            let location = URL(fileURLWithPath: path).standardizedFileURL.path
+            plan = ImportPlan(content: FeedImport.content(try FeedParser.parse(data, path: path), location: location))
+        case .ning?:
+            let archive = try NingArchive(path: path)
+            plan = try archive.read { file, done, total in progress.bar(file, done: done, total: total) }
+            progress.finish()
+        case .opml?:
+            guard let data else { throw AgoraError.invalidArgument("\(path) is a folder, not an OPML file") }
+            try importOPML(data)
+            return
+        case nil:
+            throw AgoraError.invalidArgument(
+                "\(path): not something agora can import (a Ning archive, an RSS, Atom or JSON Feed file, an OPML file or an Agora JSON cache); --format says what it is")
+        }
+        let store = try global.openForImport()
+        if plan.content.posts.count + plan.content.comments.count > 5_000 {
+            progress.line("writing \(Output.plural(plan.content.posts.count, "post")), \(Output.plural(plan.content.comments.count, "comment")) and \(Output.plural(plan.content.members.count, "member"))")
+        }
+        let summary = try store.importContent(plan.content)
+        if json {
+            try Output.json(ImportJSON(path: path, format: kind!.rawValue, summary: summary, notes: plan.notes))
+            return
+        }
+        func describe(_ c: ImportSummary.Counts, _ word: String) -> String {
+            "\(word): \(c.added) added, \(c.updated) updated, \(c.unchanged) unchanged"
+        }
+        Output.line("Imported \(Output.safe(path))")
+        Output.line("  " + describe(summary.posts, "posts"))
+        Output.line("  " + describe(summary.comments, "comments"))
+        Output.line("  " + describe(summary.members, "members"))
+        for note in plan.notes { Output.line("  note: " + Output.safe(note)) }
+    }
+
+    /// An OPML file's feeds become sources; ones already there are left as they are.
+    private func importOPML(_ data: Data) throws {
+        let feeds = try OPML.parse(data, path: path)
+        let store = try global.openForImport()
+        let known = Set(try store.sources().map(\.id))
+        let new = feeds.filter { !known.contains(Sync.sourceID($0.url)) }.map {
+            Source(id: Sync.sourceID($0.url), kind: .feed, name: $0.title ?? FeedImport.sourceKey($0.url), location: $0.url)
+        }
+        var unique: [Source] = []
+        var seen = Set<Source.ID>()
+        for source in new where seen.insert(source.id).inserted { unique.append(source) }
+        try store.importContent(CacheContent(sources: unique))
+        if json {
+            try Output.json(OPMLImportJSON(path: path, format: "opml", sourcesAdded: unique.count, sourcesKnown: feeds.count - unique.count))
+            return
+        }
+        Output.line("Imported \(Output.safe(path)): \(Output.plural(unique.count, "new source")), \(feeds.count - unique.count) already known.")
+        if !unique.isEmpty { Output.line("Run `agora sync` to fetch them.") }
+    }
+}
+
+extension ImportFormat: ExpressibleByArgument {}
+
+struct ImportJSON: Encodable {
+    var path: String
+    var format: String
+    var summary: ImportSummary
+    var notes: [String]
+
+    enum CodingKeys: String, CodingKey { case path, format, posts, comments, members, notes }
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(path, forKey: .path)
+        try c.encode(format, forKey: .format)
+        try c.encode(summary.posts, forKey: .posts)
+        try c.encode(summary.comments, forKey: .comments)
+        try c.encode(summary.members, forKey: .members)
+        try c.encode(notes, forKey: .notes)
+    }
+}
+
+struct OPMLImportJSON: Encodable {
+    var path: String
+    var format: String
+    var sourcesAdded: Int
+    var sourcesKnown: Int
+}
+
+struct Sources: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sources",
+        abstract: "List, add and remove the feeds that `agora sync` brings up to date.",
+        subcommands: [SourcesList.self, SourcesAdd.self, SourcesRemove.self],
+        defaultSubcommand: SourcesList.self)
+}
+
+struct SourcesList: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list", abstract: "List the sources with when each was last synced and how it went.")
+
+    @OptionGroup var global: GlobalOptions
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() throws {
+        let store = try global.open()
+        let sources = try store.sources()
+        if json {
+            try Output.json(sources.map(SourceJSON.init))
+            return
+        }
+        if sources.isEmpty {
+            Output.line("No sources. Add a feed with `agora sources add URL`, or import a file.")
+            return
+        }
+        var table = Table([.init(title: "ID", maxWidth: 36), .init(title: "KIND"), .init(title: "NAME", maxWidth: 30),
+                           .init(title: "LAST SYNC"), .init(title: "STATUS", flexible: true)])
+        for s in sources {
+            table.add([s.id.rawValue, s.kind.rawValue, s.name, s.lastSync.map(Self.time) ?? "never", s.lastStatus ?? "—"])
+        }
+        table.print(header: true)
+    }
+
+    static func time(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.dateFormat = "yyyy-MM-dd HH:mm"
+        return formatter.string(from: date)
+    }
+}
+
+struct SourceJSON: Encodable {
+    var id: String
+    var kind: String
+    var name: String
+    var location: String?
+    var etag: String?
+    var lastModified: String?
+    var lastSync: Date?
+    var lastStatus: String?
+
+    init(_ s: Source) {
+        id = s.id.rawValue
+        kind = s.kind.rawValue
+        name = s.name
+        location = s.location
+        etag = s.etag
+        lastModified = s.lastModified
+        lastSync = s.lastSync
+        lastStatus = s.lastStatus
+    }
+}
+
+struct SourcesAdd: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "add", abstract: "Add a feed (an http(s) address or a file) for `agora sync` to fetch.")
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: ArgumentHelp("The feed's address, or a feed file.", valueName: "url-or-file")) var location: String
+    @Option(help: "What to call it (else the feed's own title, after the first sync).") var name: String?
+
+    func run() throws {
+        let resolved = try Self.resolve(location)
+        let store = try global.openForImport()
+        let id = Sync.sourceID(resolved)
+        if var existing = try store.sources().first(where: { $0.id == id }) {
+            if let name, name != existing.name {
+                existing.name = name
+                try store.importContent(CacheContent(sources: [existing]))
+                Output.line("Renamed \(id) to \(Output.safe(name)).")
+            } else {
+                Output.line("\(Output.safe(resolved)) is already a source (\(id)).")
+            }
+            return
+        }
+        let source = Source(id: id, kind: .feed, name: name ?? FeedImport.sourceKey(resolved), location: resolved)
+        try store.importContent(CacheContent(sources: [source]))
+        Output.line("Added \(id). Run `agora sync` to fetch it.")
+    }
+
+    /// An http(s) URL as given; a file as its absolute path (it must exist).
+    static func resolve(_ location: String) throws -> String {
+        let lower = location.lowercased()
+        if lower.hasPrefix("http://") || lower.hasPrefix("https://") {
+            guard let url = URL(string: location), url.host?.isEmpty == false else {
+                throw AgoraError.invalidArgument("\(location): not a valid address")
+            }
+            return location
+        }
+        if lower.contains("://") {
+            throw AgoraError.invalidArgument("\(location): only http, https and files can be sources")
+        }
+        let path = lower.hasPrefix("file:") ? (URL(string: location)?.path ?? location) : location
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), !isFolder.boolValue else {
+            throw AgoraError.cannotRead(path: path, reason: "no such file")
+        }
+        return URL(fileURLWithPath: path).standardizedFileURL.path
+    }
+}
+
+struct SourcesRemove: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "remove",
+        abstract: "Stop syncing a source. Its posts stay in the cache, read and starred as they were.")
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: ArgumentHelp("The source's id, as `agora sources` lists it.", valueName: "id")) var id: String
+
+    func run() throws {
+        let store = try global.open()
+        try store.removeSource(Source.ID(id))
+        Output.line("Removed \(Output.safe(id)); its posts stay in the cache.")
+    }
+}
+
+struct SyncCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sync",
+        abstract: "Bring feed sources up to date over HTTP(S): all of them, or the ones named.",
+        discussion: """
+            Up to four sources are fetched at once. Each asks only for what changed (ETag and \
+            Last-Modified are kept per source; an answer of 304 costs nothing), accepts gzip, \
+            follows at most five redirects and gives up after --timeout seconds. Each source is \
+            written in its own transaction: one that fails (DNS, HTTP 404 or 500, a timeout, a \
+            broken feed) is reported and the others go on. Items that left the feed stay in the \
+            cache. Exit status 1 when any source failed.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: ArgumentHelp("Source ids to sync (default: every feed source).", valueName: "id")) var ids: [String] = []
+    @Option(help: "Seconds to wait for a source before giving up.") var timeout: Double = 30
+    @Flag(help: "Print a JSON summary per source.") var json = false
+
+    func validate() throws {
+        if !(timeout > 0) { throw ValidationError("--timeout must be more than 0") }
+    }
+
+    func run() throws {
+        let store = try global.openForImport()
+        let all = try store.sources().filter { $0.kind == .feed }
+        var chosen: [Source] = []
+        for id in ids {
+            guard let source = all.first(where: { $0.id.rawValue == id }) else {
+                throw AgoraError.invalidArgument("no feed source with id '\(id)' (agora sources lists them)")
+            }
+            if !chosen.contains(source) { chosen.append(source) }
+        }
+        if ids.isEmpty { chosen = all }
+        if chosen.isEmpty {
+            if json { try Output.json([SyncReport]()) } else { Output.line("No feed sources to sync. Add one with `agora sources add URL`.") }
+            return
+        }
+        let progress = Progress()
+        let sync = Sync(fetcher: Fetcher(timeout: timeout))
+        let reports = sync.run(chosen, into: store) { report in
+            progress.line("\(report.status == .failed ? "!" : "·") \(report.name): \(report.summary)")
+        }
+        if json {
+            try Output.json(reports)
+        } else {
+            var table = Table([.init(title: "SOURCE", maxWidth: 36), .init(title: "NEW", alignment: .right),
+                               .init(title: "UPDATED", alignment: .right), .init(title: "STATUS", flexible: true)])
+            for r in reports {
+                table.add([r.source, String(r.added), String(r.updated),
+                           r.status == .failed ? "failed: " + (r.error ?? "") : r.status == .notModified ? "not modified" : "ok"])
+            }
+            table.print(header: true)
+        }
+        if reports.contains(where: { $0.status == .failed }) { throw ExitCode(1) }
+    }
+}
