@@ -46,16 +46,18 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // What several test targets share: temporary folders, zip and gzip writers, a local HTTP server.
+        .target(name: "AgoraTestSupport", dependencies: ["CZlib"], path: "Tests/AgoraTestSupport"),
         .testTarget(
             name: "AgoraKitTests",
-            dependencies: ["AgoraKit", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["AgoraKit", "AgoraTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
         ),
-        .testTarget(name: "AgoraImportTests", dependencies: ["AgoraImport", "AgoraKit"]),
+        .testTarget(name: "AgoraImportTests", dependencies: ["AgoraImport", "AgoraKit", "AgoraTestSupport"]),
         .testTarget(name: "TerminalCoreTests", dependencies: ["TerminalCore"]),
         .testTarget(name: "AgoraTUITests", dependencies: ["AgoraTUI", "AgoraKit"], exclude: ["Snapshots"]),
         .testTarget(
             name: "AgoraCLITests",
-            dependencies: ["agora", "AgoraKit", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["agora", "AgoraKit", "AgoraTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
         ),
     ],
     swiftLanguageModes: [.v6]

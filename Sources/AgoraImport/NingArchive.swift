@@ -169,7 +169,7 @@ public struct NingArchive {
         }
         for (kind, name, file) in parsed where kind != .members {
             guard let postKind = kind.postKind else {
-                notes.append("\(name): \(file.records.count) records skipped (Agora has no place for \(kind.rawValue) yet)")
+                notes.append("\(name): \(Self.plural(file.records.count, "record")) skipped (Agora has no place for \(kind.rawValue) yet)")
                 done += file.records.count
                 progress?(name, done, total)
                 continue

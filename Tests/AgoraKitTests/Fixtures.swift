@@ -1,3 +1,4 @@
+import AgoraTestSupport
 import AgoraKit
 import Foundation
 import Testing
@@ -12,19 +13,6 @@ enum StoreKind: String, CaseIterable, CustomTestStringConvertible, Sendable {
 }
 
 /// A folder that goes away with the test.
-final class TemporaryDirectory: @unchecked Sendable {
-    let path: String
-
-    init() {
-        path = NSTemporaryDirectory() + "agora-tests-" + UUID().uuidString
-        try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-
-    func file(_ name: String) -> String { path + "/" + name }
-
-    deinit { try? FileManager.default.removeItem(atPath: path) }
-}
-
 /// A store of the given kind in a fresh folder, holding `content`.
 func makeStore(_ kind: StoreKind, _ content: CacheContent = Fixture.content) throws -> (any CommunityStore, TemporaryDirectory) {
     let directory = TemporaryDirectory()

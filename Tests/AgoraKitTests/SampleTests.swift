@@ -1,3 +1,4 @@
+import AgoraTestSupport
 import AgoraKit
 import Foundation
 import Testing

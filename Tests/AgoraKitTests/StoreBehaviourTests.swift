@@ -1,4 +1,5 @@
 @testable import AgoraKit
+import AgoraTestSupport
 import Foundation
 import Testing
 

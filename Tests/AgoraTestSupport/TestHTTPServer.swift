@@ -1,0 +1,150 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A small HTTP/1.1 server on 127.0.0.1 for tests: one thread per connection, every answer
+/// made by the test's handler, every request kept for the test to look at.
+public final class TestHTTPServer: @unchecked Sendable {
+    public struct Request: Sendable {
+        public var method: String
+        public var path: String
+        /// Header names in lower case.
+        public var headers: [String: String]
+    }
+
+    public struct Response: Sendable {
+        public var status: Int
+        public var headers: [(String, String)]
+        public var body: Data
+        /// Seconds to wait before answering (a slow server).
+        public var delay: TimeInterval
+
+        public init(status: Int = 200, headers: [(String, String)] = [], body: Data = Data(), delay: TimeInterval = 0) {
+            self.status = status
+            self.headers = headers
+            self.body = body
+            self.delay = delay
+        }
+
+        public init(status: Int = 200, headers: [(String, String)] = [], text: String, delay: TimeInterval = 0) {
+            self.init(status: status, headers: headers, body: Data(text.utf8), delay: delay)
+        }
+    }
+
+    static let reasons = [200: "OK", 301: "Moved Permanently", 302: "Found", 304: "Not Modified", 307: "Temporary Redirect",
+                          404: "Not Found", 500: "Internal Server Error"]
+
+    public let port: Int
+    private let listener: Int32
+    private let handler: @Sendable (Request) -> Response
+    private let lock = NSLock()
+    private var received: [Request] = []
+    private var stopped = false
+
+    public var baseURL: String { "http://127.0.0.1:\(port)" }
+
+    public var requests: [Request] {
+        lock.lock()
+        defer { lock.unlock() }
+        return received
+    }
+
+    public init(handler: @escaping @Sendable (Request) -> Response) throws {
+        self.handler = handler
+        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard listener >= 0 else { throw POSIXError(.EMFILE) }
+        var yes: Int32 = 1
+        setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = 0
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard bound == 0, listen(listener, 16) == 0 else {
+            close(listener)
+            throw POSIXError(.EADDRINUSE)
+        }
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &length) }
+        }
+        port = Int(UInt16(bigEndian: address.sin_port))
+        self.listener = listener
+        let thread = Thread { [self] in acceptLoop() }
+        thread.start()
+    }
+
+    public func stop() {
+        lock.lock()
+        stopped = true
+        lock.unlock()
+        shutdown(listener, Int32(SHUT_RDWR))
+        close(listener)
+    }
+
+    deinit { stop() }
+
+    private var isStopped: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return stopped
+    }
+
+    private func acceptLoop() {
+        while !isStopped {
+            let connection = accept(listener, nil, nil)
+            if connection < 0 {
+                if isStopped { return }
+                continue
+            }
+            let thread = Thread { [self] in serve(connection) }
+            thread.start()
+        }
+    }
+
+    private func serve(_ connection: Int32) {
+        defer { close(connection) }
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        var received = Data()
+        while !received.contains(Data("\r\n\r\n".utf8)) {
+            let count = read(connection, &buffer, buffer.count)
+            if count <= 0 { return }
+            received.append(contentsOf: buffer[..<count])
+        }
+        let head = String(decoding: received, as: UTF8.self).components(separatedBy: "\r\n\r\n")[0]
+        var lines = head.components(separatedBy: "\r\n")
+        let requestLine = lines.removeFirst().split(separator: " ")
+        guard requestLine.count >= 2 else { return }
+        var headers: [String: String] = [:]
+        for line in lines {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        }
+        let request = Request(method: String(requestLine[0]), path: String(requestLine[1]), headers: headers)
+        lock.lock()
+        self.received.append(request)
+        lock.unlock()
+        let response = handler(request)
+        if response.delay > 0 {
+            let until = Date().addingTimeInterval(response.delay)
+            while Date() < until, !isStopped { usleep(20_000) }
+        }
+        var text = "HTTP/1.1 \(response.status) \(Self.reasons[response.status] ?? "Status")\r\n"
+        for (name, value) in response.headers { text += "\(name): \(value)\r\n" }
+        text += "Content-Length: \(response.status == 304 ? 0 : response.body.count)\r\nConnection: close\r\n\r\n"
+        var out = Data(text.utf8)
+        if response.status != 304 { out.append(response.body) }
+        out.withUnsafeBytes { raw in
+            var sent = 0
+            while sent < raw.count {
+                let n = write(connection, raw.baseAddress! + sent, raw.count - sent)
+                if n <= 0 { return }
+                sent += n
+            }
+        }
+    }
+}
