@@ -57,7 +57,7 @@ let package = Package(
         .testTarget(name: "AgoraTUITests", dependencies: ["AgoraTUI", "AgoraKit"], exclude: ["Snapshots"]),
         .testTarget(
             name: "AgoraCLITests",
-            dependencies: ["agora", "AgoraKit", "AgoraTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["agora", "AgoraKit", "AgoraImport", "AgoraTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -40,15 +40,17 @@ public enum FeedImport {
         return CacheContent(sources: [source], members: Array(members.values).sorted { $0.id < $1.id }, posts: posts)
     }
 
-    /// The item's own id: a Ning feed id (`tag:HOST,DATE:<appId>:BlogPost:<n>`) becomes the
-    /// archive's content id, so a feed and an archive of one community meet; otherwise the guid or
-    /// id, else the link, else a digest of the title and date.
+    /// The item's id: a Ning feed id (`tag:HOST,DATE:<appId>:BlogPost:<n>`) becomes the
+    /// archive's content id, so a feed and an archive of one community meet. Any other id is
+    /// the feed's key and the item's guid or id (else its link, else a digest of its title,
+    /// date and body): two feeds that use the same guids, by accident or on purpose, cannot
+    /// overwrite each other's posts.
     static func postID(_ entry: Feed.Entry, feedKey: String, body: String) -> Post.ID {
         if let id = entry.id?.trimmingCharacters(in: .whitespaces), !id.isEmpty {
             if id.hasPrefix("tag:"), let ning = ningContentID(id) { return Post.ID(ning) }
-            return Post.ID(id)
+            return Post.ID("\(feedKey):\(id)")
         }
-        if let link = entry.link, !link.isEmpty { return Post.ID(link) }
+        if let link = entry.link, !link.isEmpty { return Post.ID("\(feedKey):\(link)") }
         let seed = (entry.title ?? "") + "|" + (entry.published.map { String($0.timeIntervalSince1970) } ?? "") + "|" + body
         return Post.ID("\(feedKey):\(String(stableHash(seed), radix: 16))")
     }

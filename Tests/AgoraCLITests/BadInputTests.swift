@@ -52,7 +52,7 @@ struct BadInputTests {
         try TestDatabase.setUserVersion(path: sqlite, 5)
         let before = FileManager.default.contents(atPath: sqlite)
         expectOneLineError(try agora.run(["--cache", sqlite, "mark-all-read"]),
-                           contains: "\(sqlite): written by a newer Agora: schema 5; this build reads up to 1")
+                           contains: "\(sqlite): written by a newer Agora: schema 5; this build reads up to 2")
         #expect(FileManager.default.contents(atPath: sqlite) == before)
     }
 
@@ -97,7 +97,28 @@ struct BadInputTests {
             expectOneLineError(try agora.run(["--cache", cache, "import", garbage]), contains: "\(garbage):1:")
             expectOneLineError(try agora.run(["--cache", cache, "import", agora.file("absent.json")]),
                                contains: "cannot read \(agora.file("absent.json")): no such file")
-            expectOneLineError(try agora.run(["--cache", cache, "import", agora.home]), contains: "it is a folder")
+            expectOneLineError(try agora.run(["--cache", cache, "import", agora.home]), contains: "not something agora can import")
+            // A Ning archive whose members are fine but whose third blog record is broken.
+            let archive = agora.file("archive")
+            try FileManager.default.createDirectory(atPath: archive, withIntermediateDirectories: true)
+            try #"([{"contributorName":"n1","fullName":"New Member"}])"#.write(toFile: archive + "/ning-members.json", atomically: true, encoding: .utf8)
+            try """
+                ([{"id":"b:1","title":"One","contributorName":"n1"},
+                {"id":"b:2","title":"Two","contributorName":"n1"}
+                {"id":"b:3","title":"Three",,"contributorName":"n1"}])
+                """.write(toFile: archive + "/ning-blogs.json", atomically: true, encoding: .utf8)
+            expectOneLineError(try agora.run(["--cache", cache, "import", archive]),
+                               contains: "\(archive)/ning-blogs.json:3:29: record 3: invalid JSON")
+            // A zip cut short, a broken feed, a broken OPML file.
+            let zip = agora.file("archive.zip")
+            _ = FileManager.default.createFile(atPath: zip, contents: Data([0x50, 0x4B, 0x03, 0x04, 0x14, 0x00]))
+            expectOneLineError(try agora.run(["--cache", cache, "import", zip]), contains: "\(zip): not a zip file this can read")
+            let feed = agora.file("feed.xml")
+            try "<?xml version=\"1.0\"?>\n<rss version=\"2.0\"><channel>\n<item><title>x</item>".write(toFile: feed, atomically: true, encoding: .utf8)
+            expectOneLineError(try agora.run(["--cache", cache, "import", feed]), contains: "\(feed):3:")
+            let opml = agora.file("feeds.opml")
+            try "<?xml version=\"1.0\"?>\n<opml><body><outline xmlUrl=\"http://a\">".write(toFile: opml, atomically: true, encoding: .utf8)
+            expectOneLineError(try agora.run(["--cache", cache, "import", opml]), contains: "\(opml):")
             #expect(FileManager.default.contents(atPath: cache) == before, "\(name) changed")
         }
     }

@@ -61,7 +61,7 @@ struct FeedTests {
         #expect(item.content == "oh well, this is the content.")
         let content = FeedImport.content(feed, location: "/x/rss20_1.xml")
         #expect(content.members.map(\.name) == ["Andreas Krennmair"], "the address is not kept")
-        #expect(content.posts.first?.id == "http://example.com/blog/this_is_an_item.html")
+        #expect(content.posts.first?.id == "rss20-1-xml:http://example.com/blog/this_is_an_item.html", "the link, under the feed's key")
         #expect(content.posts.first?.kind == .feedItem)
     }
 
@@ -124,7 +124,7 @@ struct FeedTests {
         let feed = try FeedParser.parse(Data(json.utf8), path: "f.json")
         #expect(feed.format == .jsonFeed)
         let content = FeedImport.content(feed, location: "https://e.org/feed.json")
-        #expect(content.posts.map(\.id.rawValue) == ["a1", "2"])
+        #expect(content.posts.map(\.id.rawValue) == ["e-org-feed-json:a1", "e-org-feed-json:2"])
         #expect(content.posts[0].published == date("2024-05-01T08:00:00Z"))
         #expect(content.posts[0].body == "<p>Line one</p><p>Line two</p>")
         #expect(content.posts[0].authorName == "Ana Müller")
@@ -150,14 +150,14 @@ struct FeedTests {
         entry.author = "someone@example.org (Some One)"
         let feed = Feed(format: .rss, title: "F", entries: [entry])
         try store.importContent(FeedImport.content(feed, location: "https://e.org/rss"))
-        try store.setRead(true, posts: ["g1"])
+        try store.setRead(true, posts: ["e-org-rss:g1"])
         var changed = feed
         changed.entries[0].title = "First, edited"
         let summary = try store.importContent(FeedImport.content(changed, location: "https://e.org/rss"))
         #expect(summary.posts == .init(added: 0, updated: 1, unchanged: 0))
         #expect(summary.members == .init(added: 0, updated: 0, unchanged: 1))
-        #expect(try store.post("g1").state.read)
-        #expect(try store.post("g1").post.title == "First, edited")
+        #expect(try store.post("e-org-rss:g1").state.read)
+        #expect(try store.post("e-org-rss:g1").post.title == "First, edited")
     }
 
     @Test func detection_tells_caches_from_feeds_from_anything_else() {

@@ -42,6 +42,15 @@ public final class TestHTTPServer: @unchecked Sendable {
     private let lock = NSLock()
     private var received: [Request] = []
     private var stopped = false
+    private var inFlight = 0
+    private var mostInFlight = 0
+
+    /// The most requests that were being answered at one time.
+    public var maxInFlight: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return mostInFlight
+    }
 
     public var baseURL: String { "http://127.0.0.1:\(port)" }
 
@@ -78,10 +87,14 @@ public final class TestHTTPServer: @unchecked Sendable {
         thread.start()
     }
 
+    /// Stops listening; safe to call again (the socket is closed once, so a number the system
+    /// has since given to another socket is never closed by mistake).
     public func stop() {
         lock.lock()
+        let wasStopped = stopped
         stopped = true
         lock.unlock()
+        guard !wasStopped else { return }
         shutdown(listener, Int32(SHUT_RDWR))
         close(listener)
     }
@@ -127,7 +140,14 @@ public final class TestHTTPServer: @unchecked Sendable {
         let request = Request(method: String(requestLine[0]), path: String(requestLine[1]), headers: headers)
         lock.lock()
         self.received.append(request)
+        inFlight += 1
+        mostInFlight = max(mostInFlight, inFlight)
         lock.unlock()
+        defer {
+            lock.lock()
+            inFlight -= 1
+            lock.unlock()
+        }
         let response = handler(request)
         if response.delay > 0 {
             let until = Date().addingTimeInterval(response.delay)
