@@ -34,7 +34,7 @@ let package = Package(
         // zlib: zip archives and gzip-compressed feeds.
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
         // Bringing communities in: Ning archives, feeds, OPML, sync over HTTP. Writes through AgoraKit.
-        .target(name: "AgoraImport", dependencies: ["AgoraKit", "CZlib"]),
+        .target(name: "AgoraImport", dependencies: ["AgoraKit", "CLibXML2", "CZlib"]),
         // Cells, widths, wrapping: knows nothing about posts.
         .target(name: "TerminalCore"),
         // What the reader shows, as pure functions of state into text.

@@ -56,9 +56,15 @@ enum FeedDate {
     }
 
     static func parse(_ raw: String) -> Date? {
-        let text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = raw.trimmed
         guard !text.isEmpty else { return nil }
+        if let fast = rfc822(text) { return fast }
         if let iso = iso8601(text) { return iso }
+        return formatted(text)
+    }
+
+    /// The variants found in the wild, through DateFormatter.
+    static func formatted(_ text: String) -> Date? {
         // Drop the day name ("Fri, ") and read the rest.
         var rest = Substring(text)
         if let comma = rest.firstIndex(of: ","), rest.distance(from: rest.startIndex, to: comma) <= 9 {
@@ -69,6 +75,44 @@ enum FeedDate {
             if let date = formatter.date(from: cleaned) { return date }
         }
         return nil
+    }
+
+    private static let months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+    private static let zones = ["gmt": 0, "ut": 0, "utc": 0, "z": 0, "est": -300, "edt": -240, "cst": -360, "cdt": -300,
+                                "mst": -420, "mdt": -360, "pst": -480, "pdt": -420]
+
+    /// The common shape, read by hand: "[Day, ]d MMM yyyy HH:mm[:ss] (+hhmm|zone)". Anything
+    /// else goes to the formatters (a hundred thousand DateFormatter calls take seconds).
+    static func rfc822(_ text: String) -> Date? {
+        var parts = text.split(separator: " ", omittingEmptySubsequences: true)
+        if let first = parts.first, first.hasSuffix(",") { parts.removeFirst() }
+        guard parts.count == 5, let day = Int(parts[0]), (1...31).contains(day),
+              let month = months.firstIndex(of: parts[1].lowercased()), let year = Int(parts[2]), parts[2].count == 4 else { return nil }
+        let clock = parts[3].split(separator: ":")
+        guard clock.count == 2 || clock.count == 3, let hour = Int(clock[0]), let minute = Int(clock[1]),
+              (0...23).contains(hour), (0...59).contains(minute) else { return nil }
+        let second = clock.count == 3 ? Int(clock[2]) : 0
+        guard let second, (0...60).contains(second) else { return nil }
+        let zone = parts[4]
+        var offsetMinutes: Int
+        if let sign = zone.first, sign == "+" || sign == "-", zone.count == 5, let value = Int(zone.dropFirst()) {
+            offsetMinutes = (value / 100) * 60 + value % 100
+            if sign == "-" { offsetMinutes = -offsetMinutes }
+        } else if let known = zones[zone.lowercased()] {
+            offsetMinutes = known
+        } else {
+            return nil
+        }
+        // Days from 1970-01-01 to the civil date (Howard Hinnant's algorithm).
+        let y = month < 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let m = month + 1
+        let doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        let days = era * 146_097 + doe - 719_468
+        let seconds = days * 86_400 + hour * 3_600 + minute * 60 + second - offsetMinutes * 60
+        return Date(timeIntervalSince1970: TimeInterval(seconds))
     }
 
     private static func iso8601(_ text: String) -> Date? {

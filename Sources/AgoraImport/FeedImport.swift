@@ -16,28 +16,89 @@ public enum FeedImport {
     }
 
     public static func content(_ feed: Feed, location: String) -> CacheContent {
-        let key = sourceKey(location)
-        let source = Source(id: Source.ID("feed:" + key), kind: .feed, name: feed.title ?? key, location: location)
-        var members: [Member.ID: Member] = [:]
-        var posts: [Post] = []
-        var seen = Set<Post.ID>()
-        for entry in feed.entries {
-            let authorName = entry.author.map(authorName).flatMap { $0.isEmpty ? nil : $0 }
+        var builder = Builder(location: location)
+        for entry in feed.entries { builder.add(entry) }
+        return builder.flush(feedTitle: feed.title, last: true)
+    }
+
+    /// Reads a feed file as a stream and writes it in batches, in one transaction: a large
+    /// file never sits in memory whole. JSON Feed files are read whole (they are one JSON value).
+    @discardableResult
+    public static func importFile(_ path: String, into store: any CommunityStore, batchSize: Int = 2_000,
+                                  progress: ((_ done: Int, _ total: Int) -> Void)? = nil) throws -> ImportSummary {
+        let location = URL(fileURLWithPath: path).standardizedFileURL.path
+        let handle = FileHandle(forReadingAtPath: path)
+        let head = (try? handle?.read(upToCount: 512)) ?? nil
+        try? handle?.close()
+        if let head, head.drop(while: { [0x20, 0x09, 0x0A, 0x0D, 0xEF, 0xBB, 0xBF].contains($0) }).first == UInt8(ascii: "{") {
+            let feed = try FeedParser.parse(try CacheFile.readData(path: path), path: path)
+            return try store.importContent(content(feed, location: location))
+        }
+        let chunks = try FeedStream.chunks(ofFile: path, progress: progress)
+        return try store.importBatches { write in
+            try withoutActuallyEscaping(write) { write in
+                var builder = Builder(location: location)
+                let feed = try FeedStream.parse(path: path, chunks: chunks) { entry in
+                    builder.add(entry)
+                    if builder.pending >= batchSize { try write(builder.flush(feedTitle: nil, last: false)) }
+                }
+                try write(builder.flush(feedTitle: feed.title, last: true))
+            }
+        }
+    }
+
+    /// Makes posts and members from entries, a batch at a time; each member is handed on once.
+    struct Builder {
+        let key: String
+        let location: String
+        private var members: [Member] = []
+        private var posts: [Post] = []
+        private var knownMembers = Set<Member.ID>()
+        /// Author names seen so far and the member ids they became (slugs are slow to make).
+        private var authorIDs: [String: Member.ID] = [:]
+        private var seen = Set<Post.ID>()
+
+        init(location: String) {
+            self.location = location
+            key = FeedImport.sourceKey(location)
+        }
+
+        var sourceID: Source.ID { Source.ID("feed:" + key) }
+        var pending: Int { posts.count }
+
+        mutating func add(_ entry: Feed.Entry) {
+            let authorName = entry.author.map(FeedImport.authorName).flatMap { $0.isEmpty ? nil : $0 }
             var authorID: Member.ID?
             if let authorName {
-                let id = Member.ID(key + ":" + (Folding.slug(authorName).isEmpty ? "author" : Folding.slug(authorName)))
-                if members[id] == nil { members[id] = Member(id: id, name: authorName) }
-                authorID = id
+                if let known = authorIDs[authorName] {
+                    authorID = known
+                } else {
+                    let slug = Folding.slug(authorName)
+                    let id = Member.ID(key + ":" + (slug.isEmpty ? "author" : slug))
+                    if knownMembers.insert(id).inserted { members.append(Member(id: id, name: authorName)) }
+                    authorIDs[authorName] = id
+                    authorID = id
+                }
             }
             let body = entry.content ?? entry.summary ?? ""
-            let id = postID(entry, feedKey: key, body: body)
-            guard seen.insert(id).inserted else { continue }  // a feed that repeats an item: the first wins
+            let id = FeedImport.postID(entry, feedKey: key, body: body)
+            guard seen.insert(id).inserted else { return }  // a feed that repeats an item: the first wins
             posts.append(Post(
-                id: id, source: source.id, kind: .feedItem, title: title(entry, body: body),
+                id: id, source: sourceID, kind: .feedItem, title: FeedImport.title(entry, body: body),
                 author: authorID, authorName: authorName, published: entry.published ?? entry.updated,
                 updated: entry.updated, tags: entry.categories, body: body, link: entry.link))
         }
-        return CacheContent(sources: [source], members: Array(members.values).sorted { $0.id < $1.id }, posts: posts)
+
+        /// The batch so far; the last one carries the source, named by the feed's title.
+        mutating func flush(feedTitle: String?, last: Bool) -> CacheContent {
+            var content = CacheContent(members: members.sorted { $0.id < $1.id }, posts: posts)
+            if last {
+                content.sources = [Source(id: sourceID, kind: .feed, name: feedTitle ?? key, location: location)]
+            }
+            members.removeAll(keepingCapacity: true)
+            posts.removeAll(keepingCapacity: true)
+            return content
+        }
     }
 
     /// The item's id: a Ning feed id (`tag:HOST,DATE:<appId>:BlogPost:<n>`) becomes the
@@ -46,7 +107,7 @@ public enum FeedImport {
     /// date and body): two feeds that use the same guids, by accident or on purpose, cannot
     /// overwrite each other's posts.
     static func postID(_ entry: Feed.Entry, feedKey: String, body: String) -> Post.ID {
-        if let id = entry.id?.trimmingCharacters(in: .whitespaces), !id.isEmpty {
+        if let id = entry.id?.trimmed, !id.isEmpty {
             if id.hasPrefix("tag:"), let ning = ningContentID(id) { return Post.ID(ning) }
             return Post.ID("\(feedKey):\(id)")
         }
@@ -66,7 +127,7 @@ public enum FeedImport {
     /// RSS writes "email (Name)" or an address alone; only the name is kept: a reader has no
     /// use for addresses.
     static func authorName(_ raw: String) -> String {
-        let text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = raw.trimmed
         if let open = text.firstIndex(of: "("), text.hasSuffix(")") {
             let before = text[..<open].trimmingCharacters(in: .whitespaces)
             let inside = String(text[text.index(after: open)..<text.index(before: text.endIndex)])

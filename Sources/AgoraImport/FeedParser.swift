@@ -17,21 +17,9 @@ public enum FeedParser {
     // MARK: XML
 
     static func parseXML(_ data: Data, path: String) throws -> Feed {
-        let parser = XMLParser(data: HTMLEntities.numbered(data))
-        parser.shouldProcessNamespaces = true
-        parser.shouldResolveExternalEntities = false
-        let delegate = XMLFeedDelegate()
-        parser.delegate = delegate
-        let ok = parser.parse()
-        // parse() can say yes to broken input: the error is what counts.
-        if let error = parser.parserError ?? (ok ? nil : NSError(domain: "XML", code: 0)) {
-            let reason = describe((error as NSError).code)
-            throw AgoraError.invalidArgument(
-                "\(path):\(parser.lineNumber):\(parser.columnNumber): not a feed this can read (invalid XML: \(reason))")
-        }
-        guard let feed = delegate.feed else {
-            throw AgoraError.invalidArgument("\(path): not a feed (no <rss>, <rdf:RDF> or <feed> element)")
-        }
+        var entries: [Feed.Entry] = []
+        var feed = try FeedStream.parse(path: path, chunks: FeedStream.chunks(of: data)) { entries.append($0) }
+        feed.entries = entries
         return feed
     }
 
@@ -99,142 +87,6 @@ public enum FeedParser {
     }
 }
 
-/// Builds a `Feed` from XMLParser events, for RSS 0.9x/2.0, RSS 1.0 (RDF) and Atom 0.3/1.0.
-private final class XMLFeedDelegate: NSObject, XMLParserDelegate {
-    static let atom10 = "http://www.w3.org/2005/Atom"
-    static let atom03 = "http://purl.org/atom/ns#"
-    static let content = "http://purl.org/rss/1.0/modules/content/"
-    static let dublinCore = "http://purl.org/dc/elements/1.1/"
-
-    var feed: Feed?
-    private var entry: Feed.Entry?
-    private var text = ""
-    private var path: [String] = []
-    /// Inside Atom content of type xhtml: child elements are kept as markup.
-    private var xhtmlDepth = 0
-    private var inAuthor = false
-
-    private func isAtom(_ namespace: String?) -> Bool { namespace == Self.atom10 || namespace == Self.atom03 }
-
-    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
-                attributes: [String: String] = [:]) {
-        if xhtmlDepth > 0 {
-            xhtmlDepth += 1
-            let attrs = attributes.map { " \($0.key)=\"\(FeedParser.escape($0.value))\"" }.sorted().joined()
-            text += "<\(name)\(attrs)>"
-            return
-        }
-        path.append(name)
-        if feed == nil {
-            switch name {
-            case "rss": feed = Feed(format: .rss)
-            case "RDF": feed = Feed(format: .rdf)
-            case "feed" where isAtom(namespaceURI) || namespaceURI == nil || namespaceURI == "": feed = Feed(format: .atom)
-            default: break
-            }
-            return
-        }
-        if (name == "item" && !isAtom(namespaceURI)) || (name == "entry" && isAtom(namespaceURI)) {
-            entry = Feed.Entry()
-        }
-        if name == "author", isAtom(namespaceURI) { inAuthor = true }
-        if entry != nil, isAtom(namespaceURI) {
-            if name == "link" {
-                let rel = attributes["rel"] ?? "alternate"
-                if rel == "alternate", entry?.link == nil { entry?.link = attributes["href"] }
-            }
-            if name == "category", let term = attributes["term"] ?? attributes["label"] { entry?.categories.append(term) }
-            if (name == "content" || name == "summary"), attributes["type"] == "xhtml" || attributes["type"] == "application/xhtml+xml" {
-                xhtmlDepth = 1
-            }
-        }
-        if entry == nil, isAtom(namespaceURI), name == "link", feed?.link == nil, (attributes["rel"] ?? "alternate") == "alternate" {
-            feed?.link = attributes["href"]
-        }
-        text = ""
-    }
-
-    func parser(_ parser: XMLParser, foundCharacters string: String) {
-        text += xhtmlDepth > 0 ? FeedParser.escape(string) : string
-    }
-
-    func parser(_ parser: XMLParser, foundCDATA block: Data) {
-        text += String(decoding: block, as: UTF8.self)
-    }
-
-    func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
-        if xhtmlDepth > 1 {
-            xhtmlDepth -= 1
-            text += "</\(name)>"
-            return
-        }
-        if xhtmlDepth == 1 { xhtmlDepth = 0 }
-        defer {
-            if !path.isEmpty { path.removeLast() }
-        }
-        let value = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        let atom = isAtom(namespaceURI)
-        if var current = entry {
-            switch (name, namespaceURI ?? "") {
-            case ("item", _) where !atom, ("entry", _) where atom:
-                feed?.entries.append(current)
-                entry = nil
-                return
-            case ("title", _) where path.count >= 2 && ["item", "entry"].contains(path[path.count - 2]):
-                current.title = value
-            case ("link", _) where !atom:
-                if current.link == nil, !value.isEmpty { current.link = value }
-            case ("guid", _):
-                current.id = value
-            case ("id", _) where atom:
-                current.id = value
-            case ("pubDate", _):
-                current.published = current.published ?? FeedDate.parse(value)
-            case ("published", _) where atom, ("issued", _) where atom, ("created", _) where atom:
-                current.published = current.published ?? FeedDate.parse(value)
-            case ("date", Self.dublinCore):
-                current.published = current.published ?? FeedDate.parse(value)
-            case ("updated", _) where atom, ("modified", _) where atom:
-                current.updated = FeedDate.parse(value)
-            case ("encoded", Self.content):
-                current.content = text
-            case ("content", _) where atom:
-                current.content = text
-            case ("description", _) where !atom, ("summary", _) where atom:
-                current.summary = text
-            case ("creator", Self.dublinCore):
-                if current.author == nil, !value.isEmpty { current.author = value }
-            case ("author", _) where !atom:
-                if current.author == nil, !value.isEmpty { current.author = value }
-            case ("name", _) where atom && inAuthor:
-                if current.author == nil, !value.isEmpty { current.author = value }
-            case ("author", _) where atom:
-                inAuthor = false
-            case ("category", _) where !atom, ("subject", Self.dublinCore):
-                if !value.isEmpty { current.categories.append(value) }
-            default:
-                break
-            }
-            entry = current
-        } else if feed != nil {
-            let parent = path.count >= 2 ? path[path.count - 2] : ""
-            switch name {
-            case "title" where parent == "channel" || (atom && parent == "feed"):
-                feed?.title = value
-            case "link" where !atom && parent == "channel":
-                if feed?.link == nil { feed?.link = value }
-            case "description" where parent == "channel", "subtitle" where atom, "tagline" where atom:
-                feed?.description = value
-            case "author" where atom:
-                inAuthor = false
-            default:
-                break
-            }
-        }
-        text = ""
-    }
-}
-
 /// HTML's named entities are not XML's: a feed with &nbsp; in it would stop XMLParser. They are
 /// turned into numbered references first, which mean the same in XML and in the HTML inside.
 enum HTMLEntities {
@@ -258,27 +110,35 @@ enum HTMLEntities {
     ]
 
     static func numbered(_ data: Data) -> Data {
-        guard data.contains(UInt8(ascii: "&")) else { return data }
-        var out = Data()
-        out.reserveCapacity(data.count)
-        let bytes = [UInt8](data)
-        var i = 0
-        while i < bytes.count {
-            if bytes[i] == UInt8(ascii: "&") {
+        data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> Data in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            guard let base = bytes.baseAddress, memchr(base, 0x26, bytes.count) != nil else { return data }
+            var out = [UInt8]()
+            out.reserveCapacity(bytes.count + 64)
+            var i = 0
+            var copied = 0
+            while i < bytes.count {
+                // Jump to the next '&'.
+                guard let found = memchr(base + i, 0x26, bytes.count - i) else { break }
+                i = UnsafePointer(found.assumingMemoryBound(to: UInt8.self)) - base
                 var j = i + 1
-                while j < bytes.count, j - i <= 10, (bytes[j] >= 0x41 && bytes[j] <= 0x5A) || (bytes[j] >= 0x61 && bytes[j] <= 0x7A) || (bytes[j] >= 0x30 && bytes[j] <= 0x39) {
-                    j += 1
-                }
+                while j < bytes.count, j - i <= 10, isAlphanumeric(bytes[j]) { j += 1 }
                 if j < bytes.count, bytes[j] == UInt8(ascii: ";"), j > i + 1,
-                   let code = table[String(decoding: bytes[(i + 1)..<j], as: UTF8.self)] {
+                   let code = table[String(decoding: UnsafeBufferPointer(rebasing: bytes[(i + 1)..<j]), as: UTF8.self)] {
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[copied..<i]))
                     out.append(contentsOf: Array("&#\(code);".utf8))
                     i = j + 1
-                    continue
+                    copied = i
+                } else {
+                    i += 1
                 }
             }
-            out.append(bytes[i])
-            i += 1
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[copied...]))
+            return Data(out)
         }
-        return out
+    }
+
+    private static func isAlphanumeric(_ byte: UInt8) -> Bool {
+        (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39)
     }
 }

@@ -6,6 +6,8 @@
 #include <libxml/HTMLparser.h>
 #include <libxml/tree.h>
 #include <libxml/xmlerror.h>
+#include <libxml/parser.h>
+#include <libxml/parserInternals.h>
 
 // xmlFree is a global function pointer, which Swift 6 treats as shared mutable state.
 static inline void agora_xml_free(void *pointer) { xmlFree(pointer); }

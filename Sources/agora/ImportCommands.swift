@@ -16,12 +16,12 @@ final class Progress: @unchecked Sendable {
     init(enabled: Bool = isatty(STDERR_FILENO) == 1) { self.enabled = enabled }
 
     /// Redraws one line in place: "ning-blogs.json  [#######.......]  1200/3400".
-    func bar(_ label: String, done: Int, total: Int) {
+    func bar(_ label: String, done: Int, total: Int, unit: String = "records") {
         guard enabled else { return }
         let cells = 24
         let filled = total > 0 ? min(cells, done * cells / total) : cells
         let text = "\(Output.safe(label))  [" + String(repeating: "#", count: filled)
-            + String(repeating: ".", count: cells - filled) + "]  \(done)/\(total)"
+            + String(repeating: ".", count: cells - filled) + "]  \(done)/\(total) \(unit)"
         rewrite(text)
     }
 
@@ -79,27 +79,34 @@ struct Import: ParsableCommand {
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
             throw AgoraError.cannotRead(path: path, reason: "no such file or folder")
         }
-        var data: Data?
-        if !isFolder.boolValue { data = try CacheFile.readData(path: path) }
+        // What it is, from its name and first bytes: a 300 MB feed is read as a stream, never whole.
+        var head: Data?
+        if !isFolder.boolValue { head = try Self.head(path) }
         let kind: ImportFormat? = format
             ?? (isFolder.boolValue ? (NingArchive.looksLikeArchive(path: path, data: nil) ? .ning : nil)
-                : ImportFormat.detect(data!, name: path))
+                : ImportFormat.detect(head!, name: path))
         var plan: ImportPlan
         switch kind {
         case .agoraJSON?:
-            guard let data else { throw AgoraError.invalidArgument("\(path) is a folder, not an Agora JSON file") }
-            plan = ImportPlan(content: try CacheFile.decode(data, path: path).content)
+            guard head != nil else { throw AgoraError.invalidArgument("\(path) is a folder, not an Agora JSON file") }
+            plan = ImportPlan(content: try CacheFile.read(path: path).content)
         case .feed?:
-            guard let data else { throw AgoraError.invalidArgument("\(path) is a folder, not a feed") }
-            let location = URL(fileURLWithPath: path).standardizedFileURL.path
-            plan = ImportPlan(content: FeedImport.content(try FeedParser.parse(data, path: path), location: location))
+            guard head != nil else { throw AgoraError.invalidArgument("\(path) is a folder, not a feed") }
+            // Read as a stream and written in batches, in one transaction.
+            let store = try global.openForImport()
+            let summary = try FeedImport.importFile(path, into: store) { done, total in
+                if total > 4 << 20 { progress.bar((path as NSString).lastPathComponent, done: done >> 20, total: total >> 20, unit: "MiB") }
+            }
+            progress.finish()
+            try report(summary, format: .feed, notes: [])
+            return
         case .ning?:
             let archive = try NingArchive(path: path)
             plan = try archive.read { file, done, total in progress.bar(file, done: done, total: total) }
             progress.finish()
         case .opml?:
-            guard let data else { throw AgoraError.invalidArgument("\(path) is a folder, not an OPML file") }
-            try importOPML(data)
+            guard head != nil else { throw AgoraError.invalidArgument("\(path) is a folder, not an OPML file") }
+            try importOPML(try CacheFile.readData(path: path))
             return
         case nil:
             throw AgoraError.invalidArgument(
@@ -110,8 +117,12 @@ struct Import: ParsableCommand {
             progress.line("writing \(Output.plural(plan.content.posts.count, "post")), \(Output.plural(plan.content.comments.count, "comment")) and \(Output.plural(plan.content.members.count, "member"))")
         }
         let summary = try store.importContent(plan.content)
+        try report(summary, format: kind!, notes: plan.notes)
+    }
+
+    private func report(_ summary: ImportSummary, format: ImportFormat, notes: [String]) throws {
         if json {
-            try Output.json(ImportJSON(path: path, format: kind!.rawValue, summary: summary, notes: plan.notes))
+            try Output.json(ImportJSON(path: path, format: format.rawValue, summary: summary, notes: notes))
             return
         }
         func describe(_ c: ImportSummary.Counts, _ word: String) -> String {
@@ -121,7 +132,12 @@ struct Import: ParsableCommand {
         Output.line("  " + describe(summary.posts, "posts"))
         Output.line("  " + describe(summary.comments, "comments"))
         Output.line("  " + describe(summary.members, "members"))
-        for note in plan.notes { Output.line("  note: " + Output.safe(note)) }
+        for note in notes { Output.line("  note: " + Output.safe(note)) }
+    }
+
+    /// The first bytes of a file, enough to tell what it is.
+    static func head(_ path: String) throws -> Data {
+        try CacheFile.readData(path: path, limit: 4_096)
     }
 
     /// An OPML file's feeds become sources; ones already there are left as they are.

@@ -1,4 +1,4 @@
-import AgoraImport
+@testable import AgoraImport
 import AgoraKit
 import Foundation
 import Testing
@@ -167,5 +167,28 @@ struct FeedTests {
         #expect(ImportFormat.detect(Data("<rdf:RDF xmlns:rdf=\"x\">".utf8)) == .feed)
         #expect(ImportFormat.detect(Data("hello".utf8)) == nil)
         #expect(ImportFormat.detect(Data(#"{"items": []}"#.utf8)) == nil)
+    }
+
+    @Test func the_hand_read_rfc822_dates_agree_with_the_formatters() {
+        var samples = ["Sun, 29 Nov 2020 12:00:00 +0000", "1 Jan 1970 00:00:00 GMT", "29 Feb 2024 23:59:59 -0930",
+                       "Mon, 31 Dec 1969 23:00 +0100", "Tue, 01 Mar 2000 08:15:00 +0545", "Thu, 15 Aug 1991 04:05:06 -0000"]
+        var random = SystemRandomNumberGenerator()
+        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        for _ in 0..<300 {
+            let offset = Int.random(in: -720...840, using: &random)
+            let zone = String(format: "%@%02d%02d", offset < 0 ? "-" : "+", abs(offset) / 60, abs(offset) % 60)
+            samples.append(String(format: "%d %@ %d %02d:%02d:%02d ", Int.random(in: 1...28, using: &random),
+                                  months.randomElement(using: &random)!, Int.random(in: 1900...2099, using: &random),
+                                  Int.random(in: 0...23, using: &random), Int.random(in: 0...59, using: &random),
+                                  Int.random(in: 0...59, using: &random)) + zone)
+        }
+        for sample in samples {
+            let fast = FeedDate.rfc822(sample)
+            #expect(fast != nil, "\(sample)")
+            #expect(fast == FeedDate.formatted(sample), "\(sample)")
+        }
+        #expect(FeedDate.rfc822("31 Foo 2020 10:00:00 GMT") == nil)
+        #expect(FeedDate.rfc822("2020-01-01T10:00:00Z") == nil)
+        #expect(FeedDate.parse("2020-01-01T10:00:00Z") == Date(timeIntervalSince1970: 1_577_872_800))
     }
 }

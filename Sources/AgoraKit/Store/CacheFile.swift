@@ -117,8 +117,8 @@ public struct CacheFile: Codable, Sendable, Equatable {
         try decode(try readData(path: path), path: path)
     }
 
-    /// Reads any file to import, saying where and why when it cannot.
-    public static func readData(path: String) throws -> Data {
+    /// Reads any file to import (or its first `limit` bytes), saying where and why when it cannot.
+    public static func readData(path: String, limit: Int? = nil) throws -> Data {
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
             throw AgoraError.cannotRead(path: path, reason: "no such file")
@@ -128,6 +128,11 @@ public struct CacheFile: Codable, Sendable, Equatable {
             throw AgoraError.cannotRead(path: path, reason: "permission denied")
         }
         do {
+            if let limit {
+                let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
+                defer { try? handle.close() }
+                return try handle.read(upToCount: limit) ?? Data()
+            }
             return try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
             throw AgoraError.cannotRead(path: path, reason: reasonText(error))

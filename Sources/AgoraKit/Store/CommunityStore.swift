@@ -55,6 +55,11 @@ public protocol CommunityStore: Sendable {
     /// (read or starred in either stays so). On any error nothing is written.
     @discardableResult
     func importContent(_ content: CacheContent) throws -> ImportSummary
+    /// Writes content that arrives in batches (a large feed read as a stream), all in one
+    /// transaction: `produce` hands each batch to the function it is given. On any error, from
+    /// `produce` or from the cache, nothing is written. Ids must not repeat across batches.
+    @discardableResult
+    func importBatches(_ produce: (_ write: (CacheContent) throws -> Void) throws -> Void) throws -> ImportSummary
     /// Everything, for `agora export`.
     func exportContent() throws -> CacheContent
 }

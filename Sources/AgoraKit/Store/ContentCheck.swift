@@ -25,7 +25,7 @@ enum ContentCheck {
     private static func line(_ s: String?) -> String? { s.map(Sanitizer.line) }
 
     private static func id(_ raw: String, kind: String) throws -> String {
-        let clean = Sanitizer.line(raw).trimmingCharacters(in: .whitespaces)
+        let clean = Sanitizer.line(raw).trimmed
         guard !clean.isEmpty else { throw AgoraError.invalidArgument("a \(kind) has an empty id") }
         return clean
     }
@@ -66,7 +66,7 @@ enum ContentCheck {
         p.title = Sanitizer.line(p.title)
         p.authorName = line(p.authorName)
         p.category = line(p.category)
-        p.tags = p.tags.map(Sanitizer.line).filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+        p.tags = p.tags.map(Sanitizer.line).filter { !$0.trimmed.isEmpty }
         p.body = Sanitizer.text(p.body)
         p.link = line(p.link)
         if let views = p.views, views < 0 { p.views = nil }

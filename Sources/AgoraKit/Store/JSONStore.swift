@@ -376,6 +376,22 @@ public final class JSONStore: CommunityStore {
         read { $0.file.sources.sorted { ($0.name, $0.id) < ($1.name, $1.id) } }
     }
 
+    /// A JSON cache is written whole: the batches are gathered and written once.
+    @discardableResult
+    public func importBatches(_ produce: ((CacheContent) throws -> Void) throws -> Void) throws -> ImportSummary {
+        var all = CacheContent()
+        try produce { batch in
+            if let community = batch.community { all.community = community }
+            all.sources += batch.sources
+            all.members += batch.members
+            all.posts += batch.posts
+            all.comments += batch.comments
+            all.postStates.merge(batch.postStates) { $1 }
+            all.commentStates.merge(batch.commentStates) { $1 }
+        }
+        return try importContent(all)
+    }
+
     public func removeSource(_ id: Source.ID) throws {
         try change { contents in
             guard let index = contents.file.sources.firstIndex(where: { $0.id == id }) else {

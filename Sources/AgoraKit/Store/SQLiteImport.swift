@@ -8,16 +8,27 @@ import GRDB
 /// totals are brought in step before the transaction ends.
 struct SQLiteImport {
     let db: Database
+    private(set) var summary = ImportSummary()
+    private var touchedAuthors = Set<String>()
+    private var touchedPosts = Set<String>()
+
+    init(db: Database) { self.db = db }
 
     func run(_ content: CacheContent) throws -> ImportSummary {
-        var summary = ImportSummary()
+        var importer = self
+        try importer.add(content)
+        try importer.finish()
+        return importer.summary
+    }
+
+    /// Writes one batch; `finish` must follow the last one.
+    mutating func add(_ content: CacheContent) throws {
         if let community = content.community {
             let json = String(decoding: try JSONEncoder().encode(community), as: UTF8.self)
             try db.execute(sql: "INSERT INTO meta (key, value) VALUES ('community', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                            arguments: [json])
         }
         for source in content.sources { try upsert(source) }
-        var touchedAuthors = Set<String>()
         for member in content.members {
             try upsert(member, into: &summary.members)
             touchedAuthors.insert(member.id.rawValue)
@@ -27,12 +38,15 @@ struct SQLiteImport {
             if let previous = try upsert(post, into: &summary.posts) { touchedAuthors.insert(previous.rawValue) }
             if let author = post.author { touchedAuthors.insert(author.rawValue) }
         }
-        var touchedPosts = Set<String>()
         for comment in content.comments {
             try upsert(comment, into: &summary.comments)
             touchedPosts.insert(comment.post.rawValue)
         }
         try mergeStates(content)
+    }
+
+    /// Brings the kept counts in step with everything written.
+    mutating func finish() throws {
         try recount(posts: touchedPosts, authors: touchedAuthors)
         try db.execute(sql: """
             UPDATE totals SET total = (SELECT count(*) FROM post),
@@ -41,7 +55,6 @@ struct SQLiteImport {
                 members = (SELECT count(*) FROM member), comments = (SELECT count(*) FROM comment)
             WHERE id = 1
             """)
-        return summary
     }
 
     // MARK: Sources

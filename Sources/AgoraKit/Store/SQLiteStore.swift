@@ -466,6 +466,16 @@ public final class SQLiteStore: CommunityStore {
         return try write { db in try SQLiteImport(db: db).run(content) }
     }
 
+    @discardableResult
+    public func importBatches(_ produce: ((CacheContent) throws -> Void) throws -> Void) throws -> ImportSummary {
+        try write { db in
+            var importer = SQLiteImport(db: db)
+            try produce { batch in try importer.add(try ContentCheck.prepared(batch)) }
+            try importer.finish()
+            return importer.summary
+        }
+    }
+
     public func exportContent() throws -> CacheContent {
         try read { db in
             var content = CacheContent()

@@ -63,8 +63,16 @@ public enum PlainText {
                 emitSpace()
                 i += 1
             default:
-                emit(c)
-                i += 1
+                // A run of plain text goes over whole.
+                var j = i + 1
+                while j < n {
+                    let d = b[j]
+                    if d == UInt8(ascii: "<") || d == UInt8(ascii: "&") || d == 0x20 || d == 0x09 || d == 0x0A || d == 0x0D || d == 0x0C { break }
+                    j += 1
+                }
+                if space { out.append(0x20); space = false }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: b[i..<j]))
+                i = j
             }
         }
     }

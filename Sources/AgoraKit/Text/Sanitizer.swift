@@ -17,8 +17,34 @@ public enum Sanitizer {
 
     /// True when `line` would change nothing: the common case, checked without allocating.
     static func isClean(_ string: String, keepLayout: Bool) -> Bool {
+        if let clean = string.utf8.withContiguousStorageIfAvailable({ isClean(utf8: $0, keepLayout: keepLayout) }) {
+            return clean
+        }
         for scalar in string.unicodeScalars where needsWork(scalar.value, keepLayout: keepLayout) {
             return false
+        }
+        return true
+    }
+
+    /// The same test on UTF-8 bytes, without decoding: C0 is one byte, DEL is 7F, C1 is C2 80-9F,
+    /// the bidi embeddings and overrides are E2 80 AA-AE, the isolates E2 81 A6-A9.
+    private static func isClean(utf8 b: UnsafeBufferPointer<UInt8>, keepLayout: Bool) -> Bool {
+        var i = 0
+        let n = b.count
+        while i < n {
+            let c = b[i]
+            if c >= 0x20 && c < 0x7F { i += 1; continue }
+            if c < 0x20 {
+                if keepLayout && (c == 0x0A || c == 0x09) { i += 1; continue }
+                return false
+            }
+            if c == 0x7F { return false }
+            if c == 0xC2, i + 1 < n, b[i + 1] <= 0x9F { return false }
+            if c == 0xE2, i + 2 < n {
+                if b[i + 1] == 0x80, (0xAA...0xAE).contains(b[i + 2]) { return false }
+                if b[i + 1] == 0x81, (0xA6...0xA9).contains(b[i + 2]) { return false }
+            }
+            i += 1
         }
         return true
     }

@@ -1,0 +1,340 @@
+import AgoraKit
+import CLibXML2
+import Foundation
+
+/// Reads RSS 0.9x/2.0, RSS 1.0 (RDF) and Atom 0.3/1.0 as a stream, with libxml2's SAX2 push
+/// parser: the input arrives in chunks and each entry is handed on as soon as it ends, so a
+/// 300 MB feed is read in constant memory. No DTD or external entity is ever loaded.
+///
+/// A broken feed is an `AgoraError` with the file, line and column, and libxml2's own words.
+final class FeedStream {
+    static let atom10 = "http://www.w3.org/2005/Atom"
+    static let atom03 = "http://purl.org/atom/ns#"
+    static let contentNS = "http://purl.org/rss/1.0/modules/content/"
+    static let dublinCore = "http://purl.org/dc/elements/1.1/"
+
+    /// The feed's own fields; entries go to `onEntry`.
+    private(set) var feed: Feed?
+    private let onEntry: (Feed.Entry) throws -> Void
+    private var entry: Feed.Entry?
+    private var text: [UInt8] = []
+    private var path: [String] = []
+    private var xhtmlDepth = 0
+    private var inAuthor = false
+    /// Names and namespaces come from libxml2's dictionary: the same pointer each time.
+    private var names: [UnsafeRawPointer: String] = [:]
+    private var firstError: (line: Int, column: Int, message: String)?
+    private var callbackError: (any Error)?
+    private var context: xmlParserCtxtPtr?
+
+    private init(onEntry: @escaping (Feed.Entry) throws -> Void) {
+        self.onEntry = onEntry
+    }
+
+    /// The input in pieces: HTML's named entities (which XML does not know) made numeric, and
+    /// whitespace before the XML declaration dropped (Ning's activity feed starts with a newline).
+    struct Chunks {
+        var next: () throws -> Data?
+    }
+
+    static func chunks(of data: Data) -> Chunks {
+        var offset = data.startIndex
+        var carry = Data()
+        var first = true
+        return Chunks {
+            guard offset < data.endIndex || !carry.isEmpty else { return nil }
+            let end = min(data.endIndex, offset + (1 << 20))
+            var piece = carry + data[offset..<end]
+            offset = end
+            carry = Data()
+            if end < data.endIndex { carry = holdBackEntity(&piece) }
+            if first { trimLeadingSpace(&piece); first = false }
+            return HTMLEntities.numbered(piece)
+        }
+    }
+
+    static func chunks(ofFile path: String, progress: ((Int, Int) -> Void)?) throws -> Chunks {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw AgoraError.cannotRead(path: path, reason: FileManager.default.fileExists(atPath: path) ? "permission denied" : "no such file")
+        }
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        var done = 0
+        var carry = Data()
+        var first = true
+        return Chunks {
+            let read = (try? handle.read(upToCount: 1 << 20)) ?? nil
+            guard let read, !read.isEmpty else {
+                try? handle.close()
+                if carry.isEmpty { return nil }
+                defer { carry = Data() }
+                return HTMLEntities.numbered(carry)
+            }
+            done += read.count
+            progress?(done, size)
+            var piece = carry + read
+            carry = holdBackEntity(&piece)
+            if first { trimLeadingSpace(&piece); first = false }
+            return HTMLEntities.numbered(piece)
+        }
+    }
+
+    /// An `&name` cut by the end of a chunk waits for the next one.
+    private static func holdBackEntity(_ piece: inout Data) -> Data {
+        let tail = piece.suffix(12)
+        guard let amp = tail.lastIndex(of: UInt8(ascii: "&")), !piece[amp...].contains(UInt8(ascii: ";")) else { return Data() }
+        let held = Data(piece[amp...])
+        piece = Data(piece[..<amp])
+        return held
+    }
+
+    private static func trimLeadingSpace(_ piece: inout Data) {
+        var start = piece.startIndex
+        if piece.starts(with: [0xEF, 0xBB, 0xBF]) { start += 3 }
+        while start < piece.endIndex, [0x20, 0x09, 0x0A, 0x0D].contains(piece[start]) { start += 1 }
+        if start != piece.startIndex, start + 5 <= piece.endIndex, piece[start..<(start + 5)].elementsEqual(Array("<?xml".utf8)) {
+            piece = Data(piece[start...])
+        }
+    }
+
+    /// Parses the whole input, handing each entry to `onEntry`; returns the feed's own fields.
+    static func parse(path: String, chunks: Chunks, onEntry: @escaping (Feed.Entry) throws -> Void) throws -> Feed {
+        let stream = FeedStream(onEntry: onEntry)
+        try stream.run(path: path, chunks: chunks)
+        guard let feed = stream.feed else {
+            throw AgoraError.invalidArgument("\(path): not a feed (no <rss>, <rdf:RDF> or <feed> element)")
+        }
+        return feed
+    }
+
+    private func run(path: String, chunks: Chunks) throws {
+        var handler = xmlSAXHandler()
+        handler.initialized = XML_SAX2_MAGIC
+        handler.startElementNs = { ctx, localname, _, uri, _, _, count, _, attributes in
+            FeedStream.from(ctx).start(localname, uri, Int(count), attributes)
+        }
+        handler.endElementNs = { ctx, localname, _, uri in
+            FeedStream.from(ctx).end(localname, uri)
+        }
+        handler.characters = { ctx, bytes, length in
+            FeedStream.from(ctx).characters(bytes, Int(length))
+        }
+        handler.cdataBlock = { ctx, bytes, length in
+            FeedStream.from(ctx).cdata(bytes, Int(length))
+        }
+        handler.serror = { ctx, error in
+            guard let ctx, let error else { return }
+            FeedStream.from(ctx).record(error.pointee)
+        }
+        let me = Unmanaged.passUnretained(self).toOpaque()
+        guard let context = xmlCreatePushParserCtxt(&handler, me, nil, 0, path) else {
+            throw AgoraError.invalidArgument("\(path): cannot start the XML parser")
+        }
+        self.context = context
+        defer {
+            xmlFreeParserCtxt(context)
+            self.context = nil
+        }
+        // No network, no DTD loading, no entity expansion beyond XML's own.
+        xmlCtxtUseOptions(context, Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOCDATA.rawValue | XML_PARSE_COMPACT.rawValue))
+        var status: Int32 = 0
+        while status == 0, firstError == nil, callbackError == nil, var piece = try chunks.next() {
+            status = piece.withUnsafeMutableBytes { raw in
+                xmlParseChunk(context, raw.bindMemory(to: CChar.self).baseAddress, Int32(raw.count), 0)
+            }
+            _ = piece
+        }
+        if status == 0, firstError == nil, callbackError == nil {
+            status = xmlParseChunk(context, nil, 0, 1)
+        }
+        if let callbackError { throw callbackError }
+        if let failure = firstError ?? (status != 0 ? (Int(xmlSAX2GetLineNumber(context)), Int(xmlSAX2GetColumnNumber(context)), "error \(status)") : nil) {
+            throw AgoraError.invalidArgument(
+                "\(path):\(failure.line):\(failure.column): not a feed this can read (invalid XML: \(failure.message))")
+        }
+    }
+
+    private static func from(_ ctx: UnsafeMutableRawPointer?) -> FeedStream {
+        Unmanaged<FeedStream>.fromOpaque(ctx!).takeUnretainedValue()
+    }
+
+    private func record(_ error: xmlError) {
+        // Only what stops the parser: a namespace URI with a space in it is an error that it reads past.
+        guard error.level == XML_ERR_FATAL, firstError == nil else { return }
+        let message = error.message.map { String(cString: $0) } ?? "error \(error.code)"
+        firstError = (Int(error.line), Int(error.int2), Sanitizer.line(message).trimmingCharacters(in: .whitespaces))
+        if let context { xmlStopParser(context) }
+    }
+
+    private func interned(_ pointer: UnsafePointer<xmlChar>?) -> String? {
+        guard let pointer else { return nil }
+        let key = UnsafeRawPointer(pointer)
+        if let known = names[key] { return known }
+        let value = String(cString: pointer)
+        names[key] = value
+        return value
+    }
+
+    /// The bytes as text without the whitespace around them (Unicode spaces as well as ASCII).
+    static func trimmed(_ bytes: [UInt8]) -> String {
+        var start = 0
+        var end = bytes.count
+        while start < end, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[start]) { start += 1 }
+        while end > start, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[end - 1]) { end -= 1 }
+        return String(decoding: bytes[start..<end], as: UTF8.self).trimmed
+    }
+
+    private func isAtom(_ namespace: String?) -> Bool { namespace == Self.atom10 || namespace == Self.atom03 }
+
+    // MARK: Events
+
+    private func start(_ localname: UnsafePointer<xmlChar>?, _ uri: UnsafePointer<xmlChar>?, _ count: Int,
+                       _ raw: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?) {
+        guard let name = interned(localname) else { return }
+        let namespace = interned(uri)
+        func attribute(_ wanted: String) -> String? {
+            guard let raw else { return nil }
+            for index in 0..<count {
+                let base = index * 5
+                guard let local = raw[base], String(cString: local) == wanted,
+                      let begin = raw[base + 3], let end = raw[base + 4] else { continue }
+                return String(decoding: UnsafeBufferPointer(start: begin, count: end - begin), as: UTF8.self)
+            }
+            return nil
+        }
+        if xhtmlDepth > 0 {
+            xhtmlDepth += 1
+            var attrs: [String] = []
+            if let raw {
+                for index in 0..<count {
+                    let base = index * 5
+                    guard let local = raw[base], let begin = raw[base + 3], let end = raw[base + 4] else { continue }
+                    let value = String(decoding: UnsafeBufferPointer(start: begin, count: end - begin), as: UTF8.self)
+                    attrs.append(" \(String(cString: local))=\"\(FeedParser.escape(value).replacingOccurrences(of: "\"", with: "&quot;"))\"")
+                }
+            }
+            text += Array("<\(name)\(attrs.sorted().joined())>".utf8)
+            return
+        }
+        path.append(name)
+        if feed == nil {
+            switch name {
+            case "rss": feed = Feed(format: .rss)
+            case "RDF": feed = Feed(format: .rdf)
+            case "feed" where isAtom(namespace) || namespace == nil: feed = Feed(format: .atom)
+            default: break
+            }
+            return
+        }
+        let atom = isAtom(namespace)
+        if (name == "item" && !atom) || (name == "entry" && atom) { entry = Feed.Entry() }
+        if name == "author", atom { inAuthor = true }
+        if entry != nil, atom {
+            if name == "link" {
+                let rel = attribute("rel") ?? "alternate"
+                if rel == "alternate", entry?.link == nil { entry?.link = attribute("href") }
+            }
+            if name == "category", let term = attribute("term") ?? attribute("label") { entry?.categories.append(term) }
+            if name == "content" || name == "summary", let type = attribute("type"), type == "xhtml" || type == "application/xhtml+xml" {
+                xhtmlDepth = 1
+            }
+        }
+        if entry == nil, atom, name == "link", feed?.link == nil, (attribute("rel") ?? "alternate") == "alternate" {
+            feed?.link = attribute("href")
+        }
+        text.removeAll(keepingCapacity: true)
+    }
+
+    private func characters(_ bytes: UnsafePointer<xmlChar>?, _ length: Int) {
+        guard let bytes, length > 0 else { return }
+        let buffer = UnsafeBufferPointer(start: bytes, count: length)
+        if xhtmlDepth > 0 {
+            text += Array(FeedParser.escape(String(decoding: buffer, as: UTF8.self)).utf8)
+        } else {
+            text.append(contentsOf: buffer)
+        }
+    }
+
+    private func cdata(_ bytes: UnsafePointer<xmlChar>?, _ length: Int) {
+        guard let bytes, length > 0 else { return }
+        text.append(contentsOf: UnsafeBufferPointer(start: bytes, count: length))
+    }
+
+    private func end(_ localname: UnsafePointer<xmlChar>?, _ uri: UnsafePointer<xmlChar>?) {
+        guard let name = interned(localname) else { return }
+        if xhtmlDepth > 1 {
+            xhtmlDepth -= 1
+            text += Array("</\(name)>".utf8)
+            return
+        }
+        if xhtmlDepth == 1 { xhtmlDepth = 0 }
+        defer {
+            if !path.isEmpty { path.removeLast() }
+            text.removeAll(keepingCapacity: true)
+        }
+        let namespace = interned(uri)
+        let atom = isAtom(namespace)
+        // Only what a field needs is made into a String: bodies whole, short fields trimmed.
+        var raw: String { String(decoding: text, as: UTF8.self) }
+        var value: String { Self.trimmed(text) }
+        if var current = entry {
+            switch (name, namespace ?? "") {
+            case ("item", _) where !atom, ("entry", _) where atom:
+                entry = nil
+                do { try onEntry(current) } catch {
+                    callbackError = error
+                    if let context { xmlStopParser(context) }
+                }
+                return
+            case ("title", _) where path.count >= 2 && ["item", "entry"].contains(path[path.count - 2]):
+                current.title = value
+            case ("link", _) where !atom:
+                if current.link == nil, !value.isEmpty { current.link = value }
+            case ("guid", _):
+                current.id = value
+            case ("id", _) where atom:
+                current.id = value
+            case ("pubDate", _):
+                current.published = current.published ?? FeedDate.parse(value)
+            case ("published", _) where atom, ("issued", _) where atom, ("created", _) where atom:
+                current.published = current.published ?? FeedDate.parse(value)
+            case ("date", Self.dublinCore):
+                current.published = current.published ?? FeedDate.parse(value)
+            case ("updated", _) where atom, ("modified", _) where atom:
+                current.updated = FeedDate.parse(value)
+            case ("encoded", Self.contentNS):
+                current.content = raw
+            case ("content", _) where atom:
+                current.content = raw
+            case ("description", _) where !atom, ("summary", _) where atom:
+                current.summary = raw
+            case ("creator", Self.dublinCore):
+                if current.author == nil, !value.isEmpty { current.author = value }
+            case ("author", _) where !atom:
+                if current.author == nil, !value.isEmpty { current.author = value }
+            case ("name", _) where atom && inAuthor:
+                if current.author == nil, !value.isEmpty { current.author = value }
+            case ("author", _) where atom:
+                inAuthor = false
+            case ("category", _) where !atom, ("subject", Self.dublinCore):
+                if !value.isEmpty { current.categories.append(value) }
+            default:
+                break
+            }
+            entry = current
+        } else if feed != nil {
+            let parent = path.count >= 2 ? path[path.count - 2] : ""
+            switch name {
+            case "title" where parent == "channel" || (atom && parent == "feed"):
+                feed?.title = value
+            case "link" where !atom && parent == "channel":
+                if feed?.link == nil { feed?.link = value }
+            case "description" where parent == "channel", "subtitle" where atom, "tagline" where atom:
+                feed?.description = value
+            case "author" where atom:
+                inAuthor = false
+            default:
+                break
+            }
+        }
+    }
+}
