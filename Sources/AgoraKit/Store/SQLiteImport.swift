@@ -21,8 +21,9 @@ struct SQLiteImport {
         return importer.summary
     }
 
-    /// Writes one batch; `finish` must follow the last one.
-    mutating func add(_ content: CacheContent) throws {
+    /// Writes one batch; `finish` must follow the last one. `searchTexts`, when given, holds
+    /// each post's body as plain text (made on another thread while this one writes).
+    mutating func add(_ content: CacheContent, searchTexts: [String]? = nil) throws {
         if let community = content.community {
             let json = String(decoding: try JSONEncoder().encode(community), as: UTF8.self)
             try db.execute(sql: "INSERT INTO meta (key, value) VALUES ('community', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
@@ -33,9 +34,13 @@ struct SQLiteImport {
             try upsert(member, into: &summary.members)
             touchedAuthors.insert(member.id.rawValue)
         }
-        for post in content.posts {
+        let known = try existingPosts(content.posts)
+        for (index, post) in content.posts.enumerated() {
             // The author it had counts too: a post that changed hands leaves their count.
-            if let previous = try upsert(post, into: &summary.posts) { touchedAuthors.insert(previous.rawValue) }
+            let text = searchTexts.map { $0[index] }
+            if let previous = try upsert(post, searchText: text, isKnown: known.contains(post.id.rawValue), into: &summary.posts) {
+                touchedAuthors.insert(previous.rawValue)
+            }
             if let author = post.author { touchedAuthors.insert(author.rawValue) }
         }
         for comment in content.comments {
@@ -107,10 +112,25 @@ struct SQLiteImport {
     // MARK: Posts
 
     /// Returns the author the post had before, if it had one.
-    private func upsert(_ p: Post, into counts: inout ImportSummary.Counts) throws -> Member.ID? {
-        let existing = try Row.fetchOne(db.cachedStatement(sql: """
+    /// Which of the batch's posts the cache has already, in one query per 500: a first import
+    /// of 100,000 posts then reads no row it does not need.
+    private func existingPosts(_ posts: [Post]) throws -> Set<String> {
+        var found = Set<String>()
+        var start = 0
+        while start < posts.count {
+            let slice = posts[start..<min(posts.count, start + 500)]
+            let marks = Array(repeating: "?", count: slice.count).joined(separator: ",")
+            found.formUnion(try String.fetchAll(db, sql: "SELECT id FROM post WHERE id IN (\(marks))",
+                                                arguments: StatementArguments(slice.map(\.id.rawValue))))
+            start += 500
+        }
+        return found
+    }
+
+    private func upsert(_ p: Post, searchText: String?, isKnown: Bool, into counts: inout ImportSummary.Counts) throws -> Member.ID? {
+        let existing = isKnown ? try Row.fetchOne(db.cachedStatement(sql: """
             SELECT \(SQLiteRows.postColumns), p.rowid FROM post p LEFT JOIN postBody b ON b.post = p.rowid WHERE p.id = ?
-            """), arguments: [p.id.rawValue])
+            """), arguments: [p.id.rawValue]) : nil
         let old = existing.map { SQLiteRows.post($0) }
         counts.count(existing: existing != nil, changed: old != p)
         if let old, old == p { return old.author }
@@ -149,7 +169,7 @@ struct SQLiteImport {
             try db.cachedStatement(sql: "INSERT INTO postTag (tagKey, post) VALUES (?, ?)").execute(arguments: [key, rowid])
         }
         try db.cachedStatement(sql: "INSERT INTO postSearch (rowid, title, body) VALUES (?, ?, ?)")
-            .execute(arguments: [rowid, p.title, PlainText.fromHTML(p.body)])
+            .execute(arguments: [rowid, p.title, searchText ?? PlainText.fromHTML(p.body)])
         return old?.author
     }
 

@@ -7,6 +7,8 @@ import GRDB
 public final class SQLiteStore: CommunityStore {
     public let location: String
     let pool: DatabaseQueue
+    /// This store made the file: no one can hold a copy of its bytes yet.
+    private let createdHere: Bool
 
     /// Opens the cache at `path`, creating it (empty) when it does not exist and `create` is true.
     ///
@@ -16,6 +18,7 @@ public final class SQLiteStore: CommunityStore {
         location = path
         var isFolder: ObjCBool = false
         let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isFolder)
+        createdHere = !exists
         if isFolder.boolValue { throw AgoraError.cannotRead(path: path, reason: "it is a folder") }
         if exists {
             try Self.check(path: path)
@@ -41,6 +44,12 @@ public final class SQLiteStore: CommunityStore {
                 if !tables.isEmpty && !tables.contains("grdb_migrations") {
                     throw AgoraError.notACache(path: path, reason: "a SQLite database of something else")
                 }
+            }
+            // A new cache gets 8 KiB pages: a post's body (a few KiB of HTML) fits in one page
+            // with its neighbours, and a large import writes a third less. It can only be set
+            // before the first table, so older caches keep theirs.
+            if version == 0, try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") == 0 {
+                try db.execute(sql: "PRAGMA page_size = 8192")
             }
             if try String.fetchOne(db, sql: "PRAGMA journal_mode") != "wal" {
                 try db.execute(sql: "PRAGMA journal_mode = WAL")
@@ -101,6 +110,31 @@ public final class SQLiteStore: CommunityStore {
 
     private func read<T>(_ body: (Database) throws -> T) throws -> T {
         do { return try pool.read(body) } catch let error as DatabaseError {
+            throw Self.userError(error, path: location, creating: false)
+        }
+    }
+
+    /// A write of many megabytes in one transaction. In WAL mode every page would be written
+    /// twice (to the log, then to the file at the checkpoint), so the first import into a
+    /// cache this store has just made runs in rollback-journal mode, where a page that did not
+    /// exist before is written once and journaled not at all; WAL comes back right after.
+    /// Atomicity is the same: a crash leaves a journal that puts the file back as it was. An
+    /// existing cache is left in WAL mode: switching modes bumps the file's change counter, and
+    /// a failed import must leave an existing file byte for byte as it was.
+    private func bulkWrite<T>(_ body: (Database) throws -> T) throws -> T {
+        guard createdHere else { return try write(body) }
+        do {
+            return try pool.writeWithoutTransaction { db in
+                let switched = (try? String.fetchOne(db, sql: "PRAGMA journal_mode = DELETE")) == "delete"
+                defer { if switched { _ = try? String.fetchOne(db, sql: "PRAGMA journal_mode = WAL") } }
+                var result: T?
+                try db.inTransaction(.immediate) {
+                    result = try body(db)
+                    return .commit
+                }
+                return result!
+            }
+        } catch let error as DatabaseError {
             throw Self.userError(error, path: location, creating: false)
         }
     }
@@ -468,12 +502,58 @@ public final class SQLiteStore: CommunityStore {
 
     @discardableResult
     public func importBatches(_ produce: ((CacheContent) throws -> Void) throws -> Void) throws -> ImportSummary {
-        try write { db in
-            var importer = SQLiteImport(db: db)
-            try produce { batch in try importer.add(try ContentCheck.prepared(batch)) }
-            try importer.finish()
-            return importer.summary
+        // Two threads share the work: a second one makes the batches (for a feed: parsing,
+        // checking, turning bodies into search text) while this one writes the previous batch.
+        let channel = BatchChannel(capacity: 2)
+        return try withoutActuallyEscaping(produce) { (produce: @escaping ((CacheContent) throws -> Void) throws -> Void) throws -> ImportSummary in
+            // The closure may not outlive this block: the producer thread reaches it through a
+            // box that is emptied before the block ends.
+            let box = ProducerBox(produce)
+            let producer = Thread { Self.runProducer(box, into: channel) }
+            producer.stackSize = 8 << 20
+            producer.start()
+            // Whatever happens here, the producer is stopped and waited for before returning.
+            defer {
+                channel.cancelAndWait()
+                box.empty()
+            }
+            return try bulkWrite { db in try Self.consume(channel, db) }
         }
+    }
+
+    private static func runProducer(_ box: ProducerBox, into channel: BatchChannel) {
+        produceAll(box, into: channel)
+        channel.finishProducing()
+    }
+
+    private static func produceAll(_ box: ProducerBox, into channel: BatchChannel) {
+        guard let produce = box.take() else { return }
+        do {
+            try produce { (batch: CacheContent) throws -> Void in
+                let prepared = try ContentCheck.prepared(batch)
+                let texts: [String] = prepared.posts.map { PlainText.fromHTML($0.body) }
+                try channel.put(.batch(prepared, texts))
+            }
+            try? channel.put(.done)
+        } catch {
+            try? channel.put(.failed(error))
+        }
+    }
+
+    private static func consume(_ channel: BatchChannel, _ db: Database) throws -> ImportSummary {
+        var importer = SQLiteImport(db: db)
+        while true {
+            let item = channel.take()
+            if case .batch(let content, let texts) = item {
+                try importer.add(content, searchTexts: texts)
+            } else if case .failed(let error) = item {
+                throw error
+            } else {
+                break
+            }
+        }
+        try importer.finish()
+        return importer.summary
     }
 
     public func exportContent() throws -> CacheContent {
