@@ -109,5 +109,42 @@ if tm capture-pane -p -e -t e2e | grep -qE $'\e\\[[0-9;]*(3[0-7]|9[0-7]|38;5;)';
 keys Q
 tm kill-session -t e2e 2>/dev/null || true
 
+# A Ning archive imported at a terminal shows its progress; the reader then shows its posts,
+# and a member's profile shows their comment wall.
+archive="$work/archive"
+mkdir -p "$archive"
+cat > "$archive/ning-members-local.json" <<'JSON'
+([{"contributorName":"jane1","fullName":"Jane Example","country":"KE","level":"owner admin",
+  "comments":[{"contributorName":"mari2","description":"Welcome back, Jane!","createdDate":"2010-01-02T00:00:00.000Z"},
+              {"contributorName":"mari2","description":"Hello Jane","createdDate":"2010-01-01T00:00:00.000Z"}]}
+{"contributorName":"mari2","fullName":"Marília Maciel","country":"BR"}])
+JSON
+cat > "$archive/ning-blogs-local.json" <<'JSON'
+([{"id":"2332551:BlogPost:2","title":"ITU &amp; the WCIT","description":"<p>What happened in Dubai.</p>","contributorName":"mari2",
+   "createdDate":"2012-12-18T10:00:00.000Z","publishStatus":"publish",
+   "comments":[{"id":"2332551:Comment:11","contributorName":"jane1","description":"newer comment","createdDate":"2012-12-19T10:00:00.000Z"},
+               {"id":"2332551:Comment:10","contributorName":"mari2","description":"older comment","createdDate":"2012-12-18T11:00:00.000Z"}]}])
+JSON
+rm -f "$work/status"
+tm new-session -d -s e2e -x 120 -y 40 "env TERM=xterm-256color $agora --cache $work/ning.sqlite import $archive; echo \$? > $work/status; sleep 30"
+expect "import at a terminal: a progress bar with records" "records"
+expect "import: the summary" "posts: 1 added"
+tm kill-session -t e2e 2>/dev/null || true
+rm -f "$work/status"
+tm new-session -d -s e2e -x 120 -y 40 "env TERM=xterm-256color $agora --cache $work/ning.sqlite; echo \$? > $work/status; sleep 30"
+expect "imported archive: the post is listed with its unescaped title" "ITU & the WCIT"
+keys Enter
+expect "imported archive: comments oldest first" "older comment"
+keys Tab
+keys g
+keys Enter
+expect "profile: the comment wall is listed" "Marília Maciel: Hello Jane"
+keys G
+keys Enter
+expect "profile: a wall comment says it is all there" "wall: it is all here"
+keys Q
+if exited && [ "$(cat "$work/status")" = 0 ]; then check "imported archive: quits with status 0" ok; else check "imported archive: quits with status 0" no; fi
+tm kill-session -t e2e 2>/dev/null || true
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

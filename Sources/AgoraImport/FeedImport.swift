@@ -127,7 +127,8 @@ public enum FeedImport {
     /// RSS writes "email (Name)" or an address alone; only the name is kept: a reader has no
     /// use for addresses.
     static func authorName(_ raw: String) -> String {
-        let text = raw.trimmed
+        // Feeds escape names twice often enough ("M. Miller &amp;amp; T. Blankley").
+        let text = raw.contains("&") ? PlainText.fromHTML(raw) : raw.trimmed
         if let open = text.firstIndex(of: "("), text.hasSuffix(")") {
             let before = text[..<open].trimmingCharacters(in: .whitespaces)
             let inside = String(text[text.index(after: open)..<text.index(before: text.endIndex)])

@@ -174,6 +174,13 @@ final class FeedStream {
         return value
     }
 
+    /// An attribute's value as text. Without entity substitution, libxml2 hands `&amp;` in an
+    /// attribute on as `&#38;` (it keeps it escaped for a tree it is not building here).
+    static func attributeValue(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        let text = String(decoding: bytes, as: UTF8.self)
+        return text.contains("&#38;") ? text.replacingOccurrences(of: "&#38;", with: "&") : text
+    }
+
     /// The bytes as text without the whitespace around them (Unicode spaces as well as ASCII).
     static func trimmed(_ bytes: [UInt8]) -> String {
         var start = 0
@@ -197,7 +204,7 @@ final class FeedStream {
                 let base = index * 5
                 guard let local = raw[base], String(cString: local) == wanted,
                       let begin = raw[base + 3], let end = raw[base + 4] else { continue }
-                return String(decoding: UnsafeBufferPointer(start: begin, count: end - begin), as: UTF8.self)
+                return Self.attributeValue(UnsafeBufferPointer(start: begin, count: end - begin))
             }
             return nil
         }
@@ -208,7 +215,7 @@ final class FeedStream {
                 for index in 0..<count {
                     let base = index * 5
                     guard let local = raw[base], let begin = raw[base + 3], let end = raw[base + 4] else { continue }
-                    let value = String(decoding: UnsafeBufferPointer(start: begin, count: end - begin), as: UTF8.self)
+                    let value = Self.attributeValue(UnsafeBufferPointer(start: begin, count: end - begin))
                     attrs.append(" \(String(cString: local))=\"\(FeedParser.escape(value).replacingOccurrences(of: "\"", with: "&quot;"))\"")
                 }
             }
@@ -286,7 +293,8 @@ final class FeedStream {
                 }
                 return
             case ("title", _) where path.count >= 2 && ["item", "entry"].contains(path[path.count - 2]):
-                current.title = value
+                // The item's own title wins over a Dublin Core one, wherever each comes.
+                if namespace != Self.dublinCore || current.title == nil { current.title = value }
             case ("link", _) where !atom:
                 if current.link == nil, !value.isEmpty { current.link = value }
             case ("guid", _):

@@ -98,6 +98,9 @@ struct Import: ParsableCommand {
                 if total > 4 << 20 { progress.bar((path as NSString).lastPathComponent, done: done >> 20, total: total >> 20, unit: "MiB") }
             }
             progress.finish()
+            if try store.community() == .unnamed, let source = try store.sources().first(where: { $0.location == URL(fileURLWithPath: path).standardizedFileURL.path }) {
+                try store.importContent(CacheContent(community: Community(name: source.name)))
+            }
             try report(summary, format: .feed, notes: [])
             return
         case .ning?:
@@ -115,6 +118,10 @@ struct Import: ParsableCommand {
         let store = try global.openForImport()
         if plan.content.posts.count + plan.content.comments.count > 5_000 {
             progress.line("writing \(Output.plural(plan.content.posts.count, "post")), \(Output.plural(plan.content.comments.count, "comment")) and \(Output.plural(plan.content.members.count, "member"))")
+        }
+        // A cache with no community yet takes the name of what was brought in.
+        if plan.content.community == nil, let source = plan.content.sources.first, try store.community() == .unnamed {
+            plan.content.community = Community(name: source.name)
         }
         let summary = try store.importContent(plan.content)
         try report(summary, format: kind!, notes: plan.notes)

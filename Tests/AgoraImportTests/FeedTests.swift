@@ -191,4 +191,52 @@ struct FeedTests {
         #expect(FeedDate.rfc822("2020-01-01T10:00:00Z") == nil)
         #expect(FeedDate.parse("2020-01-01T10:00:00Z") == Date(timeIntervalSince1970: 1_577_872_800))
     }
+
+    /// The first item of each of these fixtures, as the file says it: title, link, date and
+    /// author, and how many items the file has. Each title is checked to be in the file too.
+    static let fixtureValues: [(file: String, items: Int, title: String, link: String?, date: String?, author: String?)] = [
+        ("newsboat/test/data/atom10_1.xml", 3, "A gentle introduction to Atom testing", "http://example.com/atom_testing.html", "2008-12-30T20:04:15Z", "A Person"),
+        ("newsboat/test/data/rss.xml", 8, "Teh Saxxi", "http://aksmoblog.blogspot.com/2006/12/teh-saxxi.html", "2006-12-20T21:42:06Z", "ak"),
+        ("newsboat/test/data/rss10_1.xml", 1, "New Status Updates", "http://www.example.org/status/foo", "2008-12-30T07:20:00Z", nil),
+        ("newsboat/test/data/rss20_1.xml", 1, "this is an item", "http://example.com/blog/this_is_an_item.html", "2008-12-12T01:36:10Z", "Andreas Krennmair"),
+        ("newsboat/test/data/rss_091_with_bracket_author.xml", 3, "This one has an author name ending with a closing bracket", "http://example.com/test_1.html", nil, "Author name)"),
+        ("newsboat/test/data/multiple_item_links.atom", 1, "Multiple links", "gemini://gemini.test.org/tests", "2022-05-13T05:18:02Z", nil),
+        ("rome/rome-modules/src/test/resources/base/news-atom.xml", 1, "First man in Space", "http://provider-website.com/item1-info-page.html", "2003-12-13T12:29:29Z", "James Smith"),
+        ("rome/rome-modules/src/test/resources/xml/custom-tags-example.xml", 1, "HR Analyst - Mountain View", "http://www.google.com/support/jobs/bin/topic.py?dep_id=1077&loc_id=116", "2005-10-13T18:30:02Z", nil),
+        ("rome/rome-modules/src/test/resources/data/YouTube-MostPopular.rss", 9, "Charlie bit my finger - again !", "https://www.youtube.com/watch?v=_OBlgSz8sSM&feature=youtube_gdata", "2007-05-22T20:29:24Z", "HDCYT"),
+        ("rome/rome-modules/src/test/resources/data/geo-rss-issue-27.rss", 10, "Moonwalk Away : Ear Candy", "http://thetorontonian.ca/2014/04/02/moonwalk-away-ear-candy/", "2014-04-02T20:48:31Z", "The Torontonian"),
+        ("rome/rome-modules/src/test/resources/data/rss1.0-w3cgeo.xml", 3, "Pugerna", "http://www.tagzania.com/item/10679", "2006-02-21T21:16:00Z", "tagman"),
+        ("rome/rome-modules/src/test/resources/org/rometools/feed/module/georss/usgs-gov-earthquakes-all-hour-atom.xml", 6, "M 2.1 - 27km SE of Campo, CA", "https://earthquake.usgs.gov/earthquakes/eventpage/ci38138255", "2018-11-19T21:45:04.398Z", nil),
+        ("rome/rome-modules/src/test/resources/itunes/leshow.xml", 4, "le Show", nil, "2005-07-31T16:00:00Z", "Harry Shearer"),
+        ("rome/rome-modules/src/test/resources/test2.xml", 10, "Lights in the Rain", "http://www.flickr.com/photos/kebernet/96349506/", "2006-02-06T16:59:39Z", "kebernet"),
+        ("rome/rome-modules/src/test/resources/xml/lr.xml", 9, "China's Big Visit; Big Changes at the White House; Golly Gee, Gas Prices!", "http://www.kcrw.com/cgi-bin/db/kcrw.pl?show_code=lr&air_date=04/21/06&tmplt_type=Show", "2006-04-21T16:00:00Z", "R.Scheer, A.Huffington, M.Miller & T.Blankley"),
+        ("rome/rome-modules/src/test/resources/xml/slashdot.xml", 10, "The Prisoner To Be Remade On U.K. TV", "http://rss.slashdot.org/Slashdot/slashdot?m=1961", "2005-11-20T00:43:00Z", "Zonk"),
+        ("rome/rome-modules/src/test/resources/xml/totsp.xml", 1, "Meridian Mississippi Howard Johnsons", "http://www.screaming-penguin.com/main.php?storyid=5513", "2005-11-19T02:53:35Z", "Charlie \"atrox\" Collins"),
+        ("rome/rome-modules/src/test/resources/xml/rsr.xml", 1, "La Wii", "http://www.rsr.ch/capsule", "2006-12-11T06:20:00Z", "Radio Suisse Romande"),
+        ("rome/rome/src/test/resources/CDATATestFeed.xml", 1, "item1", "http://rtl-now.rtl.de/awz.php?container_id=26908&paytype=ppv&productdetail=1&na=1", "2009-08-05T05:30:00Z", nil),
+        ("rome/rome/src/test/resources/atom_0.3_DC_Sy.xml", 2, "atom_0.3.feed.entry[0].title", "atom_0.3.feed.entry[0].link^href", "2000-01-02T01:00:00Z", "atom_0.3.feed.entry[0].author.name"),
+        ("rome/rome/src/test/resources/atom_1.0.xml", 2, "atom_1.0.feed.entry[0].title", "http://example.com/blog/entry1", "2000-01-01T01:00:00Z", "atom_1.0.feed.entry[0].author.name"),
+        ("rome/rome/src/test/resources/rss_0.94.xml", 2, "rss_0.94.channel.item[0].title", "rss_0.94.channel.item[0].link", "2001-01-01T00:00:00Z", "rss_0.94.channel.item[0].author"),
+        ("rome/rome/src/test/resources/rss_1.0_DC_multi.xml", 2, "rss_1.0.item[0].title", "rss_1.0.item[0].link", "2001-01-01T00:00:00Z", "rss_1.0.item[0].dc:creator[0]"),
+        ("rome/rome/src/test/resources/rss_2.0.xml", 2, "rss_2.0.channel.item[0].title", "rss_2.0.channel.item[0].link", "2001-01-01T00:00:00Z", "rss_2.0.channel.item[0].author"),
+        ("rome/rome/src/test/resources/issue137-rss.xml", 1, "Single-Session Primary Schools", "http://feedproxy.google.com/~r/singapore-education/spotlight/~3/vnNsA4Hdk6U/", "2009-09-25T02:00:00Z", nil),
+    ]
+
+    @Test(.enabled(if: Fixtures.available, "the fixtures are not beside this checkout"))
+    func titles_links_dates_and_authors_of_25_fixtures() throws {
+        for expected in Self.fixtureValues {
+            let url = Fixtures.root.appendingPathComponent(expected.file)
+            let data = try Data(contentsOf: url)
+            let raw = String(decoding: data, as: UTF8.self)
+            let content = FeedImport.content(try FeedParser.parse(data, path: url.path), location: url.path)
+            let post = try #require(content.posts.first, "\(expected.file)")
+            #expect(content.posts.count == expected.items, "\(expected.file)")
+            #expect(post.title == expected.title, "\(expected.file)")
+            #expect(raw.contains(expected.title.prefix(20)) || raw.contains(FeedParser.escape(String(expected.title.prefix(20)))),
+                    "\(expected.file): the expected title is not in the file")
+            #expect(post.link == expected.link, "\(expected.file)")
+            #expect(post.published == expected.date.flatMap(ISODate.parse), "\(expected.file)")
+            #expect(post.authorName == expected.author, "\(expected.file)")
+        }
+    }
 }

@@ -40,6 +40,28 @@ struct ScreenTests {
         try expectSnapshot(reader.frame, named: "help-\(width)x\(height)")
     }
 
+    @Test func a_profile_lists_the_comment_wall_and_a_wall_comment_opens_nothing() throws {
+        var content = try SampleCommunity.content()
+        let first = content.members.map(\.name).sorted { Folding.key($0) < Folding.key($1) }.first!
+        let index = content.members.firstIndex { $0.name == first }!
+        let writer = content.members[(index + 1) % content.members.count]
+        content.members[index].wall = [
+            .init(id: "w1", author: writer.id, authorName: writer.name, published: ISODate.parse("2010-01-01T00:00:00Z"), body: "<p>Hello <b>there</b></p>"),
+            .init(id: "w2", author: writer.id, authorName: writer.name, published: ISODate.parse("2010-01-02T00:00:00Z"), body: "Welcome back"),
+        ]
+        let reader = try Harness(width: 120, height: 40, content: content)
+        while reader.state.focus != .roster { reader.press(.tab) }
+        reader.press(.character("g"), .enter)
+        guard case .profile(let profile) = reader.state.detail else { Issue.record("no profile"); return }
+        #expect(profile.profile.member.name == first)
+        #expect(reader.screen.contains("Posts, comments and wall (Enter opens)"))
+        #expect(reader.screen.contains("w \(writer.name): Hello there"))
+        #expect(reader.screen.contains("w \(writer.name): Welcome back"))
+        reader.press(.character("G"), .enter)
+        #expect(reader.state.message == "A comment on this member's wall: it is all here.")
+        guard case .profile = reader.state.detail else { Issue.record("the wall comment opened something"); return }
+    }
+
     @Test func a_resize_in_the_help_screen_keeps_it_open() throws {
         let reader = try Harness(width: 120, height: 40)
         reader.press(.character("?"), .character("j"))

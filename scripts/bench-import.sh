@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Times `agora import` of the common feed workload (../shared/bench/gen_feed.py, 100,000 items
+# by default) into a new cache, with wall time and peak memory from /usr/bin/time, and newsboat
+# on the same file when it is installed (`newsboat -x reload` with a file:// URL).
+#   scripts/bench-import.sh [ITEMS] [RUNS]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+items=${1:-100000}
+runs=${2:-3}
+source scripts/setup.sh
+swift build -c release --static-swift-stdlib --product agora >&2
+[ -x /usr/bin/time ] || { echo "bench-import: /usr/bin/time is needed (Debian package time)" >&2; exit 1; }
+work=$(mktemp -d /tmp/agora-bench-import.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+feed="$work/feed.xml"
+python3 ../shared/bench/gen_feed.py "$items" "$feed" >&2
+echo "Machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(lscpu | sed -n 's/^Model name: *//p')"
+echo "Date: $(date -u +%Y-%m-%d)"
+echo "Feed: $items items, $(( $(stat -c %s "$feed") / 1048576 )) MiB"
+measure() {  # label, then the command
+    local label=$1; shift
+    local out="$work/time.txt"
+    /usr/bin/time -f "%e %M" -o "$out" "$@" >/dev/null 2>"$work/stderr.txt" || { cat "$work/stderr.txt" >&2; return 1; }
+    read -r seconds kib < "$out"
+    printf '%-10s %6.2f s  %5d MiB\n' "$label" "$seconds" $(( kib / 1024 ))
+}
+for run in $(seq 1 "$runs"); do
+    rm -f "$work"/cache.sqlite*
+    measure "agora" .build/release/agora --cache "$work/cache.sqlite" import "$feed"
+done
+echo "Cache: $(( $(stat -c %s "$work/cache.sqlite") / 1048576 )) MiB"
+if command -v newsboat >/dev/null 2>&1; then
+    echo "file://$feed" > "$work/urls"
+    : > "$work/config"
+    for run in $(seq 1 "$runs"); do
+        rm -f "$work"/newsboat.db*
+        measure "newsboat" newsboat -u "$work/urls" -c "$work/newsboat.db" -C "$work/config" -x reload
+    done
+    echo "newsboat cache: $(( $(stat -c %s "$work/newsboat.db") / 1048576 )) MiB ($(newsboat --version | head -1))"
+else
+    echo "newsboat is not installed (apt-get install newsboat) — skipped"
+fi
