@@ -146,5 +146,17 @@ keys Q
 if exited && [ "$(cat "$work/status")" = 0 ]; then check "imported archive: quits with status 0" ok; else check "imported archive: quits with status 0" no; fi
 tm kill-session -t e2e 2>/dev/null || true
 
+# A sync at a terminal says how each source went, one line each, on stderr.
+cp "$archive/ning-blogs-local.json" "$work/not-a-feed.xml"
+printf '<?xml version="1.0"?>\n<rss version="2.0"><channel><title>Local Feed</title><item><title>Hello</title><guid>h1</guid></item></channel></rss>\n' > "$work/local.xml"
+"$agora" --cache "$work/sync.sqlite" sources add "$work/local.xml" >/dev/null 2>&1
+"$agora" --cache "$work/sync.sqlite" sources add "$work/not-a-feed.xml" >/dev/null 2>&1
+rm -f "$work/status"
+tm new-session -d -s e2e -x 120 -y 20 "env TERM=xterm-256color $agora --cache $work/sync.sqlite sync; echo \$? > $work/status; sleep 30"
+expect "sync at a terminal: a line for the source that worked" "· Local Feed: 1 new"
+expect "sync at a terminal: a line for the source that failed" "! not-a-feed-xml: failed:"
+if exited && [ "$(cat "$work/status")" = 1 ]; then check "sync: exit status 1 when a source failed" ok; else check "sync: exit status 1 when a source failed" no; fi
+tm kill-session -t e2e 2>/dev/null || true
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

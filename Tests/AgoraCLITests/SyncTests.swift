@@ -204,3 +204,39 @@ struct SyncTests {
         #expect(again.status == 1 && again.stderr.contains("no source with id"))
     }
 }
+
+@Suite("agora import of a Ning archive")
+struct NingImportCommandTests {
+    @Test func json_summary_with_notes_and_nothing_on_stderr_when_it_is_not_a_terminal() throws {
+        let agora = AgoraBinary()
+        defer { agora.remove() }
+        let archive = agora.file("my-network")
+        try FileManager.default.createDirectory(atPath: archive, withIntermediateDirectories: true)
+        var members = Data(#"([{"contributorName":"a1","fullName":"Ren"#.utf8)
+        members.append(0xE9)  // Windows-1252
+        members.append(contentsOf: Array(#"","country":"FR"}{"contributorName":"b2","fullName":"Bo"}])"#.utf8))
+        try members.write(to: URL(fileURLWithPath: archive + "/ning-members.json"))
+        try #"([{"id":"1:BlogPost:2","title":"Two","contributorName":"a1","publishStatus":"draft"},{"id":"1:BlogPost:1","title":"One","contributorName":"b2","comments":[{"id":"1:Comment:9","contributorName":"a1","description":"Hi"}]}])"#
+            .write(toFile: archive + "/ning-blogs.json", atomically: true, encoding: .utf8)
+        let cache = agora.file("c.sqlite")
+        let result = try agora.run(["--cache", cache, "import", archive, "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr == "agora: created a new cache at \(cache)\n", "only the one note; no progress in a pipe")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        #expect(json["format"] as? String == "ning")
+        #expect((json["posts"] as? [String: Int])?["added"] == 1)
+        #expect((json["comments"] as? [String: Int])?["added"] == 1)
+        #expect((json["members"] as? [String: Int])?["added"] == 2)
+        let notes = json["notes"] as? [String] ?? []
+        #expect(notes.contains("1 record was not UTF-8 and was read as Windows-1252"))
+        #expect(notes.contains("1 draft left out (not published)"))
+        // The cache is named after the archive, and the member's name came through.
+        let info = try agora.run(["--cache", cache, "info"])
+        #expect(info.stdout.hasPrefix("my-network"))
+        #expect(try agora.run(["--cache", cache, "member", "a1"]).stdout.hasPrefix("René"))
+        // Again: nothing new, nothing changed.
+        let again = try agora.json(["--cache", cache, "import", archive, "--json"]) as? [String: Any]
+        #expect((again?["posts"] as? [String: Int])?["unchanged"] == 1)
+        #expect((again?["members"] as? [String: Int])?["updated"] == 0)
+    }
+}
