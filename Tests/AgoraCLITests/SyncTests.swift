@@ -61,6 +61,8 @@ final class FeedSite: @unchecked Sendable {
             return .init(text: rss(title: "Slow Feed"), delay: 4)
         case "/broken.xml":
             return .init(text: "<?xml version=\"1.0\"?>\n<rss><channel><title>Broken</title>\n<item><title>x</item></channel></rss>")
+        case "/to-a-file.xml":
+            return .init(status: 302, headers: [("Location", "file:///etc/passwd")])
         case "/paced.xml":
             return .init(text: rss(title: "Paced Feed"), delay: 0.4)
         default:
@@ -90,6 +92,7 @@ struct SyncTests {
             "redirected": base + "/hop/5/etag.xml", "loop": base + "/hop/6/etag.xml",
             "missing": base + "/missing.xml", "error": base + "/error.xml", "slow": base + "/slow.xml",
             "broken": base + "/broken.xml", "dns": "http://no-such-host.invalid/feed.xml",
+            "to-a-file": base + "/to-a-file.xml",
         ]
         for (_, url) in urls.sorted(by: { $0.key < $1.key }) {
             let added = try agora.run(["--cache", cache, "sources", "add", url])
@@ -113,6 +116,7 @@ struct SyncTests {
         #expect(try report("slow").error?.contains("timed out") == true)
         #expect(try report("broken").error?.contains("broken.xml:3:") == true)
         #expect(try report("dns").status == .failed)
+        #expect(try report("to-a-file").error?.contains("no usable Location") == true, "a redirect may not leave http(s)")
         #expect(elapsed < 12, "the slow source's timeout bounds the run (took \(elapsed) s)")
 
         // Polite: Agora says who it is and that it takes gzip.
