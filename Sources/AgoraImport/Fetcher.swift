@@ -64,6 +64,14 @@ public struct Fetcher: Sendable {
                                 lastModified: response.value(forHTTPHeaderField: "Last-Modified"))
             case 304:
                 return .notModified
+            case 429, 503:
+                // The server asks to be left alone for a while: say so, and remember until when.
+                let wait = response.value(forHTTPHeaderField: "Retry-After").flatMap(Self.retryAfter)
+                    ?? (response.statusCode == 429 ? Date().addingTimeInterval(600) : nil)
+                let reason = HTTPURLResponse.localizedString(forStatusCode: response.statusCode).capitalized
+                throw BackOff(message: "\(location): HTTP \(response.statusCode) \(reason)"
+                                  + (wait.map { "; the server asks to wait until \(Self.clock($0))" } ?? ""),
+                              until: wait)
             case 301, 302, 303, 307, 308:
                 redirects += 1
                 guard redirects <= Self.maxRedirects else {
@@ -80,6 +88,27 @@ public struct Fetcher: Sendable {
                 throw AgoraError.invalidArgument("\(location): HTTP \(response.statusCode) \(reason.capitalized)")
             }
         }
+    }
+
+    /// A refusal that asks for time: HTTP 429, or 503 with Retry-After.
+    public struct BackOff: Error, CustomStringConvertible {
+        public var message: String
+        public var until: Date?
+        public var description: String { message }
+    }
+
+    /// Retry-After is seconds or an HTTP date.
+    static func retryAfter(_ value: String) -> Date? {
+        let text = value.trimmed
+        if let seconds = Int(text), seconds >= 0 { return Date().addingTimeInterval(TimeInterval(min(seconds, 7 * 86_400))) }
+        return FeedDate.parse(text)
+    }
+
+    static func clock(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.dateFormat = "yyyy-MM-dd HH:mm"
+        return formatter.string(from: date)
     }
 
     /// One request, no redirects followed, waited for.

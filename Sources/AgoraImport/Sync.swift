@@ -5,6 +5,8 @@ import Foundation
 public struct SyncReport: Sendable, Codable, Equatable {
     public enum Status: String, Sendable, Codable {
         case updated, notModified = "not-modified", failed
+        /// Not asked: the server said to wait (Retry-After) and the time has not come.
+        case waiting
     }
 
     public var source: String
@@ -22,6 +24,7 @@ public struct SyncReport: Sendable, Codable, Equatable {
         case .updated: "\(added) new, \(updated) updated, \(unchanged) unchanged"
         case .notModified: "not modified"
         case .failed: "failed: " + (error ?? "unknown error")
+        case .waiting: error ?? "waiting"
         }
     }
 }
@@ -72,6 +75,12 @@ public struct Sync: Sendable {
         let location = source.location ?? ""
         var report = SyncReport(source: source.id.rawValue, name: source.name, location: location, status: .failed)
         var updated = source
+        if let until = source.retryAfter, until > now() {
+            report.status = .waiting
+            report.error = "waiting until \(Fetcher.clock(until)), as the server asked"
+            return report
+        }
+        updated.retryAfter = nil
         updated.lastSync = now()
         do {
             guard !location.isEmpty else { throw AgoraError.invalidArgument("\(source.id): the source has no address") }
@@ -107,6 +116,7 @@ public struct Sync: Sendable {
         } catch {
             report.status = .failed
             report.error = (error as? AgoraError)?.description ?? String(describing: error)
+            if let backOff = error as? Fetcher.BackOff { updated.retryAfter = backOff.until }
             updated.lastStatus = report.summary
             _ = try? store.importContent(CacheContent(sources: [updated]))
         }

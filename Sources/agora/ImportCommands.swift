@@ -247,6 +247,7 @@ struct SourceJSON: Encodable {
     var lastModified: String?
     var lastSync: Date?
     var lastStatus: String?
+    var retryAfter: Date?
 
     init(_ s: Source) {
         id = s.id.rawValue
@@ -257,6 +258,7 @@ struct SourceJSON: Encodable {
         lastModified = s.lastModified
         lastSync = s.lastSync
         lastStatus = s.lastStatus
+        retryAfter = s.retryAfter
     }
 }
 
@@ -372,7 +374,8 @@ struct SyncCommand: ParsableCommand {
                                .init(title: "UPDATED", alignment: .right), .init(title: "STATUS", flexible: true)])
             for r in reports {
                 table.add([r.source, String(r.added), String(r.updated),
-                           r.status == .failed ? "failed: " + (r.error ?? "") : r.status == .notModified ? "not modified" : "ok"])
+                           r.status == .failed ? "failed: " + (r.error ?? "") : r.status == .notModified ? "not modified"
+                            : r.status == .waiting ? (r.error ?? "waiting") : "ok"])
             }
             table.print(header: true)
         }

@@ -61,6 +61,8 @@ final class FeedSite: @unchecked Sendable {
             return .init(text: rss(title: "Slow Feed"), delay: 4)
         case "/broken.xml":
             return .init(text: "<?xml version=\"1.0\"?>\n<rss><channel><title>Broken</title>\n<item><title>x</item></channel></rss>")
+        case "/busy.xml":
+            return .init(status: 429, headers: [("Retry-After", "3600")], text: "slow down")
         case "/to-a-file.xml":
             return .init(status: 302, headers: [("Location", "file:///etc/passwd")])
         case "/paced.xml":
@@ -92,7 +94,7 @@ struct SyncTests {
             "redirected": base + "/hop/5/etag.xml", "loop": base + "/hop/6/etag.xml",
             "missing": base + "/missing.xml", "error": base + "/error.xml", "slow": base + "/slow.xml",
             "broken": base + "/broken.xml", "dns": "http://no-such-host.invalid/feed.xml",
-            "to-a-file": base + "/to-a-file.xml",
+            "to-a-file": base + "/to-a-file.xml", "busy": base + "/busy.xml",
         ]
         for (_, url) in urls.sorted(by: { $0.key < $1.key }) {
             let added = try agora.run(["--cache", cache, "sources", "add", url])
@@ -117,6 +119,8 @@ struct SyncTests {
         #expect(try report("broken").error?.contains("broken.xml:3:") == true)
         #expect(try report("dns").status == .failed)
         #expect(try report("to-a-file").error?.contains("no usable Location") == true, "a redirect may not leave http(s)")
+        #expect(try report("busy").error?.contains("HTTP 429") == true)
+        #expect(try report("busy").error?.contains("the server asks to wait until") == true)
         #expect(elapsed < 12, "the slow source's timeout bounds the run (took \(elapsed) s)")
 
         // Polite: Agora says who it is and that it takes gzip.
@@ -131,10 +135,12 @@ struct SyncTests {
         // Again: the validators are sent back and 304 costs nothing.
         try agora.run(["--cache", cache, "mark", "read", FeedImport.sourceKey(urls["etag"]!) + ":one"])  // read state must survive a re-sync
         let count = server.requests.count
-        let second = try agora.run(["--cache", cache, "sync", urlsID(urls["etag"]!), urlsID(urls["modified"]!), "--json"])
+        let second = try agora.run(["--cache", cache, "sync", urlsID(urls["etag"]!), urlsID(urls["modified"]!), urlsID(urls["busy"]!), "--json"])
         #expect(second.status == 0, "\(second.stderr)")
         let again = try JSONDecoder().decode([SyncReport].self, from: Data(second.stdout.utf8))
-        #expect(again.map(\.status) == [.notModified, .notModified])
+        #expect(again.map(\.status) == [.notModified, .notModified, .waiting])
+        // The busy server is not asked again before the hour it asked for.
+        #expect(!server.requests[count...].contains { $0.path == "/busy.xml" })
         let conditional = server.requests[count...]
         #expect(conditional.contains { $0.path == "/etag.xml" && $0.headers["if-none-match"] == "\"v1\"" })
         #expect(conditional.contains { $0.path == "/modified.xml" && $0.headers["if-modified-since"] == FeedSite.lastModified })

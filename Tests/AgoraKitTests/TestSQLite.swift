@@ -15,6 +15,7 @@ enum TestSQLite {
         let queue = try DatabaseQueue(path: path)
         try queue.writeWithoutTransaction { db in
             try db.execute(sql: "ALTER TABLE member DROP COLUMN wall")
+            try db.execute(sql: "ALTER TABLE source DROP COLUMN retryAfter")
             try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = 'v2'")
             try db.execute(sql: "PRAGMA user_version = 1")
         }

@@ -117,10 +117,12 @@ public struct Source: Identifiable, Hashable, Sendable, Codable {
     public var lastModified: String?
     public var lastSync: Date?
     public var lastStatus: String?
+    /// The server asked not to be asked again before this (HTTP 429 or 503 with Retry-After).
+    public var retryAfter: Date?
 
     public init(
         id: ID, kind: Kind, name: String, location: String? = nil, etag: String? = nil,
-        lastModified: String? = nil, lastSync: Date? = nil, lastStatus: String? = nil
+        lastModified: String? = nil, lastSync: Date? = nil, lastStatus: String? = nil, retryAfter: Date? = nil
     ) {
         self.id = id
         self.kind = kind
@@ -130,6 +132,7 @@ public struct Source: Identifiable, Hashable, Sendable, Codable {
         self.lastModified = lastModified
         self.lastSync = lastSync
         self.lastStatus = lastStatus
+        self.retryAfter = retryAfter
     }
 }
 

@@ -66,13 +66,13 @@ struct SQLiteImport {
 
     private func upsert(_ s: Source) throws {
         try db.cachedStatement(sql: """
-            INSERT INTO source (id, kind, name, location, etag, lastModified, lastSync, lastStatus)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO source (id, kind, name, location, etag, lastModified, lastSync, lastStatus, retryAfter)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT(id) DO UPDATE SET kind = excluded.kind, name = excluded.name, location = excluded.location,
                 etag = excluded.etag, lastModified = excluded.lastModified, lastSync = excluded.lastSync,
-                lastStatus = excluded.lastStatus
+                lastStatus = excluded.lastStatus, retryAfter = excluded.retryAfter
             """).execute(arguments: [s.id.rawValue, s.kind.rawValue, s.name, s.location, s.etag, s.lastModified,
-                                     s.lastSync?.timeIntervalSince1970, s.lastStatus])
+                                     s.lastSync?.timeIntervalSince1970, s.lastStatus, s.retryAfter?.timeIntervalSince1970])
     }
 
     // MARK: Members

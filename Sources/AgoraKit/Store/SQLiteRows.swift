@@ -133,7 +133,7 @@ enum SQLiteRows {
             postCount: row.int(5))
     }
 
-    static let sourceColumns = "id, kind, name, location, etag, lastModified, lastSync, lastStatus"
+    static let sourceColumns = "id, kind, name, location, etag, lastModified, lastSync, lastStatus, retryAfter"
 
     static func source(_ row: Row) -> Source {
         Source(
@@ -144,7 +144,8 @@ enum SQLiteRows {
             etag: row.optionalText(4),
             lastModified: row.optionalText(5),
             lastSync: row.date(6),
-            lastStatus: row.optionalText(7))
+            lastStatus: row.optionalText(7),
+            retryAfter: row.date(8))
     }
 
     static let journalColumns = "token, action, date, scope, count, undone"

@@ -13,10 +13,12 @@ enum Schema {
             try db.execute(sql: "PRAGMA user_version = 1")
         }
         // Comments on members' profiles (Ning's comment walls), as JSON: they are on no post.
+        // When a server asked a source's sync to wait (Retry-After).
         // The search indexes get leaf pages that fill 8 KiB pages and a 16 MiB buffer of terms
         // before each flush: a 100,000-post import then merges far fewer small segments.
         migrator.registerMigration("v2") { db in
             try db.execute(sql: "ALTER TABLE member ADD COLUMN wall TEXT")
+            try db.execute(sql: "ALTER TABLE source ADD COLUMN retryAfter REAL")
             let pageSize = try Int.fetchOne(db, sql: "PRAGMA page_size") ?? 4096
             for table in ["postSearch", "commentSearch", "memberSearch"] {
                 try db.execute(sql: "INSERT INTO \(table) (\(table), rank) VALUES ('pgsz', \(pageSize >= 8192 ? 8000 : 4050))")
