@@ -98,9 +98,8 @@ struct Import: ParsableCommand {
                 if total > 4 << 20 { progress.bar((path as NSString).lastPathComponent, done: done >> 20, total: total >> 20, unit: "MiB") }
             }
             progress.finish()
-            if try store.community() == .unnamed, let source = try store.sources().first(where: { $0.location == URL(fileURLWithPath: path).standardizedFileURL.path }) {
-                try store.importContent(CacheContent(community: Community(name: source.name)))
-            }
+            let location = URL(fileURLWithPath: path).standardizedFileURL.path
+            try Self.nameCommunity(store, after: try store.sources().first { $0.location == location })
             try report(summary, format: .feed, notes: [])
             return
         case .ning?:
@@ -119,11 +118,8 @@ struct Import: ParsableCommand {
         if plan.content.posts.count + plan.content.comments.count > 5_000 {
             progress.line("writing \(Output.plural(plan.content.posts.count, "post")), \(Output.plural(plan.content.comments.count, "comment")) and \(Output.plural(plan.content.members.count, "member"))")
         }
-        // A cache with no community yet takes the name of what was brought in.
-        if plan.content.community == nil, let source = plan.content.sources.first, try store.community() == .unnamed {
-            plan.content.community = Community(name: source.name)
-        }
         let summary = try store.importContent(plan.content)
+        if plan.content.community == nil { try Self.nameCommunity(store, after: plan.content.sources.first) }
         try report(summary, format: kind!, notes: plan.notes)
     }
 
@@ -140,6 +136,12 @@ struct Import: ParsableCommand {
         Output.line("  " + describe(summary.comments, "comments"))
         Output.line("  " + describe(summary.members, "members"))
         for note in notes { Output.line("  note: " + Output.safe(note)) }
+    }
+
+    /// A cache with no community yet takes the name of what was brought into it.
+    static func nameCommunity(_ store: any CommunityStore, after source: Source?) throws {
+        guard let source, try store.community() == .unnamed else { return }
+        try store.importContent(CacheContent(community: Community(name: source.name)))
     }
 
     /// The first bytes of a file, enough to tell what it is.
@@ -215,7 +217,7 @@ struct SourcesList: ParsableCommand {
         let store = try global.open()
         let sources = try store.sources()
         if json {
-            try Output.json(sources.map(SourceJSON.init))
+            try Output.json(sources)
             return
         }
         if sources.isEmpty {
@@ -235,30 +237,6 @@ struct SourcesList: ParsableCommand {
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.dateFormat = "yyyy-MM-dd HH:mm"
         return formatter.string(from: date)
-    }
-}
-
-struct SourceJSON: Encodable {
-    var id: String
-    var kind: String
-    var name: String
-    var location: String?
-    var etag: String?
-    var lastModified: String?
-    var lastSync: Date?
-    var lastStatus: String?
-    var retryAfter: Date?
-
-    init(_ s: Source) {
-        id = s.id.rawValue
-        kind = s.kind.rawValue
-        name = s.name
-        location = s.location
-        etag = s.etag
-        lastModified = s.lastModified
-        lastSync = s.lastSync
-        lastStatus = s.lastStatus
-        retryAfter = s.retryAfter
     }
 }
 
