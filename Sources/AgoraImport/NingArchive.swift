@@ -164,6 +164,7 @@ public struct NingArchive {
             for (index, record) in file.records.enumerated() {
                 try reader.member(record, at: Location(file: shownPath(name), record: index + 1, line: file.lines[index]))
                 done += 1
+                if done % 500 == 0 { progress?(name, done, total) }
             }
             progress?(name, done, total)
         }
@@ -178,6 +179,7 @@ public struct NingArchive {
             for (index, record) in file.records.enumerated().reversed() {
                 try reader.post(record, kind: postKind, at: Location(file: shownPath(name), record: index + 1, line: file.lines[index]))
                 done += 1
+                if done % 500 == 0 { progress?(name, done, total) }
             }
             progress?(name, done, total)
         }
