@@ -139,14 +139,6 @@ public enum PlainText {
         "cite", "mark", "s", "strike", "tt", "kbd", "samp", "var", "ins", "del", "q", "big",
     ]
 
-    private static let named: [String: Character] = [
-        "amp": "&", "lt": "<", "gt": ">", "quot": "\"", "apos": "'", "nbsp": "\u{00A0}",
-        "ndash": "–", "mdash": "—", "hellip": "…", "lsquo": "‘", "rsquo": "’", "ldquo": "“",
-        "rdquo": "”", "laquo": "«", "raquo": "»", "copy": "©", "reg": "®", "trade": "™",
-        "euro": "€", "pound": "£", "yen": "¥", "cent": "¢", "deg": "°", "middot": "·",
-        "bull": "•", "eacute": "é", "egrave": "è", "ecirc": "ê", "aacute": "á", "agrave": "à",
-        "acirc": "â", "atilde": "ã", "auml": "ä", "ouml": "ö", "uuml": "ü", "oacute": "ó",
-        "otilde": "õ", "iacute": "í", "uacute": "ú", "ccedil": "ç", "ntilde": "ñ", "szlig": "ß",
-        "Eacute": "É", "Aacute": "Á", "Ouml": "Ö", "Uuml": "Ü", "Auml": "Ä", "times": "×",
-    ]
+    private static let named: [String: Character] = HTMLEntityNames.codes.merging(HTMLEntityNames.xml) { a, _ in a }
+        .compactMapValues { Unicode.Scalar($0).map(Character.init) }
 }
