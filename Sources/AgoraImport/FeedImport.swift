@@ -15,6 +15,11 @@ public enum FeedImport {
         return slug.isEmpty ? "feed" : slug
     }
 
+    /// The id a feed at `location` gets: the same whether it is added, imported or synced.
+    public static func sourceID(_ location: String) -> Source.ID { sourceID(key: sourceKey(location)) }
+
+    static func sourceID(key: String) -> Source.ID { Source.ID("feed:" + key) }
+
     public static func content(_ feed: Feed, location: String) -> CacheContent {
         var builder = Builder(location: location)
         for entry in feed.entries { builder.add(entry) }
@@ -51,6 +56,7 @@ public enum FeedImport {
     struct Builder {
         let key: String
         let location: String
+        let sourceID: Source.ID
         private var members: [Member] = []
         private var posts: [Post] = []
         private var knownMembers = Set<Member.ID>()
@@ -61,9 +67,10 @@ public enum FeedImport {
         init(location: String) {
             self.location = location
             key = FeedImport.sourceKey(location)
+            sourceID = FeedImport.sourceID(key: key)
         }
 
-        var sourceID: Source.ID { Source.ID("feed:" + key) }
+
         var pending: Int { posts.count }
 
         mutating func add(_ entry: Feed.Entry) {

@@ -104,7 +104,8 @@ public struct Fetcher: Sendable {
         return FeedDate.parse(text)
     }
 
-    static func clock(_ date: Date) -> String {
+    /// A time to the minute, as the sources list and sync messages show it.
+    public static func clock(_ date: Date) -> String {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.dateFormat = "yyyy-MM-dd HH:mm"

@@ -422,10 +422,8 @@ private struct RecordReader {
             rest = rest[close...]
             if value.isEmpty || value.hasPrefix("#") || value.hasPrefix("//") || NingArchive.hasScheme(value) {
                 out += value
-            } else if let safe = archive.safeRelativePath(value), let url = archive.fileURL(safe) {
-                out += url
-            } else if archive.safeRelativePath(value) != nil {
-                out += value
+            } else if let safe = archive.safeRelativePath(value) {
+                out += archive.fileURL(safe) ?? value
             } else {
                 refusedPaths += 1
                 out += "#"

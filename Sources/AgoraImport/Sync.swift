@@ -43,9 +43,6 @@ public struct Sync: Sendable {
         self.now = now
     }
 
-    /// The id a feed at `location` gets: the same whether it is added, imported or synced.
-    public static func sourceID(_ location: String) -> Source.ID { Source.ID("feed:" + FeedImport.sourceKey(location)) }
-
     /// Syncs `sources` and returns a report for each, in the order given. `progress` hears each
     /// report as its source finishes (from any thread, one at a time).
     public func run(_ sources: [Source], into store: any CommunityStore,
@@ -98,11 +95,6 @@ public struct Sync: Sendable {
                     updated.name = title
                 }
                 content.sources = [updated]
-                content.posts = content.posts.map { post in
-                    var post = post
-                    post.source = source.id
-                    return post
-                }
                 report.status = .updated
                 let summary = try store.importContent(content)
                 report.added = summary.posts.added

@@ -52,14 +52,20 @@ struct ZipArchive {
 
     let path: String
     let data: Data
-    private(set) var entries: [String: Entry] = [:]
+    let entries: [String: Entry]
 
     static func isZip(_ data: Data) -> Bool { data.starts(with: [0x50, 0x4B, 0x03, 0x04]) }
 
     init(data: Data, path: String) throws {
         self.path = path
         self.data = data
-        let bytes = [UInt8](data)
+        entries = try data.withUnsafeBytes { try Self.directory($0.bindMemory(to: UInt8.self), path: path) }
+    }
+
+    /// The central directory: every file entry by name (folders left out). Read in place, so a
+    /// large zip is not copied to be looked at.
+    private static func directory(_ bytes: UnsafeBufferPointer<UInt8>, path: String) throws -> [String: Entry] {
+        var entries: [String: Entry] = [:]
         func u16(_ at: Int) -> Int { Int(bytes[at]) | Int(bytes[at + 1]) << 8 }
         func u32(_ at: Int) -> Int { u16(at) | u16(at + 2) << 16 }
         // The end-of-central-directory record is in the last 64 KiB + 22 bytes.
@@ -86,6 +92,7 @@ struct ZipArchive {
             if !name.hasSuffix("/") { entries[name] = entry }
             offset += 46 + nameLength + extraLength + commentLength
         }
+        return entries
     }
 
     var names: [String] { entries.keys.sorted() }

@@ -54,12 +54,11 @@ struct BenchStore: ParsableCommand {
         if !FileManager.default.fileExists(atPath: path) {
             let started = DispatchTime.now()
             let (store, _) = try Cache.open(path: path)
+            let progress = Progress()
             try SyntheticCommunity(posts: posts, members: members, comments: comments).write(into: store) { done, total in
-                if isatty(STDERR_FILENO) == 1 {
-                    FileHandle.standardError.write(Data("\rgenerating: \(done)/\(total) posts".utf8))
-                }
+                progress.bar("generating", done: done, total: total, unit: "posts")
             }
-            if isatty(STDERR_FILENO) == 1 { FileHandle.standardError.write(Data("\n".utf8)) }
+            progress.finish()
             generation = seconds(since: started)
         }
 

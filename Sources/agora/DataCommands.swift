@@ -109,18 +109,16 @@ struct Generate: ParsableCommand {
         }
         let (store, _) = try Cache.open(path: out)
         let started = Date()
-        let showProgress = isatty(STDERR_FILENO) == 1
+        let progress = Progress()
         do {
             try SyntheticCommunity(posts: posts, members: members, comments: comments, seed: seed).write(into: store) { done, total in
-                if showProgress {
-                    FileHandle.standardError.write(Data("\rgenerating: \(done)/\(total) posts".utf8))
-                }
+                progress.bar("generating", done: done, total: total, unit: "posts")
             }
         } catch {
             for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: out + suffix) }
             throw error
         }
-        if showProgress { FileHandle.standardError.write(Data("\n".utf8)) }
+        progress.finish()
         Output.line("Wrote \(Output.plural(posts, "post")), \(Output.plural(members, "member")) and \(Output.plural(comments, "comment")) to \(out) in \(String(format: "%.1f", Date().timeIntervalSince(started))) s.")
     }
 }

@@ -3,55 +3,6 @@ import AgoraKit
 import ArgumentParser
 import Foundation
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
-/// Progress for a person watching: on stderr, only when it is a terminal; silent otherwise.
-final class Progress: @unchecked Sendable {
-    let enabled: Bool
-    private let lock = NSLock()
-    private var width = 0
-
-    init(enabled: Bool = isatty(STDERR_FILENO) == 1) { self.enabled = enabled }
-
-    /// Redraws one line in place: "ning-blogs.json  [#######.......]  1200/3400".
-    func bar(_ label: String, done: Int, total: Int, unit: String = "records") {
-        guard enabled else { return }
-        let cells = 24
-        let filled = total > 0 ? min(cells, done * cells / total) : cells
-        let text = "\(Output.safe(label))  [" + String(repeating: "#", count: filled)
-            + String(repeating: ".", count: cells - filled) + "]  \(done)/\(total) \(unit)"
-        rewrite(text)
-    }
-
-    /// A line of its own, after whatever bar was showing.
-    func line(_ text: String) {
-        guard enabled else { return }
-        lock.lock()
-        defer { lock.unlock() }
-        let clear = width > 0 ? "\r" + String(repeating: " ", count: width) + "\r" : ""
-        width = 0
-        FileHandle.standardError.write(Data((clear + Output.safe(text) + "\n").utf8))
-    }
-
-    func finish() {
-        guard enabled else { return }
-        lock.lock()
-        defer { lock.unlock() }
-        if width > 0 { FileHandle.standardError.write(Data("\n".utf8)) }
-        width = 0
-    }
-
-    private func rewrite(_ text: String) {
-        lock.lock()
-        defer { lock.unlock() }
-        let padding = max(0, width - text.count)
-        FileHandle.standardError.write(Data(("\r" + text + String(repeating: " ", count: padding)).utf8))
-        width = text.count
-    }
-}
-
 struct Import: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Bring a community in: a Ning archive, an RSS/Atom/JSON feed file, an OPML list or an Agora JSON file.",
@@ -154,8 +105,8 @@ struct Import: ParsableCommand {
         let feeds = try OPML.parse(data, path: path)
         let store = try global.openForImport()
         let known = Set(try store.sources().map(\.id))
-        let new = feeds.filter { !known.contains(Sync.sourceID($0.url)) }.map {
-            Source(id: Sync.sourceID($0.url), kind: .feed, name: $0.title ?? FeedImport.sourceKey($0.url), location: $0.url)
+        let new = feeds.filter { !known.contains(FeedImport.sourceID($0.url)) }.map {
+            Source(id: FeedImport.sourceID($0.url), kind: .feed, name: $0.title ?? FeedImport.sourceKey($0.url), location: $0.url)
         }
         var unique: [Source] = []
         var seen = Set<Source.ID>()
@@ -227,16 +178,9 @@ struct SourcesList: ParsableCommand {
         var table = Table([.init(title: "ID", maxWidth: 36), .init(title: "KIND"), .init(title: "NAME", maxWidth: 30),
                            .init(title: "LAST SYNC"), .init(title: "STATUS", flexible: true)])
         for s in sources {
-            table.add([s.id.rawValue, s.kind.rawValue, s.name, s.lastSync.map(Self.time) ?? "never", s.lastStatus ?? "—"])
+            table.add([s.id.rawValue, s.kind.rawValue, s.name, s.lastSync.map(Fetcher.clock) ?? "never", s.lastStatus ?? "—"])
         }
         table.print(header: true)
-    }
-
-    static func time(_ date: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.dateFormat = "yyyy-MM-dd HH:mm"
-        return formatter.string(from: date)
     }
 }
 
@@ -251,7 +195,7 @@ struct SourcesAdd: ParsableCommand {
     func run() throws {
         let resolved = try Self.resolve(location)
         let store = try global.openForImport()
-        let id = Sync.sourceID(resolved)
+        let id = FeedImport.sourceID(resolved)
         if var existing = try store.sources().first(where: { $0.id == id }) {
             if let name, name != existing.name {
                 existing.name = name

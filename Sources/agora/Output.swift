@@ -98,3 +98,48 @@ struct Table {
         for line in render(header: header) { Output.line(line) }
     }
 }
+
+/// Progress for a person watching: on stderr, only when it is a terminal; silent otherwise.
+final class Progress: @unchecked Sendable {
+    let enabled: Bool
+    private let lock = NSLock()
+    private var width = 0
+
+    init(enabled: Bool = isatty(STDERR_FILENO) == 1) { self.enabled = enabled }
+
+    /// Redraws one line in place: "ning-blogs.json  [#######.......]  1200/3400".
+    func bar(_ label: String, done: Int, total: Int, unit: String = "records") {
+        guard enabled else { return }
+        let cells = 24
+        let filled = total > 0 ? min(cells, done * cells / total) : cells
+        let text = "\(Output.safe(label))  [" + String(repeating: "#", count: filled)
+            + String(repeating: ".", count: cells - filled) + "]  \(done)/\(total) \(unit)"
+        rewrite(text)
+    }
+
+    /// A line of its own, after whatever bar was showing.
+    func line(_ text: String) {
+        guard enabled else { return }
+        lock.lock()
+        defer { lock.unlock() }
+        let clear = width > 0 ? "\r" + String(repeating: " ", count: width) + "\r" : ""
+        width = 0
+        FileHandle.standardError.write(Data((clear + Output.safe(text) + "\n").utf8))
+    }
+
+    func finish() {
+        guard enabled else { return }
+        lock.lock()
+        defer { lock.unlock() }
+        if width > 0 { FileHandle.standardError.write(Data("\n".utf8)) }
+        width = 0
+    }
+
+    private func rewrite(_ text: String) {
+        lock.lock()
+        defer { lock.unlock() }
+        let padding = max(0, width - text.count)
+        FileHandle.standardError.write(Data(("\r" + text + String(repeating: " ", count: padding)).utf8))
+        width = text.count
+    }
+}

@@ -81,24 +81,29 @@ final class FeedSite: @unchecked Sendable {
 
 @Suite("Sync over HTTP", .serialized)
 struct SyncTests {
-    @Test func sync_fetches_politely_and_one_failing_source_does_not_stop_the_others() throws {
+    /// A test site served on 127.0.0.1 and an agora with a cache of its own, both cleaned up.
+    func withSite(_ body: (FeedSite, TestHTTPServer, AgoraBinary, String) throws -> Void) throws {
         let site = FeedSite()
         let server = try TestHTTPServer { site.respond($0) }
         defer { server.stop() }
         let agora = AgoraBinary()
         defer { agora.remove() }
-        let cache = agora.file("c.sqlite")
-        let base = server.baseURL
-        let urls = [
-            "etag": base + "/etag.xml", "modified": base + "/modified.xml", "gzip": base + "/gzip.xml",
-            "redirected": base + "/hop/5/etag.xml", "loop": base + "/hop/6/etag.xml",
-            "missing": base + "/missing.xml", "error": base + "/error.xml", "slow": base + "/slow.xml",
-            "broken": base + "/broken.xml", "dns": "http://no-such-host.invalid/feed.xml",
-            "to-a-file": base + "/to-a-file.xml", "busy": base + "/busy.xml",
-        ]
-        for (_, url) in urls.sorted(by: { $0.key < $1.key }) {
-            let added = try agora.run(["--cache", cache, "sources", "add", url])
-            #expect(added.status == 0, "\(url): \(added.stderr)")
+        try body(site, server, agora, agora.file("c.sqlite"))
+    }
+
+    @Test func sync_fetches_politely_and_one_failing_source_does_not_stop_the_others() throws {
+        try withSite { site, server, agora, cache in
+            let base = server.baseURL
+            let urls = [
+                "etag": base + "/etag.xml", "modified": base + "/modified.xml", "gzip": base + "/gzip.xml",
+                "redirected": base + "/hop/5/etag.xml", "loop": base + "/hop/6/etag.xml",
+                "missing": base + "/missing.xml", "error": base + "/error.xml", "slow": base + "/slow.xml",
+                "broken": base + "/broken.xml", "dns": "http://no-such-host.invalid/feed.xml",
+                "to-a-file": base + "/to-a-file.xml", "busy": base + "/busy.xml",
+            ]
+            for (_, url) in urls.sorted(by: { $0.key < $1.key }) {
+                let added = try agora.run(["--cache", cache, "sources", "add", url])
+                #expect(added.status == 0, "\(url): \(added.stderr)")
         }
         let started = Date()
         let first = try agora.run(["--cache", cache, "sync", "--timeout", "1.5", "--json"])
@@ -156,21 +161,18 @@ struct SyncTests {
         #expect(Set(mine.compactMap { $0["id"] as? String }) == [key + ":one", key + ":two", key + ":three"])
         #expect(mine.first { $0["id"] as? String == key + ":one" }?["read"] as? Bool == true)
         #expect(mine.first { $0["id"] as? String == key + ":two" }?["title"] as? String == "Second item, edited")
+        }
     }
 
-    func urlsID(_ url: String) -> String { Sync.sourceID(url).rawValue }
+    func urlsID(_ url: String) -> String { FeedImport.sourceID(url).rawValue }
 
     @Test func at_most_four_sources_are_fetched_at_once() throws {
-        let site = FeedSite()
-        let server = try TestHTTPServer { site.respond($0) }
-        defer { server.stop() }
-        let agora = AgoraBinary()
-        defer { agora.remove() }
-        let cache = agora.file("c.sqlite")
-        for index in 0..<8 { try agora.run(["--cache", cache, "sources", "add", server.baseURL + "/paced.xml?n=\(index)"]) }
-        let result = try agora.run(["--cache", cache, "sync"])
-        #expect(result.status == 0, "\(result.stdout) \(result.stderr)")
-        #expect(server.maxInFlight <= 4 && server.maxInFlight >= 2, "\(server.maxInFlight) at once")
+        try withSite { _, server, agora, cache in
+            for index in 0..<8 { try agora.run(["--cache", cache, "sources", "add", server.baseURL + "/paced.xml?n=\(index)"]) }
+            let result = try agora.run(["--cache", cache, "sync"])
+            #expect(result.status == 0, "\(result.stdout) \(result.stderr)")
+            #expect(server.maxInFlight <= 4 && server.maxInFlight >= 2, "\(server.maxInFlight) at once")
+        }
     }
 
     @Test func sources_add_remove_and_round_trip_through_opml() throws {
@@ -187,7 +189,7 @@ struct SyncTests {
         #expect(missing.status == 1 && missing.stderr.contains("nope.xml"))
 
         // A local file syncs like any source.
-        let sync = try agora.run(["--cache", cache, "sync", Sync.sourceID(feedFile).rawValue])
+        let sync = try agora.run(["--cache", cache, "sync", FeedImport.sourceID(feedFile).rawValue])
         #expect(sync.status == 0, "\(sync.stderr)")
 
         let opml = agora.file("feeds.opml")
@@ -206,7 +208,7 @@ struct SyncTests {
         // Importing it again adds nothing.
         #expect(try agora.run(["--cache", other, "import", opml]).stdout.contains("0 new sources, 2 already known"))
 
-        let id = Sync.sourceID("https://example.org/feed.xml").rawValue
+        let id = FeedImport.sourceID("https://example.org/feed.xml").rawValue
         #expect(try agora.run(["--cache", other, "sources", "remove", id]).status == 0)
         let after = try agora.json(["--cache", other, "sources", "--json"]) as? [[String: Any]] ?? []
         #expect(after.count == 1)
