@@ -1,67 +1,203 @@
 import TerminalCore
 
-/// What each piece of the screen is, so that a theme can say how it looks.
+/// What each piece of the screen is, so that a theme can say how it looks. Theme files name
+/// roles in kebab case (`list-selected`); a role a theme leaves out looks like its fallback.
 public enum Role: String, CaseIterable, Hashable, Sendable {
+    case body
     case header, tagline
     case border, borderFocused, paneTitle, paneTitleFocused
     case listNormal, listSelected, listUnread, listStarred, listMeta
-    case articleTitle, byline, body, heading, quote, link, linkNumber, code, rule
-    case commentAuthor, commentMeta, commentUnread
+    case articleTitle, byline, heading, quote, link, linkNumber, code, rule
+    case commentAuthor, commentMeta, commentUnread, commentBody
     case rosterName, rosterCountry
     case profileName, profileLabel
     case statusBar, statusMessage, statusHint
     case help, helpKey, dialog, tooSmall
+    case searchMatch
+
+    /// The name in theme files: `listSelected` is `list-selected`.
+    public var name: String {
+        var out = ""
+        for c in rawValue {
+            if c.isUppercase { out += "-" + c.lowercased() } else { out.append(c) }
+        }
+        return out
+    }
+
+    public static func named(_ name: String) -> Role? { allCases.first { $0.name == name } }
+
+    /// Where a role takes what its theme does not say. `body` is the root: what it leaves out
+    /// is the terminal's own.
+    public var fallback: Role? {
+        switch self {
+        case .body: nil
+        case .header, .border, .articleTitle, .byline, .heading, .quote, .link, .code, .listNormal, .commentBody,
+             .statusBar, .help, .tooSmall, .searchMatch: .body
+        case .tagline: .header
+        case .borderFocused, .paneTitle: .border
+        case .paneTitleFocused: .borderFocused
+        case .listSelected, .listUnread, .listMeta, .rosterName: .listNormal
+        case .listStarred: .listUnread
+        case .linkNumber: .link
+        case .rule: .border
+        case .commentAuthor: .byline
+        case .commentMeta: .byline
+        case .commentUnread: .commentAuthor
+        case .rosterCountry: .listMeta
+        case .profileName: .articleTitle
+        case .profileLabel: .byline
+        case .statusMessage, .statusHint: .statusBar
+        case .helpKey: .help
+        case .dialog: .statusMessage
+        }
+    }
+
+    /// What the role is, for docs/themes.md and `agora themes`.
+    public var summary: String {
+        switch self {
+        case .body: "article text, and everything a theme leaves out (its background fills the screen)"
+        case .header: "the community's name on the top line"
+        case .tagline: "the tagline after the name"
+        case .border: "pane borders"
+        case .borderFocused: "the border of the pane with the focus"
+        case .paneTitle: "pane titles"
+        case .paneTitleFocused: "the title of the pane with the focus"
+        case .listNormal: "a read post in the list"
+        case .listSelected: "the selected row of any list"
+        case .listUnread: "an unread post in the list, and the N mark"
+        case .listStarred: "the star mark of a starred post"
+        case .listMeta: "dates, counts and column heads in lists"
+        case .articleTitle: "the article's title"
+        case .byline: "the article's byline: author, date, views"
+        case .heading: "headings inside an article, and section titles (Comments)"
+        case .quote: "quoted text and its bar"
+        case .link: "links in an article"
+        case .linkNumber: "the [N] numbers of links, and the link list"
+        case .code: "code and preformatted text"
+        case .rule: "horizontal rules"
+        case .commentAuthor: "a comment's author"
+        case .commentMeta: "a comment's date"
+        case .commentUnread: "the N mark of a comment new since last time"
+        case .commentBody: "a comment's text"
+        case .rosterName: "a member's name in the roster"
+        case .rosterCountry: "a member's country in the roster"
+        case .profileName: "the member's name on a profile"
+        case .profileLabel: "labels on a profile (Country, Joined ...)"
+        case .statusBar: "the status line"
+        case .statusMessage: "a message or question in the status line"
+        case .statusHint: "key hints at the right of the status line"
+        case .help: "the help screen"
+        case .helpKey: "keys on the help screen"
+        case .dialog: "questions that need an answer"
+        case .tooSmall: "the note shown when the terminal is too small"
+        case .searchMatch: "matching words in search results"
+        }
+    }
+
+    /// What a role must still show when colours are gone or too few: selection, unread and
+    /// links never depend on colour alone.
+    public var essentialAttributes: Attributes {
+        switch self {
+        case .listSelected, .statusBar, .statusMessage, .statusHint, .dialog, .searchMatch: .reverse
+        case .listUnread, .borderFocused, .paneTitleFocused, .helpKey, .commentUnread, .header: .bold
+        case .link: .underline
+        default: []
+        }
+    }
 }
 
-/// How each role looks. Attributes alone must carry what matters (selected, unread, links),
-/// so that a terminal with no colour, or NO_COLOR, still shows it.
-public struct Theme: Sendable {
-    public var styles: [Role: Style]
+/// A role as a theme file writes it: anything left out comes from the role's fallback.
+public struct StyleSpec: Hashable, Sendable {
+    public var foreground: Color?
+    public var background: Color?
+    public var attributes: Attributes?
 
-    public init(styles: [Role: Style]) { self.styles = styles }
-
-    public func style(_ role: Role) -> Style { styles[role] ?? .plain }
-
-    /// The default theme: colours on the terminal's own background.
-    public static let standard = Theme(styles: [
-        .header: Style(foreground: .cyan, attributes: .bold),
-        .tagline: Style(foreground: .brightBlack),
-        .border: Style(foreground: .brightBlack),
-        .borderFocused: Style(foreground: .cyan, attributes: .bold),
-        .paneTitle: Style(foreground: .brightBlack),
-        .paneTitleFocused: Style(foreground: .cyan, attributes: .bold),
-        .listNormal: Style(),
-        .listSelected: Style(attributes: .reverse),
-        .listUnread: Style(attributes: .bold),
-        .listStarred: Style(foreground: .yellow, attributes: .bold),
-        .listMeta: Style(foreground: .brightBlack),
-        .articleTitle: Style(attributes: .bold),
-        .byline: Style(foreground: .brightBlack),
-        .body: Style(),
-        .heading: Style(foreground: .cyan, attributes: .bold),
-        .quote: Style(foreground: .green),
-        .link: Style(foreground: .blue, attributes: .underline),
-        .linkNumber: Style(foreground: .brightBlack),
-        .code: Style(foreground: .magenta),
-        .rule: Style(foreground: .brightBlack),
-        .commentAuthor: Style(foreground: .cyan, attributes: .bold),
-        .commentMeta: Style(foreground: .brightBlack),
-        .commentUnread: Style(foreground: .yellow, attributes: .bold),
-        .rosterName: Style(),
-        .rosterCountry: Style(foreground: .brightBlack),
-        .profileName: Style(attributes: .bold),
-        .profileLabel: Style(foreground: .brightBlack),
-        .statusBar: Style(attributes: .reverse),
-        .statusMessage: Style(attributes: [.reverse, .bold]),
-        .statusHint: Style(attributes: .reverse),
-        .help: Style(),
-        .helpKey: Style(foreground: .cyan, attributes: .bold),
-        .dialog: Style(attributes: [.reverse, .bold]),
-        .tooSmall: Style(attributes: .bold),
-    ])
-
-    /// The same theme with every colour taken away (NO_COLOR, or a terminal without colours).
-    public var withoutColor: Theme {
-        Theme(styles: styles.mapValues { Style(attributes: $0.attributes) })
+    public init(foreground: Color? = nil, background: Color? = nil, attributes: Attributes? = nil) {
+        self.foreground = foreground
+        self.background = background
+        self.attributes = attributes
     }
+}
+
+/// How each role looks, every role resolved.
+public struct Theme: Hashable, Sendable {
+    public var name: String
+    public var styles: [Role: Style]
+    /// The fewest colours the theme needs to look as written.
+    public var depth: ColorDepth
+
+    /// Resolves every role through its fallbacks: a spec's missing colours and attributes come
+    /// from the fallback role, and so on up to `body`.
+    public init(name: String, specs: [Role: StyleSpec]) {
+        self.name = name
+        var resolved: [Role: Style] = [:]
+        func resolve(_ role: Role) -> Style {
+            if let done = resolved[role] { return done }
+            let base = role.fallback.map(resolve) ?? Style()
+            let spec = specs[role] ?? StyleSpec()
+            let style = Style(foreground: spec.foreground ?? base.foreground, background: spec.background ?? base.background,
+                              attributes: spec.attributes ?? base.attributes)
+            resolved[role] = style
+            return style
+        }
+        for role in Role.allCases { _ = resolve(role) }
+        styles = resolved
+        depth = resolved.values.map { max($0.foreground.depth, $0.background.depth) }.max() ?? .none
+    }
+
+    public func style(_ role: Role) -> Style { styles[role] ?? Style() }
+
+    /// The theme on a terminal with `depth` colours: each colour becomes the nearest it has.
+    /// Below what the theme needs, the roles that carry meaning gain their attributes (reverse
+    /// for the selection, bold for unread, underline for links), so nothing depends on a colour
+    /// that is gone or merged with another.
+    public func reduced(to depth: ColorDepth) -> Theme {
+        var copy = self
+        let short = depth < self.depth
+        for (role, style) in styles {
+            var s = Style(foreground: style.foreground.reduced(to: depth), background: style.background.reduced(to: depth),
+                          attributes: style.attributes)
+            if short { s.attributes.formUnion(role.essentialAttributes) }
+            copy.styles[role] = s
+        }
+        copy.depth = min(self.depth, depth)
+        return copy
+    }
+
+    /// The theme with every colour taken away (NO_COLOR, or a terminal without colours).
+    public var withoutColor: Theme { reduced(to: .none) }
+
+    /// The built-in theme: the same as Themes/default.toml (a test holds them equal), used when
+    /// no theme files are found next to the program.
+    public static let standard = Theme(name: "default", specs: [
+        .header: StyleSpec(foreground: .cyan, attributes: .bold),
+        .tagline: StyleSpec(foreground: .brightBlack, attributes: []),
+        .border: StyleSpec(foreground: .brightBlack),
+        .borderFocused: StyleSpec(foreground: .cyan, attributes: .bold),
+        .paneTitle: StyleSpec(foreground: .brightBlack),
+        .paneTitleFocused: StyleSpec(foreground: .cyan, attributes: .bold),
+        .listSelected: StyleSpec(attributes: .reverse),
+        .listUnread: StyleSpec(attributes: .bold),
+        .listStarred: StyleSpec(foreground: .yellow, attributes: .bold),
+        .listMeta: StyleSpec(foreground: .brightBlack),
+        .articleTitle: StyleSpec(attributes: .bold),
+        .byline: StyleSpec(foreground: .brightBlack),
+        .heading: StyleSpec(foreground: .cyan, attributes: .bold),
+        .quote: StyleSpec(foreground: .green),
+        .link: StyleSpec(foreground: .blue, attributes: .underline),
+        .linkNumber: StyleSpec(foreground: .brightBlack, attributes: []),
+        .code: StyleSpec(foreground: .magenta),
+        .commentAuthor: StyleSpec(foreground: .cyan, attributes: .bold),
+        .commentMeta: StyleSpec(foreground: .brightBlack, attributes: []),
+        .commentUnread: StyleSpec(foreground: .yellow, attributes: .bold),
+        .rosterName: StyleSpec(),
+        .profileName: StyleSpec(attributes: .bold),
+        .profileLabel: StyleSpec(foreground: .brightBlack),
+        .statusBar: StyleSpec(attributes: .reverse),
+        .statusMessage: StyleSpec(attributes: [.reverse, .bold]),
+        .helpKey: StyleSpec(foreground: .cyan, attributes: .bold),
+        .dialog: StyleSpec(attributes: [.reverse, .bold]),
+        .tooSmall: StyleSpec(attributes: .bold),
+        .searchMatch: StyleSpec(foreground: .yellow, attributes: [.bold, .reverse]),
+    ])
 }

@@ -201,16 +201,16 @@ public final class NcursesBackend: TerminalBackend {
         return next
     }
 
-    /// The nearest colour the terminal has: 256, 16 or 8 colours.
+    /// The colour's number on this terminal: themes come already reduced to `colorDepth`, and
+    /// anything beyond it is brought down to the nearest the terminal has.
     private func colorNumber(_ color: Color) -> Int16 {
-        switch color {
-        case .default: return -1
-        case .ansi(let n): return Int16(colorCount >= 16 ? Int(n) : Int(n) % 8)
-        case .indexed(let n): return colorCount >= 256 ? Int16(n) : Int16(ColorMath.toANSI(index: n, colors: colorCount))
-        case .rgb(let r, let g, let b):
-            let index = ColorMath.toIndex(r: r, g: g, b: b)
-            return colorCount >= 256 ? Int16(index) : Int16(ColorMath.toANSI(index: index, colors: colorCount))
-        }
+        Int16(color.reduced(to: colorDepth).paletteNumber)
+    }
+
+    /// How many colours this terminal shows (none with NO_COLOR). Truecolor terminals get the
+    /// 256-colour palette: ncurses pairs name palette entries.
+    public var colorDepth: ColorDepth {
+        useColor ? min(.indexed256, ColorDepth(colors: colorCount)) : .none
     }
 
     public func nextEvent(timeoutMilliseconds: Int) -> Event? {
@@ -264,32 +264,5 @@ public final class NcursesBackend: TerminalBackend {
             for n in 1...12 where code == agora_key_f(Int32(n)) { return .key(.function(n)) }
             return nil
         }
-    }
-}
-
-/// Nearest-colour arithmetic for terminals with fewer colours.
-enum ColorMath {
-    /// The xterm 256-colour cube index nearest to an RGB colour.
-    static func toIndex(r: UInt8, g: UInt8, b: UInt8) -> UInt8 {
-        func level(_ v: UInt8) -> Int { v < 48 ? 0 : (v < 115 ? 1 : (Int(v) - 35) / 40) }
-        return UInt8(16 + 36 * level(r) + 6 * level(g) + level(b))
-    }
-
-    /// A 256-colour index as one of 8 or 16.
-    static func toANSI(index: UInt8, colors: Int) -> Int {
-        if index < 16 { return colors >= 16 ? Int(index) : Int(index) % 8 }
-        var r = 0, g = 0, b = 0
-        if index >= 232 {
-            let v = Int(index - 232) * 10 + 8
-            (r, g, b) = (v, v, v)
-        } else {
-            let i = Int(index) - 16
-            let steps = [0, 95, 135, 175, 215, 255]
-            (r, g, b) = (steps[i / 36], steps[(i / 6) % 6], steps[i % 6])
-        }
-        let bright = max(r, g, b) > 191
-        let bit = { (v: Int) in v > 95 ? 1 : 0 }
-        let base = bit(r) | bit(g) << 1 | bit(b) << 2
-        return colors >= 16 && bright ? base + 8 : base
     }
 }
