@@ -37,7 +37,7 @@ run_session() {  # run_session WIDTH HEIGHT TERM LABEL
     local width=$1 height=$2 term=$3 label=$4 cache="$work/$4.sqlite"
     rm -f "$work/status"
     tm new-session -d -s e2e -x "$width" -y "$height" \
-        "env TERM=$term XDG_DATA_HOME=$work/data $agora --cache $cache; echo \$? > $work/status; sleep 30"
+        "env XDG_CONFIG_HOME=$work/config TERM=$term XDG_DATA_HOME=$work/data $agora --cache $cache; echo \$? > $work/status; sleep 30"
     expect "$label: the reader opens on the sample" "Diplo Internet Governance Community"
     expect "$label: the post list shows the post" "ITU Secretary General"
     keys Enter
@@ -82,7 +82,7 @@ done
 # Ctrl-C and SIGTERM end the reader through its own loop and give the terminal back.
 for how in ctrl-c sigterm; do
     rm -f "$work/status"
-    tm new-session -d -s e2e -x 100 -y 30 "env TERM=xterm-256color $agora --cache $work/s.sqlite; echo \$? > $work/status; echo AFTER-EXIT; sleep 30"
+    tm new-session -d -s e2e -x 100 -y 30 "env XDG_CONFIG_HOME=$work/config TERM=xterm-256color $agora --cache $work/s.sqlite; echo \$? > $work/status; echo AFTER-EXIT; sleep 30"
     wait_for "Diplo Internet Governance Community" || true
     if [ "$how" = ctrl-c ]; then keys C-c; else pkill -TERM -f "^$agora --cache $work/s.sqlite" || true; fi
     if exited && wait_for "AFTER-EXIT" 5 && ! screen | grep -q "Members 46"; then
@@ -103,11 +103,52 @@ if echo "$out" | grep -q "the reader needs a terminal"; then check "not a termin
 
 # NO_COLOR: attributes, no colour.
 rm -f "$work/status"
-tm new-session -d -s e2e -x 100 -y 30 "env TERM=xterm-256color NO_COLOR=1 $agora --cache $work/nc.sqlite; echo \$? > $work/status; sleep 30"
+tm new-session -d -s e2e -x 100 -y 30 "env XDG_CONFIG_HOME=$work/config TERM=xterm-256color NO_COLOR=1 $agora --cache $work/nc.sqlite; echo \$? > $work/status; sleep 30"
 wait_for "Diplo Internet Governance Community" || true
 if tm capture-pane -p -e -t e2e | grep -qE $'\e\\[[0-9;]*(3[0-7]|9[0-7]|38;5;)'; then check "NO_COLOR: no colour on screen" no; else check "NO_COLOR: no colour on screen" ok; fi
 keys Q
 tm kill-session -t e2e 2>/dev/null || true
+
+# Themes: --theme light paints its blue status line; NO_COLOR beats any theme; T switches.
+sgr_colours() { tm capture-pane -p -e -t e2e | grep -oE $'\e\\[[0-9;]*m' | tr -d '\033' | sort -u | tr '\n' ' '; }
+rm -f "$work/status"
+tm new-session -d -s e2e -x 100 -y 30 "env XDG_CONFIG_HOME=$work/config TERM=xterm-256color $agora --cache $work/theme.sqlite --theme light; echo \$? > $work/status; sleep 30"
+wait_for "Diplo Internet Governance Community" || true
+if sgr_colours | grep -qE '(^|;|\[)44(;|m)'; then check "--theme light: the status line is blue" ok; else check "--theme light: the status line is blue ($(sgr_colours))" no; fi
+keys T
+expect "T: switches to the next theme and says which" "Theme: monochrome"
+if sgr_colours | grep -qE '\[[0-9;]*(3[0-7]|4[0-7]|9[0-7]|38;5;|48;5;)'; then check "T: monochrome shows no colour" no; else check "T: monochrome shows no colour" ok; fi
+keys Q
+tm kill-session -t e2e 2>/dev/null || true
+rm -f "$work/status"
+tm new-session -d -s e2e -x 100 -y 30 "env XDG_CONFIG_HOME=$work/config TERM=xterm-256color NO_COLOR=1 $agora --cache $work/theme.sqlite --theme gruvbox-dark; echo \$? > $work/status; sleep 30"
+wait_for "Diplo Internet Governance Community" || true
+if tm capture-pane -p -e -t e2e | grep -qE $'\e\\[[0-9;]*(3[0-7]|4[0-7]|9[0-7]|38;5;|48;5;)'; then check "NO_COLOR with a truecolor theme: no colour" no; else check "NO_COLOR with a truecolor theme: no colour" ok; fi
+keys Q
+tm kill-session -t e2e 2>/dev/null || true
+out="$("$agora" --cache "$work/theme.sqlite" --theme nope 2>&1 < /dev/null || true)"
+if echo "$out" | grep -q "agora: no theme 'nope' (themes: default, "; then check "--theme with an unknown name: a clear message" ok; else check "--theme with an unknown name: a clear message ($out)" no; fi
+
+# A config file rebinds keys; its mistakes are reported with their lines and the rest applies.
+mkdir -p "$work/config/agora"
+cat > "$work/config/agora/config.toml" <<'TOML'
+date-format = "%e %B %Y"
+[keys]
+help = ["H"]
+down = ["J", "Down"]
+colour = "blue"
+TOML
+out="$(XDG_CONFIG_HOME="$work/config" "$agora" config 2>&1 || true)"
+if echo "$out" | grep -q "config.toml:5: unknown action 'colour'"; then check "agora config: the mistake with its line" ok; else check "agora config: the mistake with its line ($out)" no; fi
+rm -f "$work/status"
+tm new-session -d -s e2e -x 120 -y 40 "env XDG_CONFIG_HOME=$work/config TERM=xterm-256color $agora --cache $work/theme.sqlite; echo \$? > $work/status; sleep 30"
+expect "config: the reader says the file has a problem" "1 problem in the config"
+expect "config: the status line hints the keys in force" "J/k move"
+keys H
+expect "config: the rebound key opens the help, which lists the new keys" "J, Down"
+keys Escape Q
+tm kill-session -t e2e 2>/dev/null || true
+rm -rf "$work/config"
 
 # A Ning archive imported at a terminal shows its progress; the reader then shows its posts,
 # and a member's profile shows their comment wall.
@@ -126,12 +167,12 @@ cat > "$archive/ning-blogs-local.json" <<'JSON'
                {"id":"2332551:Comment:10","contributorName":"mari2","description":"older comment","createdDate":"2012-12-18T11:00:00.000Z"}]}])
 JSON
 rm -f "$work/status"
-tm new-session -d -s e2e -x 120 -y 40 "env TERM=xterm-256color $agora --cache $work/ning.sqlite import $archive; echo \$? > $work/status; sleep 30"
+tm new-session -d -s e2e -x 120 -y 40 "env XDG_CONFIG_HOME=$work/config TERM=xterm-256color $agora --cache $work/ning.sqlite import $archive; echo \$? > $work/status; sleep 30"
 expect "import at a terminal: a progress bar with records" "records"
 expect "import: the summary" "posts: 1 added"
 tm kill-session -t e2e 2>/dev/null || true
 rm -f "$work/status"
-tm new-session -d -s e2e -x 120 -y 40 "env TERM=xterm-256color $agora --cache $work/ning.sqlite; echo \$? > $work/status; sleep 30"
+tm new-session -d -s e2e -x 120 -y 40 "env XDG_CONFIG_HOME=$work/config TERM=xterm-256color $agora --cache $work/ning.sqlite; echo \$? > $work/status; sleep 30"
 expect "imported archive: the post is listed with its unescaped title" "ITU & the WCIT"
 keys Enter
 expect "imported archive: comments oldest first" "older comment"
@@ -152,7 +193,7 @@ printf '<?xml version="1.0"?>\n<rss version="2.0"><channel><title>Local Feed</ti
 "$agora" --cache "$work/sync.sqlite" sources add "$work/local.xml" >/dev/null 2>&1
 "$agora" --cache "$work/sync.sqlite" sources add "$work/not-a-feed.xml" >/dev/null 2>&1
 rm -f "$work/status"
-tm new-session -d -s e2e -x 120 -y 20 "env TERM=xterm-256color $agora --cache $work/sync.sqlite sync; echo \$? > $work/status; sleep 30"
+tm new-session -d -s e2e -x 120 -y 20 "env XDG_CONFIG_HOME=$work/config TERM=xterm-256color $agora --cache $work/sync.sqlite sync; echo \$? > $work/status; sleep 30"
 expect "sync at a terminal: a line for the source that worked" "· Local Feed: 1 new"
 expect "sync at a terminal: a line for the source that failed" "! not-a-feed-xml: failed:"
 if exited && [ "$(cat "$work/status")" = 1 ]; then check "sync: exit status 1 when a source failed" ok; else check "sync: exit status 1 when a source failed" no; fi

@@ -80,12 +80,19 @@ public struct AppState: Hashable, Sendable {
     public var mode: Mode = .normal
     public var message: String?
     public var quit = false
+    /// What the config file set: keys, layout, dates, themes.
+    public var settings: ReaderSettings
+    /// The keys of a sequence typed so far ("g" of "g g").
+    public var pendingKeys: [Key] = []
 
-    public init(width: Int, height: Int, community: Community) {
+    public init(width: Int, height: Int, community: Community, settings: ReaderSettings = ReaderSettings()) {
         self.width = width
         self.height = height
         self.community = community
+        self.settings = settings
     }
+
+    public var keymap: KeyMap { settings.keymap }
 
     public var layout: Layout { Layout(width: width, height: height, state: self) }
 
@@ -99,7 +106,8 @@ public struct AppState: Hashable, Sendable {
 
     // MARK: - Events
 
-    public mutating func handle(_ event: Event, keymap: KeyMap = .standard) -> [Effect] {
+    public mutating func handle(_ event: Event) -> [Effect] {
+        let keymap = settings.keymap
         switch event {
         case .resize(let w, let h):
             width = w
@@ -121,11 +129,22 @@ public struct AppState: Hashable, Sendable {
             case .link(let digits):
                 return handleLink(key, digits: digits)
             case .normal:
-                guard let command = keymap.command(for: key, in: focus) else {
+                let typed = pendingKeys + [key]
+                switch keymap.match(typed, in: focus) {
+                case .command(let command):
+                    pendingKeys = []
+                    return perform(command)
+                case .prefix:
+                    pendingKeys = typed
+                    return []
+                case .none:
+                    let hadPending = !pendingKeys.isEmpty
+                    pendingKeys = []
+                    // A key that does not go on from a half-typed sequence counts on its own.
+                    if hadPending { return handle(event) }
                     if key == .control("c") { quit = true }
                     return []
                 }
-                return perform(command)
             }
         }
     }
@@ -148,6 +167,7 @@ public struct AppState: Hashable, Sendable {
         case .toggleRead: return toggleRead()
         case .toggleStar: return toggleStar()
         case .markAllRead:
+            guard settings.confirmMarkAllRead else { return [.markAllRead] }
             mode = .confirmMarkAllRead
             return []
         case .undo: return [.undo]
@@ -173,6 +193,14 @@ public struct AppState: Hashable, Sendable {
             return windowEffects()
         case .help:
             mode = .help(scroll: 0)
+            return []
+        case .cycleTheme:
+            guard settings.themeNames.count > 1 else {
+                message = "Only one theme: \(settings.themeNames.first ?? "default") (agora themes lists what there is)."
+                return []
+            }
+            settings.themeIndex = (settings.themeIndex + 1) % settings.themeNames.count
+            message = "Theme: \(settings.themeNames[settings.themeIndex])"
             return []
         }
     }
@@ -470,12 +498,14 @@ public struct AppState: Hashable, Sendable {
         case .post(let post):
             var opened = post
             let wasRead = post.state.read
-            opened.state.read = true
-            detail = .article(ArticleView.State(document: ArticleDocument(opened, width: layout.detailTextWidth)))
+            let marks = settings.markReadOnOpen
+            if marks { opened.state.read = true }
+            detail = .article(ArticleView.State(document: ArticleDocument(opened, width: layout.detailTextWidth,
+                                                                          dateFormat: settings.dateFormat)))
             focus = .detail
             if layout.kind == .narrow { rosterInPlaceOfPosts = false }
             var effects: [Effect] = []
-            if !wasRead {
+            if !wasRead, marks {
                 setRead(post.post.id, true)
                 effects.append(.setRead(post.post.id, true))
             }
@@ -484,7 +514,7 @@ public struct AppState: Hashable, Sendable {
             if !unseen.isEmpty { effects.append(.markCommentsRead(unseen)) }
             return effects
         case .member(let profile):
-            detail = .profile(ProfileView.State(profile: profile))
+            detail = .profile(ProfileView.State(profile: profile, dateFormat: settings.dateFormat))
             focus = .detail
             return []
         case .markedAllRead(let entry):
@@ -515,7 +545,7 @@ public struct AppState: Hashable, Sendable {
     /// After a resize: lay the article out again for its new width, keeping the reader's place.
     private mutating func relayout() {
         // Growing from one pane to two: a roster that had the focus stays in view.
-        if width >= 80, width < 120, height >= 20, focus == .roster { rosterInPlaceOfPosts = true }
+        if self.layout.kind == .medium, focus == .roster { rosterInPlaceOfPosts = true }
         let layout = self.layout
         // While the terminal is too small nothing is shown: keep every place as it was.
         guard layout.kind != .tooSmall else { return }

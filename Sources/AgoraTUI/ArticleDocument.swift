@@ -11,10 +11,12 @@ public struct ArticleDocument: Hashable, Sendable {
     /// The line each comment starts on, in the order of `detail.comments`.
     public var commentStarts: [Int]
     public var width: Int
+    public var dateFormat: DateFormat
 
-    public init(_ detail: PostDetail, width: Int) {
+    public init(_ detail: PostDetail, width: Int, dateFormat: DateFormat = .standard) {
         self.detail = detail
         self.width = max(8, width)
+        self.dateFormat = dateFormat
         let rich = HTMLRenderer.render(detail.post.body)
         links = rich.links
         var lines: [ArticleLine] = []
@@ -25,7 +27,7 @@ public struct ArticleDocument: Hashable, Sendable {
         for row in Wrap.lines([Wrap.Piece(Sanitizer.line(detail.post.title), ArticleStyle(.title, .bold))], width: w) {
             lines.append(ArticleLine(row))
         }
-        for row in Wrap.lines(Sanitizer.line(Self.byline(detail)), width: w) { lines.append(line(row, .byline)) }
+        for row in Wrap.lines(Sanitizer.line(Self.byline(detail, dateFormat: dateFormat)), width: w) { lines.append(line(row, .byline)) }
         let tags = ([detail.post.category].compactMap { $0 } + detail.post.tags.map { "#" + $0 }).joined(separator: " ")
         if !tags.isEmpty {
             for row in Wrap.lines(Sanitizer.line(tags), width: w) { lines.append(line(row, .byline)) }
@@ -51,11 +53,16 @@ public struct ArticleDocument: Hashable, Sendable {
                 var head: [Wrap.Piece<ArticleStyle>] = [Wrap.Piece(indent, ArticleStyle(.text))]
                 if !item.state.read { head.append(Wrap.Piece("N ", ArticleStyle(.commentUnread, .bold))) }
                 head.append(Wrap.Piece(who, ArticleStyle(.commentAuthor, .bold)))
-                head.append(Wrap.Piece(" · " + Self.date(item.comment.published), ArticleStyle(.commentMeta)))
+                head.append(Wrap.Piece(" · " + dateFormat.string(item.comment.published), ArticleStyle(.commentMeta)))
                 lines.append(ArticleLine(head))
                 let room = max(8, w - indent.count)
                 for body in ArticleLayout.lines(HTMLRenderer.render(item.comment.body), width: room) {
-                    lines.append(ArticleLine([Wrap.Piece(indent, ArticleStyle(.text))] + body.pieces))
+                    // A comment's own text has its own role; links, code and quotes in it keep theirs.
+                    let pieces = body.pieces.map { piece in
+                        piece.style.role == .text && piece.style.emphasis.isDisjoint(with: [.link, .code, .linkNumber])
+                            ? Wrap.Piece(piece.text, ArticleStyle(.commentText, piece.style.emphasis)) : piece
+                    }
+                    lines.append(ArticleLine([Wrap.Piece(indent, ArticleStyle(.text))] + pieces))
                 }
             }
         }
@@ -64,14 +71,14 @@ public struct ArticleDocument: Hashable, Sendable {
     }
 
     /// "by Xu Jing (China) · 2012-12-20 · blog post · 146 views · 3 comments"
-    public static func byline(_ detail: PostDetail) -> String {
+    public static func byline(_ detail: PostDetail, dateFormat: DateFormat = .standard) -> String {
         var parts: [String] = []
         if let author = detail.author {
             parts.append("by " + author.name + (author.country.map { " (\($0))" } ?? ""))
         } else if let name = detail.post.authorName {
             parts.append("by " + name)
         }
-        if detail.post.published != nil { parts.append(date(detail.post.published)) }
+        if detail.post.published != nil { parts.append(dateFormat.string(detail.post.published)) }
         parts.append(detail.post.kind.label)
         if let views = detail.post.views { parts.append("\(views) view" + (views == 1 ? "" : "s")) }
         parts.append(detail.commentCount == 0 ? "no comments" : "\(detail.commentCount) comment" + (detail.commentCount == 1 ? "" : "s"))
@@ -79,8 +86,5 @@ public struct ArticleDocument: Hashable, Sendable {
     }
 
     /// A day as 2012-12-20 in UTC, or a dash.
-    public static func date(_ date: Date?) -> String {
-        guard let date else { return "—" }
-        return date.formatted(.iso8601.year().month().day().dateSeparator(.dash))
-    }
+    public static func date(_ date: Date?) -> String { DateFormat.standard.string(date) }
 }

@@ -6,7 +6,7 @@ public struct ArticleStyle: Hashable, Sendable {
     public enum Role: Hashable, Sendable {
         case text, heading, marker, quote, rule, preformatted
         /// Parts of the article around the body.
-        case title, byline, section, commentAuthor, commentMeta, commentUnread
+        case title, byline, section, commentAuthor, commentMeta, commentUnread, commentText
     }
 
     public var role: Role

@@ -2,7 +2,9 @@ import TerminalCore
 
 /// Where each pane goes for a terminal size. Wide (120 columns or more): posts | article |
 /// roster. Medium (80-119): posts (or the roster) | article. Narrow (under 80 columns or 20
-/// rows): one pane at a time. Under 30x8: a note until the terminal grows.
+/// rows): one pane at a time. Under 30x8: a note until the terminal grows. The config file's
+/// [layout] moves the 120 and the 80, sets the wide panes' widths, and can leave the roster out
+/// of the wide layout (it then shows as in the medium one).
 public struct Layout: Hashable, Sendable {
     public enum Kind: Hashable, Sendable { case wide, medium, narrow, tooSmall }
 
@@ -28,19 +30,20 @@ public struct Layout: Hashable, Sendable {
         header = Rect(x: 0, y: 0, width: width, height: 1)
         status = Rect(x: 0, y: height - 1, width: width, height: 1)
         let body = Rect(x: 0, y: 1, width: width, height: height - 2)
-        if width >= 120 && height >= 20 {
+        let settings = state.settings.layout
+        if width >= settings.wideFrom && height >= 20 && settings.showRoster {
             kind = .wide
-            let postsWidth = width * 36 / 100
-            let rosterWidth = max(26, width * 20 / 100)
+            let postsWidth = width * settings.postsWidth / 100
+            let rosterWidth = max(26, width * settings.rosterWidth / 100)
             rects = [
                 .posts: Rect(x: 0, y: body.y, width: postsWidth, height: body.height),
                 .detail: Rect(x: postsWidth, y: body.y, width: width - postsWidth - rosterWidth, height: body.height),
                 .roster: Rect(x: width - rosterWidth, y: body.y, width: rosterWidth, height: body.height),
             ]
             panes = [.posts, .detail, .roster]
-        } else if width >= 80 && height >= 20 {
+        } else if width >= settings.stackBelow && height >= 20 {
             kind = .medium
-            let leftWidth = width * 40 / 100
+            let leftWidth = width >= settings.wideFrom ? width * settings.postsWidth / 100 : width * 40 / 100
             let left: Pane = state.rosterInPlaceOfPosts ? .roster : .posts
             rects = [
                 left: Rect(x: 0, y: body.y, width: leftWidth, height: body.height),

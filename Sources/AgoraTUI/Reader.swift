@@ -6,13 +6,23 @@ import TerminalCore
 /// it on ncurses, tests on a `TestBackend`.
 public struct Reader {
     public let runner: EffectRunner
-    public let theme: Theme
+    /// The themes `T` cycles through, ready for the terminal; the first is the one to start with.
+    public let themes: [Theme]
+    public let settings: ReaderSettings
     /// Runs a link's browser; answers the message to show.
     public let openURL: (String) -> String
 
     public init(store: any CommunityStore, theme: Theme, openURL: @escaping (String) -> String) {
+        self.init(store: store, themes: [theme], settings: ReaderSettings(), openURL: openURL)
+    }
+
+    public init(store: any CommunityStore, themes: [Theme], settings: ReaderSettings, openURL: @escaping (String) -> String) {
         runner = EffectRunner(store: store)
-        self.theme = theme
+        self.themes = themes.isEmpty ? [.standard] : themes
+        var settings = settings
+        settings.themeNames = self.themes.map(\.name)
+        settings.themeIndex = 0
+        self.settings = settings
         self.openURL = openURL
     }
 
@@ -20,13 +30,15 @@ public struct Reader {
     /// start-up) the first frame is up. A backend with no more events ends it too.
     @discardableResult
     public func run<Backend: TerminalBackend>(
-        on backend: inout Backend, community: Community, exitAfterFirstFrame: Bool = false,
+        on backend: inout Backend, community: Community, message: String? = nil, exitAfterFirstFrame: Bool = false,
         stop: () -> Bool = { false }, idleMilliseconds: Int = 1_000
     ) -> AppState {
         let size = backend.size
-        var state = AppState(width: size.width, height: size.height, community: community)
+        var state = AppState(width: size.width, height: size.height, community: community, settings: settings)
         var writes = runner.settle(&state, state.start(), deferWrites: true, openURL: openURL)
+        if let message, state.message == nil { state.message = message }
         while true {
+            let theme = themes[min(themes.count - 1, max(0, state.settings.themeIndex))]
             let (frame, cursor) = Screen.render(state, theme: theme)
             backend.draw(frame, cursor: cursor)
             // The frame is up: now write what it already shows. A failure shows on the next one.

@@ -74,7 +74,7 @@ public enum PostListView {
         Box.draw(rect, title: title, focused: focused, theme: theme, into: &buffer)
         let area = rect.inset(1)
         guard area.width > 4, area.height > 1 else { return nil }
-        let widths = columnWidths(area.width)
+        let widths = columnWidths(area.width, dateWidth: state.settings.dateFormat.width)
         let meta = theme.style(.listMeta)
         Columns(cells: [("", 2, false, meta), ("TITLE", widths.title, false, meta), ("AUTHOR", widths.author, false, meta),
                         ("DATE", widths.date, false, meta), ("VIEWS", widths.views, true, meta), ("COMM", widths.comments, true, meta)])
@@ -93,7 +93,7 @@ public enum PostListView {
                 (flags(post.state), 2, false, flagStyle),
                 (post.title, widths.title, false, style),
                 (post.authorName ?? post.author?.rawValue ?? "", widths.author, false, metaStyle),
-                (ArticleDocument.date(post.published), widths.date, false, metaStyle),
+                (state.settings.dateFormat.string(post.published), widths.date, false, metaStyle),
                 (post.views.map(String.init) ?? "", widths.views, true, metaStyle),
                 (String(post.commentCount), widths.comments, true, metaStyle),
             ]).draw(x: area.x, y: y, into: &buffer)
@@ -101,9 +101,9 @@ public enum PostListView {
     }
 
     /// Columns give way, least useful first, as the pane narrows.
-    static func columnWidths(_ width: Int) -> (title: Int, author: Int, date: Int, views: Int, comments: Int) {
+    static func columnWidths(_ width: Int, dateWidth: Int = 10) -> (title: Int, author: Int, date: Int, views: Int, comments: Int) {
         var author = 0, date = 0, views = 0, comments = 0
-        if width >= 36 { date = 10 }
+        if width >= 26 + min(dateWidth, 24) { date = min(dateWidth, 24) }
         if width >= 60 { author = min(16, width / 6) }
         if width >= 72 { views = 5; comments = 4 }
         let used = 3 + [author, date, views, comments].filter { $0 > 0 }.reduce(0) { $0 + $1 + 1 }
@@ -179,7 +179,7 @@ public enum ArticleView {
                 return
             }
             let fraction = document.lines.isEmpty ? 0 : Double(scroll) / Double(document.lines.count)
-            document = ArticleDocument(document.detail, width: width)
+            document = ArticleDocument(document.detail, width: width, dateFormat: document.dateFormat)
             if let current = currentComment, document.commentStarts.indices.contains(current) {
                 scroll = document.commentStarts[current]
             } else {
@@ -228,6 +228,7 @@ public enum ArticleView {
         case .commentAuthor: role = .commentAuthor
         case .commentMeta: role = .commentMeta
         case .commentUnread: role = .commentUnread
+        case .commentText: role = .commentBody
         case .text:
             if style.emphasis.contains(.linkNumber) { role = .linkNumber }
             else if style.emphasis.contains(.link) { role = .link }
@@ -275,9 +276,10 @@ public enum ProfileView {
             public var role: Role
         }
 
-        public init(profile: MemberProfile) {
+        public init(profile: MemberProfile, dateFormat: DateFormat = .standard) {
             self.profile = profile
-            headerLines = Self.header(profile, hasItems: !profile.posts.isEmpty || !profile.comments.isEmpty || !profile.member.wall.isEmpty)
+            headerLines = Self.header(profile, hasItems: !profile.posts.isEmpty || !profile.comments.isEmpty || !profile.member.wall.isEmpty,
+                                      dateFormat: dateFormat)
             items = profile.posts.map { Item(post: $0.id, text: $0.title, date: $0.published, kind: .post) }
                 + profile.comments.map { Item(post: $0.comment.post, text: "on " + ($0.postTitle ?? $0.comment.post.rawValue), date: $0.comment.published, kind: .comment) }
                 + profile.member.wall.map { c in
@@ -288,14 +290,14 @@ public enum ProfileView {
 
         public var selectedItem: Item? { items.indices.contains(selected) ? items[selected] : nil }
 
-        static func header(_ profile: MemberProfile, hasItems: Bool) -> [HeaderLine] {
+        static func header(_ profile: MemberProfile, hasItems: Bool, dateFormat: DateFormat) -> [HeaderLine] {
             let m = profile.member
             var lines = [HeaderLine(text: m.name, role: .profileName)]
             var facts: [String] = []
             if let country = m.country { facts.append(country) }
             if let location = m.location { facts.append(location) }
             facts.append(m.role.rawValue + (m.state == .active ? "" : ", " + m.state.rawValue))
-            if let joined = m.joined { facts.append("joined " + ArticleDocument.date(joined)) }
+            if let joined = m.joined { facts.append("joined " + dateFormat.string(joined)) }
             lines.append(HeaderLine(text: facts.joined(separator: " · "), role: .profileLabel))
             lines.append(HeaderLine(text: "\(profile.postCount) post\(profile.postCount == 1 ? "" : "s") · \(profile.commentCount) comment\(profile.commentCount == 1 ? "" : "s")", role: .profileLabel))
             if let bio = m.bio {
@@ -350,7 +352,7 @@ public enum ProfileView {
             let dateWidth = area.width >= 40 ? 10 : 0
             Columns(cells: [(item.marker, 1, false, selected ? style : theme.style(.listMeta)),
                             (item.text, area.width - 2 - (dateWidth > 0 ? dateWidth + 1 : 0), false, style),
-                            (ArticleDocument.date(item.date), dateWidth, false, selected ? style : theme.style(.listMeta))])
+                            (state.settings.dateFormat.string(item.date), dateWidth, false, selected ? style : theme.style(.listMeta))])
                 .draw(x: area.x, y: y, into: &buffer)
             if selected { cursor = (area.x, y) }
             y += 1
@@ -387,8 +389,11 @@ public enum HelpView {
 
 /// The whole frame.
 public enum Screen {
-    public static func render(_ state: AppState, theme: Theme = .standard, keymap: KeyMap = .standard) -> (buffer: Buffer, cursor: (x: Int, y: Int)?) {
+    public static func render(_ state: AppState, theme: Theme = .standard) -> (buffer: Buffer, cursor: (x: Int, y: Int)?) {
+        let keymap = state.keymap
         var buffer = Buffer(width: state.width, height: state.height)
+        // The body's colours under everything: a theme with a background paints the whole screen.
+        buffer.fill(Rect(x: 0, y: 0, width: state.width, height: state.height), style: theme.style(.body))
         let layout = state.layout
         if layout.kind == .tooSmall {
             let lines = ["Terminal too small", "(\(state.width)x\(state.height); at least \(Layout.minimumWidth)x\(Layout.minimumHeight))"]
@@ -447,9 +452,13 @@ public enum StatusBar {
             left = " Open link number: \(digits)"
             leftStyle = theme.style(.statusMessage)
         case .help:
-            left = " Help — j/k scroll, Esc closes"
+            let move = [keymap.firstKey(.down), keymap.firstKey(.up)].compactMap { $0 }.joined(separator: "/")
+            left = " Help — \(move.isEmpty ? "" : move + " scroll, ")any other key closes"
         case .normal:
-            if let message = state.message {
+            if !state.pendingKeys.isEmpty {
+                left += " · " + KeySequence(state.pendingKeys).name + " …"
+                leftStyle = theme.style(.statusMessage)
+            } else if let message = state.message {
                 left += " · " + Sanitizer.line(message)
                 leftStyle = theme.style(.statusMessage)
             }
@@ -457,7 +466,7 @@ public enum StatusBar {
         let used = buffer.put(left, x: 0, y: rect.y, maxWidth: rect.width, style: leftStyle)
         // As many of the focused pane's hints as fit, most useful first.
         var hints = ""
-        for hint in keymap.bindings.filter({ $0.panes.isEmpty || $0.panes.contains(state.focus) }).compactMap(\.hint) {
+        for hint in keymap.hints(in: state.focus) {
             let next = hints.isEmpty ? hint : hints + "  " + hint
             if used + 3 + DisplayWidth.of(next) > rect.width { break }
             hints = next

@@ -15,13 +15,19 @@ struct Agora: ParsableCommand {
             ~/.local/share/agora/agora.sqlite). Choose another with --cache PATH or AGORA_CACHE; \
             a name ending in .json is a JSON cache (see docs/cache-format.md).
 
+            How it looks and which keys do what: agora --theme NAME (agora themes lists the themes; \
+            T switches while reading), agora --config FILE (default \
+            $XDG_CONFIG_HOME/agora/config.toml; agora config --default prints one with every \
+            setting). Colours follow the terminal (256, 16, 8); NO_COLOR means none.
+
             Exit status: 0 on success, 1 when something about the input or the cache is wrong \
             (the message says what and where), 2 when the command line itself is wrong.
             """,
         version: AgoraVersion.string,
         subcommands: [
             Read.self, Info.self, List.self, Show.self, Members.self, MemberCommand.self, Mark.self, MarkAllRead.self,
-            Undo.self, Search.self, Export.self, Import.self, Sources.self, SyncCommand.self, Generate.self, Bench.self,
+            Undo.self, Search.self, Export.self, Import.self, Sources.self, SyncCommand.self, Themes.self, ConfigCommand.self,
+            Generate.self, Bench.self,
         ],
         defaultSubcommand: Read.self
     )

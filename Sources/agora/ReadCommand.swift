@@ -15,13 +15,37 @@ struct Read: ParsableCommand {
         discussion: """
             Keys: j/k move, Enter opens, Tab changes pane, Esc goes back, r read, s star, A mark \
             all read (u undoes), n next unread, a author, [ ] comments, o N opens link N in \
-            $BROWSER, m roster, ? help, q quits. The full list is in docs/keys.md and behind ?. \
-            NO_COLOR set means no colour. Needs a terminal: in a pipe use agora list, agora show ...
+            $BROWSER, m roster, T next theme, ? help, q quits. The full list is in docs/keys.md and \
+            behind ?; the config file can change every key (agora config --default).
+
+            Colours follow the terminal: a theme is brought down to the 256, 16 or 8 colours it has, \
+            and NO_COLOR (any value) means none. Needs a terminal: in a pipe use agora list, agora show ...
             """)
 
     @OptionGroup var global: GlobalOptions
+    @OptionGroup var appearance: AppearanceOptions
 
     func run() throws {
+        let config = try Appearance.config(path: appearance.config)
+        let catalog = Appearance.catalog()
+        var warnings = config.diagnostics
+        var themeName = appearance.theme ?? config.theme ?? "default"
+        if catalog.files[themeName] == nil {
+            let known = catalog.names.joined(separator: ", ")
+            if appearance.theme != nil { throw AgoraError.invalidArgument("no theme '\(themeName)' (themes: \(known))") }
+            warnings.append(Diagnostic(file: config.path, line: config.themeLine, message: "no theme '\(themeName)' (themes: \(known)); using default"))
+            themeName = "default"
+        }
+        // The chosen theme first; T goes on through the others in order.
+        let names = catalog.names
+        let start = names.firstIndex(of: themeName) ?? 0
+        var themes: [Theme] = []
+        for name in names[start...] + names[..<start] {
+            guard let (theme, diagnostics) = catalog.theme(named: name) else { continue }
+            if name == themeName { warnings += diagnostics }
+            themes.append(theme)
+        }
+        for warning in warnings { Output.note(Output.safe(warning.description)) }
         guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
             throw AgoraError.invalidArgument(TerminalError.notATerminal.description)
         }
@@ -38,11 +62,15 @@ struct Read: ParsableCommand {
         defer { backend.close() }
         Signals.install()
         var screen = backend
-        let reader = Reader(store: store, theme: noColor ? Theme.standard.withoutColor : .standard) { url in
-            Browser.open(url, suspending: backend)
+        let depth = backend.colorDepth
+        let browser = config.browser
+        let reader = Reader(store: store, themes: themes.map { $0.reduced(to: depth) }, settings: config.settings) { url in
+            Browser.open(url, command: browser, suspending: backend)
         }
         // For timing start-up from outside (docs/benchmarks.md): quit once the first frame is up.
-        reader.run(on: &screen, community: community,
+        let startMessage = warnings.isEmpty ? nil
+            : "\(Output.plural(warnings.count, "problem")) in the config or theme: agora config and agora themes check say where"
+        reader.run(on: &screen, community: community, message: startMessage,
                    exitAfterFirstFrame: environment["AGORA_EXIT_AFTER_FIRST_FRAME"] != nil,
                    stop: { Signals.stop != 0 })
     }
@@ -65,10 +93,10 @@ enum Signals {
 
 /// Opening links.
 enum Browser {
-    /// Runs $BROWSER with the link as one argument: never through a shell.
-    static func open(_ url: String, suspending backend: NcursesBackend) -> String {
+    /// Runs the config's browser, else $BROWSER, with the link as one argument: never through a shell.
+    static func open(_ url: String, command: String?, suspending backend: NcursesBackend) -> String {
         let environment = ProcessInfo.processInfo.environment
-        guard let browser = environment["BROWSER"]?.split(separator: ":").first.map(String.init),
+        guard let browser = command ?? environment["BROWSER"]?.split(separator: ":").first.map(String.init),
               !browser.trimmingCharacters(in: .whitespaces).isEmpty
         else { return "Set $BROWSER to open links. The link: \(url)" }
         var argv = browser.split(separator: " ").map(String.init)

@@ -27,7 +27,7 @@ func arguments(_ raw: [String]) -> [String] {
     let names = Agora.configuration.subcommands.map { $0.configuration.commandName ?? String(describing: $0).lowercased() }
     guard names.contains(first) else { return globals + rest }
     var split = 1
-    if ["bench", "sources"].contains(first), rest.count > 1, !rest[1].hasPrefix("-") { split = 2 }
+    if ["bench", "sources", "themes"].contains(first), rest.count > 1, !rest[1].hasPrefix("-") { split = 2 }
     return Array(rest[..<split]) + globals + Array(rest[split...])
 }
 

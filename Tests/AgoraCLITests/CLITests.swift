@@ -140,10 +140,12 @@ struct CLITests {
         let help = try agora.run(["--help"])
         #expect(help.status == 0)
         for command in ["read", "info", "list", "show", "members", "member", "mark", "mark-all-read", "undo", "search",
-                        "export", "import", "generate", "bench"] {
+                        "export", "import", "sources", "sync", "themes", "config", "generate", "bench"] {
             #expect(help.stdout.contains("  \(command) "), "--help does not list \(command)")
         }
-        #expect(help.stdout.contains("--cache"))
+        for option in ["--cache", "--theme", "--config", "NO_COLOR"] {
+            #expect(help.stdout.contains(option), "--help does not mention \(option)")
+        }
     }
 
     @Test func columns_line_up_by_display_width_with_accents_and_cjk() throws {

@@ -258,7 +258,7 @@ struct ReaderBehaviourTests {
 @Suite("Key table")
 struct KeyTableTests {
     @Test func no_key_means_two_things_in_one_pane() {
-        let conflicts = KeyMap.standard.conflicts.map { "\($0.0.name): \($0.1.rawValue) and \($0.2.rawValue)" }
+        let conflicts = KeyMap.standard.conflicts.map(\.description)
         #expect(conflicts.isEmpty, "\(conflicts)")
     }
 
@@ -299,7 +299,7 @@ struct RandomUseTests {
     func random_keys_clicks_and_resizes_never_break_the_reader(seed: UInt64) throws {
         var random = SystemRandomNumberGenerator.Seeded(seed)
         let reader = try Harness(width: 100, height: 30, content: Hard.content)
-        let keys: [Key] = KeyMap.standard.bindings.flatMap(\.keys).filter { $0 != .character("Q") && $0 != .character("q") }
+        let keys: [Key] = KeyMap.standard.bindings.flatMap(\.keys).flatMap(\.keys).filter { $0 != .character("Q") && $0 != .character("q") }
             + [.character("y"), .character("1"), .character("x"), .enter, .escape]
         for _ in 0..<400 {
             switch random.next() % 10 {

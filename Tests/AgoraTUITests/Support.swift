@@ -12,14 +12,14 @@ final class Harness: @unchecked Sendable {
     var state: AppState
     var opened: [String] = []
 
-    init(width: Int, height: Int, content: CacheContent? = nil) throws {
+    init(width: Int, height: Int, content: CacheContent? = nil, settings: ReaderSettings = ReaderSettings()) throws {
         directory = NSTemporaryDirectory() + "agora-tui-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let store = try JSONStore(path: directory + "/cache.json")
         try store.importContent(try content ?? SampleCommunity.content())
         self.store = store
         runner = EffectRunner(store: store)
-        state = AppState(width: width, height: height, community: try store.community())
+        state = AppState(width: width, height: height, community: try store.community(), settings: settings)
         runner.settle(&state, state.start())
     }
 

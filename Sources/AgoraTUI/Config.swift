@@ -1,0 +1,337 @@
+import Foundation
+import TerminalCore
+
+/// Where the panes go: the widths of the three-pane layout and the widths at which it changes.
+public struct LayoutSettings: Hashable, Sendable {
+    /// The post list's share of the width with three panes (percent).
+    public var postsWidth = 36
+    /// The roster's share of the width with three panes (percent; at least 26 columns).
+    public var rosterWidth = 20
+    /// Whether the wide layout shows the roster as a third pane (`m` shows it either way).
+    public var showRoster = true
+    /// Three panes from this many columns.
+    public var wideFrom = 120
+    /// Below this many columns, one pane at a time.
+    public var stackBelow = 80
+
+    public init() {}
+}
+
+/// How dates look: a strftime-style pattern, in UTC. `%Y-%m-%d` gives 2012-12-20.
+public struct DateFormat: Hashable, Sendable {
+    public var pattern: String
+
+    public static let standard = DateFormat(pattern: "%Y-%m-%d")
+    /// What the pattern may use.
+    public static let fields: [(Character, String)] = [
+        ("Y", "year, 2012"), ("y", "year, 12"), ("m", "month, 01-12"), ("b", "month, Dec"), ("B", "month, December"),
+        ("d", "day, 01-31"), ("e", "day, 1-31"), ("a", "weekday, Thu"), ("A", "weekday, Thursday"),
+        ("H", "hour, 00-23"), ("M", "minute, 00-59"), ("%", "a % sign"),
+    ]
+
+    public init(pattern: String) { self.pattern = pattern }
+
+    /// The widest a date in this format gets, in columns (a long month and weekday).
+    public var width: Int {
+        DisplayWidth.of(string(Date(timeIntervalSince1970: 970_098_000)))  // Wednesday, 2000-09-27 23:40
+    }
+
+    /// The first field the pattern uses that is not known, if any.
+    public var unknownField: String? {
+        var chars = pattern.makeIterator()
+        while let c = chars.next() {
+            guard c == "%" else { continue }
+            guard let f = chars.next() else { return "%" }
+            if !Self.fields.contains(where: { $0.0 == f }) { return "%" + String(f) }
+        }
+        return nil
+    }
+
+    private static let months = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
+                                 "October", "November", "December"]
+    private static let weekdays = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]
+
+    /// The date in this format, or a dash for none.
+    public func string(_ date: Date?) -> String {
+        guard let date else { return "—" }
+        // Civil date from days since 1970 (Howard Hinnant's algorithm): no calendar objects per row.
+        let seconds = Int(date.timeIntervalSince1970.rounded(.down))
+        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        let secondOfDay = seconds - days * 86_400
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let day = doy - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+        let weekday = ((days % 7) + 11) % 7  // 1970-01-01 was a Thursday
+        func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        var out = ""
+        var chars = pattern.makeIterator()
+        while let c = chars.next() {
+            guard c == "%", let f = chars.next() else {
+                out.append(c)
+                continue
+            }
+            switch f {
+            case "Y": out += String(year)
+            case "y": out += two(((year % 100) + 100) % 100)
+            case "m": out += two(month)
+            case "b": out += String(Self.months[month - 1].prefix(3))
+            case "B": out += Self.months[month - 1]
+            case "d": out += two(day)
+            case "e": out += String(day)
+            case "a": out += String(Self.weekdays[weekday].prefix(3))
+            case "A": out += Self.weekdays[weekday]
+            case "H": out += two(secondOfDay / 3600)
+            case "M": out += two(secondOfDay % 3600 / 60)
+            case "%": out += "%"
+            default: out += "%" + String(f)
+            }
+        }
+        return out
+    }
+}
+
+/// Everything the config file changes in the reader, carried by its state.
+public struct ReaderSettings: Hashable, Sendable {
+    public var keymap = KeyMap.standard
+    public var layout = LayoutSettings()
+    public var markReadOnOpen = true
+    public var confirmMarkAllRead = true
+    public var dateFormat = DateFormat.standard
+    /// The themes `T` cycles through, in order, and the one in use.
+    public var themeNames: [String] = ["default"]
+    public var themeIndex = 0
+
+    public init() {}
+}
+
+/// The config file, read: the settings it gives, and a warning with its line for each thing in
+/// it that is wrong. What is wrong is left at its default; the rest applies.
+public struct Config: Sendable {
+    public var settings = ReaderSettings()
+    public var theme: String?
+    /// Where `theme` was set, for a message about it.
+    public var themeLine = 0
+    public var browser: String?
+    public var diagnostics: [Diagnostic] = []
+    /// The file read, for messages.
+    public var path = ""
+
+    public init() {}
+
+    private mutating func warn(_ line: Int, _ message: String) {
+        diagnostics.append(Diagnostic(file: path, line: line, message: message))
+    }
+
+    private mutating func expected(_ entry: TOML.Entry, _ what: String) {
+        warn(entry.line, "'\(entry.dottedKey)' should be \(what), not \(entry.value.kindName)")
+    }
+
+    private static let topKeys = ["theme", "mark-read-on-open", "confirm-mark-all-read", "date-format", "browser"]
+    private static let layoutKeys = ["posts-width", "roster-width", "roster", "wide-from", "stack-below"]
+
+    public init(text: String, path: String) {
+        self.path = path
+        let document: TOML.Document
+        do {
+            document = try TOML.parse(text)
+        } catch {
+            diagnostics.append(Diagnostic(file: path, line: error.line,
+                                          message: "column \(error.column): \(error.message) (the whole file is ignored)"))
+            return
+        }
+        for header in document.headers where !["layout", "keys"].contains(header.path.joined(separator: ".")) {
+            warn(header.line, "unknown table [\(header.path.joined(separator: "."))]; the config has [layout] and [keys]")
+        }
+        var keyLines: [Command: Int] = [:]
+        for entry in document.entries {
+            let key = entry.key
+            switch key.first {
+            case "layout" where key.count == 2:
+                layoutEntry(entry)
+            case "keys" where key.count == 2:
+                guard let command = Command(rawValue: key[1]) else {
+                    warn(entry.line, "unknown action '\(key[1])'\(ThemeFile.suggestion(key[1], Command.allCases.map(\.rawValue))) (docs/keys.md lists them)")
+                    continue
+                }
+                let names: [String]
+                switch entry.value {
+                case .string(let one): names = [one]
+                case .array(let items) where items.allSatisfy { $0.string != nil }: names = items.compactMap(\.string)
+                default:
+                    expected(entry, "a list of keys such as [\"j\", \"Down\", \"g g\", \"C-d\"]")
+                    continue
+                }
+                var sequences: [KeySequence] = []
+                for name in names {
+                    switch KeySequence.parse(name) {
+                    case .success(let sequence): sequences.append(sequence)
+                    case .failure(let error): warn(entry.line, "\(key[1]): \(error.message)")
+                    }
+                }
+                keyLines[command] = entry.line
+                bind(command, to: sequences, line: entry.line, lines: keyLines)
+            case "layout", "keys":
+                warn(entry.line, "unknown key '\(entry.dottedKey)'")
+            default:
+                topEntry(entry)
+            }
+        }
+    }
+
+    private mutating func topEntry(_ entry: TOML.Entry) {
+        let key = entry.dottedKey
+        switch key {
+        case "theme":
+            if let s = entry.value.string {
+                theme = s
+                themeLine = entry.line
+            } else {
+                expected(entry, "a theme's name as a string")
+            }
+        case "mark-read-on-open":
+            if let b = entry.value.bool { settings.markReadOnOpen = b } else { expected(entry, "true or false") }
+        case "confirm-mark-all-read":
+            if let b = entry.value.bool { settings.confirmMarkAllRead = b } else { expected(entry, "true or false") }
+        case "date-format":
+            guard let s = entry.value.string else { return expected(entry, "a string such as \"%Y-%m-%d\"") }
+            let format = DateFormat(pattern: s)
+            if let unknown = format.unknownField {
+                warn(entry.line, "date-format: unknown field \(unknown); use \(DateFormat.fields.map { "%\($0.0)" }.joined(separator: " "))")
+            } else {
+                settings.dateFormat = format
+            }
+        case "browser":
+            if let s = entry.value.string { browser = s } else { expected(entry, "a command as a string, such as \"firefox\"") }
+        default:
+            warn(entry.line, "unknown key '\(key)'\(ThemeFile.suggestion(key, Self.topKeys + Self.layoutKeys.map { "layout." + $0 }))")
+        }
+    }
+
+    private mutating func layoutEntry(_ entry: TOML.Entry) {
+        let key = entry.key[1]
+        func number(_ range: ClosedRange<Int>, _ what: String) -> Int? {
+            var problem: String?
+            defer { if let problem { diagnostics.append(Diagnostic(file: path, line: entry.line, message: problem)) } }
+            guard let n = entry.value.integer else {
+                problem = "'\(entry.dottedKey)' should be a whole number (\(what)), not \(entry.value.kindName)"
+                return nil
+            }
+            guard range.contains(n) else {
+                problem = "layout.\(key) = \(n) is out of range: \(range.lowerBound)-\(range.upperBound) (\(what))"
+                return nil
+            }
+            return n
+        }
+        switch key {
+        case "posts-width": if let n = number(15...70, "percent of the width") { settings.layout.postsWidth = n }
+        case "roster-width": if let n = number(10...50, "percent of the width") { settings.layout.rosterWidth = n }
+        case "wide-from": if let n = number(60...1000, "columns") { settings.layout.wideFrom = n }
+        case "stack-below": if let n = number(30...1000, "columns") { settings.layout.stackBelow = n }
+        case "roster":
+            if let b = entry.value.bool { settings.layout.showRoster = b } else { expected(entry, "true or false") }
+        default:
+            warn(entry.line, "unknown key 'layout.\(key)'\(ThemeFile.suggestion(key, Self.layoutKeys)); [layout] has \(Self.layoutKeys.joined(separator: ", "))")
+        }
+        if settings.layout.postsWidth + settings.layout.rosterWidth > 85 {
+            warn(entry.line, "layout: posts-width + roster-width leave the article under 15% of the width; using the defaults")
+            settings.layout.postsWidth = LayoutSettings().postsWidth
+            settings.layout.rosterWidth = LayoutSettings().rosterWidth
+        }
+        if settings.layout.stackBelow > settings.layout.wideFrom {
+            warn(entry.line, "layout: stack-below (\(settings.layout.stackBelow)) is wider than wide-from (\(settings.layout.wideFrom)); using the defaults")
+            settings.layout.stackBelow = LayoutSettings().stackBelow
+            settings.layout.wideFrom = LayoutSettings().wideFrom
+        }
+    }
+
+    /// Puts a command on its keys. A key the file gives another action in a pane they share is
+    /// a warning and stays with the action set first; a key that was only a default binding of
+    /// another action moves to this one.
+    private mutating func bind(_ command: Command, to sequences: [KeySequence], line: Int, lines: [Command: Int]) {
+        var keymap = settings.keymap.rebinding(command, to: [])
+        guard let mine = keymap.binding(command) else { return }
+        var kept: [KeySequence] = []
+        for sequence in sequences {
+            var lost = false
+            for index in keymap.bindings.indices where keymap.bindings[index].command != command {
+                let other = keymap.bindings[index]
+                let shared = other.panes.isEmpty || mine.panes.isEmpty || !other.panes.isDisjoint(with: mine.panes)
+                guard shared else { continue }
+                let clashes = other.keys.filter { o in
+                    o == sequence || Array(o.keys.prefix(sequence.keys.count)) == sequence.keys
+                        || Array(sequence.keys.prefix(o.keys.count)) == o.keys
+                }
+                guard !clashes.isEmpty else { continue }
+                if let otherLine = lines[other.command], otherLine != line {
+                    let clash = clashes[0]
+                    let what = clash == sequence ? "is already bound to \(other.command.rawValue) (line \(otherLine))"
+                        : "clashes with '\(clash.name)' of \(other.command.rawValue) (line \(otherLine)): one would hide the other"
+                    warn(line, "\(command.rawValue): '\(sequence.name)' \(what); it stays there")
+                    lost = true
+                } else {
+                    keymap.bindings[index].keys.removeAll { clashes.contains($0) }
+                }
+            }
+            if !lost, !kept.contains(sequence) { kept.append(sequence) }
+        }
+        settings.keymap = keymap.rebinding(command, to: kept)
+    }
+
+    /// The config file as `agora config --default` prints it: every setting at its default,
+    /// with what it does.
+    public static var defaultText: String {
+        var lines = [
+            "# Agora's config file: $XDG_CONFIG_HOME/agora/config.toml (else ~/.config/agora/config.toml),",
+            "# or any file given with --config. Every setting below is at its default; delete what you",
+            "# do not change. A mistake is reported with its line and the rest still applies.",
+            "",
+            "# The theme: a file in Themes/ or $XDG_CONFIG_HOME/agora/themes/ (agora themes lists them).",
+            "theme = \"default\"",
+            "",
+            "# Opening a post marks it read.",
+            "mark-read-on-open = true",
+            "",
+            "# A (mark all read) asks first.",
+            "confirm-mark-all-read = true",
+            "",
+            "# Dates in lists and bylines, in UTC. The fields:",
+            "#   " + DateFormat.fields.prefix(6).map { "%\($0.0) \($0.1)" }.joined(separator: "; "),
+            "#   " + DateFormat.fields.dropFirst(6).map { "%\($0.0) \($0.1)" }.joined(separator: "; "),
+            "date-format = \"%Y-%m-%d\"",
+            "",
+            "# The program that opens links, instead of $BROWSER; %s stands for the link (else it goes last).",
+            "# It is run directly, never through a shell.",
+            "# browser = \"firefox\"",
+            "",
+            "[layout]",
+            "# With three panes: the post list's and the roster's share of the width, in percent.",
+            "posts-width = 36",
+            "roster-width = 20",
+            "# Show the roster as a third pane on wide terminals (m shows it either way).",
+            "roster = true",
+            "# Three panes from this many columns; one pane at a time below stack-below.",
+            "wide-from = 120",
+            "stack-below = 80",
+            "",
+            "[keys]",
+            "# action = [keys]: \"j\", \"J\", \"C-d\", \"Down\", \"PgDn\", \"Space\", \"Enter\", \"Esc\", \"S-Tab\", \"F1\",",
+            "# and sequences such as \"g g\". A key set here leaves the action it had by default.",
+        ]
+        for binding in KeyMap.standard.bindings {
+            let keys = binding.keys.map { "\"\(Self.escaped($0.name))\"" }.joined(separator: ", ")
+            let setting = "\(binding.command.rawValue) = [\(keys)]"
+            lines.append(setting + String(repeating: " ", count: max(1, 44 - setting.count)) + "# " + binding.help)
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    private static func escaped(_ s: String) -> String {
+        s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+    }
+}

@@ -1,0 +1,107 @@
+import Foundation
+import Testing
+
+@Suite("agora themes and agora config")
+struct AppearanceCommandTests {
+    let agora = AgoraBinary()
+
+    @Test func themes_lists_the_bundled_themes_with_the_colours_they_need() throws {
+        defer { agora.remove() }
+        let result = try agora.run(["themes"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let rows = result.stdout.split(separator: "\n").map { $0.split(separator: " ", omittingEmptySubsequences: true) }
+        let needs = Dictionary(uniqueKeysWithValues: rows.dropFirst().map { (String($0[0]), $0[1...2].joined(separator: " ")) })
+        #expect(needs["default"] == "16 colours")
+        #expect(needs["light"] == "8 colours")
+        #expect(needs["monochrome"] == "no colour")
+        #expect(needs["gruvbox-dark"] == "truecolor (#RRGGBB)")
+        #expect(needs["high-contrast"] == "16 colours")
+        #expect(needs["solarized-dark"] != nil && needs["solarized-light"] != nil)
+        #expect(result.stderr.isEmpty)
+    }
+
+    @Test func a_theme_of_ones_own_is_listed_and_replaces_a_bundled_one() throws {
+        defer { agora.remove() }
+        let folder = agora.file(".config/agora/themes")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try "description = \"mine\"\ninherits = \"default\"\n[roles]\nheader = \"#ff0000\"\n"
+            .write(toFile: folder + "/light.toml", atomically: true, encoding: .utf8)
+        let result = try agora.run(["themes"])
+        let line = try #require(result.stdout.split(separator: "\n").first { $0.hasPrefix("light ") })
+        #expect(line.contains("truecolor"))
+        #expect(line.contains(folder + "/light.toml"))
+        #expect(line.contains("mine"))
+        // XDG_CONFIG_HOME moves it.
+        let moved = try agora.run(["themes"], environment: ["XDG_CONFIG_HOME": agora.file("elsewhere")])
+        #expect(try #require(moved.stdout.split(separator: "\n").first { $0.hasPrefix("light ") }).contains("8 colours"))
+    }
+
+    @Test func themes_check_reports_every_problem_with_file_and_line() throws {
+        defer { agora.remove() }
+        let file = agora.file("mine.toml")
+        try """
+            inherits = "default"
+            [roles]
+            header = { fg = "bleu" }
+            list-selectd = "red"
+            link = { fg = 256 }
+            """.write(toFile: file, atomically: true, encoding: .utf8)
+        let result = try agora.run(["themes", "check", file])
+        #expect(result.status == 1)
+        #expect(result.stdout == """
+            \(file):3: unknown colour 'bleu' (did you mean 'blue'?); use a name, 0-255 or "#RRGGBB"
+            \(file):4: unknown role 'list-selectd' (did you mean 'list-selected'?)
+            \(file):5: colour 256 is out of range: the palette has 0-255
+
+            """)
+        #expect(result.stderr == "agora: \(file): 3 problems\n")
+        let good = try agora.run(["themes", "check", "solarized-light"])
+        #expect(good.status == 0)
+        #expect(good.stdout.hasSuffix("solarized-light.toml: no problems; needs truecolor (#RRGGBB)\n"))
+        let missing = try agora.run(["themes", "check", agora.file("nope.toml")])
+        #expect(missing.status == 1)
+        #expect(missing.stderr.hasPrefix("agora: no theme file at \(agora.file("nope.toml")), and no theme of that name (default, "))
+    }
+
+    @Test func config_default_prints_a_file_that_reads_back_with_no_problems() throws {
+        defer { agora.remove() }
+        let printed = try agora.run(["config", "--default"])
+        #expect(printed.status == 0)
+        #expect(printed.stdout.contains("[keys]\n"))
+        #expect(printed.stdout.contains("cycle-theme = [\"T\"]"))
+        let folder = agora.file(".config/agora")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try printed.stdout.write(toFile: folder + "/config.toml", atomically: true, encoding: .utf8)
+        let checked = try agora.run(["config"])
+        #expect(checked.status == 0)
+        #expect(checked.stdout == "\(folder)/config.toml: no problems\n")
+    }
+
+    @Test func config_reports_mistakes_with_lines_and_no_file_is_fine() throws {
+        defer { agora.remove() }
+        let none = try agora.run(["config"])
+        #expect(none.status == 0)
+        #expect(none.stdout.hasPrefix("No config file at \(agora.file(".config/agora/config.toml"))"))
+        let file = agora.file("c.toml")
+        try "theme = \"nope\"\n[layout]\nposts-width = \"wide\"\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let result = try agora.run(["config", "--config", file])
+        #expect(result.status == 1)
+        #expect(result.stdout == """
+            \(file):3: 'layout.posts-width' should be a whole number (percent of the width), not a string
+            \(file):1: theme 'nope' is not a theme (agora themes lists them)
+
+            """)
+        #expect(result.stderr == "agora: \(file): 2 problems; the rest applies\n")
+        let missing = try agora.run(["--config", agora.file("missing.toml")])
+        #expect(missing.status == 1)
+        #expect(missing.stderr == "agora: no config file at \(agora.file("missing.toml"))\n")
+    }
+
+    @Test func an_unknown_theme_is_refused_before_anything_else() throws {
+        defer { agora.remove() }
+        let result = try agora.run(["--theme", "nope"])
+        #expect(result.status == 1)
+        #expect(result.stderr.hasPrefix("agora: no theme 'nope' (themes: default, gruvbox-dark, high-contrast, light, monochrome, solarized-dark, solarized-light)"))
+        #expect(!FileManager.default.fileExists(atPath: agora.defaultCache))
+    }
+}
