@@ -148,12 +148,13 @@ public struct Theme: Hashable, Sendable {
     public func style(_ role: Role) -> Style { styles[role] ?? Style() }
 
     /// The theme on a terminal with `depth` colours: each colour becomes the nearest it has.
-    /// Below what the theme needs, the roles that carry meaning gain their attributes (reverse
+    /// Brought down to 16 colours or fewer from more, the roles that carry meaning gain their attributes (reverse
     /// for the selection, bold for unread, underline for links), so nothing depends on a colour
     /// that is gone or merged with another.
     public func reduced(to depth: ColorDepth) -> Theme {
         var copy = self
-        let short = depth < self.depth
+        // #RRGGBB on 256 colours stays near enough; 16 or 8 merge colours.
+        let short = depth < self.depth && depth < .indexed256
         for (role, style) in styles {
             var s = Style(foreground: style.foreground.reduced(to: depth), background: style.background.reduced(to: depth),
                           attributes: style.attributes)

@@ -447,10 +447,10 @@ public enum StatusBar {
         switch state.mode {
         case .confirmMarkAllRead:
             left = " Mark all \(state.unread) unread posts read? (y/n)"
-            leftStyle = theme.style(.statusMessage)
+            leftStyle = theme.style(.dialog)
         case .link(let digits):
             left = " Open link number: \(digits)"
-            leftStyle = theme.style(.statusMessage)
+            leftStyle = theme.style(.dialog)
         case .help:
             let move = [keymap.firstKey(.down), keymap.firstKey(.up)].compactMap { $0 }.joined(separator: "/")
             left = " Help — \(move.isEmpty ? "" : move + " scroll, ")any other key closes"

@@ -312,3 +312,30 @@ struct RebindingTests {
         #expect(screen.components(separatedBy: text).count >= 3, "list and byline show \(text)")
     }
 }
+
+@Suite("Docs of themes and config")
+struct AppearanceDocsTests {
+    static func doc(_ name: String) throws -> String {
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<3 { url.deleteLastPathComponent() }
+        return try String(contentsOf: url.appendingPathComponent("docs/" + name), encoding: .utf8)
+    }
+
+    @Test func docs_config_md_shows_the_default_file_as_agora_prints_it() throws {
+        #expect(try Self.doc("config.md").contains("```toml\n" + Config.defaultText + "```"))
+    }
+
+    @Test func docs_themes_md_lists_every_role_with_its_fallback() throws {
+        let doc = try Self.doc("themes.md")
+        for role in Role.allCases {
+            let fallback = role.fallback.map { "`\($0.name)`" } ?? "—"
+            #expect(doc.contains("| `\(role.name)` | \(fallback) | \(role.summary) |"), "docs/themes.md lacks \(role.name)")
+        }
+        for name in ["default", "light", "solarized-dark", "solarized-light", "high-contrast", "monochrome", "gruvbox-dark"] {
+            #expect(doc.contains("![\(name)](themes/\(name).svg)"))
+            var url = URL(fileURLWithPath: #filePath)
+            for _ in 0..<3 { url.deleteLastPathComponent() }
+            #expect(FileManager.default.fileExists(atPath: url.appendingPathComponent("docs/themes/\(name).svg").path))
+        }
+    }
+}
