@@ -161,7 +161,7 @@ cat > "$archive/ning-members-local.json" <<'JSON'
 {"contributorName":"mari2","fullName":"Marília Maciel","country":"BR"}])
 JSON
 cat > "$archive/ning-blogs-local.json" <<'JSON'
-([{"id":"2332551:BlogPost:2","title":"ITU &amp; the WCIT","description":"<p>What happened in Dubai.</p>","contributorName":"mari2",
+([{"id":"2332551:BlogPost:2","title":"ITU &amp; the WCIT","description":"<p>What happened in <a href=\"https://example.org/dubai?a=1&b=2\">Dubai</a>.</p>","contributorName":"mari2",
    "createdDate":"2012-12-18T10:00:00.000Z","publishStatus":"publish",
    "comments":[{"id":"2332551:Comment:11","contributorName":"jane1","description":"newer comment","createdDate":"2012-12-19T10:00:00.000Z"},
                {"id":"2332551:Comment:10","contributorName":"mari2","description":"older comment","createdDate":"2012-12-18T11:00:00.000Z"}]}])
@@ -186,6 +186,23 @@ expect "profile: a wall comment says it is all there" "wall: it is all here"
 keys Q
 if exited && [ "$(cat "$work/status")" = 0 ]; then check "imported archive: quits with status 0" ok; else check "imported archive: quits with status 0" no; fi
 tm kill-session -t e2e 2>/dev/null || true
+
+# The config's browser opens a link: run directly with the link as one argument, no shell.
+mkdir -p "$work/config/agora"
+printf '#!/bin/sh\nprintf "%%s|%%s" "$#" "$1" > "%s/opened"\n' "$work" > "$work/browser.sh"
+chmod +x "$work/browser.sh"
+printf 'browser = "%s/browser.sh %%s"\n' "$work" > "$work/config/agora/config.toml"
+rm -f "$work/status"
+tm new-session -d -s e2e -x 120 -y 40 "env XDG_CONFIG_HOME=$work/config TERM=xterm-256color BROWSER=false $agora --cache $work/ning.sqlite; echo \$? > $work/status; sleep 30"
+wait_for "ITU & the WCIT" || true
+keys Enter
+wait_for "What happened in" || true
+keys o 1
+expect "browser from the config: opened the link" "Opened https://example.org/dubai?a=1&b=2"
+if [ "$(cat "$work/opened" 2>/dev/null)" = "1|https://example.org/dubai?a=1&b=2" ]; then check "browser from the config: one argument, the link as it is" ok; else check "browser from the config: one argument, the link as it is ($(cat "$work/opened" 2>/dev/null))" no; fi
+keys Q
+tm kill-session -t e2e 2>/dev/null || true
+rm -rf "$work/config"
 
 # A sync at a terminal says how each source went, one line each, on stderr.
 cp "$archive/ning-blogs-local.json" "$work/not-a-feed.xml"

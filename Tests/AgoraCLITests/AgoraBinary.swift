@@ -37,9 +37,10 @@ struct AgoraBinary {
     var defaultCache: String { home + "/data/agora/agora.sqlite" }
 
     @discardableResult
-    func run(_ arguments: [String], environment extra: [String: String] = [:], stdin: String? = nil) throws -> Result {
+    func run(_ arguments: [String], environment extra: [String: String] = [:], stdin: String? = nil,
+             executable: String = Self.path) throws -> Result {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.path)
+        process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         var environment = ["HOME": home, "XDG_DATA_HOME": home + "/data", "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"]
         for (key, value) in extra { environment[key] = value }

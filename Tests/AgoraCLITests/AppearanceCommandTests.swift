@@ -105,3 +105,49 @@ struct AppearanceCommandTests {
         #expect(!FileManager.default.fileExists(atPath: agora.defaultCache))
     }
 }
+
+@Suite("Where the bundled themes are found")
+struct ThemeDiscoveryTests {
+    let agora = AgoraBinary()
+
+    /// The program copied to `bin/agora` under a folder, with themes where an install puts them.
+    func install(themesAt relative: String) throws -> String {
+        let root = agora.file("prefix")
+        let fm = FileManager.default
+        try fm.createDirectory(atPath: root + "/bin", withIntermediateDirectories: true)
+        try fm.copyItem(atPath: AgoraBinary.path, toPath: root + "/bin/agora")
+        try fm.createDirectory(atPath: root + "/" + relative, withIntermediateDirectories: true)
+        try "description = \"the installed copy\"\n[roles]\nheader = \"red\"\n"
+            .write(toFile: root + "/" + relative + "/default.toml", atomically: true, encoding: .utf8)
+        return root
+    }
+
+    @Test func in_the_share_folder_beside_bin() throws {
+        defer { agora.remove() }
+        let root = try install(themesAt: "share/agora/themes")
+        let result = try agora.run(["themes"], executable: root + "/bin/agora")
+        #expect(result.status == 0)
+        let line = try #require(result.stdout.split(separator: "\n").first { $0.hasPrefix("default ") })
+        #expect(line.contains(root + "/share/agora/themes/default.toml"))
+        #expect(line.contains("the installed copy"))
+    }
+
+    @Test func next_to_the_program() throws {
+        defer { agora.remove() }
+        let root = try install(themesAt: "bin/Themes")
+        let result = try agora.run(["themes"], executable: root + "/bin/agora")
+        #expect(try #require(result.stdout.split(separator: "\n").first { $0.hasPrefix("default ") })
+            .contains(root + "/bin/Themes/default.toml"))
+    }
+
+    @Test func none_found_means_the_built_in_default() throws {
+        defer { agora.remove() }
+        let root = agora.file("bare")
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: AgoraBinary.path, toPath: root + "/agora")
+        let result = try agora.run(["themes"], executable: root + "/agora")
+        #expect(result.status == 0)
+        #expect(result.stdout.split(separator: "\n").dropFirst().map { $0.split(separator: " ")[0] } == ["default"])
+        #expect(result.stdout.contains("(built in)"))
+    }
+}
