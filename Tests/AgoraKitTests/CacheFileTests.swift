@@ -51,16 +51,39 @@ struct CacheFileTests {
         #expect(try store.member(member.id).member.wall == member.wall)
     }
 
+    @Test func a_cache_from_the_second_schema_gets_search_indexes_that_fold_as_queries_do() throws {
+        let dir = TemporaryDirectory()
+        let path = dir.file("v2.sqlite")
+        do {
+            let store = try SQLiteStore(path: path)
+            try store.importContent(Scripts.content)
+        }
+        try TestSQLite.downgradeToVersion2(path: path)
+        do {
+            // What a version 2 index gives: accents fold, ß does not.
+            let queue = try DatabaseQueue(path: path)
+            defer { try? queue.close() }
+            let hits = try queue.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM postSearch WHERE postSearch MATCH '\"strasse\"'") }
+            #expect(hits == 0)
+        }
+        let store = try SQLiteStore(path: path)
+        #expect(try TestSQLite.userVersion(path: path) == 3)
+        #expect(try store.search("strasse").posts.map(\.post.id.rawValue) == ["p-de"])
+        #expect(try store.search("kilic").members.map(\.id.rawValue) == ["kilic"])
+        #expect(try store.search("会議").posts.map(\.post.id.rawValue) == ["p-ja"])
+        #expect(try store.statistics().posts == Scripts.content.posts.count)
+    }
+
     @Test func a_sqlite_cache_from_a_newer_agora_is_refused_with_both_versions() throws {
         let dir = TemporaryDirectory()
         let path = dir.file("newer.sqlite")
         _ = try SQLiteStore(path: path)
         try TestSQLite.setUserVersion(path: path, 99)
         let before = bytes(path)
-        #expect(throws: AgoraError.newerSchema(path: path, found: 99, supported: 2)) { try SQLiteStore(path: path) }
+        #expect(throws: AgoraError.newerSchema(path: path, found: 99, supported: 3)) { try SQLiteStore(path: path) }
         #expect(bytes(path) == before)
-        #expect(AgoraError.newerSchema(path: path, found: 99, supported: 2).description
-            == "\(path): written by a newer Agora: schema 99; this build reads up to 2")
+        #expect(AgoraError.newerSchema(path: path, found: 99, supported: 3).description
+            == "\(path): written by a newer Agora: schema 99; this build reads up to 3")
     }
 
     @Test func another_programs_database_is_refused() throws {

@@ -22,6 +22,21 @@ enum TestSQLite {
         try queue.close()
     }
 
+    /// Turns a new cache back into what the second schema wrote: search indexes of the text as
+    /// it is, not folded (so "strasse" does not find Straße), version 2.
+    static func downgradeToVersion2(path: String) throws {
+        let queue = try DatabaseQueue(path: path)
+        try queue.writeWithoutTransaction { db in
+            try db.execute(sql: "INSERT INTO postSearch (postSearch) VALUES ('delete-all')")
+            try db.execute(sql: "INSERT INTO postSearch (rowid, title, body) SELECT p.rowid, p.title, b.html FROM post p JOIN postBody b ON b.post = p.rowid")
+            try db.execute(sql: "DELETE FROM memberSearch")
+            try db.execute(sql: "INSERT INTO memberSearch (rowid, name, country, location) SELECT rowid, name, country, location FROM member")
+            try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = 'v3'")
+            try db.execute(sql: "PRAGMA user_version = 2")
+        }
+        try queue.close()
+    }
+
     static func userVersion(path: String) throws -> Int {
         let queue = try DatabaseQueue(path: path)
         defer { try? queue.close() }

@@ -217,11 +217,14 @@ public struct SearchResults: Hashable, Sendable {
     public var posts: [PostHit]
     public var comments: [CommentHit]
     public var members: [MemberSummary]
+    /// What in the query could not be understood (searched without it).
+    public var problems: [String]
 
-    public init(posts: [PostHit] = [], comments: [CommentHit] = [], members: [MemberSummary] = []) {
+    public init(posts: [PostHit] = [], comments: [CommentHit] = [], members: [MemberSummary] = [], problems: [String] = []) {
         self.posts = posts
         self.comments = comments
         self.members = members
+        self.problems = problems
     }
 
     public var isEmpty: Bool { posts.isEmpty && comments.isEmpty && members.isEmpty }

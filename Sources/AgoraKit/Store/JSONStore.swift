@@ -335,32 +335,58 @@ public final class JSONStore: CommunityStore {
     // MARK: - Search
 
     public func search(_ text: String, kinds: Set<SearchKind>, limit: Int) throws -> SearchResults {
-        guard let expression = SearchExpression(text) else { return SearchResults() }
+        let query = SearchQuery(text)
+        guard !query.isEmpty else { return SearchResults(problems: query.problems) }
         return read { contents in
-            var results = SearchResults()
+            var results = SearchResults(problems: query.problems)
+            let members = Dictionary(contents.file.members.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+            func byAuthor(_ id: Member.ID?) -> Bool {
+                guard query.author != nil || query.country != nil else { return true }
+                guard let id, let member = members[id] else { return false }
+                if let author = query.author, !SearchQuery.nameMatches(author, member.name) { return false }
+                if let country = query.country, !Self.countryMatches(country, member) { return false }
+                return true
+            }
             if kinds.contains(.posts) {
-                for post in contents.file.posts.reversed() where results.posts.count < limit {
+                // Newest added first when words match, newest published for filters alone.
+                let order = query.terms.isEmpty
+                    ? contents.file.posts.sorted { ($0.sortDate, $0.id.rawValue) > ($1.sortDate, $1.id.rawValue) }
+                    : contents.file.posts.reversed()
+                for post in order where results.posts.count < limit {
+                    let state = contents.state(post.id)
+                    if query.unreadOnly && state.read || query.starredOnly && !state.starred { continue }
+                    if let tag = query.tag, !(post.tags + [post.category].compactMap { $0 }).contains(where: { Folding.key($0).hasPrefix(tag) }) {
+                        continue
+                    }
+                    guard byAuthor(post.author) else { continue }
                     let body = PlainText.fromHTML(post.body)
-                    if expression.matches(folded: Folding.key(post.title + " " + body)) {
-                        results.posts.append(.init(post: contents.summary(post), snippet: Snippet.around(expression, in: body)))
-                    }
+                    if !query.terms.isEmpty, !query.matches(folded: SearchText.fold(post.title + " " + body)) { continue }
+                    results.posts.append(.init(post: contents.summary(post), snippet: Snippet.around(query, in: body)))
                 }
             }
-            if kinds.contains(.comments) {
-                for comment in contents.file.comments.reversed() where results.comments.count < limit {
+            let commentsToo = !query.hasPostOnlyFilters && (!query.terms.isEmpty || query.author != nil || query.country != nil)
+            if kinds.contains(.comments), commentsToo {
+                let order = query.terms.isEmpty
+                    ? contents.file.comments.sorted { ($0.published ?? .distantPast, $0.id.rawValue) > ($1.published ?? .distantPast, $1.id.rawValue) }
+                    : contents.file.comments.reversed()
+                for comment in order where results.comments.count < limit {
+                    if query.unreadOnly, contents.file.state.comments[comment.id.rawValue]?.read == true { continue }
+                    guard byAuthor(comment.author) else { continue }
                     let body = PlainText.fromHTML(comment.body)
-                    if expression.matches(folded: Folding.key(body)) {
-                        let title = contents.postIndex[comment.post].map { contents.file.posts[$0].title } ?? ""
-                        results.comments.append(.init(comment: comment.id, post: comment.post, postTitle: title,
-                                                      authorName: comment.authorName, snippet: Snippet.around(expression, in: body)))
-                    }
+                    if !query.terms.isEmpty, !query.matches(folded: SearchText.fold(body)) { continue }
+                    let title = contents.postIndex[comment.post].map { contents.file.posts[$0].title } ?? ""
+                    results.comments.append(.init(comment: comment.id, post: comment.post, postTitle: title,
+                                                  authorName: comment.authorName, snippet: Snippet.around(query, in: body)))
                 }
             }
-            if kinds.contains(.members) {
+            if kinds.contains(.members), !query.hasPostOnlyFilters, !query.unreadOnly {
                 let counts = contents.postCounts
                 results.members = contents.file.members
                     .filter { m in
-                        expression.matches(folded: Folding.key([m.name, m.country ?? "", m.location ?? ""].joined(separator: " ")))
+                        if let author = query.author, !SearchQuery.nameMatches(author, m.name) { return false }
+                        if let country = query.country, !Self.countryMatches(country, m) { return false }
+                        return query.terms.isEmpty
+                            || query.matches(folded: SearchText.fold([m.name, m.country ?? "", m.location ?? ""].joined(separator: " ")))
                     }
                     .sorted { (Folding.key($0.name), $0.id.rawValue) < (Folding.key($1.name), $1.id.rawValue) }
                     .prefix(limit)
@@ -368,6 +394,12 @@ public final class JSONStore: CommunityStore {
             }
             return results
         }
+    }
+
+    /// country: matches the start of the folded country name, or the ISO code.
+    static func countryMatches(_ value: String, _ member: Member) -> Bool {
+        if let code = member.countryCode, code.uppercased() == value.uppercased() { return true }
+        return member.country.map { Folding.key($0).hasPrefix(value) } ?? false
     }
 
     // MARK: - Content in and out

@@ -106,7 +106,7 @@ struct SQLiteImport {
             rowid = db.lastInsertedRowID
         }
         try db.cachedStatement(sql: "INSERT INTO memberSearch (rowid, name, country, location) VALUES (?, ?, ?, ?)")
-            .execute(arguments: [rowid, m.name, m.country, m.location])
+            .execute(arguments: [rowid, SearchText.forIndex(m.name), m.country.map(SearchText.forIndex), m.location.map(SearchText.forIndex)])
     }
 
     // MARK: Posts
@@ -148,7 +148,7 @@ struct SQLiteImport {
                 """).execute(arguments: arguments + [rowid])
             // The search table keeps no text: removing a row takes the text it was made from.
             try db.cachedStatement(sql: "INSERT INTO postSearch (postSearch, rowid, title, body) VALUES ('delete', ?, ?, ?)")
-                .execute(arguments: [rowid, old!.title, PlainText.fromHTML(old!.body)])
+                .execute(arguments: [rowid, SearchText.forIndex(old!.title), SearchText.forIndex(PlainText.fromHTML(old!.body))])
             try db.cachedStatement(sql: "DELETE FROM postTag WHERE post = ?").execute(arguments: [rowid])
             try db.cachedStatement(sql: "UPDATE postBody SET html = ? WHERE post = ?").execute(arguments: [p.body, rowid])
             try db.cachedStatement(sql: "UPDATE postState SET sortDate = ? WHERE post = ?")
@@ -169,7 +169,7 @@ struct SQLiteImport {
             try db.cachedStatement(sql: "INSERT INTO postTag (tagKey, post) VALUES (?, ?)").execute(arguments: [key, rowid])
         }
         try db.cachedStatement(sql: "INSERT INTO postSearch (rowid, title, body) VALUES (?, ?, ?)")
-            .execute(arguments: [rowid, p.title, searchText ?? PlainText.fromHTML(p.body)])
+            .execute(arguments: [rowid, SearchText.forIndex(p.title), searchText ?? SearchText.forIndex(PlainText.fromHTML(p.body))])
         return old?.author
     }
 
@@ -199,7 +199,7 @@ struct SQLiteImport {
                 WHERE rowid = ?
                 """).execute(arguments: arguments + [rowid])
             try db.cachedStatement(sql: "INSERT INTO commentSearch (commentSearch, rowid, body) VALUES ('delete', ?, ?)")
-                .execute(arguments: [rowid, PlainText.fromHTML(old!.body)])
+                .execute(arguments: [rowid, SearchText.forIndex(PlainText.fromHTML(old!.body))])
         } else {
             try db.cachedStatement(sql: """
                 INSERT INTO comment (post, parent, author, authorName, published, sortDate, body, id)
@@ -208,7 +208,7 @@ struct SQLiteImport {
             rowid = db.lastInsertedRowID
         }
         try db.cachedStatement(sql: "INSERT INTO commentSearch (rowid, body) VALUES (?, ?)")
-            .execute(arguments: [rowid, PlainText.fromHTML(c.body)])
+            .execute(arguments: [rowid, SearchText.forIndex(PlainText.fromHTML(c.body))])
     }
 
     // MARK: State and counts

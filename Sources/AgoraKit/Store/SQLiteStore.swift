@@ -433,38 +433,105 @@ public final class SQLiteStore: CommunityStore {
     // MARK: - Search
 
     public func search(_ text: String, kinds: Set<SearchKind>, limit: Int) throws -> SearchResults {
-        guard let expression = SearchExpression(text) else { return SearchResults() }
-        let match = expression.fts
+        let query = SearchQuery(text)
+        var results = SearchResults(problems: query.problems)
+        guard !query.isEmpty else { return results }
         return try read { db in
-            var results = SearchResults()
+            // Members named by author:, from the index of names.
+            var authorIDs: [String]?
+            if let author = query.author, let match = SearchQuery.ftsPrefix(author, column: "name") {
+                authorIDs = try String.fetchAll(db, sql: """
+                    SELECT m.id FROM memberSearch JOIN member m ON m.rowid = memberSearch.rowid WHERE memberSearch MATCH ?
+                    """, arguments: [match])
+            }
+            func authorTerms(_ column: String) -> (String, [(any DatabaseValueConvertible)?]) {
+                var terms: [String] = []
+                var arguments: [(any DatabaseValueConvertible)?] = []
+                if let authorIDs {
+                    terms.append("\(column) IN (SELECT value FROM json_each(?))")
+                    arguments.append(String(decoding: try! JSONEncoder().encode(authorIDs), as: UTF8.self))
+                }
+                if let country = query.country {
+                    terms.append("\(column) IN (SELECT id FROM member WHERE (countryKey >= ? AND countryKey < ?) OR countryCode = ?)")
+                    arguments += [country, country + "\u{10FFFF}", country.uppercased()]
+                }
+                return (terms.joined(separator: " AND "), arguments)
+            }
             if kinds.contains(.posts) {
-                // Newest added first: ranking every match of a common word would read them all.
+                var joins = ""
+                var terms: [String] = []
+                var arguments: [(any DatabaseValueConvertible)?] = []
+                if let match = query.fts {
+                    joins = "JOIN postSearch ON postSearch.rowid = p.rowid"
+                    terms.append("postSearch MATCH ?")
+                    arguments.append(match)
+                }
+                let (authorSQL, authorArguments) = authorTerms("p.author")
+                if !authorSQL.isEmpty { terms.append(authorSQL); arguments += authorArguments }
+                if let tag = query.tag {
+                    terms.append("p.rowid IN (SELECT post FROM postTag WHERE tagKey >= ? AND tagKey < ?)")
+                    arguments += [tag, tag + "\u{10FFFF}"]
+                }
+                if query.unreadOnly || query.starredOnly {
+                    joins += " JOIN postState s ON s.post = p.rowid"
+                    if query.unreadOnly { terms.append("s.isRead = 0") }
+                    if query.starredOnly { terms.append("s.isStarred = 1") }
+                }
+                // Newest added first when words match (ranking every match of a common word would
+                // read them all); newest published for filters alone.
+                let order = query.fts == nil ? "p.sortDate DESC, p.rowid DESC" : "p.rowid DESC"
                 let rowids = try Int64.fetchAll(db, sql: """
-                    SELECT rowid FROM postSearch WHERE postSearch MATCH ? ORDER BY rowid DESC LIMIT ?
-                    """, arguments: [match, limit])
+                    SELECT p.rowid FROM post p \(joins) WHERE \(terms.joined(separator: " AND ")) ORDER BY \(order) LIMIT ?
+                    """, arguments: StatementArguments(arguments + [limit])!)
                 let summaries = try SQLitePostQuery.summaries(db, rowids: rowids)
                 let bodies = try Self.bodies(db, rowids: rowids)
                 results.posts = zip(summaries, rowids).map { summary, rowid in
-                    SearchResults.PostHit(post: summary, snippet: Snippet.around(expression, in: PlainText.fromHTML(bodies[rowid] ?? "")))
+                    SearchResults.PostHit(post: summary, snippet: Snippet.around(query, in: PlainText.fromHTML(bodies[rowid] ?? "")))
                 }
             }
-            if kinds.contains(.comments) {
+            let commentsToo = !query.hasPostOnlyFilters && (query.fts != nil || query.author != nil || query.country != nil)
+            if kinds.contains(.comments), commentsToo {
+                var terms: [String] = []
+                var arguments: [(any DatabaseValueConvertible)?] = []
+                var from = "comment c"
+                if let match = query.fts {
+                    from = "commentSearch JOIN comment c ON c.rowid = commentSearch.rowid"
+                    terms.append("commentSearch MATCH ?")
+                    arguments.append(match)
+                }
+                let (authorSQL, authorArguments) = authorTerms("c.author")
+                if !authorSQL.isEmpty { terms.append(authorSQL); arguments += authorArguments }
+                if query.unreadOnly { terms.append("c.isRead = 0") }
+                let order = query.fts == nil ? "c.sortDate DESC, c.rowid DESC" : "c.rowid DESC"
                 results.comments = try Row.fetchAll(db, sql: """
-                    SELECT c.id, c.post, p.title, c.authorName, c.body
-                    FROM commentSearch JOIN comment c ON c.rowid = commentSearch.rowid JOIN post p ON p.id = c.post
-                    WHERE commentSearch MATCH ? ORDER BY commentSearch.rowid DESC LIMIT ?
-                    """, arguments: [match, limit]).map {
+                    SELECT c.id, c.post, p.title, c.authorName, c.body FROM \(from) JOIN post p ON p.id = c.post
+                    WHERE \(terms.joined(separator: " AND ")) ORDER BY \(order) LIMIT ?
+                    """, arguments: StatementArguments(arguments + [limit])!).map {
                         SearchResults.CommentHit(comment: Comment.ID($0.text(0)), post: Post.ID($0.text(1)),
                                                  postTitle: $0.text(2), authorName: $0.optionalText(3),
-                                                 snippet: Snippet.around(expression, in: PlainText.fromHTML($0.text(4))))
+                                                 snippet: Snippet.around(query, in: PlainText.fromHTML($0.text(4))))
                     }
             }
-            if kinds.contains(.members) {
+            if kinds.contains(.members), !query.hasPostOnlyFilters, !query.unreadOnly {
+                var terms: [String] = []
+                var arguments: [(any DatabaseValueConvertible)?] = []
+                var from = "member m"
+                // Members match on their name, country and location; author: narrows by name.
+                let match = [query.fts, query.author.flatMap { SearchQuery.ftsPrefix($0, column: "name") }]
+                    .compactMap { $0 }.joined(separator: " AND ")
+                if !match.isEmpty {
+                    from = "memberSearch JOIN member m ON m.rowid = memberSearch.rowid"
+                    terms.append("memberSearch MATCH ?")
+                    arguments.append(match)
+                }
+                if let country = query.country {
+                    terms.append("((m.countryKey >= ? AND m.countryKey < ?) OR m.countryCode = ?)")
+                    arguments += [country, country + "\u{10FFFF}", country.uppercased()]
+                }
                 results.members = try Row.fetchAll(db, sql: """
-                    SELECT \(SQLiteRows.memberSummaryColumns)
-                    FROM memberSearch JOIN member m ON m.rowid = memberSearch.rowid
-                    WHERE memberSearch MATCH ? ORDER BY m.nameKey, m.id LIMIT ?
-                    """, arguments: [match, limit]).map(SQLiteRows.memberSummary)
+                    SELECT \(SQLiteRows.memberSummaryColumns) FROM \(from)
+                    WHERE \(terms.joined(separator: " AND ")) ORDER BY m.nameKey, m.id LIMIT ?
+                    """, arguments: StatementArguments(arguments + [limit])!).map(SQLiteRows.memberSummary)
             }
             return results
         }
@@ -531,7 +598,7 @@ public final class SQLiteStore: CommunityStore {
         do {
             try produce { (batch: CacheContent) throws -> Void in
                 let prepared = try ContentCheck.prepared(batch)
-                let texts: [String] = prepared.posts.map { PlainText.fromHTML($0.body) }
+                let texts: [String] = prepared.posts.map { SearchText.forIndex(PlainText.fromHTML($0.body)) }
                 try channel.put(.batch(prepared, texts))
             }
             try? channel.put(.done)

@@ -4,7 +4,7 @@ import GRDB
 /// (`PRAGMA user_version`) so that an older Agora refuses a newer file instead of misreading it.
 enum Schema {
     /// The newest schema this build writes and reads.
-    static let version = 2
+    static let version = 3
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -26,7 +26,37 @@ enum Schema {
             }
             try db.execute(sql: "PRAGMA user_version = 2")
         }
+        // The search indexes hold text folded as search folds queries (SearchText): "strasse"
+        // finds Straße, "kilic" Kılıç, and each CJK character is a word. Built again from the
+        // posts, comments and members.
+        migrator.registerMigration("v3") { db in
+            try reindexSearch(db)
+            try db.execute(sql: "PRAGMA user_version = 3")
+        }
         return migrator
+    }
+
+    static func reindexSearch(_ db: Database) throws {
+        try db.execute(sql: "INSERT INTO postSearch (postSearch) VALUES ('delete-all')")
+        try db.execute(sql: "INSERT INTO commentSearch (commentSearch) VALUES ('delete-all')")
+        try db.execute(sql: "DELETE FROM memberSearch")
+        let insertPost = try db.makeStatement(sql: "INSERT INTO postSearch (rowid, title, body) VALUES (?, ?, ?)")
+        let posts = try Row.fetchCursor(db, sql: "SELECT p.rowid, p.title, b.html FROM post p JOIN postBody b ON b.post = p.rowid")
+        while let row = try posts.next() {
+            try insertPost.execute(arguments: [row[0] as Int64, SearchText.forIndex(row[1] as String),
+                                               SearchText.forIndex(PlainText.fromHTML(row[2] as String))])
+        }
+        let insertComment = try db.makeStatement(sql: "INSERT INTO commentSearch (rowid, body) VALUES (?, ?)")
+        let comments = try Row.fetchCursor(db, sql: "SELECT rowid, body FROM comment")
+        while let row = try comments.next() {
+            try insertComment.execute(arguments: [row[0] as Int64, SearchText.forIndex(PlainText.fromHTML(row[1] as String))])
+        }
+        let insertMember = try db.makeStatement(sql: "INSERT INTO memberSearch (rowid, name, country, location) VALUES (?, ?, ?, ?)")
+        let members = try Row.fetchCursor(db, sql: "SELECT rowid, name, country, location FROM member")
+        while let row = try members.next() {
+            try insertMember.execute(arguments: [row[0] as Int64, SearchText.forIndex(row[1] as String),
+                                                 (row[2] as String?).map(SearchText.forIndex), (row[3] as String?).map(SearchText.forIndex)])
+        }
     }
 
     /// Reader state lives in `postState`, one narrow row per post keyed by the post's rowid:

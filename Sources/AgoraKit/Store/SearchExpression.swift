@@ -1,83 +1,257 @@
 import Foundation
 
-/// What a person typed into search, parsed once: the words that count, folded for matching.
-///
-/// Every word must match. The last one matches as a prefix while it is being typed (no space
-/// after it yet), so "civil soc" finds "civil society". As a full-text query every word is
-/// quoted, so `"`, `*`, `-`, `:` and keywords such as NOT are only text and no input can make
-/// the query fail; words with no letters or digits are dropped.
-public struct SearchExpression: Hashable, Sendable {
-    /// The words as typed (sanitised).
-    public let words: [String]
-    /// The same words folded (case, accents).
-    public let folded: [String]
-    /// The last word is still being typed.
-    public let lastIsPrefix: Bool
-
-    /// Nil when nothing searchable was typed.
-    public init?(_ text: String) {
-        let clean = Sanitizer.line(text)
-        words = clean.split(whereSeparator: \.isWhitespace).map(String.init).filter { word in
-            word.unicodeScalars.contains { $0.properties.isAlphabetic || $0.properties.numericType != nil }
-        }
-        guard !words.isEmpty else { return nil }
-        folded = words.map(Folding.key)
-        lastIsPrefix = !(clean.last?.isWhitespace ?? false)
+/// Text as search sees it: case, accents and letters written two ways folded (`Folding.key`),
+/// and each CJK character its own word, so that 明 finds 李明 although Chinese and Japanese
+/// put no spaces between words. The search indexes hold text made by `forIndex`, and queries
+/// are made by `fold`: the two agree on every token.
+public enum SearchText {
+    /// What goes into a search index. ASCII text is left as it is: the index's tokenizer folds
+    /// its case, and most text is ASCII, so an import pays for folding only where it counts.
+    public static func forIndex(_ text: String) -> String {
+        if text.utf8.allSatisfy({ $0 < 0x80 }) { return text }
+        return fold(text)
     }
 
-    /// An FTS5 MATCH expression.
-    public var fts: String {
-        words.enumerated().map { index, word in
-            let quoted = "\"" + word.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-            return index == words.count - 1 && lastIsPrefix ? quoted + "*" : quoted
+    /// Folded, lower case, CJK characters apart.
+    public static func fold(_ text: String) -> String {
+        let folded = Folding.key(text)
+        guard folded.unicodeScalars.contains(where: isCJK) else { return folded }
+        var out = String.UnicodeScalarView()
+        var lastWasCJK = false
+        for scalar in folded.unicodeScalars {
+            let cjk = isCJK(scalar)
+            if cjk || lastWasCJK, scalar != " ", let last = out.last, last != " " { out.append(" ") }
+            out.append(scalar)
+            lastWasCJK = cjk
+        }
+        return String(out)
+    }
+
+    /// Han, kana, Hangul syllables and CJK compatibility letters.
+    static func isCJK(_ s: Unicode.Scalar) -> Bool {
+        switch s.value {
+        case 0x3040...0x30FF, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xAC00...0xD7AF, 0xF900...0xFAFF, 0x20000...0x3134F: true
+        default: false
+        }
+    }
+
+    /// Tokens as the index's tokenizer (unicode61) makes them: runs of letters and digits.
+    static func tokens<S: StringProtocol>(_ text: S) -> [Substring] {
+        Substring(text).split(whereSeparator: { character in
+            !character.unicodeScalars.contains { $0.properties.isAlphabetic || $0.properties.numericType != nil }
+        })
+    }
+}
+
+/// What a person typed into search, parsed: words and "quoted phrases" that must all match,
+/// and the terms `author:NAME`, `country:NAME`, `tag:NAME`, `is:unread`, `is:starred`.
+///
+/// The last word matches as a prefix while it is being typed (no space after it yet), so
+/// "civil soc" finds "civil society"; filter values always match as prefixes. Nothing typed can
+/// make a query fail: as a full-text query every word is quoted, so `"`, `*`, `-`, `:` and
+/// keywords such as NOT are only text, and what cannot be understood (an unknown `foo:`, a quote
+/// left open) becomes a message in `problems` while the rest is searched.
+public struct SearchQuery: Hashable, Sendable {
+    public struct Term: Hashable, Sendable {
+        /// As typed (sanitised).
+        public var text: String
+        /// Its tokens, folded as the index holds them.
+        public var tokens: [String]
+        public var isPhrase: Bool
+        /// The last token matches as a prefix.
+        public var isPrefix: Bool
+    }
+
+    public var terms: [Term] = []
+    /// Folded filter values.
+    public var author: String?
+    public var country: String?
+    public var tag: String?
+    public var unreadOnly = false
+    public var starredOnly = false
+    /// What could not be understood, in words for the person typing.
+    public var problems: [String] = []
+
+    public static let fields = ["author", "country", "tag", "is"]
+
+    public init(_ typed: String) {
+        let text = Sanitizer.line(typed)
+        var words: [(text: String, quoted: Bool, closed: Bool)] = []
+        var i = text.startIndex
+        while i < text.endIndex {
+            let c = text[i]
+            if c.isWhitespace {
+                i = text.index(after: i)
+                continue
+            }
+            if c == "\"" {
+                let start = text.index(after: i)
+                if let end = text[start...].firstIndex(of: "\"") {
+                    words.append((String(text[start..<end]), true, true))
+                    i = text.index(after: end)
+                } else {
+                    words.append((String(text[start...]), true, false))
+                    problems.append("a quote is not closed: searching for the words after it as a phrase")
+                    i = text.endIndex
+                }
+                continue
+            }
+            // A word runs to the next space; `field:"a value"` takes the quoted value whole.
+            var end = i
+            var value: (String, Bool)?
+            while end < text.endIndex, !text[end].isWhitespace {
+                if text[end] == ":", text.index(after: end) < text.endIndex, text[text.index(after: end)] == "\"" {
+                    let open = text.index(after: end)
+                    let start = text.index(after: open)
+                    if let close = text[start...].firstIndex(of: "\"") {
+                        value = (String(text[start..<close]), true)
+                        end = text.index(after: close)
+                    } else {
+                        value = (String(text[start...]), false)
+                        end = text.endIndex
+                    }
+                    break
+                }
+                end = text.index(after: end)
+            }
+            let word = String(text[i..<end])
+            if let value {
+                let field = String(word[..<word.firstIndex(of: ":")!])
+                addField(field, value: value.0, whole: word)
+                if !value.1 { problems.append("a quote is not closed in \(field):") }
+            } else if let colon = word.firstIndex(of: ":"), colon != word.startIndex,
+                      word[..<colon].allSatisfy({ $0.isLetter }) {
+                addField(String(word[..<colon]), value: String(word[word.index(after: colon)...]), whole: word)
+            } else {
+                words.append((word, false, true))
+            }
+            i = end
+        }
+        let typingLast = !(text.last.map { $0.isWhitespace || $0 == "\"" } ?? true)
+        for (index, word) in words.enumerated() {
+            let tokens = SearchText.tokens(SearchText.fold(word.text)).map(String.init)
+            guard !tokens.isEmpty else { continue }
+            let isLast = index == words.count - 1
+            terms.append(Term(text: word.text, tokens: tokens, isPhrase: word.quoted,
+                              isPrefix: isLast && (word.quoted ? !word.closed : typingLast)))
+        }
+    }
+
+    private mutating func addField(_ name: String, value: String, whole: String) {
+        let folded = SearchText.fold(value)
+        let key = Folding.key(value)
+        switch name.lowercased() {
+        case "author":
+            let tokens = SearchText.tokens(folded)
+            author = tokens.isEmpty ? nil : tokens.joined(separator: " ")
+        case "country": country = key.isEmpty ? nil : key
+        case "tag": tag = key.isEmpty ? nil : key
+        case "is":
+            switch folded {
+            case "unread": unreadOnly = true
+            case "starred": starredOnly = true
+            case "", "u", "un", "unr", "unre", "unrea", "s", "st", "sta", "star", "starr", "starre": break  // still typing
+            default: problems.append("is:\(value) is not known; use is:unread or is:starred")
+            }
+        default:
+            problems.append("'\(name):' is not a search term; use author:, country:, tag:, is:unread or is:starred")
+        }
+    }
+
+    /// Nothing to search for yet.
+    public var isEmpty: Bool { terms.isEmpty && !hasFilters }
+    public var hasFilters: Bool { author != nil || country != nil || tag != nil || unreadOnly || starredOnly }
+    /// Filters that only posts have: comments and members are left out of the results.
+    public var hasPostOnlyFilters: Bool { tag != nil || starredOnly }
+
+    /// The words as a full-text (FTS5) query: each term quoted, the one being typed a prefix.
+    public var fts: String? {
+        guard !terms.isEmpty else { return nil }
+        return terms.map { term in
+            "\"" + term.tokens.joined(separator: " ").replacingOccurrences(of: "\"", with: "\"\"") + "\"" + (term.isPrefix ? "*" : "")
         }.joined(separator: " ")
     }
 
-    /// The same match done by hand on folded text, for the JSON cache: each word's tokens must
-    /// follow one another in the text ("d'ivoire" is "d" then "ivoire").
+    /// A name as an FTS5 query on one column: "xu jin" -> name : ("xu" "jin"*).
+    static func ftsPrefix(_ folded: String, column: String) -> String? {
+        let tokens = SearchText.tokens(folded)
+        guard !tokens.isEmpty else { return nil }
+        let quoted = tokens.enumerated().map { index, token in
+            "\"" + token + "\"" + (index == tokens.count - 1 ? "*" : "")
+        }
+        return "\(column) : (" + quoted.joined(separator: " ") + ")"
+    }
+
+    /// Whether folded text (`SearchText.fold`) holds every term, each as consecutive tokens.
     public func matches(folded text: String) -> Bool {
-        let tokens = Self.tokenize(text)
-        return folded.enumerated().allSatisfy { index, word in
-            let parts = Self.tokenize(word)
-            guard !parts.isEmpty else { return true }
-            let prefix = index == folded.count - 1 && lastIsPrefix
-            return tokens.indices.contains { start in
-                guard start + parts.count <= tokens.count else { return false }
-                for (offset, part) in parts.enumerated() {
+        Self.matches(terms, tokens: SearchText.tokens(text))
+    }
+
+    static func matches(_ terms: [Term], tokens: [Substring]) -> Bool {
+        terms.allSatisfy { term in
+            tokens.indices.contains { start in
+                guard start + term.tokens.count <= tokens.count else { return false }
+                for (offset, part) in term.tokens.enumerated() {
                     let token = tokens[start + offset]
-                    let last = offset == parts.count - 1
-                    if last && prefix ? !token.hasPrefix(part) : token != part { return false }
+                    let last = offset == term.tokens.count - 1
+                    if last && term.isPrefix ? !token.hasPrefix(part) : token != part { return false }
                 }
                 return true
             }
         }
     }
 
-    /// Tokens as unicode61 makes them: runs of letters and digits.
-    static func tokenize<S: StringProtocol>(_ text: S) -> [Substring] {
-        Substring(text).split(whereSeparator: { character in
-            !character.unicodeScalars.contains { $0.properties.isAlphabetic || $0.properties.numericType != nil }
-        })
+    /// Whether a name matches a filter value: each of its words begins a word of the name, in order.
+    static func nameMatches(_ value: String, _ name: String) -> Bool {
+        let wanted = SearchText.tokens(value).map(String.init)
+        let term = Term(text: value, tokens: wanted, isPhrase: true, isPrefix: true)
+        return wanted.isEmpty || matches([term], tokens: SearchText.tokens(SearchText.fold(name)))
     }
 
-    /// Whether one word of text (folded) holds a token that one of the query's tokens begins.
-    func touches(_ foldedWord: Substring) -> Bool {
-        let tokens = Self.tokenize(foldedWord)
-        return folded.contains { word in
-            Self.tokenize(word).contains { part in tokens.contains { $0.hasPrefix(part) } }
+    /// Where in `text` the query's words are, for highlighting: ranges of whole tokens that a
+    /// term's token equals (or begins, for the word being typed).
+    public func highlights(in text: String) -> [Range<String.Index>] {
+        let all = terms.flatMap { term in term.tokens.enumerated().map { ($0.element, term.isPrefix && $0.offset == term.tokens.count - 1) } }
+        guard !all.isEmpty else { return [] }
+        var ranges: [Range<String.Index>] = []
+        var i = text.startIndex
+        while i < text.endIndex {
+            guard Self.isTokenCharacter(text[i]) else { i = text.index(after: i); continue }
+            var end = i
+            while end < text.endIndex, Self.isTokenCharacter(text[end]) { end = text.index(after: end) }
+            let word = text[i..<end]
+            let folded = SearchText.fold(String(word))
+            let pieces = SearchText.tokens(folded)
+            // CJK runs fold into one token per character: highlight the characters that match.
+            if pieces.count > 1, word.count == pieces.count {
+                for (offset, piece) in pieces.enumerated() where all.contains(where: { piece == $0.0 }) {
+                    let start = word.index(word.startIndex, offsetBy: offset)
+                    ranges.append(start..<word.index(after: start))
+                }
+            } else if let token = pieces.first,
+                      all.contains(where: { $0.1 ? token.hasPrefix($0.0) : token == $0.0 }) {
+                ranges.append(i..<end)
+            }
+            i = end
         }
+        return ranges
+    }
+
+    static func isTokenCharacter(_ c: Character) -> Bool {
+        c.unicodeScalars.contains { $0.properties.isAlphabetic || $0.properties.numericType != nil }
     }
 }
 
 /// A short piece of text around the first word that matches, for search results.
 enum Snippet {
-    static func around(_ expression: SearchExpression, in text: String, length: Int = 120) -> String {
+    static func around(_ query: SearchQuery, in text: String, length: Int = 160) -> String {
         let words = text.split(separator: " ", omittingEmptySubsequences: true)
         guard !words.isEmpty else { return "" }
+        let wanted = query.terms.flatMap { $0.tokens }
         // Fold word by word until the first match: cheap, and most matches come early.
-        let hit = words.firstIndex { word in
-            let folded = word.utf8.allSatisfy { $0 < 0x80 } ? Substring(word.lowercased()) : Substring(Folding.key(String(word)))
-            return expression.touches(folded)
+        let hit = wanted.isEmpty ? 0 : words.firstIndex { word in
+            let folded = word.utf8.allSatisfy { $0 < 0x80 } ? word.lowercased() : SearchText.fold(String(word))
+            return SearchText.tokens(folded).contains { token in wanted.contains { token.hasPrefix($0) } }
         } ?? 0
         var start = hit
         var before = 0

@@ -1,0 +1,189 @@
+import AgoraKit
+import Foundation
+import Testing
+
+@Suite("The search query language")
+struct SearchQueryTests {
+    @Test func words_phrases_and_the_word_being_typed() {
+        let q = SearchQuery("civil \"internet governance\" soc")
+        #expect(q.terms.map(\.tokens) == [["civil"], ["internet", "governance"], ["soc"]])
+        #expect(q.terms.map(\.isPhrase) == [false, true, false])
+        #expect(q.terms.map(\.isPrefix) == [false, false, true])
+        #expect(q.fts == #""civil" "internet governance" "soc"*"#)
+        #expect(q.problems.isEmpty)
+        #expect(SearchQuery("civil ").terms.last?.isPrefix == false)
+        #expect(SearchQuery("\"open phr").terms.last?.isPrefix == true)
+    }
+
+    @Test func filter_terms() {
+        let q = SearchQuery("author:\"Xu Ji\" country:Côte tag:WCIT is:unread is:starred ipv6")
+        #expect(q.author == "xu ji")
+        #expect(q.country == "cote")
+        #expect(q.tag == "wcit")
+        #expect(q.unreadOnly && q.starredOnly)
+        #expect(q.terms.map(\.text) == ["ipv6"])
+        #expect(q.problems.isEmpty)
+        #expect(SearchQuery("AUTHOR:xu").author == "xu")
+        // Half typed: no filter yet, and no complaint.
+        #expect(SearchQuery("author:").author == nil)
+        #expect(SearchQuery("is:unr").problems.isEmpty)
+        #expect(!SearchQuery("is:unr").unreadOnly)
+    }
+
+    @Test(arguments: [
+        ("foo:bar civil", "'foo:' is not a search term; use author:, country:, tag:, is:unread or is:starred", ["civil"]),
+        ("is:new", "is:new is not known; use is:unread or is:starred", []),
+        ("\"unclosed phrase", "a quote is not closed: searching for the words after it as a phrase", ["unclosed phrase"]),
+        ("author:\"xu", "a quote is not closed in author:", []),
+    ])
+    func malformed_input_is_a_message_and_the_rest_is_searched(text: String, problem: String, terms: [String]) {
+        let q = SearchQuery(text)
+        #expect(q.problems == [problem])
+        #expect(q.terms.map(\.text) == terms)
+    }
+
+    @Test func characters_that_mean_something_to_fts_are_only_text() {
+        #expect(SearchQuery("- * : \" ^ ( )").isEmpty || SearchQuery("- * : \" ^ ( )").terms.isEmpty)
+        #expect(SearchQuery("NOT civil OR x").fts == #""not" "civil" "or" "x"*"#)
+        #expect(SearchQuery("a\"b").terms.map(\.tokens) == [["a", "b"]])
+        #expect(SearchQuery("d'ivoire").terms.map(\.tokens) == [["d", "ivoire"]])
+        #expect(SearchQuery("NEAR(a b)").fts == #""near a" "b"*"#)
+    }
+
+    @Test func folding_for_search() {
+        #expect(SearchText.fold("Straße") == "strasse")
+        #expect(SearchText.fold("Kılıç") == "kilic")
+        #expect(SearchText.fold("Nguyễn Đức") == "nguyen duc")
+        #expect(SearchText.fold("ΣΩΚΡΆΤΗΣ") == SearchText.fold("σωκράτης"))
+        #expect(SearchText.fold("Ёлка") == "елка")
+        #expect(SearchText.fold("李明 and 東京") == "李 明 and 東 京")
+        #expect(SearchText.forIndex("Plain ASCII stays") == "Plain ASCII stays")
+    }
+
+    @Test func highlights_cover_whole_words_and_cjk_characters() {
+        let q = SearchQuery("marilia gov")
+        let text = "Marília spoke on Internet Governance, not on governments."
+        let words = q.highlights(in: text).map { String(text[$0]) }
+        #expect(words == ["Marília", "Governance", "governments"])
+        let cjk = "李明在北京"
+        #expect(SearchQuery("明").highlights(in: cjk).map { String(cjk[$0]) } == ["明"])
+    }
+}
+
+/// A community with names in many scripts, for folding in both caches.
+enum Scripts {
+    static let members: [Member] = [
+        Member(id: "mueller", name: "Jürgen Müller", country: "Germany", countryCode: "DE", location: "Straße des 17. Juni"),
+        Member(id: "nguyen", name: "Nguyễn Văn Đức", country: "Viet Nam", countryCode: "VN"),
+        Member(id: "kilic", name: "Ayşe Kılıç", country: "Türkiye", countryCode: "TR", location: "İstanbul"),
+        Member(id: "papadopoulos", name: "Σωκράτης Παπαδόπουλος", country: "Greece", countryCode: "GR"),
+        Member(id: "ivanova", name: "Анна Иванова", country: "Russia", countryCode: "RU"),
+        Member(id: "tanaka", name: "田中 花子", country: "Japan", countryCode: "JP"),
+        Member(id: "xu", name: "Xu Jing", country: "China", countryCode: "CN"),
+        Member(id: "nnenna", name: "Nnenna Nwakanma", country: "Côte d'Ivoire", countryCode: "CI"),
+        Member(id: "marilia", name: "Marília Maciel", country: "Brazil", countryCode: "BR"),
+        Member(id: "marilia2", name: "Marilia Maciel", country: "Brazil", countryCode: "BR"),
+    ]
+
+    static var content: CacheContent {
+        let day = { (n: Double) in Date(timeIntervalSince1970: 1_600_000_000 + n * 86_400) }
+        return CacheContent(
+            community: Community(name: "Scripts"),
+            members: members,
+            posts: [
+                Post(id: "p-de", kind: .blogPost, title: "Netzpolitik in der Straße", author: "mueller", published: day(1),
+                     tags: ["Datenschutz"], body: "<p>Über Datenschutz und Müller.</p>"),
+                Post(id: "p-vi", kind: .discussion, title: "Quản trị Internet", author: "nguyen", published: day(2),
+                     category: "Governance", body: "<p>Thảo luận về Internet ở Việt Nam.</p>"),
+                Post(id: "p-el", kind: .blogPost, title: "ΔΙΑΚΥΒΈΡΝΗΣΗ ΤΟΥ ΔΙΑΔΙΚΤΎΟΥ", author: "papadopoulos", published: day(3),
+                     body: "<p>Κείμενο για τη διακυβέρνηση.</p>"),
+                Post(id: "p-ru", kind: .blogPost, title: "Управление интернетом", author: "ivanova", published: day(4),
+                     tags: ["Политика"], body: "<p>Ёлка и интернет.</p>"),
+                Post(id: "p-ja", kind: .blogPost, title: "インターネットガバナンス東京会議", author: "tanaka", published: day(5),
+                     body: "<p>東京で会議がありました。</p>"),
+                Post(id: "p-en", kind: .blogPost, title: "Civil society at the WCIT", author: "xu", published: day(6),
+                     tags: ["WCIT"], views: 100, body: "<p>Marília and Xu Jing spoke about the ITRs.</p>"),
+            ],
+            comments: [
+                Comment(id: "c1", post: "p-en", author: "kilic", authorName: "Ayşe Kılıç", published: day(7), body: "<p>Teşekkürler, çok güzel.</p>"),
+                Comment(id: "c2", post: "p-de", author: "nnenna", authorName: "Nnenna Nwakanma", published: day(8), body: "<p>Greetings from Abidjan.</p>"),
+            ])
+    }
+}
+
+@Suite("Search across scripts, in both caches")
+struct FoldingSearchTests {
+    static func ids(_ store: any CommunityStore, _ text: String) throws -> (posts: [String], comments: [String], members: [String]) {
+        let r = try store.search(text)
+        return (r.posts.map(\.post.id.rawValue), r.comments.map(\.comment.rawValue), r.members.map(\.id.rawValue))
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func case_and_accents_fold_in_every_script(kind: StoreKind) throws {
+        let (store, dir) = try makeStore(kind, Scripts.content)
+        _ = dir
+        #expect(try Self.ids(store, "marilia").members == ["marilia", "marilia2"])
+        #expect(try Self.ids(store, "MARÍLIA ").members == ["marilia", "marilia2"])
+        #expect(try Self.ids(store, "cote d'ivoire").members == ["nnenna"])
+        #expect(try Self.ids(store, "xu").members == ["xu"])
+        #expect(try Self.ids(store, "muller").members == ["mueller"])
+        #expect(try Self.ids(store, "müller").posts == ["p-de"])
+        #expect(try Self.ids(store, "strasse").posts == ["p-de"])
+        #expect(try Self.ids(store, "strasse").members == ["mueller"])
+        #expect(try Self.ids(store, "nguyen duc").members == ["nguyen"])
+        #expect(try Self.ids(store, "viet nam").posts == ["p-vi"])
+        #expect(try Self.ids(store, "kilic").members == ["kilic"])
+        #expect(try Self.ids(store, "istanbul").members == ["kilic"])
+        #expect(try Self.ids(store, "tesekkurler").comments == ["c1"])
+        #expect(try Self.ids(store, "διακυβερνηση").posts == ["p-el"])
+        #expect(try Self.ids(store, "σωκρατης").members == ["papadopoulos"])
+        #expect(try Self.ids(store, "елка").posts == ["p-ru"])
+        #expect(try Self.ids(store, "ИВАНОВА").members == ["ivanova"])
+        #expect(try Self.ids(store, "東京").posts == ["p-ja"])
+        #expect(try Self.ids(store, "会議").posts == ["p-ja"])
+        #expect(try Self.ids(store, "花子").members == ["tanaka"])
+        #expect(try Self.ids(store, "田").members == ["tanaka"])
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func phrases_prefixes_and_filters(kind: StoreKind) throws {
+        let (store, dir) = try makeStore(kind, Scripts.content)
+        _ = dir
+        #expect(try Self.ids(store, "\"civil society\"").posts == ["p-en"])
+        #expect(try Self.ids(store, "\"society civil\"").posts.isEmpty)
+        #expect(try Self.ids(store, "\"civil soc").posts == ["p-en"])
+        #expect(try Self.ids(store, "internet").posts == ["p-vi"])
+        #expect(try Self.ids(store, "интернет").posts == ["p-ru"])
+        #expect(try Self.ids(store, "internet author:nguy").posts == ["p-vi"])
+        #expect(try Self.ids(store, "author:\"xu jing\"").posts == ["p-en"])
+        #expect(try Self.ids(store, "author:xu").members == ["xu"])
+        #expect(try Self.ids(store, "country:germ").posts == ["p-de"])
+        #expect(try Self.ids(store, "country:br").members == ["marilia", "marilia2"])
+        #expect(try Self.ids(store, "country:CI").comments == ["c2"])
+        #expect(try Self.ids(store, "tag:wc").posts == ["p-en"])
+        #expect(try Self.ids(store, "tag:governance").posts == ["p-vi"])
+        #expect(try Self.ids(store, "tag:политика").posts == ["p-ru"])
+        let tagged = try store.search("tag:wcit")
+        #expect(tagged.comments.isEmpty && tagged.members.isEmpty)
+        try store.setRead(true, posts: [Post.ID("p-en"), Post.ID("p-ja")])
+        try store.setStarred(true, posts: [Post.ID("p-de")])
+        #expect(try Self.ids(store, "is:unread").posts == ["p-ru", "p-el", "p-vi", "p-de"])
+        #expect(try Self.ids(store, "is:starred").posts == ["p-de"])
+        #expect(try Self.ids(store, "is:starred strasse").posts == ["p-de"])
+        #expect(try Self.ids(store, "is:starred internet").posts.isEmpty)
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func nothing_a_person_types_makes_search_fail(kind: StoreKind) throws {
+        let (store, dir) = try makeStore(kind, Scripts.content)
+        _ = dir
+        for text in ["\"", "\"\"", "*", "-", ":", "a:", ":b", "NOT", "AND OR", "civil*", "civil -society", "^civil", "(civil",
+                     "civil)", "NEAR(civil society)", "col:civil", "title:civil", "{title}:civil", "'", "\\", "%", "_", "c++",
+                     "\u{1B}[31m", "a\u{0}b", String(repeating: "x", count: 2_000), "😀", "is:", "tag:", "country:\"", "author:\"\""] {
+            _ = try store.search(text)
+        }
+        #expect(try Self.ids(store, "civil -society").posts == ["p-en"], "a minus is only text: it does not mean NOT")
+        #expect(try store.search("foo:bar civil").problems == ["'foo:' is not a search term; use author:, country:, tag:, is:unread or is:starred"])
+        #expect(try Self.ids(store, "foo:bar civil").posts == ["p-en"])
+    }
+}
