@@ -6,7 +6,13 @@ import Foundation
 struct Search: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Search posts, comments and members; case and accents do not matter.",
-        discussion: "Every word must match; the last one matches as a prefix. \"marilia\" finds Marília and Marilia.")
+        discussion: """
+            Every word and "quoted phrase" must match; the last word matches as a prefix. Case and \
+            accents do not matter in any script: "marilia" finds Marília, "strasse" Straße, "muller" \
+            Müller. Terms: author:NAME, country:NAME (or ISO code), tag:NAME (prefixes of each), \
+            is:unread, is:starred. A term that is not understood is reported and the rest searched. \
+            In the reader, / searches as you type.
+            """)
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The words to look for.") var words: [String]
@@ -28,6 +34,7 @@ struct Search: ParsableCommand {
             try Output.json(SearchJSON(query: query, results))
             return
         }
+        for problem in results.problems { Output.note(problem) }
         if results.isEmpty {
             Output.line("Nothing matches \"\(Output.safe(query))\".")
             return

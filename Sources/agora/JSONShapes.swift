@@ -178,9 +178,12 @@ struct SearchJSON: Encodable {
     var posts: [PostHit]
     var comments: [CommentHit]
     var members: [MemberSummaryJSON]
+    /// What in the query was not understood (and searched without).
+    var problems: [String]
 
     init(query: String, _ results: SearchResults) {
         self.query = query
+        problems = results.problems
         posts = results.posts.map { PostHit(post: PostJSON($0.post), snippet: $0.snippet) }
         comments = results.comments.map {
             CommentHit(id: $0.comment.rawValue, post: $0.post.rawValue, postTitle: $0.postTitle,

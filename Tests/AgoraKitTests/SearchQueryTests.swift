@@ -187,3 +187,44 @@ struct FoldingSearchTests {
         #expect(try Self.ids(store, "foo:bar civil").posts == ["p-en"])
     }
 }
+
+@Suite("Filters and sorts, in both caches")
+struct FilterSortTests {
+    @Test(arguments: StoreKind.allCases)
+    func unread_first_then_read_each_newest_first(kind: StoreKind) throws {
+        let (store, dir) = try makeStore(kind, Scripts.content)
+        _ = dir
+        try store.setRead(true, posts: [Post.ID("p-en"), Post.ID("p-vi")])
+        let ids = try store.posts(PostQuery(sort: .unread)).map(\.id.rawValue)
+        #expect(ids == ["p-ja", "p-ru", "p-el", "p-de", "p-en", "p-vi"])
+        // Windows across the seam.
+        #expect(try store.posts(PostQuery(sort: .unread, offset: 3, limit: 2)).map(\.id.rawValue) == ["p-de", "p-en"])
+        #expect(try store.posts(PostQuery(sort: .unread, offset: 5, limit: 9)).map(\.id.rawValue) == ["p-vi"])
+        // With a filter: the counts follow it.
+        let filter = PostFilter(country: "China")
+        #expect(try store.posts(PostQuery(filter: filter, sort: .unread)).map(\.id.rawValue) == ["p-en"])
+        #expect(try store.counts(filter) == PostCounts(total: 1, unread: 0))
+        #expect(try store.posts(PostQuery(filter: PostFilter(tag: "datenschutz"), sort: .views)).map(\.id.rawValue) == ["p-de"])
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func the_roster_filters_by_name_and_sorts_by_posts_and_counts_countries(kind: StoreKind) throws {
+        let (store, dir) = try makeStore(kind, Scripts.content)
+        _ = dir
+        #expect(try store.members(MemberQuery(name: "mar")).map(\.id.rawValue) == ["marilia", "marilia2"])
+        #expect(try store.members(MemberQuery(name: "MARÍ mac")).map(\.id.rawValue) == ["marilia", "marilia2"])
+        #expect(try store.members(MemberQuery(name: "jing")).map(\.id.rawValue) == ["xu"])
+        #expect(try store.members(MemberQuery(name: "花")).map(\.id.rawValue) == ["tanaka"])
+        #expect(try store.members(MemberQuery(name: "zzz")).isEmpty)
+        #expect(try store.memberCount(MemberQuery(name: "mar")) == 2)
+        #expect(try store.memberCount(MemberQuery(country: "Brazil", name: "marilia")) == 2)
+        #expect(try store.memberCount(MemberQuery()) == Scripts.members.count)
+        let byPosts = try store.members(MemberQuery(sort: .posts)).map(\.postCount)
+        #expect(byPosts == byPosts.sorted(by: >))
+        #expect(try store.members(MemberQuery(sort: .posts, limit: 1)).first?.postCount == 1)
+        let countries = try store.memberCountries()
+        #expect(countries["Brazil"] == 2)
+        #expect(countries["Côte d'Ivoire"] == 1)
+        #expect(countries.values.reduce(0, +) == Scripts.members.count)
+    }
+}

@@ -40,7 +40,19 @@ public struct PostFilter: Hashable, Sendable {
 }
 
 public enum PostSort: String, Hashable, Sendable, CaseIterable, Codable {
-    case newest, oldest, views, comments
+    /// `unread`: unread posts first, each part newest first.
+    case newest, oldest, views, comments, unread
+
+    /// "most viewed", for the status line.
+    public var label: String {
+        switch self {
+        case .newest: "newest"
+        case .oldest: "oldest"
+        case .views: "most viewed"
+        case .comments: "most commented"
+        case .unread: "unread first"
+        }
+    }
 }
 
 /// A window of posts: the rows on screen and a margin, never all of them.
@@ -59,19 +71,31 @@ public struct PostQuery: Hashable, Sendable {
 }
 
 public enum MemberSort: String, Hashable, Sendable, CaseIterable, Codable {
-    case name, country
+    /// `posts`: most posts first.
+    case name, country, posts
+
+    public var label: String {
+        switch self {
+        case .name: "by name"
+        case .country: "by country"
+        case .posts: "most posts"
+        }
+    }
 }
 
 /// A window of the roster.
 public struct MemberQuery: Hashable, Sendable {
     /// A country by name or ISO code, matched without regard to case or accents.
     public var country: String?
+    /// Typed to filter by name: each word begins a word of the member's name (folded).
+    public var name: String?
     public var sort: MemberSort
     public var offset: Int
     public var limit: Int
 
-    public init(country: String? = nil, sort: MemberSort = .name, offset: Int = 0, limit: Int = 100) {
+    public init(country: String? = nil, name: String? = nil, sort: MemberSort = .name, offset: Int = 0, limit: Int = 100) {
         self.country = country
+        self.name = name.flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }
         self.sort = sort
         self.offset = max(0, offset)
         self.limit = max(0, limit)

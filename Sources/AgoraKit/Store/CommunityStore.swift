@@ -26,6 +26,10 @@ public protocol CommunityStore: Sendable {
     // MARK: Members
     func members(_ query: MemberQuery) throws -> [MemberSummary]
     func memberCount(country: String?) throws -> Int
+    /// How many members a query's filters (country, name) leave, whatever its window.
+    func memberCount(_ query: MemberQuery) throws -> Int
+    /// How many members each country has, by the country's name as members have it.
+    func memberCountries() throws -> [String: Int]
     /// One member with up to `limit` of their posts and comments, newest first.
     func member(_ id: Member.ID, limit: Int) throws -> MemberProfile
 

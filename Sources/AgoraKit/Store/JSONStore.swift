@@ -138,13 +138,15 @@ public final class JSONStore: CommunityStore {
     public func posts(_ query: PostQuery) throws -> [PostSummary] {
         read { contents in
             let matching = contents.file.posts.filter { contents.matches($0, query.filter) }
-            let sorted = Self.sort(matching, by: query.sort, commentCount: contents.commentCount)
+            let sorted = Self.sort(matching, by: query.sort, commentCount: contents.commentCount,
+                                   isRead: { contents.state($0).read })
             return sorted.dropFirst(query.offset).prefix(query.limit).map(contents.summary)
         }
     }
 
     /// The same orders as the SQLite cache, ties broken the same way (newest added last).
-    static func sort(_ posts: [Post], by sort: PostSort, commentCount: (Post.ID) -> Int) -> [Post] {
+    static func sort(_ posts: [Post], by sort: PostSort, commentCount: (Post.ID) -> Int,
+                     isRead: (Post.ID) -> Bool = { _ in false }) -> [Post] {
         let indexed = Array(posts.enumerated())
         func date(_ p: Post) -> Double { p.sortDate.timeIntervalSince1970 }
         let ordered: [(offset: Int, element: Post)]
@@ -160,6 +162,11 @@ public final class JSONStore: CommunityStore {
         case .comments:
             ordered = indexed.sorted {
                 (commentCount($0.element.id), date($0.element), $0.offset) > (commentCount($1.element.id), date($1.element), $1.offset)
+            }
+        case .unread:
+            let unread = indexed.map { isRead($0.element.id) ? 0 : 1 }
+            ordered = indexed.sorted {
+                (unread[$0.offset], date($0.element), $0.offset) > (unread[$1.offset], date($1.element), $1.offset)
             }
         }
         return ordered.map(\.element)
@@ -212,6 +219,7 @@ public final class JSONStore: CommunityStore {
             let counts = contents.postCounts
             var members = contents.file.members
             if let country = query.country { members = members.filter { Contents.member($0, isFrom: country) } }
+            if let name = query.name { members = members.filter { SearchQuery.nameMatches(SearchText.fold(name), $0.name) } }
             let keyed = members.map { (member: $0, name: Folding.key($0.name), country: $0.country.map(Folding.key)) }
             let sorted: [(member: Member, name: String, country: String?)]
             switch query.sort {
@@ -222,8 +230,32 @@ public final class JSONStore: CommunityStore {
                     ($0.country == nil ? 1 : 0, $0.country ?? "", $0.name, $0.member.id.rawValue)
                         < ($1.country == nil ? 1 : 0, $1.country ?? "", $1.name, $1.member.id.rawValue)
                 }
+            case .posts:
+                sorted = keyed.sorted {
+                    (-(counts[$0.member.id] ?? 0), $0.name, $0.member.id.rawValue) < (-(counts[$1.member.id] ?? 0), $1.name, $1.member.id.rawValue)
+                }
             }
             return sorted.dropFirst(query.offset).prefix(query.limit).map { contents.memberSummary($0.member, postCounts: counts) }
+        }
+    }
+
+    public func memberCount(_ query: MemberQuery) throws -> Int {
+        var all = query
+        all.offset = 0
+        all.limit = Int.max
+        return try members(all).count
+    }
+
+    public func memberCountries() throws -> [String: Int] {
+        read { contents in
+            var byKey: [String: (name: String, count: Int)] = [:]
+            for member in contents.file.members {
+                guard let country = member.country else { continue }
+                let key = Folding.key(country)
+                let name = byKey[key].map { min($0.name, country) } ?? country
+                byKey[key] = (name, (byKey[key]?.count ?? 0) + 1)
+            }
+            return Dictionary(uniqueKeysWithValues: byKey.values.map { ($0.name, $0.count) })
         }
     }
 

@@ -11,13 +11,17 @@ struct SQLitePostQuery {
     /// The list is driven by reader state: read `postState` first, in its date order.
     private var drivenByState: Bool { filter.unreadOnly || filter.starredOnly }
 
+    /// Only read posts: the second part of an unread-first list.
+    var readOnly = false
+
     /// Filters on content (not on reader state).
     var hasContentFilter: Bool {
         filter.author != nil || filter.kind != nil || filter.tag != nil || filter.country != nil
     }
 
     func fromClause() -> String {
-        drivenByState ? "FROM postState s JOIN post p ON p.rowid = s.post" : "FROM post p"
+        if drivenByState { return "FROM postState s JOIN post p ON p.rowid = s.post" }
+        return readOnly ? "FROM post p JOIN postState s ON s.post = p.rowid" : "FROM post p"
     }
 
     typealias Arguments = [(any DatabaseValueConvertible)?]
@@ -26,6 +30,7 @@ struct SQLitePostQuery {
         var terms: [String] = []
         var arguments: Arguments = []
         if filter.unreadOnly { terms.append("s.isRead = 0") }
+        if readOnly { terms.append("s.isRead = 1") }
         if filter.starredOnly { terms.append("s.isStarred = 1") }
         if let author = filter.author {
             terms.append("p.author = ?")
@@ -55,6 +60,9 @@ struct SQLitePostQuery {
         let keys: [String]
         var descending = true
         switch sort {
+        case .unread:
+            // Each part of an unread-first list is newest first (see windowRowIDs).
+            keys = [date, rowid]
         case .newest: keys = [date, rowid]
         case .oldest: keys = [date, rowid]; descending = false
         case .views: keys = ["p.views", "p.sortDate", "p.rowid"]
@@ -66,7 +74,7 @@ struct SQLitePostQuery {
 
     /// How many rows the filter shows, when that is known without counting (from the kept totals).
     func knownCount(_ db: Database) throws -> Int? {
-        guard !hasContentFilter, !filter.starredOnly else { return nil }
+        guard !hasContentFilter, !filter.starredOnly, !readOnly else { return nil }
         let totals = try SQLiteStore.totals(db)
         return filter.unreadOnly ? totals.unread : totals.total
     }
@@ -85,6 +93,23 @@ struct SQLitePostQuery {
     /// The rowids of a window, in order. OFFSET steps through every row it skips, so a window in
     /// the second half of a list whose length is known is read from the other end.
     func windowRowIDs(_ db: Database, sort: PostSort, offset: Int, limit: Int) throws -> [Int64] {
+        // Unread first: the unread posts newest first, then the read ones; a window may take
+        // the end of one and the start of the other.
+        if sort == .unread, !filter.unreadOnly, !readOnly {
+            var unread = self
+            unread.filter.unreadOnly = true
+            let unreadCount = try unread.knownCount(db) ?? unread.count(db)
+            var rowids: [Int64] = []
+            if offset < unreadCount {
+                rowids = try unread.windowRowIDs(db, sort: .newest, offset: offset, limit: min(limit, unreadCount - offset))
+            }
+            if rowids.count < limit {
+                var read = self
+                read.readOnly = true
+                rowids += try read.windowRowIDs(db, sort: .newest, offset: max(0, offset - unreadCount), limit: limit - rowids.count)
+            }
+            return rowids
+        }
         if offset > 1_000, let total = try knownCount(db), offset + limit > total / 2 {
             let end = min(total, offset + limit)
             guard end > offset else { return [] }

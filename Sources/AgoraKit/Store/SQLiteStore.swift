@@ -267,21 +267,52 @@ public final class SQLiteStore: CommunityStore {
     }
 
 
-    public func members(_ query: MemberQuery) throws -> [MemberSummary] {
-        var sql = "SELECT \(SQLiteRows.memberSummaryColumns) FROM member m"
+    /// FROM and WHERE of a roster query: its country, and its name through the index of names.
+    private static func memberFilter(_ query: MemberQuery) -> (String, StatementArguments)? {
+        var from = "member m"
+        var terms: [String] = []
         var arguments = StatementArguments()
+        if let name = query.name {
+            guard let match = SearchQuery.ftsPrefix(SearchText.fold(name), column: "name") else { return nil }
+            from = "memberSearch JOIN member m ON m.rowid = memberSearch.rowid"
+            terms.append("memberSearch MATCH ?")
+            arguments += [match]
+        }
         if let country = query.country {
-            sql += " WHERE (m.countryKey = ? OR m.countryCode = ?)"
+            terms.append("(m.countryKey = ? OR m.countryCode = ?)")
             arguments += [Folding.key(country), country.uppercased()]
         }
+        return ("FROM \(from)" + (terms.isEmpty ? "" : " WHERE " + terms.joined(separator: " AND ")), arguments)
+    }
+
+    public func members(_ query: MemberQuery) throws -> [MemberSummary] {
+        guard let (from, filterArguments) = Self.memberFilter(query) else { return [] }
+        var sql = "SELECT \(SQLiteRows.memberSummaryColumns) \(from)"
+        var arguments = filterArguments
         switch query.sort {
         case .name: sql += " ORDER BY m.nameKey, m.id"
         case .country: sql += " ORDER BY m.countryKey IS NULL, m.countryKey, m.nameKey, m.id"
+        case .posts: sql += " ORDER BY m.postCount DESC, m.nameKey, m.id"
         }
         sql += " LIMIT ? OFFSET ?"
         arguments += [query.limit, query.offset]
         return try read { db in
             try Row.fetchAll(db, sql: sql, arguments: arguments).map(SQLiteRows.memberSummary)
+        }
+    }
+
+    public func memberCount(_ query: MemberQuery) throws -> Int {
+        guard let (from, arguments) = Self.memberFilter(query) else { return 0 }
+        return try read { db in try Int.fetchOne(db, sql: "SELECT count(*) \(from)", arguments: arguments) ?? 0 }
+    }
+
+    public func memberCountries() throws -> [String: Int] {
+        try read { db in
+            var out: [String: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT min(country), count(*) FROM member WHERE countryKey IS NOT NULL GROUP BY countryKey") {
+                out[row[0] as String] = row[1] as Int
+            }
+            return out
         }
     }
 

@@ -172,14 +172,11 @@ public struct SearchQuery: Hashable, Sendable {
         }.joined(separator: " ")
     }
 
-    /// A name as an FTS5 query on one column: "xu jin" -> name : ("xu" "jin"*).
+    /// A name as an FTS5 query on one column, every word a prefix: "xu jin" -> name : ("xu"* "jin"*).
     static func ftsPrefix(_ folded: String, column: String) -> String? {
         let tokens = SearchText.tokens(folded)
         guard !tokens.isEmpty else { return nil }
-        let quoted = tokens.enumerated().map { index, token in
-            "\"" + token + "\"" + (index == tokens.count - 1 ? "*" : "")
-        }
-        return "\(column) : (" + quoted.joined(separator: " ") + ")"
+        return "\(column) : (" + tokens.map { "\"" + $0 + "\"*" }.joined(separator: " ") + ")"
     }
 
     /// Whether folded text (`SearchText.fold`) holds every term, each as consecutive tokens.
@@ -201,11 +198,10 @@ public struct SearchQuery: Hashable, Sendable {
         }
     }
 
-    /// Whether a name matches a filter value: each of its words begins a word of the name, in order.
+    /// Whether a name matches a filter value (folded): each of its words begins a word of the name.
     static func nameMatches(_ value: String, _ name: String) -> Bool {
-        let wanted = SearchText.tokens(value).map(String.init)
-        let term = Term(text: value, tokens: wanted, isPhrase: true, isPrefix: true)
-        return wanted.isEmpty || matches([term], tokens: SearchText.tokens(SearchText.fold(name)))
+        let tokens = SearchText.tokens(SearchText.fold(name))
+        return SearchText.tokens(value).allSatisfy { wanted in tokens.contains { $0.hasPrefix(wanted) } }
     }
 
     /// Where in `text` the query's words are, for highlighting: ranges of whole tokens that a
