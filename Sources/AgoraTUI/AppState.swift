@@ -14,6 +14,39 @@ public struct Snapshot: Hashable, Sendable {
     var focus: Pane
     var detail: Detail
     var rosterInPlaceOfPosts: Bool
+    /// The search screen, when that is where the reader was.
+    var search: SearchState? = nil
+}
+
+/// The search screen: what is typed, what it found, which result is selected, and where the
+/// reader was when `/` opened it (Esc goes back there).
+public struct SearchState: Hashable, Sendable {
+    public var text = ""
+    public var results = SearchResults()
+    /// The text the results are for.
+    public var resultsFor = ""
+    public var selected = 0
+    public var origin: Origin
+
+    /// Where the reader was when `/` opened search.
+    public struct Origin: Hashable, Sendable {
+        var focus: Pane
+        var detail: Detail
+        var rosterInPlaceOfPosts: Bool
+    }
+
+    public var query: SearchQuery { SearchQuery(text) }
+
+    /// Posts, then comments, then members: the order the screen shows them and Up/Down walk.
+    public enum Item: Hashable, Sendable {
+        case post(SearchResults.PostHit)
+        case comment(SearchResults.CommentHit)
+        case member(MemberSummary)
+    }
+
+    public var items: [Item] {
+        results.posts.map(Item.post) + results.comments.map(Item.comment) + results.members.map(Item.member)
+    }
 }
 
 public enum Mode: Hashable, Sendable {
@@ -22,23 +55,32 @@ public enum Mode: Hashable, Sendable {
     case confirmMarkAllRead
     /// Typing a link number after `o`.
     case link(String)
+    /// Typing a search after `/`.
+    case search
+    /// Typing a name to filter the roster after `f`.
+    case rosterFilter
 }
 
 /// Side effects, as values: the run loop does them against the store and answers with a
 /// `Loaded`.
 public enum Effect: Hashable, Sendable {
-    case loadPosts(offset: Int, limit: Int)
-    case loadMembers(offset: Int, limit: Int)
+    case loadPosts(offset: Int, limit: Int, filter: PostFilter = .all, sort: PostSort = .newest)
+    case loadMembers(offset: Int, limit: Int, name: String? = nil, sort: MemberSort = .name)
+    /// How many members each country has, for the roster grouped by country.
+    case loadCountries
+    case search(String, limit: Int)
     case openPost(Post.ID)
     case openMember(Member.ID)
     case setRead(Post.ID, Bool)
     case setStarred(Post.ID, Bool)
     /// Comments seen on opening their post: they are no longer new next time.
     case markCommentsRead([Comment.ID])
-    case markAllRead
+    case markAllRead(PostFilter = .all)
     case undo
     /// Find the nearest unread post after this one in the list, forwards or backwards.
     case findUnread(after: Post.ID?, forward: Bool)
+    /// The same in a filtered or re-sorted list: from this position, window by window.
+    case findUnreadInList(from: Int, forward: Bool, filter: PostFilter, sort: PostSort)
     case openURL(String)
 }
 
@@ -56,6 +98,8 @@ extension Effect {
 public enum Loaded: Hashable, Sendable {
     case posts(offset: Int, rows: [PostSummary], counts: PostCounts)
     case members(offset: Int, rows: [MemberSummary], total: Int)
+    case countries([String: Int])
+    case searchResults(for: String, SearchResults)
     case post(PostDetail)
     case member(MemberProfile)
     case markedAllRead(JournalEntry)
@@ -84,6 +128,27 @@ public struct AppState: Hashable, Sendable {
     public var settings: ReaderSettings
     /// The keys of a sequence typed so far ("g" of "g g").
     public var pendingKeys: [Key] = []
+    /// Which posts the list shows, and in what order.
+    public var postFilter = PostFilter.all
+    public var postSort = PostSort.newest
+    /// The roster's order and the name typed to filter it.
+    public var memberSort = MemberSort.name
+    public var memberName = ""
+    /// Members per country, for the roster grouped by country.
+    public var countryCounts: [String: Int] = [:]
+    /// The search screen, while it is open.
+    public var search: SearchState?
+    /// A result being opened: its words to mark, and the comment to go to.
+    var pendingMatch: (post: Post.ID, comment: Comment.ID?, query: SearchQuery)? {
+        get { pendingMatchStorage.map { ($0.post, $0.comment, $0.query) } }
+        set { pendingMatchStorage = newValue.map { PendingMatch(post: $0.post, comment: $0.comment, query: $0.query) } }
+    }
+    private var pendingMatchStorage: PendingMatch?
+    private struct PendingMatch: Hashable, Sendable {
+        var post: Post.ID
+        var comment: Comment.ID?
+        var query: SearchQuery
+    }
 
     public init(width: Int, height: Int, community: Community, settings: ReaderSettings = ReaderSettings()) {
         self.width = width
@@ -100,8 +165,8 @@ public struct AppState: Hashable, Sendable {
     public func start() -> [Effect] {
         let layout = self.layout
         // Just what the first frame shows, and a little: the first frame should not wait.
-        return [.loadPosts(offset: 0, limit: max(layout.postsRows, 20) + 20),
-                .loadMembers(offset: 0, limit: max(layout.rosterRows, 20) + 20)]
+        return [postsEffect(offset: 0, limit: max(layout.postsRows, 20) + 20),
+                membersEffect(offset: 0, limit: max(layout.rosterRows, 20) + 20)]
     }
 
     // MARK: - Events
@@ -123,11 +188,15 @@ public struct AppState: Hashable, Sendable {
                 return handleHelp(key, scroll: scroll, keymap: keymap)
             case .confirmMarkAllRead:
                 mode = .normal
-                if key == .character("y") || key == .character("Y") { return [.markAllRead] }
+                if key == .character("y") || key == .character("Y") { return [.markAllRead(postFilter)] }
                 message = "Nothing marked."
                 return []
             case .link(let digits):
                 return handleLink(key, digits: digits)
+            case .search:
+                return handleSearchKey(key)
+            case .rosterFilter:
+                return handleRosterFilterKey(key)
             case .normal:
                 let typed = pendingKeys + [key]
                 switch keymap.match(typed, in: focus) {
@@ -167,12 +236,12 @@ public struct AppState: Hashable, Sendable {
         case .toggleRead: return toggleRead()
         case .toggleStar: return toggleStar()
         case .markAllRead:
-            guard settings.confirmMarkAllRead else { return [.markAllRead] }
+            guard settings.confirmMarkAllRead else { return [.markAllRead(postFilter)] }
             mode = .confirmMarkAllRead
             return []
         case .undo: return [.undo]
-        case .nextUnread: return findUnread(forward: true)
-        case .previousUnread: return findUnread(forward: false)
+        case .nextUnread: return stepMatch(1) ?? findUnread(forward: true)
+        case .previousUnread: return stepMatch(-1) ?? findUnread(forward: false)
         case .author: return goToAuthor()
         case .nextComment: return stepComment(1)
         case .previousComment: return stepComment(-1)
@@ -194,6 +263,46 @@ public struct AppState: Hashable, Sendable {
         case .help:
             mode = .help(scroll: 0)
             return []
+        case .search: return openSearch()
+        case .toggleUnreadOnly:
+            var filter = postFilter
+            filter.unreadOnly.toggle()
+            return setPostFilter(filter)
+        case .toggleStarredOnly:
+            var filter = postFilter
+            filter.starredOnly.toggle()
+            return setPostFilter(filter)
+        case .filterAuthor: return filterByAuthor()
+        case .filterCountry: return filterByCountry()
+        case .filterTag: return filterByTag()
+        case .clearFilters:
+            guard postFilter != .all || !memberName.isEmpty else {
+                message = "No filter to clear."
+                return []
+            }
+            var effects: [Effect] = []
+            if !memberName.isEmpty {
+                memberName = ""
+                effects += reloadMembers()
+            }
+            if postFilter != .all { effects += setPostFilter(.all) } else { message = "All members." }
+            return effects
+        case .cycleSort:
+            if focus == .roster {
+                let all = MemberSort.allCases
+                memberSort = all[(all.firstIndex(of: memberSort)! + 1) % all.count]
+                message = "Roster: \(memberSort.label)"
+                return reloadMembers() + (memberSort == .country ? [.loadCountries] : [])
+            }
+            let all = PostSort.allCases
+            postSort = all[(all.firstIndex(of: postSort)! + 1) % all.count]
+            message = "Posts: \(postSort.label)"
+            return resetPosts()
+        case .filterRoster:
+            focus = .roster
+            if layout.kind != .wide { rosterInPlaceOfPosts = true }
+            mode = .rosterFilter
+            return windowEffects()
         case .cycleTheme:
             guard settings.themeNames.count > 1 else {
                 message = "Only one theme: \(settings.themeNames.first ?? "default") (agora themes lists what there is)."
@@ -238,8 +347,8 @@ public struct AppState: Hashable, Sendable {
     func windowEffects() -> [Effect] {
         let layout = self.layout
         var effects: [Effect] = []
-        if let w = posts.neededWindow(visible: layout.postsRows) { effects.append(.loadPosts(offset: w.offset, limit: w.limit)) }
-        if let w = members.neededWindow(visible: layout.rosterRows) { effects.append(.loadMembers(offset: w.offset, limit: w.limit)) }
+        if let w = posts.neededWindow(visible: layout.postsRows) { effects.append(postsEffect(offset: w.offset, limit: w.limit)) }
+        if let w = members.neededWindow(visible: layout.rosterRows) { effects.append(membersEffect(offset: w.offset, limit: w.limit)) }
         return effects
     }
 
@@ -255,7 +364,7 @@ public struct AppState: Hashable, Sendable {
     // MARK: Opening and going back
 
     private mutating func remember() {
-        history.append(Snapshot(focus: focus, detail: detail, rosterInPlaceOfPosts: rosterInPlaceOfPosts))
+        history.append(Snapshot(focus: focus, detail: detail, rosterInPlaceOfPosts: rosterInPlaceOfPosts, search: search))
         if history.count > 200 { history.removeFirst() }
     }
 
@@ -287,6 +396,11 @@ public struct AppState: Hashable, Sendable {
         }
         focus = last.focus
         rosterInPlaceOfPosts = last.rosterInPlaceOfPosts
+        // Back from a result: the search screen again, as it was.
+        if let saved = last.search {
+            search = saved
+            mode = .search
+        }
         // The article comes back as it was, but with the reader state it has now.
         detail = last.detail
         if case .article(var article) = detail, let row = rowFor(article.document.detail.post.id) {
@@ -368,7 +482,11 @@ public struct AppState: Hashable, Sendable {
             message = forward ? "No unread posts below." : "No unread posts above."
             return []
         }
-        // Past the rows loaded: ask the store, from the last row looked at.
+        // Past the rows loaded: ask the store, from the last row looked at. The store's own
+        // search knows the plain list; a filtered or re-sorted one is read window by window.
+        if postFilter != .all || postSort != .newest {
+            return [.findUnreadInList(from: index, forward: forward, filter: postFilter, sort: postSort)]
+        }
         return [.findUnread(after: posts.row(index - step)?.id, forward: forward)]
     }
 
@@ -445,6 +563,225 @@ public struct AppState: Hashable, Sendable {
         return []
     }
 
+    // MARK: Search
+
+    private mutating func openSearch() -> [Effect] {
+        let origin = SearchState.Origin(focus: focus, detail: detail, rosterInPlaceOfPosts: rosterInPlaceOfPosts)
+        search = SearchState(origin: origin)
+        mode = .search
+        return []
+    }
+
+    /// Typing goes into the query (so letters are letters here); arrows and C-n/C-p move
+    /// through the results, Enter opens one, Esc goes back to where `/` was pressed.
+    private mutating func handleSearchKey(_ key: Key) -> [Effect] {
+        guard var current = search else { mode = .normal; return [] }
+        let count = current.items.count
+        let page = max(1, layout.rows(for: .detail) / 2)
+        switch key {
+        case .escape:
+            let origin = current.origin
+            search = nil
+            mode = .normal
+            focus = origin.focus
+            detail = origin.detail
+            rosterInPlaceOfPosts = origin.rosterInPlaceOfPosts
+            relayout()
+            return windowEffects()
+        case .enter:
+            return openResult()
+        case .down, .control("n"), .tab:
+            current.selected = min(max(0, count - 1), current.selected + 1)
+        case .up, .control("p"), .backTab:
+            current.selected = max(0, current.selected - 1)
+        case .pageDown: current.selected = min(max(0, count - 1), current.selected + page)
+        case .pageUp: current.selected = max(0, current.selected - page)
+        case .backspace, .delete:
+            guard !current.text.isEmpty else { search = current; return [] }
+            current.text.removeLast()
+            current.selected = 0
+        case .control("u"):
+            current.text = ""
+            current.selected = 0
+        case .control("c"):
+            quit = true
+            return []
+        case .character(let c):
+            current.text.append(c)
+            current.selected = 0
+        default:
+            break
+        }
+        let changed = current.text != search?.text
+        search = current
+        guard changed else { return [] }
+        if current.query.isEmpty {
+            search?.results = SearchResults(problems: current.query.problems)
+            search?.resultsFor = current.text
+            return []
+        }
+        return [.search(current.text, limit: 50)]
+    }
+
+    private mutating func openResult() -> [Effect] {
+        guard let current = search, current.items.indices.contains(current.selected) else { return [] }
+        let item = current.items[current.selected]
+        // Back from what opens comes back to these results.
+        history.append(Snapshot(focus: focus, detail: detail, rosterInPlaceOfPosts: rosterInPlaceOfPosts, search: current))
+        if history.count > 200 { history.removeFirst() }
+        search = nil
+        mode = .normal
+        focus = current.origin.focus
+        rosterInPlaceOfPosts = current.origin.rosterInPlaceOfPosts
+        detail = current.origin.detail
+        let query = current.query
+        switch item {
+        case .post(let hit):
+            pendingMatch = (hit.post.id, nil, query)
+            return [.openPost(hit.post.id)]
+        case .comment(let hit):
+            pendingMatch = (hit.post, hit.comment, query)
+            return [.openPost(hit.post)]
+        case .member(let member):
+            return [.openMember(member.id)]
+        }
+    }
+
+    /// n and N in an article opened from search: the next (or previous) line with a match.
+    /// Nil when there is nothing to step through, so the keys keep their usual meaning.
+    private mutating func stepMatch(_ step: Int) -> [Effect]? {
+        guard focus == .detail, case .article(var article) = detail, article.match != nil else { return nil }
+        let lines = article.matchLines
+        guard !lines.isEmpty else {
+            message = "No match in this post."
+            return []
+        }
+        let visible = layout.detailRows
+        // The match after (or before) the top line, and round again at the end.
+        let anchor = article.scroll + 2
+        let next = step > 0 ? (lines.first { $0 > anchor } ?? lines[0]) : (lines.last { $0 < anchor } ?? lines[lines.count - 1])
+        article.scroll = max(0, min(next - 2, max(0, article.document.lines.count - visible)))
+        let number = (lines.firstIndex(of: next) ?? 0) + 1
+        detail = .article(article)
+        message = "Match \(number) of \(lines.count) (lines with a match)"
+        return []
+    }
+
+    // MARK: Filters and sorts
+
+    /// The post list from its start, with the filter and sort in force.
+    private mutating func resetPosts() -> [Effect] {
+        posts = ListWindow()
+        return [postsEffect(offset: 0, limit: max(layout.postsRows, 20) + 20)]
+    }
+
+    private mutating func reloadMembers() -> [Effect] {
+        members = ListWindow()
+        return [membersEffect(offset: 0, limit: max(layout.rosterRows, 20) + 20)]
+    }
+
+    private mutating func setPostFilter(_ filter: PostFilter) -> [Effect] {
+        postFilter = filter
+        // Show the list the filter changed.
+        if layout.kind != .wide || focus == .roster {
+            focus = .posts
+            rosterInPlaceOfPosts = false
+        }
+        message = filter == .all ? "All posts." : "Showing " + filter.summary + "."
+        return resetPosts()
+    }
+
+    /// The member the reader is looking at: an article's author, a profile, the roster's selection.
+    private var memberInView: (id: Member.ID, name: String, country: String?)? {
+        switch focus {
+        case .roster:
+            return members.selectedRow.map { ($0.id, $0.name, $0.country) }
+        default:
+            switch detail {
+            case .article(let article):
+                let detail = article.document.detail
+                if let comment = article.currentComment, let author = detail.comments[comment].comment.author {
+                    return (author, detail.comments[comment].comment.authorName ?? author.rawValue, nil)
+                }
+                guard let author = detail.post.author else { return nil }
+                return (author, detail.author?.name ?? author.rawValue, detail.author?.country)
+            case .profile(let profile):
+                return (profile.profile.member.id, profile.profile.member.name, profile.profile.member.country)
+            case .none:
+                return nil
+            }
+        }
+    }
+
+    private mutating func filterByAuthor() -> [Effect] {
+        guard let member = memberInView else {
+            message = "Open a profile, a post or a member first: P shows that member's posts."
+            return []
+        }
+        var filter = postFilter
+        filter.author = member.id
+        let effects = setPostFilter(filter)
+        message = "Showing the posts of \(member.name)."
+        return effects
+    }
+
+    private mutating func filterByCountry() -> [Effect] {
+        guard let member = memberInView else {
+            message = "Open a profile, a post or a member first: C shows posts from that country."
+            return []
+        }
+        guard let country = member.country else {
+            message = "\(member.name) has no country."
+            return []
+        }
+        var filter = postFilter
+        filter.country = country
+        return setPostFilter(filter)
+    }
+
+    private mutating func filterByTag() -> [Effect] {
+        guard case .article(let article) = detail else {
+            message = "Open a post first: # shows the posts with its category or first tag."
+            return []
+        }
+        let post = article.document.detail.post
+        guard let tag = post.category ?? post.tags.first else {
+            message = "This post has no category or tag."
+            return []
+        }
+        var filter = postFilter
+        filter.tag = tag
+        return setPostFilter(filter)
+    }
+
+    /// Letters go into the name; Enter keeps the filter, Esc clears it.
+    private mutating func handleRosterFilterKey(_ key: Key) -> [Effect] {
+        let before = memberName
+        switch key {
+        case .enter:
+            mode = .normal
+            message = memberName.isEmpty ? nil : "Roster: names with \"\(memberName)\"; X clears it."
+            return []
+        case .escape:
+            mode = .normal
+            memberName = ""
+        case .backspace, .delete:
+            if !memberName.isEmpty { memberName.removeLast() }
+        case .control("u"):
+            memberName = ""
+        case .character(let c):
+            memberName.append(c)
+        case .down, .up, .pageDown, .pageUp:
+            let rows = layout.rosterRows
+            let delta = key == .down ? 1 : key == .up ? -1 : key == .pageDown ? rows - 1 : -(rows - 1)
+            members.select(clampAdd(members.selected, delta), visible: rows)
+            return windowEffects()
+        default:
+            return []
+        }
+        return memberName == before ? [] : reloadMembers()
+    }
+
     // MARK: Mouse
 
     private mutating func handleMouse(_ mouse: MouseEvent) -> [Effect] {
@@ -489,6 +826,16 @@ public struct AppState: Hashable, Sendable {
             unread = counts.unread
             posts.select(posts.selected, visible: layout.postsRows)
             return []
+        case .countries(let counts):
+            countryCounts = counts
+            return []
+        case .searchResults(let text, let results):
+            guard var current = search, current.text == text else { return [] }
+            current.results = results
+            current.resultsFor = text
+            current.selected = min(current.selected, max(0, current.items.count - 1))
+            search = current
+            return []
         case .members(let offset, let rows, let total):
             members.offset = offset
             members.rows = rows
@@ -500,8 +847,20 @@ public struct AppState: Hashable, Sendable {
             let wasRead = post.state.read
             let marks = settings.markReadOnOpen
             if marks { opened.state.read = true }
-            detail = .article(ArticleView.State(document: ArticleDocument(opened, width: layout.detailTextWidth,
-                                                                          dateFormat: settings.dateFormat)))
+            var article = ArticleView.State(document: ArticleDocument(opened, width: layout.detailTextWidth,
+                                                                      dateFormat: settings.dateFormat))
+            // Opened from search: its words are marked, n and N go from one to the next.
+            if let pending = pendingMatch, pending.post == post.post.id {
+                article.match = pending.query
+                if let comment = pending.comment, let index = post.comments.firstIndex(where: { $0.id == comment }) {
+                    article.currentComment = index
+                    article.scroll = max(0, min(article.document.commentStarts[index], max(0, article.document.lines.count - layout.detailRows)))
+                } else if let line = article.matchLines.first {
+                    article.scroll = max(0, min(line - 2, max(0, article.document.lines.count - layout.detailRows)))
+                }
+            }
+            pendingMatch = nil
+            detail = .article(article)
             focus = .detail
             if layout.kind == .narrow { rosterInPlaceOfPosts = false }
             var effects: [Effect] = []
@@ -539,7 +898,15 @@ public struct AppState: Hashable, Sendable {
     private func reloadPosts() -> [Effect] {
         let layout = self.layout
         let start = max(0, posts.top - 100)
-        return [.loadPosts(offset: start, limit: layout.postsRows + 200)]
+        return [postsEffect(offset: start, limit: layout.postsRows + 200)]
+    }
+
+    func postsEffect(offset: Int, limit: Int) -> Effect {
+        .loadPosts(offset: offset, limit: limit, filter: postFilter, sort: postSort)
+    }
+
+    func membersEffect(offset: Int, limit: Int) -> Effect {
+        .loadMembers(offset: offset, limit: limit, name: memberName.isEmpty ? nil : memberName, sort: memberSort)
     }
 
     /// After a resize: lay the article out again for its new width, keeping the reader's place.

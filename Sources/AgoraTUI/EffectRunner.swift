@@ -11,12 +11,32 @@ public struct EffectRunner: Sendable {
     public func perform(_ effect: Effect) -> Loaded? {
         do {
             switch effect {
-            case .loadPosts(let offset, let limit):
-                let rows = try store.posts(PostQuery(offset: offset, limit: limit))
-                return .posts(offset: offset, rows: rows, counts: try store.counts(.all))
-            case .loadMembers(let offset, let limit):
-                let rows = try store.members(MemberQuery(offset: offset, limit: limit))
-                return .members(offset: offset, rows: rows, total: try store.memberCount(country: nil))
+            case .loadPosts(let offset, let limit, let filter, let sort):
+                let rows = try store.posts(PostQuery(filter: filter, sort: sort, offset: offset, limit: limit))
+                return .posts(offset: offset, rows: rows, counts: try store.counts(filter))
+            case .loadMembers(let offset, let limit, let name, let sort):
+                let query = MemberQuery(name: name, sort: sort, offset: offset, limit: limit)
+                let rows = try store.members(query)
+                return .members(offset: offset, rows: rows, total: name == nil ? try store.memberCount(country: nil) : try store.memberCount(query))
+            case .loadCountries:
+                return .countries(try store.memberCountries())
+            case .search(let text, let limit):
+                return .searchResults(for: text, try store.search(text, kinds: Set(SearchKind.allCases), limit: limit))
+            case .findUnreadInList(let from, let forward, let filter, let sort):
+                // Window by window from that position, until an unread post or the end.
+                let total = try store.counts(filter).total
+                let size = 500
+                var start = from
+                while start >= 0 && start < total {
+                    let offset = forward ? start : max(0, start - size + 1)
+                    let rows = try store.posts(PostQuery(filter: filter, sort: sort, offset: offset, limit: size))
+                    let indexed = Array(rows.enumerated()).map { (offset + $0.offset, $0.element) }
+                    let candidates = forward ? indexed.filter { $0.0 >= start } : indexed.filter { $0.0 <= start }.reversed()
+                    if let hit = candidates.first(where: { !$0.1.state.read }) { return .unreadFound(index: hit.0, post: hit.1) }
+                    start = forward ? offset + size : offset - 1
+                    if rows.isEmpty { break }
+                }
+                return .noUnread(forward: forward)
             case .openPost(let id):
                 return .post(try store.post(id))
             case .openMember(let id):
@@ -30,8 +50,8 @@ public struct EffectRunner: Sendable {
             case .markCommentsRead(let ids):
                 try store.setRead(true, comments: ids)
                 return nil
-            case .markAllRead:
-                return .markedAllRead(try store.markAllRead(.all))
+            case .markAllRead(let filter):
+                return .markedAllRead(try store.markAllRead(filter))
             case .undo:
                 return .undone(try store.undo(nil))
             case .findUnread(let after, let forward):

@@ -13,7 +13,10 @@ public enum Command: String, CaseIterable, Hashable, Sendable {
     case quit = "quit", quitNow = "quit-now", toggleRead = "toggle-read", toggleStar = "toggle-star"
     case markAllRead = "mark-all-read", undo = "undo", nextUnread = "next-unread", previousUnread = "previous-unread"
     case author = "author", nextComment = "next-comment", previousComment = "previous-comment"
-    case openLink = "open-link", roster = "roster", cycleTheme = "cycle-theme", help = "help"
+    case openLink = "open-link", roster = "roster", search = "search", toggleUnreadOnly = "toggle-unread-only"
+    case toggleStarredOnly = "toggle-starred-only", filterAuthor = "filter-author", filterCountry = "filter-country"
+    case filterTag = "filter-tag", clearFilters = "clear-filters", cycleSort = "cycle-sort", filterRoster = "filter-roster"
+    case cycleTheme = "cycle-theme", help = "help"
 }
 
 /// One or more keys pressed one after another: `g g`, or just `j`.
@@ -143,6 +146,15 @@ public struct KeyMap: Hashable, Sendable {
         Binding(.openLink, [.character("o")], "Open link number N in the browser (o, then the number)",
                 panes: [.detail], hint: "link"),
         Binding(.roster, [.character("m")], "Show the member roster (in place of the posts when narrow)"),
+        Binding(.search, [.character("/")], "Search posts, comments and members as you type", hint: "search"),
+        Binding(.toggleUnreadOnly, [.character("U")], "Show only unread posts, or all again"),
+        Binding(.toggleStarredOnly, [.character("S")], "Show only starred posts, or all again"),
+        Binding(.filterAuthor, [.character("P")], "Show only this member's posts (profile, post author, roster row)"),
+        Binding(.filterCountry, [.character("C")], "Show only posts by members from this member's country"),
+        Binding(.filterTag, [.character("#")], "Show only posts with this post's category (or first tag)", panes: [.detail]),
+        Binding(.clearFilters, [.character("X")], "Clear the filters of the post list and the roster"),
+        Binding(.cycleSort, [.character("O")], "Sort the posts (newest, oldest, views, comments, unread first) or the roster"),
+        Binding(.filterRoster, [.character("f")], "Filter the roster by name as you type", panes: [.roster]),
         Binding(.cycleTheme, [.character("T")], "Switch to the next theme"),
         Binding(.help, [.character("?"), .function(1)], "Show this help", hint: "help"),
     ])

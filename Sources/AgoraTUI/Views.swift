@@ -70,7 +70,7 @@ public enum PostListView {
     }
 
     static func draw(_ state: AppState, in rect: Rect, focused: Bool, theme: Theme, into buffer: inout Buffer) -> (x: Int, y: Int)? {
-        let title = "Posts \(state.unread)/\(state.posts.total) unread"
+        let title = "Posts \(state.unread)/\(state.posts.total) unread" + (state.postFilter == .all ? "" : " (filtered)")
         Box.draw(rect, title: title, focused: focused, theme: theme, into: &buffer)
         let area = rect.inset(1)
         guard area.width > 4, area.height > 1 else { return nil }
@@ -115,7 +115,10 @@ public enum RosterView {
     static let headerRows = 1
 
     static func draw(_ state: AppState, in rect: Rect, focused: Bool, theme: Theme, into buffer: inout Buffer) -> (x: Int, y: Int)? {
-        Box.draw(rect, title: "Members \(state.members.total)", focused: focused, theme: theme, into: &buffer)
+        var title = "Members \(state.members.total)"
+        if !state.memberName.isEmpty { title += " · name: " + state.memberName }
+        if state.memberSort != .name { title += " · " + state.memberSort.label }
+        Box.draw(rect, title: title, focused: focused, theme: theme, into: &buffer)
         let area = rect.inset(1)
         guard area.width > 4, area.height > 1 else { return nil }
         let meta = theme.style(.listMeta)
@@ -124,12 +127,28 @@ public enum RosterView {
         let nameWidth = area.width - (postsWidth > 0 ? postsWidth + 1 : 0) - (countryWidth > 0 ? countryWidth + 1 : 0)
         Columns(cells: [("NAME", nameWidth, false, meta), ("COUNTRY", countryWidth, false, meta), ("POSTS", postsWidth, true, meta)])
             .draw(x: area.x, y: area.y, into: &buffer)
+        if state.members.total == 0, !state.memberName.isEmpty {
+            buffer.put("No name has \"\(Sanitizer.line(state.memberName))\".", x: area.x + 1, y: area.y + 1, maxWidth: area.width - 1, style: meta)
+            return nil
+        }
+        let grouped = state.memberSort == .country
         return ListRows.draw(state.members, in: area, below: headerRows, theme: theme, into: &buffer) { member, y, selected, buffer in
             let style = selected ? theme.style(.listSelected) : theme.style(.rosterName)
             if selected { buffer.fill(Rect(x: area.x, y: y, width: area.width, height: 1), style: style) }
+            // By country, each country is written once, on its first row, with its count.
+            var country = member.country ?? "—"
+            if grouped {
+                let index = state.members.offset + (state.members.rows.firstIndex(of: member) ?? 0)
+                let previous = state.members.row(index - 1)
+                if index > state.members.top, let previous, previous.country == member.country {
+                    country = ""
+                } else if let name = member.country, let count = state.countryCounts[name] {
+                    country = "\(name) (\(count))"
+                }
+            }
             Columns(cells: [
                 (member.name, nameWidth, false, style),
-                (member.country ?? "—", countryWidth, false, selected ? style : theme.style(.rosterCountry)),
+                (country, countryWidth, false, selected ? style : theme.style(.rosterCountry)),
                 (String(member.postCount), postsWidth, true, selected ? style : meta),
             ]).draw(x: area.x, y: y, into: &buffer)
         }
@@ -143,6 +162,16 @@ public enum ArticleView {
         public var scroll = 0
         /// The comment `[` and `]` last went to; `a` goes to its author.
         public var currentComment: Int?
+        /// The search it was opened from: its words are marked, n and N step through them.
+        public var match: SearchQuery?
+
+        /// The lines with a match, in order.
+        public var matchLines: [Int] {
+            guard let match else { return [] }
+            return document.lines.indices.filter { index in
+                !match.highlights(in: document.lines[index].pieces.map(\.text).joined()).isEmpty
+            }
+        }
 
         public init(document: ArticleDocument) { self.document = document }
 
@@ -210,6 +239,12 @@ public enum ArticleView {
                 var style = self.style(piece.style, theme: theme)
                 if index == highlight { style = style.adding(.reverse) }
                 x += buffer.put(piece.text, x: x, y: area.y + row, maxWidth: area.maxX - x, style: style)
+            }
+            if let match = article.match {
+                let text = lines[index].pieces.map(\.text).joined()
+                let mark = theme.style(.searchMatch)
+                Marks.apply(match.highlights(in: text), in: text, x: area.x, y: area.y + row, maxX: area.maxX,
+                            style: { _ in mark }, into: &buffer)
             }
         }
     }
@@ -387,6 +422,154 @@ public enum HelpView {
     }
 }
 
+/// Marks the cells of the parts of `text` that a search matched, text drawn from (x, y).
+enum Marks {
+    static func apply(_ ranges: [Range<String.Index>], in text: String, x: Int, y: Int, maxX: Int, style: (Style) -> Style,
+                      into buffer: inout Buffer) {
+        guard !ranges.isEmpty else { return }
+        var column = x
+        var index = text.startIndex
+        for range in ranges.sorted(by: { $0.lowerBound < $1.lowerBound }) {
+            column += DisplayWidth.of(String(text[index..<range.lowerBound]))
+            let width = DisplayWidth.of(String(text[range]))
+            for cx in column..<min(maxX, column + width) where cx >= 0 && cx < buffer.width && y >= 0 && y < buffer.height {
+                buffer[cx, y].style = style(buffer[cx, y].style)
+            }
+            column += width
+            index = range.upperBound
+            if column >= maxX { break }
+        }
+    }
+
+    /// Text with the search's words marked, clipped to `maxWidth`; returns the columns used.
+    @discardableResult
+    static func put(_ text: String, query: SearchQuery?, x: Int, y: Int, maxWidth: Int, style: Style, theme: Theme,
+                    into buffer: inout Buffer) -> Int {
+        let clean = DisplayWidth.truncate(Sanitizer.line(text), to: max(0, maxWidth))
+        let used = buffer.put(clean, x: x, y: y, maxWidth: maxWidth, style: style)
+        if let query {
+            let mark = theme.style(.searchMatch)
+            apply(query.highlights(in: clean), in: clean, x: x, y: y, maxX: x + maxWidth, style: { _ in mark }, into: &buffer)
+        }
+        return used
+    }
+}
+
+/// The search screen: the query as typed, then what it found grouped by kind, the words that
+/// matched marked, a snippet of text around the match.
+public enum SearchView {
+    static func lines(_ search: SearchState) -> [(item: Int?, kind: Int)] {
+        // kind: 0 heading, 1 first line of an item, 2 its snippet
+        var out: [(Int?, Int)] = []
+        var index = 0
+        let r = search.results
+        if !r.posts.isEmpty { out.append((nil, 0)); for _ in r.posts { out += [(index, 1), (index, 2)]; index += 1 } }
+        if !r.comments.isEmpty { out.append((nil, 0)); for _ in r.comments { out += [(index, 1), (index, 2)]; index += 1 } }
+        if !r.members.isEmpty { out.append((nil, 0)); for _ in r.members { out.append((index, 1)); index += 1 } }
+        return out
+    }
+
+    static func draw(_ state: AppState, _ search: SearchState, in rect: Rect, theme: Theme, into buffer: inout Buffer) -> (x: Int, y: Int)? {
+        buffer.fill(rect, style: theme.style(.body))
+        let found = search.results.posts.count + search.results.comments.count + search.results.members.count
+        let title = search.text.isEmpty ? "Search" : "Search: \(found) found"
+        Box.draw(rect, title: title, focused: true, theme: theme, into: &buffer)
+        let area = rect.inset(1)
+        guard area.width > 4, area.height > 2 else { return nil }
+        let prompt = "/ "
+        buffer.put(prompt, x: area.x + 1, y: area.y, style: theme.style(.helpKey))
+        let shown = DisplayWidth.tail(Sanitizer.line(search.text), to: max(1, area.width - 4))
+        let typed = buffer.put(shown, x: area.x + 1 + DisplayWidth.of(prompt), y: area.y, style: theme.style(.body))
+        let cursor = (area.x + 1 + DisplayWidth.of(prompt) + typed, area.y)
+        var y = area.y + 1
+        let query = search.query
+        for problem in search.results.problems.prefix(2) where y < area.maxY {
+            buffer.put("! " + problem, x: area.x + 1, y: y, maxWidth: area.width - 2, style: theme.style(.statusMessage))
+            y += 1
+        }
+        y += 1
+        if search.text.trimmingCharacters(in: .whitespaces).isEmpty {
+            let help = [
+                "Type to search posts, comments and members; case and accents do not matter.",
+                "Every word and \"quoted phrase\" must match; the last word matches as you type it.",
+                "author:NAME  country:NAME  tag:NAME  is:unread  is:starred  narrow the search.",
+                "↑/↓ (or C-n/C-p) choose, Enter opens, Esc goes back to where you were.",
+            ]
+            for line in help where y < area.maxY {
+                buffer.put(line, x: area.x + 1, y: y, maxWidth: area.width - 2, style: theme.style(.byline))
+                y += 1
+            }
+            return cursor
+        }
+        if found == 0 {
+            if search.resultsFor == search.text, !query.isEmpty {
+                buffer.put("Nothing matches.", x: area.x + 1, y: y, maxWidth: area.width - 2, style: theme.style(.byline))
+            }
+            return cursor
+        }
+        let lines = lines(search)
+        let room = area.maxY - y
+        // Keep the selected result on screen: its last line at the bottom at most.
+        let selectedLast = lines.lastIndex { $0.item == search.selected } ?? 0
+        let selectedFirst = lines.firstIndex { $0.item == search.selected } ?? 0
+        var start = 0
+        if selectedLast >= room { start = selectedLast - room + 1 }
+        if selectedFirst > 0, lines[selectedFirst - 1].item == nil, start == selectedFirst { start -= 1 }
+        let r = search.results
+        var headings = [("Posts", r.posts.count), ("Comments", r.comments.count), ("Members", r.members.count)].filter { $0.1 > 0 }.makeIterator()
+        var skippedHeadings = lines[..<start].filter { $0.item == nil }.count
+        while skippedHeadings > 0 { _ = headings.next(); skippedHeadings -= 1 }
+        let x = area.x + 1
+        let width = area.width - 2
+        for line in lines[start...] where y < area.maxY {
+            defer { y += 1 }
+            guard let item = line.item else {
+                if let (name, count) = headings.next() {
+                    buffer.put("\(name) (\(count))", x: x, y: y, maxWidth: width, style: theme.style(.heading))
+                }
+                continue
+            }
+            let selected = item == search.selected
+            let base = selected ? theme.style(.listSelected) : theme.style(.listNormal)
+            if selected { buffer.fill(Rect(x: area.x, y: y, width: area.width, height: 1), style: base) }
+            switch search.items[item] {
+            case .post(let hit):
+                if line.kind == 1 {
+                    let flags = PostListView.flags(hit.post.state) + " "
+                    let used = buffer.put(flags, x: x, y: y, style: selected ? base : theme.style(.listUnread))
+                    let meta = [hit.post.authorName, state.settings.dateFormat.string(hit.post.published)].compactMap { $0 }.joined(separator: " · ")
+                    let metaWidth = min(DisplayWidth.of(meta), max(0, width / 3))
+                    Marks.put(hit.post.title, query: query, x: x + used, y: y, maxWidth: width - used - metaWidth - 2,
+                              style: selected ? base : theme.style(hit.post.state.read ? .listNormal : .listUnread), theme: theme, into: &buffer)
+                    if metaWidth > 0 {
+                        buffer.put(DisplayWidth.truncate(Sanitizer.line(meta), to: metaWidth), x: x + width - metaWidth, y: y,
+                                   style: selected ? base : theme.style(.listMeta))
+                    }
+                } else {
+                    Marks.put(hit.snippet, query: query, x: x + 5, y: y, maxWidth: width - 5, style: selected ? base : theme.style(.byline),
+                              theme: theme, into: &buffer)
+                }
+            case .comment(let hit):
+                if line.kind == 1 {
+                    let who = (hit.authorName ?? "someone") + " on “" + hit.postTitle + "”"
+                    Marks.put(who, query: query, x: x + 3, y: y, maxWidth: width - 3,
+                              style: selected ? base : theme.style(.commentAuthor), theme: theme, into: &buffer)
+                } else {
+                    Marks.put(hit.snippet, query: query, x: x + 5, y: y, maxWidth: width - 5,
+                              style: selected ? base : theme.style(.commentBody), theme: theme, into: &buffer)
+                }
+            case .member(let member):
+                let nameWidth = min(32, max(10, width / 2))
+                Marks.put(member.name, query: query, x: x + 3, y: y, maxWidth: nameWidth,
+                          style: selected ? base : theme.style(.rosterName), theme: theme, into: &buffer)
+                Marks.put(member.country ?? "—", query: query, x: x + 4 + nameWidth, y: y, maxWidth: max(0, width - nameWidth - 4),
+                          style: selected ? base : theme.style(.rosterCountry), theme: theme, into: &buffer)
+            }
+        }
+        return cursor
+    }
+}
+
 /// The whole frame.
 public enum Screen {
     public static func render(_ state: AppState, theme: Theme = .standard) -> (buffer: Buffer, cursor: (x: Int, y: Int)?) {
@@ -409,6 +592,12 @@ public enum Screen {
             buffer.put(" — " + Sanitizer.line(tagline), x: 1 + used, y: 0, maxWidth: state.width - used - 2, style: theme.style(.tagline))
         }
         var cursor: (x: Int, y: Int)?
+        if let search = state.search, state.mode == .search {
+            let body = Rect(x: 0, y: 1, width: state.width, height: state.height - 2)
+            let c = SearchView.draw(state, search, in: body, theme: theme, into: &buffer)
+            StatusBar.draw(state, layout: layout, theme: theme, keymap: keymap, into: &buffer)
+            return (buffer, c)
+        }
         for pane in layout.panes {
             guard let rect = layout.rects[pane] else { continue }
             let focused = pane == state.focus
@@ -439,6 +628,21 @@ public enum Screen {
 }
 
 public enum StatusBar {
+    /// The post list's filter and sort in words, when they are not the plain list.
+    static func listDescription(_ state: AppState) -> String {
+        var parts: [String] = []
+        let f = state.postFilter
+        if f.unreadOnly { parts.append("unread only") }
+        if f.starredOnly { parts.append("starred only") }
+        if let author = f.author {
+            parts.append("by " + (state.posts.rows.first { $0.author == author }?.authorName ?? author.rawValue))
+        }
+        if let country = f.country { parts.append("from " + country) }
+        if let tag = f.tag { parts.append("#" + tag) }
+        if state.postSort != .newest { parts.append("sort: " + state.postSort.label) }
+        return Sanitizer.line(parts.joined(separator: " · "))
+    }
+
     static func draw(_ state: AppState, layout: Layout, theme: Theme, keymap: KeyMap, into buffer: inout Buffer) {
         let rect = layout.status
         buffer.fill(rect, style: theme.style(.statusBar))
@@ -454,7 +658,14 @@ public enum StatusBar {
         case .help:
             let move = [keymap.firstKey(.down), keymap.firstKey(.up)].compactMap { $0 }.joined(separator: "/")
             left = " Help — \(move.isEmpty ? "" : move + " scroll, ")any other key closes"
+        case .search:
+            left = " Search — type; ↑/↓ choose, Enter opens, Esc goes back"
+        case .rosterFilter:
+            left = " Filter the roster: \(state.memberName)▏ Enter keeps it, Esc clears it"
+            leftStyle = theme.style(.dialog)
         case .normal:
+            let shown = Self.listDescription(state)
+            if !shown.isEmpty { left += " · " + shown }
             if !state.pendingKeys.isEmpty {
                 left += " · " + KeySequence(state.pendingKeys).name + " …"
                 leftStyle = theme.style(.statusMessage)

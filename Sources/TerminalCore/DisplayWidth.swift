@@ -82,6 +82,22 @@ public enum DisplayWidth {
     }
 
     /// Cuts text to at most `width` columns, ending with "…" when anything was cut.
+    /// The end of the string that fits in `width` columns, behind an ellipsis when cut (a long
+    /// query shows what is being typed).
+    public static func tail(_ string: String, to width: Int) -> String {
+        guard width > 0 else { return "" }
+        if of(string) <= width { return string }
+        var kept: [Character] = []
+        var used = 1
+        for character in string.reversed() {
+            let w = of(String(character))
+            if used + w > width { break }
+            kept.append(character)
+            used += w
+        }
+        return "…" + String(kept.reversed())
+    }
+
     public static func truncate(_ string: String, to width: Int, ellipsis: String = "…") -> String {
         guard width > 0 else { return "" }
         if of(string) <= width { return string }

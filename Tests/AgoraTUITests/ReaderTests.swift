@@ -250,7 +250,7 @@ struct ReaderBehaviourTests {
         _ = state.receive(.posts(offset: 0, rows: [], counts: PostCounts(total: 100_000, unread: 100_000)))
         let effects = state.handle(.key(.character("G")))
         #expect(state.posts.selected == 99_999)
-        guard case .loadPosts(let offset, let limit) = effects.first else { Issue.record("no load: \(effects)"); return }
+        guard case .loadPosts(let offset, let limit, _, _) = effects.first else { Issue.record("no load: \(effects)"); return }
         #expect(offset > 99_000 && limit < 400)
     }
 }

@@ -1,0 +1,264 @@
+import AgoraKit
+import AgoraTUI
+import Foundation
+import Testing
+import TerminalCore
+
+/// A community for searching: names in several scripts, tags, countries.
+enum Findable {
+    static var content: CacheContent {
+        let members = [
+            Member(id: "marilia", name: "Marília Maciel", country: "Brazil", countryCode: "BR"),
+            Member(id: "mueller", name: "Jürgen Müller", country: "Germany", countryCode: "DE"),
+            Member(id: "xu", name: "Xu Jing", country: "China", countryCode: "CN"),
+            Member(id: "ana", name: "Ana Souza", country: "Brazil", countryCode: "BR"),
+        ]
+        let day = { (n: Double) in Date(timeIntervalSince1970: 1_600_000_000 + n * 86_400) }
+        var posts = [
+            Post(id: "wcit", title: "Civil society at the WCIT", author: "xu", published: day(10), tags: ["WCIT"], views: 50,
+                 body: "<p>First line.</p><p>The civil society met in Dubai.</p><p>Later, civil servants spoke.</p>"),
+            Post(id: "strasse", title: "Netzpolitik auf der Straße", author: "mueller", published: day(9), category: "Policy", views: 5,
+                 body: "<p>Über Datenschutz.</p>"),
+            Post(id: "igf", title: "The IGF in Brazil", author: "marilia", published: day(8), category: "Policy", views: 500,
+                 body: "<p>Marília reports on the IGF.</p>"),
+        ]
+        for i in 0..<20 {
+            posts.append(Post(id: Post.ID("filler\(i)"), title: "Filler \(i)", author: "ana", published: day(Double(-i)), views: i,
+                              body: "<p>Nothing to see \(i).</p>"))
+        }
+        return CacheContent(community: Community(name: "Findable"), members: members, posts: posts, comments: [
+            Comment(id: "c1", post: "igf", author: "mueller", authorName: "Jürgen Müller", published: day(11),
+                    body: "<p>Danke, Marília — civil society needs this.</p>"),
+        ])
+    }
+}
+
+@Suite("Search in the reader")
+struct SearchScreenTests {
+    @Test func slash_searches_as_you_type_grouped_by_kind() throws {
+        let reader = try Harness(width: 120, height: 30, content: Findable.content)
+        reader.press(.character("/"))
+        #expect(reader.state.mode == .search)
+        reader.type("civ")
+        let results = try #require(reader.state.search?.results)
+        #expect(results.posts.map(\.post.id.rawValue) == ["wcit"])
+        #expect(results.comments.map(\.comment.rawValue) == ["c1"])
+        reader.type("il soc")
+        #expect(reader.state.search?.results.posts.map(\.post.id.rawValue) == ["wcit"])
+        // Letters are the query here, not commands: j did not move anything.
+        reader.type(" j")
+        #expect(reader.state.search?.text == "civil soc j")
+        reader.press(.backspace, .backspace)
+        #expect(reader.state.search?.text == "civil soc")
+        let screen = reader.screen
+        #expect(screen.contains("/ civil soc"))
+        #expect(screen.contains("Posts (1)"))
+        #expect(screen.contains("Comments (1)"))
+        #expect(screen.contains("Jürgen Müller on “The IGF in Brazil”"))
+    }
+
+    @Test func accents_and_members_and_the_query_language() throws {
+        let reader = try Harness(width: 120, height: 30, content: Findable.content)
+        reader.press(.character("/"))
+        reader.type("marilia")
+        #expect(reader.state.search?.results.members.map(\.id.rawValue) == ["marilia"])
+        reader.press(.control("u"))
+        reader.type("strasse")
+        #expect(reader.state.search?.results.posts.map(\.post.id.rawValue) == ["strasse"])
+        reader.press(.control("u"))
+        reader.type("country:brazil")
+        #expect(reader.state.search?.results.members.map(\.id.rawValue) == ["ana", "marilia"])
+        reader.press(.control("u"))
+        reader.type("nope:x \"unclosed")
+        #expect(reader.screen.contains("! 'nope:' is not a search term"))
+        #expect(reader.screen.contains("! a quote is not closed"))
+    }
+
+    @Test func matching_words_are_marked() throws {
+        let reader = try Harness(width: 120, height: 30, content: Findable.content)
+        reader.press(.character("/"))
+        reader.type("dubai")
+        let frame = reader.frame
+        let mark = Theme.standard.style(.searchMatch)
+        let row = try #require(frame.lines.firstIndex { $0.contains("Dubai") })
+        let column = try #require(frame.lines[row].distance(of: "Dubai"))
+        #expect(frame[column, row].style == mark)
+        #expect(frame[column + 4, row].style == mark)
+        #expect(frame[column + 6, row].style != mark)
+    }
+
+    @Test func enter_opens_esc_comes_back_to_the_results_then_to_where_search_started() throws {
+        let reader = try Harness(width: 120, height: 30, content: Findable.content)
+        reader.press(.down, .down)  // the third post selected, nothing open
+        let before = reader.state
+        reader.press(.character("/"))
+        reader.type("civil")
+        reader.press(.enter)
+        guard case .article(let article) = reader.state.detail else { Issue.record("no article"); return }
+        #expect(article.document.detail.post.id == "wcit")
+        #expect(article.match != nil)
+        #expect(reader.state.mode == .normal)
+        reader.press(.escape)
+        #expect(reader.state.mode == .search)
+        #expect(reader.state.search?.text == "civil")
+        reader.press(.escape)
+        #expect(reader.state.mode == .normal)
+        #expect(reader.state.search == nil)
+        #expect(reader.state.detail == before.detail)
+        #expect(reader.state.focus == before.focus)
+        #expect(reader.state.posts.selected == before.posts.selected)
+    }
+
+    @Test func a_comment_result_opens_its_post_at_the_comment() throws {
+        let reader = try Harness(width: 120, height: 30, content: Findable.content)
+        reader.press(.character("/"))
+        reader.type("danke")
+        reader.press(.enter)
+        guard case .article(let article) = reader.state.detail else { Issue.record("no article"); return }
+        #expect(article.document.detail.post.id == "igf")
+        #expect(article.currentComment == 0)
+    }
+
+    @Test func n_and_N_step_through_the_matches_in_the_article() throws {
+        let reader = try Harness(width: 60, height: 14, content: Findable.content)
+        reader.press(.character("/"))
+        reader.type("civil")
+        reader.press(.enter)
+        guard case .article(let article) = reader.state.detail else { Issue.record("no article"); return }
+        let lines = article.matchLines
+        #expect(lines.count >= 3)  // the title, "civil society met", "civil servants"
+        reader.press(.character("n"))
+        #expect(reader.state.message?.hasPrefix("Match ") == true)
+        let first = scroll(reader)
+        reader.press(.character("n"))
+        #expect(scroll(reader) >= first)
+        reader.press(.character("N"))
+        #expect(scroll(reader) <= first + 1)
+        // Opened the usual way, n is next unread again.
+        reader.press(.escape, .escape, .character("g"), .enter)
+        guard case .article(let plain) = reader.state.detail else { Issue.record("no article"); return }
+        #expect(plain.match == nil)
+    }
+
+    private func scroll(_ reader: Harness) -> Int {
+        if case .article(let a) = reader.state.detail { return a.scroll }
+        return -1
+    }
+
+    @Test(arguments: [(120, 30), (60, 16)])
+    func search_screen_snapshots(width: Int, height: Int) throws {
+        let reader = try Harness(width: width, height: height, content: Findable.content)
+        reader.press(.character("/"))
+        try expectSnapshot(reader.frame, named: "search-empty-\(width)x\(height)")
+        reader.type("civil")
+        try expectSnapshot(reader.frame, named: "search-civil-\(width)x\(height)")
+        #expect(reader.cursor?.y == 2)
+    }
+}
+
+@Suite("Filters and sorts in the reader")
+struct ReaderFilterTests {
+    @Test func unread_only_and_starred_only_toggle_and_the_counts_follow() throws {
+        let reader = try Harness(width: 120, height: 30, content: Findable.content)
+        let total = reader.state.posts.total
+        reader.press(.enter, .escape)  // reads the first post
+        reader.press(.character("U"))
+        #expect(reader.state.postFilter.unreadOnly)
+        #expect(reader.state.posts.total == total - 1)
+        #expect(reader.screen.contains("unread only"))
+        #expect(reader.screen.contains("Posts \(total - 1)/\(total - 1) unread (filtered)"))
+        reader.press(.character("U"))
+        #expect(reader.state.posts.total == total)
+        reader.press(.character("s"), .character("S"))
+        #expect(reader.state.posts.total == 1)
+        reader.press(.character("X"))
+        #expect(reader.state.postFilter == .all)
+    }
+
+    @Test func sort_cycles_and_shows_in_the_status_line() throws {
+        let reader = try Harness(width: 120, height: 30, content: Findable.content)
+        reader.press(.character("O"))
+        #expect(reader.state.postSort == .oldest)
+        reader.press(.character("O"))
+        #expect(reader.state.postSort == .views)
+        #expect(reader.state.posts.rows.first?.id == "igf")
+        #expect(reader.screen.contains("sort: most viewed"))
+        reader.press(.character("O"), .character("O"))
+        #expect(reader.state.postSort == .unread)
+        reader.press(.character("O"))
+        #expect(reader.state.postSort == .newest)
+    }
+
+    @Test func from_a_profile_only_that_members_posts_then_their_country() throws {
+        let reader = try Harness(width: 120, height: 30, content: Findable.content)
+        reader.press(.character("m"))
+        #expect(reader.state.focus == .roster)
+        // The roster is by name: Ana Souza, Jürgen Müller, Marília Maciel, Xu Jing.
+        reader.press(.down, .down, .enter)
+        guard case .profile(let profile) = reader.state.detail else { Issue.record("no profile"); return }
+        #expect(profile.profile.member.id == "marilia")
+        reader.press(.character("P"))
+        #expect(reader.state.postFilter.author == "marilia")
+        #expect(reader.state.posts.rows.map(\.id.rawValue) == ["igf"])
+        #expect(reader.screen.contains("by Marília Maciel"))
+        reader.press(.character("X"))
+        reader.press(.character("m"), .up, .up, .character("C"))  // Ana Souza's country, from the roster
+        #expect(reader.state.postFilter.country == "Brazil")
+        #expect(reader.state.posts.total == 21)
+        #expect(reader.screen.contains("from Brazil"))
+    }
+
+    @Test func the_tag_of_the_open_post() throws {
+        let reader = try Harness(width: 120, height: 30, content: Findable.content)
+        reader.press(.down, .enter, .character("#"))
+        #expect(reader.state.postFilter.tag == "Policy")
+        #expect(Set(reader.state.posts.rows.map(\.id.rawValue)) == ["strasse", "igf"])
+    }
+
+    @Test func next_unread_stays_in_the_filtered_list() throws {
+        let reader = try Harness(width: 120, height: 8, content: Findable.content)
+        reader.press(.character("C"))  // nothing open: a message, no filter
+        #expect(reader.state.postFilter == .all)
+        reader.press(.character("O"), .character("O"))  // most viewed: igf, wcit, filler19 ...
+        reader.press(.character("n"))
+        guard case .article(let article) = reader.state.detail else { Issue.record("no article"); return }
+        #expect(article.document.detail.post.id == "wcit")
+        // Deep in the list, past the rows loaded, it still finds the next in this order.
+        reader.press(.character("n"), .character("n"), .character("n"))
+        guard case .article(let later) = reader.state.detail else { Issue.record("no article"); return }
+        #expect(later.document.detail.post.id == "filler17")
+    }
+
+    @Test func the_roster_filters_by_name_and_groups_by_country() throws {
+        let reader = try Harness(width: 200, height: 30, content: Findable.content)
+        reader.press(.character("m"), .character("f"))
+        #expect(reader.state.mode == .rosterFilter)
+        reader.type("mü")
+        #expect(reader.state.members.rows.map(\.id.rawValue) == ["mueller"])
+        reader.press(.backspace, .backspace)
+        reader.type("a")
+        #expect(reader.state.members.rows.map(\.id.rawValue) == ["ana"])
+        reader.press(.enter)
+        #expect(reader.state.mode == .normal)
+        #expect(reader.screen.contains("Members 1 · name: a"))
+        reader.press(.character("X"))
+        #expect(reader.state.members.total == 4)
+        reader.press(.character("O"))
+        #expect(reader.state.memberSort == .country)
+        let screen = reader.screen
+        #expect(screen.contains("Brazil (2)"))
+        let countries = screen.components(separatedBy: "Brazil").count - screen.components(separatedBy: "IGF in Brazil").count
+        #expect(countries == 1, "Brazil is written once for its group")
+        reader.press(.character("O"))
+        #expect(reader.state.memberSort == .posts)
+        #expect(reader.state.members.rows.first?.id == "ana")
+    }
+}
+
+extension String {
+    /// The column where `needle` starts (display width of what comes before it).
+    func distance(of needle: String) -> Int? {
+        guard let range = range(of: needle) else { return nil }
+        return DisplayWidth.of(String(self[..<range.lowerBound]))
+    }
+}
