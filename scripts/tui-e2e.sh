@@ -109,6 +109,30 @@ if tm capture-pane -p -e -t e2e | grep -qE $'\e\\[[0-9;]*(3[0-7]|9[0-7]|38;5;)';
 keys Q
 tm kill-session -t e2e 2>/dev/null || true
 
+# Search as a person uses it: / and typing, a result opened, back to the results, back to the start.
+rm -f "$work/status"
+tm new-session -d -s e2e -x 120 -y 30 "env XDG_CONFIG_HOME=$work/config TERM=xterm-256color $agora --cache $work/search.sqlite; echo \$? > $work/status; sleep 30"
+wait_for "Diplo Internet Governance Community" || true
+keys /
+tm send-keys -t e2e -l "marilia"
+expect "search: accents do not matter as you type" "Members (2)"
+expect "search: both spellings are found" "Marília Maciel"
+tm send-keys -t e2e C-u
+tm send-keys -t e2e -l "wcit"
+expect "search: a post found by a word of its title" "Posts (1)"
+keys Enter
+expect "search: Enter opens the post" "concluded World Conference"
+keys n
+expect "search: n steps to the next match in the article" "Match 2 of"
+keys Escape
+expect "search: Esc comes back to the results" "/ wcit"
+keys Escape
+expect "search: Esc again goes back to where search started" "Enter opens the selected post."
+keys U
+expect "filters: U shows unread only, in the status line" "unread only"
+keys Q
+tm kill-session -t e2e 2>/dev/null || true
+
 # Themes: --theme light paints its blue status line; NO_COLOR beats any theme; T switches.
 sgr_colours() { tm capture-pane -p -e -t e2e | grep -oE $'\e\\[[0-9;]*m' | tr -d '\033' | sort -u | tr '\n' ' '; }
 rm -f "$work/status"

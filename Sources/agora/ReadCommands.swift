@@ -52,7 +52,7 @@ struct List: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var filters: FilterOptions
-    @Option(help: "Order: newest, oldest, views, comments.") var sort: PostSort = .newest
+    @Option(help: "Order: newest, oldest, views, comments, unread (unread first, each part newest first).") var sort: PostSort = .newest
     @Option(help: "Show at most this many posts.") var limit = 50
     @Option(help: "Skip this many posts first.") var offset = 0
     @Flag(help: "Print JSON.") var json = false
@@ -161,7 +161,7 @@ struct Members: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @Option(help: "Only members from this country (name or ISO code; accents and case do not matter).") var country: String?
-    @Option(help: "Order: name, country.") var sort: MemberSort = .name
+    @Option(help: "Order: name, country, posts (most posts first).") var sort: MemberSort = .name
     @Option(help: "Show at most this many members.") var limit = 1_000
     @Option(help: "Skip this many members first.") var offset = 0
     @Flag(help: "Print JSON.") var json = false

@@ -1,3 +1,4 @@
+import AgoraKit
 import Foundation
 import Testing
 
@@ -149,5 +150,49 @@ struct ThemeDiscoveryTests {
         #expect(result.status == 0)
         #expect(result.stdout.split(separator: "\n").dropFirst().map { $0.split(separator: " ")[0] } == ["default"])
         #expect(result.stdout.contains("(built in)"))
+    }
+}
+
+@Suite("agora search and the list's new orders")
+struct SearchCommandTests {
+    let agora = AgoraBinary()
+
+    @Test func the_query_language_on_the_command_line() throws {
+        defer { agora.remove() }
+        let country = try agora.run(["search", "country:roman"])
+        #expect(country.status == 0)
+        #expect(country.stdout.contains("Members\n"))
+        #expect(country.stdout.contains("Adela Danciu"))
+        #expect(country.stdout.split(separator: "\n").filter { $0.contains("Romania") }.count == 4)
+        let phrase = try agora.run(["search", "\"civil society\" itu"])
+        #expect(phrase.stdout.contains("itu-secretary-general-wcit"))
+        let wrongOrder = try agora.run(["search", "\"society civil\""])
+        #expect(wrongOrder.stdout.hasPrefix("Nothing matches"))
+        let unknown = try agora.run(["search", "foo:bar", "marilia"])
+        #expect(unknown.status == 0)
+        #expect(unknown.stderr == "agora: 'foo:' is not a search term; use author:, country:, tag:, is:unread or is:starred\n")
+        #expect(unknown.stdout.contains("Marília Maciel"))
+        let json = try #require(try agora.json(["search", "is:nope", "xu", "--json"]) as? [String: Any])
+        #expect(json["problems"] as? [String] == ["is:nope is not known; use is:unread or is:starred"])
+        #expect((json["members"] as? [[String: Any]])?.first?["name"] as? String == "Xu Jing")
+        for hostile in ["\"", "*", "-", "NEAR(", "a:", "\u{1B}[2J"] {
+            #expect(try agora.run(["search", hostile]).status == 0, "search \(hostile)")
+        }
+    }
+
+    @Test func list_sorts_unread_first_and_members_by_posts() throws {
+        defer { agora.remove() }
+        let source = agora.file("c.json")
+        let day = { (n: Double) in Date(timeIntervalSince1970: 1_600_000_000 + n * 86_400) }
+        try CacheFile(CacheContent(
+            members: [Member(id: "a", name: "Ann"), Member(id: "b", name: "Bob")],
+            posts: [Post(id: "old", title: "Old", author: "b", published: day(1)), Post(id: "mid", title: "Mid", author: "b", published: day(2)),
+                    Post(id: "new", title: "New", author: "a", published: day(3))],
+            postStates: [Post.ID("new"): PostState(read: true)])).write(to: source)
+        let list = try agora.run(["--cache", source, "list", "--sort", "unread"])
+        let ids = list.stdout.split(separator: "\n").dropFirst().compactMap { $0.split(separator: " ").first { ["old", "mid", "new"].contains(String($0)) } }
+        #expect(ids == ["mid", "old", "new"])
+        let members = try agora.run(["--cache", source, "members", "--sort", "posts"])
+        #expect(members.stdout.split(separator: "\n").dropFirst().first?.hasPrefix("Bob") == true)
     }
 }
