@@ -123,7 +123,8 @@ public enum RosterView {
         guard area.width > 4, area.height > 1 else { return nil }
         let meta = theme.style(.listMeta)
         let postsWidth = area.width >= 30 ? 5 : 0
-        let countryWidth = area.width >= 24 ? min(16, area.width / 3) : 0
+        // Grouped by country, the country column takes half the width: it carries the counts.
+        let countryWidth = area.width >= 24 ? (state.memberSort == .country ? area.width / 2 : min(16, area.width / 3)) : 0
         let nameWidth = area.width - (postsWidth > 0 ? postsWidth + 1 : 0) - (countryWidth > 0 ? countryWidth + 1 : 0)
         Columns(cells: [("NAME", nameWidth, false, meta), ("COUNTRY", countryWidth, false, meta), ("POSTS", postsWidth, true, meta)])
             .draw(x: area.x, y: area.y, into: &buffer)
@@ -143,7 +144,9 @@ public enum RosterView {
                 if index > state.members.top, let previous, previous.country == member.country {
                     country = ""
                 } else if let name = member.country, let count = state.countryCounts[name] {
-                    country = "\(name) (\(count))"
+                    // The count stays whole; a long name gives way.
+                    let label = " (\(count))"
+                    country = DisplayWidth.truncate(name, to: max(1, countryWidth - label.count)) + label
                 }
             }
             Columns(cells: [
@@ -675,9 +678,10 @@ public enum StatusBar {
             }
         }
         let used = buffer.put(left, x: 0, y: rect.y, maxWidth: rect.width, style: leftStyle)
-        // As many of the focused pane's hints as fit, most useful first.
+        // As many of the focused pane's hints as fit, most useful first; none while typing.
         var hints = ""
-        for hint in keymap.hints(in: state.focus) {
+        let typing = state.mode == .search || state.mode == .rosterFilter
+        for hint in typing ? [] : keymap.hints(in: state.focus) {
             let next = hints.isEmpty ? hint : hints + "  " + hint
             if used + 3 + DisplayWidth.of(next) > rect.width { break }
             hints = next

@@ -1,4 +1,5 @@
 import AgoraKit
+import AgoraTUI
 import ArgumentParser
 import Foundation
 
@@ -95,6 +96,35 @@ struct BenchStore: ParsableCommand {
         try time("search a common word (\(SyntheticCommunity.commonWord))", target: 30) { _ = try store.search(SyntheticCommunity.commonWord) }
         try time("search a rare word (\(SyntheticCommunity.rareWord))", target: 30) { _ = try store.search(SyntheticCommunity.rareWord) }
         try time("search two words as typed (\"internet gov\")", target: 30) { _ = try store.search("internet gov") }
+        // Search as it is typed: every keystroke of 1- to 3-word queries is one search, as `/`
+        // runs it (all kinds, 50 of each), and the search screen drawn with what it found.
+        let typed = ["internet", "governance forum", "civil society participation", "quokka venue", "marilia",
+                     "author:xu internet", "country:brazil policy", "\"digital divide\" island", "tag:igf access", "is:unread review"]
+        var keystrokes: [Double] = []
+        var frames: [Double] = []
+        var state = AppState(width: 120, height: 40, community: try store.community())
+        let runner = EffectRunner(store: store)
+        runner.settle(&state, state.start())
+        for round in 0..<max(1, min(runs, 20)) {
+            for query in typed {
+                _ = state.handle(.key(.character("/")))
+                for character in query {
+                    let started = DispatchTime.now()
+                    let effects = state.handle(.key(.character(character)))
+                    runner.settle(&state, effects)
+                    let searched = seconds(since: started) * 1000
+                    let drawn = DispatchTime.now()
+                    _ = Screen.render(state)
+                    if round > 0 {  // the first round warms up
+                        keystrokes.append(searched)
+                        frames.append(seconds(since: drawn) * 1000)
+                    }
+                }
+                _ = state.handle(.key(.escape))
+            }
+        }
+        results.append(Measure(name: "search as typed: one keystroke (\(typed.count) queries, 1-3 words)", target: 30, samples: keystrokes))
+        results.append(Measure(name: "search as typed: drawing the results screen", target: 5, samples: frames))
         // Mark all read and its undo, timed apart: each run marks every post, then undoes it.
         var markSamples: [Double] = []
         var undoSamples: [Double] = []
