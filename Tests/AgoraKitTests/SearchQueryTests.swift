@@ -1,4 +1,5 @@
 import AgoraKit
+import AgoraTestSupport
 import Foundation
 import Testing
 
@@ -226,5 +227,52 @@ struct FilterSortTests {
         #expect(countries["Brazil"] == 2)
         #expect(countries["Côte d'Ivoire"] == 1)
         #expect(countries.values.reduce(0, +) == Scripts.members.count)
+    }
+}
+
+@Suite("Every name can be found, in the sample and a generated community")
+struct EveryNameTests {
+    /// A name typed without accents, in lower case, as someone remembers it.
+    static func typed(_ name: String) -> String {
+        name.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func every_member_of_the_sample(kind: StoreKind) throws {
+        let (store, dir) = try makeStore(kind, try SampleCommunity.content())
+        _ = dir
+        for member in try SampleCommunity.content().members {
+            for query in [member.name, Self.typed(member.name), member.name.uppercased(), String(Self.typed(member.name).prefix(4))] {
+                let found = try store.search(query, kinds: [.members], limit: 200).members.map(\.id)
+                #expect(found.contains(member.id), "\(query) does not find \(member.name)")
+            }
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func every_member_of_a_generated_community_in_many_scripts(kind: StoreKind) throws {
+        let dir = TemporaryDirectory()
+        let store: any CommunityStore = kind == .json ? try JSONStore(path: dir.file("g.json")) : try SQLiteStore(path: dir.file("g.sqlite"))
+        let community = SyntheticCommunity(posts: 20, members: 160, comments: 20, seed: 11)
+        try community.write(into: store, chunk: 20)
+        let members = try store.members(MemberQuery(limit: 160))
+        #expect(members.count == 160)
+        // German, Vietnamese, Turkish, Greek, Cyrillic, Arabic and CJK names are all among them.
+        let scripts: [(String, (Unicode.Scalar) -> Bool)] = [
+            ("Greek", { (0x0370...0x03FF).contains($0.value) }), ("Cyrillic", { (0x0400...0x04FF).contains($0.value) }),
+            ("CJK", { (0x4E00...0x9FFF).contains($0.value) || (0xAC00...0xD7AF).contains($0.value) }),
+            ("Vietnamese", { "ễặđĐ".unicodeScalars.contains($0) }), ("Turkish", { "ıİşğ".unicodeScalars.contains($0) }),
+            ("German", { "üöäß".unicodeScalars.contains($0) }),
+        ]
+        for (script, test) in scripts {
+            #expect(members.contains { $0.name.unicodeScalars.contains(where: test) }, "no \(script) name")
+        }
+        for member in members {
+            let words = member.name.split(separator: " ").map(String.init)
+            for query in [member.name, Self.typed(member.name), words.last!.uppercased()] {
+                let found = try store.search(query, kinds: [.members], limit: 160).members.map(\.id)
+                #expect(found.contains(member.id), "\(query) does not find \(member.name)")
+            }
+        }
     }
 }
