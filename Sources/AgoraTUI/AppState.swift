@@ -620,7 +620,8 @@ public struct AppState: Hashable, Sendable {
             search?.resultsFor = current.text
             return []
         }
-        return [.search(current.text, limit: 50)]
+        // Enough of each kind to fill the screen, not more: each one found costs a snippet.
+        return [.search(current.text, limit: max(10, height))]
     }
 
     private mutating func openResult() -> [Effect] {

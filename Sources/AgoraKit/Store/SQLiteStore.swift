@@ -492,8 +492,11 @@ public final class SQLiteStore: CommunityStore {
                 var joins = ""
                 var terms: [String] = []
                 var arguments: [(any DatabaseValueConvertible)?] = []
+                // Words drive the query from the search index, in its own (rowid) order, so that
+                // the newest 50 matches are read and no more; filters alone go through the posts.
+                var from = "post p"
                 if let match = query.fts {
-                    joins = "JOIN postSearch ON postSearch.rowid = p.rowid"
+                    from = "postSearch JOIN post p ON p.rowid = postSearch.rowid"
                     terms.append("postSearch MATCH ?")
                     arguments.append(match)
                 }
@@ -510,9 +513,9 @@ public final class SQLiteStore: CommunityStore {
                 }
                 // Newest added first when words match (ranking every match of a common word would
                 // read them all); newest published for filters alone.
-                let order = query.fts == nil ? "p.sortDate DESC, p.rowid DESC" : "p.rowid DESC"
+                let order = query.fts == nil ? "p.sortDate DESC, p.rowid DESC" : "postSearch.rowid DESC"
                 let rowids = try Int64.fetchAll(db, sql: """
-                    SELECT p.rowid FROM post p \(joins) WHERE \(terms.joined(separator: " AND ")) ORDER BY \(order) LIMIT ?
+                    SELECT p.rowid FROM \(from) \(joins) WHERE \(terms.joined(separator: " AND ")) ORDER BY \(order) LIMIT ?
                     """, arguments: StatementArguments(arguments + [limit])!)
                 let summaries = try SQLitePostQuery.summaries(db, rowids: rowids)
                 let bodies = try Self.bodies(db, rowids: rowids)
@@ -533,7 +536,7 @@ public final class SQLiteStore: CommunityStore {
                 let (authorSQL, authorArguments) = authorTerms("c.author")
                 if !authorSQL.isEmpty { terms.append(authorSQL); arguments += authorArguments }
                 if query.unreadOnly { terms.append("c.isRead = 0") }
-                let order = query.fts == nil ? "c.sortDate DESC, c.rowid DESC" : "c.rowid DESC"
+                let order = query.fts == nil ? "c.sortDate DESC, c.rowid DESC" : "commentSearch.rowid DESC"
                 results.comments = try Row.fetchAll(db, sql: """
                     SELECT c.id, c.post, p.title, c.authorName, c.body FROM \(from) JOIN post p ON p.id = c.post
                     WHERE \(terms.joined(separator: " AND ")) ORDER BY \(order) LIMIT ?

@@ -27,9 +27,20 @@ enum Schema {
             try db.execute(sql: "PRAGMA user_version = 2")
         }
         // The search indexes hold text folded as search folds queries (SearchText): "strasse"
-        // finds Straße, "kilic" Kılıç, and each CJK character is a word. Built again from the
-        // posts, comments and members.
+        // finds Straße, "kilic" Kılıç, and each CJK character is a word. They also keep indexes
+        // of 2- and 3-letter prefixes, so that a word being typed is one lookup, not a merge of
+        // every word it begins. Made again and filled from the posts, comments and members.
         migrator.registerMigration("v3") { db in
+            let pageSize = try Int.fetchOne(db, sql: "PRAGMA page_size") ?? 4096
+            for (table, columns, contentless) in [("postSearch", "title, body", true), ("commentSearch", "body", true),
+                                                  ("memberSearch", "name, country, location", false)] {
+                try db.execute(sql: "DROP TABLE \(table)")
+                try db.execute(sql: """
+                    CREATE VIRTUAL TABLE \(table) USING fts5(\(columns), \(contentless ? "content = '', " : "")\(tokenizer), prefix = '2 3')
+                    """)
+                try db.execute(sql: "INSERT INTO \(table) (\(table), rank) VALUES ('pgsz', \(pageSize >= 8192 ? 8000 : 4050))")
+                try db.execute(sql: "INSERT INTO \(table) (\(table), rank) VALUES ('hashsize', 16777216)")
+            }
             try reindexSearch(db)
             try db.execute(sql: "PRAGMA user_version = 3")
         }
@@ -37,9 +48,6 @@ enum Schema {
     }
 
     static func reindexSearch(_ db: Database) throws {
-        try db.execute(sql: "INSERT INTO postSearch (postSearch) VALUES ('delete-all')")
-        try db.execute(sql: "INSERT INTO commentSearch (commentSearch) VALUES ('delete-all')")
-        try db.execute(sql: "DELETE FROM memberSearch")
         let insertPost = try db.makeStatement(sql: "INSERT INTO postSearch (rowid, title, body) VALUES (?, ?, ?)")
         let posts = try Row.fetchCursor(db, sql: "SELECT p.rowid, p.title, b.html FROM post p JOIN postBody b ON b.post = p.rowid")
         while let row = try posts.next() {

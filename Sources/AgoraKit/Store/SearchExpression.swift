@@ -132,8 +132,11 @@ public struct SearchQuery: Hashable, Sendable {
             let tokens = SearchText.tokens(SearchText.fold(word.text)).map(String.init)
             guard !tokens.isEmpty else { continue }
             let isLast = index == words.count - 1
+            // One letter is a word of its own until a second is typed: a prefix of one letter
+            // would be half the dictionary, and no faster to read.
+            let longEnough = (tokens.last?.count ?? 0) >= 2
             terms.append(Term(text: word.text, tokens: tokens, isPhrase: word.quoted,
-                              isPrefix: isLast && (word.quoted ? !word.closed : typingLast)))
+                              isPrefix: isLast && longEnough && (word.quoted ? !word.closed : typingLast)))
         }
     }
 
