@@ -33,6 +33,14 @@ exited() {  # exited: the reader ended and left its status
     return 1
 }
 
+start() {  # start WIDTH HEIGHT CACHE [ENV-AND-ARGUMENTS]: the reader in a fresh session
+    rm -f "$work/status"
+    tm new-session -d -s e2e -x "$1" -y "$2" \
+        "env XDG_CONFIG_HOME=$work/config TERM=xterm-256color ${4:-} $agora --cache $3 ${5:-}; echo \$? > $work/status; sleep 30"
+}
+stop() { keys Q; tm kill-session -t e2e 2>/dev/null || true; }
+coloured() { tm capture-pane -p -e -t e2e | grep -qE $'\e\\[[0-9;]*(3[0-7]|4[0-7]|9[0-7]|38;5;|48;5;)'; }
+
 run_session() {  # run_session WIDTH HEIGHT TERM LABEL
     local width=$1 height=$2 term=$3 label=$4 cache="$work/$4.sqlite"
     rm -f "$work/status"
@@ -102,16 +110,13 @@ out="$("$agora" --cache "$work/x.sqlite" 2>&1 < /dev/null | cat || true)"
 if echo "$out" | grep -q "the reader needs a terminal"; then check "not a terminal: a clear message" ok; else check "not a terminal: a clear message ($out)" no; fi
 
 # NO_COLOR: attributes, no colour.
-rm -f "$work/status"
-tm new-session -d -s e2e -x 100 -y 30 "env XDG_CONFIG_HOME=$work/config TERM=xterm-256color NO_COLOR=1 $agora --cache $work/nc.sqlite; echo \$? > $work/status; sleep 30"
+start 100 30 "$work/nc.sqlite" NO_COLOR=1
 wait_for "Diplo Internet Governance Community" || true
-if tm capture-pane -p -e -t e2e | grep -qE $'\e\\[[0-9;]*(3[0-7]|9[0-7]|38;5;)'; then check "NO_COLOR: no colour on screen" no; else check "NO_COLOR: no colour on screen" ok; fi
-keys Q
-tm kill-session -t e2e 2>/dev/null || true
+if coloured; then check "NO_COLOR: no colour on screen" no; else check "NO_COLOR: no colour on screen" ok; fi
+stop
 
 # Search as a person uses it: / and typing, a result opened, back to the results, back to the start.
-rm -f "$work/status"
-tm new-session -d -s e2e -x 120 -y 30 "env XDG_CONFIG_HOME=$work/config TERM=xterm-256color $agora --cache $work/search.sqlite; echo \$? > $work/status; sleep 30"
+start 120 30 "$work/search.sqlite"
 wait_for "Diplo Internet Governance Community" || true
 keys /
 tm send-keys -t e2e -l "marilia"
@@ -130,26 +135,21 @@ keys Escape
 expect "search: Esc again goes back to where search started" "Enter opens the selected post."
 keys U
 expect "filters: U shows unread only, in the status line" "unread only"
-keys Q
-tm kill-session -t e2e 2>/dev/null || true
+stop
 
 # Themes: --theme light paints its blue status line; NO_COLOR beats any theme; T switches.
 sgr_colours() { tm capture-pane -p -e -t e2e | grep -oE $'\e\\[[0-9;]*m' | tr -d '\033' | sort -u | tr '\n' ' '; }
-rm -f "$work/status"
-tm new-session -d -s e2e -x 100 -y 30 "env XDG_CONFIG_HOME=$work/config TERM=xterm-256color $agora --cache $work/theme.sqlite --theme light; echo \$? > $work/status; sleep 30"
+start 100 30 "$work/theme.sqlite" "" "--theme light"
 wait_for "Diplo Internet Governance Community" || true
 if sgr_colours | grep -qE '(^|;|\[)44(;|m)'; then check "--theme light: the status line is blue" ok; else check "--theme light: the status line is blue ($(sgr_colours))" no; fi
 keys T
 expect "T: switches to the next theme and says which" "Theme: monochrome"
-if sgr_colours | grep -qE '\[[0-9;]*(3[0-7]|4[0-7]|9[0-7]|38;5;|48;5;)'; then check "T: monochrome shows no colour" no; else check "T: monochrome shows no colour" ok; fi
-keys Q
-tm kill-session -t e2e 2>/dev/null || true
-rm -f "$work/status"
-tm new-session -d -s e2e -x 100 -y 30 "env XDG_CONFIG_HOME=$work/config TERM=xterm-256color NO_COLOR=1 $agora --cache $work/theme.sqlite --theme gruvbox-dark; echo \$? > $work/status; sleep 30"
+if coloured; then check "T: monochrome shows no colour" no; else check "T: monochrome shows no colour" ok; fi
+stop
+start 100 30 "$work/theme.sqlite" NO_COLOR=1 "--theme gruvbox-dark"
 wait_for "Diplo Internet Governance Community" || true
-if tm capture-pane -p -e -t e2e | grep -qE $'\e\\[[0-9;]*(3[0-7]|4[0-7]|9[0-7]|38;5;|48;5;)'; then check "NO_COLOR with a truecolor theme: no colour" no; else check "NO_COLOR with a truecolor theme: no colour" ok; fi
-keys Q
-tm kill-session -t e2e 2>/dev/null || true
+if coloured; then check "NO_COLOR with a truecolor theme: no colour" no; else check "NO_COLOR with a truecolor theme: no colour" ok; fi
+stop
 out="$("$agora" --cache "$work/theme.sqlite" --theme nope 2>&1 < /dev/null || true)"
 if echo "$out" | grep -q "agora: no theme 'nope' (themes: default, "; then check "--theme with an unknown name: a clear message" ok; else check "--theme with an unknown name: a clear message ($out)" no; fi
 
@@ -164,14 +164,13 @@ colour = "blue"
 TOML
 out="$(XDG_CONFIG_HOME="$work/config" "$agora" config 2>&1 || true)"
 if echo "$out" | grep -q "config.toml:5: unknown action 'colour'"; then check "agora config: the mistake with its line" ok; else check "agora config: the mistake with its line ($out)" no; fi
-rm -f "$work/status"
-tm new-session -d -s e2e -x 120 -y 40 "env XDG_CONFIG_HOME=$work/config TERM=xterm-256color $agora --cache $work/theme.sqlite; echo \$? > $work/status; sleep 30"
+start 120 40 "$work/theme.sqlite"
 expect "config: the reader says the file has a problem" "1 problem in the config"
 expect "config: the status line hints the keys in force" "J/k move"
 keys H
 expect "config: the rebound key opens the help, which lists the new keys" "J, Down"
-keys Escape Q
-tm kill-session -t e2e 2>/dev/null || true
+keys Escape
+stop
 rm -rf "$work/config"
 
 # A Ning archive imported at a terminal shows its progress; the reader then shows its posts,
@@ -216,16 +215,14 @@ mkdir -p "$work/config/agora"
 printf '#!/bin/sh\nprintf "%%s|%%s" "$#" "$1" > "%s/opened"\n' "$work" > "$work/browser.sh"
 chmod +x "$work/browser.sh"
 printf 'browser = "%s/browser.sh %%s"\n' "$work" > "$work/config/agora/config.toml"
-rm -f "$work/status"
-tm new-session -d -s e2e -x 120 -y 40 "env XDG_CONFIG_HOME=$work/config TERM=xterm-256color BROWSER=false $agora --cache $work/ning.sqlite; echo \$? > $work/status; sleep 30"
+start 120 40 "$work/ning.sqlite" BROWSER=false
 wait_for "ITU & the WCIT" || true
 keys Enter
 wait_for "What happened in" || true
 keys o 1
 expect "browser from the config: opened the link" "Opened https://example.org/dubai?a=1&b=2"
 if [ "$(cat "$work/opened" 2>/dev/null)" = "1|https://example.org/dubai?a=1&b=2" ]; then check "browser from the config: one argument, the link as it is" ok; else check "browser from the config: one argument, the link as it is ($(cat "$work/opened" 2>/dev/null))" no; fi
-keys Q
-tm kill-session -t e2e 2>/dev/null || true
+stop
 rm -rf "$work/config"
 
 # A sync at a terminal says how each source went, one line each, on stderr.

@@ -185,20 +185,15 @@ public enum TOML {
         mutating func value() throws(SyntaxError) -> Value {
             guard let c = current else { throw fail("expected a value, found the end of the file") }
             switch c {
-            case "\"":
-                if s.count >= i + 3, s[i + 1] == "\"", s[i + 2] == "\"" {
+            case "\"", "'":
+                // "basic" and 'literal' strings, each also in a """multi-line""" form.
+                let literal = c == "'"
+                if s.count >= i + 3, s[i + 1] == c, s[i + 2] == c {
                     i += 3
-                    return .string(try multiLine(literal: false))
+                    return .string(try multiLine(literal: literal))
                 }
                 i += 1
-                return .string(try basicString())
-            case "'":
-                if s.count >= i + 3, s[i + 1] == "'", s[i + 2] == "'" {
-                    i += 3
-                    return .string(try multiLine(literal: true))
-                }
-                i += 1
-                return .string(try literalString())
+                return .string(try literal ? literalString() : basicString())
             case "[":
                 i += 1
                 var items: [Value] = []

@@ -15,7 +15,9 @@ struct Read: ParsableCommand {
         discussion: """
             Keys: j/k move, Enter opens, Tab changes pane, Esc goes back, r read, s star, A mark \
             all read (u undoes), n next unread, a author, [ ] comments, o N opens link N in \
-            $BROWSER, m roster, T next theme, ? help, q quits. The full list is in docs/keys.md and \
+            $BROWSER, m roster, / search as you type, U unread only, S starred only, P this member's \
+            posts, C their country, # this tag, X all again, O sort, f filter the roster by name, T next \
+            theme, ? help, q quits. The full list is in docs/keys.md and \
             behind ?; the config file can change every key (agora config --default).
 
             Colours follow the terminal: a theme is brought down to the 256, 16 or 8 colours it has, \
