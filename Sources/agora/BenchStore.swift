@@ -102,6 +102,7 @@ struct BenchStore: ParsableCommand {
                      "author:xu internet", "country:brazil policy", "\"digital divide\" island", "tag:igf access", "is:unread review"]
         var keystrokes: [Double] = []
         var frames: [Double] = []
+        var slowest: [(Double, String)] = []
         var state = AppState(width: 120, height: 40, community: try store.community())
         let runner = EffectRunner(store: store)
         runner.settle(&state, state.start())
@@ -117,6 +118,7 @@ struct BenchStore: ParsableCommand {
                     _ = Screen.render(state)
                     if round > 0 {  // the first round warms up
                         keystrokes.append(searched)
+                        slowest.append((searched, state.search?.text ?? ""))
                         frames.append(seconds(since: drawn) * 1000)
                     }
                 }
@@ -156,6 +158,9 @@ struct BenchStore: ParsableCommand {
             let verdict = m.target.map { m.p99 <= $0 ? "ok" : "over" } ?? ""
             Output.line("| \(m.name) | \(String(format: "%.2f", m.median)) | \(String(format: "%.2f", m.p99)) | \(m.target.map { String(format: "%.0f", $0) } ?? "") | \(verdict) |")
         }
+        let worst = slowest.sorted { $0.0 > $1.0 }.prefix(5).map { String(format: "%.1f ms", $0.0) + " \"\($0.1)\"" }
+        Output.line()
+        Output.line("Slowest keystrokes: " + worst.joined(separator: ", "))
     }
 
     private func seconds(since start: DispatchTime) -> Double {

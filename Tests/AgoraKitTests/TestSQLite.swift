@@ -31,6 +31,7 @@ enum TestSQLite {
             try db.execute(sql: "INSERT INTO postSearch (rowid, title, body) SELECT p.rowid, p.title, b.html FROM post p JOIN postBody b ON b.post = p.rowid")
             try db.execute(sql: "DELETE FROM memberSearch")
             try db.execute(sql: "INSERT INTO memberSearch (rowid, name, country, location) SELECT rowid, name, country, location FROM member")
+            try db.execute(sql: "DROP INDEX comment_by_date")
             try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = 'v3'")
             try db.execute(sql: "PRAGMA user_version = 2")
         }

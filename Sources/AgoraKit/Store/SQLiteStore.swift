@@ -468,25 +468,27 @@ public final class SQLiteStore: CommunityStore {
         var results = SearchResults(problems: query.problems)
         guard !query.isEmpty else { return results }
         return try read { db in
-            // Members named by author:, from the index of names.
-            var authorIDs: [String]?
+            // The members that author: and country: name, as a list of ids.
+            var memberIDs: [String]?
             if let author = query.author, let match = SearchQuery.ftsPrefix(author, column: "name") {
-                authorIDs = try String.fetchAll(db, sql: """
+                memberIDs = try String.fetchAll(db, sql: """
                     SELECT m.id FROM memberSearch JOIN member m ON m.rowid = memberSearch.rowid WHERE memberSearch MATCH ?
                     """, arguments: [match])
             }
+            if let country = query.country {
+                let fromCountry = try String.fetchAll(db, sql: """
+                    SELECT id FROM member WHERE (countryKey >= ? AND countryKey < ?) OR countryCode = ?
+                    """, arguments: [country, country + "\u{10FFFF}", country.uppercased()])
+                memberIDs = memberIDs.map { ids in let keep = Set(fromCountry); return ids.filter(keep.contains) } ?? fromCountry
+            }
+            let memberList = memberIDs.map { String(decoding: try! JSONEncoder().encode($0), as: UTF8.self) }
+            /// Posts or comments by those members. A few members' rows are read from the author index
+            /// and sorted; many members' (a country) are read newest first and checked, which
+            /// stops at the limit: the + keeps SQLite from choosing the author index for them.
             func authorTerms(_ column: String) -> (String, [(any DatabaseValueConvertible)?]) {
-                var terms: [String] = []
-                var arguments: [(any DatabaseValueConvertible)?] = []
-                if let authorIDs {
-                    terms.append("\(column) IN (SELECT value FROM json_each(?))")
-                    arguments.append(String(decoding: try! JSONEncoder().encode(authorIDs), as: UTF8.self))
-                }
-                if let country = query.country {
-                    terms.append("\(column) IN (SELECT id FROM member WHERE (countryKey >= ? AND countryKey < ?) OR countryCode = ?)")
-                    arguments += [country, country + "\u{10FFFF}", country.uppercased()]
-                }
-                return (terms.joined(separator: " AND "), arguments)
+                guard let memberIDs, let memberList else { return ("", []) }
+                let plus = memberIDs.count > 300 ? "+" : ""
+                return ("\(plus)\(column) IN (SELECT value FROM json_each(?))", [memberList])
             }
             if kinds.contains(.posts) {
                 var joins = ""

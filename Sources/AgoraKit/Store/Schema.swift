@@ -42,6 +42,8 @@ enum Schema {
                 try db.execute(sql: "INSERT INTO \(table) (\(table), rank) VALUES ('hashsize', 16777216)")
             }
             try reindexSearch(db)
+            // Comments by the members a search names (author:, country:), newest first.
+            try db.execute(sql: "CREATE INDEX comment_by_date ON comment(sortDate)")
             try db.execute(sql: "PRAGMA user_version = 3")
         }
         return migrator
