@@ -158,7 +158,8 @@ struct BenchStore: ParsableCommand {
             let verdict = m.target.map { m.p99 <= $0 ? "ok" : "over" } ?? ""
             Output.line("| \(m.name) | \(String(format: "%.2f", m.median)) | \(String(format: "%.2f", m.p99)) | \(m.target.map { String(format: "%.0f", $0) } ?? "") | \(verdict) |")
         }
-        let worst = slowest.sorted { $0.0 > $1.0 }.prefix(5).map { String(format: "%.1f ms", $0.0) + " \"\($0.1)\"" }
+        var seen = Set<String>()
+        let worst = slowest.sorted { $0.0 > $1.0 }.filter { seen.insert($0.1).inserted }.prefix(8).map { String(format: "%.1f ms", $0.0) + " \"\($0.1)\"" }
         Output.line()
         Output.line("Slowest keystrokes: " + worst.joined(separator: ", "))
     }

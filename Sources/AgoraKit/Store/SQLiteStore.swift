@@ -505,7 +505,13 @@ public final class SQLiteStore: CommunityStore {
                 let (authorSQL, authorArguments) = authorTerms("p.author")
                 if !authorSQL.isEmpty { terms.append(authorSQL); arguments += authorArguments }
                 if let tag = query.tag {
-                    terms.append("p.rowid IN (SELECT post FROM postTag WHERE tagKey >= ? AND tagKey < ?)")
+                    // A tag on few posts: those posts. A tag on many (tag:i, while it is typed): each
+                    // post, newest first, is checked until enough are found.
+                    let tagged = try Int.fetchOne(db, sql: "SELECT count(*) FROM postTag WHERE tagKey >= ? AND tagKey < ?",
+                                                  arguments: [tag, tag + "\u{10FFFF}"]) ?? 0
+                    terms.append(tagged > 2_000
+                        ? "EXISTS (SELECT 1 FROM postTag t WHERE t.post = p.rowid AND t.tagKey >= ? AND t.tagKey < ?)"
+                        : "p.rowid IN (SELECT post FROM postTag WHERE tagKey >= ? AND tagKey < ?)")
                     arguments += [tag, tag + "\u{10FFFF}"]
                 }
                 if query.unreadOnly || query.starredOnly {
