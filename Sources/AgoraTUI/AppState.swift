@@ -37,6 +37,9 @@ public struct SearchState: Hashable, Sendable {
 
     public var query: SearchQuery { SearchQuery(text) }
 
+    /// How many of each kind a search asks for: a screenful (posts and comments take two lines).
+    public static func limit(height: Int) -> Int { max(5, (height - 4) / 2) }
+
     /// Posts, then comments, then members: the order the screen shows them and Up/Down walk.
     public enum Item: Hashable, Sendable {
         case post(SearchResults.PostHit)
@@ -621,7 +624,7 @@ public struct AppState: Hashable, Sendable {
             return []
         }
         // Enough of each kind to fill the screen, not more: each one found costs a snippet.
-        return [.search(current.text, limit: max(10, height))]
+        return [.search(current.text, limit: SearchState.limit(height: height))]
     }
 
     private mutating func openResult() -> [Effect] {

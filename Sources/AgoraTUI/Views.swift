@@ -519,7 +519,9 @@ public enum SearchView {
         if selectedLast >= room { start = selectedLast - room + 1 }
         if selectedFirst > 0, lines[selectedFirst - 1].item == nil, start == selectedFirst { start -= 1 }
         let r = search.results
-        var headings = [("Posts", r.posts.count), ("Comments", r.comments.count), ("Members", r.members.count)].filter { $0.1 > 0 }.makeIterator()
+        let limit = SearchState.limit(height: state.height)
+        var headings = [("Posts", r.posts.count), ("Comments", r.comments.count), ("Members", r.members.count)].filter { $0.1 > 0 }
+            .map { ($0.0, $0.1 >= limit ? "\($0.1)+" : "\($0.1)") }.makeIterator()
         var skippedHeadings = lines[..<start].filter { $0.item == nil }.count
         while skippedHeadings > 0 { _ = headings.next(); skippedHeadings -= 1 }
         let x = area.x + 1
