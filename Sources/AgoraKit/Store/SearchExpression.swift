@@ -19,34 +19,34 @@ public enum SearchText {
     /// few accented names costs little more than an ASCII one. Folding the whole text at once
     /// took a millisecond per body.
     public static func fold(_ text: String) -> String {
-        var out = String.UnicodeScalarView()
-        out.reserveCapacity(text.utf8.count)
-        var folded: [UInt32: String.UnicodeScalarView] = [:]
+        var out: [UInt8] = []
+        out.reserveCapacity(text.utf8.count + 16)
+        var folded: [UInt32: [UInt8]] = [:]
         var lastWasCJK = false
         for scalar in text.unicodeScalars {
-            if scalar.isASCII {
-                if lastWasCJK, scalar != " " { out.append(" ") }
+            let v = scalar.value
+            if v < 0x80 {
+                if lastWasCJK, v != 0x20 { out.append(0x20) }
                 lastWasCJK = false
-                let v = scalar.value
-                out.append((65...90).contains(v) ? Unicode.Scalar(v + 32)! : scalar)
+                out.append(UInt8(v >= 65 && v <= 90 ? v + 32 : v))
                 continue
             }
             let cjk = isCJK(scalar)
-            if cjk || lastWasCJK, let last = out.last, last != " " { out.append(" ") }
+            if cjk || lastWasCJK, let last = out.last, last != 0x20 { out.append(0x20) }
             lastWasCJK = cjk
             if scalar.properties.isWhitespace {
-                out.append(" ")
+                out.append(0x20)
                 continue
             }
-            if let known = folded[scalar.value] {
+            if let known = folded[v] {
                 out.append(contentsOf: known)
                 continue
             }
-            let one = Folding.key(String(scalar)).unicodeScalars
-            folded[scalar.value] = one
+            let one = Array(Folding.key(String(scalar)).utf8)
+            folded[v] = one
             out.append(contentsOf: one)
         }
-        return String(out)
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Han, kana, Hangul syllables and CJK compatibility letters.
