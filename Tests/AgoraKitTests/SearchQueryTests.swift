@@ -10,7 +10,7 @@ struct SearchQueryTests {
         #expect(q.terms.map(\.tokens) == [["civil"], ["internet", "governance"], ["soc"]])
         #expect(q.terms.map(\.isPhrase) == [false, true, false])
         #expect(q.terms.map(\.isPrefix) == [false, false, true])
-        #expect(q.fts == #""civil" "internet governance" "soc"*"#)
+        #expect(q.fts == #""civil" AND "internet governance" AND "soc"*"#)
         #expect(q.problems.isEmpty)
         #expect(SearchQuery("civil ").terms.last?.isPrefix == false)
         #expect(SearchQuery("\"open phr").terms.last?.isPrefix == true)
@@ -45,11 +45,11 @@ struct SearchQueryTests {
 
     @Test func characters_that_mean_something_to_fts_are_only_text() {
         #expect(SearchQuery("- * : \" ^ ( )").isEmpty || SearchQuery("- * : \" ^ ( )").terms.isEmpty)
-        #expect(SearchQuery("NOT civil OR x").fts == #""not" "civil" "or" "x""#, "one letter is not a prefix yet")
-        #expect(SearchQuery("NOT civil OR xu").fts == #""not" "civil" "or" "xu"*"#)
+        #expect(SearchQuery("NOT civil OR x").fts == #""not" AND "civil" AND "or" AND "x""#, "one letter is not a prefix yet")
+        #expect(SearchQuery("NOT civil OR xu").fts == #""not" AND "civil" AND "or" AND "xu"*"#)
         #expect(SearchQuery("a\"b").terms.map(\.tokens) == [["a", "b"]])
         #expect(SearchQuery("d'ivoire").terms.map(\.tokens) == [["d", "ivoire"]])
-        #expect(SearchQuery("NEAR(a bc)").fts == #""near a" "bc"*"#)
+        #expect(SearchQuery("NEAR(a bc)").fts == #""near a" AND "bc"*"#)
     }
 
     @Test func folding_for_search() {
@@ -278,5 +278,28 @@ struct EveryNameTests {
                 #expect(found.contains(member.id), "\(query) does not find \(member.name)")
             }
         }
+    }
+}
+
+@Suite("A word being typed, in both ways of importing")
+struct TypedPrefixTests {
+    @Test(arguments: StoreKind.allCases)
+    func long_prefixes_find_every_word_they_begin(kind: StoreKind) throws {
+        let dir = TemporaryDirectory()
+        let store: any CommunityStore = kind == .json ? try JSONStore(path: dir.file("t.json")) : try SQLiteStore(path: dir.file("t.sqlite"))
+        // Half the posts come in one import, half in batches (as a large feed does).
+        try store.importContent(CacheContent(posts: [Post(id: "a", title: "International law", body: "<p>Treaties.</p>")]))
+        try store.importBatches { write in
+            try write(CacheContent(posts: [Post(id: "b", title: "Internet governance", body: "<p>Interoperability matters.</p>")]))
+            try write(CacheContent(posts: [Post(id: "c", title: "Unrelated", body: "<p>Nothing here.</p>")],
+                                   comments: [Comment(id: "k", post: "c", body: "<p>An interesting INTERVIEW.</p>")]))
+        }
+        #expect(try store.search("inter").posts.map(\.post.id.rawValue) == ["b", "a"])
+        #expect(try store.search("inter").comments.map(\.comment.rawValue) == ["k"])
+        #expect(try store.search("interop").posts.map(\.post.id.rawValue) == ["b"])
+        #expect(try store.search("internati").posts.map(\.post.id.rawValue) == ["a"])
+        #expect(try store.search("interv").comments.map(\.comment.rawValue) == ["k"])
+        #expect(try store.search("interz").isEmpty)
+        #expect(try store.search("governance inter").posts.map(\.post.id.rawValue) == ["b"])
     }
 }

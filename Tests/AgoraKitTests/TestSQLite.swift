@@ -32,6 +32,7 @@ enum TestSQLite {
             try db.execute(sql: "DELETE FROM memberSearch")
             try db.execute(sql: "INSERT INTO memberSearch (rowid, name, country, location) SELECT rowid, name, country, location FROM member")
             try db.execute(sql: "DROP INDEX comment_by_date")
+            try db.execute(sql: "DROP TABLE searchTerm")
             try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = 'v3'")
             try db.execute(sql: "PRAGMA user_version = 2")
         }

@@ -11,6 +11,8 @@ struct SQLiteImport {
     private(set) var summary = ImportSummary()
     private var touchedAuthors = Set<String>()
     private var touchedPosts = Set<String>()
+    /// Search terms this import has written already.
+    private var writtenTerms = Set<String>()
 
     init(db: Database) { self.db = db }
 
@@ -23,7 +25,7 @@ struct SQLiteImport {
 
     /// Writes one batch; `finish` must follow the last one. `searchTexts`, when given, holds
     /// each post's body as plain text (made on another thread while this one writes).
-    mutating func add(_ content: CacheContent, searchTexts: [String]? = nil) throws {
+    mutating func add(_ content: CacheContent, searchTexts: [String]? = nil, terms: Set<String>? = nil) throws {
         if let community = content.community {
             let json = String(decoding: try JSONEncoder().encode(community), as: UTF8.self)
             try db.execute(sql: "INSERT INTO meta (key, value) VALUES ('community', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
@@ -48,6 +50,25 @@ struct SQLiteImport {
             touchedPosts.insert(comment.post.rawValue)
         }
         try mergeStates(content)
+        // The words of what went into the search indexes, for finding the words a typed prefix
+        // begins (posts' words come made from the other thread when there is one).
+        var words = terms ?? Set()
+        if terms == nil {
+            for post in content.posts {
+                SearchText.collectTerms(SearchText.forIndex(post.title), into: &words)
+                SearchText.collectTerms(SearchText.forIndex(PlainText.fromHTML(post.body)), into: &words)
+            }
+        }
+        for comment in content.comments { SearchText.collectTerms(SearchText.forIndex(PlainText.fromHTML(comment.body)), into: &words) }
+        for member in content.members {
+            for text in [member.name, member.country, member.location].compactMap({ $0 }) {
+                SearchText.collectTerms(SearchText.forIndex(text), into: &words)
+            }
+        }
+        let insert = try db.cachedStatement(sql: "INSERT OR IGNORE INTO searchTerm (term) VALUES (?)")
+        for word in words where writtenTerms.insert(word).inserted {
+            try insert.execute(arguments: [word])
+        }
     }
 
     /// Brings the kept counts in step with everything written.

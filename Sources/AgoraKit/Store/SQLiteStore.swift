@@ -468,6 +468,14 @@ public final class SQLiteStore: CommunityStore {
         var results = SearchResults(problems: query.problems)
         guard !query.isEmpty else { return results }
         return try read { db in
+            // The word being typed, as the words it begins (from the list of indexed words),
+            // when there are not too many of them.
+            let match = query.fts { prefix in
+                guard let words = try? String.fetchAll(db, sql: "SELECT term FROM searchTerm WHERE term >= ? AND term < ? LIMIT 65",
+                                                       arguments: [prefix, prefix + "\u{10FFFF}"]),
+                      words.count <= 64 else { return nil }
+                return words
+            }
             // The members that author: and country: name, as a list of ids.
             var memberIDs: [String]?
             if let author = query.author, let match = SearchQuery.ftsPrefix(author, column: "name") {
@@ -497,7 +505,7 @@ public final class SQLiteStore: CommunityStore {
                 // Words drive the query from the search index, in its own (rowid) order, so that
                 // the newest 50 matches are read and no more; filters alone go through the posts.
                 var from = "post p"
-                if let match = query.fts {
+                if let match {
                     from = "postSearch JOIN post p ON p.rowid = postSearch.rowid"
                     terms.append("postSearch MATCH ?")
                     arguments.append(match)
@@ -521,7 +529,7 @@ public final class SQLiteStore: CommunityStore {
                 }
                 // Newest added first when words match (ranking every match of a common word would
                 // read them all); newest published for filters alone.
-                let order = query.fts == nil ? "p.sortDate DESC, p.rowid DESC" : "postSearch.rowid DESC"
+                let order = match == nil ? "p.sortDate DESC, p.rowid DESC" : "postSearch.rowid DESC"
                 let rowids = try Int64.fetchAll(db, sql: """
                     SELECT p.rowid FROM \(from) \(joins) WHERE \(terms.joined(separator: " AND ")) ORDER BY \(order) LIMIT ?
                     """, arguments: StatementArguments(arguments + [limit])!)
@@ -536,7 +544,7 @@ public final class SQLiteStore: CommunityStore {
                 var terms: [String] = []
                 var arguments: [(any DatabaseValueConvertible)?] = []
                 var from = "comment c"
-                if let match = query.fts {
+                if let match {
                     from = "commentSearch JOIN comment c ON c.rowid = commentSearch.rowid"
                     terms.append("commentSearch MATCH ?")
                     arguments.append(match)
@@ -544,7 +552,7 @@ public final class SQLiteStore: CommunityStore {
                 let (authorSQL, authorArguments) = authorTerms("c.author")
                 if !authorSQL.isEmpty { terms.append(authorSQL); arguments += authorArguments }
                 if query.unreadOnly { terms.append("c.isRead = 0") }
-                let order = query.fts == nil ? "c.sortDate DESC, c.rowid DESC" : "commentSearch.rowid DESC"
+                let order = match == nil ? "c.sortDate DESC, c.rowid DESC" : "commentSearch.rowid DESC"
                 results.comments = try Row.fetchAll(db, sql: """
                     SELECT c.id, c.post, p.title, c.authorName, c.body FROM \(from) JOIN post p ON p.id = c.post
                     WHERE \(terms.joined(separator: " AND ")) ORDER BY \(order) LIMIT ?
@@ -559,12 +567,12 @@ public final class SQLiteStore: CommunityStore {
                 var arguments: [(any DatabaseValueConvertible)?] = []
                 var from = "member m"
                 // Members match on their name, country and location; author: narrows by name.
-                let match = [query.fts, query.author.flatMap { SearchQuery.ftsPrefix($0, column: "name") }]
+                let memberMatch = [match, query.author.flatMap { SearchQuery.ftsPrefix($0, column: "name") }]
                     .compactMap { $0 }.joined(separator: " AND ")
-                if !match.isEmpty {
+                if !memberMatch.isEmpty {
                     from = "memberSearch JOIN member m ON m.rowid = memberSearch.rowid"
                     terms.append("memberSearch MATCH ?")
-                    arguments.append(match)
+                    arguments.append(memberMatch)
                 }
                 if let country = query.country {
                     terms.append("((m.countryKey >= ? AND m.countryKey < ?) OR m.countryCode = ?)")
@@ -641,7 +649,12 @@ public final class SQLiteStore: CommunityStore {
             try produce { (batch: CacheContent) throws -> Void in
                 let prepared = try ContentCheck.prepared(batch)
                 let texts: [String] = prepared.posts.map { SearchText.forIndex(PlainText.fromHTML($0.body)) }
-                try channel.put(.batch(prepared, texts))
+                var terms = Set<String>()
+                for (post, text) in zip(prepared.posts, texts) {
+                    SearchText.collectTerms(SearchText.forIndex(post.title), into: &terms)
+                    SearchText.collectTerms(text, into: &terms)
+                }
+                try channel.put(.batch(prepared, texts, terms))
             }
             try? channel.put(.done)
         } catch {
@@ -653,8 +666,8 @@ public final class SQLiteStore: CommunityStore {
         var importer = SQLiteImport(db: db)
         while true {
             let item = channel.take()
-            if case .batch(let content, let texts) = item {
-                try importer.add(content, searchTexts: texts)
+            if case .batch(let content, let texts, let terms) = item {
+                try importer.add(content, searchTexts: texts, terms: terms)
             } else if case .failed(let error) = item {
                 throw error
             } else {

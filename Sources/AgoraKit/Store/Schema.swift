@@ -41,6 +41,8 @@ enum Schema {
                 try db.execute(sql: "INSERT INTO \(table) (\(table), rank) VALUES ('pgsz', \(pageSize >= 8192 ? 8000 : 4050))")
                 try db.execute(sql: "INSERT INTO \(table) (\(table), rank) VALUES ('hashsize', 16777216)")
             }
+            // Every word in the indexes, for the words a typed prefix begins.
+            try db.execute(sql: "CREATE TABLE searchTerm (term TEXT PRIMARY KEY NOT NULL) WITHOUT ROWID")
             try reindexSearch(db)
             // Comments by the members a search names (author:, country:), newest first.
             try db.execute(sql: "CREATE INDEX comment_by_date ON comment(sortDate)")
@@ -50,23 +52,31 @@ enum Schema {
     }
 
     static func reindexSearch(_ db: Database) throws {
+        var terms = Set<String>()
         let insertPost = try db.makeStatement(sql: "INSERT INTO postSearch (rowid, title, body) VALUES (?, ?, ?)")
         let posts = try Row.fetchCursor(db, sql: "SELECT p.rowid, p.title, b.html FROM post p JOIN postBody b ON b.post = p.rowid")
         while let row = try posts.next() {
-            try insertPost.execute(arguments: [row[0] as Int64, SearchText.forIndex(row[1] as String),
-                                               SearchText.forIndex(PlainText.fromHTML(row[2] as String))])
+            let title = SearchText.forIndex(row[1] as String), body = SearchText.forIndex(PlainText.fromHTML(row[2] as String))
+            SearchText.collectTerms(title, into: &terms)
+            SearchText.collectTerms(body, into: &terms)
+            try insertPost.execute(arguments: [row[0] as Int64, title, body])
         }
         let insertComment = try db.makeStatement(sql: "INSERT INTO commentSearch (rowid, body) VALUES (?, ?)")
         let comments = try Row.fetchCursor(db, sql: "SELECT rowid, body FROM comment")
         while let row = try comments.next() {
-            try insertComment.execute(arguments: [row[0] as Int64, SearchText.forIndex(PlainText.fromHTML(row[1] as String))])
+            let body = SearchText.forIndex(PlainText.fromHTML(row[1] as String))
+            SearchText.collectTerms(body, into: &terms)
+            try insertComment.execute(arguments: [row[0] as Int64, body])
         }
         let insertMember = try db.makeStatement(sql: "INSERT INTO memberSearch (rowid, name, country, location) VALUES (?, ?, ?, ?)")
         let members = try Row.fetchCursor(db, sql: "SELECT rowid, name, country, location FROM member")
         while let row = try members.next() {
-            try insertMember.execute(arguments: [row[0] as Int64, SearchText.forIndex(row[1] as String),
-                                                 (row[2] as String?).map(SearchText.forIndex), (row[3] as String?).map(SearchText.forIndex)])
+            let texts = [row[1] as String?, row[2] as String?, row[3] as String?].map { $0.map(SearchText.forIndex) }
+            for text in texts.compactMap({ $0 }) { SearchText.collectTerms(text, into: &terms) }
+            try insertMember.execute(arguments: [row[0] as Int64, texts[0], texts[1], texts[2]])
         }
+        let insertTerm = try db.makeStatement(sql: "INSERT OR IGNORE INTO searchTerm (term) VALUES (?)")
+        for term in terms { try insertTerm.execute(arguments: [term]) }
     }
 
     /// Reader state lives in `postState`, one narrow row per post keyed by the post's rowid:

@@ -49,6 +49,32 @@ public enum SearchText {
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// Adds the words of index text (`forIndex`) as the index's tokenizer makes them, lower
+    /// case: ASCII text byte by byte, other text (already folded) by Unicode's letters and digits.
+    public static func collectTerms(_ text: String, into terms: inout Set<String>) {
+        var utf8 = text.utf8
+        let ascii = utf8.withContiguousStorageIfAvailable { bytes -> Bool in
+            var start = -1
+            for (i, b) in bytes.enumerated() {
+                guard b < 0x80 else { return false }
+                let isWord = (b >= 48 && b <= 57) || (b >= 65 && b <= 90) || (b >= 97 && b <= 122)
+                if isWord {
+                    if start < 0 { start = i }
+                } else if start >= 0 {
+                    terms.insert(String(decoding: bytes[start..<i].lazy.map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 }, as: UTF8.self))
+                    start = -1
+                }
+            }
+            if start >= 0 {
+                terms.insert(String(decoding: bytes[start...].lazy.map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 }, as: UTF8.self))
+            }
+            return true
+        }
+        _ = utf8
+        if ascii == true { return }
+        for token in tokens(text) { terms.insert(String(token).lowercased()) }
+    }
+
     /// Han, kana, Hangul syllables and CJK compatibility letters.
     static func isCJK(_ s: Unicode.Scalar) -> Bool {
         switch s.value {
@@ -190,11 +216,20 @@ public struct SearchQuery: Hashable, Sendable {
     public var hasPostOnlyFilters: Bool { tag != nil || starredOnly }
 
     /// The words as a full-text (FTS5) query: each term quoted, the one being typed a prefix.
-    public var fts: String? {
+    public var fts: String? { fts(expand: { _ in nil }) }
+
+    /// The same, with a word being typed (one word of 4 letters or more) replaced by the words
+    /// it begins when `expand` knows them: `("internet" OR "internal")` is read lazily in the
+    /// index's order, where `"inter"*` gathers every match of every such word first.
+    func fts(expand: (String) -> [String]?) -> String? {
         guard !terms.isEmpty else { return nil }
+        func quoted(_ s: String) -> String { "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
         return terms.map { term in
-            "\"" + term.tokens.joined(separator: " ").replacingOccurrences(of: "\"", with: "\"\"") + "\"" + (term.isPrefix ? "*" : "")
-        }.joined(separator: " ")
+            if term.isPrefix, term.tokens.count == 1, term.tokens[0].count >= 4, let words = expand(term.tokens[0]), !words.isEmpty {
+                return "(" + words.map(quoted).joined(separator: " OR ") + ")"
+            }
+            return quoted(term.tokens.joined(separator: " ")) + (term.isPrefix ? "*" : "")
+        }.joined(separator: " AND ")
     }
 
     /// A name as an FTS5 query on one column, every word a prefix: "xu jin" -> name : ("xu"* "jin"*).
