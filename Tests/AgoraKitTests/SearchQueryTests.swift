@@ -62,6 +62,15 @@ struct SearchQueryTests {
         #expect(SearchText.forIndex("Plain ASCII stays") == "Plain ASCII stays")
     }
 
+    @Test func the_words_of_index_text_as_the_tokenizer_makes_them() {
+        var collector = TermCollector()
+        collector.add("Internet governance—and the INTERNET, ipv6; e-mail")
+        collector.add(SearchText.forIndex("Müller’s Straße, 東京 and Kılıç"))
+        collector.add("internet again")
+        #expect(collector.found == ["internet", "governance", "and", "the", "ipv6", "e", "mail",
+                                    "muller", "s", "strasse", "東", "京", "kilic", "again"])
+    }
+
     @Test func highlights_cover_whole_words_and_cjk_characters() {
         let q = SearchQuery("marilia gov")
         let text = "Marília spoke on Internet Governance, not on governments."

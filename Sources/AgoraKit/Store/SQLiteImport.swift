@@ -11,8 +11,9 @@ struct SQLiteImport {
     private(set) var summary = ImportSummary()
     private var touchedAuthors = Set<String>()
     private var touchedPosts = Set<String>()
-    /// Search terms this import has written already.
-    private var writtenTerms = Set<String>()
+    /// The words of what this import indexed (posts' words come from the other thread in a
+    /// batched import).
+    private var terms = TermCollector()
 
     init(db: Database) { self.db = db }
 
@@ -25,7 +26,7 @@ struct SQLiteImport {
 
     /// Writes one batch; `finish` must follow the last one. `searchTexts`, when given, holds
     /// each post's body as plain text (made on another thread while this one writes).
-    mutating func add(_ content: CacheContent, searchTexts: [String]? = nil, terms: Set<String>? = nil) throws {
+    mutating func add(_ content: CacheContent, searchTexts: [String]? = nil, terms batchTerms: Set<String>? = nil) throws {
         if let community = content.community {
             let json = String(decoding: try JSONEncoder().encode(community), as: UTF8.self)
             try db.execute(sql: "INSERT INTO meta (key, value) VALUES ('community', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
@@ -52,21 +53,19 @@ struct SQLiteImport {
         try mergeStates(content)
         // The words of what went into the search indexes, for finding the words a typed prefix
         // begins (posts' words come made from the other thread when there is one).
-        var words = terms ?? Set()
-        if terms == nil {
+        let before = terms.found.count
+        if searchTexts == nil {
             for post in content.posts {
-                SearchText.collectTerms(SearchText.forIndex(post.title), into: &words)
-                SearchText.collectTerms(SearchText.forIndex(PlainText.fromHTML(post.body)), into: &words)
+                terms.add(SearchText.forIndex(post.title))
+                terms.add(SearchText.forIndex(PlainText.fromHTML(post.body)))
             }
         }
-        for comment in content.comments { SearchText.collectTerms(SearchText.forIndex(PlainText.fromHTML(comment.body)), into: &words) }
+        for comment in content.comments { terms.add(SearchText.forIndex(PlainText.fromHTML(comment.body))) }
         for member in content.members {
-            for text in [member.name, member.country, member.location].compactMap({ $0 }) {
-                SearchText.collectTerms(SearchText.forIndex(text), into: &words)
-            }
+            for text in [member.name, member.country, member.location].compactMap({ $0 }) { terms.add(SearchText.forIndex(text)) }
         }
         let insert = try db.cachedStatement(sql: "INSERT OR IGNORE INTO searchTerm (term) VALUES (?)")
-        for word in words where writtenTerms.insert(word).inserted {
+        for word in (batchTerms ?? []).union(terms.found[before...]) {
             try insert.execute(arguments: [word])
         }
     }

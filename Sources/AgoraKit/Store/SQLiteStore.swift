@@ -646,15 +646,17 @@ public final class SQLiteStore: CommunityStore {
     private static func produceAll(_ box: ProducerBox, into channel: BatchChannel) {
         guard let produce = box.take() else { return }
         do {
+            // One collector for the whole import: a word seen in one batch is not sent again.
+            var collector = TermCollector()
             try produce { (batch: CacheContent) throws -> Void in
                 let prepared = try ContentCheck.prepared(batch)
                 let texts: [String] = prepared.posts.map { SearchText.forIndex(PlainText.fromHTML($0.body)) }
-                var terms = Set<String>()
+                let before = collector.found.count
                 for (post, text) in zip(prepared.posts, texts) {
-                    SearchText.collectTerms(SearchText.forIndex(post.title), into: &terms)
-                    SearchText.collectTerms(text, into: &terms)
+                    collector.add(SearchText.forIndex(post.title))
+                    collector.add(text)
                 }
-                try channel.put(.batch(prepared, texts, terms))
+                try channel.put(.batch(prepared, texts, Set(collector.found[before...])))
             }
             try? channel.put(.done)
         } catch {
