@@ -142,11 +142,7 @@ public struct AppState: Hashable, Sendable {
     /// The search screen, while it is open.
     public var search: SearchState?
     /// A result being opened: its words to mark, and the comment to go to.
-    var pendingMatch: (post: Post.ID, comment: Comment.ID?, query: SearchQuery)? {
-        get { pendingMatchStorage.map { ($0.post, $0.comment, $0.query) } }
-        set { pendingMatchStorage = newValue.map { PendingMatch(post: $0.post, comment: $0.comment, query: $0.query) } }
-    }
-    private var pendingMatchStorage: PendingMatch?
+    private var pendingMatch: PendingMatch?
     private struct PendingMatch: Hashable, Sendable {
         var post: Post.ID
         var comment: Comment.ID?
@@ -641,10 +637,10 @@ public struct AppState: Hashable, Sendable {
         let query = current.query
         switch item {
         case .post(let hit):
-            pendingMatch = (hit.post.id, nil, query)
+            pendingMatch = PendingMatch(post: hit.post.id, comment: nil, query: query)
             return [.openPost(hit.post.id)]
         case .comment(let hit):
-            pendingMatch = (hit.post, hit.comment, query)
+            pendingMatch = PendingMatch(post: hit.post, comment: hit.comment, query: query)
             return [.openPost(hit.post)]
         case .member(let member):
             return [.openMember(member.id)]
