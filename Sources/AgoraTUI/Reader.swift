@@ -4,23 +4,54 @@ import TerminalCore
 /// The reader's loop: draws a frame, writes what the frame already shows, waits for an event,
 /// lets the state handle it and runs the effects it asks for against the store. The program runs
 /// it on ncurses, tests on a `TestBackend`.
+/// The themes `T` cycles through, by name, the first ready and each other one made the first time
+/// it is shown.
+public final class ThemeShelf: @unchecked Sendable {
+    public let names: [String]
+    private var made: [Int: Theme]
+    private let make: (String) -> Theme
+
+    public init(names: [String], first: Theme, make: @escaping (String) -> Theme) {
+        self.names = names.isEmpty ? [first.name] : names
+        made = [0: first]
+        self.make = make
+    }
+
+    public convenience init(_ themes: [Theme]) {
+        let all = themes.isEmpty ? [Theme.standard] : themes
+        self.init(names: all.map(\.name), first: all[0]) { name in all.first { $0.name == name } ?? all[0] }
+    }
+
+    public func theme(_ index: Int) -> Theme {
+        let i = min(max(0, index), names.count - 1)
+        if let known = made[i] { return known }
+        let theme = make(names[i])
+        made[i] = theme
+        return theme
+    }
+}
+
 public struct Reader {
     public let runner: EffectRunner
     /// The themes `T` cycles through, ready for the terminal; the first is the one to start with.
-    public let themes: [Theme]
+    public let themes: ThemeShelf
     public let settings: ReaderSettings
     /// Runs a link's browser; answers the message to show.
     public let openURL: (String) -> String
 
     public init(store: any CommunityStore, theme: Theme, openURL: @escaping (String) -> String) {
-        self.init(store: store, themes: [theme], settings: ReaderSettings(), openURL: openURL)
+        self.init(store: store, themes: ThemeShelf([theme]), settings: ReaderSettings(), openURL: openURL)
     }
 
     public init(store: any CommunityStore, themes: [Theme], settings: ReaderSettings, openURL: @escaping (String) -> String) {
+        self.init(store: store, themes: ThemeShelf(themes), settings: settings, openURL: openURL)
+    }
+
+    public init(store: any CommunityStore, themes: ThemeShelf, settings: ReaderSettings, openURL: @escaping (String) -> String) {
         runner = EffectRunner(store: store)
-        self.themes = themes.isEmpty ? [.standard] : themes
+        self.themes = themes
         var settings = settings
-        settings.themeNames = self.themes.map(\.name)
+        settings.themeNames = themes.names
         settings.themeIndex = 0
         self.settings = settings
         self.openURL = openURL
@@ -38,7 +69,7 @@ public struct Reader {
         var writes = runner.settle(&state, state.start(), deferWrites: true, openURL: openURL)
         if let message, state.message == nil { state.message = message }
         while true {
-            let theme = themes[min(themes.count - 1, max(0, state.settings.themeIndex))]
+            let theme = themes.theme(state.settings.themeIndex)
             let (frame, cursor) = Screen.render(state, theme: theme)
             backend.draw(frame, cursor: cursor)
             // The frame is up: now write what it already shows. A failure shows on the next one.

@@ -16,15 +16,19 @@ public enum Role: String, CaseIterable, Hashable, Sendable {
     case searchMatch
 
     /// The name in theme files: `listSelected` is `list-selected`.
-    public var name: String {
-        var out = ""
-        for c in rawValue {
-            if c.isUppercase { out += "-" + c.lowercased() } else { out.append(c) }
-        }
-        return out
-    }
+    public var name: String { Self.names[self] ?? rawValue }
 
-    public static func named(_ name: String) -> Role? { allCases.first { $0.name == name } }
+    public static func named(_ name: String) -> Role? { byName[name] }
+
+    // Made once: every theme file read at start-up looks up its roles by name.
+    private static let names: [Role: String] = Dictionary(uniqueKeysWithValues: allCases.map { role in
+        var out = ""
+        for c in role.rawValue.unicodeScalars {
+            if ("A"..."Z").contains(c) { out += "-" + String(c).lowercased() } else { out.unicodeScalars.append(c) }
+        }
+        return (role, out)
+    })
+    private static let byName: [String: Role] = Dictionary(uniqueKeysWithValues: names.map { ($0.value, $0.key) })
 
     /// Where a role takes what its theme does not say. `body` is the root: what it leaves out
     /// is the terminal's own.

@@ -225,37 +225,46 @@ public struct ThemeSource: Hashable, Sendable {
     }
 }
 
-/// Every theme Agora can find, by name, with `inherits` resolved.
+/// Every theme Agora can find, by name, with `inherits` resolved. A file is read as TOML only
+/// when its theme is asked for: the reader starts with one theme and reads another when `T`
+/// comes to it.
 public struct ThemeCatalog: Sendable {
-    public private(set) var files: [String: ThemeFile] = [:]
     public private(set) var sources: [String: ThemeSource] = [:]
 
     public init(_ found: [ThemeSource]) {
         // Bundled first, then the user's: a user theme replaces a bundled one of its name.
         for source in found.filter({ !$0.isUser }) + found.filter(\.isUser) {
             sources[source.name] = source
-            files[source.name] = ThemeFile(name: source.name, path: source.path, text: source.text)
         }
-        if files["default"] == nil {
+        if sources["default"] == nil {
             sources["default"] = ThemeSource(name: "default", path: "(built in)", text: "", isUser: false)
-            files["default"] = ThemeFile(name: "default", path: "(built in)", text: "")
         }
+    }
+
+    /// The theme file of that name, read.
+    public func file(_ name: String) -> ThemeFile? {
+        sources[name].map { ThemeFile(name: $0.name, path: $0.path, text: $0.text) }
+    }
+
+    /// Every theme file, read (for `agora themes`).
+    public var files: [String: ThemeFile] {
+        Dictionary(uniqueKeysWithValues: sources.keys.compactMap { name in file(name).map { (name, $0) } })
     }
 
     /// `default` first, then the rest by name.
     public var names: [String] {
-        ["default"] + files.keys.filter { $0 != "default" }.sorted()
+        ["default"] + sources.keys.filter { $0 != "default" }.sorted()
     }
 
     /// The theme of that name with its `inherits` chain applied, and every problem on the way.
     /// Nil when there is no such theme.
     public func theme(named name: String) -> (theme: Theme, diagnostics: [Diagnostic])? {
-        guard files[name] != nil else { return nil }
+        guard sources[name] != nil else { return nil }
         var diagnostics: [Diagnostic] = []
         var chain: [ThemeFile] = []
         var current: String? = name
         while let next = current {
-            guard let file = files[next] else {
+            guard let file = file(next) else {
                 let child = chain.last!
                 diagnostics.append(Diagnostic(file: child.path, line: 0,
                                               message: "inherits '\(next)', which is not a theme (\(names.joined(separator: ", ")))"))
@@ -271,7 +280,7 @@ public struct ThemeCatalog: Sendable {
             current = file.inherits
         }
         // The built-in default stands under a default.toml that cannot be read.
-        if name == "default", let file = files["default"], file.specs.isEmpty, file.path == "(built in)" || !file.isReadable {
+        if name == "default", let file = chain.first, file.specs.isEmpty, file.path == "(built in)" || !file.isReadable {
             return (Theme.standard, diagnostics)
         }
         var specs: [Role: StyleSpec] = [:]

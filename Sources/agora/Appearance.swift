@@ -106,7 +106,7 @@ struct ThemesList: ParsableCommand {
             guard let (theme, diagnostics) = catalog.theme(named: name) else { continue }
             problems += diagnostics.count
             let file = catalog.sources[name]?.path ?? "(built in)"
-            let about = (catalog.files[name]?.description ?? "") + (diagnostics.isEmpty ? "" : " (\(Output.plural(diagnostics.count, "problem")): agora themes check)")
+            let about = (catalog.file(name)?.description ?? "") + (diagnostics.isEmpty ? "" : " (\(Output.plural(diagnostics.count, "problem")): agora themes check)")
             table.add([name, theme.depth.label, file, about])
         }
         table.print(header: true)
@@ -132,7 +132,7 @@ struct ThemesCheck: ParsableCommand {
             name = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
             let source = ThemeSource(name: name, path: file, text: String(decoding: data, as: UTF8.self), isUser: true)
             catalog = ThemeCatalog(catalog.sources.values.filter { $0.name != name } + [source])
-        } else if catalog.files[file] != nil {
+        } else if catalog.sources[file] != nil {
             name = file
         } else {
             throw AgoraError.invalidArgument("no theme file at \(file), and no theme of that name (\(catalog.names.joined(separator: ", ")))")
@@ -177,7 +177,7 @@ struct ConfigCommand: ParsableCommand {
         }
         let parsed = try Appearance.config(path: path)
         var diagnostics = parsed.diagnostics
-        if let theme = parsed.theme, Appearance.catalog().files[theme] == nil {
+        if let theme = parsed.theme, Appearance.catalog().sources[theme] == nil {
             diagnostics.append(Diagnostic(file: path, line: parsed.themeLine, message: "theme '\(theme)' is not a theme (agora themes lists them)"))
         }
         for diagnostic in diagnostics { Output.line(Output.safe(diagnostic.description)) }

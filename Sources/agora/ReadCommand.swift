@@ -32,21 +32,17 @@ struct Read: ParsableCommand {
         let catalog = Appearance.catalog()
         var warnings = config.diagnostics
         var themeName = appearance.theme ?? config.theme ?? "default"
-        if catalog.files[themeName] == nil {
+        if catalog.sources[themeName] == nil {
             let known = catalog.names.joined(separator: ", ")
             if appearance.theme != nil { throw AgoraError.invalidArgument("no theme '\(themeName)' (themes: \(known))") }
             warnings.append(Diagnostic(file: config.path, line: config.themeLine, message: "no theme '\(themeName)' (themes: \(known)); using default"))
             themeName = "default"
         }
-        // The chosen theme first; T goes on through the others in order.
+        // The chosen theme first; T goes on through the others in order, each read when reached.
         let names = catalog.names
         let start = names.firstIndex(of: themeName) ?? 0
-        var themes: [Theme] = []
-        for name in names[start...] + names[..<start] {
-            guard let (theme, diagnostics) = catalog.theme(named: name) else { continue }
-            if name == themeName { warnings += diagnostics }
-            themes.append(theme)
-        }
+        let (firstTheme, diagnostics) = catalog.theme(named: themeName) ?? (Theme.standard, [])
+        warnings += diagnostics
         for warning in warnings { Output.note(Output.safe(warning.description)) }
         guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
             throw AgoraError.invalidArgument(TerminalError.notATerminal.description)
@@ -66,7 +62,10 @@ struct Read: ParsableCommand {
         var screen = backend
         let depth = backend.colorDepth
         let browser = config.browser
-        let reader = Reader(store: store, themes: themes.map { $0.reduced(to: depth) }, settings: config.settings) { url in
+        let shelf = ThemeShelf(names: Array(names[start...] + names[..<start]), first: firstTheme.reduced(to: depth)) { name in
+            (catalog.theme(named: name)?.theme ?? .standard).reduced(to: depth)
+        }
+        let reader = Reader(store: store, themes: shelf, settings: config.settings) { url in
             Browser.open(url, command: browser, suspending: backend)
         }
         // For timing start-up from outside (docs/benchmarks.md): quit once the first frame is up.
