@@ -532,7 +532,7 @@ public final class SQLiteStore: CommunityStore {
                 let order = match == nil ? "p.sortDate DESC, p.rowid DESC" : "postSearch.rowid DESC"
                 let rowids = try Int64.fetchAll(db, sql: """
                     SELECT p.rowid FROM \(from) \(joins) WHERE \(terms.joined(separator: " AND ")) ORDER BY \(order) LIMIT ?
-                    """, arguments: StatementArguments(arguments + [limit])!)
+                    """, arguments: StatementArguments(arguments + [limit as (any DatabaseValueConvertible)?]))
                 let summaries = try SQLitePostQuery.summaries(db, rowids: rowids)
                 let bodies = try Self.bodies(db, rowids: rowids)
                 results.posts = zip(summaries, rowids).map { summary, rowid in
@@ -556,7 +556,7 @@ public final class SQLiteStore: CommunityStore {
                 results.comments = try Row.fetchAll(db, sql: """
                     SELECT c.id, c.post, p.title, c.authorName, c.body FROM \(from) JOIN post p ON p.id = c.post
                     WHERE \(terms.joined(separator: " AND ")) ORDER BY \(order) LIMIT ?
-                    """, arguments: StatementArguments(arguments + [limit])!).map {
+                    """, arguments: StatementArguments(arguments + [limit as (any DatabaseValueConvertible)?])).map {
                         SearchResults.CommentHit(comment: Comment.ID($0.text(0)), post: Post.ID($0.text(1)),
                                                  postTitle: $0.text(2), authorName: $0.optionalText(3),
                                                  snippet: Snippet.around(query, in: PlainText.fromHTML($0.text(4))))
@@ -581,7 +581,7 @@ public final class SQLiteStore: CommunityStore {
                 results.members = try Row.fetchAll(db, sql: """
                     SELECT \(SQLiteRows.memberSummaryColumns) FROM \(from)
                     WHERE \(terms.joined(separator: " AND ")) ORDER BY m.nameKey, m.id LIMIT ?
-                    """, arguments: StatementArguments(arguments + [limit])!).map(SQLiteRows.memberSummary)
+                    """, arguments: StatementArguments(arguments + [limit as (any DatabaseValueConvertible)?])).map(SQLiteRows.memberSummary)
             }
             return results
         }
