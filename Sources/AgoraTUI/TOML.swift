@@ -136,22 +136,27 @@ public enum TOML {
                     document.headers.append(Header(path: table, line: headerLine))
                     try endOfLine()
                 } else {
-                    let entryLine = line
-                    let k = try key()
-                    skipSpaces()
-                    guard current == "=" else { throw fail("expected '=' after the key '\(k.joined(separator: "."))'") }
-                    i += 1
-                    skipSpaces()
-                    let v = try value()
-                    let full = table + k
-                    if !seen.insert(full).inserted {
-                        throw SyntaxError(line: entryLine, column: 1, message: "'\(full.joined(separator: "."))' is set twice")
+                    var entry = try keyValue()
+                    entry.key = table + entry.key
+                    if !seen.insert(entry.key).inserted {
+                        throw SyntaxError(line: entry.line, column: 1, message: "'\(entry.dottedKey)' is set twice")
                     }
-                    document.entries.append(Entry(key: full, value: v, line: entryLine))
+                    document.entries.append(entry)
                     try endOfLine()
                 }
             }
             return document
+        }
+
+        /// `key = value`, with the line it starts on.
+        mutating func keyValue() throws(SyntaxError) -> Entry {
+            let entryLine = line
+            let k = try key()
+            skipSpaces()
+            guard current == "=" else { throw fail("expected '=' after the key '\(k.joined(separator: "."))'") }
+            i += 1
+            skipSpaces()
+            return Entry(key: k, value: try value(), line: entryLine)
         }
 
         /// A dotted key: `a`, `"a b".c`, `'x'`.
@@ -214,14 +219,9 @@ public enum TOML {
                 if current == "}" { i += 1; return .table(entries) }
                 while true {
                     skipSpaces()
-                    let entryLine = line
-                    let k = try key()
-                    skipSpaces()
-                    guard current == "=" else { throw fail("expected '=' after the key '\(k.joined(separator: "."))'") }
-                    i += 1
-                    skipSpaces()
-                    if entries.contains(where: { $0.key == k }) { throw fail("'\(k.joined(separator: "."))' is set twice") }
-                    entries.append(Entry(key: k, value: try value(), line: entryLine))
+                    let entry = try keyValue()
+                    if entries.contains(where: { $0.key == entry.key }) { throw fail("'\(entry.dottedKey)' is set twice") }
+                    entries.append(entry)
                     skipSpaces()
                     if current == "," { i += 1; continue }
                     guard current == "}" else { throw fail("expected ',' or '}' in the inline table (it stays on one line)") }
