@@ -11,9 +11,19 @@ struct SQLiteImport {
     private(set) var summary = ImportSummary()
     private var touchedAuthors = Set<String>()
     private var touchedPosts = Set<String>()
-    /// The words of what this import indexed (posts' words come from the other thread in a
-    /// batched import).
-    private var terms = TermCollector()
+    /// The words of what this import indexed, gathered where the search text is made (posts'
+    /// words come from the other thread in a batched import).
+    private let terms = Words()
+
+    private final class Words {
+        var collector = TermCollector()
+
+        /// Index text, its words noted on the way.
+        func indexed(_ text: String) -> String {
+            collector.add(text)
+            return text
+        }
+    }
 
     init(db: Database) { self.db = db }
 
@@ -27,6 +37,7 @@ struct SQLiteImport {
     /// Writes one batch; `finish` must follow the last one. `searchTexts`, when given, holds
     /// each post's body as plain text (made on another thread while this one writes).
     mutating func add(_ content: CacheContent, searchTexts: [String]? = nil, terms batchTerms: Set<String>? = nil) throws {
+        let wordsBefore = terms.collector.found.count
         if let community = content.community {
             let json = String(decoding: try JSONEncoder().encode(community), as: UTF8.self)
             try db.execute(sql: "INSERT INTO meta (key, value) VALUES ('community', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
@@ -52,20 +63,9 @@ struct SQLiteImport {
         }
         try mergeStates(content)
         // The words of what went into the search indexes, for finding the words a typed prefix
-        // begins (posts' words come made from the other thread when there is one).
-        let before = terms.found.count
-        if searchTexts == nil {
-            for post in content.posts {
-                terms.add(SearchText.forIndex(post.title))
-                terms.add(SearchText.forIndex(PlainText.fromHTML(post.body)))
-            }
-        }
-        for comment in content.comments { terms.add(SearchText.forIndex(PlainText.fromHTML(comment.body))) }
-        for member in content.members {
-            for text in [member.name, member.country, member.location].compactMap({ $0 }) { terms.add(SearchText.forIndex(text)) }
-        }
+        // begins.
         let insert = try db.cachedStatement(sql: "INSERT OR IGNORE INTO searchTerm (term) VALUES (?)")
-        for word in (batchTerms ?? []).union(terms.found[before...]) {
+        for word in (batchTerms ?? []).union(terms.collector.found[wordsBefore...]) {
             try insert.execute(arguments: [word])
         }
     }
@@ -126,7 +126,8 @@ struct SQLiteImport {
             rowid = db.lastInsertedRowID
         }
         try db.cachedStatement(sql: "INSERT INTO memberSearch (rowid, name, country, location) VALUES (?, ?, ?, ?)")
-            .execute(arguments: [rowid, SearchText.forIndex(m.name), m.country.map(SearchText.forIndex), m.location.map(SearchText.forIndex)])
+            .execute(arguments: [rowid, terms.indexed(SearchText.forIndex(m.name)), m.country.map { terms.indexed(SearchText.forIndex($0)) },
+                                 m.location.map { terms.indexed(SearchText.forIndex($0)) }])
     }
 
     // MARK: Posts
@@ -189,7 +190,8 @@ struct SQLiteImport {
             try db.cachedStatement(sql: "INSERT INTO postTag (tagKey, post) VALUES (?, ?)").execute(arguments: [key, rowid])
         }
         try db.cachedStatement(sql: "INSERT INTO postSearch (rowid, title, body) VALUES (?, ?, ?)")
-            .execute(arguments: [rowid, SearchText.forIndex(p.title), searchText ?? SearchText.forIndex(PlainText.fromHTML(p.body))])
+            .execute(arguments: [rowid, searchText == nil ? terms.indexed(SearchText.forIndex(p.title)) : SearchText.forIndex(p.title),
+                                 searchText ?? terms.indexed(SearchText.forIndex(PlainText.fromHTML(p.body)))])
         return old?.author
     }
 
@@ -228,7 +230,7 @@ struct SQLiteImport {
             rowid = db.lastInsertedRowID
         }
         try db.cachedStatement(sql: "INSERT INTO commentSearch (rowid, body) VALUES (?, ?)")
-            .execute(arguments: [rowid, SearchText.forIndex(PlainText.fromHTML(c.body))])
+            .execute(arguments: [rowid, terms.indexed(SearchText.forIndex(PlainText.fromHTML(c.body)))])
     }
 
     // MARK: State and counts
