@@ -17,7 +17,7 @@ public struct EffectRunner: Sendable {
             case .loadMembers(let offset, let limit, let name, let sort):
                 let query = MemberQuery(name: name, sort: sort, offset: offset, limit: limit)
                 let rows = try store.members(query)
-                return .members(offset: offset, rows: rows, total: name == nil ? try store.memberCount(country: nil) : try store.memberCount(query))
+                return .members(offset: offset, rows: rows, total: try store.memberCount(query))
             case .loadCountries:
                 return .countries(try store.memberCountries())
             case .search(let text, let limit):

@@ -25,7 +25,6 @@ public protocol CommunityStore: Sendable {
 
     // MARK: Members
     func members(_ query: MemberQuery) throws -> [MemberSummary]
-    func memberCount(country: String?) throws -> Int
     /// How many members a query's filters (country, name) leave, whatever its window.
     func memberCount(_ query: MemberQuery) throws -> Int
     /// How many members each country has, by the country's name as members have it.
@@ -70,6 +69,8 @@ public protocol CommunityStore: Sendable {
 
 extension CommunityStore {
     public func member(_ id: Member.ID) throws -> MemberProfile { try member(id, limit: 100) }
+
+    public func memberCount(country: String?) throws -> Int { try memberCount(MemberQuery(country: country)) }
 
     public func search(_ text: String, limit: Int = 20) throws -> SearchResults {
         try search(text, kinds: Set(SearchKind.allCases), limit: limit)

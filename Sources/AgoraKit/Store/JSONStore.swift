@@ -217,9 +217,7 @@ public final class JSONStore: CommunityStore {
     public func members(_ query: MemberQuery) throws -> [MemberSummary] {
         read { contents in
             let counts = contents.postCounts
-            var members = contents.file.members
-            if let country = query.country { members = members.filter { Contents.member($0, isFrom: country) } }
-            if let name = query.name { members = members.filter { SearchQuery.nameMatches(SearchText.fold(name), $0.name) } }
+            let members = Self.filtered(contents.file.members, query)
             let keyed = members.map { (member: $0, name: Folding.key($0.name), country: $0.country.map(Folding.key)) }
             let sorted: [(member: Member, name: String, country: String?)]
             switch query.sort {
@@ -240,10 +238,15 @@ public final class JSONStore: CommunityStore {
     }
 
     public func memberCount(_ query: MemberQuery) throws -> Int {
-        var all = query
-        all.offset = 0
-        all.limit = Int.max
-        return try members(all).count
+        read { Self.filtered($0.file.members, query).count }
+    }
+
+    /// The members a roster query's country and name leave.
+    private static func filtered(_ members: [Member], _ query: MemberQuery) -> [Member] {
+        var members = members
+        if let country = query.country { members = members.filter { Contents.member($0, isFrom: country) } }
+        if let name = query.name { members = members.filter { SearchQuery.nameMatches(SearchText.fold(name), $0.name) } }
+        return members
     }
 
     public func memberCountries() throws -> [String: Int] {
@@ -256,13 +259,6 @@ public final class JSONStore: CommunityStore {
                 byKey[key] = (name, (byKey[key]?.count ?? 0) + 1)
             }
             return Dictionary(uniqueKeysWithValues: byKey.values.map { ($0.name, $0.count) })
-        }
-    }
-
-    public func memberCount(country: String?) throws -> Int {
-        read { contents in
-            guard let country else { return contents.file.members.count }
-            return contents.file.members.filter { Contents.member($0, isFrom: country) }.count
         }
     }
 

@@ -316,16 +316,6 @@ public final class SQLiteStore: CommunityStore {
         }
     }
 
-    public func memberCount(country: String?) throws -> Int {
-        try read { db in
-            if let country {
-                return try Int.fetchOne(db, sql: "SELECT count(*) FROM member WHERE countryKey = ? OR countryCode = ?",
-                                        arguments: [Folding.key(country), country.uppercased()]) ?? 0
-            }
-            return try Int.fetchOne(db, sql: "SELECT count(*) FROM member") ?? 0
-        }
-    }
-
     public func member(_ id: Member.ID, limit: Int) throws -> MemberProfile {
         try read { db in
             guard let member = try Self.fetchMember(db, id: id) else { throw AgoraError.memberNotFound(id) }
