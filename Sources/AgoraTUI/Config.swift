@@ -261,12 +261,8 @@ public struct Config: Sendable {
             var lost = false
             for index in keymap.bindings.indices where keymap.bindings[index].command != command {
                 let other = keymap.bindings[index]
-                let shared = other.panes.isEmpty || mine.panes.isEmpty || !other.panes.isDisjoint(with: mine.panes)
-                guard shared else { continue }
-                let clashes = other.keys.filter { o in
-                    o == sequence || Array(o.keys.prefix(sequence.keys.count)) == sequence.keys
-                        || Array(sequence.keys.prefix(o.keys.count)) == o.keys
-                }
+                guard other.sharesPane(with: mine) else { continue }
+                let clashes = other.keys.filter { $0.clashes(with: sequence) }
                 guard !clashes.isEmpty else { continue }
                 if let otherLine = lines[other.command], otherLine != line {
                     let clash = clashes[0]

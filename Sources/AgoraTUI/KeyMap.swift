@@ -29,6 +29,14 @@ public struct KeySequence: Hashable, Sendable {
     /// "g g", "C-d", "Down".
     public var name: String { keys.map(\.name).joined(separator: " ") }
 
+    /// Whether this is the start of a longer sequence (`g` of `g g`).
+    public func begins(_ longer: KeySequence) -> Bool {
+        keys.count < longer.keys.count && Array(longer.keys.prefix(keys.count)) == keys
+    }
+
+    /// The same keys, or one the start of the other: in one pane, only one of them can be typed.
+    public func clashes(with other: KeySequence) -> Bool { self == other || begins(other) || other.begins(self) }
+
     /// Reads "j", "Down", "C-d", "g g", "S-Tab", "F5", "Space"; says what is wrong otherwise.
     public static func parse(_ text: String) -> Result<KeySequence, KeyNameError> {
         let words = text.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
@@ -111,6 +119,9 @@ public struct Binding: Hashable, Sendable {
     }
 
     func applies(in pane: Pane) -> Bool { panes.isEmpty || panes.contains(pane) }
+
+    /// Whether the two apply in some pane together.
+    func sharesPane(with other: Binding) -> Bool { panes.isEmpty || other.panes.isEmpty || !panes.isDisjoint(with: other.panes) }
 }
 
 /// The one table of key bindings: the reader, the help screen, the status line hints and
@@ -166,7 +177,7 @@ public struct KeyMap: Hashable, Sendable {
         for binding in bindings where binding.applies(in: pane) {
             for sequence in binding.keys {
                 if sequence.keys == typed { return .command(binding.command) }
-                if sequence.keys.count > typed.count, Array(sequence.keys.prefix(typed.count)) == typed { isPrefix = true }
+                if KeySequence(typed).begins(sequence) { isPrefix = true }
             }
         }
         return isPrefix ? .prefix : .none
@@ -223,16 +234,14 @@ public struct KeyMap: Hashable, Sendable {
     public var conflicts: [Conflict] {
         var out: [Conflict] = []
         for (i, a) in bindings.enumerated() {
-            for b in bindings[i...] {
-                let sharedPanes = a.panes.isEmpty || b.panes.isEmpty || !a.panes.isDisjoint(with: b.panes)
-                guard sharedPanes else { continue }
+            for b in bindings[i...] where a.sharesPane(with: b) {
                 for x in a.keys {
                     for y in b.keys {
                         if a.command != b.command, x == y {
                             out.append(Conflict(keys: x, first: a.command, second: b.command))
-                        } else if x.keys.count < y.keys.count, Array(y.keys.prefix(x.keys.count)) == x.keys {
+                        } else if x.begins(y) {
                             out.append(Conflict(keys: x, first: a.command, second: b.command, other: y))
-                        } else if y.keys.count < x.keys.count, Array(x.keys.prefix(y.keys.count)) == y.keys {
+                        } else if y.begins(x) {
                             out.append(Conflict(keys: y, first: b.command, second: a.command, other: x))
                         }
                     }
