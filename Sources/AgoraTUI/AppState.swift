@@ -595,21 +595,11 @@ public struct AppState: Hashable, Sendable {
             current.selected = max(0, current.selected - 1)
         case .pageDown: current.selected = min(max(0, count - 1), current.selected + page)
         case .pageUp: current.selected = max(0, current.selected - page)
-        case .backspace, .delete:
-            guard !current.text.isEmpty else { search = current; return [] }
-            current.text.removeLast()
-            current.selected = 0
-        case .control("u"):
-            current.text = ""
-            current.selected = 0
         case .control("c"):
             quit = true
             return []
-        case .character(let c):
-            current.text.append(c)
-            current.selected = 0
         default:
-            break
+            if Self.edit(&current.text, with: key) { current.selected = 0 }
         }
         let changed = current.text != search?.text
         search = current
@@ -754,6 +744,18 @@ public struct AppState: Hashable, Sendable {
         return setPostFilter(filter)
     }
 
+    /// Typing into a line (a search, a name): a character goes in, Backspace takes the last
+    /// back, C-u clears it. False for any other key.
+    static func edit(_ text: inout String, with key: Key) -> Bool {
+        switch key {
+        case .character(let c): text.append(c)
+        case .backspace, .delete: if !text.isEmpty { text.removeLast() }
+        case .control("u"): text = ""
+        default: return false
+        }
+        return true
+    }
+
     /// Letters go into the name; Enter keeps the filter, Esc clears it.
     private mutating func handleRosterFilterKey(_ key: Key) -> [Effect] {
         let before = memberName
@@ -765,19 +767,13 @@ public struct AppState: Hashable, Sendable {
         case .escape:
             mode = .normal
             memberName = ""
-        case .backspace, .delete:
-            if !memberName.isEmpty { memberName.removeLast() }
-        case .control("u"):
-            memberName = ""
-        case .character(let c):
-            memberName.append(c)
         case .down, .up, .pageDown, .pageUp:
             let rows = layout.rosterRows
             let delta = key == .down ? 1 : key == .up ? -1 : key == .pageDown ? rows - 1 : -(rows - 1)
             members.select(clampAdd(members.selected, delta), visible: rows)
             return windowEffects()
         default:
-            return []
+            guard Self.edit(&memberName, with: key) else { return [] }
         }
         return memberName == before ? [] : reloadMembers()
     }
