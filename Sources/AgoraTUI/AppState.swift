@@ -133,6 +133,8 @@ public struct AppState: Hashable, Sendable {
     public var pendingKeys: [Key] = []
     /// Which posts the list shows, and in what order.
     public var postFilter = PostFilter.all
+    /// The name of the member `postFilter.author` is, for the status line (their list may be empty).
+    public var postFilterAuthorName: String?
     public var postSort = PostSort.newest
     /// The roster's order and the name typed to filter it.
     public var memberSort = MemberSort.name
@@ -710,6 +712,7 @@ public struct AppState: Hashable, Sendable {
         }
         var filter = postFilter
         filter.author = member.id
+        postFilterAuthorName = member.name
         let effects = setPostFilter(filter)
         message = "Showing the posts of \(member.name)."
         return effects

@@ -640,7 +640,7 @@ public enum StatusBar {
         if f.unreadOnly { parts.append("unread only") }
         if f.starredOnly { parts.append("starred only") }
         if let author = f.author {
-            parts.append("by " + (state.posts.rows.first { $0.author == author }?.authorName ?? author.rawValue))
+            parts.append("by " + (state.postFilterAuthorName ?? author.rawValue))
         }
         if let country = f.country { parts.append("from " + country) }
         if let tag = f.tag { parts.append("#" + tag) }

@@ -208,6 +208,13 @@ struct ReaderFilterTests {
         #expect(reader.screen.contains("from Brazil"))
     }
 
+    @Test func a_member_with_no_posts_is_named_in_the_status_line() throws {
+        let reader = try Harness(width: 120, height: 30)
+        reader.press(.character("m"), .character("G"), .enter, .character("P"))
+        #expect(reader.state.posts.total == 0)
+        #expect(reader.screen.contains("0/0 unread · by Xu Jing"))
+    }
+
     @Test func the_tag_of_the_open_post() throws {
         let reader = try Harness(width: 120, height: 30, content: Findable.content)
         reader.press(.down, .enter, .character("#"))
