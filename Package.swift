@@ -37,12 +37,14 @@ let package = Package(
         .target(name: "AgoraImport", dependencies: ["AgoraKit", "CLibXML2", "CZlib"]),
         // Cells, widths, wrapping: knows nothing about posts.
         .target(name: "TerminalCore"),
-        // What the reader shows, as pure functions of state into text.
+        // The reader as values: input, state, update, views into a buffer. No I/O, no store calls.
         .target(name: "AgoraTUI", dependencies: ["AgoraKit", "TerminalCore"]),
+        // The reader running: its loop over a terminal backend, effects done against a store.
+        .target(name: "AgoraApp", dependencies: ["AgoraTUI", "AgoraKit", "TerminalCore"]),
         .executableTarget(
             name: "agora",
             dependencies: [
-                "AgoraKit", "AgoraImport", "TerminalCore", "AgoraTUI", "NcursesBackend",
+                "AgoraKit", "AgoraImport", "TerminalCore", "AgoraTUI", "AgoraApp", "NcursesBackend",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -54,7 +56,11 @@ let package = Package(
         ),
         .testTarget(name: "AgoraImportTests", dependencies: ["AgoraImport", "AgoraKit", "AgoraTestSupport"]),
         .testTarget(name: "TerminalCoreTests", dependencies: ["TerminalCore"]),
-        .testTarget(name: "AgoraTUITests", dependencies: ["AgoraTUI", "AgoraKit"], exclude: ["Snapshots"]),
+        .testTarget(name: "AgoraTUITests", dependencies: ["AgoraTUI", "AgoraKit", "TerminalCore", "AgoraTestSupport"]),
+        .testTarget(
+            name: "AgoraAppTests", dependencies: ["AgoraApp", "AgoraTUI", "AgoraKit", "TerminalCore", "AgoraTestSupport"],
+            exclude: ["Snapshots"]
+        ),
         .testTarget(
             name: "AgoraCLITests",
             dependencies: ["agora", "AgoraKit", "AgoraImport", "AgoraTestSupport", .product(name: "GRDB", package: "GRDB.swift")]

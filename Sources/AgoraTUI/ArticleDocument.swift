@@ -1,5 +1,4 @@
 import AgoraKit
-import Foundation
 import TerminalCore
 
 /// An open post laid out for a width: title, byline, body, links and threaded comments, as
@@ -12,12 +11,26 @@ public struct ArticleDocument: Hashable, Sendable {
     public var commentStarts: [Int]
     public var width: Int
     public var dateFormat: DateFormat
+    /// The body and each comment's body, parsed once: a new width only wraps them again.
+    private let body: RichText
+    private let commentBodies: [RichText]
 
     public init(_ detail: PostDetail, width: Int, dateFormat: DateFormat = .standard) {
+        self.init(detail, body: HTMLRenderer.render(detail.post.body),
+                  commentBodies: detail.comments.map { HTMLRenderer.render($0.comment.body) }, width: width, dateFormat: dateFormat)
+    }
+
+    /// The same article laid out for another width.
+    public func relaid(width: Int) -> ArticleDocument {
+        ArticleDocument(detail, body: body, commentBodies: commentBodies, width: width, dateFormat: dateFormat)
+    }
+
+    private init(_ detail: PostDetail, body rich: RichText, commentBodies: [RichText], width: Int, dateFormat: DateFormat) {
         self.detail = detail
         self.width = max(8, width)
         self.dateFormat = dateFormat
-        let rich = HTMLRenderer.render(detail.post.body)
+        body = rich
+        self.commentBodies = commentBodies
         links = rich.links
         var lines: [ArticleLine] = []
         func line(_ text: String, _ role: ArticleStyle.Role, _ emphasis: RichText.Style = []) -> ArticleLine {
@@ -45,7 +58,7 @@ public struct ArticleDocument: Hashable, Sendable {
             lines.append(line("No comments.", .section))
         } else {
             lines.append(line("Comments (\(detail.comments.count))", .section, .bold))
-            for item in detail.comments {
+            for (item, commentBody) in zip(detail.comments, commentBodies) {
                 lines.append(ArticleLine([]))
                 starts.append(lines.count)
                 let indent = String(repeating: "  ", count: min(item.depth, 8))
@@ -56,7 +69,7 @@ public struct ArticleDocument: Hashable, Sendable {
                 head.append(Wrap.Piece(" · " + dateFormat.string(item.comment.published), ArticleStyle(.commentMeta)))
                 lines.append(ArticleLine(head))
                 let room = max(8, w - indent.count)
-                for body in ArticleLayout.lines(HTMLRenderer.render(item.comment.body), width: room) {
+                for body in ArticleLayout.lines(commentBody, width: room) {
                     // A comment's own text has its own role; links, code and quotes in it keep theirs.
                     let pieces = body.pieces.map { piece in
                         piece.style.role == .text && piece.style.emphasis.isDisjoint(with: [.link, .code, .linkNumber])
@@ -84,7 +97,4 @@ public struct ArticleDocument: Hashable, Sendable {
         parts.append(detail.commentCount == 0 ? "no comments" : "\(detail.commentCount) comment" + (detail.commentCount == 1 ? "" : "s"))
         return parts.joined(separator: " · ")
     }
-
-    /// A day as 2012-12-20 in UTC, or a dash.
-    public static func date(_ date: Date?) -> String { DateFormat.standard.string(date) }
 }

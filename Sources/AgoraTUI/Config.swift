@@ -1,4 +1,4 @@
-import Foundation
+import AgoraKit
 import TerminalCore
 
 /// Where the panes go: the widths of the three-pane layout and the widths at which it changes.
@@ -17,82 +17,10 @@ public struct LayoutSettings: Hashable, Sendable {
     public init() {}
 }
 
-/// How dates look: a strftime-style pattern, in UTC. `%Y-%m-%d` gives 2012-12-20.
-public struct DateFormat: Hashable, Sendable {
-    public var pattern: String
-
-    public static let standard = DateFormat(pattern: "%Y-%m-%d")
-    /// What the pattern may use.
-    public static let fields: [(Character, String)] = [
-        ("Y", "year, 2012"), ("y", "year, 12"), ("m", "month, 01-12"), ("b", "month, Dec"), ("B", "month, December"),
-        ("d", "day, 01-31"), ("e", "day, 1-31"), ("a", "weekday, Thu"), ("A", "weekday, Thursday"),
-        ("H", "hour, 00-23"), ("M", "minute, 00-59"), ("%", "a % sign"),
-    ]
-
-    public init(pattern: String) { self.pattern = pattern }
-
+extension DateFormat {
     /// The widest a date in this format gets, in columns (a long month and weekday).
     public var width: Int {
-        DisplayWidth.of(string(Date(timeIntervalSince1970: 970_098_000)))  // Wednesday, 2000-09-27 23:40
-    }
-
-    /// The first field the pattern uses that is not known, if any.
-    public var unknownField: String? {
-        var chars = pattern.makeIterator()
-        while let c = chars.next() {
-            guard c == "%" else { continue }
-            guard let f = chars.next() else { return "%" }
-            if !Self.fields.contains(where: { $0.0 == f }) { return "%" + String(f) }
-        }
-        return nil
-    }
-
-    private static let months = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
-                                 "October", "November", "December"]
-    private static let weekdays = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]
-
-    /// The date in this format, or a dash for none.
-    public func string(_ date: Date?) -> String {
-        guard let date else { return "—" }
-        // Civil date from days since 1970 (Howard Hinnant's algorithm): no calendar objects per row.
-        let seconds = Int(date.timeIntervalSince1970.rounded(.down))
-        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
-        let secondOfDay = seconds - days * 86_400
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
-        let weekday = ((days % 7) + 11) % 7  // 1970-01-01 was a Thursday
-        func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
-        var out = ""
-        var chars = pattern.makeIterator()
-        while let c = chars.next() {
-            guard c == "%", let f = chars.next() else {
-                out.append(c)
-                continue
-            }
-            switch f {
-            case "Y": out += String(year)
-            case "y": out += two(((year % 100) + 100) % 100)
-            case "m": out += two(month)
-            case "b": out += String(Self.months[month - 1].prefix(3))
-            case "B": out += Self.months[month - 1]
-            case "d": out += two(day)
-            case "e": out += String(day)
-            case "a": out += String(Self.weekdays[weekday].prefix(3))
-            case "A": out += Self.weekdays[weekday]
-            case "H": out += two(secondOfDay / 3600)
-            case "M": out += two(secondOfDay % 3600 / 60)
-            case "%": out += "%"
-            default: out += "%" + String(f)
-            }
-        }
-        return out
+        DisplayWidth.of(string(secondsSince1970: 970_098_000))  // Wednesday, 2000-09-27 23:40
     }
 }
 
@@ -145,43 +73,54 @@ public struct Config: Sendable {
                                           message: "column \(error.column): \(error.message) (the whole file is ignored)"))
             return
         }
-        for header in document.headers where !["layout", "keys"].contains(header.path.joined(separator: ".")) {
-            warn(header.line, "unknown table [\(header.path.joined(separator: "."))]; the config has [layout] and [keys]")
+        let tables = ["layout"] + KeyTable.allCases.map(\.configName)
+        for header in document.headers where !tables.contains(header.path.joined(separator: ".")) {
+            warn(header.line, "unknown table [\(header.path.joined(separator: "."))]; the config has [layout] and [keys]"
+                 + " (and [keys.search], [keys.roster-filter], [keys.link], [keys.confirm] for what is typed there)")
         }
-        var keyLines: [Command: Int] = [:]
+        var keyLines: [KeyTable: [Command: Int]] = [:]
         for entry in document.entries {
             let key = entry.key
             switch key.first {
             case "layout" where key.count == 2:
                 layoutEntry(entry)
             case "keys" where key.count == 2:
-                guard let command = Command(rawValue: key[1]) else {
-                    warn(entry.line, "unknown action '\(key[1])'\(ThemeFile.suggestion(key[1], Command.allCases.map(\.rawValue))) (docs/keys.md lists them)")
-                    continue
-                }
-                let names: [String]
-                switch entry.value {
-                case .string(let one): names = [one]
-                case .array(let items) where items.allSatisfy { $0.string != nil }: names = items.compactMap(\.string)
-                default:
-                    expected(entry, "a list of keys such as [\"j\", \"Down\", \"g g\", \"C-d\"]")
-                    continue
-                }
-                var sequences: [KeySequence] = []
-                for name in names {
-                    switch KeySequence.parse(name) {
-                    case .success(let sequence): sequences.append(sequence)
-                    case .failure(let error): warn(entry.line, "\(key[1]): \(error.message)")
-                    }
-                }
-                keyLines[command] = entry.line
-                bind(command, to: sequences, line: entry.line, lines: keyLines)
+                keyEntry(entry, table: .reader, action: key[1], lines: &keyLines)
+            case "keys" where key.count == 3 && KeyTable(rawValue: key[1]).map { $0 != .reader } == true:
+                keyEntry(entry, table: KeyTable(rawValue: key[1])!, action: key[2], lines: &keyLines)
             case "layout", "keys":
                 warn(entry.line, "unknown key '\(entry.dottedKey)'")
             default:
                 topEntry(entry)
             }
         }
+    }
+
+    /// `action = ["key", ...]` in one of the `[keys]` tables.
+    private mutating func keyEntry(_ entry: TOML.Entry, table: KeyTable, action: String, lines: inout [KeyTable: [Command: Int]]) {
+        let known = KeyMap.standard.bindings(in: table).map(\.command.rawValue)
+        guard let command = Command(rawValue: action), known.contains(action) else {
+            let place = table == .reader ? "" : " in [\(table.configName)]"
+            warn(entry.line, "unknown action '\(action)'\(place)\(ThemeFile.suggestion(action, known)) (docs/keys.md lists them)")
+            return
+        }
+        let names: [String]
+        switch entry.value {
+        case .string(let one): names = [one]
+        case .array(let items) where items.allSatisfy({ $0.string != nil }): names = items.compactMap(\.string)
+        default:
+            expected(entry, "a list of keys such as [\"j\", \"Down\", \"g g\", \"C-d\"]")
+            return
+        }
+        var sequences: [KeySequence] = []
+        for name in names {
+            switch KeySequence.parse(name) {
+            case .success(let sequence): sequences.append(sequence)
+            case .failure(let error): warn(entry.line, "\(action): \(error.message)")
+            }
+        }
+        lines[table, default: [:]][command] = entry.line
+        bind(command, in: table, to: sequences, line: entry.line, lines: lines[table] ?? [:])
     }
 
     private mutating func topEntry(_ entry: TOML.Entry) {
@@ -253,15 +192,16 @@ public struct Config: Sendable {
     /// Puts a command on its keys. A key the file gives another action in a pane they share is
     /// a warning and stays with the action set first; a key that was only a default binding of
     /// another action moves to this one.
-    private mutating func bind(_ command: Command, to sequences: [KeySequence], line: Int, lines: [Command: Int]) {
-        var keymap = settings.keymap.rebinding(command, to: [])
-        guard let mine = keymap.binding(command) else { return }
+    private mutating func bind(_ command: Command, in table: KeyTable, to sequences: [KeySequence], line: Int, lines: [Command: Int]) {
+        var keymap = settings.keymap.rebinding(command, in: table, to: [])
+        guard let mine = keymap.binding(command, in: table) else { return }
+        var all = keymap.allBindings
         var kept: [KeySequence] = []
         for sequence in sequences {
             var lost = false
-            for index in keymap.bindings.indices where keymap.bindings[index].command != command {
-                let other = keymap.bindings[index]
-                guard other.sharesPane(with: mine) else { continue }
+            for index in all.indices where all[index].command != command || all[index].table != table {
+                let other = all[index]
+                guard other.sharesPlace(with: mine) else { continue }
                 let clashes = other.keys.filter { $0.clashes(with: sequence) }
                 guard !clashes.isEmpty else { continue }
                 if let otherLine = lines[other.command], otherLine != line {
@@ -271,12 +211,14 @@ public struct Config: Sendable {
                     warn(line, "\(command.rawValue): '\(sequence.name)' \(what); it stays there")
                     lost = true
                 } else {
-                    keymap.bindings[index].keys.removeAll { clashes.contains($0) }
+                    all[index].keys.removeAll { clashes.contains($0) }
                 }
             }
             if !lost, !kept.contains(sequence) { kept.append(sequence) }
         }
-        settings.keymap = keymap.rebinding(command, to: kept)
+        keymap.bindings = all.filter { $0.table == .reader }
+        keymap.lineBindings = all.filter { $0.table != .reader }
+        settings.keymap = keymap.rebinding(command, in: table, to: kept)
     }
 
     /// The config file as `agora config --default` prints it: every setting at its default,
@@ -319,15 +261,23 @@ public struct Config: Sendable {
             "# action = [keys]: \"j\", \"J\", \"C-d\", \"Down\", \"PgDn\", \"Space\", \"Enter\", \"Esc\", \"S-Tab\", \"F1\",",
             "# and sequences such as \"g g\". A key set here leaves the action it had by default.",
         ]
-        for binding in KeyMap.standard.bindings {
-            let keys = binding.keys.map { "\"\(Self.escaped($0.name))\"" }.joined(separator: ", ")
-            let setting = "\(binding.command.rawValue) = [\(keys)]"
-            lines.append(setting + String(repeating: " ", count: max(1, 44 - setting.count)) + "# " + binding.help)
+        for table in KeyTable.allCases {
+            if table != .reader {
+                lines += ["", "[\(table.configName)]", "# \(table.title): \(table == .confirm ? "any key not here cancels" : "any other character is typed")."]
+            }
+            for binding in KeyMap.standard.bindings(in: table) {
+                let keys = binding.keys.map { "\"\(Self.escaped($0.name))\"" }.joined(separator: ", ")
+                let setting = "\(binding.command.rawValue) = [\(keys)]"
+                lines.append(setting + String(repeating: " ", count: max(1, 44 - setting.count)) + "# " + binding.help)
+            }
         }
         return lines.joined(separator: "\n") + "\n"
     }
 
     private static func escaped(_ s: String) -> String {
-        s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+        s.reduce(into: "") { out, c in
+            if c == "\\" || c == "\"" { out.append("\\") }
+            out.append(c)
+        }
     }
 }

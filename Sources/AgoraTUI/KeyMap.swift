@@ -6,7 +6,7 @@ public enum Pane: String, CaseIterable, Hashable, Sendable {
 }
 
 /// Everything a person can ask the reader to do with a key. The raw values are the action
-/// names of the config file's `[keys]` table.
+/// names of the config file's `[keys]` tables.
 public enum Command: String, CaseIterable, Hashable, Sendable {
     case down = "down", up = "up", pageDown = "page-down", pageUp = "page-up", top = "top", bottom = "bottom"
     case nextPane = "next-pane", previousPane = "previous-pane", open = "open", back = "back"
@@ -17,79 +17,80 @@ public enum Command: String, CaseIterable, Hashable, Sendable {
     case toggleStarredOnly = "toggle-starred-only", filterAuthor = "filter-author", filterCountry = "filter-country"
     case filterTag = "filter-tag", clearFilters = "clear-filters", cycleSort = "cycle-sort", filterRoster = "filter-roster"
     case cycleTheme = "cycle-theme", help = "help"
+    // While typing into a line, and in the confirmation.
+    case erase = "erase", clearLine = "clear-line", yes = "yes"
 }
 
-/// One or more keys pressed one after another: `g g`, or just `j`.
-public struct KeySequence: Hashable, Sendable {
-    public var keys: [Key]
+/// The tables of bindings: the reader's own, and one for each line the reader types into or
+/// question it asks, where letters are text (or an answer) and only the keys here do something
+/// else. The config file's `[keys]` is the reader's table, `[keys.search]` and the like the others.
+public enum KeyTable: String, CaseIterable, Hashable, Sendable {
+    case reader
+    case search
+    case rosterFilter = "roster-filter"
+    case link
+    case confirm
 
-    public init(_ keys: [Key]) { self.keys = keys }
-    public init(_ key: Key) { keys = [key] }
+    /// The config file's table: `keys`, `keys.search` ...
+    public var configName: String { self == .reader ? "keys" : "keys." + rawValue }
 
-    /// "g g", "C-d", "Down".
-    public var name: String { keys.map(\.name).joined(separator: " ") }
-
-    /// Whether this is the start of a longer sequence (`g` of `g g`).
-    public func begins(_ longer: KeySequence) -> Bool {
-        keys.count < longer.keys.count && Array(longer.keys.prefix(keys.count)) == keys
+    /// What the table is for, in help and docs.
+    public var title: String {
+        switch self {
+        case .reader: "Reading"
+        case .search: "Typing a search"
+        case .rosterFilter: "Typing a name to filter the roster"
+        case .link: "Typing a link's number"
+        case .confirm: "Answering whether to mark all read"
+        }
     }
 
-    /// The same keys, or one the start of the other: in one pane, only one of them can be typed.
-    public func clashes(with other: KeySequence) -> Bool { self == other || begins(other) || other.begins(self) }
-
-    /// Reads "j", "Down", "C-d", "g g", "S-Tab", "F5", "Space"; says what is wrong otherwise.
-    public static func parse(_ text: String) -> Result<KeySequence, KeyNameError> {
-        let words = text.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
-        guard !words.isEmpty else {
-            return text.isEmpty ? .failure(KeyNameError(message: "an empty key name")) : .success(KeySequence(.character(" ")))
+    /// The reader's command that brings this table into force.
+    public var opener: Command? {
+        switch self {
+        case .reader: nil
+        case .search: .search
+        case .rosterFilter: .filterRoster
+        case .link: .openLink
+        case .confirm: .markAllRead
         }
-        var keys: [Key] = []
-        for word in words {
-            guard let key = Key(name: word) else {
-                return .failure(KeyNameError(message: "unknown key '\(word)' (keys are written j, J, Down, C-d, S-Tab, F5, Space, Enter, Esc, PgDn ...)"))
-            }
-            keys.append(key)
-        }
-        guard keys.count <= 4 else { return .failure(KeyNameError(message: "'\(text)' is too long: a sequence has at most 4 keys")) }
-        return .success(KeySequence(keys))
-    }
-}
-
-public struct KeyNameError: Error, Hashable, Sendable {
-    public var message: String
-}
-
-extension Key {
-    /// The key a name stands for, as key tables and the config file write it.
-    public init?(name: String) {
-        let aliases: [String: Key] = [
-            "space": .character(" "), "enter": .enter, "return": .enter, "ret": .enter, "esc": .escape, "escape": .escape,
-            "backspace": .backspace, "bs": .backspace, "tab": .tab, "s-tab": .backTab, "backtab": .backTab,
-            "del": .delete, "delete": .delete, "up": .up, "down": .down, "left": .left, "right": .right,
-            "pgup": .pageUp, "pageup": .pageUp, "pgdn": .pageDown, "pagedown": .pageDown, "home": .home, "end": .end,
-        ]
-        if name.count == 1, let c = name.first, !c.isWhitespace, !(c.asciiValue.map { $0 < 0x20 || $0 == 0x7F } ?? false) {
-            self = .character(c)
-            return
-        }
-        if let key = aliases[name.lowercased()] {
-            self = key
-            return
-        }
-        let lower = name.lowercased()
-        if lower.hasPrefix("c-"), name.count == 3, let c = lower.last, c.isASCII, c.isLetter {
-            self = .control(c)
-            return
-        }
-        if lower.hasPrefix("f"), let n = Int(lower.dropFirst()), (1...12).contains(n) {
-            self = .function(n)
-            return
-        }
-        return nil
     }
 }
 
-/// What a sequence of keys typed so far means in a pane.
+/// Where keys are going now: a pane of the reader, the help screen, or a line or question
+/// with a table of its own.
+public enum KeyContext: Hashable, Sendable {
+    case reader(Pane)
+    /// The help screen scrolls with the reader's keys; any other key closes it.
+    case help
+    case search, rosterFilter, link, confirm
+
+    public var table: KeyTable {
+        switch self {
+        case .reader, .help: .reader
+        case .search: .search
+        case .rosterFilter: .rosterFilter
+        case .link: .link
+        case .confirm: .confirm
+        }
+    }
+
+    /// The pane whose reader bindings apply.
+    var pane: Pane {
+        if case .reader(let pane) = self { return pane }
+        return .posts
+    }
+
+    /// Whether a character no binding takes is text for the line.
+    public var takesText: Bool {
+        switch self {
+        case .search, .rosterFilter, .link: true
+        case .reader, .help, .confirm: false
+        }
+    }
+}
+
+/// What a sequence of keys typed so far means in a context.
 public enum KeyMatch: Hashable, Sendable {
     case command(Command)
     /// The start of a longer binding: wait for the next key.
@@ -97,39 +98,54 @@ public enum KeyMatch: Hashable, Sendable {
     case none
 }
 
-/// One line of the action table: the command, its keys, what it does, where it applies
-/// (empty: everywhere), and the word the status line shows beside its first key as a hint.
+/// One line of an action table: the command, its keys, what it does, which table it is in,
+/// where it applies in the reader (empty: everywhere), and the word the status line shows
+/// beside its first key as a hint.
 public struct Binding: Hashable, Sendable {
     public var command: Command
     public var keys: [KeySequence]
     public var help: String
+    public var table: KeyTable
     public var panes: Set<Pane>
     public var hint: String?
     /// Shown as one hint with this command's keys: "j/k move".
     public var hintWith: Command?
 
-    public init(_ command: Command, _ keys: [Key], _ help: String, panes: Set<Pane> = [], hint: String? = nil,
-                hintWith: Command? = nil) {
+    public init(_ command: Command, _ keys: [Key], _ help: String, table: KeyTable = .reader, panes: Set<Pane> = [],
+                hint: String? = nil, hintWith: Command? = nil) {
         self.command = command
         self.keys = keys.map { KeySequence($0) }
         self.help = help
+        self.table = table
         self.panes = panes
         self.hint = hint
         self.hintWith = hintWith
     }
 
-    func applies(in pane: Pane) -> Bool { panes.isEmpty || panes.contains(pane) }
+    func applies(in context: KeyContext) -> Bool {
+        guard table == context.table else { return false }
+        return table != .reader || panes.isEmpty || panes.contains(context.pane)
+    }
 
-    /// Whether the two apply in some pane together.
-    func sharesPane(with other: Binding) -> Bool { panes.isEmpty || other.panes.isEmpty || !panes.isDisjoint(with: other.panes) }
+    /// Whether the two can be typed in one place: the same table, and a pane they share.
+    func sharesPlace(with other: Binding) -> Bool {
+        table == other.table && (panes.isEmpty || other.panes.isEmpty || !panes.isDisjoint(with: other.panes))
+    }
 }
 
-/// The one table of key bindings: the reader, the help screen, the status line hints and
-/// docs/keys.md all come from it. The config file's `[keys]` changes the keys of its actions.
+/// The one table of key bindings: every key the reader takes, text entry included, goes
+/// through it. The help screen, the status line, every message that names a key and
+/// docs/keys.md come from it; the config file's `[keys]` tables change it.
 public struct KeyMap: Hashable, Sendable {
+    /// The reader's own table.
     public var bindings: [Binding]
+    /// The tables of the lines and the question (search, roster filter, link number, confirm).
+    public var lineBindings: [Binding]
 
-    public init(bindings: [Binding]) { self.bindings = bindings }
+    public init(bindings: [Binding], lineBindings: [Binding] = KeyMap.standardLineBindings) {
+        self.bindings = bindings
+        self.lineBindings = lineBindings
+    }
 
     public static let standard = KeyMap(bindings: [
         Binding(.down, [.character("j"), .down], "Move down (scroll down in an article)", hint: "move", hintWith: .up),
@@ -150,11 +166,11 @@ public struct KeyMap: Hashable, Sendable {
         Binding(.undo, [.character("u")], "Undo the last mark-all-read", panes: [.posts]),
         Binding(.nextUnread, [.character("n")], "Open the next unread post", panes: [.posts, .detail], hint: "next unread"),
         Binding(.previousUnread, [.character("N")], "Open the previous unread post", panes: [.posts, .detail]),
-        Binding(.author, [.character("a")], "Go to the author (of the comment at the top, after [ or ])",
+        Binding(.author, [.character("a")], "Go to the author (of the chosen comment, else the post)",
                 panes: [.detail], hint: "author"),
         Binding(.nextComment, [.character("]")], "Go to the next comment", panes: [.detail]),
         Binding(.previousComment, [.character("[")], "Go to the previous comment", panes: [.detail]),
-        Binding(.openLink, [.character("o")], "Open link number N in the browser (o, then the number)",
+        Binding(.openLink, [.character("o")], "Open link number N in the browser (type the number next)",
                 panes: [.detail], hint: "link"),
         Binding(.roster, [.character("m")], "Show the member roster (in place of the posts when narrow)"),
         Binding(.search, [.character("/")], "Search posts, comments and members as you type", hint: "search"),
@@ -170,11 +186,42 @@ public struct KeyMap: Hashable, Sendable {
         Binding(.help, [.character("?"), .function(1)], "Show this help", hint: "help"),
     ])
 
-    /// What the keys typed so far mean in a pane: a command, the start of a longer sequence,
-    /// or nothing.
-    public func match(_ typed: [Key], in pane: Pane) -> KeyMatch {
+    /// The lines' and the question's tables: what is not here is typed into the line (or, in
+    /// the question, answers no).
+    public static let standardLineBindings: [Binding] = [
+        Binding(.open, [.enter], "Open the chosen result", table: .search),
+        Binding(.back, [.escape], "Go back to where you were", table: .search),
+        Binding(.down, [.down, .control("n"), .tab], "Choose the next result", table: .search),
+        Binding(.up, [.up, .control("p"), .backTab], "Choose the previous result", table: .search),
+        Binding(.pageDown, [.pageDown], "Half a screen of results down", table: .search),
+        Binding(.pageUp, [.pageUp], "Half a screen of results up", table: .search),
+        Binding(.erase, [.backspace, .delete], "Delete the last character", table: .search),
+        Binding(.clearLine, [.control("u")], "Clear the line", table: .search),
+        Binding(.open, [.enter], "Keep the filter", table: .rosterFilter),
+        Binding(.back, [.escape], "Clear the filter", table: .rosterFilter),
+        Binding(.down, [.down], "Move down the roster", table: .rosterFilter),
+        Binding(.up, [.up], "Move up the roster", table: .rosterFilter),
+        Binding(.pageDown, [.pageDown], "Page down", table: .rosterFilter),
+        Binding(.pageUp, [.pageUp], "Page up", table: .rosterFilter),
+        Binding(.erase, [.backspace, .delete], "Delete the last character", table: .rosterFilter),
+        Binding(.clearLine, [.control("u")], "Clear the line", table: .rosterFilter),
+        Binding(.open, [.enter], "Open the link with the number typed", table: .link),
+        Binding(.back, [.escape], "Cancel", table: .link),
+        Binding(.erase, [.backspace], "Delete the last digit (cancels when there is none)", table: .link),
+        Binding(.yes, [.character("y"), .character("Y")], "Mark them read; any other key cancels", table: .confirm),
+    ]
+
+    /// Every binding of every table.
+    public var allBindings: [Binding] { bindings + lineBindings }
+
+    /// The bindings of one table.
+    public func bindings(in table: KeyTable) -> [Binding] { table == .reader ? bindings : lineBindings.filter { $0.table == table } }
+
+    /// What the keys typed so far mean where keys go now: a command, the start of a longer
+    /// sequence, or nothing.
+    public func match(_ typed: [Key], in context: KeyContext) -> KeyMatch {
         var isPrefix = false
-        for binding in bindings where binding.applies(in: pane) {
+        for binding in (context.table == .reader ? bindings : lineBindings) where binding.applies(in: context) {
             for sequence in binding.keys {
                 if sequence.keys == typed { return .command(binding.command) }
                 if KeySequence(typed).begins(sequence) { isPrefix = true }
@@ -183,21 +230,43 @@ public struct KeyMap: Hashable, Sendable {
         return isPrefix ? .prefix : .none
     }
 
+    /// What the keys typed so far mean in a pane of the reader.
+    public func match(_ typed: [Key], in pane: Pane) -> KeyMatch { match(typed, in: .reader(pane)) }
+
     /// The command a single key means in a pane.
     public func command(for key: Key, in pane: Pane) -> Command? {
         if case .command(let command) = match([key], in: pane) { return command }
         return nil
     }
 
-    public func binding(_ command: Command) -> Binding? { bindings.first { $0.command == command } }
+    /// A command's binding in a table; with no table, the reader's, else the first line's that has it.
+    public func binding(_ command: Command, in table: KeyTable? = nil) -> Binding? {
+        guard let table else { return allBindings.first { $0.command == command } }
+        return bindings(in: table).first { $0.command == command }
+    }
 
-    /// The first key of a command, as help and messages name it ("?" for help), if it has one.
-    public func firstKey(_ command: Command) -> String? { binding(command)?.keys.first?.name }
+    /// The keys of a command in a table, in order.
+    public func keys(_ command: Command, in table: KeyTable = .reader) -> [KeySequence] {
+        binding(command, in: table)?.keys ?? []
+    }
+
+    /// The first key of a command, as help names it ("?" for help), if it has one.
+    public func firstKey(_ command: Command, in table: KeyTable = .reader) -> String? { keys(command, in: table).first?.name }
+
+    /// The key a message names for a command: its first key ("↓" for Down), or the action's
+    /// name in brackets when the config left it no key.
+    public func label(_ command: Command, in table: KeyTable = .reader) -> String {
+        keys(command, in: table).first?.label ?? "<\(command.rawValue)>"
+    }
 
     /// The same table with `command` on these keys.
-    public func rebinding(_ command: Command, to keys: [KeySequence]) -> KeyMap {
+    public func rebinding(_ command: Command, in table: KeyTable = .reader, to keys: [KeySequence]) -> KeyMap {
         var copy = self
-        if let index = copy.bindings.firstIndex(where: { $0.command == command }) { copy.bindings[index].keys = keys }
+        if table == .reader {
+            if let index = copy.bindings.firstIndex(where: { $0.command == command }) { copy.bindings[index].keys = keys }
+        } else if let index = copy.lineBindings.firstIndex(where: { $0.command == command && $0.table == table }) {
+            copy.lineBindings[index].keys = keys
+        }
         return copy
     }
 
@@ -206,7 +275,7 @@ public struct KeyMap: Hashable, Sendable {
 
     /// The status line's hints for a pane: "j/k move", "Tab pane" ..., most useful first.
     public func hints(in pane: Pane) -> [String] {
-        bindings.filter { $0.applies(in: pane) }.compactMap { binding in
+        bindings.filter { $0.applies(in: .reader(pane)) }.compactMap { binding in
             guard let hint = binding.hint, let first = binding.keys.first else { return nil }
             if let other = binding.hintWith, let second = self.binding(other)?.keys.first {
                 return "\(first.name)/\(second.name) \(hint)"
@@ -215,7 +284,7 @@ public struct KeyMap: Hashable, Sendable {
         }
     }
 
-    /// Two commands on one key in a pane they share, or a key that is the start of another
+    /// Two commands on one key where both can be typed, or a key that is the start of another
     /// command's sequence there (the longer one could never be typed): what a conflict looks like.
     public struct Conflict: Hashable, Sendable, CustomStringConvertible {
         public var keys: KeySequence
@@ -233,8 +302,9 @@ public struct KeyMap: Hashable, Sendable {
 
     public var conflicts: [Conflict] {
         var out: [Conflict] = []
-        for (i, a) in bindings.enumerated() {
-            for b in bindings[i...] where a.sharesPane(with: b) {
+        let all = allBindings
+        for (i, a) in all.enumerated() {
+            for b in all[i...] where a.sharesPlace(with: b) {
                 for x in a.keys {
                     for y in b.keys {
                         if a.command != b.command, x == y {
@@ -249,35 +319,6 @@ public struct KeyMap: Hashable, Sendable {
             }
         }
         return out
-    }
-
-    /// docs/keys.md, made from the table.
-    public var markdown: String {
-        var lines = [
-            "# Keys",
-            "",
-            "Made from the reader's action table (`Sources/AgoraTUI/KeyMap.swift`); a test fails when this file",
-            "differs from it. These are the defaults: the `[keys]` table of the config file changes them",
-            "(docs/config.md), and the help screen (`?`) and the status line show the keys in force.",
-            "",
-            "| keys | action | what it does | where |",
-            "|---|---|---|---|",
-        ]
-        for b in bindings {
-            let keys = b.keys.map { "`\($0.name)`" }.joined(separator: ", ")
-            let panes = b.panes.isEmpty ? "everywhere" : Pane.allCases.filter(b.panes.contains).map(\.label).joined(separator: ", ")
-            lines.append("| \(keys) | `\(b.command.rawValue)` | \(b.help) | \(panes) |")
-        }
-        lines += [
-            "",
-            "In the confirmation for `A`, `y` marks everything read; any other key cancels. After `o`, type",
-            "the link's number and Enter (or just the number when it cannot be longer); Esc cancels.",
-            "",
-            "Mouse: a click focuses a pane and selects the row under it; the wheel scrolls the pane under",
-            "the pointer. Scrolling never marks anything read.",
-            "",
-        ]
-        return lines.joined(separator: "\n")
     }
 }
 

@@ -10,6 +10,8 @@ public struct Layout: Hashable, Sendable {
 
     public static let minimumWidth = 30
     public static let minimumHeight = 8
+    /// The column heads above the rows of the post list and the roster.
+    public static let listHeaderRows = 1
 
     public let kind: Kind
     public let header: Rect
@@ -18,7 +20,11 @@ public struct Layout: Hashable, Sendable {
     /// The panes on screen, left to right.
     public let panes: [Pane]
 
-    public init(width: Int, height: Int, state: AppState) {
+    /// The panes for a size and the config's [layout]; which pane is on the left (medium) or
+    /// on screen (narrow) follows the focus, the roster standing in for the posts, and whether
+    /// there is anything in the detail pane.
+    public init(width: Int, height: Int, settings: LayoutSettings = LayoutSettings(), focus: Pane = .posts,
+                rosterInPlaceOfPosts: Bool = false, hasDetail: Bool = false) {
         if width < Self.minimumWidth || height < Self.minimumHeight {
             kind = .tooSmall
             header = Rect(x: 0, y: 0, width: 0, height: 0)
@@ -30,7 +36,6 @@ public struct Layout: Hashable, Sendable {
         header = Rect(x: 0, y: 0, width: width, height: 1)
         status = Rect(x: 0, y: height - 1, width: width, height: 1)
         let body = Rect(x: 0, y: 1, width: width, height: height - 2)
-        let settings = state.settings.layout
         if width >= settings.wideFrom && height >= 20 && settings.showRoster {
             kind = .wide
             let postsWidth = width * settings.postsWidth / 100
@@ -44,7 +49,7 @@ public struct Layout: Hashable, Sendable {
         } else if width >= settings.stackBelow && height >= 20 {
             kind = .medium
             let leftWidth = width >= settings.wideFrom ? width * settings.postsWidth / 100 : width * 40 / 100
-            let left: Pane = state.rosterInPlaceOfPosts ? .roster : .posts
+            let left: Pane = rosterInPlaceOfPosts ? .roster : .posts
             rects = [
                 left: Rect(x: 0, y: body.y, width: leftWidth, height: body.height),
                 .detail: Rect(x: leftWidth, y: body.y, width: width - leftWidth, height: body.height),
@@ -52,11 +57,10 @@ public struct Layout: Hashable, Sendable {
             panes = [left, .detail]
         } else {
             kind = .narrow
-            var pane = state.focus
-            if pane == .detail, state.detail == .none { pane = .posts }
+            let pane = focus == .detail && !hasDetail ? .posts : focus
             rects = [pane: body]
             // Tab still walks through every pane, one at a time.
-            panes = state.detail == .none ? [.posts, .roster] : [.posts, .detail, .roster]
+            panes = hasDetail ? [.posts, .detail, .roster] : [.posts, .roster]
         }
     }
 
@@ -73,8 +77,8 @@ public struct Layout: Hashable, Sendable {
         return Rect(x: 0, y: 0, width: 0, height: 0)
     }
 
-    public var postsRows: Int { max(1, contentWhenShown(.posts).height - PostListView.headerRows) }
-    public var rosterRows: Int { max(1, contentWhenShown(.roster).height - RosterView.headerRows) }
+    public var postsRows: Int { max(1, contentWhenShown(.posts).height - Self.listHeaderRows) }
+    public var rosterRows: Int { max(1, contentWhenShown(.roster).height - Self.listHeaderRows) }
     public var detailRows: Int { max(1, contentWhenShown(.detail).height) }
     public var detailTextWidth: Int { max(8, contentWhenShown(.detail).width - 1) }
 

@@ -42,7 +42,7 @@ enum Output {
         FileHandle.standardOutput.write(data)
     }
 
-    static func date(_ date: Date?) -> String { ArticleDocument.date(date) }
+    static func date(_ date: Date?) -> String { DateFormat.standard.string(date) }
 
     static func flags(_ state: PostState) -> String { PostListView.flags(state) }
 

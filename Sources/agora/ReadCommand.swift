@@ -1,3 +1,4 @@
+import AgoraApp
 import AgoraKit
 import AgoraTUI
 import ArgumentParser

@@ -260,3 +260,27 @@ public struct UndoResult: Hashable, Sendable {
     /// Posts made unread again (those still as the bulk change left them).
     public var restored: Int
 }
+
+/// Where to look for the next unread post in a list: the list (its filter and order), the
+/// first position not yet looked at, the post looked at last, and which way.
+public struct UnreadSearch: Hashable, Sendable {
+    public var filter: PostFilter
+    public var sort: PostSort
+    /// The first position of the list to look at.
+    public var from: Int
+    /// The post just before `from` in the direction of the search, when there is one.
+    public var after: Post.ID?
+    /// Forward is down the list.
+    public var forward: Bool
+
+    public init(filter: PostFilter = .all, sort: PostSort = .newest, from: Int, after: Post.ID?, forward: Bool) {
+        self.filter = filter
+        self.sort = sort
+        self.from = from
+        self.after = after
+        self.forward = forward
+    }
+
+    /// The list of all posts, newest first: the one the caches keep an index of unread posts for.
+    public var isPlainList: Bool { filter == .all && sort == .newest }
+}

@@ -19,6 +19,9 @@ public protocol CommunityStore: Sendable {
     /// towards older posts), with its position in that list; from the start (or the end) when
     /// `id` is nil. Nil when there is none.
     func nextUnread(after id: Post.ID?, forward: Bool) throws -> (index: Int, post: PostSummary)?
+    /// The nearest unread post in any list (a filter and an order), from a position of it, with
+    /// its position. A default reads the list window by window; the plain list uses the index.
+    func nextUnread(_ search: UnreadSearch) throws -> (index: Int, post: PostSummary)?
     /// One post with its body, its author and its comments (oldest first, threads kept).
     /// Throws `AgoraError.notFound` for an unknown id.
     func post(_ id: Post.ID) throws -> PostDetail
@@ -47,7 +50,7 @@ public protocol CommunityStore: Sendable {
 
     // MARK: Search
     /// Case- and accent-insensitive search of titles and bodies, comments and members.
-    func search(_ text: String, kinds: Set<SearchKind>, limit: Int) throws -> SearchResults
+    func search(_ query: SearchQuery, kinds: Set<SearchKind>, limit: Int) throws -> SearchResults
 
     // MARK: Content in and out
     func sources() throws -> [Source]
@@ -73,7 +76,29 @@ extension CommunityStore {
     public func memberCount(country: String?) throws -> Int { try memberCount(MemberQuery(country: country)) }
 
     public func search(_ text: String, limit: Int = 20) throws -> SearchResults {
-        try search(text, kinds: Set(SearchKind.allCases), limit: limit)
+        try search(SearchQuery(text), kinds: Set(SearchKind.allCases), limit: limit)
+    }
+
+    public func search(_ text: String, kinds: Set<SearchKind>, limit: Int) throws -> SearchResults {
+        try search(SearchQuery(text), kinds: kinds, limit: limit)
+    }
+
+    public func nextUnread(_ search: UnreadSearch) throws -> (index: Int, post: PostSummary)? {
+        if search.isPlainList { return try nextUnread(after: search.after, forward: search.forward) }
+        // Window by window from that position, until an unread post or the end of the list.
+        let total = try counts(search.filter).total
+        let size = 500
+        var start = search.from
+        while start >= 0 && start < total {
+            let offset = search.forward ? start : max(0, start - size + 1)
+            let rows = try posts(PostQuery(filter: search.filter, sort: search.sort, offset: offset, limit: size))
+            if rows.isEmpty { break }
+            let positions = search.forward ? Array(max(start, offset)..<(offset + rows.count))
+                : Array((offset...min(start, offset + rows.count - 1)).reversed())
+            if let hit = positions.first(where: { !rows[$0 - offset].state.read }) { return (hit, rows[hit - offset]) }
+            start = search.forward ? offset + size : offset - 1
+        }
+        return nil
     }
 }
 

@@ -9,6 +9,8 @@ import Synchronization
 /// both to it), but by scanning, so the SQLite cache is the one for 100,000 posts.
 public final class JSONStore: CommunityStore {
     public let location: String
+    /// The time reader state is stamped with.
+    let clock: @Sendable () -> Date
     private let data: Mutex<Contents>
 
     struct Contents {
@@ -82,8 +84,12 @@ public final class JSONStore: CommunityStore {
     }
 
     /// Opens the JSON cache at `path`. A missing file is created (empty) when `create` is true.
-    public init(path: String, create: Bool = true) throws {
+    ///
+    /// `clock` stamps reader state (when a post was read, when a bulk change was made); tests
+    /// give one of their own.
+    public init(path: String, create: Bool = true, clock: @escaping @Sendable () -> Date = { ReaderClock.now() }) throws {
         location = path
+        self.clock = clock
         if FileManager.default.fileExists(atPath: path) {
             let file = try CacheFile.read(path: path)
             // A file from elsewhere is content like any import: sanitise and check it.
@@ -279,7 +285,7 @@ public final class JSONStore: CommunityStore {
     // MARK: - Reader state
 
     public func setRead(_ read: Bool, posts ids: [Post.ID]) throws {
-        let now = ReaderClock.now()
+        let now = clock()
         try change { contents in
             for id in ids {
                 guard contents.postIndex[id] != nil else { throw AgoraError.postNotFound(id) }
@@ -293,7 +299,7 @@ public final class JSONStore: CommunityStore {
     }
 
     public func setRead(_ read: Bool, comments ids: [Comment.ID]) throws {
-        let now = ReaderClock.now()
+        let now = clock()
         try change { contents in
             let known = Set(contents.file.comments.map(\.id))
             for id in ids {
@@ -316,7 +322,7 @@ public final class JSONStore: CommunityStore {
     }
 
     public func markAllRead(_ filter: PostFilter) throws -> JournalEntry {
-        let now = ReaderClock.now()
+        let now = clock()
         return try change { contents in
             let token = (contents.file.state.journal.map(\.token).max() ?? 0) + 1
             var count = 0
@@ -362,8 +368,7 @@ public final class JSONStore: CommunityStore {
 
     // MARK: - Search
 
-    public func search(_ text: String, kinds: Set<SearchKind>, limit: Int) throws -> SearchResults {
-        let query = SearchQuery(text)
+    public func search(_ query: SearchQuery, kinds: Set<SearchKind>, limit: Int) throws -> SearchResults {
         guard !query.isEmpty else { return SearchResults(problems: query.problems) }
         return read { contents in
             var results = SearchResults(problems: query.problems)

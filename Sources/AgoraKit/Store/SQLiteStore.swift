@@ -6,6 +6,8 @@ import GRDB
 /// leave it byte for byte as it was.
 public final class SQLiteStore: CommunityStore {
     public let location: String
+    /// The time reader state is stamped with.
+    let clock: @Sendable () -> Date
     let pool: DatabaseQueue
     /// This store made the file: no one can hold a copy of its bytes yet.
     private let createdHere: Bool
@@ -14,8 +16,12 @@ public final class SQLiteStore: CommunityStore {
     ///
     /// A file that is not a SQLite database, a database of something else, or one written by a
     /// newer Agora is refused before anything is written to it.
-    public init(path: String, create: Bool = true) throws {
+    ///
+    /// `clock` stamps reader state (when a post was read, when a bulk change was made); tests
+    /// give one of their own.
+    public init(path: String, create: Bool = true, clock: @escaping @Sendable () -> Date = { ReaderClock.now() }) throws {
         location = path
+        self.clock = clock
         var isFolder: ObjCBool = false
         let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isFolder)
         createdHere = !exists
@@ -338,7 +344,7 @@ public final class SQLiteStore: CommunityStore {
     // MARK: - Reader state
 
     public func setRead(_ read: Bool, posts ids: [Post.ID]) throws {
-        let now = ReaderClock.now().timeIntervalSince1970
+        let now = clock().timeIntervalSince1970
         try write { db in
             var change = 0
             for id in ids {
@@ -363,7 +369,7 @@ public final class SQLiteStore: CommunityStore {
     }
 
     public func setRead(_ read: Bool, comments ids: [Comment.ID]) throws {
-        let now = ReaderClock.now().timeIntervalSince1970
+        let now = clock().timeIntervalSince1970
         try write { db in
             for id in ids {
                 try db.execute(sql: """
@@ -387,7 +393,7 @@ public final class SQLiteStore: CommunityStore {
     }
 
     public func markAllRead(_ filter: PostFilter) throws -> JournalEntry {
-        let now = ReaderClock.now()
+        let now = clock()
         var unread = filter
         unread.unreadOnly = true
         let query = SQLitePostQuery(filter: unread)
@@ -453,8 +459,7 @@ public final class SQLiteStore: CommunityStore {
 
     // MARK: - Search
 
-    public func search(_ text: String, kinds: Set<SearchKind>, limit: Int) throws -> SearchResults {
-        let query = SearchQuery(text)
+    public func search(_ query: SearchQuery, kinds: Set<SearchKind>, limit: Int) throws -> SearchResults {
         var results = SearchResults(problems: query.problems)
         guard !query.isEmpty else { return results }
         return try read { db in

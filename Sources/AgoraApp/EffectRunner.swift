@@ -1,4 +1,5 @@
 import AgoraKit
+import AgoraTUI
 
 /// Does what effects ask of the store and says what came back. The run loop uses it with the
 /// real cache, tests with a temporary one; opening a link is left to the caller.
@@ -13,30 +14,20 @@ public struct EffectRunner: Sendable {
             switch effect {
             case .loadPosts(let offset, let limit, let filter, let sort):
                 let rows = try store.posts(PostQuery(filter: filter, sort: sort, offset: offset, limit: limit))
-                return .posts(offset: offset, rows: rows, counts: try store.counts(filter))
+                return .posts(offset: offset, rows: rows, counts: nil)
+            case .countPosts(let filter):
+                return .postCounts(try store.counts(filter))
             case .loadMembers(let offset, let limit, let name, let sort):
                 let query = MemberQuery(name: name, sort: sort, offset: offset, limit: limit)
                 let rows = try store.members(query)
                 return .members(offset: offset, rows: rows, total: try store.memberCount(query))
             case .loadCountries:
                 return .countries(try store.memberCountries())
-            case .search(let text, let limit):
-                return .searchResults(for: text, try store.search(text, kinds: Set(SearchKind.allCases), limit: limit))
-            case .findUnreadInList(let from, let forward, let filter, let sort):
-                // Window by window from that position, until an unread post or the end.
-                let total = try store.counts(filter).total
-                let size = 500
-                var start = from
-                while start >= 0 && start < total {
-                    let offset = forward ? start : max(0, start - size + 1)
-                    let rows = try store.posts(PostQuery(filter: filter, sort: sort, offset: offset, limit: size))
-                    let indexed = Array(rows.enumerated()).map { (offset + $0.offset, $0.element) }
-                    let candidates = forward ? indexed.filter { $0.0 >= start } : indexed.filter { $0.0 <= start }.reversed()
-                    if let hit = candidates.first(where: { !$0.1.state.read }) { return .unreadFound(index: hit.0, post: hit.1) }
-                    start = forward ? offset + size : offset - 1
-                    if rows.isEmpty { break }
-                }
-                return .noUnread(forward: forward)
+            case .search(let query, let limit):
+                return .searchResults(for: query, try store.search(query, kinds: Set(SearchKind.allCases), limit: limit))
+            case .findUnread(let search):
+                guard let (index, post) = try store.nextUnread(search) else { return .noUnread(forward: search.forward) }
+                return .unreadFound(index: index, post: post)
             case .openPost(let id):
                 return .post(try store.post(id))
             case .openMember(let id):
@@ -54,9 +45,6 @@ public struct EffectRunner: Sendable {
                 return .markedAllRead(try store.markAllRead(filter))
             case .undo:
                 return .undone(try store.undo(nil))
-            case .findUnread(let after, let forward):
-                guard let (index, post) = try store.nextUnread(after: after, forward: forward) else { return .noUnread(forward: forward) }
-                return .unreadFound(index: index, post: post)
             case .openURL:
                 return nil
             }
@@ -71,7 +59,8 @@ public struct EffectRunner: Sendable {
     ///
     /// With `deferWrites`, writes of reader state the screen already shows (read, starred,
     /// comments seen) are returned instead of done, so that the caller can draw the frame first
-    /// and write after: a key is answered without waiting for the disk.
+    /// and write after: a key is answered without waiting for the disk. What comes after a
+    /// write in the same batch waits with it, so that it reads what was written.
     @discardableResult
     public func settle(
         _ state: inout AppState, _ effects: [Effect], deferWrites: Bool = false,
@@ -81,7 +70,7 @@ public struct EffectRunner: Sendable {
         var writes: [Effect] = []
         while !pending.isEmpty {
             let effect = pending.removeFirst()
-            if deferWrites, effect.isStateWrite {
+            if deferWrites, effect.isStateWrite || !writes.isEmpty {
                 writes.append(effect)
             } else if case .openURL(let url) = effect {
                 pending += state.receive(.message(openURL(url)))
@@ -92,10 +81,13 @@ public struct EffectRunner: Sendable {
         return writes
     }
 
-    /// Does writes that `settle` handed back; a failure becomes the message on the next frame.
-    public func write(_ writes: [Effect], into state: inout AppState) {
+    /// Does writes that `settle` handed back, and what waited with them; a failure becomes the
+    /// message on the next frame.
+    public func write(_ writes: [Effect], into state: inout AppState, openURL: (String) -> String = { "Opened \($0)" }) {
+        var pending: [Effect] = []
         for effect in writes {
-            if let loaded = perform(effect) { _ = state.receive(loaded) }
+            if let loaded = perform(effect) { pending += state.receive(loaded) }
         }
+        settle(&state, pending, openURL: openURL)
     }
 }

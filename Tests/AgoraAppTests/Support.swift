@@ -1,3 +1,4 @@
+import AgoraApp
 import AgoraKit
 import AgoraTUI
 import Foundation
@@ -97,5 +98,22 @@ enum Hard {
         }
         return CacheContent(community: Community(name: "Hard Cases", tagline: "Wide, long and deep"), members: members,
                             posts: posts, comments: comments)
+    }
+}
+
+/// The package's Themes/ folder, read as the program reads it.
+enum BundledThemes {
+    static var folder: URL {
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<3 { url.deleteLastPathComponent() }
+        return url.appendingPathComponent("Themes")
+    }
+
+    static func theme(_ name: String) throws -> Theme {
+        let sources = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".toml") }.sorted().map {
+            ThemeSource(name: String($0.dropLast(5)), path: "Themes/" + $0,
+                        text: try String(contentsOf: folder.appendingPathComponent($0), encoding: .utf8), isUser: false)
+        }
+        return try #require(ThemeCatalog(sources).theme(named: name)).theme
     }
 }

@@ -1,28 +1,26 @@
 import AgoraKit
+import AgoraTUI
 import TerminalCore
 
-/// The reader's loop: draws a frame, writes what the frame already shows, waits for an event,
-/// lets the state handle it and runs the effects it asks for against the store. The program runs
-/// it on ncurses, tests on a `TestBackend`.
-/// The themes `T` cycles through, by name, the first ready and each other one made the first time
-/// it is shown.
-public final class ThemeShelf: @unchecked Sendable {
+/// The themes `T` cycles through, by name: the first ready, each other one made the first time
+/// it is shown. A value: the loop keeps the ones it has made.
+public struct ThemeShelf: Sendable {
     public let names: [String]
     private var made: [Int: Theme]
-    private let make: (String) -> Theme
+    private let make: @Sendable (String) -> Theme
 
-    public init(names: [String], first: Theme, make: @escaping (String) -> Theme) {
+    public init(names: [String], first: Theme, make: @escaping @Sendable (String) -> Theme) {
         self.names = names.isEmpty ? [first.name] : names
         made = [0: first]
         self.make = make
     }
 
-    public convenience init(_ themes: [Theme]) {
+    public init(_ themes: [Theme]) {
         let all = themes.isEmpty ? [Theme.standard] : themes
         self.init(names: all.map(\.name), first: all[0]) { name in all.first { $0.name == name } ?? all[0] }
     }
 
-    public func theme(_ index: Int) -> Theme {
+    public mutating func theme(_ index: Int) -> Theme {
         let i = min(max(0, index), names.count - 1)
         if let known = made[i] { return known }
         let theme = make(names[i])
@@ -31,6 +29,9 @@ public final class ThemeShelf: @unchecked Sendable {
     }
 }
 
+/// The reader's loop: draws a frame, writes what the frame already shows, waits for an event,
+/// lets the state handle it and runs the effects it asks for against the store. The program runs
+/// it on ncurses, tests on a `TestBackend`.
 public struct Reader {
     public let runner: EffectRunner
     /// The themes `T` cycles through, ready for the terminal; the first is the one to start with.
@@ -66,6 +67,7 @@ public struct Reader {
     ) -> AppState {
         let size = backend.size
         var state = AppState(width: size.width, height: size.height, community: community, settings: settings)
+        var themes = self.themes
         var writes = runner.settle(&state, state.start(), deferWrites: true, openURL: openURL)
         if let message, state.message == nil { state.message = message }
         while true {
@@ -75,9 +77,11 @@ public struct Reader {
             // The frame is up: now write what it already shows. A failure shows on the next one.
             if !writes.isEmpty {
                 let message = state.message
-                runner.write(writes, into: &state)
+                // Reads that waited for the writes (counts of a list that picks by state) change the frame too.
+                let reads = writes.contains { !$0.isStateWrite }
+                runner.write(writes, into: &state, openURL: openURL)
                 writes = []
-                if state.message != message { continue }
+                if reads || state.message != message { continue }
             }
             if state.quit || stop() || exitAfterFirstFrame { return state }
             guard let event = backend.nextEvent(timeoutMilliseconds: idleMilliseconds) else {

@@ -1,5 +1,7 @@
+import AgoraApp
 import AgoraKit
 import AgoraTUI
+import AgoraTestSupport
 import Foundation
 import Testing
 import TerminalCore
@@ -318,21 +320,6 @@ struct RandomUseTests {
             #expect(posts.total == 0 || (0..<posts.total).contains(posts.selected))
         }
         #expect(!reader.state.quit)
-    }
-}
-
-extension SystemRandomNumberGenerator {
-    /// SplitMix64: a small generator with a seed.
-    struct Seeded: RandomNumberGenerator {
-        var state: UInt64
-        init(_ seed: UInt64) { state = seed }
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
     }
 }
 

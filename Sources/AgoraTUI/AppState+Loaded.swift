@@ -1,0 +1,154 @@
+import AgoraKit
+import TerminalCore
+
+/// What came back from the store, and the filters of the post list.
+extension AppState {
+    mutating func apply(_ loaded: Loaded) -> [Effect] {
+        switch loaded {
+        case .posts(let offset, let rows, let counts):
+            postList.receive(offset: offset, rows: rows, counts: counts, visible: layout.postsRows)
+            return []
+        case .postCounts(let counts):
+            postList.receive(counts, visible: layout.postsRows)
+            return windowEffects()
+        case .countries(let counts):
+            roster.countryCounts = counts
+            return []
+        case .searchResults(let query, let results):
+            search?.receive(results, for: query)
+            return []
+        case .members(let offset, let rows, let total):
+            roster.receive(offset: offset, rows: rows, total: total, visible: layout.rosterRows)
+            return []
+        case .post(let post):
+            return opened(post)
+        case .member(let profile):
+            detail = .profile(ProfileModel(profile: profile, dateFormat: settings.dateFormat, openKey: keymap.label(.open)))
+            focus = .detail
+            return []
+        case .markedAllRead(let entry):
+            message = entry.count == 0 ? "Nothing was unread."
+                : "Marked \(plural(entry.count, "post")) read. \(keymap.label(.undo)) undoes it."
+            return postList.reload(visible: layout.postsRows)
+        case .undone(let result):
+            message = "Undid mark-all-read: \(plural(result.restored, "post")) unread again."
+            return postList.reload(visible: layout.postsRows)
+        case .unreadFound(let index, let post):
+            postList.window.select(index, visible: layout.postsRows)
+            remember()
+            return [.openPost(post.id)] + windowEffects()
+        case .noUnread(let forward):
+            message = forward ? "No unread posts below." : "No unread posts above."
+            return []
+        case .message(let text):
+            message = text
+            return []
+        }
+    }
+
+    /// A post to show: marked read if the settings say so, its comments seen, and opened from
+    /// search at the match.
+    private mutating func opened(_ post: PostDetail) -> [Effect] {
+        var shown = post
+        let wasRead = post.state.read
+        let marks = settings.markReadOnOpen
+        if marks { shown.state.read = true }
+        var article = ArticleModel(document: ArticleDocument(shown, width: layout.detailTextWidth, dateFormat: settings.dateFormat))
+        if let pending = pendingMatch, pending.post == post.post.id {
+            article.show(match: pending.query, comment: pending.comment, visible: layout.detailRows)
+        }
+        pendingMatch = nil
+        detail = .article(article)
+        focus = .detail
+        if layout.kind == .narrow { rosterInPlaceOfPosts = false }
+        var effects: [Effect] = []
+        if !wasRead, marks {
+            setRead(post.post.id, true)
+            effects.append(.setRead(post.post.id, true))
+            if postList.dependsOnState { effects.append(.countPosts(postFilter)) }
+        }
+        // The markers show what is new this time; seen once, the comments are read.
+        let unseen = post.comments.filter { !$0.state.read }.map(\.id)
+        if !unseen.isEmpty { effects.append(.markCommentsRead(unseen)) }
+        return effects
+    }
+
+    // MARK: Filters
+
+    mutating func setPostFilter(_ filter: PostFilter) -> [Effect] {
+        postList.filter = filter
+        // Show the list the filter changed.
+        if layout.kind != .wide || focus == .roster {
+            rosterInPlaceOfPosts = false
+            focus = .posts
+        }
+        message = filter == .all ? "All posts." : "Showing " + filter.summary + "."
+        return postList.reset(visible: layout.postsRows)
+    }
+
+    mutating func clearFilters() -> [Effect] {
+        guard postFilter != .all || !memberName.isEmpty else {
+            message = "No filter to clear."
+            return []
+        }
+        var effects: [Effect] = []
+        if !memberName.isEmpty {
+            roster.name = ""
+            effects += roster.reset(visible: layout.rosterRows)
+        }
+        if postFilter != .all { effects += setPostFilter(.all) } else { message = "All members." }
+        return effects
+    }
+
+    /// The member the reader is looking at: an article's author, a profile, the roster's selection.
+    private var memberInView: (id: Member.ID, name: String, country: String?)? {
+        if focus == .roster { return members.selectedRow.map { ($0.id, $0.name, $0.country) } }
+        switch detail {
+        case .article(let article): return article.memberInView
+        case .profile(let profile): return (profile.profile.member.id, profile.profile.member.name, profile.profile.member.country)
+        case .none: return nil
+        }
+    }
+
+    mutating func filterByAuthor() -> [Effect] {
+        guard let member = memberInView else {
+            message = "Open a profile, a post or a member first: \(keymap.label(.filterAuthor)) shows that member's posts."
+            return []
+        }
+        var filter = postFilter
+        filter.author = member.id
+        postList.authorName = member.name
+        let effects = setPostFilter(filter)
+        message = "Showing the posts of \(member.name)."
+        return effects
+    }
+
+    mutating func filterByCountry() -> [Effect] {
+        guard let member = memberInView else {
+            message = "Open a profile, a post or a member first: \(keymap.label(.filterCountry)) shows posts from that country."
+            return []
+        }
+        guard let country = member.country else {
+            message = "\(member.name) has no country."
+            return []
+        }
+        var filter = postFilter
+        filter.country = country
+        return setPostFilter(filter)
+    }
+
+    mutating func filterByTag() -> [Effect] {
+        guard case .article(let article) = detail else {
+            message = "Open a post first: \(keymap.label(.filterTag)) shows the posts with its category or first tag."
+            return []
+        }
+        let post = article.document.detail.post
+        guard let tag = post.category ?? post.tags.first else {
+            message = "This post has no category or tag."
+            return []
+        }
+        var filter = postFilter
+        filter.tag = tag
+        return setPostFilter(filter)
+    }
+}

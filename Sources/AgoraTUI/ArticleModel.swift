@@ -1,0 +1,106 @@
+import AgoraKit
+import TerminalCore
+
+/// An open article and the reader's place in it.
+public struct ArticleModel: Hashable, Sendable {
+    public var document: ArticleDocument
+    public var scroll = 0
+    /// The comment `[` and `]` last went to; `a` goes to its author.
+    public var currentComment: Int?
+    /// The search it was opened from: its words are marked, n and N step through them.
+    public var match: SearchQuery?
+
+    /// The lines with a match, in order.
+    public var matchLines: [Int] {
+        guard let match else { return [] }
+        return document.lines.indices.filter { index in
+            !match.highlights(in: document.lines[index].pieces.map(\.text).joined()).isEmpty
+        }
+    }
+
+    public init(document: ArticleDocument) { self.document = document }
+
+    public var id: Post.ID { document.detail.post.id }
+
+    /// The author `a` goes to: the chosen comment's, else the post's.
+    var chosenAuthor: Member.ID? {
+        guard let comment = currentComment else { return document.detail.post.author }
+        return document.detail.comments[comment].comment.author
+    }
+
+    /// The member the reader is looking at here: the chosen comment's author, else the post's.
+    var memberInView: (id: Member.ID, name: String, country: String?)? {
+        let detail = document.detail
+        if let comment = currentComment, let author = detail.comments[comment].comment.author {
+            return (author, detail.comments[comment].comment.authorName ?? author.rawValue, nil)
+        }
+        guard let author = detail.post.author else { return nil }
+        return (author, detail.author?.name ?? author.rawValue, detail.author?.country)
+    }
+
+    /// Opened from search: its words are marked, and the reader starts at the comment found or
+    /// the first line with a match.
+    mutating func show(match query: SearchQuery, comment: Comment.ID?, visible: Int) {
+        match = query
+        let last = max(0, document.lines.count - visible)
+        if let comment, let index = document.detail.comments.firstIndex(where: { $0.id == comment }) {
+            currentComment = index
+            scroll = max(0, min(document.commentStarts[index], last))
+        } else if let line = matchLines.first {
+            scroll = max(0, min(line - 2, last))
+        }
+    }
+
+    /// The next (or previous) line with a match after the top line, round again at the end:
+    /// its number among them and how many there are; nil when no line has one.
+    mutating func stepMatch(_ step: Int, visible: Int) -> (number: Int, count: Int)? {
+        let lines = matchLines
+        guard !lines.isEmpty else { return nil }
+        let anchor = scroll + 2
+        let next = step > 0 ? (lines.first { $0 > anchor } ?? lines[0]) : (lines.last { $0 < anchor } ?? lines[lines.count - 1])
+        scroll = max(0, min(next - 2, max(0, document.lines.count - visible)))
+        return ((lines.firstIndex(of: next) ?? 0) + 1, lines.count)
+    }
+
+    mutating func scroll(by delta: Int, visible: Int) {
+        let maxScroll = max(0, document.lines.count - visible)
+        let (sum, overflow) = scroll.addingReportingOverflow(delta)
+        scroll = overflow ? (delta > 0 ? maxScroll : 0) : max(0, min(maxScroll, sum))
+        // Scrolling by hand leaves the comment that was chosen once it is off screen.
+        if let current = currentComment {
+            let line = document.commentStarts[current]
+            if line < scroll || line >= scroll + visible { currentComment = nil }
+        }
+    }
+
+    mutating func stepComment(_ step: Int, visible: Int) {
+        let starts = document.commentStarts
+        let next: Int?
+        if let current = currentComment {
+            next = starts.indices.contains(current + step) ? current + step : nil
+        } else if step > 0 {
+            next = starts.firstIndex { $0 > scroll } ?? starts.indices.last
+        } else {
+            next = starts.lastIndex { $0 < scroll }
+        }
+        guard let next else { return }
+        currentComment = next
+        scroll = max(0, min(starts[next], max(0, document.lines.count - visible)))
+    }
+
+    /// Lays the article out for a new width, keeping the reader at the same place in it.
+    mutating func relayout(width: Int, visible: Int) {
+        guard width != document.width else {
+            scroll = max(0, min(scroll, max(0, document.lines.count - visible)))
+            return
+        }
+        let fraction = document.lines.isEmpty ? 0 : Double(scroll) / Double(document.lines.count)
+        document = document.relaid(width: width)
+        if let current = currentComment, document.commentStarts.indices.contains(current) {
+            scroll = document.commentStarts[current]
+        } else {
+            scroll = Int((fraction * Double(document.lines.count)).rounded())
+        }
+        scroll = max(0, min(scroll, max(0, document.lines.count - visible)))
+    }
+}

@@ -1,0 +1,52 @@
+import AgoraKit
+
+/// Side effects, as values: the program's loop does them against the store and answers with
+/// `Action.loaded`.
+public enum Effect: Hashable, Sendable {
+    /// A window of the post list; the counts come apart (`countPosts`), when they can change.
+    case loadPosts(offset: Int, limit: Int, filter: PostFilter = .all, sort: PostSort = .newest)
+    /// How many posts (and unread) a filter shows: asked when the filter or the data changes.
+    case countPosts(PostFilter)
+    case loadMembers(offset: Int, limit: Int, name: String? = nil, sort: MemberSort = .name)
+    /// How many members each country has, for the roster grouped by country.
+    case loadCountries
+    case search(SearchQuery, limit: Int)
+    case openPost(Post.ID)
+    case openMember(Member.ID)
+    case setRead(Post.ID, Bool)
+    case setStarred(Post.ID, Bool)
+    /// Comments seen on opening their post: they are no longer new next time.
+    case markCommentsRead([Comment.ID])
+    case markAllRead(PostFilter = .all)
+    case undo
+    /// The nearest unread post from a position of the list on screen, forwards or backwards.
+    case findUnread(UnreadSearch)
+    case openURL(String)
+}
+
+extension Effect {
+    /// A write of reader state that the screen already shows.
+    public var isStateWrite: Bool {
+        switch self {
+        case .setRead, .setStarred, .markCommentsRead: true
+        default: false
+        }
+    }
+}
+
+/// What came back from an effect.
+public enum Loaded: Hashable, Sendable {
+    /// Rows of the post list; counts when the effect asked for them.
+    case posts(offset: Int, rows: [PostSummary], counts: PostCounts?)
+    case postCounts(PostCounts)
+    case members(offset: Int, rows: [MemberSummary], total: Int)
+    case countries([String: Int])
+    case searchResults(for: SearchQuery, SearchResults)
+    case post(PostDetail)
+    case member(MemberProfile)
+    case markedAllRead(JournalEntry)
+    case undone(UndoResult)
+    case unreadFound(index: Int, post: PostSummary)
+    case noUnread(forward: Bool)
+    case message(String)
+}

@@ -1,0 +1,83 @@
+import AgoraKit
+
+/// A place to come back to: what had the focus, what the detail pane showed, whether the roster
+/// stood in for the posts, and the search screen when that is where the reader was. History
+/// (Esc) and the search screen's way back (where `/` was pressed) are both places.
+public struct Place: Hashable, Sendable {
+    public var focus: Pane
+    public var detail: Detail
+    public var rosterInPlaceOfPosts: Bool
+    public var search: SearchState?
+}
+
+/// The search screen: what is typed, what it found, which result is selected, and where the
+/// reader was when it opened (Esc goes back there).
+public struct SearchState: Hashable, Sendable {
+    public var text = ""
+    public var results = SearchResults()
+    /// The text the results are for.
+    public var resultsFor = ""
+    public var selected = 0
+    private var from: Origin
+
+    private indirect enum Origin: Hashable, Sendable { case place(Place) }
+
+    public init(origin: Place) { from = .place(origin) }
+
+    /// Where the reader was when search opened.
+    public var origin: Place {
+        get { switch from { case .place(let place): place } }
+        set { from = .place(newValue) }
+    }
+
+    public var query: SearchQuery { SearchQuery(text) }
+
+    /// How many of each kind a search asks for: a screenful (posts and comments take two lines).
+    public static func limit(height: Int) -> Int { max(5, (height - 4) / 2) }
+
+    /// Posts, then comments, then members: the order the screen shows them and Up/Down walk.
+    public enum Item: Hashable, Sendable {
+        case post(SearchResults.PostHit)
+        case comment(SearchResults.CommentHit)
+        case member(MemberSummary)
+    }
+
+    public var items: [Item] {
+        results.posts.map(Item.post) + results.comments.map(Item.comment) + results.members.map(Item.member)
+    }
+
+    /// Typing and choosing: a character goes into the query, erase and clear-line edit it, the
+    /// movement commands choose a result. Returns the search to run when the query changed.
+    mutating func update(_ action: Action, page: Int, limit: Int) -> [Effect] {
+        let count = items.count
+        let before = text
+        switch action {
+        case .insert(let c): text.append(c)
+        case .command(.erase): if !text.isEmpty { text.removeLast() }
+        case .command(.clearLine): text = ""
+        case .command(.down): selected = min(max(0, count - 1), selected + 1)
+        case .command(.up): selected = max(0, selected - 1)
+        case .command(.pageDown): selected = min(max(0, count - 1), selected + page)
+        case .command(.pageUp): selected = max(0, selected - page)
+        default: break
+        }
+        guard text != before else { return [] }
+        selected = 0
+        let query = self.query
+        if query.isEmpty {
+            results = SearchResults(problems: query.problems)
+            resultsFor = text
+            return []
+        }
+        // Enough of each kind to fill the screen, not more: each one found costs a snippet.
+        return [.search(query, limit: limit)]
+    }
+
+    /// Results for a query: kept when they are for what is typed now.
+    mutating func receive(_ found: SearchResults, for query: SearchQuery) {
+        guard query == self.query else { return }
+        results = found
+        resultsFor = text
+        selected = min(selected, max(0, items.count - 1))
+    }
+}
