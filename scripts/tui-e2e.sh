@@ -171,6 +171,32 @@ keys H
 expect "config: the rebound key opens the help, which lists the new keys" "J, Down"
 keys Escape
 stop
+
+# Keys moved in the lines' tables too: every screen names the keys in force.
+cat > "$work/config/agora/config.toml" <<'TOML'
+[keys]
+open = ["e"]
+back = ["z"]
+search = ["F2"]
+[keys.search]
+open = ["C-o"]
+back = ["C-g"]
+[keys.confirm]
+yes = ["v"]
+TOML
+start 120 40 "$work/theme.sqlite"
+expect "rebound: the empty article names the new open key" "e opens the selected post."
+keys F2
+expect "rebound: the search screen names its keys" "C-o opens, C-g goes back"
+tm send-keys -t e2e -l "wcit"
+expect "rebound: the search finds as it is typed" "Posts (1)"
+tm send-keys -t e2e C-o
+expect "rebound: C-o opens the result" "concluded World Conference"
+keys z C-g z A
+expect "rebound: the question names its yes" "(v: yes, any other key: no)"
+keys y
+expect "rebound: any other key answers no" "Nothing marked."
+stop
 rm -rf "$work/config"
 
 # A Ning archive imported at a terminal shows its progress; the reader then shows its posts,

@@ -228,6 +228,11 @@ public struct SearchResults: Hashable, Sendable {
     public struct PostHit: Hashable, Sendable, Codable {
         public var post: PostSummary
         public var snippet: String
+
+        public init(post: PostSummary, snippet: String) {
+            self.post = post
+            self.snippet = snippet
+        }
     }
 
     public struct CommentHit: Hashable, Sendable, Codable {
