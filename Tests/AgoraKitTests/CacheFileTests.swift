@@ -218,6 +218,46 @@ struct CacheFileTests {
         }
     }
 
+    @Test func a_kind_or_role_the_model_does_not_know_is_an_error_naming_the_row_not_a_blog_post() throws {
+        // Given a cache where another program wrote a post kind and a member role Agora has no case for
+        let dir = TemporaryDirectory()
+        let path = dir.file("unknown.sqlite")
+        let store = try SQLiteStore(path: path)
+        try store.importContent(CacheContent(members: [Member(id: "ana", name: "Ana")],
+                                             posts: [Post(id: "a", title: "A", author: "ana"), Post(id: "b", title: "B")]))
+        let queue = try DatabaseQueue(path: path)
+        try queue.write { db in
+            try db.execute(sql: "UPDATE post SET kind = 'podcast' WHERE id = 'b'")
+            try db.execute(sql: "UPDATE member SET role = 'emperor' WHERE id = 'ana'")
+        }
+        try queue.close()
+        // When it is read, then the row is named, with its value and the file
+        let reopened = try SQLiteStore(path: path)
+        #expect(throws: AgoraError.cannotRead(path: path, reason: "post 'b' has an unknown kind 'podcast' (written by a newer Agora?)")) {
+            try reopened.posts(PostQuery())
+        }
+        #expect(throws: AgoraError.cannotRead(path: path, reason: "post 'b' has an unknown kind 'podcast' (written by a newer Agora?)")) {
+            try reopened.post("b")
+        }
+        #expect(throws: AgoraError.cannotRead(path: path, reason: "member 'ana' has an unknown role 'emperor' (written by a newer Agora?)")) {
+            try reopened.members(MemberQuery())
+        }
+        // and what does not touch those rows still reads.
+        #expect(try reopened.counts(.all).total == 2)
+        #expect(try reopened.posts(PostQuery(filter: PostFilter(author: "ana"))).map(\.title) == ["A"])
+    }
+
+    @Test func a_json_cache_with_an_unknown_post_kind_names_the_record() throws {
+        let dir = TemporaryDirectory()
+        let path = dir.file("kind.json")
+        let text = #"{"format": "agora-cache", "version": 1, "posts": [{"id": "a", "title": "A", "kind": "podcast"}]}"#
+        _ = FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
+        #expect(throws: AgoraError.self) { try JSONStore(path: path) }
+        do { _ = try JSONStore(path: path) } catch let error as AgoraError {
+            #expect(error.description.contains("posts[0].kind"), "\(error)")
+        }
+    }
+
     @Test func json_from_a_newer_agora_or_of_another_format_is_refused() throws {
         let dir = TemporaryDirectory()
         let newer = dir.file("newer.json")

@@ -312,3 +312,61 @@ struct TypedPrefixTests {
         #expect(try store.search("governance inter").posts.map(\.post.id.rawValue) == ["b"])
     }
 }
+
+@Suite("The list rules, in both caches")
+struct ListRuleTests {
+    /// Every filter and order a person can pick, on a generated community with reader state:
+    /// each cache's windows and counts are what the model's rules (`PostFilter.matches`,
+    /// `PostSort.orders`) say of the same posts. The SQLite cache says them in SQL, the JSON
+    /// cache applies them; this holds both to the one rule.
+    @Test(arguments: StoreKind.allCases)
+    func windows_and_counts_follow_the_model_rules_for_every_filter_and_order(kind: StoreKind) throws {
+        let directory = TemporaryDirectory()
+        let path = directory.file(kind.fileName)
+        let store: any CommunityStore = kind == .json ? try JSONStore(path: path) : try SQLiteStore(path: path)
+        try SyntheticCommunity(posts: 240, members: 40, comments: 300, seed: 7).write(into: store, chunk: 100)
+        let content = try store.exportContent()
+        try store.setRead(true, posts: content.posts.enumerated().filter { $0.offset % 3 == 0 }.map(\.element.id))
+        try store.setStarred(true, posts: content.posts.enumerated().filter { $0.offset % 7 == 0 }.map(\.element.id))
+        let exported = try store.exportContent()
+        let members = Dictionary(exported.members.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let comments = Dictionary(grouping: exported.comments, by: \.post).mapValues(\.count)
+        let someone = try #require(exported.posts.compactMap(\.author).first { members[$0]?.country != nil })
+        let country = try #require(members[someone]?.country)
+        let tag = try #require(exported.posts.compactMap { $0.category ?? $0.tags.first }.first)
+        let filters = [
+            PostFilter(), PostFilter(unreadOnly: true), PostFilter(starredOnly: true), PostFilter(author: someone),
+            PostFilter(tag: tag), PostFilter(tag: tag.uppercased()), PostFilter(country: country),
+            PostFilter(country: country.lowercased()), PostFilter(unreadOnly: true, country: country),
+            PostFilter(starredOnly: true, tag: tag), PostFilter(unreadOnly: true, author: someone),
+        ]
+        for filter in filters {
+            let state = { (post: Post) in exported.postStates[post.id] ?? .unread }
+            let shown = exported.posts.enumerated().filter { filter.matches($0.element, state: state($0.element), author: $0.element.author.flatMap { members[$0] }) }
+            #expect(try store.counts(filter) == PostCounts(total: shown.count, unread: shown.filter { !state($0.element).read }.count),
+                    "\(kind) counts of \(filter.summary)")
+            for sort in PostSort.allCases {
+                let keys = shown.map { item in
+                    PostOrderKey(date: item.element.sortDate.timeIntervalSince1970, views: item.element.views,
+                                 comments: comments[item.element.id] ?? 0, read: state(item.element).read, added: item.offset)
+                }
+                let expected = keys.indices.sorted { sort.orders(keys[$0], before: keys[$1]) }.map { shown[$0].element.id }
+                #expect(try store.posts(PostQuery(filter: filter, sort: sort, offset: 0, limit: 1_000)).map(\.id) == expected,
+                        "\(kind) \(filter.summary), \(sort)")
+                // A window from the middle is that part of the same list.
+                let middle = Array(expected.dropFirst(expected.count / 2).prefix(7))
+                #expect(try store.posts(PostQuery(filter: filter, sort: sort, offset: expected.count / 2, limit: 7)).map(\.id) == middle)
+            }
+        }
+    }
+
+    @Test func a_country_is_its_code_or_its_folded_name_whole_or_as_typed() {
+        let member = Member(id: "m", name: "M", country: "Côte d’Ivoire", countryCode: "CI")
+        #expect(CountryRule("cote d'ivoire").matches(member))
+        #expect(CountryRule("ci").matches(member))
+        #expect(!CountryRule("cote").matches(member))
+        #expect(CountryRule("cote", extent: .start).matches(member))
+        #expect(!CountryRule("ivoire", extent: .start).matches(member))
+        #expect(!CountryRule("CI").matches(Member(id: "x", name: "X")))
+    }
+}

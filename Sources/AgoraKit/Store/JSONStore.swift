@@ -43,25 +43,7 @@ public final class JSONStore: CommunityStore {
         }
 
         func matches(_ post: Post, _ filter: PostFilter) -> Bool {
-            let state = self.state(post.id)
-            if filter.unreadOnly && state.read { return false }
-            if filter.starredOnly && !state.starred { return false }
-            if let author = filter.author, post.author != author { return false }
-            if let kind = filter.kind, post.kind != kind { return false }
-            if let tag = filter.tag {
-                let key = Folding.key(tag)
-                if !(post.tags + [post.category].compactMap { $0 }).contains(where: { Folding.key($0) == key }) { return false }
-            }
-            if let country = filter.country {
-                guard let author = post.author, let index = memberIndex[author],
-                      Self.member(file.members[index], isFrom: country) else { return false }
-            }
-            return true
-        }
-
-        static func member(_ member: Member, isFrom country: String) -> Bool {
-            if let code = member.countryCode, code == country.uppercased() { return true }
-            return member.country.map { Folding.key($0) == Folding.key(country) } ?? false
+            filter.matches(post, state: state(post.id), author: post.author.flatMap { memberIndex[$0] }.map { file.members[$0] })
         }
 
         func postCount(_ id: Member.ID) -> Int { file.posts.reduce(0) { $0 + ($1.author == id ? 1 : 0) } }
@@ -150,32 +132,14 @@ public final class JSONStore: CommunityStore {
         }
     }
 
-    /// The same orders as the SQLite cache, ties broken the same way (newest added last).
+    /// The order the rule of `PostSort` gives, ties broken as the SQLite cache breaks them.
     static func sort(_ posts: [Post], by sort: PostSort, commentCount: (Post.ID) -> Int,
                      isRead: (Post.ID) -> Bool = { _ in false }) -> [Post] {
-        let indexed = Array(posts.enumerated())
-        func date(_ p: Post) -> Double { p.sortDate.timeIntervalSince1970 }
-        let ordered: [(offset: Int, element: Post)]
-        switch sort {
-        case .newest:
-            ordered = indexed.sorted { (date($0.element), $0.offset) > (date($1.element), $1.offset) }
-        case .oldest:
-            ordered = indexed.sorted { (date($0.element), $0.offset) < (date($1.element), $1.offset) }
-        case .views:
-            ordered = indexed.sorted {
-                ($0.element.views ?? -1, date($0.element), $0.offset) > ($1.element.views ?? -1, date($1.element), $1.offset)
-            }
-        case .comments:
-            ordered = indexed.sorted {
-                (commentCount($0.element.id), date($0.element), $0.offset) > (commentCount($1.element.id), date($1.element), $1.offset)
-            }
-        case .unread:
-            let unread = indexed.map { isRead($0.element.id) ? 0 : 1 }
-            ordered = indexed.sorted {
-                (unread[$0.offset], date($0.element), $0.offset) > (unread[$1.offset], date($1.element), $1.offset)
-            }
+        let keys = posts.enumerated().map { index, post in
+            PostOrderKey(date: post.sortDate.timeIntervalSince1970, views: post.views, comments: commentCount(post.id),
+                         read: isRead(post.id), added: index)
         }
-        return ordered.map(\.element)
+        return keys.indices.sorted { sort.orders(keys[$0], before: keys[$1]) }.map { posts[$0] }
     }
 
     public func counts(_ filter: PostFilter) throws -> PostCounts {
@@ -250,7 +214,7 @@ public final class JSONStore: CommunityStore {
     /// The members a roster query's country and name leave.
     private static func filtered(_ members: [Member], _ query: MemberQuery) -> [Member] {
         var members = members
-        if let country = query.country { members = members.filter { Contents.member($0, isFrom: country) } }
+        if let country = query.country { members = members.filter(CountryRule(country).matches) }
         if let name = query.name { members = members.filter { SearchQuery.nameMatches(SearchText.fold(name), $0.name) } }
         return members
     }
@@ -431,8 +395,7 @@ public final class JSONStore: CommunityStore {
 
     /// country: matches the start of the folded country name, or the ISO code.
     static func countryMatches(_ value: String, _ member: Member) -> Bool {
-        if let code = member.countryCode, code.uppercased() == value.uppercased() { return true }
-        return member.country.map { Folding.key($0).hasPrefix(value) } ?? false
+        CountryRule(key: value, code: value.uppercased(), extent: .start).matches(member)
     }
 
     // MARK: - Content in and out

@@ -99,9 +99,9 @@ struct SQLiteImport {
 
     private func upsert(_ m: Member, into counts: inout ImportSummary.Counts) throws {
         let existing = try Row.fetchOne(
-            db.cachedStatement(sql: "SELECT \(SQLiteRows.memberColumns), m.rowid FROM member m WHERE m.id = ?"),
+            db.cachedStatement(sql: "SELECT \(SQLiteRows.memberColumns), m.rowid AS rowid FROM member m WHERE m.id = ?"),
             arguments: [m.id.rawValue])
-        let old = existing.map(SQLiteRows.member)
+        let old = try existing.map { try SQLiteRows.member($0) }
         counts.count(existing: existing != nil, changed: old != m)
         if let old, old == m { return }
         let profile = m.profile.isEmpty ? nil : String(decoding: try JSONEncoder().encode(m.profile), as: UTF8.self)
@@ -150,9 +150,9 @@ struct SQLiteImport {
 
     private func upsert(_ p: Post, searchText: String?, isKnown: Bool, into counts: inout ImportSummary.Counts) throws -> Member.ID? {
         let existing = isKnown ? try Row.fetchOne(db.cachedStatement(sql: """
-            SELECT \(SQLiteRows.postColumns), p.rowid FROM post p LEFT JOIN postBody b ON b.post = p.rowid WHERE p.id = ?
+            SELECT \(SQLiteRows.postColumns), p.rowid AS rowid FROM post p LEFT JOIN postBody b ON b.post = p.rowid WHERE p.id = ?
             """), arguments: [p.id.rawValue]) : nil
-        let old = existing.map { SQLiteRows.post($0) }
+        let old = try existing.map { try SQLiteRows.post($0) }
         counts.count(existing: existing != nil, changed: old != p)
         if let old, old == p { return old.author }
         let arguments: StatementArguments = [
@@ -162,7 +162,7 @@ struct SQLiteImport {
         ]
         let rowid: Int64
         if let existing {
-            rowid = existing[SQLiteRows.postColumnCount] as Int64
+            rowid = existing["rowid"] as Int64
             try db.cachedStatement(sql: """
                 UPDATE post SET source = ?, kind = ?, title = ?, author = ?, authorName = ?, published = ?, updated = ?,
                     sortDate = ?, category = ?, tags = ?, views = ?, link = ? WHERE rowid = ?
@@ -204,7 +204,7 @@ struct SQLiteImport {
             throw AgoraError.invalidArgument("comment '\(c.id)' is on post '\(c.post)', which is not in the cache")
         }
         let existing = try Row.fetchOne(db.cachedStatement(sql: """
-            SELECT \(SQLiteRows.commentColumns), c.rowid FROM comment c WHERE c.id = ?
+            SELECT \(SQLiteRows.commentColumns), c.rowid AS rowid FROM comment c WHERE c.id = ?
             """), arguments: [c.id.rawValue])
         let old = existing.map(SQLiteRows.comment)
         counts.count(existing: existing != nil, changed: old != c)
@@ -215,7 +215,7 @@ struct SQLiteImport {
         ]
         let rowid: Int64
         if let existing {
-            rowid = existing[9] as Int64
+            rowid = existing["rowid"] as Int64
             try db.cachedStatement(sql: """
                 UPDATE comment SET post = ?, parent = ?, author = ?, authorName = ?, published = ?, sortDate = ?, body = ?
                 WHERE rowid = ?
@@ -239,13 +239,13 @@ struct SQLiteImport {
     private func mergeStates(_ content: CacheContent) throws {
         for (id, state) in content.postStates where state != .unread {
             guard let row = try Row.fetchOne(db.cachedStatement(sql: """
-                SELECT p.rowid, \(SQLiteRows.stateColumns) FROM post p JOIN postState s ON s.post = p.rowid WHERE p.id = ?
+                SELECT \(SQLiteRows.stateColumns), p.rowid AS rowid FROM post p JOIN postState s ON s.post = p.rowid WHERE p.id = ?
                 """), arguments: [id.rawValue]) else { continue }
-            let current = SQLiteRows.state(row, at: 1)
+            let current = SQLiteRows.state(row, at: 0)
             let merged = current.merged(with: state)
             guard merged != current else { continue }
             try db.cachedStatement(sql: "UPDATE postState SET isRead = ?, readAt = ?, isStarred = ? WHERE post = ?")
-                .execute(arguments: [merged.read, merged.readAt?.timeIntervalSince1970, merged.starred, row[0] as Int64])
+                .execute(arguments: [merged.read, merged.readAt?.timeIntervalSince1970, merged.starred, row["rowid"] as Int64])
         }
         for (id, state) in content.commentStates where state.read {
             try db.cachedStatement(sql: "UPDATE comment SET isRead = 1, readAt = coalesce(min(readAt, ?), readAt, ?) WHERE id = ?")

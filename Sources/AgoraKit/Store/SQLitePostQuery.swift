@@ -45,8 +45,9 @@ struct SQLitePostQuery {
             arguments += [Folding.key(tag)]
         }
         if let country = filter.country {
-            terms.append("p.author IN (SELECT id FROM member WHERE countryKey = ? OR countryCode = ?)")
-            arguments += [Folding.key(country), country.uppercased()]
+            let (term, values) = CountryRule(country).sql()
+            terms.append("p.author IN (SELECT id FROM member WHERE \(term))")
+            arguments += values
         }
         return (terms.isEmpty ? "" : "WHERE " + terms.joined(separator: " AND "), arguments)
     }
@@ -131,11 +132,24 @@ struct SQLitePostQuery {
         guard !rowids.isEmpty else { return [] }
         let placeholders = Array(repeating: "?", count: rowids.count).joined(separator: ",")
         let rows = try Row.fetchAll(db, sql: """
-            SELECT p.rowid, \(SQLiteRows.summaryColumns) FROM post p JOIN postState s ON s.post = p.rowid
+            SELECT \(SQLiteRows.summaryColumns), p.rowid AS rowid FROM post p JOIN postState s ON s.post = p.rowid
             WHERE p.rowid IN (\(placeholders))
             """, arguments: StatementArguments(rowids))
         var byRowID: [Int64: PostSummary] = [:]
-        for row in rows { byRowID[row[0]] = SQLiteRows.summary(row, at: 1) }
+        for row in rows { byRowID[row["rowid"]] = try SQLiteRows.summary(row) }
         return rowids.compactMap { byRowID[$0] }
+    }
+}
+
+extension CountryRule {
+    /// The rule as a term over the member table (`prefix` is its alias and a dot, or nothing):
+    /// both forms read the index of folded country names.
+    func sql(_ prefix: String = "") -> (String, SQLitePostQuery.Arguments) {
+        switch extent {
+        case .whole:
+            return ("(\(prefix)countryKey = ? OR \(prefix)countryCode = ?)", [key, code])
+        case .start:
+            return ("((\(prefix)countryKey >= ? AND \(prefix)countryKey < ?) OR \(prefix)countryCode = ?)", [key, key + "\u{10FFFF}", code])
+        }
     }
 }

@@ -1,76 +1,131 @@
 import Foundation
 import GRDB
 
-// Typed column access and the one decoder per record that every query shares. Each SELECT
-// lists its columns in the order the decoder reads them (the *Columns strings below).
+// Rows by name, not by position: each record's columns are an enum whose cases list the
+// SELECT's columns in order, so the SELECT list is made from the enum and the decoder reads a
+// column by its case. A value the model has no case for (a post kind, a role written by a newer
+// Agora) is an error that names the row, never a silent default.
 
-extension Row {
-    func text(_ i: Int) -> String { self[i] ?? "" }
-    func optionalText(_ i: Int) -> String? { self[i] }
-    func int(_ i: Int) -> Int { self[i] ?? 0 }
-    func optionalInt(_ i: Int) -> Int? { self[i] }
-    func bool(_ i: Int) -> Bool { self[i] ?? false }
-    func date(_ i: Int) -> Date? {
-        let seconds: Double? = self[i]
+/// The columns a decoder reads, in the order the SELECT lists them.
+protocol ColumnSet: CaseIterable, RawRepresentable where RawValue == Int, AllCases: RandomAccessCollection {
+    /// The column's expression in the SELECT.
+    var sql: String { get }
+}
+
+extension ColumnSet {
+    /// The SELECT list: every column, in order.
+    static var select: String { allCases.map(\.sql).joined(separator: ", ") }
+    static var count: Int { allCases.count }
+}
+
+/// A row read through a set of columns starting at `base`.
+struct Columns<C: ColumnSet> {
+    let row: Row
+    let base: Int
+
+    init(_ row: Row, at base: Int = 0) {
+        self.row = row
+        self.base = base
+    }
+
+    func text(_ c: C) -> String { row[base + c.rawValue] ?? "" }
+    func optionalText(_ c: C) -> String? { row[base + c.rawValue] }
+    func int(_ c: C) -> Int { row[base + c.rawValue] ?? 0 }
+    func optionalInt(_ c: C) -> Int? { row[base + c.rawValue] }
+    func bool(_ c: C) -> Bool { row[base + c.rawValue] ?? false }
+    func date(_ c: C) -> Date? {
+        let seconds: Double? = row[base + c.rawValue]
         return seconds.map(Date.init(timeIntervalSince1970:))
+    }
+
+    /// A value of an enum the model knows; an error naming the row when it is not one.
+    func value<T: RawRepresentable>(_ c: C, of what: String, in record: String, id: String) throws -> T where T.RawValue == String {
+        let raw = text(c)
+        guard let value = T(rawValue: raw) else { throw RowError.unknownValue(record: record, id: id, field: what, value: raw) }
+        return value
+    }
+}
+
+/// A row the model cannot take: the store turns it into a message with the cache's path.
+enum RowError: Error, CustomStringConvertible {
+    case unknownValue(record: String, id: String, field: String, value: String)
+
+    var description: String {
+        switch self {
+        case .unknownValue(let record, let id, let field, let value):
+            "\(record) '\(id)' has an unknown \(field) '\(value)' (written by a newer Agora?)"
+        }
     }
 }
 
 enum SQLiteRows {
     /// A post's content, body included: needs `LEFT JOIN postBody b ON b.post = p.rowid`.
-    /// Reader state (`stateColumns`) needs `JOIN postState s ON s.post = p.rowid`.
-    static let postColumns = """
-        p.id, p.source, p.kind, p.title, p.author, p.authorName, p.published, p.updated,
-        p.category, p.tags, p.views, p.link, b.html
-        """
-    static let postColumnCount = 13
+    enum PostColumn: Int, ColumnSet {
+        case id, source, kind, title, author, authorName, published, updated, category, tags, views, link, body
 
-    static func post(_ row: Row, at i: Int = 0) -> Post {
-        Post(
-            id: Post.ID(row.text(i)),
-            source: row.optionalText(i + 1).map { Source.ID($0) },
-            kind: Post.Kind(rawValue: row.text(i + 2)) ?? .blogPost,
-            title: row.text(i + 3),
-            author: row.optionalText(i + 4).map { Member.ID($0) },
-            authorName: row.optionalText(i + 5),
-            published: row.date(i + 6),
-            updated: row.date(i + 7),
-            category: row.optionalText(i + 8),
-            tags: splitTags(row.optionalText(i + 9)),
-            views: row.optionalInt(i + 10),
-            body: row.text(i + 12),
-            link: row.optionalText(i + 11))
+        var sql: String { self == .body ? "b.html" : "p.\(self)" }
     }
 
-    static let stateColumns = "s.isRead, s.readAt, s.isStarred"
-
-    static func state(_ row: Row, at i: Int) -> PostState {
-        PostState(read: row.bool(i), readAt: row.date(i + 1), starred: row.bool(i + 2))
+    static func post(_ row: Row, at base: Int = 0) throws -> Post {
+        let c = Columns<PostColumn>(row, at: base)
+        let id = c.text(.id)
+        return Post(
+            id: Post.ID(id),
+            source: c.optionalText(.source).map { Source.ID($0) },
+            kind: try c.value(.kind, of: "kind", in: "post", id: id),
+            title: c.text(.title),
+            author: c.optionalText(.author).map { Member.ID($0) },
+            authorName: c.optionalText(.authorName),
+            published: c.date(.published),
+            updated: c.date(.updated),
+            category: c.optionalText(.category),
+            tags: splitTags(c.optionalText(.tags)),
+            views: c.optionalInt(.views),
+            body: c.text(.body),
+            link: c.optionalText(.link))
     }
 
-    /// A list row: everything but the body.
-    /// The author's name is the member's, where the author is a member, else the source's.
-    static let summaryColumns = """
-        p.id, p.kind, p.title, p.author,
-        coalesce((SELECT m.name FROM member m WHERE m.id = p.author), p.authorName),
-        p.published, p.views, p.commentCount,
-        p.category, p.tags, s.isRead, s.readAt, s.isStarred
-        """
-    static let summaryColumnCount = 13
+    /// A post's reader state: needs `JOIN postState s ON s.post = p.rowid`.
+    enum StateColumn: Int, ColumnSet {
+        case isRead, readAt, isStarred
 
-    static func summary(_ row: Row, at i: Int = 0) -> PostSummary {
-        PostSummary(
-            id: Post.ID(row.text(i)),
-            kind: Post.Kind(rawValue: row.text(i + 1)) ?? .blogPost,
-            title: row.text(i + 2),
-            author: row.optionalText(i + 3).map { Member.ID($0) },
-            authorName: row.optionalText(i + 4),
-            published: row.date(i + 5),
-            views: row.optionalInt(i + 6),
-            commentCount: row.int(i + 7),
-            category: row.optionalText(i + 8),
-            tags: splitTags(row.optionalText(i + 9)),
-            state: state(row, at: i + 10))
+        var sql: String { "s.\(self)" }
+    }
+
+    static func state(_ row: Row, at base: Int) -> PostState {
+        let c = Columns<StateColumn>(row, at: base)
+        return PostState(read: c.bool(.isRead), readAt: c.date(.readAt), starred: c.bool(.isStarred))
+    }
+
+    /// A list row: everything but the body, and the reader state.
+    enum SummaryColumn: Int, ColumnSet {
+        case id, kind, title, author, authorName, published, views, commentCount, category, tags, isRead, readAt, isStarred
+
+        var sql: String {
+            switch self {
+            // The member's name, where the author is a member, else the source's.
+            case .authorName: "coalesce((SELECT m.name FROM member m WHERE m.id = p.author), p.authorName)"
+            case .isRead, .readAt, .isStarred: "s.\(self)"
+            default: "p.\(self)"
+            }
+        }
+    }
+
+    static func summary(_ row: Row, at base: Int = 0) throws -> PostSummary {
+        let c = Columns<SummaryColumn>(row, at: base)
+        let id = c.text(.id)
+        return PostSummary(
+            id: Post.ID(id),
+            kind: try c.value(.kind, of: "kind", in: "post", id: id),
+            title: c.text(.title),
+            author: c.optionalText(.author).map { Member.ID($0) },
+            authorName: c.optionalText(.authorName),
+            published: c.date(.published),
+            views: c.optionalInt(.views),
+            commentCount: c.int(.commentCount),
+            category: c.optionalText(.category),
+            tags: splitTags(c.optionalText(.tags)),
+            state: state(row, at: base + SummaryColumn.isRead.rawValue))
     }
 
     static func splitTags(_ joined: String?) -> [String] {
@@ -80,83 +135,116 @@ enum SQLiteRows {
 
     static func joinTags(_ tags: [String]) -> String { tags.joined(separator: "\u{1F}") }
 
-    static let commentColumns = "c.id, c.post, c.parent, c.author, c.authorName, c.published, c.body, c.isRead, c.readAt"
+    enum CommentColumn: Int, ColumnSet {
+        case id, post, parent, author, authorName, published, body, isRead, readAt
+
+        var sql: String { "c.\(self)" }
+    }
 
     static func comment(_ row: Row) -> Comment {
-        Comment(
-            id: Comment.ID(row.text(0)),
-            post: Post.ID(row.text(1)),
-            parent: row.optionalText(2).map { Comment.ID($0) },
-            author: row.optionalText(3).map { Member.ID($0) },
-            authorName: row.optionalText(4),
-            published: row.date(5),
-            body: row.text(6))
+        let c = Columns<CommentColumn>(row)
+        return Comment(
+            id: Comment.ID(c.text(.id)),
+            post: Post.ID(c.text(.post)),
+            parent: c.optionalText(.parent).map { Comment.ID($0) },
+            author: c.optionalText(.author).map { Member.ID($0) },
+            authorName: c.optionalText(.authorName),
+            published: c.date(.published),
+            body: c.text(.body))
     }
 
     static func commentItem(_ row: Row, postTitle: String? = nil) -> CommentItem {
-        CommentItem(comment: comment(row), state: CommentState(read: row.bool(7), readAt: row.date(8)), postTitle: postTitle)
+        let c = Columns<CommentColumn>(row)
+        return CommentItem(comment: comment(row), state: CommentState(read: c.bool(.isRead), readAt: c.date(.readAt)), postTitle: postTitle)
     }
 
-    static let memberColumns = """
-        m.id, m.name, m.country, m.countryCode, m.location, m.joined, m.role, m.state, m.bio,
-        m.profile, m.avatarPath, m.wall
-        """
+    enum MemberColumn: Int, ColumnSet {
+        case id, name, country, countryCode, location, joined, role, state, bio, profile, avatarPath, wall
 
-    static func member(_ row: Row) -> Member {
-        let profile = row.optionalText(9).flatMap {
-            try? JSONDecoder().decode([Member.ProfileAnswer].self, from: Data($0.utf8))
-        } ?? []
+        var sql: String { "m.\(self)" }
+    }
+
+    static func member(_ row: Row) throws -> Member {
+        let c = Columns<MemberColumn>(row)
+        let id = c.text(.id)
         return Member(
-            id: Member.ID(row.text(0)),
-            name: row.text(1),
-            country: row.optionalText(2),
-            countryCode: row.optionalText(3),
-            location: row.optionalText(4),
-            joined: row.date(5),
-            role: Member.Role(rawValue: row.text(6)) ?? .member,
-            state: Member.State(rawValue: row.text(7)) ?? .active,
-            bio: row.optionalText(8),
-            profile: profile,
-            avatarPath: row.optionalText(10),
-            wall: row.optionalText(11).flatMap { try? JSONDecoder().decode([Member.WallComment].self, from: Data($0.utf8)) } ?? [])
+            id: Member.ID(id),
+            name: c.text(.name),
+            country: c.optionalText(.country),
+            countryCode: c.optionalText(.countryCode),
+            location: c.optionalText(.location),
+            joined: c.date(.joined),
+            role: try c.value(.role, of: "role", in: "member", id: id),
+            state: try c.value(.state, of: "state", in: "member", id: id),
+            bio: c.optionalText(.bio),
+            profile: c.optionalText(.profile).flatMap { try? JSONDecoder().decode([Member.ProfileAnswer].self, from: Data($0.utf8)) } ?? [],
+            avatarPath: c.optionalText(.avatarPath),
+            wall: c.optionalText(.wall).flatMap { try? JSONDecoder().decode([Member.WallComment].self, from: Data($0.utf8)) } ?? [])
     }
 
-    static let memberSummaryColumns = "m.id, m.name, m.country, m.countryCode, m.role, m.postCount"
+    enum MemberSummaryColumn: Int, ColumnSet {
+        case id, name, country, countryCode, role, postCount
 
-    static func memberSummary(_ row: Row) -> MemberSummary {
-        MemberSummary(
-            id: Member.ID(row.text(0)),
-            name: row.text(1),
-            country: row.optionalText(2),
-            countryCode: row.optionalText(3),
-            role: Member.Role(rawValue: row.text(4)) ?? .member,
-            postCount: row.int(5))
+        var sql: String { "m.\(self)" }
     }
 
-    static let sourceColumns = "id, kind, name, location, etag, lastModified, lastSync, lastStatus, retryAfter"
-
-    static func source(_ row: Row) -> Source {
-        Source(
-            id: Source.ID(row.text(0)),
-            kind: Source.Kind(rawValue: row.text(1)) ?? .agoraJSON,
-            name: row.text(2),
-            location: row.optionalText(3),
-            etag: row.optionalText(4),
-            lastModified: row.optionalText(5),
-            lastSync: row.date(6),
-            lastStatus: row.optionalText(7),
-            retryAfter: row.date(8))
+    static func memberSummary(_ row: Row) throws -> MemberSummary {
+        let c = Columns<MemberSummaryColumn>(row)
+        let id = c.text(.id)
+        return MemberSummary(
+            id: Member.ID(id),
+            name: c.text(.name),
+            country: c.optionalText(.country),
+            countryCode: c.optionalText(.countryCode),
+            role: try c.value(.role, of: "role", in: "member", id: id),
+            postCount: c.int(.postCount))
     }
 
-    static let journalColumns = "token, action, date, scope, count, undone"
+    enum SourceColumn: Int, ColumnSet {
+        case id, kind, name, location, etag, lastModified, lastSync, lastStatus, retryAfter
 
-    static func journalEntry(_ row: Row) -> JournalEntry {
-        JournalEntry(
-            token: row.int(0),
-            action: JournalEntry.Action(rawValue: row.text(1)) ?? .markAllRead,
-            date: row.date(2) ?? Date(timeIntervalSince1970: 0),
-            scope: row.text(3),
-            count: row.int(4),
-            undone: row.bool(5))
+        var sql: String { "\(self)" }
     }
+
+    static func source(_ row: Row) throws -> Source {
+        let c = Columns<SourceColumn>(row)
+        let id = c.text(.id)
+        return Source(
+            id: Source.ID(id),
+            kind: try c.value(.kind, of: "kind", in: "source", id: id),
+            name: c.text(.name),
+            location: c.optionalText(.location),
+            etag: c.optionalText(.etag),
+            lastModified: c.optionalText(.lastModified),
+            lastSync: c.date(.lastSync),
+            lastStatus: c.optionalText(.lastStatus),
+            retryAfter: c.date(.retryAfter))
+    }
+
+    enum JournalColumn: Int, ColumnSet {
+        case token, action, date, scope, count, undone
+
+        var sql: String { "\(self)" }
+    }
+
+    static func journalEntry(_ row: Row) throws -> JournalEntry {
+        let c = Columns<JournalColumn>(row)
+        return JournalEntry(
+            token: c.int(.token),
+            action: try c.value(.action, of: "action", in: "journal entry", id: String(c.int(.token))),
+            date: c.date(.date) ?? Date(timeIntervalSince1970: 0),
+            scope: c.text(.scope),
+            count: c.int(.count),
+            undone: c.bool(.undone))
+    }
+
+    // The SELECT lists.
+    static let postColumns = PostColumn.select
+    static let stateColumns = StateColumn.select
+    static let summaryColumns = SummaryColumn.select
+    static let commentColumns = CommentColumn.select
+    static let memberColumns = MemberColumn.select
+    static let memberSummaryColumns = MemberSummaryColumn.select
+    static let sourceColumns = SourceColumn.select
+    static let journalColumns = JournalColumn.select
 }

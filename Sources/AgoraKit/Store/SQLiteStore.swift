@@ -117,6 +117,8 @@ public final class SQLiteStore: CommunityStore {
     private func read<T>(_ body: (Database) throws -> T) throws -> T {
         do { return try pool.read(body) } catch let error as DatabaseError {
             throw Self.userError(error, path: location, creating: false)
+        } catch let error as RowError {
+            throw AgoraError.cannotRead(path: location, reason: error.description)
         }
     }
 
@@ -142,12 +144,16 @@ public final class SQLiteStore: CommunityStore {
             }
         } catch let error as DatabaseError {
             throw Self.userError(error, path: location, creating: false)
+        } catch let error as RowError {
+            throw AgoraError.cannotRead(path: location, reason: error.description)
         }
     }
 
     private func write<T>(_ body: (Database) throws -> T) throws -> T {
         do { return try pool.write(body) } catch let error as DatabaseError {
             throw Self.userError(error, path: location, creating: false)
+        } catch let error as RowError {
+            throw AgoraError.cannotRead(path: location, reason: error.description)
         }
     }
 
@@ -175,7 +181,7 @@ public final class SQLiteStore: CommunityStore {
         guard let row = try Row.fetchOne(db, sql: "SELECT total, unread, starred, members, comments FROM totals WHERE id = 1") else {
             return (0, 0, 0, 0, 0)
         }
-        return (row.int(0), row.int(1), row.int(2), row.int(3), row.int(4))
+        return (row["total"], row["unread"], row["starred"], row["members"], row["comments"])
     }
 
     /// Counts every post, unread and starred post from scratch, as `statistics()` should report
@@ -208,12 +214,8 @@ public final class SQLiteStore: CommunityStore {
         let all = SQLitePostQuery(filter: filter)
         let unread = SQLitePostQuery(filter: unreadFilter)
         return try read { db in
-            // The status line asks for these on every change: answer them from the kept totals.
-            if !all.hasContentFilter && !filter.starredOnly {
-                let totals = try Self.totals(db)
-                return PostCounts(total: filter.unreadOnly ? totals.unread : totals.total, unread: totals.unread)
-            }
-            return PostCounts(total: try all.count(db), unread: try unread.count(db))
+            // Lists with no content filter are answered from the kept totals, without counting.
+            PostCounts(total: try all.knownCount(db) ?? all.count(db), unread: try unread.knownCount(db) ?? unread.count(db))
         }
     }
 
@@ -226,12 +228,12 @@ public final class SQLiteStore: CommunityStore {
                 guard let row = try Row.fetchOne(db, sql: "SELECT rowid, sortDate FROM post WHERE id = ?", arguments: [id.rawValue])
                 else { throw AgoraError.postNotFound(id) }
                 sql += forward ? " AND (s.sortDate, s.post) < (?, ?)" : " AND (s.sortDate, s.post) > (?, ?)"
-                arguments = [row[1] as Double, row[0] as Int64]
+                arguments = [row["sortDate"] as Double, row["rowid"] as Int64]
             }
             sql += forward ? " ORDER BY s.sortDate DESC, s.post DESC LIMIT 1" : " ORDER BY s.sortDate ASC, s.post ASC LIMIT 1"
             guard let hit = try Row.fetchOne(db, sql: sql, arguments: arguments) else { return nil }
-            let rowid: Int64 = hit[0]
-            let date: Double = hit[1]
+            let rowid: Int64 = hit["post"]
+            let date: Double = hit["sortDate"]
             // Its place in the list: the posts that come before it, newest first.
             let index = try Int.fetchOne(db, sql: "SELECT count(*) FROM post p WHERE (p.sortDate, p.rowid) > (?, ?)",
                                          arguments: [date, rowid]) ?? 0
@@ -243,14 +245,14 @@ public final class SQLiteStore: CommunityStore {
     public func post(_ id: Post.ID) throws -> PostDetail {
         try read { db in
             guard let row = try Row.fetchOne(db, sql: """
-                SELECT \(SQLiteRows.postColumns), \(SQLiteRows.stateColumns), p.commentCount
+                SELECT \(SQLiteRows.postColumns), \(SQLiteRows.stateColumns), p.commentCount AS commentCount
                 FROM post p JOIN postState s ON s.post = p.rowid LEFT JOIN postBody b ON b.post = p.rowid
                 WHERE p.id = ?
                 """, arguments: [id.rawValue])
             else { throw AgoraError.postNotFound(id) }
-            let post = SQLiteRows.post(row)
-            let state = SQLiteRows.state(row, at: SQLiteRows.postColumnCount)
-            let commentCount = row.int(SQLiteRows.postColumnCount + 3)
+            let post = try SQLiteRows.post(row)
+            let state = SQLiteRows.state(row, at: SQLiteRows.PostColumn.count)
+            let commentCount: Int = row["commentCount"]
             let author = try post.author.flatMap { try Self.fetchMember(db, id: $0) }
             let comments = try Row.fetchAll(db, sql: """
                 SELECT \(SQLiteRows.commentColumns) FROM comment c WHERE c.post = ? ORDER BY c.sortDate, c.rowid
@@ -269,7 +271,7 @@ public final class SQLiteStore: CommunityStore {
     static func fetchMember(_ db: Database, id: Member.ID) throws -> Member? {
         guard let row = try Row.fetchOne(db, sql: "SELECT \(SQLiteRows.memberColumns) FROM member m WHERE m.id = ?",
                                          arguments: [id.rawValue]) else { return nil }
-        return SQLiteRows.member(row)
+        return try SQLiteRows.member(row)
     }
 
 
@@ -285,8 +287,9 @@ public final class SQLiteStore: CommunityStore {
             arguments += [match]
         }
         if let country = query.country {
-            terms.append("(m.countryKey = ? OR m.countryCode = ?)")
-            arguments += [Folding.key(country), country.uppercased()]
+            let (term, values) = CountryRule(country).sql("m.")
+            terms.append(term)
+            arguments += StatementArguments(values)
         }
         return ("FROM \(from)" + (terms.isEmpty ? "" : " WHERE " + terms.joined(separator: " AND ")), arguments)
     }
@@ -303,7 +306,7 @@ public final class SQLiteStore: CommunityStore {
         sql += " LIMIT ? OFFSET ?"
         arguments += [query.limit, query.offset]
         return try read { db in
-            try Row.fetchAll(db, sql: sql, arguments: arguments).map(SQLiteRows.memberSummary)
+            try Row.fetchAll(db, sql: sql, arguments: arguments).map { try SQLiteRows.memberSummary($0) }
         }
     }
 
@@ -315,8 +318,10 @@ public final class SQLiteStore: CommunityStore {
     public func memberCountries() throws -> [String: Int] {
         try read { db in
             var out: [String: Int] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT min(country), count(*) FROM member WHERE countryKey IS NOT NULL GROUP BY countryKey") {
-                out[row[0] as String] = row[1] as Int
+            for row in try Row.fetchAll(db, sql: """
+                SELECT min(country) AS country, count(*) AS members FROM member WHERE countryKey IS NOT NULL GROUP BY countryKey
+                """) {
+                out[row["country"] as String] = row["members"] as Int
             }
             return out
         }
@@ -331,11 +336,11 @@ public final class SQLiteStore: CommunityStore {
             let posts = try Row.fetchAll(db, sql: """
                 SELECT \(SQLiteRows.summaryColumns) FROM post p JOIN postState s ON s.post = p.rowid
                 WHERE p.author = ? ORDER BY p.sortDate DESC, p.rowid DESC LIMIT ?
-                """, arguments: [id.rawValue, limit]).map { SQLiteRows.summary($0) }
+                """, arguments: [id.rawValue, limit]).map { try SQLiteRows.summary($0) }
             let comments = try Row.fetchAll(db, sql: """
-                SELECT \(SQLiteRows.commentColumns), p.title FROM comment c JOIN post p ON p.id = c.post
+                SELECT \(SQLiteRows.commentColumns), p.title AS postTitle FROM comment c JOIN post p ON p.id = c.post
                 WHERE c.author = ? ORDER BY c.sortDate DESC, c.rowid DESC LIMIT ?
-                """, arguments: [id.rawValue, limit]).map { SQLiteRows.commentItem($0, postTitle: $0.text(9)) }
+                """, arguments: [id.rawValue, limit]).map { SQLiteRows.commentItem($0, postTitle: $0["postTitle"]) }
             return MemberProfile(member: member, postCount: postCount, commentCount: commentCount,
                                  posts: posts, comments: comments)
         }
@@ -362,10 +367,10 @@ public final class SQLiteStore: CommunityStore {
     /// A post's rowid and reader state; an unknown id is an error.
     private static func state(_ db: Database, _ id: Post.ID) throws -> (Int64, PostState) {
         guard let row = try Row.fetchOne(db.cachedStatement(sql: """
-            SELECT p.rowid, \(SQLiteRows.stateColumns) FROM post p JOIN postState s ON s.post = p.rowid WHERE p.id = ?
+            SELECT \(SQLiteRows.stateColumns), p.rowid AS rowid FROM post p JOIN postState s ON s.post = p.rowid WHERE p.id = ?
             """), arguments: [id.rawValue])
         else { throw AgoraError.postNotFound(id) }
-        return (row[0], SQLiteRows.state(row, at: 1))
+        return (row["rowid"], SQLiteRows.state(row, at: 0))
     }
 
     public func setRead(_ read: Bool, comments ids: [Comment.ID]) throws {
@@ -435,7 +440,7 @@ public final class SQLiteStore: CommunityStore {
                 row = try Row.fetchOne(db, sql: "SELECT \(SQLiteRows.journalColumns) FROM journal WHERE undone = 0 ORDER BY token DESC LIMIT 1")
             }
             guard let row else { throw AgoraError.nothingToUndo }
-            var entry = SQLiteRows.journalEntry(row)
+            var entry = try SQLiteRows.journalEntry(row)
             guard !entry.undone else {
                 throw AgoraError.invalidArgument("change \(entry.token) was already undone")
             }
@@ -453,7 +458,7 @@ public final class SQLiteStore: CommunityStore {
     public func journal() throws -> [JournalEntry] {
         try read { db in
             try Row.fetchAll(db, sql: "SELECT \(SQLiteRows.journalColumns) FROM journal ORDER BY token DESC LIMIT 100")
-                .map(SQLiteRows.journalEntry)
+                .map { try SQLiteRows.journalEntry($0) }
         }
     }
 
@@ -479,9 +484,8 @@ public final class SQLiteStore: CommunityStore {
                     """, arguments: [match])
             }
             if let country = query.country {
-                let fromCountry = try String.fetchAll(db, sql: """
-                    SELECT id FROM member WHERE (countryKey >= ? AND countryKey < ?) OR countryCode = ?
-                    """, arguments: [country, country + "\u{10FFFF}", country.uppercased()])
+                let (term, values) = CountryRule(key: country, code: country.uppercased(), extent: .start).sql()
+                let fromCountry = try String.fetchAll(db, sql: "SELECT id FROM member WHERE \(term)", arguments: StatementArguments(values))
                 memberIDs = memberIDs.map { ids in let keep = Set(fromCountry); return ids.filter(keep.contains) } ?? fromCountry
             }
             let memberList = memberIDs.map { String(decoding: try! JSONEncoder().encode($0), as: UTF8.self) }
@@ -549,12 +553,13 @@ public final class SQLiteStore: CommunityStore {
                 if query.unreadOnly { terms.append("c.isRead = 0") }
                 let order = match == nil ? "c.sortDate DESC, c.rowid DESC" : "commentSearch.rowid DESC"
                 results.comments = try Row.fetchAll(db, sql: """
-                    SELECT c.id, c.post, p.title, c.authorName, c.body FROM \(from) JOIN post p ON p.id = c.post
+                    SELECT c.id AS id, c.post AS post, p.title AS title, c.authorName AS authorName, c.body AS body
+                    FROM \(from) JOIN post p ON p.id = c.post
                     WHERE \(terms.joined(separator: " AND ")) ORDER BY \(order) LIMIT ?
                     """, arguments: StatementArguments(arguments + [limit as (any DatabaseValueConvertible)?])).map {
-                        SearchResults.CommentHit(comment: Comment.ID($0.text(0)), post: Post.ID($0.text(1)),
-                                                 postTitle: $0.text(2), authorName: $0.optionalText(3),
-                                                 snippet: Snippet.around(query, in: PlainText.fromHTML($0.text(4))))
+                        SearchResults.CommentHit(comment: Comment.ID($0["id"] as String), post: Post.ID($0["post"] as String),
+                                                 postTitle: $0["title"] ?? "", authorName: $0["authorName"],
+                                                 snippet: Snippet.around(query, in: PlainText.fromHTML($0["body"] ?? "")))
                     }
             }
             if kinds.contains(.members), !query.hasPostOnlyFilters, !query.unreadOnly {
@@ -570,13 +575,14 @@ public final class SQLiteStore: CommunityStore {
                     arguments.append(memberMatch)
                 }
                 if let country = query.country {
-                    terms.append("((m.countryKey >= ? AND m.countryKey < ?) OR m.countryCode = ?)")
-                    arguments += [country, country + "\u{10FFFF}", country.uppercased()]
+                    let (term, values) = CountryRule(key: country, code: country.uppercased(), extent: .start).sql("m.")
+                    terms.append(term)
+                    arguments += values
                 }
                 results.members = try Row.fetchAll(db, sql: """
                     SELECT \(SQLiteRows.memberSummaryColumns) FROM \(from)
                     WHERE \(terms.joined(separator: " AND ")) ORDER BY m.nameKey, m.id LIMIT ?
-                    """, arguments: StatementArguments(arguments + [limit as (any DatabaseValueConvertible)?])).map(SQLiteRows.memberSummary)
+                    """, arguments: StatementArguments(arguments + [limit as (any DatabaseValueConvertible)?])).map { try SQLiteRows.memberSummary($0) }
             }
             return results
         }
@@ -587,7 +593,7 @@ public final class SQLiteStore: CommunityStore {
         let placeholders = Array(repeating: "?", count: rowids.count).joined(separator: ",")
         let rows = try Row.fetchAll(db, sql: "SELECT post, html FROM postBody WHERE post IN (\(placeholders))",
                                     arguments: StatementArguments(rowids))
-        return Dictionary(uniqueKeysWithValues: rows.map { ($0[0] as Int64, $0.text(1)) })
+        return Dictionary(uniqueKeysWithValues: rows.map { ($0["post"] as Int64, $0["html"] ?? "") })
     }
 
     // MARK: - Content in and out
@@ -595,7 +601,7 @@ public final class SQLiteStore: CommunityStore {
     public func sources() throws -> [Source] {
         try read { db in
             try Row.fetchAll(db, sql: "SELECT \(SQLiteRows.sourceColumns) FROM source ORDER BY name, id")
-                .map(SQLiteRows.source)
+                .map { try SQLiteRows.source($0) }
         }
     }
 
@@ -682,17 +688,17 @@ public final class SQLiteStore: CommunityStore {
                 content.community = try? JSONDecoder().decode(Community.self, from: Data(json.utf8))
             }
             content.sources = try Row.fetchAll(db, sql: "SELECT \(SQLiteRows.sourceColumns) FROM source ORDER BY id")
-                .map(SQLiteRows.source)
-            content.members = try Row.fetchAll(db, sql: "SELECT \(SQLiteRows.memberColumns) FROM member m ORDER BY m.rowid").map(SQLiteRows.member)
+                .map { try SQLiteRows.source($0) }
+            content.members = try Row.fetchAll(db, sql: "SELECT \(SQLiteRows.memberColumns) FROM member m ORDER BY m.rowid").map { try SQLiteRows.member($0) }
             let postRows = try Row.fetchCursor(db, sql: """
                 SELECT \(SQLiteRows.postColumns), \(SQLiteRows.stateColumns)
                 FROM post p JOIN postState s ON s.post = p.rowid LEFT JOIN postBody b ON b.post = p.rowid
                 ORDER BY p.rowid
                 """)
             while let row = try postRows.next() {
-                let post = SQLiteRows.post(row)
+                let post = try SQLiteRows.post(row)
                 content.posts.append(post)
-                let state = SQLiteRows.state(row, at: SQLiteRows.postColumnCount)
+                let state = SQLiteRows.state(row, at: SQLiteRows.PostColumn.count)
                 if state != .unread { content.postStates[post.id] = state }
             }
             let commentRows = try Row.fetchCursor(db, sql: "SELECT \(SQLiteRows.commentColumns) FROM comment c ORDER BY c.rowid")
@@ -702,7 +708,7 @@ public final class SQLiteStore: CommunityStore {
                 if item.state.read { content.commentStates[item.id] = item.state }
             }
             content.journal = try Row.fetchAll(db, sql: "SELECT \(SQLiteRows.journalColumns) FROM journal ORDER BY token")
-                .map(SQLiteRows.journalEntry)
+                .map { try SQLiteRows.journalEntry($0) }
             return content
         }
     }

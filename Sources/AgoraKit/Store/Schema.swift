@@ -54,26 +54,26 @@ enum Schema {
     static func reindexSearch(_ db: Database) throws {
         var terms = TermCollector()
         let insertPost = try db.makeStatement(sql: "INSERT INTO postSearch (rowid, title, body) VALUES (?, ?, ?)")
-        let posts = try Row.fetchCursor(db, sql: "SELECT p.rowid, p.title, b.html FROM post p JOIN postBody b ON b.post = p.rowid")
+        let posts = try Row.fetchCursor(db, sql: "SELECT p.rowid AS rowid, p.title AS title, b.html AS html FROM post p JOIN postBody b ON b.post = p.rowid")
         while let row = try posts.next() {
-            let title = SearchText.forIndex(row[1] as String), body = SearchText.forIndex(PlainText.fromHTML(row[2] as String))
+            let title = SearchText.forIndex(row["title"] as String), body = SearchText.forIndex(PlainText.fromHTML(row["html"] as String))
             terms.add(title)
             terms.add(body)
-            try insertPost.execute(arguments: [row[0] as Int64, title, body])
+            try insertPost.execute(arguments: [row["rowid"] as Int64, title, body])
         }
         let insertComment = try db.makeStatement(sql: "INSERT INTO commentSearch (rowid, body) VALUES (?, ?)")
         let comments = try Row.fetchCursor(db, sql: "SELECT rowid, body FROM comment")
         while let row = try comments.next() {
-            let body = SearchText.forIndex(PlainText.fromHTML(row[1] as String))
+            let body = SearchText.forIndex(PlainText.fromHTML(row["body"] as String))
             terms.add(body)
-            try insertComment.execute(arguments: [row[0] as Int64, body])
+            try insertComment.execute(arguments: [row["rowid"] as Int64, body])
         }
         let insertMember = try db.makeStatement(sql: "INSERT INTO memberSearch (rowid, name, country, location) VALUES (?, ?, ?, ?)")
         let members = try Row.fetchCursor(db, sql: "SELECT rowid, name, country, location FROM member")
         while let row = try members.next() {
-            let texts = [row[1] as String?, row[2] as String?, row[3] as String?].map { $0.map(SearchText.forIndex) }
+            let texts = [row["name"] as String?, row["country"] as String?, row["location"] as String?].map { $0.map(SearchText.forIndex) }
             for text in texts.compactMap({ $0 }) { terms.add(text) }
-            try insertMember.execute(arguments: [row[0] as Int64, texts[0], texts[1], texts[2]])
+            try insertMember.execute(arguments: [row["rowid"] as Int64, texts[0], texts[1], texts[2]])
         }
         let insertTerm = try db.makeStatement(sql: "INSERT OR IGNORE INTO searchTerm (term) VALUES (?)")
         for term in terms.found { try insertTerm.execute(arguments: [term]) }
