@@ -13,7 +13,9 @@ public struct Place: Hashable, Sendable {
 /// The search screen: what is typed, what it found, which result is selected, and where the
 /// reader was when it opened (Esc goes back there).
 public struct SearchState: Hashable, Sendable {
-    public var text = ""
+    /// What is typed, and the query it is: parsed once, when the text changes.
+    public var text = "" { didSet { if text != oldValue { query = SearchQuery(text) } } }
+    public private(set) var query = SearchQuery("")
     public var results = SearchResults()
     /// The text the results are for.
     public var resultsFor = ""
@@ -29,8 +31,6 @@ public struct SearchState: Hashable, Sendable {
         get { switch from { case .place(let place): place } }
         set { from = .place(newValue) }
     }
-
-    public var query: SearchQuery { SearchQuery(text) }
 
     /// How many of each kind a search asks for: a screenful (posts and comments take two lines).
     public static func limit(height: Int) -> Int { max(5, (height - 4) / 2) }

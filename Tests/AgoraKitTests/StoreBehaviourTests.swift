@@ -16,6 +16,24 @@ struct StoreBehaviourTests {
     }
 
     @Test(arguments: StoreKind.allCases)
+    func reader_state_is_stamped_with_the_clock_the_cache_is_given(kind: StoreKind) throws {
+        // Given a cache whose clock stands at a known time
+        let directory = TemporaryDirectory()
+        let path = directory.file(kind.fileName)
+        let now = Date(timeIntervalSince1970: 1_700_000_000.25)
+        let store: any CommunityStore = kind == .json ? try JSONStore(path: path, clock: { now }) : try SQLiteStore(path: path, clock: { now })
+        try store.importContent(Fixture.content)
+        // When a post is read and all are marked read
+        try store.setRead(true, posts: ["p1"])
+        let entry = try store.markAllRead(.all)
+        // Then both are stamped with that time, and read back so from the file
+        #expect(try store.post("p1").state.readAt == now)
+        #expect(entry.date == now)
+        #expect(try reopen(kind, directory).post("p1").state.readAt == now)
+        #expect(try reopen(kind, directory).journal().first?.date == now)
+    }
+
+    @Test(arguments: StoreKind.allCases)
     func windows_follow_each_sort_order(kind: StoreKind) throws {
         let (store, dir) = try makeStore(kind)
         _ = dir

@@ -261,6 +261,16 @@ struct UpdateTests {
         _ = filter
     }
 
+    @Test func an_article_laid_out_again_for_a_new_width_is_the_one_laid_out_at_that_width() {
+        let detail = Values.detail("p0")
+        let first = ArticleDocument(detail, width: 60)
+        for width in [12, 45, 80, 60] {
+            let again = first.relaid(width: width)
+            #expect(again == ArticleDocument(detail, width: width))
+            #expect(again.width == width)
+        }
+    }
+
     @Test func the_layout_is_made_from_the_size_and_the_settings() {
         var settings = ReaderSettings()
         settings.layout.postsWidth = 50
