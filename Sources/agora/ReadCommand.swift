@@ -18,8 +18,9 @@ struct Read: ParsableCommand {
             all read (u undoes), n next unread, a author, [ ] comments, o N opens link N in \
             $BROWSER, m roster, / search as you type, U unread only, S starred only, P this member's \
             posts, C their country, # this tag, X all again, O sort, f filter the roster by name, T next \
-            theme, ? help, q quits. The full list is in docs/keys.md and \
-            behind ?; the config file can change every key (agora config --default).
+            theme, ? help, q quits, C-c quits from anywhere. The full list is in docs/keys.md and \
+            behind ?; the config file can change every key, those of the search line, the roster \
+            filter, the link number and the mark-all-read question included (agora config --default).
 
             Colours follow the terminal: a theme is brought down to the 256, 16 or 8 colours it has, \
             and NO_COLOR (any value) means none. Needs a terminal: in a pipe use agora list, agora show ...
