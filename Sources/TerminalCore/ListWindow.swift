@@ -1,3 +1,6 @@
+// Inlinable: the lists are generic, and the views in other modules walk them for every row of
+// every frame; specialised there, a row costs no witness-table calls.
+
 /// A long list seen through a window: the rows loaded from the store (a margin around what is
 /// on screen), the selected row and the first visible row, all as positions in the whole list.
 public struct ListWindow<Row: Hashable & Sendable>: Hashable, Sendable {
@@ -9,23 +12,23 @@ public struct ListWindow<Row: Hashable & Sendable>: Hashable, Sendable {
     public var selected = 0
     public var top = 0
 
-    public init() {}
+    @inlinable public init() {}
 
-    public func row(_ index: Int) -> Row? {
+    @inlinable public func row(_ index: Int) -> Row? {
         let i = index - offset
         return rows.indices.contains(i) ? rows[i] : nil
     }
 
-    public var selectedRow: Row? { row(selected) }
+    @inlinable public var selectedRow: Row? { row(selected) }
 
     /// Moves the selection, keeping it on screen in `visible` rows.
-    public mutating func select(_ index: Int, visible: Int) {
+    @inlinable public mutating func select(_ index: Int, visible: Int) {
         selected = max(0, min(total - 1, index))
         if total == 0 { selected = 0 }
         keepVisible(visible)
     }
 
-    public mutating func keepVisible(_ visible: Int) {
+    @inlinable public mutating func keepVisible(_ visible: Int) {
         let visible = max(1, visible)
         if selected < top { top = selected }
         if selected >= top + visible { top = selected - visible + 1 }
@@ -34,7 +37,7 @@ public struct ListWindow<Row: Hashable & Sendable>: Hashable, Sendable {
 
     /// The window to load so that what is on screen is covered, with a margin; nil when the
     /// rows loaded already cover it.
-    public func neededWindow(visible: Int, margin: Int = 30) -> (offset: Int, limit: Int)? {
+    @inlinable public func neededWindow(visible: Int, margin: Int = 30) -> (offset: Int, limit: Int)? {
         let first = top
         let last = min(total, top + max(1, visible))
         if first >= offset && last <= offset + rows.count { return nil }

@@ -54,6 +54,7 @@ public struct Columns {
 /// The rows of a windowed list below its header: rows not loaded yet show "…", the selected
 /// row gets the terminal's cursor (screen readers follow it).
 public enum ListRows {
+    @inlinable
     public static func draw<Row>(
         _ list: ListWindow<Row>, in area: Rect, below headerRows: Int, placeholder: Style, into buffer: inout Buffer,
         row draw: (_ row: Row, _ index: Int, _ y: Int, _ selected: Bool, _ buffer: inout Buffer) -> Void

@@ -132,11 +132,13 @@ struct SQLitePostQuery {
         guard !rowids.isEmpty else { return [] }
         let placeholders = Array(repeating: "?", count: rowids.count).joined(separator: ",")
         let rows = try Row.fetchAll(db, sql: """
-            SELECT \(SQLiteRows.summaryColumns), p.rowid AS rowid FROM post p JOIN postState s ON s.post = p.rowid
+            SELECT \(SQLiteRows.PostRowIDColumn.select), \(SQLiteRows.summaryColumns) FROM post p JOIN postState s ON s.post = p.rowid
             WHERE p.rowid IN (\(placeholders))
             """, arguments: StatementArguments(rowids))
         var byRowID: [Int64: PostSummary] = [:]
-        for row in rows { byRowID[row["rowid"]] = try SQLiteRows.summary(row) }
+        for row in rows {
+            byRowID[Columns<SQLiteRows.PostRowIDColumn>(row).int64(.rowid)] = try SQLiteRows.summary(row, at: SQLiteRows.PostRowIDColumn.count)
+        }
         return rowids.compactMap { byRowID[$0] }
     }
 }

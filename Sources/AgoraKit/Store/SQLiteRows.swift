@@ -31,6 +31,7 @@ struct Columns<C: ColumnSet> {
     func text(_ c: C) -> String { row[base + c.rawValue] ?? "" }
     func optionalText(_ c: C) -> String? { row[base + c.rawValue] }
     func int(_ c: C) -> Int { row[base + c.rawValue] ?? 0 }
+    func int64(_ c: C) -> Int64 { row[base + c.rawValue] ?? 0 }
     func optionalInt(_ c: C) -> Int? { row[base + c.rawValue] }
     func bool(_ c: C) -> Bool { row[base + c.rawValue] ?? false }
     func date(_ c: C) -> Date? {
@@ -83,6 +84,14 @@ enum SQLiteRows {
             views: c.optionalInt(.views),
             body: c.text(.body),
             link: c.optionalText(.link))
+    }
+
+    /// A post's rowid, read before its other columns where a query needs it (a name lookup per
+    /// row would cost more than the row).
+    enum PostRowIDColumn: Int, ColumnSet {
+        case rowid
+
+        var sql: String { "p.rowid" }
     }
 
     /// A post's reader state: needs `JOIN postState s ON s.post = p.rowid`.
