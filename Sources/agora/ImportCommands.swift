@@ -86,6 +86,9 @@ struct Import: ParsableCommand {
         Output.line("  " + describe(summary.posts, "posts"))
         Output.line("  " + describe(summary.comments, "comments"))
         Output.line("  " + describe(summary.members, "members"))
+        if summary.droppedDates > 0 {
+            Output.line("  dates: \(summary.droppedDates) outside 1970-9999 left out (the records are kept without them)")
+        }
         for note in notes { Output.line("  note: " + Output.safe(note)) }
     }
 
@@ -129,7 +132,7 @@ struct ImportJSON: Encodable {
     var summary: ImportSummary
     var notes: [String]
 
-    enum CodingKeys: String, CodingKey { case path, format, posts, comments, members, notes }
+    enum CodingKeys: String, CodingKey { case path, format, posts, comments, members, droppedDates, notes }
 
     func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
@@ -138,6 +141,7 @@ struct ImportJSON: Encodable {
         try c.encode(summary.posts, forKey: .posts)
         try c.encode(summary.comments, forKey: .comments)
         try c.encode(summary.members, forKey: .members)
+        try c.encode(summary.droppedDates, forKey: .droppedDates)
         try c.encode(notes, forKey: .notes)
     }
 }

@@ -14,9 +14,16 @@ enum Output {
         FileHandle.standardOutput.write(Data((text + "\n").utf8))
     }
 
-    /// A one-line message for a person on stderr, such as "created a new cache".
+    /// A one-line message for a person on stderr, such as "created a new cache". Messages quote
+    /// what they were given (an id, a file's text, a server's answer): sanitised like content.
     static func note(_ text: String) {
-        FileHandle.standardError.write(Data(("agora: " + text + "\n").utf8))
+        FileHandle.standardError.write(Data(("agora: " + Sanitizer.line(text) + "\n").utf8))
+    }
+
+    /// Lines for stderr that are not ours to word (the argument parser's usage messages, which
+    /// quote the arguments): sanitised, their line breaks kept.
+    static func errorText(_ text: String) {
+        FileHandle.standardError.write(Data(Sanitizer.text(text).utf8))
     }
 
     /// Content is untrusted: one line, no control characters or escape sequences.
@@ -37,9 +44,39 @@ enum Output {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601
-        var data = try encoder.encode(value)
+        var data = escapingControls(try encoder.encode(value))
         data.append(0x0A)
         FileHandle.standardOutput.write(data)
+    }
+
+    /// JSON with every control character, C1 control, bidi control and invisible character
+    /// written as a `\uXXXX` escape, as JSON allows for any character: a terminal showing it
+    /// raw sees only text. They can stand only inside strings, so the bytes are rewritten in place.
+    static func escapingControls(_ data: Data) -> Data {
+        var out = Data()
+        out.reserveCapacity(data.count)
+        var index = data.startIndex
+        func escape(_ v: UInt32) { out.append(contentsOf: Array(String(format: "\\u%04x", v).utf8)) }
+        while index < data.endIndex {
+            let c = data[index]
+            if c < 0x80 {
+                // Structure and line breaks between values are ASCII; raw controls in strings are not.
+                if c == 0x7F || (c < 0x20 && c != 0x0A) { escape(UInt32(c)) } else { out.append(c) }
+                index += 1
+                continue
+            }
+            let length = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2
+            let end = min(data.endIndex, index + length)
+            var v = UInt32(c) & (length == 2 ? 0x1F : length == 3 ? 0x0F : 0x07)
+            for k in (index + 1)..<end { v = v << 6 | UInt32(data[k] & 0x3F) }
+            if (0x80...0x9F).contains(v) || Sanitizer.isBidiControl(v) || Sanitizer.isInvisible(v) || Sanitizer.isJoiner(v) {
+                escape(v)
+            } else {
+                out.append(contentsOf: data[index..<end])
+            }
+            index = end
+        }
+        return out
     }
 
     static func date(_ date: Date?) -> String { DateFormat.standard.string(date) }

@@ -42,7 +42,7 @@ do {
     case .success:
         Agora.exit(withError: error)  // --help, --version
     case .validationFailure:
-        FileHandle.standardError.write(Data((Agora.fullMessage(for: error) + "\n").utf8))
+        Output.errorText(Agora.fullMessage(for: error) + "\n")
         exit(2)
     case let code:
         if let exitCode = error as? ExitCode { exit(exitCode.rawValue) }

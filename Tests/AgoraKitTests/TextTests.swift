@@ -104,10 +104,27 @@ struct SanitizerTests {
         #expect(Sanitizer.line("a\u{85}b\u{80}c") == "abc")
     }
 
-    @Test func bidi_overrides_are_removed_but_marks_kept() {
+    @Test func bidi_overrides_are_removed_and_marks_kept_only_in_bodies() {
         #expect(Sanitizer.line("abc\u{202E}fed\u{202C}") == "abcfed")
         #expect(Sanitizer.line("\u{2066}x\u{2069}") == "x")
-        #expect(Sanitizer.line("שלום\u{200F}") == "שלום\u{200F}")
+        #expect(Sanitizer.line("שלום\u{200F}") == "שלום")
+        #expect(Sanitizer.text("שלום\u{200F} עולם") == "שלום\u{200F} עולם")
+    }
+
+    @Test func what_cannot_be_seen_is_dropped_from_one_line_fields_and_ids() {
+        // Zero-width space, word joiner, BOM, Hangul filler, soft hyphen, the language tag.
+        let hidden = "a\u{200B}d\u{2060}m\u{FEFF}i\u{3164}n\u{00AD}\u{E0001}"
+        #expect(Sanitizer.line(hidden) == "admin")
+        #expect(Sanitizer.identifier(" \u{200B}admin\u{200D} ") == "admin")
+        #expect(Sanitizer.line("one\u{2028}two") == "one two")
+        // A joiner stays where it joins: an emoji sequence, a Persian word; not at an edge or
+        // between ASCII letters.
+        #expect(Sanitizer.line("👩🏽\u{200D}💻") == "👩🏽\u{200D}💻")
+        #expect(Sanitizer.line("می\u{200C}خواهم") == "می\u{200C}خواهم")
+        #expect(Sanitizer.line("ad\u{200D}min\u{200C}") == "admin")
+        #expect(Sanitizer.identifier("👩\u{200D}💻") == "👩💻")
+        // Bodies keep them: a zero-width space can be a line-break hint there.
+        #expect(Sanitizer.text("a\u{200B}b") == "a\u{200B}b")
     }
 
     @Test func c0_controls_go_and_layout_is_kept_only_in_bodies() {

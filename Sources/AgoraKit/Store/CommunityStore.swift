@@ -113,6 +113,8 @@ public struct CacheContent: Sendable, Equatable {
     public var postStates: [Post.ID: PostState]
     public var commentStates: [Comment.ID: CommentState]
     public var journal: [JournalEntry]
+    /// How many dates the check at the way in left out (see `ContentCheck`); not content.
+    var droppedDates = 0
 
     public init(
         community: Community? = nil, sources: [Source] = [], members: [Member] = [],
@@ -163,6 +165,8 @@ public struct ImportSummary: Hashable, Sendable, Codable {
     public var members = Counts()
     public var posts = Counts()
     public var comments = Counts()
+    /// Dates outside 1970-9999 (or not numbers at all) that were left out rather than stored.
+    public var droppedDates = 0
 
     public init(members: Counts = Counts(), posts: Counts = Counts(), comments: Counts = Counts()) {
         self.members = members

@@ -434,6 +434,7 @@ public final class JSONStore: CommunityStore {
         let content = try ContentCheck.prepared(content)
         return try change { contents in
             var summary = ImportSummary()
+            summary.droppedDates = content.droppedDates
             var file = contents.file
             if let community = content.community { file.community = community }
             for source in content.sources {

@@ -615,7 +615,9 @@ public final class SQLiteStore: CommunityStore {
     @discardableResult
     public func importContent(_ content: CacheContent) throws -> ImportSummary {
         let content = try ContentCheck.prepared(content)
-        return try write { db in try SQLiteImport(db: db).run(content) }
+        var summary = try write { db in try SQLiteImport(db: db).run(content) }
+        summary.droppedDates = content.droppedDates
+        return summary
     }
 
     @discardableResult
@@ -667,10 +669,12 @@ public final class SQLiteStore: CommunityStore {
 
     private static func consume(_ channel: BatchChannel, _ db: Database) throws -> ImportSummary {
         var importer = SQLiteImport(db: db)
+        var droppedDates = 0
         while true {
             let item = channel.take()
             if case .batch(let content, let texts, let terms) = item {
                 try importer.add(content, searchTexts: texts, terms: terms)
+                droppedDates += content.droppedDates
             } else if case .failed(let error) = item {
                 throw error
             } else {
@@ -678,7 +682,9 @@ public final class SQLiteStore: CommunityStore {
             }
         }
         try importer.finish()
-        return importer.summary
+        var summary = importer.summary
+        summary.droppedDates = droppedDates
+        return summary
     }
 
     public func exportContent() throws -> CacheContent {

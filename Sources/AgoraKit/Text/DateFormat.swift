@@ -31,7 +31,8 @@ public struct DateFormat: Hashable, Sendable {
 
     /// The date in this format, or a dash for none.
     public func string(_ date: Date?) -> String {
-        guard let date else { return "—" }
+        // A date no cache keeps (see ContentCheck) is no date, rather than a crash converting it.
+        guard let date, date.timeIntervalSince1970.isFinite, abs(date.timeIntervalSince1970) < 1e13 else { return "—" }
         return string(secondsSince1970: Int(date.timeIntervalSince1970.rounded(.down)))
     }
 

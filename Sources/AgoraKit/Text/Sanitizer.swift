@@ -3,16 +3,25 @@
 /// Removes C0 and C1 control characters, whole escape sequences (CSI, OSC, DCS, SOS, PM, APC and
 /// two-character ESC sequences, in their 7-bit and 8-bit forms) and bidi embeddings, overrides and
 /// isolates, which can make text read differently from what it is (U+202E). Tabs and newlines
-/// survive in `text`; `line` turns them into spaces for one-line fields.
+/// survive in `text`; `line` turns them into spaces for one-line fields, and also drops what is
+/// there but cannot be seen (zero-width spaces, the bidi marks, the word joiner, Hangul fillers,
+/// a byte-order mark ...), which would let two names or ids that look the same differ; a
+/// zero-width joiner or non-joiner stays only between two letters or symbols it can join (emoji
+/// sequences, Persian and Indic words). `identifier` drops those too.
 public enum Sanitizer {
     /// For titles, names and other one-line fields.
     public static func line(_ string: String) -> String {
-        clean(string, keepLayout: false)
+        clean(string, keepLayout: false, joiners: true)
     }
 
     /// For bodies: keeps newlines and tabs.
     public static func text(_ string: String) -> String {
-        clean(string, keepLayout: true)
+        clean(string, keepLayout: true, joiners: true)
+    }
+
+    /// For ids and references to them: one line, nothing invisible, no spaces around it.
+    public static func identifier(_ string: String) -> String {
+        clean(string, keepLayout: false, joiners: false).trimmingCharacters(in: .whitespaces)
     }
 
     /// True when `line` would change nothing: the common case, checked without allocating.
@@ -26,25 +35,24 @@ public enum Sanitizer {
         return true
     }
 
-    /// The same test on UTF-8 bytes, without decoding: C0 is one byte, DEL is 7F, C1 is C2 80-9F,
-    /// the bidi embeddings and overrides are E2 80 AA-AE, the isolates E2 81 A6-A9.
+    /// The same test on UTF-8 bytes: ASCII is looked at byte by byte, anything else decoded.
     private static func isClean(utf8 b: UnsafeBufferPointer<UInt8>, keepLayout: Bool) -> Bool {
         var i = 0
         let n = b.count
         while i < n {
             let c = b[i]
             if c >= 0x20 && c < 0x7F { i += 1; continue }
-            if c < 0x20 {
+            if c < 0x80 {
                 if keepLayout && (c == 0x0A || c == 0x09) { i += 1; continue }
                 return false
             }
-            if c == 0x7F { return false }
-            if c == 0xC2, i + 1 < n, b[i + 1] <= 0x9F { return false }
-            if c == 0xE2, i + 2 < n {
-                if b[i + 1] == 0x80, (0xAA...0xAE).contains(b[i + 2]) { return false }
-                if b[i + 1] == 0x81, (0xA6...0xA9).contains(b[i + 2]) { return false }
-            }
-            i += 1
+            // A multi-byte scalar (the string is valid UTF-8).
+            let length = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2
+            guard i + length <= n else { return false }
+            var v = UInt32(c) & (length == 2 ? 0x1F : length == 3 ? 0x0F : 0x07)
+            for k in 1..<length { v = v << 6 | UInt32(b[i + k] & 0x3F) }
+            if needsWork(v, keepLayout: keepLayout) { return false }
+            i += length
         }
         return true
     }
@@ -53,16 +61,30 @@ public enum Sanitizer {
         if v < 0x20 { return !(keepLayout && (v == 0x0A || v == 0x09)) }
         if v < 0x7F { return false }
         if v <= 0x9F { return true }
-        return isBidiControl(v)
+        return isBidiControl(v) || (!keepLayout && (isInvisible(v) || isJoiner(v)))
     }
 
-    /// Embeddings, overrides and isolates. The marks (U+200E, U+200F, U+061C) are kept: Arabic and
-    /// Hebrew text uses them and they cannot hide anything.
-    static func isBidiControl(_ v: UInt32) -> Bool {
+    /// Embeddings, overrides and isolates: dropped everywhere.
+    public static func isBidiControl(_ v: UInt32) -> Bool {
         (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v)
     }
 
-    private static func clean(_ string: String, keepLayout: Bool) -> String {
+    /// What takes no room and shows nothing, in one-line fields: the zero-width space, the bidi
+    /// marks, the word joiner and invisible operators, the byte-order mark, the Mongolian vowel
+    /// separator, Hangul and Khmer fillers, the grapheme joiner, the soft hyphen, the language tag,
+    /// and the line and paragraph separators.
+    public static func isInvisible(_ v: UInt32) -> Bool {
+        switch v {
+        case 0x00AD, 0x034F, 0x061C, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x180E, 0x200B, 0x200E, 0x200F,
+             0x2028, 0x2029, 0x2060...0x2064, 0x3164, 0xFEFF, 0xFFA0, 0xE0001: true
+        default: false
+        }
+    }
+
+    /// Zero-width non-joiner and joiner.
+    public static func isJoiner(_ v: UInt32) -> Bool { v == 0x200C || v == 0x200D }
+
+    private static func clean(_ string: String, keepLayout: Bool, joiners: Bool) -> String {
         if isClean(string, keepLayout: keepLayout) { return string }
         let scalars = Array(string.unicodeScalars)
         var out = String.UnicodeScalarView()
@@ -87,8 +109,17 @@ public enum Sanitizer {
                     out.append(keepLayout ? "\n" : " ")
                     i += 1
                 }
+            case 0x2028, 0x2029 where !keepLayout:
+                out.append(" ")
+                i += 1
+            case 0x200C, 0x200D where !keepLayout:
+                // Kept between two letters or symbols it can join, when joiners may stay at all.
+                if joiners, let before = out.last, i + 1 < scalars.count, canJoin(before), canJoin(scalars[i + 1]) {
+                    out.append(scalars[i])
+                }
+                i += 1
             default:
-                if v < 0x20 || (0x7F...0x9F).contains(v) || isBidiControl(v) {
+                if v < 0x20 || (0x7F...0x9F).contains(v) || isBidiControl(v) || (!keepLayout && isInvisible(v)) {
                     i += 1
                 } else {
                     out.append(scalars[i])
@@ -97,6 +128,11 @@ public enum Sanitizer {
             }
         }
         return String(out)
+    }
+
+    /// Whether a joiner may stand next to this: a visible scalar beyond ASCII.
+    private static func canJoin(_ s: Unicode.Scalar) -> Bool {
+        s.value > 0x7F && !s.properties.isWhitespace && !isInvisible(s.value) && !isJoiner(s.value) && !isBidiControl(s.value)
     }
 
     /// ESC at `i`: skips the whole sequence it starts.
