@@ -210,7 +210,7 @@ cat > "$archive/ning-members-local.json" <<'JSON'
 {"contributorName":"mari2","fullName":"Marília Maciel","country":"BR"}])
 JSON
 cat > "$archive/ning-blogs-local.json" <<'JSON'
-([{"id":"2332551:BlogPost:2","title":"ITU &amp; the WCIT","description":"<p>What happened in <a href=\"https://example.org/dubai?a=1&b=2\">Dubai</a>.</p>","contributorName":"mari2",
+([{"id":"2332551:BlogPost:2","title":"ITU &amp; the WCIT","description":"<p>What happened in <a href=\"https://example.org/dubai?a=1&b=2\">Dubai</a>, <a href=\"--help\">help</a>, <a href=\"file:///etc/passwd\">file</a>.</p>","contributorName":"mari2",
    "createdDate":"2012-12-18T10:00:00.000Z","publishStatus":"publish",
    "comments":[{"id":"2332551:Comment:11","contributorName":"jane1","description":"newer comment","createdDate":"2012-12-19T10:00:00.000Z"},
                {"id":"2332551:Comment:10","contributorName":"mari2","description":"older comment","createdDate":"2012-12-18T11:00:00.000Z"}]}])
@@ -248,6 +248,12 @@ wait_for "What happened in" || true
 keys o 1
 expect "browser from the config: opened the link" "Opened https://example.org/dubai?a=1&b=2"
 if [ "$(cat "$work/opened" 2>/dev/null)" = "1|https://example.org/dubai?a=1&b=2" ]; then check "browser from the config: one argument, the link as it is" ok; else check "browser from the config: one argument, the link as it is ($(cat "$work/opened" 2>/dev/null))" no; fi
+rm -f "$work/opened"
+keys o 2
+expect "a link that reads as an option is not opened" "Not opened: a link that begins with '-'"
+keys o 3
+expect "a file: link is not opened" "Not opened: file: links are not opened"
+if [ -e "$work/opened" ]; then check "the browser did not run for either ($(cat "$work/opened"))" no; else check "the browser did not run for either" ok; fi
 stop
 rm -rf "$work/config"
 

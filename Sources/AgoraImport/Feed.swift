@@ -24,6 +24,9 @@ public struct Feed: Hashable, Sendable {
         case rss, rdf, atom, jsonFeed = "json-feed"
     }
 
+    /// The categories (tags) kept of one entry; the rest are left out (docs/limits.md).
+    public static let maximumCategories = 100
+
     public var format: Format
     public var title: String?
     public var link: String?

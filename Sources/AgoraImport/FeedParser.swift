@@ -70,7 +70,7 @@ public enum FeedParser {
                     .map { "<p>" + escape(String($0)) + "</p>" }.joined()
             }
             entry.summary = item["summary"] as? String
-            entry.categories = (item["tags"] as? [String]) ?? []
+            entry.categories = Array(((item["tags"] as? [String]) ?? []).prefix(Feed.maximumCategories))
             feed.entries.append(entry)
         }
         return feed

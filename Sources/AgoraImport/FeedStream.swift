@@ -240,7 +240,9 @@ final class FeedStream {
                 let rel = attribute("rel") ?? "alternate"
                 if rel == "alternate", entry?.link == nil { entry?.link = attribute("href") }
             }
-            if name == "category", let term = attribute("term") ?? attribute("label") { entry?.categories.append(term) }
+            if name == "category", let term = attribute("term") ?? attribute("label"), (entry?.categories.count ?? 0) < Feed.maximumCategories {
+                entry?.categories.append(term)
+            }
             if name == "content" || name == "summary", let type = attribute("type"), type == "xhtml" || type == "application/xhtml+xml" {
                 xhtmlDepth = 1
             }
@@ -284,6 +286,9 @@ final class FeedStream {
         var raw: String { String(decoding: text, as: UTF8.self) }
         var value: String { Self.trimmed(text) }
         if var current = entry {
+            // Taken out while it changes, so that its arrays are not shared and copied on every
+            // append (an item with 40,000 categories was quadratic); put back below.
+            entry = nil
             switch (name, namespace ?? "") {
             case ("item", _) where !atom, ("entry", _) where atom:
                 entry = nil
@@ -324,7 +329,7 @@ final class FeedStream {
             case ("author", _) where atom:
                 inAuthor = false
             case ("category", _) where !atom, ("subject", Self.dublinCore):
-                if !value.isEmpty { current.categories.append(value) }
+                if !value.isEmpty, current.categories.count < Feed.maximumCategories { current.categories.append(value) }
             default:
                 break
             }

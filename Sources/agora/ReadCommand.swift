@@ -22,6 +22,9 @@ struct Read: ParsableCommand {
             behind ?; the config file can change every key, those of the search line, the roster \
             filter, the link number and the mark-all-read question included (agora config --default).
 
+            Links open in the config's browser, else $BROWSER, else xdg-open, as one argument and \
+            never through a shell; only http, https and mailto links, never one that begins with -.
+
             Colours follow the terminal: a theme is brought down to the 256, 16 or 8 colours it has, \
             and NO_COLOR (any value) means none. Needs a terminal: in a pipe use agora list, agora show ...
             """)
@@ -96,21 +99,21 @@ enum Signals {
 
 /// Opening links.
 enum Browser {
-    /// Runs the config's browser, else $BROWSER, with the link as one argument: never through a shell.
+    /// Runs the config's browser, else $BROWSER, else xdg-open, with the link as one argument of
+    /// its own: never through a shell, never a link that is not web or mail, never one that could
+    /// be read as an option (see `Links`).
     static func open(_ url: String, command: String?, suspending backend: NcursesBackend) -> String {
+        if let problem = Links.problem(url) { return "Not opened: \(problem). The link: \(url)" }
         let environment = ProcessInfo.processInfo.environment
-        guard let browser = command ?? environment["BROWSER"]?.split(separator: ":").first.map(String.init),
-              !browser.trimmingCharacters(in: .whitespaces).isEmpty
-        else { return "Set $BROWSER to open links. The link: \(url)" }
-        var argv = browser.split(separator: " ").map(String.init)
-        if argv.contains(where: { $0.contains("%s") }) {
-            argv = argv.map { $0.replacingOccurrences(of: "%s", with: url) }
-        } else {
-            argv.append(url)
-        }
+        let configured = command ?? environment["BROWSER"]?.split(separator: ":").first.map(String.init)
+        let browser = configured.flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }
+            ?? (executable("xdg-open", path: environment["PATH"]) != nil ? "xdg-open" : nil)
+        guard let browser else { return "Set $BROWSER (or browser in the config) to open links. The link: \(url)" }
+        let argv = Links.command(browser: browser, link: url)
+        guard let program = executable(argv[0], path: environment["PATH"]) else { return "cannot run \(argv[0]): not found" }
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: argv[0].hasPrefix("/") ? argv[0] : "/usr/bin/env")
-        process.arguments = argv[0].hasPrefix("/") ? Array(argv.dropFirst()) : argv
+        process.executableURL = URL(fileURLWithPath: program)
+        process.arguments = Array(argv.dropFirst())
         var failure: String?
         backend.suspend {
             do {
@@ -122,5 +125,15 @@ enum Browser {
             }
         }
         return failure ?? "Opened \(url)"
+    }
+
+    /// A program by path, or found on PATH, as the shell would find it (but with no shell).
+    static func executable(_ name: String, path: String?) -> String? {
+        if name.contains("/") { return FileManager.default.isExecutableFile(atPath: name) ? name : nil }
+        for directory in (path ?? "/usr/local/bin:/usr/bin:/bin").split(separator: ":") {
+            let candidate = directory + "/" + name
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        return nil
     }
 }

@@ -105,6 +105,18 @@ struct FeedTests {
         #expect(feed.entries.first?.title == "Café & more")
     }
 
+    @Test func an_entry_keeps_its_first_hundred_categories() throws {
+        let categories = (0..<300).map { "<category>c\($0)</category>" }.joined()
+        let atom = (0..<300).map { "<category term=\"a\($0)\"/>" }.joined()
+        let rss = "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>T</title><item><title>I</title><guid>1</guid>\(categories)</item></channel></rss>"
+        #expect(try FeedParser.parse(Data(rss.utf8), path: "x.xml").entries.first?.categories == (0..<100).map { "c\($0)" })
+        let feed = "<?xml version=\"1.0\"?><feed xmlns=\"http://www.w3.org/2005/Atom\"><title>T</title><entry><id>1</id><title>I</title>\(atom)</entry></feed>"
+        #expect(try FeedParser.parse(Data(feed.utf8), path: "x.xml").entries.first?.categories.count == Feed.maximumCategories)
+        let tags = (0..<300).map { "\"j\($0)\"" }.joined(separator: ",")
+        let json = "{\"version\": \"https://jsonfeed.org/version/1.1\", \"title\": \"J\", \"items\": [{\"id\": \"1\", \"content_text\": \"x\", \"tags\": [\(tags)]}]}"
+        #expect(try FeedParser.parse(Data(json.utf8), path: "f.json").entries.first?.categories.count == Feed.maximumCategories)
+    }
+
     @Test func broken_xml_names_the_line() {
         let rss = "<?xml version=\"1.0\"?>\n<rss version=\"2.0\"><channel>\n<item><title>unclosed</item>\n</channel></rss>"
         #expect {

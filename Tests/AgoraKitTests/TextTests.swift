@@ -190,3 +190,27 @@ struct SimpleHTMLTests {
         #expect(shortcut == parsed, "\(html)")
     }
 }
+
+@Suite("Links handed to a browser")
+struct LinkTests {
+    @Test func only_web_and_mail_links_go_and_none_that_reads_as_an_option() {
+        for link in ["https://example.org/a?b=1&c=2", "http://x.org", "HTTPS://X.ORG", "mailto:a@b.org"] {
+            #expect(Links.problem(link) == nil, "\(link)")
+        }
+        #expect(Links.problem("--help") == "a link that begins with '-' is not opened")
+        #expect(Links.problem("-oProxyCommand=touch /tmp/x") == "a link that begins with '-' is not opened")
+        #expect(Links.problem("--renderer-cmd-prefix=xterm") == "a link that begins with '-' is not opened")
+        #expect(Links.problem("file:///etc/passwd") == "file: links are not opened (only http, https, mailto)")
+        #expect(Links.problem("javascript:alert(1)") == "javascript: links are not opened (only http, https, mailto)")
+        #expect(Links.problem("/etc/passwd") == "a link with no scheme is not opened (only http, https, mailto)")
+        #expect(Links.problem("https://x.org/a b") == "a link with spaces or control characters is not opened")
+    }
+
+    @Test func the_link_is_one_argument_after_double_dash_where_the_browser_takes_it() {
+        #expect(Links.command(browser: "firefox", link: "https://a.org") == ["firefox", "--", "https://a.org"])
+        #expect(Links.command(browser: "/usr/bin/chromium --incognito", link: "https://a.org") == ["/usr/bin/chromium", "--incognito", "--", "https://a.org"])
+        #expect(Links.command(browser: "w3m", link: "https://a.org/?a=1&b=2") == ["w3m", "https://a.org/?a=1&b=2"])
+        #expect(Links.command(browser: "my-open %s --new-tab", link: "https://a.org/x y") == ["my-open", "https://a.org/x y", "--new-tab"])
+        #expect(Links.command(browser: "xdg-open", link: "mailto:a@b.org") == ["xdg-open", "mailto:a@b.org"])
+    }
+}
