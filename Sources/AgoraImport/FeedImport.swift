@@ -195,3 +195,25 @@ public enum ImportFormat: String, CaseIterable, Sendable {
         return nil
     }
 }
+
+/// Where a source may point. A source a person adds on the command line (`agora sources add`,
+/// `agora import FEED`) may be a local file; one that arrives inside an imported file (an Agora
+/// JSON cache, an OPML list) must be on the web, or a later `agora sync` (run as root, say)
+/// would read whatever local file the list named.
+public enum SourcePolicy {
+    /// An http or https address.
+    public static func isWeb(_ location: String?) -> Bool {
+        guard let location, let colon = location.firstIndex(of: ":") else { return false }
+        return ["http", "https"].contains(location[..<colon].lowercased())
+    }
+
+    /// The sources an imported file may bring, and a note about those left out.
+    public static func imported(_ sources: [Source]) -> (kept: [Source], note: String?) {
+        let kept = sources.filter { $0.kind != .feed || isWeb($0.location) }
+        let left = sources.count - kept.count
+        guard left > 0 else { return (kept, nil) }
+        return (kept, "\(left) feed source\(left == 1 ? "" : "s") with a local or non-web address left out: "
+            + "only feeds added with `agora sources add` may be local files")
+    }
+}
+

@@ -24,6 +24,21 @@ struct Import: ParsableCommand {
     @Flag(help: "Print a JSON summary.") var json = false
 
     func run() throws {
+        // A cache this import creates is removed again when the import fails: a failed import
+        // leaves things as they were, and that includes no cache where there was none.
+        let cache = global.path
+        let existed = FileManager.default.fileExists(atPath: cache)
+        do {
+            try importPath()
+        } catch {
+            if !existed {
+                for suffix in ["", "-wal", "-shm", "-journal"] { try? FileManager.default.removeItem(atPath: cache + suffix) }
+            }
+            throw error
+        }
+    }
+
+    private func importPath() throws {
         let progress = Progress()
         // Read and check everything before touching (or creating) the cache.
         var isFolder: ObjCBool = false
@@ -41,6 +56,9 @@ struct Import: ParsableCommand {
         case .agoraJSON?:
             guard head != nil else { throw AgoraError.invalidArgument("\(path) is a folder, not an Agora JSON file") }
             plan = ImportPlan(content: try CacheFile.read(path: path).content)
+            let (sources, note) = SourcePolicy.imported(plan.content.sources)
+            plan.content.sources = sources
+            if let note { plan.notes.append(note) }
         case .feed?:
             guard head != nil else { throw AgoraError.invalidArgument("\(path) is a folder, not a feed") }
             // Read as a stream and written in batches, in one transaction.
@@ -105,7 +123,9 @@ struct Import: ParsableCommand {
 
     /// An OPML file's feeds become sources; ones already there are left as they are.
     private func importOPML(_ data: Data) throws {
-        let feeds = try OPML.parse(data, path: path)
+        let listed = try OPML.parse(data, path: path)
+        let feeds = listed.filter { SourcePolicy.isWeb($0.url) }
+        let leftOut = listed.count - feeds.count
         let store = try global.openForImport()
         let known = Set(try store.sources().map(\.id))
         let new = feeds.filter { !known.contains(FeedImport.sourceID($0.url)) }.map {
@@ -120,6 +140,9 @@ struct Import: ParsableCommand {
             return
         }
         Output.line("Imported \(Output.safe(path)): \(Output.plural(unique.count, "new source")), \(feeds.count - unique.count) already known.")
+        if leftOut > 0 {
+            Output.line("  note: \(Output.plural(leftOut, "feed")) with a local or non-web address left out: only feeds added with `agora sources add` may be local files")
+        }
         if !unique.isEmpty { Output.line("Run `agora sync` to fetch them.") }
     }
 }

@@ -66,4 +66,48 @@ struct TrustTests {
             if result.status == 0 { #expect(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) is Any) }
         }
     }
+
+    @Test func a_failed_import_into_a_new_cache_leaves_no_cache_behind() throws {
+        defer { agora.remove() }
+        let orphan = agora.file("orphan.json")
+        try CacheFile(CacheContent(posts: [Post(id: "new", title: "New")], comments: [AgoraKit.Comment(id: "c", post: "missing")]))
+            .write(to: orphan)
+        for name in ["new.sqlite", "new.json"] {
+            let cache = agora.file(name)
+            let result = try agora.run(["--cache", cache, "import", orphan])
+            #expect(result.status == 1)
+            let left = try FileManager.default.contentsOfDirectory(atPath: agora.home).filter { $0.hasPrefix("new.") }
+            #expect(left.isEmpty, "\(left)")
+        }
+    }
+
+    @Test func imported_files_cannot_point_a_later_sync_at_local_files() throws {
+        defer { agora.remove() }
+        let cache = agora.file("c.sqlite")
+        let file = agora.file("sources.json")
+        try CacheFile(CacheContent(sources: [
+            Source(id: "shadow", kind: .feed, name: "Shadow", location: "/etc/shadow"),
+            Source(id: "passwd", kind: .feed, name: "Passwd", location: "file:///etc/passwd"),
+            Source(id: "web", kind: .feed, name: "Web", location: "https://example.org/feed.xml"),
+        ])).write(to: file)
+        let imported = try agora.run(["--cache", cache, "import", file])
+        #expect(imported.status == 0, "\(imported.stderr)")
+        #expect(imported.stdout.contains("2 feed sources with a local or non-web address left out"))
+        let opml = agora.file("list.opml")
+        try """
+            <?xml version="1.0"?><opml version="2.0"><body>
+            <outline text="a" xmlUrl="/etc/shadow"/><outline text="b" xmlUrl="file:///etc/passwd"/>
+            <outline text="c" xmlUrl="https://example.org/other.xml"/></body></opml>
+            """.write(toFile: opml, atomically: true, encoding: .utf8)
+        let listed = try agora.run(["--cache", cache, "import", opml])
+        #expect(listed.status == 0, "\(listed.stderr)")
+        #expect(listed.stdout.contains("1 new source"))
+        #expect(listed.stdout.contains("2 feeds with a local or non-web address left out"))
+        let sources = try agora.json(["--cache", cache, "sources", "--json"]) as! [[String: Any]]
+        #expect(Set(sources.compactMap { $0["location"] as? String }) == ["https://example.org/feed.xml", "https://example.org/other.xml"])
+        // Added by a person on the command line, a local file is fine.
+        let local = agora.file("local.xml")
+        try "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>L</title></channel></rss>".write(toFile: local, atomically: true, encoding: .utf8)
+        #expect(try agora.run(["--cache", cache, "sources", "add", local]).status == 0)
+    }
 }
