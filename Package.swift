@@ -33,8 +33,10 @@ let package = Package(
         .target(name: "NcursesBackend", dependencies: ["CNcurses", "TerminalCore"]),
         // zlib: zip archives and gzip-compressed feeds.
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
+        // libcurl: feeds over HTTP(S), read as they arrive and stopped at their caps.
+        .systemLibrary(name: "CCurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         // Bringing communities in: Ning archives, feeds, OPML, sync over HTTP. Writes through AgoraKit.
-        .target(name: "AgoraImport", dependencies: ["AgoraKit", "CLibXML2", "CZlib"]),
+        .target(name: "AgoraImport", dependencies: ["AgoraKit", "CLibXML2", "CZlib", "CCurl"]),
         // Cells, widths, wrapping: knows nothing about posts.
         .target(name: "TerminalCore"),
         // The reader as values: input, state, update, views into a buffer. No I/O, no store calls.

@@ -1,13 +1,11 @@
 import AgoraKit
 import Foundation
 
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
-
-/// Gets a feed, politely: a User-Agent that names Agora, conditional GET (ETag and
-/// Last-Modified), gzip, at most five redirects (followed here, one by one, so each is counted
-/// and checked), and a timeout. A local path or file URL is read from disk.
+/// Gets a feed, politely and within bounds: a User-Agent that names Agora, conditional GET (ETag
+/// and Last-Modified), gzip, at most five redirects (followed here, one by one, so each is
+/// counted and checked), a body read as it arrives and stopped at `maxBytes` (and inflated no
+/// further than that), and a time limit that ends the source at `timeout`, redirects included,
+/// or at the whole sync's deadline if that comes first. A local path or file URL is read from disk.
 public struct Fetcher: Sendable {
     public enum Outcome: Sendable, Equatable {
         /// New content, with the validators to send next time.
@@ -18,17 +16,28 @@ public struct Fetcher: Sendable {
 
     public static let userAgent = "Agora/\(AgoraKitVersion.string) (terminal community reader)"
     public static let maxRedirects = 5
+    /// The largest feed a sync takes, as sent and as inflated (docs/limits.md).
+    public static let defaultMaxBytes = 64 << 20
+    /// The longest a server may ask a source to wait (Retry-After); `agora sync --now` ignores it.
+    public static let longestWait: TimeInterval = 86_400
 
+    /// Seconds a source may take, from its first request to the end of its body.
     public var timeout: TimeInterval
-    /// A feed larger than this is refused rather than read into memory.
+    /// A feed larger than this, as sent or as inflated, is refused: reading stops there.
     public var maxBytes: Int
+    /// When the whole sync must be done: a source still fetching then is stopped.
+    public var deadline: DispatchTime?
 
-    public init(timeout: TimeInterval = 30, maxBytes: Int = 512 << 20) {
+    public init(timeout: TimeInterval = 30, maxBytes: Int = Fetcher.defaultMaxBytes, deadline: DispatchTime? = nil) {
         self.timeout = timeout
         self.maxBytes = maxBytes
+        self.deadline = deadline
     }
 
     public func fetch(_ location: String, etag: String? = nil, lastModified: String? = nil) throws -> Outcome {
+        let started = DispatchTime.now()
+        let own = started + timeout
+        let until = deadline.map { min($0, own) } ?? own
         if location.hasPrefix("/") || location.lowercased().hasPrefix("file:") {
             let path = location.hasPrefix("/") ? location : (URL(string: location)?.path ?? location)
             return .fetched(try CacheFile.readData(path: path), etag: nil, lastModified: nil)
@@ -37,39 +46,44 @@ public struct Fetcher: Sendable {
               url.host != nil else {
             throw AgoraError.invalidArgument("\(location): not an http(s) address or a file")
         }
+        var headers = [
+            "User-Agent: \(Self.userAgent)",
+            "Accept: application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, */*;q=0.8",
+        ]
+        if let etag { headers.append("If-None-Match: \(etag)") }
+        if let lastModified { headers.append("If-Modified-Since: \(lastModified)") }
+        // Header values come from a server's earlier answer: no line breaks may ride along.
+        headers = headers.map { String($0.unicodeScalars.filter { $0 != "\r" && $0 != "\n" }.map(Character.init)) }
         var redirects = 0
         while true {
-            var request = URLRequest(url: url, cachePolicy: .reloadIgnoringLocalAndRemoteCacheData, timeoutInterval: timeout)
-            request.setValue(Self.userAgent, forHTTPHeaderField: "User-Agent")
-            request.setValue("gzip", forHTTPHeaderField: "Accept-Encoding")
-            request.setValue("application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, */*;q=0.8",
-                             forHTTPHeaderField: "Accept")
-            if let etag { request.setValue(etag, forHTTPHeaderField: "If-None-Match") }
-            if let lastModified { request.setValue(lastModified, forHTTPHeaderField: "If-Modified-Since") }
-            let (data, response) = try Self.send(request, timeout: timeout, location: location)
-            switch response.statusCode {
+            let transfer = HTTPTransfer(url: url.absoluteString, headers: headers, deadline: until, maxBytes: maxBytes)
+            let response: HTTPTransfer.Response
+            switch transfer.perform() {
+            case .success(let answer): response = answer
+            case .failure(let failure):
+                throw describe(failure, location: location, ownDeadline: deadline.map { own <= $0 } ?? true)
+            }
+            switch response.status {
             case 200...299:
-                var body = data
-                let encoding = (response.value(forHTTPHeaderField: "Content-Encoding") ?? "").lowercased()
-                if body.starts(with: [0x1F, 0x8B]), encoding.contains("gzip") || encoding.isEmpty {
-                    guard let inflated = Inflate.inflate(body, wrapper: .gzip, limit: maxBytes) else {
+                var body = response.body
+                // A gzip file served as it is (no Content-Encoding) is inflated here, within the cap.
+                if body.starts(with: [0x1F, 0x8B]) {
+                    switch Inflate.inflate(body, wrapper: .gzip, limit: maxBytes) {
+                    case .success(let inflated): body = inflated
+                    case .failure(.tooLarge):
+                        throw AgoraError.invalidArgument("\(location): the feed inflates to more than \(Self.size(maxBytes)); stopped there")
+                    case .failure(.broken):
                         throw AgoraError.invalidArgument("\(location): the gzip-compressed answer is broken")
                     }
-                    body = inflated
                 }
-                guard body.count <= maxBytes else {
-                    throw AgoraError.invalidArgument("\(location): the feed is larger than \(maxBytes >> 20) MiB")
-                }
-                return .fetched(body, etag: response.value(forHTTPHeaderField: "ETag"),
-                                lastModified: response.value(forHTTPHeaderField: "Last-Modified"))
+                return .fetched(body, etag: response.header("ETag"), lastModified: response.header("Last-Modified"))
             case 304:
                 return .notModified
             case 429, 503:
                 // The server asks to be left alone for a while: say so, and remember until when.
-                let wait = response.value(forHTTPHeaderField: "Retry-After").flatMap(Self.retryAfter)
-                    ?? (response.statusCode == 429 ? Date().addingTimeInterval(600) : nil)
-                let reason = HTTPURLResponse.localizedString(forStatusCode: response.statusCode).capitalized
-                throw BackOff(message: "\(location): HTTP \(response.statusCode) \(reason)"
+                let wait = response.header("Retry-After").flatMap { Self.retryAfter($0) }
+                    ?? (response.status == 429 ? Date().addingTimeInterval(600) : nil)
+                throw BackOff(message: "\(location): HTTP \(response.status) \(HTTPTransfer.reason(response.status))"
                                   + (wait.map { "; the server asks to wait until \(Self.clock($0))" } ?? ""),
                               until: wait)
             case 301, 302, 303, 307, 308:
@@ -77,15 +91,14 @@ public struct Fetcher: Sendable {
                 guard redirects <= Self.maxRedirects else {
                     throw AgoraError.invalidArgument("\(location): more than \(Self.maxRedirects) redirects")
                 }
-                guard let target = response.value(forHTTPHeaderField: "Location"),
+                guard let target = response.header("Location"),
                       let next = URL(string: target, relativeTo: url)?.absoluteURL,
                       let nextScheme = next.scheme?.lowercased(), ["http", "https"].contains(nextScheme) else {
-                    throw AgoraError.invalidArgument("\(location): HTTP \(response.statusCode) with no usable Location")
+                    throw AgoraError.invalidArgument("\(location): HTTP \(response.status) with no usable Location")
                 }
                 url = next
             default:
-                let reason = HTTPURLResponse.localizedString(forStatusCode: response.statusCode)
-                throw AgoraError.invalidArgument("\(location): HTTP \(response.statusCode) \(reason.capitalized)")
+                throw AgoraError.invalidArgument("\(location): HTTP \(response.status) \(HTTPTransfer.reason(response.status))")
             }
         }
     }
@@ -97,12 +110,17 @@ public struct Fetcher: Sendable {
         public var description: String { message }
     }
 
-    /// Retry-After is seconds or an HTTP date.
-    static func retryAfter(_ value: String) -> Date? {
+    /// Retry-After is seconds or an HTTP date; either way no later than a day from `now`, so a
+    /// server cannot park a source for ever (`Fri, 31 Dec 99999`).
+    static func retryAfter(_ value: String, now: Date = Date()) -> Date? {
         let text = value.trimmed
-        if let seconds = Int(text), seconds >= 0 { return Date().addingTimeInterval(TimeInterval(min(seconds, 7 * 86_400))) }
-        return FeedDate.parse(text)
+        let latest = now.addingTimeInterval(longestWait)
+        if let seconds = Double(text), seconds >= 0, seconds.isFinite { return min(now.addingTimeInterval(seconds), latest) }
+        return FeedDate.parse(text).map { min(max($0, now), latest) }
     }
+
+    /// "64 MiB", "512 KiB".
+    static func size(_ bytes: Int) -> String { bytes >= 1 << 20 ? "\(bytes >> 20) MiB" : "\(bytes >> 10) KiB" }
 
     /// A time to the minute, as the sources list and sync messages show it.
     public static func clock(_ date: Date) -> String {
@@ -112,83 +130,21 @@ public struct Fetcher: Sendable {
         return formatter.string(from: date)
     }
 
-    /// One request, no redirects followed, waited for.
-    private static func send(_ request: URLRequest, timeout: TimeInterval, location: String) throws -> (Data, HTTPURLResponse) {
-        let box = ResultBox()
-        let done = DispatchSemaphore(value: 0)
-        let session = URLSession(configuration: configuration(timeout), delegate: NoRedirects(), delegateQueue: nil)
-        defer { session.finishTasksAndInvalidate() }
-        session.dataTask(with: request) { data, response, error in
-            box.set(data: data, response: response, error: error)
-            done.signal()
-        }.resume()
-        // The session's own timeout fires first; this is a backstop.
-        if done.wait(timeout: .now() + timeout + 5) == .timedOut {
-            throw AgoraError.invalidArgument("\(location): timed out after \(Int(timeout)) s")
-        }
-        let (data, response, error) = box.get()
-        if let error { throw describe(error, location: location, timeout: timeout) }
-        guard let http = response as? HTTPURLResponse else {
-            throw AgoraError.invalidArgument("\(location): no HTTP answer")
-        }
-        return (data ?? Data(), http)
-    }
+    /// "30 s", "0.5 s".
+    static func seconds(_ t: TimeInterval) -> String { t == t.rounded() ? "\(Int(t)) s" : "\(t) s" }
 
-    private static func configuration(_ timeout: TimeInterval) -> URLSessionConfiguration {
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.timeoutIntervalForRequest = timeout
-        configuration.timeoutIntervalForResource = timeout
-        configuration.urlCache = nil
-        configuration.requestCachePolicy = .reloadIgnoringLocalAndRemoteCacheData
-        configuration.httpCookieStorage = nil
-        configuration.httpShouldSetCookies = false
-        return configuration
-    }
-
-    static func describe(_ error: any Error, location: String, timeout: TimeInterval) -> AgoraError {
-        let code = (error as? URLError)?.code
+    /// A failed transfer in words, naming the source.
+    func describe(_ failure: HTTPTransfer.Failure, location: String, ownDeadline: Bool) -> AgoraError {
         let reason: String
-        switch code {
-        case .timedOut?: reason = "timed out after \(Int(timeout)) s"
-        case .cannotFindHost?, .dnsLookupFailed?: reason = "cannot find the host (DNS)"
-        case .cannotConnectToHost?: reason = "cannot connect (nothing listening?)"
-        case .networkConnectionLost?: reason = "the connection was lost"
-        case .notConnectedToInternet?: reason = "not connected to a network"
-        case .secureConnectionFailed?, .serverCertificateUntrusted?, .serverCertificateHasBadDate?,
-             .serverCertificateNotYetValid?, .serverCertificateHasUnknownRoot?:
-            reason = "the TLS connection failed (\(error.localizedDescription))"
-        case .badServerResponse?: reason = "the server's answer was broken"
-        default: reason = error.localizedDescription
+        switch failure {
+        case .tooLarge: reason = "the feed is larger than \(Self.size(maxBytes)); stopped there"
+        case .timedOut: reason = ownDeadline ? "timed out after \(Self.seconds(timeout))" : "stopped at the sync's deadline"
+        case .cannotResolve: reason = "cannot find the host (DNS)"
+        case .cannotConnect: reason = "cannot connect (nothing listening?)"
+        case .tls(let detail): reason = "the TLS connection failed (\(detail))"
+        case .badEncoding: reason = "the compressed answer is broken"
+        case .other(let detail): reason = detail
         }
         return .invalidArgument("\(location): \(reason)")
-    }
-}
-
-/// Redirects come back as 3xx answers, so that `Fetcher` counts and checks each one.
-private final class NoRedirects: NSObject, URLSessionTaskDelegate, @unchecked Sendable {
-    func urlSession(_ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
-                    newRequest request: URLRequest, completionHandler: @escaping @Sendable (URLRequest?) -> Void) {
-        completionHandler(nil)
-    }
-}
-
-private final class ResultBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var data: Data?
-    private var response: URLResponse?
-    private var error: (any Error)?
-
-    func set(data: Data?, response: URLResponse?, error: (any Error)?) {
-        lock.lock()
-        defer { lock.unlock() }
-        self.data = data
-        self.response = response
-        self.error = error
-    }
-
-    func get() -> (Data?, URLResponse?, (any Error)?) {
-        lock.lock()
-        defer { lock.unlock() }
-        return (data, response, error)
     }
 }

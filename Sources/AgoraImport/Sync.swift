@@ -36,10 +36,18 @@ public struct Sync: Sendable {
     public var concurrency: Int
     /// The clock, for the sources' last-sync dates.
     public var now: @Sendable () -> Date
+    /// Seconds the whole sync may take: a source not started by then is not fetched, and one
+    /// still fetching is stopped.
+    public var deadline: TimeInterval?
+    /// Fetch even the sources a server asked to wait (`agora sync --now`).
+    public var ignoreRetryAfter = false
 
-    public init(fetcher: Fetcher = Fetcher(), concurrency: Int = 4, now: @escaping @Sendable () -> Date = Date.init) {
+    public init(fetcher: Fetcher = Fetcher(), concurrency: Int = 4, deadline: TimeInterval? = nil, ignoreRetryAfter: Bool = false,
+                now: @escaping @Sendable () -> Date = Date.init) {
         self.fetcher = fetcher
         self.concurrency = max(1, concurrency)
+        self.deadline = deadline
+        self.ignoreRetryAfter = ignoreRetryAfter
         self.now = now
     }
 
@@ -47,23 +55,38 @@ public struct Sync: Sendable {
     /// report as its source finishes (from any thread, one at a time).
     public func run(_ sources: [Source], into store: any CommunityStore,
                     progress: (@Sendable (SyncReport) -> Void)? = nil) -> [SyncReport] {
+        let end = deadline.map { DispatchTime.now() + $0 }
+        let this: Sync = {
+            var copy = self
+            if let end { copy.fetcher.deadline = end }
+            return copy
+        }()
         let results = Results(count: sources.count)
-        let slots = DispatchSemaphore(value: concurrency)
-        let group = DispatchGroup()
-        let queue = DispatchQueue(label: "agora.sync", attributes: .concurrent)
-        for (index, source) in sources.enumerated() {
-            slots.wait()
-            group.enter()
-            queue.async {
-                defer {
-                    slots.signal()
-                    group.leave()
+        // Threads of their own, not the dispatch pool: each waits on its fetch, and with every
+        // pool thread waiting, the network's callbacks waited a second or two for the pool to
+        // notice and grow (on 2 cores, 4 at once stalled every first batch).
+        let next = Counter()
+        let finished = DispatchSemaphore(value: 0)
+        let workers = min(concurrency, sources.count)
+        for _ in 0..<workers {
+            let thread = Thread {
+                while let index = next.take(below: sources.count) {
+                    let source = sources[index]
+                    let report: SyncReport
+                    if let end, DispatchTime.now() >= end {
+                        report = SyncReport(source: source.id.rawValue, name: source.name, location: source.location ?? "",
+                                            status: .failed, error: "not fetched: the sync's deadline passed")
+                    } else {
+                        report = this.sync(source, into: store)
+                    }
+                    results.set(index, report, progress: progress)
                 }
-                let report = sync(source, into: store)
-                results.set(index, report, progress: progress)
+                finished.signal()
             }
+            thread.stackSize = 4 << 20
+            thread.start()
         }
-        group.wait()
+        for _ in 0..<workers { finished.wait() }
         return results.all
     }
 
@@ -72,7 +95,9 @@ public struct Sync: Sendable {
         let location = source.location ?? ""
         var report = SyncReport(source: source.id.rawValue, name: source.name, location: location, status: .failed)
         var updated = source
-        if let until = source.retryAfter, until > now() {
+        // A wait is never longer than a day from the last sync, whatever was stored.
+        if !ignoreRetryAfter, let asked = source.retryAfter,
+           case let until = min(asked, (source.lastSync ?? now()).addingTimeInterval(Fetcher.longestWait)), until > now() {
             report.status = .waiting
             report.error = "waiting until \(Fetcher.clock(until)), as the server asked"
             return report
@@ -113,6 +138,20 @@ public struct Sync: Sendable {
             _ = try? store.importContent(CacheContent(sources: [updated]))
         }
         return report
+    }
+}
+
+/// The next source to sync, handed out once each.
+private final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = 0
+
+    func take(below limit: Int) -> Int? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard value < limit else { return nil }
+        value += 1
+        return value - 1
     }
 }
 

@@ -10,12 +10,16 @@ enum Inflate {
         var windowBits: Int32 { self == .raw ? -15 : 15 + 16 }
     }
 
-    /// The inflated bytes; nil when the stream is broken or would grow past `limit`.
-    static func inflate(_ input: Data, wrapper: Wrapper, limit: Int = 1 << 31) -> Data? {
+    enum Failure: Error { case broken, tooLarge }
+
+    /// The inflated bytes, made a chunk at a time and stopped as soon as they would grow past
+    /// `limit`: a bomb costs no more memory than the limit.
+    static func inflate(_ input: Data, wrapper: Wrapper, limit: Int = 1 << 31) -> Result<Data, Failure> {
         var stream = z_stream()
-        guard agora_inflate_init(&stream, wrapper.windowBits) == Z_OK else { return nil }
+        guard agora_inflate_init(&stream, wrapper.windowBits) == Z_OK else { return .failure(.broken) }
         defer { inflateEnd(&stream) }
         var output = Data()
+        output.reserveCapacity(min(limit, max(1 << 16, input.count * 4)))
         let chunk = 1 << 16
         var buffer = [UInt8](repeating: 0, count: chunk)
         let status: Int32 = input.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> Int32 in
@@ -28,20 +32,31 @@ enum Inflate {
                     return CZlib.inflate(&stream, Z_NO_FLUSH)
                 }
                 let produced = chunk - Int(stream.avail_out)
+                if output.count + produced > limit { return Z_MEM_ERROR }
                 output.append(buffer, count: produced)
-                if output.count > limit { return Z_MEM_ERROR }
                 if result == Z_STREAM_END { return Z_STREAM_END }
                 if result != Z_OK { return result }
                 if stream.avail_in == 0 && produced == 0 { return Z_BUF_ERROR }
             }
         }
-        return status == Z_STREAM_END ? output : nil
+        if status == Z_MEM_ERROR { return .failure(.tooLarge) }
+        return status == Z_STREAM_END ? .success(output) : .failure(.broken)
     }
 }
 
 /// Reads a zip file held in memory: the central directory, then each entry on demand.
-/// Entries are never written to disk, so a hostile name ("../../x") cannot land anywhere.
+/// Entries are never written to disk, so a hostile name ("../../x") cannot land anywhere, and
+/// never inflated past what they say they hold or the caps below (docs/limits.md), so a zip
+/// bomb is refused before it costs memory.
 struct ZipArchive {
+    /// The most one entry may hold, inflated.
+    static let maximumEntry = 256 << 20
+    /// The most all the entries together may hold.
+    static let maximumTotal = 1 << 30
+    /// How many times its compressed size an entry of more than a MiB may hold (JSON rarely
+    /// compresses more than 20 times; a bomb does a thousand).
+    static let maximumRatio = 100
+
     struct Entry {
         var name: String
         var method: UInt16
@@ -60,6 +75,10 @@ struct ZipArchive {
         self.path = path
         self.data = data
         entries = try data.withUnsafeBytes { try Self.directory($0.bindMemory(to: UInt8.self), path: path) }
+        let total = entries.values.reduce(0) { $0 + $1.size }
+        if total > Self.maximumTotal {
+            throw AgoraError.invalidArgument("\(path): the zip says it holds \(total >> 20) MiB; the most this reads is \(Self.maximumTotal >> 20) MiB")
+        }
     }
 
     /// The central directory: every file entry by name (folders left out). Read in place, so a
@@ -115,10 +134,19 @@ struct ZipArchive {
         case 0:
             return stored
         case 8:
-            guard let out = Inflate.inflate(stored, wrapper: .raw, limit: max(entry.size, 1) * 2 + 1 << 20) else {
+            if entry.size > Self.maximumEntry {
+                throw AgoraError.invalidArgument("\(path): \(name) holds \(entry.size >> 20) MiB; the most an entry may hold is \(Self.maximumEntry >> 20) MiB")
+            }
+            if entry.size > 1 << 20, entry.size / max(1, entry.compressedSize) > Self.maximumRatio {
+                throw AgoraError.invalidArgument("\(path): \(name) inflates \(entry.size / max(1, entry.compressedSize)) times its size (\(entry.size >> 20) MiB); the most this reads is \(Self.maximumRatio) times: a zip bomb?")
+            }
+            switch Inflate.inflate(stored, wrapper: .raw, limit: entry.size) {
+            case .success(let out): return out
+            case .failure(.tooLarge):
+                throw AgoraError.invalidArgument("\(path): \(name) inflates to more than the \(entry.size) bytes it says it holds")
+            case .failure(.broken):
                 throw AgoraError.invalidArgument("\(path): \(name): the compressed data is broken")
             }
-            return out
         default:
             throw AgoraError.invalidArgument("\(path): \(name): compressed with method \(entry.method), which this cannot read (only stored and deflate)")
         }

@@ -281,7 +281,10 @@ struct SyncCommand: ParsableCommand {
         discussion: """
             Up to four sources are fetched at once. Each asks only for what changed (ETag and \
             Last-Modified are kept per source; an answer of 304 costs nothing), accepts gzip, \
-            follows at most five redirects and gives up after --timeout seconds. Each source is \
+            follows at most five redirects and gives up after --timeout seconds; the whole sync \
+            stops at --deadline. A feed is read as it arrives and refused past --max-size MiB, \
+            sent or inflated. A server that answers 429 or 503 with Retry-After is left alone \
+            until then (a day at most); --now asks anyway. Each source is \
             written in its own transaction: one that fails (DNS, HTTP 404 or 500, a timeout, a \
             broken feed) is reported and the others go on. Items that left the feed stay in the \
             cache. Exit status 1 when any source failed.
@@ -289,11 +292,16 @@ struct SyncCommand: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: ArgumentHelp("Source ids to sync (default: every feed source).", valueName: "id")) var ids: [String] = []
-    @Option(help: "Seconds to wait for a source before giving up.") var timeout: Double = 30
+    @Option(help: "Seconds a source may take before it is given up.") var timeout: Double = 30
+    @Option(help: "Seconds the whole sync may take.") var deadline: Double = 600
+    @Option(name: .customLong("max-size"), help: "The largest feed to take, in MiB (sent or inflated).") var maxSize: Int = Fetcher.defaultMaxBytes >> 20
+    @Flag(help: "Fetch even the sources a server asked to wait (Retry-After).") var now = false
     @Flag(help: "Print a JSON summary per source.") var json = false
 
     func validate() throws {
         if !(timeout > 0) { throw ValidationError("--timeout must be more than 0") }
+        if !(deadline > 0) { throw ValidationError("--deadline must be more than 0") }
+        if !(1...4_096).contains(maxSize) { throw ValidationError("--max-size must be from 1 to 4096 (MiB)") }
     }
 
     func run() throws {
@@ -312,7 +320,7 @@ struct SyncCommand: ParsableCommand {
             return
         }
         let progress = Progress()
-        let sync = Sync(fetcher: Fetcher(timeout: timeout))
+        let sync = Sync(fetcher: Fetcher(timeout: timeout, maxBytes: maxSize << 20), deadline: deadline, ignoreRetryAfter: now)
         let reports = sync.run(chosen, into: store) { report in
             progress.line("\(report.status == .failed ? "!" : "·") \(report.name): \(report.summary)")
         }

@@ -20,12 +20,29 @@ public final class TestHTTPServer: @unchecked Sendable {
         public var body: Data
         /// Seconds to wait before answering (a slow server).
         public var delay: TimeInterval
+        /// A body sent as a stream with no length: `chunk`, `count` times, `pause` seconds apart
+        /// (an endless or trickling server, bounded so that a test always ends).
+        public var stream: Stream?
 
-        public init(status: Int = 200, headers: [(String, String)] = [], body: Data = Data(), delay: TimeInterval = 0) {
+        public struct Stream: Sendable {
+            public var chunk: Data
+            public var count: Int
+            public var pause: TimeInterval
+
+            public init(chunk: Data, count: Int, pause: TimeInterval = 0) {
+                self.chunk = chunk
+                self.count = count
+                self.pause = pause
+            }
+        }
+
+        public init(status: Int = 200, headers: [(String, String)] = [], body: Data = Data(), delay: TimeInterval = 0,
+                    stream: Stream? = nil) {
             self.status = status
             self.headers = headers
             self.body = body
             self.delay = delay
+            self.stream = stream
         }
 
         public init(status: Int = 200, headers: [(String, String)] = [], text: String, delay: TimeInterval = 0) {
@@ -44,6 +61,17 @@ public final class TestHTTPServer: @unchecked Sendable {
     private var stopped = false
     private var inFlight = 0
     private var mostInFlight = 0
+    private var streamed: [String: Int] = [:]
+    private var streamsEnded: [String: Bool] = [:]
+
+    /// Bytes of streamed body sent for a path, and whether the stream ended because the client
+    /// went away (rather than running to its end).
+    public func streamed(_ path: String) -> (bytes: Int, clientLeft: Bool)? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard let bytes = streamed[path], let left = streamsEnded[path] else { return nil }
+        return (bytes, left)
+    }
 
     /// The most requests that were being answered at one time.
     public var maxInFlight: Int {
@@ -155,7 +183,28 @@ public final class TestHTTPServer: @unchecked Sendable {
         }
         var text = "HTTP/1.1 \(response.status) \(Self.reasons[response.status] ?? "Status")\r\n"
         for (name, value) in response.headers { text += "\(name): \(value)\r\n" }
-        text += "Content-Length: \(response.status == 304 ? 0 : response.body.count)\r\nConnection: close\r\n\r\n"
+        if let stream = response.stream {
+            signal(SIGPIPE, SIG_IGN)
+            text += "Connection: close\r\n\r\n"
+            var sent = 0
+            var left = !send(Data(text.utf8), on: connection)
+            var n = 0
+            while !left, n < stream.count, !isStopped {
+                if stream.pause > 0 { usleep(useconds_t(stream.pause * 1_000_000)) }
+                left = !send(stream.chunk, on: connection)
+                if !left { sent += stream.chunk.count }
+                n += 1
+            }
+            lock.lock()
+            streamed[request.path] = sent
+            streamsEnded[request.path] = left
+            lock.unlock()
+            return
+        }
+        if !response.headers.contains(where: { $0.0.lowercased() == "content-length" }) {
+            text += "Content-Length: \(response.status == 304 ? 0 : response.body.count)\r\n"
+        }
+        text += "Connection: close\r\n\r\n"
         var out = Data(text.utf8)
         if response.status != 304 { out.append(response.body) }
         out.withUnsafeBytes { raw in
@@ -165,6 +214,19 @@ public final class TestHTTPServer: @unchecked Sendable {
                 if n <= 0 { return }
                 sent += n
             }
+        }
+    }
+
+    /// Writes all of `data`; false when the client has gone.
+    private func send(_ data: Data, on connection: Int32) -> Bool {
+        data.withUnsafeBytes { raw in
+            var sent = 0
+            while sent < raw.count {
+                let n = write(connection, raw.baseAddress! + sent, raw.count - sent)
+                if n <= 0 { return false }
+                sent += n
+            }
+            return true
         }
     }
 }

@@ -1,0 +1,154 @@
+import AgoraKit
+import CCurl
+import Foundation
+
+/// One HTTP(S) request over libcurl, on the calling thread, within bounds: the body is kept as
+/// it arrives (inflated, when the server compressed it) and the transfer is aborted the moment it
+/// would pass `maxBytes`, sent or inflated; the whole request, connection included, ends at
+/// `deadline`; redirects are not followed (the caller counts and checks them); only http and
+/// https are spoken. (URLSession on Linux went on reading a cancelled transfer to its end, so an
+/// endless answer could not be stopped; see docs/architecture.md.)
+struct HTTPTransfer {
+    struct Response {
+        var status: Int
+        /// Header names in lower case; the last of a name wins.
+        var headers: [String: String]
+        var body: Data
+
+        func header(_ name: String) -> String? { headers[name.lowercased()] }
+    }
+
+    enum Failure: Error, Equatable {
+        case tooLarge
+        case timedOut
+        case cannotResolve
+        case cannotConnect
+        case tls(String)
+        case badEncoding
+        case other(String)
+    }
+
+    var url: String
+    var headers: [String]
+    var deadline: DispatchTime
+    var maxBytes: Int
+
+    private static let setUp: Void = { curl_global_init(Int(CURL_GLOBAL_DEFAULT)) }()
+
+    func perform() -> Result<Response, Failure> {
+        _ = Self.setUp
+        guard let handle = curl_easy_init() else { return .failure(.other("cannot start an HTTP transfer")) }
+        defer { curl_easy_cleanup(handle) }
+        let state = State(limit: maxBytes)
+        let user = Unmanaged.passUnretained(state).toOpaque()
+        var list: UnsafeMutablePointer<curl_slist>?
+        for header in headers { list = curl_slist_append(list, header) }
+        defer { curl_slist_free_all(list) }
+        let now = DispatchTime.now()
+        let remaining = deadline > now ? (deadline.uptimeNanoseconds - now.uptimeNanoseconds) / 1_000_000 : 0
+        guard remaining > 0 else { return .failure(.timedOut) }
+        agora_curl_string(handle, CURLOPT_URL, url)
+        agora_curl_list(handle, CURLOPT_HTTPHEADER, list)
+        agora_curl_string(handle, CURLOPT_PROTOCOLS_STR, "http,https")
+        agora_curl_long(handle, CURLOPT_FOLLOWLOCATION, 0)
+        agora_curl_long(handle, CURLOPT_NOSIGNAL, 1)
+        agora_curl_long(handle, CURLOPT_TIMEOUT_MS, Int(max(1, remaining)))
+        // Empty: every encoding curl can inflate is offered, and the body arrives inflated.
+        agora_curl_string(handle, CURLOPT_ACCEPT_ENCODING, "")
+        agora_curl_offset(handle, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(maxBytes))
+        agora_curl_pointer(handle, CURLOPT_WRITEDATA, user)
+        agora_curl_pointer(handle, CURLOPT_HEADERDATA, user)
+        agora_curl_pointer(handle, CURLOPT_XFERINFODATA, user)
+        agora_curl_long(handle, CURLOPT_NOPROGRESS, 0)
+        agora_curl_write_function(handle) { data, size, count, user in
+            let state = Unmanaged<State>.fromOpaque(user!).takeUnretainedValue()
+            let length = size * count
+            guard state.body.count + length <= state.limit else {
+                state.tooLarge = true
+                return 0  // aborts the transfer
+            }
+            if let data { state.body.append(UnsafeRawPointer(data).assumingMemoryBound(to: UInt8.self), count: length) }
+            return length
+        }
+        agora_curl_header_function(handle) { data, size, count, user in
+            let state = Unmanaged<State>.fromOpaque(user!).takeUnretainedValue()
+            let length = size * count
+            if let data {
+                let line = String(decoding: UnsafeRawBufferPointer(start: data, count: length), as: UTF8.self)
+                state.header(line)
+            }
+            return length
+        }
+        agora_curl_progress_function(handle) { user, _, received, _, _ in
+            // Bytes as sent, before inflating: a stream that never ends is stopped here too.
+            let state = Unmanaged<State>.fromOpaque(user!).takeUnretainedValue()
+            if received > curl_off_t(state.limit) {
+                state.tooLarge = true
+                return 1
+            }
+            return 0
+        }
+        let code = curl_easy_perform(handle)
+        if state.tooLarge || code == CURLE_FILESIZE_EXCEEDED { return .failure(.tooLarge) }
+        switch code {
+        case CURLE_OK:
+            var status = 0
+            agora_curl_info_long(handle, CURLINFO_RESPONSE_CODE, &status)
+            return .success(Response(status: status, headers: state.headers, body: state.body))
+        case CURLE_OPERATION_TIMEDOUT: return .failure(.timedOut)
+        case CURLE_COULDNT_RESOLVE_HOST: return .failure(.cannotResolve)
+        case CURLE_COULDNT_CONNECT: return .failure(.cannotConnect)
+        case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CERTPROBLEM, CURLE_SSL_CIPHER, CURLE_SSL_CACERT_BADFILE:
+            return .failure(.tls(String(cString: curl_easy_strerror(code))))
+        case CURLE_BAD_CONTENT_ENCODING: return .failure(.badEncoding)
+        default: return .failure(.other(String(cString: curl_easy_strerror(code))))
+        }
+    }
+
+    /// What the callbacks gather, reached through curl's user pointer.
+    private final class State {
+        let limit: Int
+        var body = Data()
+        var headers: [String: String] = [:]
+        var tooLarge = false
+
+        init(limit: Int) { self.limit = limit }
+
+        func header(_ line: String) {
+            // A new status line (after a 100 Continue, say) starts a new set of headers.
+            if line.hasPrefix("HTTP/") {
+                headers = [:]
+                return
+            }
+            guard let colon = line.firstIndex(of: ":") else { return }
+            let name = line[..<colon].lowercased()
+            headers[name] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+    }
+}
+
+extension HTTPTransfer {
+    /// The words for a status, as servers send them.
+    static func reason(_ status: Int) -> String {
+        switch status {
+        case 200: "OK"
+        case 301: "Moved Permanently"
+        case 302: "Found"
+        case 303: "See Other"
+        case 304: "Not Modified"
+        case 307: "Temporary Redirect"
+        case 308: "Permanent Redirect"
+        case 400: "Bad Request"
+        case 401: "Unauthorized"
+        case 403: "Forbidden"
+        case 404: "Not Found"
+        case 410: "Gone"
+        case 429: "Too Many Requests"
+        case 500: "Internal Server Error"
+        case 502: "Bad Gateway"
+        case 503: "Service Unavailable"
+        case 504: "Gateway Timeout"
+        default: "Status"
+        }
+    }
+}

@@ -1,0 +1,142 @@
+@testable import AgoraImport
+import AgoraKit
+import AgoraTestSupport
+import Foundation
+import Testing
+
+/// What a hostile server or archive can make Agora hold or wait for: never more than its caps.
+@Suite("Limits of a sync", .serialized)
+struct FetchLimitTests {
+    static let rss = Data("<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>T</title></channel></rss>".utf8)
+
+    @Test func a_server_that_streams_for_ever_is_stopped_at_the_size_cap() throws {
+        // Given a server that sends 64 KiB chunks with no length, up to 1 GiB
+        let server = try TestHTTPServer { _ in
+            .init(headers: [("Content-Type", "application/rss+xml")], stream: .init(chunk: Data(repeating: 0x20, count: 65_536), count: 16_384))
+        }
+        defer { server.stop() }
+        // When a fetch that takes at most 1 MiB asks for it
+        let fetcher = Fetcher(timeout: 30, maxBytes: 1 << 20)
+        #expect(throws: AgoraError.invalidArgument("\(server.baseURL)/endless.xml: the feed is larger than 1 MiB; stopped there")) {
+            try fetcher.fetch(server.baseURL + "/endless.xml")
+        }
+        // Then the server saw it go away long before the end.
+        let deadline = DispatchTime.now() + 10
+        while server.streamed("/endless.xml") == nil, DispatchTime.now() < deadline { usleep(10_000) }
+        let streamed = try #require(server.streamed("/endless.xml"))
+        #expect(streamed.clientLeft)
+        #expect(streamed.bytes < 64 << 20)
+    }
+
+    @Test func a_length_said_up_front_that_is_too_much_is_refused_before_reading() throws {
+        let server = try TestHTTPServer { _ in .init(headers: [("Content-Length", "2147483648")], body: Data()) }
+        defer { server.stop() }
+        #expect(throws: AgoraError.invalidArgument("\(server.baseURL)/huge.xml: the feed is larger than 1 MiB; stopped there")) {
+            try Fetcher(timeout: 10, maxBytes: 1 << 20).fetch(server.baseURL + "/huge.xml")
+        }
+    }
+
+    @Test func a_gzip_bomb_is_inflated_no_further_than_the_cap() throws {
+        // 64 MiB of spaces, about 64 KiB gzipped.
+        let bomb = Deflate.gzip(Data(repeating: 0x20, count: 64 << 20))
+        #expect(bomb.count < 1 << 20)
+        let server = try TestHTTPServer { _ in .init(headers: [("Content-Encoding", "gzip")], body: bomb) }
+        defer { server.stop() }
+        // Inflated as it arrives (by the HTTP client, or by Agora when no encoding is named), it
+        // stops at the cap either way.
+        #expect { try Fetcher(timeout: 30, maxBytes: 4 << 20).fetch(server.baseURL + "/bomb.xml") } throws: { error in
+            (error as? AgoraError)?.description.hasSuffix("than 4 MiB; stopped there") == true
+        }
+        let unnamed = try TestHTTPServer { _ in .init(body: bomb) }
+        defer { unnamed.stop() }
+        #expect(throws: AgoraError.invalidArgument("\(unnamed.baseURL)/bomb.xml: the feed inflates to more than 4 MiB; stopped there")) {
+            try Fetcher(timeout: 30, maxBytes: 4 << 20).fetch(unnamed.baseURL + "/bomb.xml")
+        }
+        #expect(Inflate.inflate(bomb, wrapper: .gzip, limit: 4 << 20) == .failure(.tooLarge))
+        let small = Deflate.gzip(Self.rss)
+        #expect(Inflate.inflate(small, wrapper: .gzip, limit: Self.rss.count) == .success(Self.rss))
+    }
+
+    @Test func a_trickling_server_is_left_at_the_timeout_not_later() throws {
+        // A byte every 50 ms for up to a minute.
+        let server = try TestHTTPServer { _ in .init(stream: .init(chunk: Data(" ".utf8), count: 1_200, pause: 0.05)) }
+        defer { server.stop() }
+        #expect(throws: AgoraError.invalidArgument("\(server.baseURL)/slow.xml: timed out after 0.5 s")) {
+            try Fetcher(timeout: 0.5).fetch(server.baseURL + "/slow.xml")
+        }
+        // The connection was closed then: the server's minute of trickle was cut short.
+        let deadline = DispatchTime.now() + 10
+        while server.streamed("/slow.xml") == nil, DispatchTime.now() < deadline { usleep(10_000) }
+        let streamed = try #require(server.streamed("/slow.xml"))
+        #expect(streamed.clientLeft && streamed.bytes < 600)
+    }
+
+    @Test func the_whole_sync_stops_at_its_deadline() throws {
+        let server = try TestHTTPServer { _ in .init(stream: .init(chunk: Data(" ".utf8), count: 1_200, pause: 0.05)) }
+        defer { server.stop() }
+        let directory = TemporaryDirectory()
+        let store = try SQLiteStore(path: directory.file("c.sqlite"))
+        let sources = (1...3).map { Source(id: Source.ID("s\($0)"), kind: .feed, name: "S\($0)", location: server.baseURL + "/s\($0).xml") }
+        try store.importContent(CacheContent(sources: sources))
+        // One at a time, each allowed 30 s, the whole sync 0.5 s.
+        let reports = Sync(fetcher: Fetcher(timeout: 30), concurrency: 1, deadline: 0.5).run(sources, into: store)
+        #expect(reports.map(\.status) == [.failed, .failed, .failed])
+        #expect(reports[0].error == "\(server.baseURL)/s1.xml: stopped at the sync's deadline")
+        #expect(reports[1].error == "not fetched: the sync's deadline passed")
+        #expect(reports[2].error == "not fetched: the sync's deadline passed")
+    }
+
+    @Test func a_server_cannot_park_a_source_for_more_than_a_day() throws {
+        let now = Date(timeIntervalSince1970: 1_700_000_000)
+        let day = now.addingTimeInterval(86_400)
+        #expect(Fetcher.retryAfter("Fri, 31 Dec 99999 23:59:59 GMT", now: now).map { $0 <= day } ?? true)
+        #expect(Fetcher.retryAfter("1000000000", now: now) == day)
+        #expect(Fetcher.retryAfter("120", now: now) == now.addingTimeInterval(120))
+        #expect(Fetcher.retryAfter("Tue, 14 Nov 2023 22:15:00 GMT", now: now) == Date(timeIntervalSince1970: 1_700_000_100))
+        // A wait stored by an older Agora, years away, holds for a day after the last sync at most;
+        // and --now asks anyway.
+        let server = try TestHTTPServer { _ in .init(body: Self.rss) }
+        defer { server.stop() }
+        let directory = TemporaryDirectory()
+        let store = try SQLiteStore(path: directory.file("c.sqlite"))
+        let parked = Source(id: "p", kind: .feed, name: "P", location: server.baseURL + "/p.xml",
+                            lastSync: now, retryAfter: Date(timeIntervalSince1970: 250_000_000_000))
+        try store.importContent(CacheContent(sources: [parked]))
+        let soon = Sync(now: { now.addingTimeInterval(3_600) })
+        #expect(soon.run([parked], into: store).first?.status == .waiting)
+        let nextDay = Sync(now: { now.addingTimeInterval(86_401) })
+        #expect(nextDay.run([parked], into: store).first?.status == .updated)
+        #expect(Sync(ignoreRetryAfter: true, now: { now }).run([parked], into: store).first?.status == .updated)
+    }
+}
+
+@Suite("Limits of a zip archive")
+struct ZipLimitTests {
+    @Test func a_zip_bomb_is_refused_before_it_is_inflated() throws {
+        // 256 MiB of one byte: well over a hundred times its deflated size.
+        var zip = ZipWriter()
+        zip.add("ning-members.json", Data(repeating: 0x20, count: 256 << 20))
+        let archive = try ZipArchive(data: zip.data, path: "bomb.zip")
+        #expect(throws: AgoraError.self) { try archive.contents("ning-members.json") }
+        do { _ = try archive.contents("ning-members.json") } catch let error as AgoraError {
+            #expect(error.description.hasPrefix("bomb.zip: ning-members.json inflates "))
+            #expect(error.description.contains("a zip bomb?"))
+        }
+    }
+
+    @Test func an_entry_that_says_less_than_it_holds_stops_at_what_it_says() throws {
+        var zip = ZipWriter()
+        zip.add("ning-blogs.json", Data(repeating: 0x41, count: 100_000))
+        var data = zip.data
+        // Make both headers say 1,000 bytes.
+        for signature in [[UInt8]([0x50, 0x4B, 0x03, 0x04]), [0x50, 0x4B, 0x01, 0x02]] {
+            guard let at = data.firstRange(of: Data(signature))?.lowerBound else { continue }
+            let sizeOffset = signature[2] == 0x03 ? 22 : 24
+            data.replaceSubrange((at + sizeOffset)..<(at + sizeOffset + 4), with: [0xE8, 0x03, 0x00, 0x00])
+        }
+        let archive = try ZipArchive(data: data, path: "liar.zip")
+        #expect(throws: AgoraError.invalidArgument("liar.zip: ning-blogs.json inflates to more than the 1000 bytes it says it holds")) {
+            try archive.contents("ning-blogs.json")
+        }
+    }
+}
