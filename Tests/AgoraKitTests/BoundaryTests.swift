@@ -70,3 +70,67 @@ struct BoundaryTests {
         }
     }
 }
+
+/// The JSON cache shared by processes, and its file as the system keeps it.
+@Suite("The JSON cache's file")
+struct JSONCacheFileTests {
+    static func content(_ n: Int) -> CacheContent {
+        CacheContent(posts: (0..<n).map { Post(id: Post.ID("p\($0)"), title: "Post \($0)") })
+    }
+
+    @Test func two_writers_each_keep_what_the_other_wrote() throws {
+        // Given two processes' views of one cache (two stores on one file)
+        let directory = TemporaryDirectory()
+        let path = directory.file("shared.json")
+        try JSONStore(path: path).importContent(Self.content(200))
+        let first = try JSONStore(path: path)
+        let second = try JSONStore(path: path)
+        // When each marks every other post, taking turns
+        for i in stride(from: 0, to: 200, by: 2) {
+            try first.setRead(true, posts: [Post.ID("p\(i)")])
+            try second.setRead(true, posts: [Post.ID("p\(i + 1)")])
+        }
+        // Then no mark is lost, on disk or in either view
+        #expect(try JSONStore(path: path).counts(.all).unread == 0)
+        #expect(try first.counts(.all).unread == 0)
+        #expect(try second.counts(.all).unread == 0)
+    }
+
+    @Test func writers_on_two_threads_take_turns_under_the_lock() throws {
+        let directory = TemporaryDirectory()
+        let path = directory.file("busy.json")
+        try JSONStore(path: path).importContent(Self.content(100))
+        let stores = [try JSONStore(path: path), try JSONStore(path: path)]
+        DispatchQueue.concurrentPerform(iterations: 2) { half in
+            for i in stride(from: half, to: 100, by: 2) { try? stores[half].setStarred(true, posts: [Post.ID("p\(i)")]) }
+        }
+        #expect(try JSONStore(path: path).statistics().starred == 100)
+    }
+
+    @Test func the_file_keeps_its_mode_a_read_only_one_is_not_replaced_and_a_link_is_written_through() throws {
+        let directory = TemporaryDirectory()
+        // A private cache stays private.
+        let private_ = directory.file("private.json")
+        try JSONStore(path: private_).importContent(Self.content(2))
+        chmod(private_, 0o600)
+        try JSONStore(path: private_).setRead(true, posts: ["p0"])
+        #expect(try FileManager.default.attributesOfItem(atPath: private_)[.posixPermissions] as? Int == 0o600)
+        // A read-only one is refused, and left as it was.
+        let frozen = directory.file("frozen.json")
+        try JSONStore(path: frozen).importContent(Self.content(2))
+        chmod(frozen, 0o444)
+        let before = FileManager.default.contents(atPath: frozen)
+        #expect(throws: AgoraError.cannotWrite(path: frozen, reason: "the file is read-only")) {
+            try JSONStore(path: frozen).setRead(true, posts: ["p0"])
+        }
+        #expect(FileManager.default.contents(atPath: frozen) == before)
+        // A link stays a link; its target gets the change.
+        let target = directory.file("real/target.json")
+        try JSONStore(path: target).importContent(Self.content(2))
+        let link = directory.file("link.json")
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: target)
+        try JSONStore(path: link).setRead(true, posts: ["p1"])
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: link) == target)
+        #expect(try JSONStore(path: target).post("p1").state.read)
+    }
+}

@@ -4,7 +4,10 @@ import Synchronization
 /// A cache in one JSON file (docs/cache-format.md), for small communities and for carrying a
 /// community and its reader state from one machine to another.
 ///
-/// The whole file is held in memory; every change to reader state is written back atomically.
+/// The whole file is held in memory; every change to reader state is written back atomically,
+/// under a lock on the folder that holds it, on top of what the file holds at that moment:
+/// a change another process made since this one read the file is read first and kept, never
+/// overwritten with a stale copy. A reader sees what others wrote the next time it asks.
 /// Queries answer windows the same way the SQLite cache does (the shared behaviour suite holds
 /// both to it), but by scanning, so the SQLite cache is the one for 100,000 posts.
 public final class JSONStore: CommunityStore {
@@ -12,6 +15,8 @@ public final class JSONStore: CommunityStore {
     /// The time reader state is stamped with.
     let clock: @Sendable () -> Date
     private let data: Mutex<Contents>
+    /// The file as it was when last read or written here: a different one was changed by another process.
+    private let seen: Mutex<FileStamp?>
 
     struct Contents {
         var file: CacheFile
@@ -79,9 +84,8 @@ public final class JSONStore: CommunityStore {
             do { content = try ContentCheck.prepared(file.content) } catch AgoraError.invalidArgument(let message) {
                 throw AgoraError.notACache(path: path, reason: message)
             }
-            var checked = CacheFile(content)
-            checked.state.posts = file.state.posts  // keep batches for undo
-            data = Mutex(Contents(checked))
+            data = Mutex(Contents(Self.checked(file, content)))
+            seen = Mutex(FileStamp(path: path))
         } else if create {
             try SQLiteStore.prepareDirectory(for: path)
             let file = CacheFile()
@@ -90,22 +94,52 @@ public final class JSONStore: CommunityStore {
                 throw error
             }
             data = Mutex(Contents(file))
+            seen = Mutex(FileStamp(path: path))
         } else {
             throw AgoraError.cannotRead(path: path, reason: "no such file")
         }
     }
 
-    private func read<T>(_ body: (borrowing Contents) throws -> T) rethrows -> T {
-        try data.withLock { try body($0) }
+    /// A file read from disk, checked as any import is; the undo batches kept.
+    private static func checked(_ file: CacheFile, _ content: CacheContent) -> CacheFile {
+        var checked = CacheFile(content)
+        checked.state.posts = file.state.posts  // keep batches for undo
+        return checked
     }
 
-    /// Applies a change and writes the file; if the write fails, memory is left as the file is.
+    /// The file again, when another process has changed it since this one last read or wrote it.
+    private func refreshed(_ contents: inout Contents) throws {
+        let now = FileStamp(path: location)
+        guard now != seen.withLock({ $0 }) else { return }
+        let file = try CacheFile.read(path: location)
+        let content: CacheContent
+        do { content = try ContentCheck.prepared(file.content) } catch AgoraError.invalidArgument(let message) {
+            throw AgoraError.notACache(path: location, reason: message)
+        }
+        contents = Contents(Self.checked(file, content))
+        seen.withLock { $0 = now }
+    }
+
+    private func read<T>(_ body: (borrowing Contents) throws -> T) rethrows -> T {
+        try data.withLock { contents in
+            // What another process wrote is seen; if the file cannot be read now, what was read stays.
+            try? refreshed(&contents)
+            return try body(contents)
+        }
+    }
+
+    /// Applies a change to what the file holds now and writes it, holding the file's lock; if
+    /// anything fails, memory and the file are left as they were.
     private func change<T>(_ body: (inout Contents) throws -> T) throws -> T {
         try data.withLock { contents in
+            let lock = try FileLock(for: location)
+            defer { lock.release() }
+            try refreshed(&contents)
             var copy = contents
             let result = try body(&copy)
             try copy.file.write(to: location)
             contents = copy
+            seen.withLock { $0 = FileStamp(path: location) }
             return result
         }
     }

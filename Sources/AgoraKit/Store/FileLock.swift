@@ -1,0 +1,54 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Which file a path names at a moment: a file replaced (renamed over) or rewritten since has
+/// another stamp.
+struct FileStamp: Equatable, Sendable {
+    var device: UInt64
+    var inode: UInt64
+    var size: Int64
+    var modified: Int64
+    var modifiedNanoseconds: Int64
+
+    init?(path: String) {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        device = UInt64(info.st_dev)
+        inode = UInt64(info.st_ino)
+        size = Int64(info.st_size)
+        modified = Int64(info.st_mtim.tv_sec)
+        modifiedNanoseconds = Int64(info.st_mtim.tv_nsec)
+    }
+}
+
+/// An exclusive lock for writing a JSON cache: on the folder that holds the file (the file itself
+/// is replaced by each write, so it cannot hold one, and a lock file beside it would be left
+/// behind), so writers of one cache take turns. Waits up to five seconds, as the SQLite cache
+/// does, then says another process holds it.
+struct FileLock {
+    private let fd: Int32
+
+    static let patience: TimeInterval = 5
+
+    init(for path: String) throws {
+        let folder = (AtomicFile.resolved(path) as NSString).deletingLastPathComponent
+        fd = open(folder.isEmpty ? "." : folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { throw AgoraError.cannotWrite(path: path, reason: "cannot lock its folder: \(String(cString: strerror(errno)))") }
+        let deadline = DispatchTime.now() + Self.patience
+        while flock(fd, LOCK_EX | LOCK_NB) != 0 {
+            guard errno == EWOULDBLOCK || errno == EINTR, DispatchTime.now() < deadline else {
+                close(fd)
+                throw AgoraError.cannotWrite(path: path, reason: "another process holds the cache locked; try again")
+            }
+            usleep(10_000)
+        }
+    }
+
+    func release() {
+        flock(fd, LOCK_UN)
+        close(fd)
+    }
+}
