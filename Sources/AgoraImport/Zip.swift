@@ -77,7 +77,7 @@ struct ZipArchive {
         entries = try data.withUnsafeBytes { try Self.directory($0.bindMemory(to: UInt8.self), path: path) }
         let total = entries.values.reduce(0) { $0 + $1.size }
         if total > Self.maximumTotal {
-            throw AgoraError.invalidArgument("\(path): the zip says it holds \(total >> 20) MiB; the most this reads is \(Self.maximumTotal >> 20) MiB")
+            throw AgoraError.invalidArgument("\(path): the zip says it holds \((total + (1 << 20) - 1) >> 20) MiB, more than the \(Self.maximumTotal >> 20) MiB this reads")
         }
     }
 

@@ -74,8 +74,9 @@ struct Read: ParsableCommand {
             Browser.open(url, command: browser, suspending: backend)
         }
         // For timing start-up from outside (docs/benchmarks.md): quit once the first frame is up.
-        let startMessage = warnings.isEmpty ? nil
+        var startMessage = warnings.isEmpty ? nil
             : "\(Output.plural(warnings.count, "problem")) in the config or theme: agora config and agora themes check say where"
+        if store.isReadOnly { startMessage = "The cache is read-only: reading works, marks are not saved." }
         reader.run(on: &screen, community: community, message: startMessage,
                    exitAfterFirstFrame: environment["AGORA_EXIT_AFTER_FIRST_FRAME"] != nil,
                    stop: { Signals.stop != 0 })

@@ -140,3 +140,18 @@ struct ZipLimitTests {
         }
     }
 }
+
+@Suite("Limits of a zip archive's total")
+struct ZipTotalTests {
+    @Test func an_archive_that_says_it_holds_more_than_a_gibibyte_is_refused_on_opening() throws {
+        var zip = ZipWriter()
+        zip.add("a.json", Data("[]".utf8))
+        var data = zip.data
+        // The central directory's uncompressed size for the entry: 0x40000001 bytes.
+        let at = try #require(data.firstRange(of: Data([0x50, 0x4B, 0x01, 0x02]))?.lowerBound)
+        data.replaceSubrange((at + 24)..<(at + 28), with: [0x01, 0x00, 0x00, 0x40])
+        #expect(throws: AgoraError.invalidArgument("big.zip: the zip says it holds 1025 MiB, more than the 1024 MiB this reads")) {
+            try ZipArchive(data: data, path: "big.zip")
+        }
+    }
+}

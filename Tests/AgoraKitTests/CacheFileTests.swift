@@ -298,3 +298,82 @@ struct CacheFileTests {
         #expect(file.posts.first?.published == Date(timeIntervalSince1970: 1_714_557_600))
     }
 }
+
+/// Caches where nothing may be written: read them, refuse every write with one message.
+@Suite("Read-only caches", .serialized)
+struct ReadOnlyCacheTests {
+    @Test(arguments: StoreKind.allCases)
+    func a_read_only_file_is_read_and_every_write_is_refused_leaving_it_as_it_was(kind: StoreKind) throws {
+        let (store, directory) = try makeStore(kind)
+        _ = store
+        let path = directory.file(kind.fileName)
+        chmod(path, 0o444)
+        defer { chmod(path, 0o644) }
+        let before = FileManager.default.contents(atPath: path)
+        let reopened = try reopen(kind, directory)
+        #expect(reopened.isReadOnly)
+        #expect(try reopened.posts(PostQuery()).count == 6)
+        #expect(try reopened.statistics().posts == 6)
+        #expect(throws: AgoraError.self) { try reopened.setRead(true, posts: ["p1"]) }
+        if kind == .sqlite {
+            #expect(throws: AgoraError.cannotWrite(path: path, reason: "the cache is read-only; marks and imports cannot be saved")) {
+                try reopened.markAllRead(.all)
+            }
+        }
+        #expect(FileManager.default.contents(atPath: path) == before)
+    }
+
+    /// A read-only file system, where root can write nothing either: a bind mount, when this
+    /// machine lets the tests make one.
+    static let readOnlyMount: String? = {
+        let source = NSTemporaryDirectory() + "agora-ro-src-" + UUID().uuidString
+        let target = NSTemporaryDirectory() + "agora-ro-" + UUID().uuidString
+        try? FileManager.default.createDirectory(atPath: source, withIntermediateDirectories: true)
+        try? FileManager.default.createDirectory(atPath: target, withIntermediateDirectories: true)
+        func run(_ arguments: [String]) -> Bool {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/bin/mount")
+            process.arguments = arguments
+            process.standardError = FileHandle.nullDevice
+            guard (try? process.run()) != nil else { return false }
+            process.waitUntilExit()
+            return process.terminationStatus == 0
+        }
+        guard getuid() == 0, FileManager.default.isExecutableFile(atPath: "/bin/mount"), run(["--bind", source, target]) else { return nil }
+        return source + "|" + target
+    }()
+
+    @Test(.enabled(if: readOnlyMount != nil, "this machine does not let the tests make a read-only mount"))
+    func a_cache_on_a_read_only_file_system_is_read() throws {
+        let parts = try #require(Self.readOnlyMount).split(separator: "|").map(String.init)
+        let (source, target) = (parts[0], parts[1])
+        do {
+            // Written and closed, as a cache is before it is put on a read-only disk.
+            let store = try SQLiteStore(path: source + "/ro.sqlite")
+            try store.importContent(Fixture.content)
+            try store.setRead(true, posts: ["p1"])
+        }
+        let remount = Process()
+        remount.executableURL = URL(fileURLWithPath: "/bin/mount")
+        remount.arguments = ["-o", "remount,bind,ro", target]
+        try remount.run()
+        remount.waitUntilExit()
+        // Lazily, so that it goes even while a file is still open on it.
+        defer {
+            let unmount = Process()
+            unmount.executableURL = URL(fileURLWithPath: "/bin/umount")
+            unmount.arguments = ["-l", target]
+            try? unmount.run()
+            unmount.waitUntilExit()
+        }
+        do {
+            let readOnly = try SQLiteStore(path: target + "/ro.sqlite", create: false)
+            #expect(readOnly.isReadOnly)
+            #expect(try readOnly.post("p1").state.read)
+            #expect(try readOnly.counts(.all).total == 6)
+            #expect(throws: AgoraError.cannotWrite(path: target + "/ro.sqlite", reason: "the cache is read-only; marks and imports cannot be saved")) {
+                try readOnly.setRead(true, posts: ["p2"])
+            }
+        }
+    }
+}

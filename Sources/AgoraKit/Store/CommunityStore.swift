@@ -7,6 +7,8 @@ import Foundation
 public protocol CommunityStore: Sendable {
     /// Where the cache lives, for messages.
     var location: String { get }
+    /// Whether it can only be read (a read-only file or file system): writes are refused.
+    var isReadOnly: Bool { get }
 
     func community() throws -> Community
     /// How much the cache holds.

@@ -144,6 +144,8 @@ public final class JSONStore: CommunityStore {
         }
     }
 
+    public var isReadOnly: Bool { SQLiteStore.isReadOnlyPlace(location) }
+
     public func community() throws -> Community { read { $0.file.community ?? .unnamed } }
 
     public func statistics() throws -> Statistics {

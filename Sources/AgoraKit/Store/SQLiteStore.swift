@@ -8,6 +8,9 @@ public final class SQLiteStore: CommunityStore {
     public let location: String
     /// The time reader state is stamped with.
     let clock: @Sendable () -> Date
+    /// The file (or its file system) cannot be written: it is read, and every write is refused
+    /// with one clear message.
+    public let isReadOnly: Bool
     let pool: DatabaseQueue
     /// This store made the file: no one can hold a copy of its bytes yet.
     private let createdHere: Bool
@@ -33,7 +36,12 @@ public final class SQLiteStore: CommunityStore {
         } else {
             try Self.prepareDirectory(for: path)
         }
+        // A file with no write bit, or on a read-only file system, is opened to read: listing
+        // it needs no writing, and marks say they cannot be saved.
+        let readOnly = exists && Self.isReadOnlyPlace(path)
+        isReadOnly = readOnly
         var config = Configuration()
+        config.readonly = readOnly
         config.foreignKeysEnabled = true
         config.busyMode = .timeout(5)
         // WAL, so that another agora can read while this one writes. Set by hand rather than
@@ -54,6 +62,14 @@ public final class SQLiteStore: CommunityStore {
             // A new cache gets 8 KiB pages: a post's body (a few KiB of HTML) fits in one page
             // with its neighbours, and a large import writes a third less. It can only be set
             // before the first table, so older caches keep theirs.
+            if readOnly {
+                if version < Schema.version {
+                    throw AgoraError.cannotWrite(path: path, reason: "it is read-only, and this Agora would have to bring it up to date (schema \(version) to \(Schema.version))")
+                }
+                try db.execute(sql: "PRAGMA cache_size = -32000")
+                try db.execute(sql: "PRAGMA temp_store = MEMORY")
+                return
+            }
             if version == 0, try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") == 0 {
                 try db.execute(sql: "PRAGMA page_size = 8192")
             }
@@ -66,14 +82,44 @@ public final class SQLiteStore: CommunityStore {
             try db.execute(sql: "PRAGMA temp_store = MEMORY")
         }
         do {
-            pool = try DatabaseQueue(path: path, configuration: config)
-            try Schema.migrator.migrate(pool)
+            // On a read-only file system SQLite cannot make the WAL index beside the file; the
+            // file is then opened as immutable (nothing can change it there anyway), unless a
+            // log of changes not yet in the file lies beside it, which immutable would ignore.
+            let pendingLog = ((try? FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int) ?? 0) > 0
+            let name = readOnly && !pendingLog && Self.isOnReadOnlyFileSystem(path) ? Self.immutableURI(path) : path
+            pool = try DatabaseQueue(path: name, configuration: config)
+            if !readOnly { try Schema.migrator.migrate(pool) }
         } catch let error as DatabaseError {
             if !exists { try? FileManager.default.removeItem(atPath: path) }
             throw Self.userError(error, path: path, creating: !exists)
         } catch let error as AgoraError {
             throw error
         }
+    }
+
+    /// A file with no write bit for anyone, one this process may not write, or one on a
+    /// read-only file system.
+    static func isReadOnlyPlace(_ path: String) -> Bool {
+        var info = stat()
+        if stat(path, &info) == 0, info.st_mode & 0o222 == 0 { return true }
+        if access(path, W_OK) != 0 { return true }
+        return isOnReadOnlyFileSystem(path)
+    }
+
+    static func isOnReadOnlyFileSystem(_ path: String) -> Bool {
+        var fs = statvfs()
+        return statvfs(path, &fs) == 0 && fs.f_flag & UInt(ST_RDONLY) != 0
+    }
+
+    /// `file:` with `immutable=1`, the path percent-encoded.
+    static func immutableURI(_ path: String) -> String {
+        let allowed = CharacterSet.urlPathAllowed.subtracting(CharacterSet(charactersIn: "?#%"))
+        return "file:" + (path.addingPercentEncoding(withAllowedCharacters: allowed) ?? path) + "?immutable=1"
+    }
+
+    /// Every write to a read-only cache fails with this.
+    private func writable() throws {
+        if isReadOnly { throw AgoraError.cannotWrite(path: location, reason: "the cache is read-only; marks and imports cannot be saved") }
     }
 
     /// Reads the header without opening the file as a database: a file that is not one is
@@ -130,6 +176,7 @@ public final class SQLiteStore: CommunityStore {
     /// existing cache is left in WAL mode: switching modes bumps the file's change counter, and
     /// a failed import must leave an existing file byte for byte as it was.
     private func bulkWrite<T>(_ body: (Database) throws -> T) throws -> T {
+        try writable()
         guard createdHere else { return try write(body) }
         do {
             return try pool.writeWithoutTransaction { db in
@@ -150,6 +197,7 @@ public final class SQLiteStore: CommunityStore {
     }
 
     private func write<T>(_ body: (Database) throws -> T) throws -> T {
+        try writable()
         do { return try pool.write(body) } catch let error as DatabaseError {
             throw Self.userError(error, path: location, creating: false)
         } catch let error as RowError {
