@@ -36,8 +36,18 @@ public enum FeedImport {
         let head = (try? handle?.read(upToCount: 512)) ?? nil
         try? handle?.close()
         if let head, head.drop(while: { [0x20, 0x09, 0x0A, 0x0D, 0xEF, 0xBB, 0xBF].contains($0) }).first == UInt8(ascii: "{") {
-            let feed = try FeedParser.parse(try CacheFile.readData(path: path), path: path)
-            return try store.importContent(content(feed, location: location))
+            // A JSON Feed is read item by item into batches, as XML feeds are.
+            let data = try CacheFile.readData(path: path)
+            return try store.importBatches { write in
+                try withoutActuallyEscaping(write) { write in
+                    var builder = Builder(location: location)
+                    let feed = try JSONFeedStream.parse(data, path: path) { entry in
+                        builder.add(entry)
+                        if builder.pending >= batchSize { try write(builder.flush(feedTitle: nil, last: false)) }
+                    }
+                    try write(builder.flush(feedTitle: feed.title, last: true))
+                }
+            }
         }
         let chunks = try FeedStream.chunks(ofFile: path, progress: progress)
         return try store.importBatches { write in

@@ -42,41 +42,33 @@ public enum FeedParser {
     // MARK: JSON Feed
 
     static func parseJSONFeed(_ data: Data, path: String) throws -> Feed {
-        let object: Any
-        do {
-            object = try JSONSerialization.jsonObject(with: data)
-        } catch {
-            throw AgoraError.invalidArgument("\(path): not a feed (invalid JSON)")
-        }
-        guard let root = object as? [String: Any], let version = root["version"] as? String,
-              version.contains("jsonfeed.org") else {
-            throw AgoraError.invalidArgument("\(path): not a JSON Feed (no \"version\": \"https://jsonfeed.org/version/1.1\")")
-        }
-        var feed = Feed(format: .jsonFeed, title: root["title"] as? String, link: root["home_page_url"] as? String,
-                        description: root["description"] as? String)
-        let feedAuthor = author(root)
-        for case let item as [String: Any] in (root["items"] as? [Any]) ?? [] {
-            var entry = Feed.Entry()
-            entry.id = (item["id"] as? String) ?? (item["id"] as? NSNumber)?.stringValue
-            entry.title = item["title"] as? String
-            entry.link = (item["url"] as? String) ?? (item["external_url"] as? String)
-            entry.author = author(item) ?? feedAuthor
-            entry.published = (item["date_published"] as? String).flatMap(FeedDate.parse)
-            entry.updated = (item["date_modified"] as? String).flatMap(FeedDate.parse)
-            if let html = item["content_html"] as? String {
-                entry.content = html
-            } else if let text = item["content_text"] as? String {
-                entry.content = text.split(separator: "\n", omittingEmptySubsequences: true)
-                    .map { "<p>" + escape(String($0)) + "</p>" }.joined()
-            }
-            entry.summary = item["summary"] as? String
-            entry.categories = Array(((item["tags"] as? [String]) ?? []).prefix(Feed.maximumCategories))
-            feed.entries.append(entry)
-        }
+        var entries: [Feed.Entry] = []
+        var feed = try JSONFeedStream.parse(data, path: path) { entries.append($0) }
+        feed.entries = entries
         return feed
     }
 
-    private static func author(_ object: [String: Any]) -> String? {
+    /// One JSON Feed item as an entry.
+    static func entry(_ item: [String: Any], feedAuthor: String?) -> Feed.Entry {
+        var entry = Feed.Entry()
+        entry.id = (item["id"] as? String) ?? (item["id"] as? NSNumber)?.stringValue
+        entry.title = item["title"] as? String
+        entry.link = (item["url"] as? String) ?? (item["external_url"] as? String)
+        entry.author = author(item) ?? feedAuthor
+        entry.published = (item["date_published"] as? String).flatMap(FeedDate.parse)
+        entry.updated = (item["date_modified"] as? String).flatMap(FeedDate.parse)
+        if let html = item["content_html"] as? String {
+            entry.content = html
+        } else if let text = item["content_text"] as? String {
+            entry.content = text.split(separator: "\n", omittingEmptySubsequences: true)
+                .map { "<p>" + escape(String($0)) + "</p>" }.joined()
+        }
+        entry.summary = item["summary"] as? String
+        entry.categories = Array(((item["tags"] as? [Any]) ?? []).compactMap { $0 as? String }.prefix(Feed.maximumCategories))
+        return entry
+    }
+
+    static func author(_ object: [String: Any]) -> String? {
         if let authors = object["authors"] as? [[String: Any]], let name = authors.first?["name"] as? String { return name }
         return (object["author"] as? [String: Any])?["name"] as? String
     }

@@ -117,6 +117,34 @@ struct FeedTests {
         #expect(try FeedParser.parse(Data(json.utf8), path: "f.json").entries.first?.categories.count == Feed.maximumCategories)
     }
 
+    @Test func a_json_feed_is_read_item_by_item_whatever_its_fields_hold() throws {
+        // Brackets, braces, quotes and escapes inside strings; the items before the version.
+        let json = #"""
+            {"items": [{"id": "a]", "title": "One \"quoted\" {x} [y]", "content_text": "a\\b", "tags": ["t]", 3]},
+                       {"id": 2, "content_html": "<p>}}]]</p>", "authors": [{"name": "Zoë"}]}, 7],
+             "title": "JF ]", "version": "https://jsonfeed.org/version/1.1", "authors": [{"name": "Ana"}]}
+            """#
+        var seen: [Feed.Entry] = []
+        let feed = try JSONFeedStream.parse(Data(json.utf8), path: "f.json") { seen.append($0) }
+        #expect(feed.title == "JF ]")
+        #expect(seen.map(\.id) == ["a]", "2"])
+        #expect(seen[0].title == "One \"quoted\" {x} [y]")
+        #expect(seen[0].categories == ["t]"])
+        #expect(seen[0].author == "Ana" && seen[1].author == "Zoë")
+        #expect(seen[1].content == "<p>}}]]</p>")
+        #expect(try FeedParser.parse(Data(json.utf8), path: "f.json").entries == seen)
+    }
+
+    @Test func a_broken_json_feed_names_the_file() {
+        for text in [#"{"version": "https://jsonfeed.org/version/1", "items": [{"id": "a"}, {"id": }]}"#,
+                     #"{"version": "https://jsonfeed.org/version/1", "items": [{"id": "a""#,
+                     #"{"title": "no version", "items": []}"#] {
+            #expect { _ = try FeedParser.parse(Data(text.utf8), path: "bad.json") } throws: { error in
+                (error as? AgoraError)?.description.hasPrefix("bad.json: not a ") == true
+            }
+        }
+    }
+
     @Test func broken_xml_names_the_line() {
         let rss = "<?xml version=\"1.0\"?>\n<rss version=\"2.0\"><channel>\n<item><title>unclosed</item>\n</channel></rss>"
         #expect {
