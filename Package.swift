@@ -50,6 +50,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Fuzz targets for every reader of outside input (scripts/fuzz.sh builds it with libFuzzer).
+        .executableTarget(name: "agora-fuzz", dependencies: ["AgoraKit", "AgoraImport", "AgoraTUI"]),
         // What several test targets share: temporary folders, zip and gzip writers, a local HTTP server.
         .target(name: "AgoraTestSupport", dependencies: ["CZlib"], path: "Tests/AgoraTestSupport"),
         .testTarget(

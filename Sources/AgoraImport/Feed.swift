@@ -60,7 +60,9 @@ enum FeedDate {
 
     static func parse(_ raw: String) -> Date? {
         let text = raw.trimmed
-        guard !text.isEmpty else { return nil }
+        // Feed dates are ASCII; anything else is no date (Foundation's DateFormatter stops the
+        // program on a combining mark inside one: "22:0̿33").
+        guard !text.isEmpty, text.utf8.allSatisfy({ $0 < 0x80 }), text.utf8.count <= 64 else { return nil }
         if let fast = rfc822(text) { return fast }
         if let iso = iso8601(text) { return iso }
         return formatted(text)

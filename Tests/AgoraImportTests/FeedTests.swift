@@ -145,6 +145,14 @@ struct FeedTests {
         }
     }
 
+    @Test func a_date_with_a_combining_mark_is_no_date_rather_than_a_crash() throws {
+        // Found by the fuzzer: DateFormatter stopped the program on this.
+        #expect(FeedDate.parse("Mon, 24 Apr 2006 22:0\u{33F}33 GMT") == nil)
+        let rss = "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>T</title><item><title>I</title><guid>1</guid><pubDate>24 Apr 2006 22:0\u{33F}33 GMT</pubDate></item></channel></rss>"
+        #expect(try FeedParser.parse(Data(rss.utf8), path: "x.xml").entries.first?.published == nil)
+        #expect(FeedDate.parse("Mon, 24 Apr 2006 22:03:33 GMT") != nil)
+    }
+
     @Test func broken_xml_names_the_line() {
         let rss = "<?xml version=\"1.0\"?>\n<rss version=\"2.0\"><channel>\n<item><title>unclosed</item>\n</channel></rss>"
         #expect {

@@ -155,3 +155,31 @@ struct ZipTotalTests {
         }
     }
 }
+
+/// The fuzz corpus (seeds, and every input that once crashed a reader) read as a test: each
+/// answers with a value or an error. A crash the fuzzer finds is added to Tests/FuzzCorpus.
+@Suite("The fuzz corpus")
+struct FuzzCorpusTests {
+    static func files(_ target: String) throws -> [(String, Data)] {
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<2 { url.deleteLastPathComponent() }
+        let folder = url.appendingPathComponent("FuzzCorpus/\(target)")
+        return try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted().map {
+            ($0, try Data(contentsOf: folder.appendingPathComponent($0)))
+        }
+    }
+
+    @Test func every_input_that_crashed_a_reader_is_now_an_answer() throws {
+        for (name, data) in try Self.files("feed") { _ = try? FeedParser.parse(data, path: name) }
+        for (name, data) in try Self.files("ning") { _ = try? NingJSON(data: data, path: name) }
+        for (name, data) in try Self.files("zip") {
+            guard let zip = try? ZipArchive(data: data, path: name) else { continue }
+            for entry in zip.names { _ = try? zip.contents(entry) }
+        }
+        let opml = Dictionary(uniqueKeysWithValues: try Self.files("opml"))
+        #expect(try OPML.parse(try #require(opml["list.opml"]), path: "list.opml").map(\.url) == ["https://e.org/a.xml", "https://e.org/b.xml"])
+        // Foundation's XML parser stopped the program on these two.
+        #expect(throws: AgoraError.self) { try OPML.parse(try #require(opml["crash-not-utf8-name"]), path: "x.opml") }
+        #expect(throws: AgoraError.self) { try OPML.parse(try #require(opml["crash-empty-processing-instruction"]), path: "y.opml") }
+    }
+}
