@@ -76,7 +76,10 @@ struct Read: ParsableCommand {
         // For timing start-up from outside (docs/benchmarks.md): quit once the first frame is up.
         var startMessage = warnings.isEmpty ? nil
             : "\(Output.plural(warnings.count, "problem")) in the config or theme: agora config and agora themes check say where"
-        if store.isReadOnly { startMessage = "The cache is read-only: reading works, marks are not saved." }
+        if store.isReadOnly {
+            let why = (store as? SQLiteStore)?.readOnlyReason ?? "the cache is read-only"
+            startMessage = "Reading only (\(why)): marks are not saved."
+        }
         reader.run(on: &screen, community: community, message: startMessage,
                    exitAfterFirstFrame: environment["AGORA_EXIT_AFTER_FIRST_FRAME"] != nil,
                    stop: { Signals.stop != 0 })

@@ -376,4 +376,39 @@ struct ReadOnlyCacheTests {
             }
         }
     }
+
+    @Test(.enabled(if: readOnlyMount != nil, "this machine does not let the tests make a mount"))
+    func a_cache_on_a_full_disk_is_read_and_says_why_marks_cannot_be_saved() throws {
+        // Given a cache on a 2 MiB file system, then the rest of the space taken
+        let folder = NSTemporaryDirectory() + "agora-full-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        func run(_ tool: String, _ arguments: [String]) throws {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: tool)
+            process.arguments = arguments
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            process.waitUntilExit()
+        }
+        try run("/bin/mount", ["-t", "tmpfs", "-o", "size=2m", "tmpfs", folder])
+        defer { try? run("/bin/umount", ["-l", folder]) }
+        do {
+            let store = try SQLiteStore(path: folder + "/full.sqlite")
+            try store.importContent(Fixture.content)
+        }
+        let filler = FileHandle(forWritingAtPath: folder + "/filler") ?? {
+            _ = FileManager.default.createFile(atPath: folder + "/filler", contents: nil)
+            return FileHandle(forWritingAtPath: folder + "/filler")!
+        }()
+        let block = Data(count: 4_096)
+        while (try? filler.write(contentsOf: block)) != nil {}
+        try? filler.close()
+        // When it is opened, it reads; a mark says there is no room.
+        let full = try SQLiteStore(path: folder + "/full.sqlite", create: false)
+        #expect(full.readOnlyReason == "there is no room on its disk")
+        #expect(try full.statistics().posts == 6)
+        #expect(throws: AgoraError.cannotWrite(path: folder + "/full.sqlite", reason: "there is no room on its disk; marks and imports cannot be saved")) {
+            try full.setRead(true, posts: ["p1"])
+        }
+    }
 }

@@ -8,9 +8,10 @@ public final class SQLiteStore: CommunityStore {
     public let location: String
     /// The time reader state is stamped with.
     let clock: @Sendable () -> Date
-    /// The file (or its file system) cannot be written: it is read, and every write is refused
-    /// with one clear message.
-    public let isReadOnly: Bool
+    /// Why the file cannot be written (a read-only file or file system, a full disk): it is
+    /// read, and every write is refused with one clear message.
+    public let readOnlyReason: String?
+    public var isReadOnly: Bool { readOnlyReason != nil }
     let pool: DatabaseQueue
     /// This store made the file: no one can hold a copy of its bytes yet.
     private let createdHere: Bool
@@ -39,7 +40,35 @@ public final class SQLiteStore: CommunityStore {
         // A file with no write bit, or on a read-only file system, is opened to read: listing
         // it needs no writing, and marks say they cannot be saved.
         let readOnly = exists && Self.isReadOnlyPlace(path)
-        isReadOnly = readOnly
+        // A log of changes not yet in the file: an immutable open would not see them.
+        let pendingLog = ((try? FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int) ?? 0) > 0
+        (pool, readOnlyReason) = try Self.open(path: path, exists: exists, readOnly: readOnly, pendingLog: pendingLog)
+    }
+
+    private static func open(path: String, exists: Bool, readOnly: Bool, pendingLog: Bool) throws -> (DatabaseQueue, String?) {
+        do {
+            // On a read-only file system SQLite cannot make the WAL index beside the file; the
+            // file is then opened as immutable (nothing can change it there anyway).
+            let queue = try queue(path: path, readOnly: readOnly, immutable: readOnly && !pendingLog && isOnReadOnlyFileSystem(path))
+            if !readOnly { try Schema.migrator.migrate(queue) }
+            return (queue, readOnly ? "the cache is read-only" : nil)
+        } catch let error as DatabaseError
+                    where exists && !readOnly && !pendingLog && [.SQLITE_IOERR, .SQLITE_FULL, .SQLITE_CANTOPEN].contains(error.resultCode.primaryResultCode) {
+            // No room to open it for writing (a full disk needs space even to read a WAL
+            // cache): read it as it is, which needs none.
+            do {
+                return (try queue(path: path, readOnly: true, immutable: true), "there is no room on its disk")
+            } catch let again as DatabaseError {
+                throw userError(again, path: path, creating: false)
+            }
+        } catch let error as DatabaseError {
+            if !exists { try? FileManager.default.removeItem(atPath: path) }
+            throw userError(error, path: path, creating: !exists)
+        }
+    }
+
+    /// The connection, set up for reading and writing (WAL), or for reading only.
+    private static func queue(path: String, readOnly: Bool, immutable: Bool) throws -> DatabaseQueue {
         var config = Configuration()
         config.readonly = readOnly
         config.foreignKeysEnabled = true
@@ -59,17 +88,17 @@ public final class SQLiteStore: CommunityStore {
                     throw AgoraError.notACache(path: path, reason: "a SQLite database of something else")
                 }
             }
-            // A new cache gets 8 KiB pages: a post's body (a few KiB of HTML) fits in one page
-            // with its neighbours, and a large import writes a third less. It can only be set
-            // before the first table, so older caches keep theirs.
             if readOnly {
                 if version < Schema.version {
-                    throw AgoraError.cannotWrite(path: path, reason: "it is read-only, and this Agora would have to bring it up to date (schema \(version) to \(Schema.version))")
+                    throw AgoraError.cannotWrite(path: path, reason: "it cannot be written, and this Agora would have to bring it up to date (schema \(version) to \(Schema.version))")
                 }
                 try db.execute(sql: "PRAGMA cache_size = -32000")
                 try db.execute(sql: "PRAGMA temp_store = MEMORY")
                 return
             }
+            // A new cache gets 8 KiB pages: a post's body (a few KiB of HTML) fits in one page
+            // with its neighbours, and a large import writes a third less. It can only be set
+            // before the first table, so older caches keep theirs.
             if version == 0, try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") == 0 {
                 try db.execute(sql: "PRAGMA page_size = 8192")
             }
@@ -81,20 +110,7 @@ public final class SQLiteStore: CommunityStore {
             try db.execute(sql: "PRAGMA cache_size = -32000")
             try db.execute(sql: "PRAGMA temp_store = MEMORY")
         }
-        do {
-            // On a read-only file system SQLite cannot make the WAL index beside the file; the
-            // file is then opened as immutable (nothing can change it there anyway), unless a
-            // log of changes not yet in the file lies beside it, which immutable would ignore.
-            let pendingLog = ((try? FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int) ?? 0) > 0
-            let name = readOnly && !pendingLog && Self.isOnReadOnlyFileSystem(path) ? Self.immutableURI(path) : path
-            pool = try DatabaseQueue(path: name, configuration: config)
-            if !readOnly { try Schema.migrator.migrate(pool) }
-        } catch let error as DatabaseError {
-            if !exists { try? FileManager.default.removeItem(atPath: path) }
-            throw Self.userError(error, path: path, creating: !exists)
-        } catch let error as AgoraError {
-            throw error
-        }
+        return try DatabaseQueue(path: immutable ? immutableURI(path) : path, configuration: config)
     }
 
     /// A file with no write bit for anyone, one this process may not write, or one on a
@@ -119,7 +135,7 @@ public final class SQLiteStore: CommunityStore {
 
     /// Every write to a read-only cache fails with this.
     private func writable() throws {
-        if isReadOnly { throw AgoraError.cannotWrite(path: location, reason: "the cache is read-only; marks and imports cannot be saved") }
+        if let readOnlyReason { throw AgoraError.cannotWrite(path: location, reason: "\(readOnlyReason); marks and imports cannot be saved") }
     }
 
     /// Reads the header without opening the file as a database: a file that is not one is
