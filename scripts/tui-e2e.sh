@@ -153,6 +153,17 @@ stop
 out="$("$agora" --cache "$work/theme.sqlite" --theme nope 2>&1 < /dev/null || true)"
 if echo "$out" | grep -q "agora: no theme 'nope' (themes: default, "; then check "--theme with an unknown name: a clear message" ok; else check "--theme with an unknown name: a clear message ($out)" no; fi
 
+# Another process writes the cache while the reader is open: the reader shows it.
+for kind in sqlite json; do
+    live="$work/live.$kind"
+    "$agora" --cache "$live" info > /dev/null 2>&1
+    start 120 40 "$live"
+    expect "live ($kind): the reader opens with the post unread" "1/1 unread"
+    "$agora" --cache "$live" mark read itu-secretary-general-wcit > /dev/null
+    expect "live ($kind): a mark made in another terminal shows without a key" "0/1 unread" 5
+    stop
+done
+
 # A config file rebinds keys; its mistakes are reported with their lines and the rest applies.
 mkdir -p "$work/config/agora"
 cat > "$work/config/agora/config.toml" <<'TOML'

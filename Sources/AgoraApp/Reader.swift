@@ -63,11 +63,12 @@ public struct Reader {
     @discardableResult
     public func run<Backend: TerminalBackend>(
         on backend: inout Backend, community: Community, message: String? = nil, exitAfterFirstFrame: Bool = false,
-        stop: () -> Bool = { false }, idleMilliseconds: Int = 1_000
+        stop: () -> Bool = { false }, idleMilliseconds: Int = 500
     ) -> AppState {
         let size = backend.size
         var state = AppState(width: size.width, height: size.height, community: community, settings: settings)
         var themes = self.themes
+        _ = try? runner.store.changedElsewhere()  // from here on, what others write is noticed
         var writes = runner.settle(&state, state.start(), deferWrites: true, openURL: openURL)
         if let message, state.message == nil { state.message = message }
         while true {
@@ -86,6 +87,10 @@ public struct Reader {
             if state.quit || stop() || exitAfterFirstFrame { return state }
             guard let event = backend.nextEvent(timeoutMilliseconds: idleMilliseconds) else {
                 if backend.isExhausted { return state }
+                // Idle: another process may have written the cache (a sync, a mark elsewhere).
+                if (try? runner.store.changedElsewhere()) == true {
+                    writes = runner.settle(&state, state.update(.refresh), deferWrites: true, openURL: openURL)
+                }
                 continue
             }
             writes = runner.settle(&state, state.handle(event), deferWrites: true, openURL: openURL)

@@ -7,6 +7,12 @@ extension AppState {
         switch loaded {
         case .posts(let offset, let rows, let counts):
             postList.receive(offset: offset, rows: rows, counts: counts, visible: layout.postsRows)
+            // The open article shows the reader state its row has now.
+            if case .article(var article) = detail, let row = rows.first(where: { $0.id == article.id }),
+               row.state != article.document.detail.state {
+                article.document.detail.state = row.state
+                detail = .article(article)
+            }
             return []
         case .postCounts(let counts):
             postList.receive(counts, visible: layout.postsRows)

@@ -121,6 +121,13 @@ public struct AppState: Hashable, Sendable {
             return handleMouse(mouse)
         case .loaded(let loaded):
             return apply(loaded)
+        case .refresh:
+            // The rows on screen and their counts again, the selection kept where it is.
+            var effects = postList.reload(visible: layout.postsRows)
+            if roster.window.total > 0 {
+                effects.append(roster.load(offset: roster.window.offset, limit: max(roster.window.rows.count, layout.rosterRows + 60)))
+            }
+            return effects
         case .command, .insert, .unbound:
             switch mode {
             case .normal:

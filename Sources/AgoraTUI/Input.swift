@@ -11,6 +11,8 @@ public enum Action: Hashable, Sendable {
     case resize(width: Int, height: Int)
     case mouse(MouseEvent)
     case loaded(Loaded)
+    /// The cache changed under the reader (another process wrote it): load again what is shown.
+    case refresh
 }
 
 /// The one way keys come in: an event, the context keys go to, and the key table in force

@@ -70,6 +70,10 @@ extension TerminalBackend {
 public struct TestBackend: TerminalBackend {
     public var size: (width: Int, height: Int)
     public var events: [Event]
+    /// Work to do in an idle moment just before the event at that position (another process
+    /// writing the cache, say): the backend runs it and answers "no event" once.
+    public var idle: [Int: () -> Void] = [:]
+    private var handed = 0
     public private(set) var frames: [Buffer] = []
     public private(set) var cursor: (x: Int, y: Int)?
 
@@ -80,7 +84,7 @@ public struct TestBackend: TerminalBackend {
 
     public var lastFrame: Buffer? { frames.last }
 
-    public var isExhausted: Bool { events.isEmpty }
+    public var isExhausted: Bool { events.isEmpty && idle.isEmpty }
 
     public mutating func draw(_ buffer: Buffer, cursor: (x: Int, y: Int)?) {
         frames.append(buffer)
@@ -88,7 +92,12 @@ public struct TestBackend: TerminalBackend {
     }
 
     public mutating func nextEvent(timeoutMilliseconds: Int) -> Event? {
+        if let work = idle.removeValue(forKey: handed) {
+            work()
+            return nil
+        }
         guard !events.isEmpty else { return nil }
+        handed += 1
         let event = events.removeFirst()
         if case .resize(let w, let h) = event { size = (w, h) }
         return event

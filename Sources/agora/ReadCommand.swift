@@ -22,6 +22,9 @@ struct Read: ParsableCommand {
             behind ?; the config file can change every key, those of the search line, the roster \
             filter, the link number and the mark-all-read question included (agora config --default).
 
+            What another process writes to the cache while the reader is open (a sync, a mark in \
+            another terminal) shows within half a second.
+
             Links open in the config's browser, else $BROWSER, else xdg-open, as one argument and \
             never through a shell; only http, https and mailto links, never one that begins with -.
 

@@ -352,3 +352,40 @@ struct ReaderLoopTests {
         #expect(stopped.frames.count == 1)
     }
 }
+
+@Suite("The reader and other processes")
+struct OtherProcessTests {
+    /// Another process marks the open post unread and stars another, and syncs a new post in,
+    /// while the reader sits idle: the next idle moment shows it all, the selection kept.
+    @Test(arguments: ["cache.sqlite", "cache.json"])
+    func what_another_process_writes_shows_while_the_reader_is_open(name: String) throws {
+        let directory = NSTemporaryDirectory() + "agora-live-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = directory + "/" + name
+        let open: (String) throws -> any CommunityStore = { name.hasSuffix(".json") ? try JSONStore(path: $0) : try SQLiteStore(path: $0) }
+        try open(path).importContent(Hard.content)
+        let readerStore = try open(path)
+        let other = try open(path)
+        var backend = TestBackend(width: 120, height: 40, events: [.key(.character("j")), .key(.enter), .key(.character("Q"))])
+        // After the reader opened p01 (which marks it read), the other process undoes that, stars
+        // p00, and brings in a new post.
+        backend.idle[2] = {
+            try? other.setRead(false, posts: ["p01"])
+            try? other.setStarred(true, posts: ["p00"])
+            try? other.importContent(CacheContent(posts: [Post(id: "new", title: "Arrived while reading", published: Date(timeIntervalSince1970: 1_800_000_000))]))
+        }
+        let loop = Reader(store: readerStore, theme: .standard) { $0 }
+        let end = loop.run(on: &backend, community: try readerStore.community(), idleMilliseconds: 0)
+        let last = try #require(backend.frames.last).text
+        #expect(last.contains("Arrived while reading"), "the new post is listed")
+        // 30 unread; the reader read p01, the other process made it unread again, and one came in.
+        #expect(last.contains("Posts 31/31 unread"), "the counts follow")
+        #expect(end.posts.total == 31)
+        guard case .article(let article) = end.detail else { Issue.record("the article closed"); return }
+        #expect(article.id == "p01")
+        #expect(article.document.detail.state.read == false, "the open article shows the state written elsewhere")
+        #expect(end.posts.rows.first { $0.id == "p00" }?.state.starred == true)
+    }
+}
+

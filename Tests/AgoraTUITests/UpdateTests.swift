@@ -271,6 +271,17 @@ struct UpdateTests {
         }
     }
 
+    @Test func a_refresh_loads_again_what_is_shown_and_keeps_the_selection() {
+        var reader = Driver()
+        reader.press(.character("j"), .character("j"))
+        reader.effects = []
+        reader.run(reader.state.update(.refresh))
+        #expect(reader.effects.contains(.countPosts(.all)))
+        #expect(reader.effects.contains { if case .loadPosts = $0 { true } else { false } })
+        #expect(reader.effects.contains { if case .loadMembers = $0 { true } else { false } })
+        #expect(reader.state.posts.selected == 2)
+    }
+
     @Test func the_layout_is_made_from_the_size_and_the_settings() {
         var settings = ReaderSettings()
         settings.layout.postsWidth = 50

@@ -9,6 +9,10 @@ public protocol CommunityStore: Sendable {
     var location: String { get }
     /// Whether it can only be read (a read-only file or file system): writes are refused.
     var isReadOnly: Bool { get }
+    /// Whether another process changed the cache since this was last asked (or since the store
+    /// was opened): a reader left open shows what an `agora sync` from cron or an `agora mark`
+    /// in another terminal wrote. Cheap: the reader asks whenever it is idle.
+    func changedElsewhere() throws -> Bool
 
     func community() throws -> Community
     /// How much the cache holds.

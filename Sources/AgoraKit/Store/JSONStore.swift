@@ -146,6 +146,16 @@ public final class JSONStore: CommunityStore {
 
     public var isReadOnly: Bool { SQLiteStore.isReadOnlyPlace(location) }
 
+    public func changedElsewhere() throws -> Bool {
+        try data.withLock { contents in
+            // The file another process replaced is read again now; this store's own writes
+            // leave it as this store last saw it.
+            guard FileStamp(path: location) != seen.withLock({ $0 }) else { return false }
+            try refreshed(&contents)
+            return true
+        }
+    }
+
     public func community() throws -> Community { read { $0.file.community ?? .unnamed } }
 
     public func statistics() throws -> Statistics {

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Synchronization
 
 /// The default cache: one SQLite file in WAL mode, so another `agora` can read while one writes.
 /// A file is only written when reader state or content changes: opening, reading and failing
@@ -12,6 +13,8 @@ public final class SQLiteStore: CommunityStore {
     /// read, and every write is refused with one clear message.
     public let readOnlyReason: String?
     public var isReadOnly: Bool { readOnlyReason != nil }
+    /// The data version last seen by `changedElsewhere`.
+    private let lastDataVersion = Mutex<Int64?>(nil)
     let pool: DatabaseQueue
     /// This store made the file: no one can hold a copy of its bytes yet.
     private let createdHere: Bool
@@ -229,6 +232,15 @@ public final class SQLiteStore: CommunityStore {
                 return .unnamed
             }
             return (try? JSONDecoder().decode(Community.self, from: Data(json.utf8))) ?? .unnamed
+        }
+    }
+
+    public func changedElsewhere() throws -> Bool {
+        // SQLite's data version moves when another connection commits, never for this one's writes.
+        let version = try read { db in try Int64.fetchOne(db, sql: "PRAGMA data_version") ?? 0 }
+        return lastDataVersion.withLock { last in
+            defer { last = version }
+            return last != nil && last != version
         }
     }
 
