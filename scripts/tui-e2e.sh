@@ -164,6 +164,16 @@ for kind in sqlite json; do
     stop
 done
 
+# R brings every source up to date from inside the reader, and the new post shows.
+printf '<?xml version="1.0"?>\n<rss version="2.0"><channel><title>R Feed</title><item><title>Fetched by R</title><guid>r1</guid></item></channel></rss>\n' > "$work/r.xml"
+"$agora" --cache "$work/r.sqlite" sources add "$work/r.xml" > /dev/null 2>&1
+start 120 40 "$work/r.sqlite"
+expect "R: the reader opens on an empty cache" "No posts."
+keys R
+expect "R: the sync says what it brought" "Synced 1 source: 1 new."
+expect "R: the new post is listed while reading" "Fetched by R"
+stop
+
 # A config file rebinds keys; its mistakes are reported with their lines and the rest applies.
 mkdir -p "$work/config/agora"
 cat > "$work/config/agora/config.toml" <<'TOML'

@@ -45,7 +45,7 @@ public struct EffectRunner: Sendable {
                 return .markedAllRead(try store.markAllRead(filter))
             case .undo:
                 return .undone(try store.undo(nil))
-            case .openURL:
+            case .openURL, .sync:
                 return nil
             }
         } catch let error as AgoraError {
@@ -64,7 +64,7 @@ public struct EffectRunner: Sendable {
     @discardableResult
     public func settle(
         _ state: inout AppState, _ effects: [Effect], deferWrites: Bool = false,
-        openURL: (String) -> String = { "Opened \($0)" }
+        openURL: (String) -> String = { "Opened \($0)" }, startSync: () -> String = { "Syncing is not available here." }
     ) -> [Effect] {
         var pending = effects
         var writes: [Effect] = []
@@ -74,6 +74,8 @@ public struct EffectRunner: Sendable {
                 writes.append(effect)
             } else if case .openURL(let url) = effect {
                 pending += state.receive(.message(openURL(url)))
+            } else if case .sync = effect {
+                pending += state.receive(.message(startSync()))
             } else if let loaded = perform(effect) {
                 pending += state.receive(loaded)
             }

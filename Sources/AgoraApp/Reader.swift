@@ -39,6 +39,8 @@ public struct Reader {
     public let settings: ReaderSettings
     /// Runs a link's browser; answers the message to show.
     public let openURL: (String) -> String
+    /// Syncs every source in the background (`R`), when the program gives a way to.
+    public var sync: BackgroundSync?
 
     public init(store: any CommunityStore, theme: Theme, openURL: @escaping (String) -> String) {
         self.init(store: store, themes: ThemeShelf([theme]), settings: ReaderSettings(), openURL: openURL)
@@ -69,7 +71,8 @@ public struct Reader {
         var state = AppState(width: size.width, height: size.height, community: community, settings: settings)
         var themes = self.themes
         _ = try? runner.store.changedElsewhere()  // from here on, what others write is noticed
-        var writes = runner.settle(&state, state.start(), deferWrites: true, openURL: openURL)
+        let startSync = { self.sync?.start() ?? "Syncing is not available here." }
+        var writes = runner.settle(&state, state.start(), deferWrites: true, openURL: openURL, startSync: startSync)
         if let message, state.message == nil { state.message = message }
         while true {
             let theme = themes.theme(state.settings.themeIndex)
@@ -85,15 +88,20 @@ public struct Reader {
                 if reads || state.message != message { continue }
             }
             if state.quit || stop() || exitAfterFirstFrame { return state }
+            // A background sync's progress, or its end: the rows it brought show as they come.
+            if let news = sync?.news() {
+                writes = runner.settle(&state, state.update(.loaded(news)), deferWrites: true, openURL: openURL, startSync: startSync)
+                continue
+            }
             guard let event = backend.nextEvent(timeoutMilliseconds: idleMilliseconds) else {
                 if backend.isExhausted { return state }
                 // Idle: another process may have written the cache (a sync, a mark elsewhere).
                 if (try? runner.store.changedElsewhere()) == true {
-                    writes = runner.settle(&state, state.update(.refresh), deferWrites: true, openURL: openURL)
+                    writes = runner.settle(&state, state.update(.refresh), deferWrites: true, openURL: openURL, startSync: startSync)
                 }
                 continue
             }
-            writes = runner.settle(&state, state.handle(event), deferWrites: true, openURL: openURL)
+            writes = runner.settle(&state, state.handle(event), deferWrites: true, openURL: openURL, startSync: startSync)
         }
     }
 }

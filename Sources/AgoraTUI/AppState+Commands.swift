@@ -86,6 +86,8 @@ extension AppState {
             settings.themeIndex = (settings.themeIndex + 1) % settings.themeNames.count
             message = "Theme: \(settings.themeNames[settings.themeIndex])"
             return []
+        case .sync:
+            return [.sync]
         case .erase, .clearLine, .yes:
             return []
         }

@@ -49,6 +49,18 @@ extension AppState {
         case .message(let text):
             message = text
             return []
+        case .syncProgress(let news):
+            message = "Syncing: \(news.done) of \(plural(news.total, "source")) done, \(news.new) new…"
+            // What has come in so far shows as it comes.
+            return update(.refresh)
+        case .syncFinished(let news) where news.total == 0:
+            message = "No sources to sync: agora sources add URL adds a feed."
+            return []
+        case .syncFinished(let news):
+            var text = "Synced \(plural(news.total, "source")): \(news.new) new"
+            if news.failed > 0 { text += ", \(news.failed) failed (agora sources says why)" }
+            message = text + "."
+            return update(.refresh)
         }
     }
 

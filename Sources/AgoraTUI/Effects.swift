@@ -22,6 +22,8 @@ public enum Effect: Hashable, Sendable {
     /// The nearest unread post from a position of the list on screen, forwards or backwards.
     case findUnread(UnreadSearch)
     case openURL(String)
+    /// Bring every source up to date in the background (the loop runs it on a thread of its own).
+    case sync
 }
 
 extension Effect {
@@ -49,4 +51,22 @@ public enum Loaded: Hashable, Sendable {
     case unreadFound(index: Int, post: PostSummary)
     case noUnread(forward: Bool)
     case message(String)
+    /// How a background sync is going, and how it ended.
+    case syncProgress(SyncNews)
+    case syncFinished(SyncNews)
+}
+
+/// What a background sync has done so far: sources done of all, posts new, sources failed.
+public struct SyncNews: Hashable, Sendable {
+    public var done: Int
+    public var total: Int
+    public var new: Int
+    public var failed: Int
+
+    public init(done: Int, total: Int, new: Int, failed: Int) {
+        self.done = done
+        self.total = total
+        self.new = new
+        self.failed = failed
+    }
 }

@@ -16,7 +16,7 @@ public enum Command: String, CaseIterable, Hashable, Sendable {
     case openLink = "open-link", roster = "roster", search = "search", toggleUnreadOnly = "toggle-unread-only"
     case toggleStarredOnly = "toggle-starred-only", filterAuthor = "filter-author", filterCountry = "filter-country"
     case filterTag = "filter-tag", clearFilters = "clear-filters", cycleSort = "cycle-sort", filterRoster = "filter-roster"
-    case cycleTheme = "cycle-theme", help = "help"
+    case cycleTheme = "cycle-theme", help = "help", sync = "sync"
     // While typing into a line, and in the confirmation.
     case erase = "erase", clearLine = "clear-line", yes = "yes"
 }
@@ -183,6 +183,7 @@ public struct KeyMap: Hashable, Sendable {
         Binding(.cycleSort, [.character("O")], "Sort the posts (newest, oldest, views, comments, unread first) or the roster"),
         Binding(.filterRoster, [.character("f")], "Filter the roster by name as you type", panes: [.roster]),
         Binding(.cycleTheme, [.character("T")], "Switch to the next theme"),
+        Binding(.sync, [.character("R")], "Bring every source up to date in the background, reading on"),
         Binding(.help, [.character("?"), .function(1)], "Show this help", hint: "help"),
     ])
 

@@ -1,4 +1,5 @@
 import AgoraApp
+import AgoraImport
 import AgoraKit
 import AgoraTUI
 import ArgumentParser
@@ -18,7 +19,7 @@ struct Read: ParsableCommand {
             all read (u undoes), n next unread, a author, [ ] comments, o N opens link N in \
             $BROWSER, m roster, / search as you type, U unread only, S starred only, P this member's \
             posts, C their country, # this tag, X all again, O sort, f filter the roster by name, T next \
-            theme, ? help, q quits, C-c quits from anywhere. The full list is in docs/keys.md and \
+            theme, R sync every source in the background, ? help, q quits, C-c quits from anywhere. The full list is in docs/keys.md and \
             behind ?; the config file can change every key, those of the search line, the roster \
             filter, the link number and the mark-all-read question included (agora config --default).
 
@@ -73,9 +74,10 @@ struct Read: ParsableCommand {
         let shelf = ThemeShelf(names: Array(names[start...] + names[..<start]), first: firstTheme.reduced(to: depth)) { name in
             (catalog.theme(named: name)?.theme ?? .standard).reduced(to: depth)
         }
-        let reader = Reader(store: store, themes: shelf, settings: config.settings) { url in
+        var reader = Reader(store: store, themes: shelf, settings: config.settings) { url in
             Browser.open(url, command: browser, suspending: backend)
         }
+        reader.sync = BackgroundSync(job: BackgroundSyncJob.every(in: global.path))
         // For timing start-up from outside (docs/benchmarks.md): quit once the first frame is up.
         var startMessage = warnings.isEmpty ? nil
             : "\(Output.plural(warnings.count, "problem")) in the config or theme: agora config and agora themes check say where"
@@ -86,6 +88,44 @@ struct Read: ParsableCommand {
         reader.run(on: &screen, community: community, message: startMessage,
                    exitAfterFirstFrame: environment["AGORA_EXIT_AFTER_FIRST_FRAME"] != nil,
                    stop: { Signals.stop != 0 })
+    }
+}
+
+/// `R` in the reader: `agora sync` of every feed source, on its own connection to the cache.
+enum BackgroundSyncJob {
+    static func every(in path: String) -> BackgroundSync.Job {
+        { progress in
+            guard let store = try? Cache.openExisting(path: path),
+                  let sources = try? store.sources().filter({ $0.kind == .feed }), !sources.isEmpty else {
+                return SyncNews(done: 0, total: 0, new: 0, failed: 0)
+            }
+            let tally = Tally(total: sources.count)
+            _ = Sync(deadline: 600).run(sources, into: store) { report in progress(tally.add(report)) }
+            return tally.news
+        }
+    }
+
+    /// Sources done so far, from the sync's threads.
+    private final class Tally: @unchecked Sendable {
+        private let lock = NSLock()
+        private var value: SyncNews
+
+        init(total: Int) { value = SyncNews(done: 0, total: total, new: 0, failed: 0) }
+
+        func add(_ report: SyncReport) -> SyncNews {
+            lock.lock()
+            defer { lock.unlock() }
+            value.done += 1
+            value.new += report.added
+            if report.status == .failed { value.failed += 1 }
+            return value
+        }
+
+        var news: SyncNews {
+            lock.lock()
+            defer { lock.unlock() }
+            return value
+        }
     }
 }
 

@@ -389,3 +389,47 @@ struct OtherProcessTests {
     }
 }
 
+@Suite("Syncing from inside the reader")
+struct BackgroundSyncTests {
+    @Test func R_syncs_in_the_background_and_what_comes_in_shows_while_reading() throws {
+        let reader = try Harness(width: 120, height: 40, content: Hard.content)
+        let path = reader.directory + "/cache.json"
+        let done = DispatchSemaphore(value: 0)
+        // The job: a second connection brings a post in, says so, and ends.
+        let sync = BackgroundSync { progress in
+            defer { done.signal() }
+            guard let other = try? JSONStore(path: path) else { return SyncNews(done: 0, total: 1, new: 0, failed: 1) }
+            _ = try? other.importContent(CacheContent(posts: [Post(id: "synced", title: "Brought in by R",
+                                                                   published: Date(timeIntervalSince1970: 1_800_000_000))]))
+            progress(SyncNews(done: 1, total: 1, new: 1, failed: 0))
+            return SyncNews(done: 1, total: 1, new: 1, failed: 0)
+        }
+        var loop = Reader(store: reader.store, theme: .standard) { $0 }
+        loop.sync = sync
+        var backend = TestBackend(width: 120, height: 40, events: [.key(.character("j")), .key(.character("R")), .key(.character("Q"))])
+        // Reading on while it runs: the reader waits for nothing but its next key.
+        backend.idle[2] = { _ = done.wait(timeout: .now() + 10) }
+        let end = loop.run(on: &backend, community: try reader.store.community(), idleMilliseconds: 0)
+        #expect(backend.frames.contains { $0.text.contains("Syncing…") })
+        #expect(backend.frames.contains { $0.text.contains("Synced 1 source: 1 new.") })
+        // Once it has ended, its progress is not told again over the end.
+        let ended = try #require(backend.frames.lastIndex { $0.text.contains("Synced 1 source: 1 new.") })
+        #expect(!backend.frames[ended...].contains { $0.text.contains("Syncing:") })
+        #expect(try #require(backend.frames.last).text.contains("Brought in by R"))
+        #expect(end.posts.total == 31)
+        // The selection stayed on the row it was on (the new post is newest: the list grew above it).
+        #expect(end.posts.selectedRow?.id == "p01" || end.posts.selected == 1)
+    }
+
+    @Test func R_with_no_way_to_sync_or_nothing_to_sync_says_so() throws {
+        let reader = try Harness(width: 120, height: 40)
+        reader.press(.character("R"))
+        #expect(reader.state.message == "Syncing is not available here.")
+        var state = reader.state
+        _ = state.update(.loaded(.syncFinished(SyncNews(done: 0, total: 0, new: 0, failed: 0))))
+        #expect(state.message == "No sources to sync: agora sources add URL adds a feed.")
+        _ = state.update(.loaded(.syncFinished(SyncNews(done: 3, total: 3, new: 4, failed: 1))))
+        #expect(state.message == "Synced 3 sources: 4 new, 1 failed (agora sources says why).")
+    }
+}
+
