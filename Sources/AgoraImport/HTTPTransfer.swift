@@ -45,7 +45,8 @@ struct HTTPTransfer {
         for header in headers { list = curl_slist_append(list, header) }
         defer { curl_slist_free_all(list) }
         let now = DispatchTime.now()
-        let remaining = deadline > now ? (deadline.uptimeNanoseconds - now.uptimeNanoseconds) / 1_000_000 : 0
+        // Rounded up, so that the transfer ends at the deadline, never a moment before it.
+        let remaining = deadline > now ? (deadline.uptimeNanoseconds - now.uptimeNanoseconds + 999_999) / 1_000_000 : 0
         guard remaining > 0 else { return .failure(.timedOut) }
         agora_curl_string(handle, CURLOPT_URL, url)
         agora_curl_list(handle, CURLOPT_HTTPHEADER, list)

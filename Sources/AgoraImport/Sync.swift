@@ -73,11 +73,13 @@ public struct Sync: Sendable {
                 while let index = next.take(below: sources.count) {
                     let source = sources[index]
                     let report: SyncReport
-                    if let end, DispatchTime.now() >= end {
+                    if let end, DispatchTime.now() >= end || next.deadlinePassed {
                         report = SyncReport(source: source.id.rawValue, name: source.name, location: source.location ?? "",
                                             status: .failed, error: "not fetched: the sync's deadline passed")
                     } else {
                         report = this.sync(source, into: store)
+                        // One source stopped by the deadline means it has come, whatever the clock's rounding.
+                        if report.error?.hasSuffix("stopped at the sync's deadline") == true { next.deadlinePassed = true }
                     }
                     results.set(index, report, progress: progress)
                 }
@@ -145,6 +147,12 @@ public struct Sync: Sendable {
 private final class Counter: @unchecked Sendable {
     private let lock = NSLock()
     private var value = 0
+    private var passed = false
+
+    var deadlinePassed: Bool {
+        get { lock.lock(); defer { lock.unlock() }; return passed }
+        set { lock.lock(); passed = newValue; lock.unlock() }
+    }
 
     func take(below limit: Int) -> Int? {
         lock.lock()
