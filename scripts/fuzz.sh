@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Fuzzes every reader of outside input with libFuzzer: feeds, Ning archive files, zips, Agora
-# JSON, OPML, HTML bodies, TOML config and theme files, search queries.
+# JSON, OPML, Discourse JSON, HTML bodies, TOML config and theme files, search queries.
 #   scripts/fuzz.sh [SECONDS] [TARGET...]     (default: 30 seconds each, every target)
 # Seeds come from Tests/FuzzCorpus/TARGET (and the shared feed fixtures beside the checkout, when
 # there); what libFuzzer finds new goes to .build-fuzz/corpus/TARGET, kept between runs. A crash,
@@ -13,7 +13,7 @@ source scripts/setup.sh
 seconds="${1:-30}"
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(feed ning zip agora-json opml html toml search)
+[ ${#targets[@]} -gt 0 ] || targets=(feed ning zip agora-json opml discourse html toml search)
 swift build --product agora-fuzz --scratch-path .build-fuzz \
     -Xswiftc -sanitize=fuzzer -Xswiftc -DFUZZING -Xlinker --export-dynamic >&2
 fuzz=.build-fuzz/debug/agora-fuzz
@@ -23,6 +23,9 @@ for target in "${targets[@]}"; do
     corpus=".build-fuzz/corpus/$target"
     mkdir -p "$corpus"
     seeds=("Tests/FuzzCorpus/$target")
+    if [ "$target" = discourse ] && [ -d ../shared/fixtures/discourse ]; then
+        seeds+=("../shared/fixtures/discourse")
+    fi
     if [ "$target" = feed ] && [ -d ../shared/fixtures/feeds ]; then
         extra=".build-fuzz/seeds-feed"
         mkdir -p "$extra"

@@ -24,6 +24,13 @@ enum Targets {
             _ = try? ContentCheck.prepared(file.content)
         },
         "opml": { data in _ = try? OPML.parse(data, path: "fuzz.opml") },
+        "discourse": { data in
+            guard let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+                  let site = Discourse.Site("https://forum.example.org") else { return }
+            _ = Discourse.topic(json, site: site)
+            _ = Discourse.member(json, site: site)
+            _ = Discourse.latest(json)
+        },
         "html": { data in
             let rich = HTMLRenderer.render(String(decoding: data, as: UTF8.self))
             _ = ArticleLayout.lines(rich, width: 40)

@@ -1,0 +1,190 @@
+import AgoraKit
+import Foundation
+
+/// A Discourse forum's JSON (`/t/{id}.json`, `/latest.json`, `/u/{name}.json`, the directory) as
+/// Agora's records. Only the reading: what fetches the paths, politely and incrementally, builds
+/// on it (../shared/formats/discourse.md has the fields).
+///
+/// Ids are stable and say where they come from (`discourse:forum-example-org:t57` for a topic,
+/// `:p83` for a post, `:u:sam` for a member), so a second sync updates in place.
+public enum Discourse {
+    /// The forum: its address (links are made absolute against it) and the key its ids carry.
+    public struct Site: Hashable, Sendable {
+        public var base: URL
+        public var key: String
+
+        public init?(_ address: String) {
+            guard var url = URL(string: address), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme),
+                  let host = url.host, !host.isEmpty else { return nil }
+            while url.path.hasSuffix("/"), url.path != "/" { url.deleteLastPathComponent() }
+            base = url
+            key = FeedImport.sourceKey((host + url.path).lowercased())
+        }
+
+        public var sourceID: Source.ID { Source.ID("discourse:" + key) }
+        public func topicID(_ id: Int) -> Post.ID { Post.ID("discourse:\(key):t\(id)") }
+        public func postID(_ id: Int) -> Comment.ID { Comment.ID("discourse:\(key):p\(id)") }
+        public func memberID(_ username: String) -> Member.ID { Member.ID("discourse:\(key):u:\(username.lowercased())") }
+
+        /// A path of the forum's as an absolute address; an address already absolute as it is.
+        public func absolute(_ path: String) -> String {
+            if path.hasPrefix("//") { return (base.scheme ?? "https") + ":" + path }
+            if let url = URL(string: path), url.scheme != nil { return path }
+            return URL(string: path, relativeTo: base)?.absoluteString ?? path
+        }
+    }
+
+    /// What one topic brings: the topic as a post (its first post the body), every other post a
+    /// comment threaded by what it answers, the authors as members, and how many posts were
+    /// left out (hidden, deleted, whispered).
+    public struct Topic: Sendable {
+        public var post: Post
+        public var comments: [Comment]
+        public var authors: [Member]
+        public var leftOut: Int
+    }
+
+    /// `/t/{id}.json`. Nil when it is not a topic.
+    public static func topic(_ json: [String: Any], site: Site, categories: [Int: String] = [:]) -> Topic? {
+        guard let id = int(json["id"]), let title = json["title"] as? String else { return nil }
+        let posts = ((json["post_stream"] as? [String: Any])?["posts"] as? [[String: Any]]) ?? []
+        let slug = (json["slug"] as? String) ?? "topic"
+        var authors: [Member.ID: Member] = [:]
+        var leftOut = 0
+        var body = ""
+        var author: Member.ID?
+        var authorName: String?
+        var comments: [Comment] = []
+        // post_number -> the comment it became, for threading.
+        var byNumber: [Int: Comment.ID] = [:]
+        for raw in posts.sorted(by: { (int($0["post_number"]) ?? 0) < (int($1["post_number"]) ?? 0) }) {
+            guard let postID = int(raw["id"]), let number = int(raw["post_number"]) else { continue }
+            let type = int(raw["post_type"]) ?? 1
+            let gone = (raw["hidden"] as? Bool) == true || raw["deleted_at"] is String || (raw["user_deleted"] as? Bool) == true
+            if gone || type == 4 {
+                leftOut += 1
+                continue
+            }
+            let username = raw["username"] as? String
+            let name = (raw["name"] as? String).flatMap { $0.isEmpty ? nil : $0 } ?? username
+            let memberID = username.map(site.memberID)
+            if let memberID, let username, authors[memberID] == nil {
+                authors[memberID] = Member(id: memberID, name: name ?? username, role: (raw["moderator"] as? Bool) == true ? .moderator : .member)
+            }
+            let cooked = absoluteLinks(in: (raw["cooked"] as? String) ?? "", site: site)
+            if number == 1 {
+                body = cooked
+                author = memberID
+                authorName = name
+                continue
+            }
+            let commentID = site.postID(postID)
+            byNumber[number] = commentID
+            let parent = int(raw["reply_to_post_number"]).flatMap { $0 == 1 ? nil : byNumber[$0] }
+            if type == 2 || type == 3 {
+                // A moderator's note or a small action ("closed this topic"): said as what it is.
+                let action = (raw["action_code"] as? String).map(actionWords) ?? "a moderator's note"
+                let words = "<p><em>\(FeedParser.escape(name ?? "A moderator")): \(FeedParser.escape(action))</em></p>"
+                comments.append(Comment(id: commentID, post: site.topicID(id), parent: parent, author: nil,
+                                        authorName: "moderation", published: date(raw["created_at"]),
+                                        body: cooked.isEmpty ? words : words + cooked))
+                continue
+            }
+            comments.append(Comment(id: commentID, post: site.topicID(id), parent: parent, author: memberID, authorName: name,
+                                    published: date(raw["created_at"]), body: cooked))
+        }
+        if author == nil, let details = json["details"] as? [String: Any], let creator = details["created_by"] as? [String: Any],
+           let username = creator["username"] as? String {
+            author = site.memberID(username)
+            authorName = (creator["name"] as? String).flatMap { $0.isEmpty ? nil : $0 } ?? username
+        }
+        let tags = ((json["tags"] as? [Any]) ?? []).compactMap { ($0 as? String) ?? (($0 as? [String: Any])?["name"] as? String) }
+        let post = Post(id: site.topicID(id), source: site.sourceID, kind: .discussion, title: title, author: author,
+                        authorName: authorName, published: date(json["created_at"]), updated: date(json["last_posted_at"]),
+                        category: int(json["category_id"]).flatMap { categories[$0] }, tags: Array(tags.prefix(Feed.maximumCategories)),
+                        views: int(json["views"]), body: body, link: site.absolute("/t/\(slug)/\(id)"))
+        return Topic(post: post, comments: comments, authors: authors.values.sorted { $0.id.rawValue < $1.id.rawValue }, leftOut: leftOut)
+    }
+
+    /// A member from `/u/{username}.json` (`{"user": {...}}`) or a directory item (`{"user": {...}, "post_count": ...}`).
+    public static func member(_ json: [String: Any], site: Site) -> Member? {
+        let user = (json["user"] as? [String: Any]) ?? json
+        guard let username = user["username"] as? String else { return nil }
+        let location = (user["location"] as? String).flatMap { $0.trimmed.isEmpty ? nil : $0.trimmed }
+        let role: Member.Role = (user["admin"] as? Bool) == true ? .admin : (user["moderator"] as? Bool) == true ? .moderator : .member
+        return Member(id: site.memberID(username), name: (user["name"] as? String).flatMap { $0.isEmpty ? nil : $0 } ?? username,
+                      country: location.flatMap { Countries.named(in: $0) }, location: location, joined: date(user["created_at"]), role: role,
+                      bio: (user["bio_cooked"] as? String).map { absoluteLinks(in: $0, site: site) },
+                      avatarPath: (user["avatar_template"] as? String).map { site.absolute($0.replacingOccurrences(of: "{size}", with: "120")) })
+    }
+
+    /// `/latest.json`: each topic's id and when it was last active, newest first, and whether
+    /// there is a next page.
+    public static func latest(_ json: [String: Any]) -> (topics: [(id: Int, bumped: Date?)], more: Bool) {
+        let list = (json["topic_list"] as? [String: Any]) ?? [:]
+        let topics = ((list["topics"] as? [[String: Any]]) ?? []).compactMap { topic -> (id: Int, bumped: Date?)? in
+            int(topic["id"]).map { ($0, date(topic["bumped_at"]) ?? date(topic["last_posted_at"])) }
+        }
+        return (topics, list["more_topics_url"] is String)
+    }
+
+    /// What an `action_code` says, in words.
+    static func actionWords(_ code: String) -> String {
+        switch code {
+        case "closed.enabled": "closed this topic"
+        case "closed.disabled": "opened this topic"
+        case "archived.enabled": "archived this topic"
+        case "archived.disabled": "unarchived this topic"
+        case "pinned.enabled", "pinned_globally.enabled": "pinned this topic"
+        case "pinned.disabled", "pinned_globally.disabled": "unpinned this topic"
+        case "visible.enabled": "listed this topic"
+        case "visible.disabled": "unlisted this topic"
+        case "split_topic": "moved posts to another topic"
+        case "invited_user", "invited_group": "invited someone"
+        default: code.replacingOccurrences(of: "_", with: " ").replacingOccurrences(of: ".", with: " ")
+        }
+    }
+
+    /// Links and images relative to the forum, made absolute.
+    static func absoluteLinks(in html: String, site: Site) -> String {
+        var out = html
+        for attribute in ["href=\"", "src=\""] {
+            var result = ""
+            var rest = Substring(out)
+            while let range = rest.range(of: attribute) {
+                result += rest[..<range.upperBound]
+                rest = rest[range.upperBound...]
+                guard let end = rest.firstIndex(of: "\"") else { break }
+                let value = String(rest[..<end])
+                result += value.hasPrefix("/") ? site.absolute(value) : value
+                rest = rest[end...]
+            }
+            out = result + rest
+        }
+        return out
+    }
+
+    static func int(_ value: Any?) -> Int? { (value as? Int) ?? (value as? NSNumber)?.intValue ?? (value as? String).flatMap { Int($0) } }
+
+    static func date(_ value: Any?) -> Date? { (value as? String).flatMap(FeedDate.parse) }
+}
+
+extension Countries {
+    /// The country a free-text location names, when it names one unambiguously: the whole text,
+    /// or its last comma-separated part, is a country's English name ("Nairobi, Kenya" -> Kenya).
+    static func named(in location: String) -> String? {
+        let parts = location.split(separator: ",").map { Folding.key($0.trimmingCharacters(in: .whitespaces)) }
+        for candidate in [Folding.key(location.trimmingCharacters(in: .whitespaces)), parts.last ?? ""] where !candidate.isEmpty {
+            if let name = byFoldedName[candidate] { return name }
+        }
+        return nil
+    }
+
+    private static let byFoldedName: [String: String] = {
+        var out: [String: String] = [:]
+        for region in Locale.Region.isoRegions {
+            if let name = name(region.identifier) { out[Folding.key(name)] = name }
+        }
+        return out
+    }()
+}

@@ -1,0 +1,99 @@
+@testable import AgoraImport
+import AgoraKit
+import Foundation
+import Testing
+
+/// Discourse's JSON as Agora's records: the recorded responses of real forums beside the
+/// checkout, and a topic written here with what they lack (threads, a whisper, a small action).
+@Suite("Discourse JSON")
+struct DiscourseTests {
+    static let folder: URL = {
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<4 { url.deleteLastPathComponent() }
+        return url.appendingPathComponent("shared/fixtures/discourse")
+    }()
+
+    static var available: Bool { FileManager.default.fileExists(atPath: folder.path) }
+
+    static func json(_ name: String) throws -> [String: Any] {
+        try #require(JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent(name))) as? [String: Any])
+    }
+
+    let site = Discourse.Site("https://meta.example.org/")!
+
+    @Test(.enabled(if: available, "the Discourse fixtures are not beside this checkout"))
+    func a_recorded_topic_becomes_a_post_with_its_replies_as_comments() throws {
+        let topic = try #require(Discourse.topic(try Self.json("topic.json"), site: site, categories: [13: "Sandbox"]))
+        #expect(topic.post.id == "discourse:meta-example-org:t57")
+        #expect(topic.post.title == "THIS SITE IS A SANDBOX -- it is reset every day")
+        #expect(topic.post.views == 268)
+        #expect(topic.post.category == "Sandbox")
+        #expect(topic.post.kind == .discussion)
+        #expect(topic.post.author == "discourse:meta-example-org:u:samsaffron")
+        #expect(topic.post.authorName == "Sam Saffron")
+        #expect(topic.post.published == ISODate.parse("2013-02-04T20:26:25.977Z"))
+        #expect(topic.post.link == "https://meta.example.org/t/this-site-is-a-sandbox-it-is-reset-every-day/57")
+        #expect(!topic.post.body.isEmpty)
+        #expect(topic.comments.count == 3, "the other three posts of the first page")
+        #expect(topic.comments.allSatisfy { $0.post == topic.post.id && $0.id.rawValue.hasPrefix("discourse:meta-example-org:p") })
+        #expect(topic.authors.contains { $0.id == "discourse:meta-example-org:u:samsaffron" && $0.name == "Sam Saffron" })
+        // And it goes into a cache as any content does, twice without doubling.
+        let store = try JSONStore(path: NSTemporaryDirectory() + "discourse-\(UUID().uuidString).json")
+        let content = CacheContent(sources: [Source(id: site.sourceID, kind: .feed, name: "Meta", location: site.base.absoluteString)],
+                                   members: topic.authors, posts: [topic.post], comments: topic.comments)
+        try store.importContent(content)
+        let again = try store.importContent(content)
+        #expect(again.posts.unchanged == 1 && again.comments.unchanged == 3)
+        #expect(try store.post(topic.post.id).comments.count == 3)
+    }
+
+    @Test(.enabled(if: available, "the Discourse fixtures are not beside this checkout"))
+    func recorded_members_and_the_latest_list_are_read() throws {
+        let user = try #require(Discourse.member(try Self.json("user.json"), site: site))
+        #expect(user.id.rawValue.hasPrefix("discourse:meta-example-org:u:"))
+        #expect(!user.name.isEmpty)
+        let latest = Discourse.latest(try Self.json("latest.json"))
+        #expect(!latest.topics.isEmpty)
+        #expect(latest.topics.allSatisfy { $0.id > 0 })
+    }
+
+    @Test func replies_thread_and_what_is_not_a_persons_post_is_said_as_what_it_is() throws {
+        let json = try #require(JSONSerialization.jsonObject(with: Data(#"""
+            {"id": 7, "title": "Kiswahili & ICANN", "slug": "kiswahili-icann", "views": 12, "created_at": "2024-05-01T10:00:00.000+03:00",
+             "category_id": 2, "tags": ["dns", {"id": 1, "name": "idn", "slug": "idn"}],
+             "post_stream": {"posts": [
+               {"id": 70, "post_number": 1, "username": "amina", "name": "Amina Hassan", "post_type": 1, "created_at": "2024-05-01T10:00:00.000+03:00",
+                "cooked": "<p>See <a href=\"/t/other/3\">this</a> and <img src=\"/uploads/a.png\" alt=\"map\"></p>", "reply_to_post_number": null},
+               {"id": 71, "post_number": 2, "username": "li", "name": "", "post_type": 1, "created_at": "2024-05-01T11:00:00.000+03:00",
+                "cooked": "<p>Agreed.</p>", "reply_to_post_number": 1},
+               {"id": 72, "post_number": 3, "username": "amina", "name": "Amina Hassan", "post_type": 1, "created_at": "2024-05-01T12:00:00.000+03:00",
+                "cooked": "<p>Thanks, Li.</p>", "reply_to_post_number": 2},
+               {"id": 73, "post_number": 4, "username": "mod", "name": "Mod", "post_type": 4, "cooked": "<p>whisper</p>"},
+               {"id": 74, "post_number": 5, "username": "x", "post_type": 1, "hidden": true, "cooked": "<p>spam</p>"},
+               {"id": 75, "post_number": 6, "username": "y", "post_type": 1, "deleted_at": "2024-05-02T00:00:00Z", "cooked": ""},
+               {"id": 76, "post_number": 7, "username": "mod", "name": "Mod", "post_type": 3, "action_code": "closed.enabled",
+                "created_at": "2024-05-03T00:00:00.000Z", "cooked": ""}
+             ]}}
+            """#.utf8)) as? [String: Any])
+        let topic = try #require(Discourse.topic(json, site: site, categories: [2: "Policy"]))
+        #expect(topic.leftOut == 3, "the whisper, the hidden post and the deleted one")
+        #expect(topic.comments.map(\.id.rawValue) == ["discourse:meta-example-org:p71", "discourse:meta-example-org:p72", "discourse:meta-example-org:p76"])
+        #expect(topic.comments[0].parent == nil, "an answer to the topic itself")
+        #expect(topic.comments[1].parent == "discourse:meta-example-org:p71")
+        #expect(topic.comments[0].authorName == "li", "no display name: the username")
+        #expect(topic.comments[2].author == nil && topic.comments[2].body.contains("Mod: closed this topic"))
+        #expect(topic.post.tags == ["dns", "idn"])
+        #expect(topic.post.body.contains("href=\"https://meta.example.org/t/other/3\""))
+        #expect(topic.post.body.contains("src=\"https://meta.example.org/uploads/a.png\""))
+        // Whoever wrote what was kept is a member (the moderator of the small action too).
+        #expect(Set(topic.authors.map(\.id.rawValue)) == ["discourse:meta-example-org:u:amina", "discourse:meta-example-org:u:li", "discourse:meta-example-org:u:mod"])
+    }
+
+    @Test func a_location_names_a_country_only_when_it_is_plain() {
+        #expect(Countries.named(in: "Nairobi, Kenya") == "Kenya")
+        #expect(Countries.named(in: "brazil") == "Brazil")
+        #expect(Countries.named(in: "Côte d’Ivoire") != nil)
+        #expect(Countries.named(in: "EU") == nil)
+        #expect(Countries.named(in: "somewhere nice") == nil)
+    }
+}
