@@ -53,30 +53,47 @@ enum Output {
     /// written as a `\uXXXX` escape, as JSON allows for any character: a terminal showing it
     /// raw sees only text. They can stand only inside strings, so the bytes are rewritten in place.
     static func escapingControls(_ data: Data) -> Data {
-        var out = Data()
-        out.reserveCapacity(data.count)
-        var index = data.startIndex
-        func escape(_ v: UInt32) { out.append(contentsOf: Array(String(format: "\\u%04x", v).utf8)) }
-        while index < data.endIndex {
-            let c = data[index]
-            if c < 0x80 {
-                // Structure and line breaks between values are ASCII; raw controls in strings are not.
-                if c == 0x7F || (c < 0x20 && c != 0x0A) { escape(UInt32(c)) } else { out.append(c) }
-                index += 1
-                continue
+        data.withUnsafeBytes { raw -> Data in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            // The lead bytes of everything that may need escaping; most output has none of them.
+            func mayNeed(_ c: UInt8) -> Bool {
+                (c < 0x20 && c != 0x0A) || c == 0x7F || c == 0xC2 || c == 0xCD || c == 0xD8 || (c >= 0xE1 && c <= 0xE3)
+                    || c == 0xEF || c == 0xF3
             }
-            let length = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2
-            let end = min(data.endIndex, index + length)
-            var v = UInt32(c) & (length == 2 ? 0x1F : length == 3 ? 0x0F : 0x07)
-            for k in (index + 1)..<end { v = v << 6 | UInt32(data[k] & 0x3F) }
-            if (0x80...0x9F).contains(v) || Sanitizer.isBidiControl(v) || Sanitizer.isInvisible(v) || Sanitizer.isJoiner(v) {
-                escape(v)
-            } else {
-                out.append(contentsOf: data[index..<end])
+            guard bytes.contains(where: mayNeed) else { return data }
+            var out = [UInt8]()
+            out.reserveCapacity(bytes.count + 64)
+            func escape(_ v: UInt32) { out.append(contentsOf: Array(String(format: "\\u%04x", v).utf8)) }
+            var i = 0
+            while i < bytes.count {
+                // Runs that need nothing are copied whole.
+                var j = i
+                while j < bytes.count, !mayNeed(bytes[j]) { j += 1 }
+                if j > i {
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[i..<j]))
+                    i = j
+                    continue
+                }
+                let c = bytes[i]
+                if c < 0x80 {
+                    // Structure and line breaks between values are ASCII; raw controls in strings are not.
+                    if c == 0x7F || (c < 0x20 && c != 0x0A) { escape(UInt32(c)) } else { out.append(c) }
+                    i += 1
+                    continue
+                }
+                let length = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2
+                let end = min(bytes.count, i + length)
+                var v = UInt32(c) & (length == 2 ? 0x1F : length == 3 ? 0x0F : 0x07)
+                for k in (i + 1)..<end { v = v << 6 | UInt32(bytes[k] & 0x3F) }
+                if (0x80...0x9F).contains(v) || Sanitizer.isBidiControl(v) || Sanitizer.isInvisible(v) || Sanitizer.isJoiner(v) {
+                    escape(v)
+                } else {
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[i..<end]))
+                }
+                i = end
             }
-            index = end
+            return Data(out)
         }
-        return out
     }
 
     static func date(_ date: Date?) -> String { DateFormat.standard.string(date) }
