@@ -37,3 +37,43 @@ struct ArticleLayoutTests {
         #expect(lines[2].pieces.last?.style == ArticleStyle(.text, .bold))
     }
 }
+
+@Suite("A forum's HTML, laid out")
+struct ForumHTMLTests {
+    private func text(_ html: String, width: Int = 60) -> [String] {
+        ArticleLayout.lines(HTMLRenderer.render(html), width: width).map(\.text)
+    }
+
+    @Test func a_quote_says_who_is_quoted_and_leaves_the_forums_title_bar_out() {
+        let html = """
+            <aside class="quote no-group" data-username="sam" data-post="2" data-topic="57">
+            <div class="title"><div class="quote-controls"></div><img class="avatar" src="/a.png" alt=""> sam:</div>
+            <blockquote><p>The sandbox is reset daily.</p></blockquote></aside><p>Good to know.</p>
+            """
+        let lines = text(html)
+        let quoted = lines.filter { $0.contains("sam:") || $0.contains("reset daily") }
+        #expect(quoted.count == 2, "\(lines)")
+        #expect(lines.first { $0.contains("sam:") }.map { !$0.hasPrefix("sam") } == true, "inside the quote block: \(lines)")
+        #expect(lines.contains { $0.hasSuffix("Good to know.") && !$0.contains("│") && !$0.contains(">") })
+    }
+
+    @Test func a_link_preview_is_its_title_as_a_link() {
+        let html = """
+            <aside class="onebox allowlistedgeneric" data-onebox-src="https://igf.org/x"><header class="source"><a href="https://igf.org">igf.org</a></header>
+            <article class="onebox-body"><img src="https://igf.org/pic.png" class="thumbnail"><h3><a href="https://igf.org/x">IGF 2024 in Riyadh</a></h3>
+            <p>A long description nobody reads in a terminal.</p></article></aside>
+            """
+        let rich = HTMLRenderer.render(html)
+        #expect(rich.links == ["https://igf.org/x"])
+        let lines = text(html)
+        #expect(lines.contains { $0.contains("IGF 2024 in Riyadh[1]") }, "\(lines)")
+        #expect(!lines.contains { $0.contains("description") })
+    }
+
+    @Test func emoji_pictures_become_emoji_and_details_show_their_summary() {
+        let lines = text(#"<p>Great <img class="emoji" title=":tada:" alt=":tada:" src="/e/tada.png"> and <img class="emoji" alt=":unheard_of:"></p><details><summary>Spoiler</summary><p>hidden text</p></details>"#)
+        #expect(lines.contains("Great 🎉 and :unheard_of:"), "\(lines)")
+        #expect(lines.contains { $0.hasPrefix("▸") && $0.contains("Spoiler") }, "\(lines)")
+        #expect(lines.contains("hidden text"))
+    }
+}

@@ -99,8 +99,20 @@ private struct Builder {
         switch name {
         case "script", "style", "head", "title", "noscript", "template", "iframe", "object", "embed", "svg", "math":
             return
+        case "aside" where hasClass(node, "quote"):
+            quote(node)
+        case "aside" where hasClass(node, "onebox"):
+            onebox(node)
+        case "summary":
+            // A <details> block's title: a marker, so that it reads as one.
+            flush()
+            inline("▸", style: style)
+            pendingSpace = true
+            pendingSpaceStyle = style
+            withStyle(.bold, node)
+            flush()
         case "p", "div", "section", "article", "header", "footer", "main", "nav", "aside", "figure",
-            "figcaption", "address", "dl", "dt", "center", "form", "fieldset", "details", "summary",
+            "figcaption", "address", "dl", "dt", "center", "form", "fieldset", "details",
             "table", "thead", "tbody", "tfoot", "caption", "tr":
             flush()
             children(node)
@@ -178,12 +190,73 @@ private struct Builder {
             withStyle(.code, node)
         case "a":
             link(node)
+        case "img" where hasClass(node, "emoji"):
+            // An emoji drawn as a picture (":smile:"): the emoji itself when known, else its name.
+            let code = (attribute(node, "title") ?? attribute(node, "alt")).map(Sanitizer.line)?.trimmingCharacters(in: .whitespaces) ?? ""
+            if !code.isEmpty { inline(Emoji.character(code) ?? code, style: style) }
+        case "img" where hasClass(node, "avatar"):
+            return
         case "img":
             let alt = attribute(node, "alt").map(Sanitizer.line)?.trimmingCharacters(in: .whitespaces) ?? ""
             if !alt.isEmpty { inline("[image: \(alt)]", style: style.union(.italic)) }
         default:
             children(node)  // span, font, abbr, small, sup, unknown elements: their text
         }
+    }
+
+    private func hasClass(_ node: UnsafeMutablePointer<xmlNode>, _ name: String) -> Bool {
+        (attribute(node, "class") ?? "").split(separator: " ").contains { $0 == name }
+    }
+
+    /// A forum's quote (`<aside class="quote" data-username="...">`): a quote block whose first
+    /// line says who is quoted, then what they wrote; the forum's title bar (an avatar, the name
+    /// again, buttons) is left out.
+    private mutating func quote(_ node: UnsafeMutablePointer<xmlNode>) {
+        flush()
+        quoteDepth += 1
+        if let who = attribute(node, "data-username").map(Sanitizer.line), !who.isEmpty {
+            inline(who + ":", style: style.union(.bold))
+            flush()
+        }
+        var child = node.pointee.children
+        while let current = child {
+            child = current.pointee.next
+            guard current.pointee.type == XML_ELEMENT_NODE else { visit(current); continue }
+            let name = current.pointee.name.map { String(cString: $0).lowercased() } ?? ""
+            if name == "div", hasClass(current, "title") { continue }
+            // The quoted text is already inside this block: no second level for it.
+            if name == "blockquote" { children(current); flush() } else { visit(current) }
+        }
+        flush()
+        quoteDepth -= 1
+    }
+
+    /// A link preview (`<aside class="onebox">`): its title as a link to what it previews.
+    private mutating func onebox(_ node: UnsafeMutablePointer<xmlNode>) {
+        flush()
+        var titleLink: UnsafeMutablePointer<xmlNode>?
+        var firstLink: UnsafeMutablePointer<xmlNode>?
+        var stack: [UnsafeMutablePointer<xmlNode>] = [node]
+        while let current = stack.popLast() {
+            if current.pointee.type == XML_ELEMENT_NODE {
+                let name = current.pointee.name.map { String(cString: $0).lowercased() } ?? ""
+                if name == "a", attribute(current, "href") != nil {
+                    if firstLink == nil { firstLink = current }
+                    let parent = current.pointee.parent.flatMap { $0.pointee.name.map { String(cString: $0).lowercased() } } ?? ""
+                    if titleLink == nil, ["h3", "h4", "h2"].contains(parent) { titleLink = current }
+                }
+            }
+            var children: [UnsafeMutablePointer<xmlNode>] = []
+            var child = current.pointee.children
+            while let next = child { children.append(next); child = next.pointee.next }
+            stack += children.reversed()
+        }
+        if let chosen = titleLink ?? firstLink {
+            link(chosen)
+        } else if let source = attribute(node, "data-onebox-src") {
+            inline(Sanitizer.line(source), style: style.union(.link))
+        }
+        flush()
     }
 
     private mutating func withStyle(_ added: RichText.Style, _ node: UnsafeMutablePointer<xmlNode>) {
