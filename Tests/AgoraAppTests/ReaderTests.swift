@@ -392,8 +392,13 @@ struct OtherProcessTests {
 @Suite("Syncing from inside the reader")
 struct BackgroundSyncTests {
     @Test func R_syncs_in_the_background_and_what_comes_in_shows_while_reading() throws {
-        let reader = try Harness(width: 120, height: 40, content: Hard.content)
-        let path = reader.directory + "/cache.json"
+        // Two connections to one file: the reader's, and the sync's own.
+        let directory = NSTemporaryDirectory() + "agora-r-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = directory + "/cache.json"
+        let store = try JSONStore(path: path)
+        try store.importContent(Hard.content)
         let done = DispatchSemaphore(value: 0)
         // The job: a second connection brings a post in, says so, and ends.
         let sync = BackgroundSync { progress in
@@ -404,12 +409,12 @@ struct BackgroundSyncTests {
             progress(SyncNews(done: 1, total: 1, new: 1, failed: 0))
             return SyncNews(done: 1, total: 1, new: 1, failed: 0)
         }
-        var loop = Reader(store: reader.store, theme: .standard) { $0 }
+        var loop = Reader(store: store, theme: .standard) { $0 }
         loop.sync = sync
         var backend = TestBackend(width: 120, height: 40, events: [.key(.character("j")), .key(.character("R")), .key(.character("Q"))])
         // Reading on while it runs: the reader waits for nothing but its next key.
         backend.idle[2] = { _ = done.wait(timeout: .now() + 10) }
-        let end = loop.run(on: &backend, community: try reader.store.community(), idleMilliseconds: 0)
+        let end = loop.run(on: &backend, community: try store.community(), idleMilliseconds: 0)
         #expect(backend.frames.contains { $0.text.contains("Syncing…") })
         #expect(backend.frames.contains { $0.text.contains("Synced 1 source: 1 new.") })
         // Once it has ended, its progress is not told again over the end.

@@ -5,26 +5,20 @@ import Foundation
 import Testing
 import TerminalCore
 
-/// A reader on a temporary cache, driven as the run loop drives it, without a terminal.
+/// A reader on a cache held in memory, driven as the run loop drives it: no terminal, no file.
 final class Harness: @unchecked Sendable {
-    let directory: String
     let store: any CommunityStore
     let runner: EffectRunner
     var state: AppState
     var opened: [String] = []
 
     init(width: Int, height: Int, content: CacheContent? = nil, settings: ReaderSettings = ReaderSettings()) throws {
-        directory = NSTemporaryDirectory() + "agora-tui-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let store = try JSONStore(path: directory + "/cache.json")
-        try store.importContent(try content ?? SampleCommunity.content())
+        let store = try JSONStore(content: try content ?? SampleCommunity.content())
         self.store = store
         runner = EffectRunner(store: store)
         state = AppState(width: width, height: height, community: try store.community(), settings: settings)
         runner.settle(&state, state.start())
     }
-
-    deinit { try? FileManager.default.removeItem(atPath: directory) }
 
     func press(_ keys: Key...) {
         for key in keys { send(.key(key)) }

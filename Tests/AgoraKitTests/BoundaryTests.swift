@@ -134,3 +134,18 @@ struct JSONCacheFileTests {
         #expect(try JSONStore(path: target).post("p1").state.read)
     }
 }
+
+@Suite("A cache in memory")
+struct InMemoryCacheTests {
+    @Test func it_checks_what_it_is_given_keeps_every_change_and_writes_no_file() throws {
+        let before = try FileManager.default.contentsOfDirectory(atPath: FileManager.default.currentDirectoryPath)
+        let store = try JSONStore(content: CacheContent(posts: [Post(id: "p\u{200B}1", title: "T\u{1B}[2J", published: Date(timeIntervalSince1970: 1e19))]))
+        #expect(try store.post("p1").post.title == "T")
+        #expect(try store.post("p1").post.published == nil)
+        try store.setRead(true, posts: ["p1"])
+        #expect(try store.counts(.all) == PostCounts(total: 1, unread: 0))
+        #expect(try store.changedElsewhere() == false)
+        #expect(!store.isReadOnly)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: FileManager.default.currentDirectoryPath) == before)
+    }
+}

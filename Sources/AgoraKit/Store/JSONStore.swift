@@ -17,6 +17,8 @@ public final class JSONStore: CommunityStore {
     private let data: Mutex<Contents>
     /// The file as it was when last read or written here: a different one was changed by another process.
     private let seen: Mutex<FileStamp?>
+    /// Held in memory only, with no file behind it: for tests of what uses a cache.
+    private let inMemory: Bool
 
     struct Contents {
         var file: CacheFile
@@ -77,6 +79,7 @@ public final class JSONStore: CommunityStore {
     public init(path: String, create: Bool = true, clock: @escaping @Sendable () -> Date = { ReaderClock.now() }) throws {
         location = path
         self.clock = clock
+        inMemory = false
         if FileManager.default.fileExists(atPath: path) {
             let file = try CacheFile.read(path: path)
             // A file from elsewhere is content like any import: sanitise and check it.
@@ -100,6 +103,18 @@ public final class JSONStore: CommunityStore {
         }
     }
 
+    /// A cache with no file: it holds `content` (checked as any import is) and every change in
+    /// memory, and never touches the disk. For tests of the reader and of anything else that
+    /// needs a cache but not a file.
+    public init(content: CacheContent, clock: @escaping @Sendable () -> Date = { ReaderClock.now() }) throws {
+        location = ":memory:"
+        self.clock = clock
+        inMemory = true
+        data = Mutex(Contents(CacheFile()))
+        seen = Mutex(nil)
+        try importContent(content)
+    }
+
     /// A file read from disk, checked as any import is; the undo batches kept.
     private static func checked(_ file: CacheFile, _ content: CacheContent) -> CacheFile {
         var checked = CacheFile(content)
@@ -109,6 +124,7 @@ public final class JSONStore: CommunityStore {
 
     /// The file again, when another process has changed it since this one last read or wrote it.
     private func refreshed(_ contents: inout Contents) throws {
+        guard !inMemory else { return }
         let now = FileStamp(path: location)
         guard now != seen.withLock({ $0 }) else { return }
         let file = try CacheFile.read(path: location)
@@ -132,22 +148,23 @@ public final class JSONStore: CommunityStore {
     /// anything fails, memory and the file are left as they were.
     private func change<T>(_ body: (inout Contents) throws -> T) throws -> T {
         try data.withLock { contents in
-            let lock = try FileLock(for: location)
-            defer { lock.release() }
+            let lock = inMemory ? nil : try FileLock(for: location)
+            defer { lock?.release() }
             try refreshed(&contents)
             var copy = contents
             let result = try body(&copy)
-            try copy.file.write(to: location)
+            if !inMemory { try copy.file.write(to: location) }
             contents = copy
             seen.withLock { $0 = FileStamp(path: location) }
             return result
         }
     }
 
-    public var isReadOnly: Bool { SQLiteStore.isReadOnlyPlace(location) }
+    public var isReadOnly: Bool { !inMemory && SQLiteStore.isReadOnlyPlace(location) }
 
     public func changedElsewhere() throws -> Bool {
-        try data.withLock { contents in
+        guard !inMemory else { return false }
+        return try data.withLock { contents in
             // The file another process replaced is read again now; this store's own writes
             // leave it as this store last saw it.
             guard FileStamp(path: location) != seen.withLock({ $0 }) else { return false }
