@@ -16,7 +16,7 @@ extension AppState {
         case .open: return open()
         case .back: return back(orQuit: false)
         case .quit: return back(orQuit: true)
-        case .quitNow: quit = true; return []
+        case .quitNow: return []  // done in update, for every mode
         case .toggleRead: return toggleRead()
         case .toggleStar: return toggleStar()
         case .markAllRead:
@@ -285,9 +285,6 @@ extension AppState {
             return [.openURL(article.document.links[number - 1])]
         case .command(.erase) where !digits.isEmpty:
             mode = .link(String(digits.dropLast()))
-            return []
-        case .command(.quitNow):
-            quit = true
             return []
         default:
             mode = .normal

@@ -30,7 +30,8 @@ public struct AppState: Hashable, Sendable {
     public var community: Community
     public var postList = PostListModel()
     public var roster = RosterModel()
-    public var detail: Detail = .none { didSet { relayout() } }
+    /// Only whether there is one changes the layout (a narrow screen shows it in place of the list).
+    public var detail: Detail = .none { didSet { if (oldValue == .none) != (detail == .none) { relayout() } } }
     public var focus: Pane = .posts { didSet { if focus != oldValue { relayout() } } }
     public var rosterInPlaceOfPosts = false { didSet { if rosterInPlaceOfPosts != oldValue { relayout() } } }
     public var history: [Place] = []
@@ -121,6 +122,10 @@ public struct AppState: Hashable, Sendable {
             return handleMouse(mouse)
         case .loaded(let loaded):
             return apply(loaded)
+        case .command(.quitNow):
+            // Wherever the reader is (C-c comes here from every line and question too).
+            quit = true
+            return []
         case .refresh:
             // The rows on screen and their counts again, the selection kept where it is.
             var effects = postList.reload(visible: layout.postsRows)
@@ -234,7 +239,6 @@ public struct AppState: Hashable, Sendable {
         case .pageUp: mode = .help(scroll: max(0, scroll - page))
         case .top: mode = .help(scroll: 0)
         case .bottom: mode = .help(scroll: maxScroll)
-        case .quitNow: quit = true
         default: mode = .normal
         }
         return []
@@ -244,7 +248,6 @@ public struct AppState: Hashable, Sendable {
         mode = .normal
         switch action {
         case .command(.yes): return [.markAllRead(postFilter)]
-        case .command(.quitNow): quit = true
         default: message = "Nothing marked."
         }
         return []
@@ -261,9 +264,6 @@ public struct AppState: Hashable, Sendable {
             guard !roster.name.isEmpty else { return [] }
             roster.name = ""
             return roster.reset(visible: layout.rosterRows)
-        case .command(.quitNow):
-            quit = true
-            return []
         default:
             return roster.edit(action, visible: layout.rosterRows)
         }
@@ -277,9 +277,6 @@ public struct AppState: Hashable, Sendable {
             return windowEffects()
         case .command(.open):
             return openResult()
-        case .command(.quitNow):
-            quit = true
-            return []
         default:
             let effects = current.update(action, page: max(1, layout.detailRows / 2), limit: SearchState.limit(height: height))
             search = current

@@ -51,7 +51,4 @@ public struct InputRouter: Hashable, Sendable {
             return [.unbound(key)]
         }
     }
-
-    /// Forgets a half-typed sequence (when what keys go to changes under it).
-    public mutating func reset() { pending = [] }
 }
