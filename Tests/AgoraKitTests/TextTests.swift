@@ -125,6 +125,7 @@ struct SanitizerTests {
         #expect(Sanitizer.identifier("👩\u{200D}💻") == "👩💻")
         // Bodies keep them: a zero-width space can be a line-break hint there.
         #expect(Sanitizer.text("a\u{200B}b") == "a\u{200B}b")
+        #expect(Sanitizer.text("a\u{200D} b\u{2028}c") == "a\u{200D} b\u{2028}c")
     }
 
     @Test func c0_controls_go_and_layout_is_kept_only_in_bodies() {

@@ -35,7 +35,10 @@ public enum Sanitizer {
         return true
     }
 
-    /// The same test on UTF-8 bytes: ASCII is looked at byte by byte, anything else decoded.
+    /// The same test on UTF-8 bytes: ASCII is looked at byte by byte; of the rest only the
+    /// scalars whose first byte can begin one that needs work are decoded (C1 and the soft
+    /// hyphen C2, U+034F CD, U+061C D8, U+1xxx E1, U+2xxx E2, U+3164 E3, U+FExx-FFxx EF,
+    /// U+E0001 F3), so text in other scripts costs one comparison a scalar.
     private static func isClean(utf8 b: UnsafeBufferPointer<UInt8>, keepLayout: Bool) -> Bool {
         var i = 0
         let n = b.count
@@ -48,6 +51,10 @@ public enum Sanitizer {
             }
             // A multi-byte scalar (the string is valid UTF-8).
             let length = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2
+            guard c == 0xC2 || c == 0xCD || c == 0xD8 || (c >= 0xE1 && c <= 0xE3) || c == 0xEF || c == 0xF3 else {
+                i += length
+                continue
+            }
             guard i + length <= n else { return false }
             var v = UInt32(c) & (length == 2 ? 0x1F : length == 3 ? 0x0F : 0x07)
             for k in 1..<length { v = v << 6 | UInt32(b[i + k] & 0x3F) }
@@ -109,10 +116,10 @@ public enum Sanitizer {
                     out.append(keepLayout ? "\n" : " ")
                     i += 1
                 }
-            case 0x2028, 0x2029 where !keepLayout:
+            case 0x2028 where !keepLayout, 0x2029 where !keepLayout:
                 out.append(" ")
                 i += 1
-            case 0x200C, 0x200D where !keepLayout:
+            case 0x200C where !keepLayout, 0x200D where !keepLayout:
                 // Kept between two letters or symbols it can join, when joiners may stay at all.
                 if joiners, let before = out.last, i + 1 < scalars.count, canJoin(before), canJoin(scalars[i + 1]) {
                     out.append(scalars[i])
