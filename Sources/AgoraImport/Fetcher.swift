@@ -60,8 +60,11 @@ public struct Fetcher: Sendable {
             let response: HTTPTransfer.Response
             switch transfer.perform() {
             case .success(let answer): response = answer
+            case .failure(.timedOut) where until < own:
+                // The whole sync's deadline came before this source's own.
+                throw DeadlineReached(message: "\(location): stopped at the sync's deadline")
             case .failure(let failure):
-                throw describe(failure, location: location, ownDeadline: deadline.map { own <= $0 } ?? true)
+                throw describe(failure, location: location)
             }
             switch response.status {
             case 200...299:
@@ -103,6 +106,12 @@ public struct Fetcher: Sendable {
         }
     }
 
+    /// The whole sync's deadline stopped this source (before its own timeout).
+    public struct DeadlineReached: Error, CustomStringConvertible {
+        public var message: String
+        public var description: String { message }
+    }
+
     /// A refusal that asks for time: HTTP 429, or 503 with Retry-After.
     public struct BackOff: Error, CustomStringConvertible {
         public var message: String
@@ -134,11 +143,11 @@ public struct Fetcher: Sendable {
     static func seconds(_ t: TimeInterval) -> String { t == t.rounded() ? "\(Int(t)) s" : "\(t) s" }
 
     /// A failed transfer in words, naming the source.
-    func describe(_ failure: HTTPTransfer.Failure, location: String, ownDeadline: Bool) -> AgoraError {
+    func describe(_ failure: HTTPTransfer.Failure, location: String) -> AgoraError {
         let reason: String
         switch failure {
         case .tooLarge: reason = "the feed is larger than \(Self.size(maxBytes)); stopped there"
-        case .timedOut: reason = ownDeadline ? "timed out after \(Self.seconds(timeout))" : "stopped at the sync's deadline"
+        case .timedOut: reason = "timed out after \(Self.seconds(timeout))"
         case .cannotResolve: reason = "cannot find the host (DNS)"
         case .cannotConnect: reason = "cannot connect (nothing listening?)"
         case .tls(let detail): reason = "the TLS connection failed (\(detail))"

@@ -77,9 +77,10 @@ public struct Sync: Sendable {
                         report = SyncReport(source: source.id.rawValue, name: source.name, location: source.location ?? "",
                                             status: .failed, error: "not fetched: the sync's deadline passed")
                     } else {
-                        report = this.sync(source, into: store)
+                        let (done, stopped) = this.syncOne(source, into: store)
+                        report = done
                         // One source stopped by the deadline means it has come, whatever the clock's rounding.
-                        if report.error?.hasSuffix("stopped at the sync's deadline") == true { next.deadlinePassed = true }
+                        if stopped { next.deadlinePassed = true }
                     }
                     results.set(index, report, progress: progress)
                 }
@@ -93,7 +94,10 @@ public struct Sync: Sendable {
     }
 
     /// One source: fetch, parse, write; a failure is written as the source's last status.
-    public func sync(_ source: Source, into store: any CommunityStore) -> SyncReport {
+    public func sync(_ source: Source, into store: any CommunityStore) -> SyncReport { syncOne(source, into: store).report }
+
+    /// The same, and whether the sync's deadline stopped it.
+    func syncOne(_ source: Source, into store: any CommunityStore) -> (report: SyncReport, stoppedByDeadline: Bool) {
         let location = source.location ?? ""
         var report = SyncReport(source: source.id.rawValue, name: source.name, location: location, status: .failed)
         var updated = source
@@ -102,7 +106,7 @@ public struct Sync: Sendable {
            case let until = min(asked, (source.lastSync ?? now()).addingTimeInterval(Fetcher.longestWait)), until > now() {
             report.status = .waiting
             report.error = "waiting until \(Fetcher.clock(until)), as the server asked"
-            return report
+            return (report, false)
         }
         updated.retryAfter = nil
         updated.lastSync = now()
@@ -138,8 +142,9 @@ public struct Sync: Sendable {
             if let backOff = error as? Fetcher.BackOff { updated.retryAfter = backOff.until }
             updated.lastStatus = report.summary
             _ = try? store.importContent(CacheContent(sources: [updated]))
+            return (report, error is Fetcher.DeadlineReached)
         }
-        return report
+        return (report, false)
     }
 }
 
