@@ -57,13 +57,13 @@ public enum OPML {
     }
 
     private static func name(_ node: xmlNodePtr) -> String {
-        node.pointee.name.map { String(decoding: UnsafeRawBufferPointer(start: $0, count: strlen(UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self))), as: UTF8.self) } ?? ""
+        node.pointee.name.map { String(cString: $0) } ?? ""
     }
 
     private static func attribute(_ node: xmlNodePtr, _ name: String) -> String? {
         guard let value = xmlGetProp(node, name) else { return nil }
         defer { agora_xml_free(value) }
-        return String(decoding: UnsafeRawBufferPointer(start: value, count: strlen(UnsafeRawPointer(value).assumingMemoryBound(to: CChar.self))), as: UTF8.self)
+        return String(cString: value)
     }
 
     /// The sources that have a feed address, as OPML 2.0.

@@ -373,7 +373,7 @@ struct OtherProcessTests {
         backend.idle[2] = {
             try? other.setRead(false, posts: ["p01"])
             try? other.setStarred(true, posts: ["p00"])
-            try? other.importContent(CacheContent(posts: [Post(id: "new", title: "Arrived while reading", published: Date(timeIntervalSince1970: 1_800_000_000))]))
+            _ = try? other.importContent(CacheContent(posts: [Post(id: "new", title: "Arrived while reading", published: Date(timeIntervalSince1970: 1_800_000_000))]))
         }
         let loop = Reader(store: readerStore, theme: .standard) { $0 }
         let end = loop.run(on: &backend, community: try readerStore.community(), idleMilliseconds: 0)

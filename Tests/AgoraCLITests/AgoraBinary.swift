@@ -33,6 +33,9 @@ struct AgoraBinary {
 
     func file(_ name: String) -> String { home + "/" + name }
 
+    /// What `agora` runs with: the temporary home, a plain PATH, a UTF-8 locale.
+    var environment: [String: String] { ["HOME": home, "XDG_DATA_HOME": home + "/data", "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"] }
+
     /// The cache a fresh machine would use.
     var defaultCache: String { home + "/data/agora/agora.sqlite" }
 
@@ -42,7 +45,7 @@ struct AgoraBinary {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
-        var environment = ["HOME": home, "XDG_DATA_HOME": home + "/data", "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"]
+        var environment = self.environment
         for (key, value) in extra { environment[key] = value }
         process.environment = environment
         process.currentDirectoryURL = URL(fileURLWithPath: home)

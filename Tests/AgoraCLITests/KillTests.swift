@@ -22,7 +22,7 @@ struct KillTests {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: AgoraBinary.path)
         process.arguments = arguments
-        process.environment = ["HOME": agora.home, "XDG_DATA_HOME": agora.home + "/data", "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"]
+        process.environment = agora.environment
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
@@ -72,7 +72,7 @@ struct KillTests {
             if stats.unread == 0 {
                 // It committed: the journal has the entry that undoes it.
                 #expect(journal.count == journalBefore.count + 1 && journal.first?.count == before.unread, "round \(round)")
-                try store.undo(nil)
+                _ = try store.undo(nil)
                 #expect(try store.statistics().unread == before.unread)
             } else {
                 // It did not: nothing changed, nothing journaled.

@@ -323,6 +323,18 @@ struct ReadOnlyCacheTests {
         #expect(FileManager.default.contents(atPath: path) == before)
     }
 
+    /// Runs mount or umount; whether it worked.
+    @discardableResult
+    static func run(_ tool: String, _ arguments: [String]) -> Bool {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: tool)
+        process.arguments = arguments
+        process.standardError = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return false }
+        process.waitUntilExit()
+        return process.terminationStatus == 0
+    }
+
     /// A read-only file system, where root can write nothing either: a bind mount, when this
     /// machine lets the tests make one.
     static let readOnlyMount: String? = {
@@ -330,16 +342,9 @@ struct ReadOnlyCacheTests {
         let target = NSTemporaryDirectory() + "agora-ro-" + UUID().uuidString
         try? FileManager.default.createDirectory(atPath: source, withIntermediateDirectories: true)
         try? FileManager.default.createDirectory(atPath: target, withIntermediateDirectories: true)
-        func run(_ arguments: [String]) -> Bool {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/bin/mount")
-            process.arguments = arguments
-            process.standardError = FileHandle.nullDevice
-            guard (try? process.run()) != nil else { return false }
-            process.waitUntilExit()
-            return process.terminationStatus == 0
+        guard getuid() == 0, FileManager.default.isExecutableFile(atPath: "/bin/mount"), run("/bin/mount", ["--bind", source, target]) else {
+            return nil
         }
-        guard getuid() == 0, FileManager.default.isExecutableFile(atPath: "/bin/mount"), run(["--bind", source, target]) else { return nil }
         return source + "|" + target
     }()
 
@@ -353,19 +358,9 @@ struct ReadOnlyCacheTests {
             try store.importContent(Fixture.content)
             try store.setRead(true, posts: ["p1"])
         }
-        let remount = Process()
-        remount.executableURL = URL(fileURLWithPath: "/bin/mount")
-        remount.arguments = ["-o", "remount,bind,ro", target]
-        try remount.run()
-        remount.waitUntilExit()
+        #expect(Self.run("/bin/mount", ["-o", "remount,bind,ro", target]))
         // Lazily, so that it goes even while a file is still open on it.
-        defer {
-            let unmount = Process()
-            unmount.executableURL = URL(fileURLWithPath: "/bin/umount")
-            unmount.arguments = ["-l", target]
-            try? unmount.run()
-            unmount.waitUntilExit()
-        }
+        defer { Self.run("/bin/umount", ["-l", target]) }
         do {
             let readOnly = try SQLiteStore(path: target + "/ro.sqlite", create: false)
             #expect(readOnly.isReadOnly)
@@ -382,16 +377,8 @@ struct ReadOnlyCacheTests {
         // Given a cache on a 2 MiB file system, then the rest of the space taken
         let folder = NSTemporaryDirectory() + "agora-full-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        func run(_ tool: String, _ arguments: [String]) throws {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: tool)
-            process.arguments = arguments
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            process.waitUntilExit()
-        }
-        try run("/bin/mount", ["-t", "tmpfs", "-o", "size=2m", "tmpfs", folder])
-        defer { try? run("/bin/umount", ["-l", folder]) }
+        #expect(Self.run("/bin/mount", ["-t", "tmpfs", "-o", "size=2m", "tmpfs", folder]))
+        defer { Self.run("/bin/umount", ["-l", folder]) }
         do {
             let store = try SQLiteStore(path: folder + "/full.sqlite")
             try store.importContent(Fixture.content)

@@ -4,6 +4,23 @@ import Foundation
 import Glibc
 #endif
 
+/// What the system lets be done at a path, for both caches.
+enum FilePlace {
+    /// A file with no write bit for anyone, one this process may not write, or one on a
+    /// read-only file system.
+    static func isReadOnly(_ path: String) -> Bool {
+        var info = stat()
+        if stat(path, &info) == 0, info.st_mode & 0o222 == 0 { return true }
+        if access(path, W_OK) != 0 { return true }
+        return isOnReadOnlyFileSystem(path)
+    }
+
+    static func isOnReadOnlyFileSystem(_ path: String) -> Bool {
+        var fs = statvfs()
+        return statvfs(path, &fs) == 0 && fs.f_flag & UInt(ST_RDONLY) != 0
+    }
+}
+
 /// Which file a path names at a moment: a file replaced (renamed over) or rewritten since has
 /// another stamp.
 struct FileStamp: Equatable, Sendable {

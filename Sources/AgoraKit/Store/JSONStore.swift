@@ -160,7 +160,7 @@ public final class JSONStore: CommunityStore {
         }
     }
 
-    public var isReadOnly: Bool { !inMemory && SQLiteStore.isReadOnlyPlace(location) }
+    public var isReadOnly: Bool { !inMemory && FilePlace.isReadOnly(location) }
 
     public func changedElsewhere() throws -> Bool {
         guard !inMemory else { return false }

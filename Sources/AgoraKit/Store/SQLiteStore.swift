@@ -42,7 +42,7 @@ public final class SQLiteStore: CommunityStore {
         }
         // A file with no write bit, or on a read-only file system, is opened to read: listing
         // it needs no writing, and marks say they cannot be saved.
-        let readOnly = exists && Self.isReadOnlyPlace(path)
+        let readOnly = exists && FilePlace.isReadOnly(path)
         // A log of changes not yet in the file: an immutable open would not see them.
         let pendingLog = ((try? FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int) ?? 0) > 0
         (pool, readOnlyReason) = try Self.open(path: path, exists: exists, readOnly: readOnly, pendingLog: pendingLog)
@@ -52,7 +52,7 @@ public final class SQLiteStore: CommunityStore {
         do {
             // On a read-only file system SQLite cannot make the WAL index beside the file; the
             // file is then opened as immutable (nothing can change it there anyway).
-            let queue = try queue(path: path, readOnly: readOnly, immutable: readOnly && !pendingLog && isOnReadOnlyFileSystem(path))
+            let queue = try queue(path: path, readOnly: readOnly, immutable: readOnly && !pendingLog && FilePlace.isOnReadOnlyFileSystem(path))
             if !readOnly { try Schema.migrator.migrate(queue) }
             return (queue, readOnly ? "the cache is read-only" : nil)
         } catch let error as DatabaseError
@@ -114,20 +114,6 @@ public final class SQLiteStore: CommunityStore {
             try db.execute(sql: "PRAGMA temp_store = MEMORY")
         }
         return try DatabaseQueue(path: immutable ? immutableURI(path) : path, configuration: config)
-    }
-
-    /// A file with no write bit for anyone, one this process may not write, or one on a
-    /// read-only file system.
-    static func isReadOnlyPlace(_ path: String) -> Bool {
-        var info = stat()
-        if stat(path, &info) == 0, info.st_mode & 0o222 == 0 { return true }
-        if access(path, W_OK) != 0 { return true }
-        return isOnReadOnlyFileSystem(path)
-    }
-
-    static func isOnReadOnlyFileSystem(_ path: String) -> Bool {
-        var fs = statvfs()
-        return statvfs(path, &fs) == 0 && fs.f_flag & UInt(ST_RDONLY) != 0
     }
 
     /// `file:` with `immutable=1`, the path percent-encoded.
