@@ -72,7 +72,11 @@ public struct Reader {
         var themes = self.themes
         _ = try? runner.store.changedElsewhere()  // from here on, what others write is noticed
         let startSync = { self.sync?.start() ?? "Syncing is not available here." }
-        var writes = runner.settle(&state, state.start(), deferWrites: true, openURL: openURL, startSync: startSync)
+        // Effects the frame need not wait for are handed back, to be done once it is drawn.
+        func settle(_ state: inout AppState, _ effects: [Effect]) -> [Effect] {
+            runner.settle(&state, effects, deferWrites: true, openURL: openURL, startSync: startSync)
+        }
+        var writes = settle(&state, state.start())
         if let message, state.message == nil { state.message = message }
         while true {
             let theme = themes.theme(state.settings.themeIndex)
@@ -90,18 +94,18 @@ public struct Reader {
             if state.quit || stop() || exitAfterFirstFrame { return state }
             // A background sync's progress, or its end: the rows it brought show as they come.
             if let news = sync?.news() {
-                writes = runner.settle(&state, state.update(.loaded(news)), deferWrites: true, openURL: openURL, startSync: startSync)
+                writes = settle(&state, state.update(.loaded(news)))
                 continue
             }
             guard let event = backend.nextEvent(timeoutMilliseconds: idleMilliseconds) else {
                 if backend.isExhausted { return state }
                 // Idle: another process may have written the cache (a sync, a mark elsewhere).
                 if (try? runner.store.changedElsewhere()) == true {
-                    writes = runner.settle(&state, state.update(.refresh), deferWrites: true, openURL: openURL, startSync: startSync)
+                    writes = settle(&state, state.update(.refresh))
                 }
                 continue
             }
-            writes = runner.settle(&state, state.handle(event), deferWrites: true, openURL: openURL, startSync: startSync)
+            writes = settle(&state, state.handle(event))
         }
     }
 }
