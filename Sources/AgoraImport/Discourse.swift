@@ -44,21 +44,28 @@ public enum Discourse {
         public var leftOut: Int
     }
 
-    /// `/t/{id}.json`. Nil when it is not a topic.
-    public static func topic(_ json: [String: Any], site: Site, categories: [Int: String] = [:]) -> Topic? {
+    /// `/t/{id}.json`, with `morePosts` fetched apart (`/t/{id}/posts.json`) and the posts
+    /// already in the cache by number (`knownNumbers`), for threading replies to them. Nil when
+    /// it is not a topic.
+    public static func topic(_ json: [String: Any], site: Site, categories: [Int: String] = [:], morePosts: [[String: Any]] = [],
+                             knownNumbers: [Int: Comment.ID] = [:]) -> Topic? {
         guard let id = int(json["id"]), let title = json["title"] as? String else { return nil }
-        let posts = ((json["post_stream"] as? [String: Any])?["posts"] as? [[String: Any]]) ?? []
+        var seen = Set<Int>()
+        let posts = (((json["post_stream"] as? [String: Any])?["posts"] as? [[String: Any]]) ?? []) + morePosts
         let slug = (json["slug"] as? String) ?? "topic"
+        // Every number first, so that a reply can name a post that comes later in the list.
+        var byNumber = knownNumbers
+        for raw in posts {
+            if let postID = int(raw["id"]), let number = int(raw["post_number"]), number > 1 { byNumber[number] = site.postID(postID) }
+        }
         var authors: [Member.ID: Member] = [:]
         var leftOut = 0
         var body = ""
         var author: Member.ID?
         var authorName: String?
         var comments: [Comment] = []
-        // post_number -> the comment it became, for threading.
-        var byNumber: [Int: Comment.ID] = [:]
         for raw in posts.sorted(by: { (int($0["post_number"]) ?? 0) < (int($1["post_number"]) ?? 0) }) {
-            guard let postID = int(raw["id"]), let number = int(raw["post_number"]) else { continue }
+            guard let postID = int(raw["id"]), let number = int(raw["post_number"]), seen.insert(postID).inserted else { continue }
             let type = int(raw["post_type"]) ?? 1
             let gone = (raw["hidden"] as? Bool) == true || raw["deleted_at"] is String || (raw["user_deleted"] as? Bool) == true
             if gone || type == 4 {
@@ -69,7 +76,8 @@ public enum Discourse {
             let name = (raw["name"] as? String).flatMap { $0.isEmpty ? nil : $0 } ?? username
             let memberID = username.map(site.memberID)
             if let memberID, let username, authors[memberID] == nil {
-                authors[memberID] = Member(id: memberID, name: name ?? username, role: (raw["moderator"] as? Bool) == true ? .moderator : .member)
+                let role: Member.Role = (raw["admin"] as? Bool) == true ? .admin : (raw["moderator"] as? Bool) == true ? .moderator : .member
+                authors[memberID] = Member(id: memberID, name: name ?? username, role: role)
             }
             let cooked = absoluteLinks(in: (raw["cooked"] as? String) ?? "", site: site)
             if number == 1 {
@@ -79,19 +87,19 @@ public enum Discourse {
                 continue
             }
             let commentID = site.postID(postID)
-            byNumber[number] = commentID
             let parent = int(raw["reply_to_post_number"]).flatMap { $0 == 1 ? nil : byNumber[$0] }
+            let link = site.absolute("/t/\(slug)/\(id)/\(number)")
             if type == 2 || type == 3 {
                 // A moderator's note or a small action ("closed this topic"): said as what it is.
                 let action = (raw["action_code"] as? String).map(actionWords) ?? "a moderator's note"
                 let words = "<p><em>\(FeedParser.escape(name ?? "A moderator")): \(FeedParser.escape(action))</em></p>"
                 comments.append(Comment(id: commentID, post: site.topicID(id), parent: parent, author: nil,
                                         authorName: "moderation", published: date(raw["created_at"]),
-                                        body: cooked.isEmpty ? words : words + cooked))
+                                        body: cooked.isEmpty ? words : words + cooked, link: link))
                 continue
             }
             comments.append(Comment(id: commentID, post: site.topicID(id), parent: parent, author: memberID, authorName: name,
-                                    published: date(raw["created_at"]), body: cooked))
+                                    published: date(raw["created_at"]), body: cooked, link: link))
         }
         if author == nil, let details = json["details"] as? [String: Any], let creator = details["created_by"] as? [String: Any],
            let username = creator["username"] as? String {
@@ -102,7 +110,7 @@ public enum Discourse {
         let post = Post(id: site.topicID(id), source: site.sourceID, kind: .discussion, title: title, author: author,
                         authorName: authorName, published: date(json["created_at"]), updated: date(json["last_posted_at"]),
                         category: int(json["category_id"]).flatMap { categories[$0] }, tags: Array(tags.prefix(Feed.maximumCategories)),
-                        views: int(json["views"]), body: body, link: site.absolute("/t/\(slug)/\(id)"))
+                        views: int(json["views"]), likes: int(json["like_count"]), body: body, link: site.absolute("/t/\(slug)/\(id)"))
         return Topic(post: post, comments: comments, authors: authors.values.sorted { $0.id.rawValue < $1.id.rawValue }, leftOut: leftOut)
     }
 
@@ -112,20 +120,67 @@ public enum Discourse {
         guard let username = user["username"] as? String else { return nil }
         let location = (user["location"] as? String).flatMap { $0.trimmed.isEmpty ? nil : $0.trimmed }
         let role: Member.Role = (user["admin"] as? Bool) == true ? .admin : (user["moderator"] as? Bool) == true ? .moderator : .member
+        var answers = [Member.ProfileAnswer(question: "Username", answer: "@" + username)]
+        if let title = (user["title"] as? String)?.trimmed, !title.isEmpty { answers.append(.init(question: "Title", answer: title)) }
+        if let website = (user["website"] as? String)?.trimmed, !website.isEmpty { answers.append(.init(question: "Website", answer: website)) }
+        for (key, label) in [("post_count", "Posts"), ("topic_count", "Topics")] {
+            if let count = int(user[key]) ?? int(json[key]) { answers.append(.init(question: label, answer: String(count))) }
+        }
         return Member(id: site.memberID(username), name: (user["name"] as? String).flatMap { $0.isEmpty ? nil : $0 } ?? username,
                       country: location.flatMap { Countries.named(in: $0) }, location: location, joined: date(user["created_at"]), role: role,
-                      bio: (user["bio_cooked"] as? String).map { absoluteLinks(in: $0, site: site) },
+                      bio: (user["bio_cooked"] as? String).map { absoluteLinks(in: $0, site: site) }, profile: answers,
                       avatarPath: (user["avatar_template"] as? String).map { site.absolute($0.replacingOccurrences(of: "{size}", with: "120")) })
     }
 
-    /// `/latest.json`: each topic's id and when it was last active, newest first, and whether
-    /// there is a next page.
-    public static func latest(_ json: [String: Any]) -> (topics: [(id: Int, bumped: Date?)], more: Bool) {
+    /// A topic as the latest list gives it.
+    public struct Listed: Sendable, Equatable {
+        public var id: Int
+        /// When it was last active.
+        public var bumped: Date?
+        public var category: Int?
+        /// Pinned topics head the list whatever their activity.
+        public var pinned: Bool
+    }
+
+    /// `/latest.json`: the topics, most recently active first, and whether there is a next page.
+    public static func latest(_ json: [String: Any]) -> (topics: [Listed], more: Bool) {
         let list = (json["topic_list"] as? [String: Any]) ?? [:]
-        let topics = ((list["topics"] as? [[String: Any]]) ?? []).compactMap { topic -> (id: Int, bumped: Date?)? in
-            int(topic["id"]).map { ($0, date(topic["bumped_at"]) ?? date(topic["last_posted_at"])) }
+        let topics = ((list["topics"] as? [[String: Any]]) ?? []).compactMap { topic -> Listed? in
+            int(topic["id"]).map {
+                Listed(id: $0, bumped: date(topic["bumped_at"]) ?? date(topic["last_posted_at"]), category: int(topic["category_id"]),
+                       pinned: (topic["pinned"] as? Bool) == true || (topic["pinned_globally"] as? Bool) == true)
+            }
         }
         return (topics, list["more_topics_url"] is String)
+    }
+
+    /// The categories of `/site.json` or `/categories.json`: id to name and slug.
+    public static func categories(_ json: [String: Any]) -> [Int: (name: String, slug: String)] {
+        let list = (json["categories"] as? [[String: Any]]) ?? ((json["category_list"] as? [String: Any])?["categories"] as? [[String: Any]]) ?? []
+        var out: [Int: (name: String, slug: String)] = [:]
+        for category in list {
+            guard let id = int(category["id"]), let name = category["name"] as? String else { continue }
+            out[id] = (name, (category["slug"] as? String) ?? name)
+        }
+        return out
+    }
+
+    /// A member's facts from a newer reading laid over an older one: what the newer one lacks
+    /// (a directory item has no location or bio) is kept.
+    public static func merge(_ newer: Member, over older: Member) -> Member {
+        var out = older
+        out.name = newer.name
+        if newer.role != .member { out.role = newer.role }
+        if newer.location != nil { out.location = newer.location; out.country = newer.country; out.countryCode = newer.countryCode }
+        out.joined = newer.joined ?? older.joined
+        out.bio = newer.bio ?? older.bio
+        out.avatarPath = newer.avatarPath ?? older.avatarPath
+        var answers = older.profile
+        for answer in newer.profile {
+            if let index = answers.firstIndex(where: { $0.question == answer.question }) { answers[index] = answer } else { answers.append(answer) }
+        }
+        out.profile = answers
+        return out
     }
 
     /// What an `action_code` says, in words.

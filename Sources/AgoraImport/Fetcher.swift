@@ -35,28 +35,47 @@ public struct Fetcher: Sendable {
     }
 
     public func fetch(_ location: String, etag: String? = nil, lastModified: String? = nil) throws -> Outcome {
-        let started = DispatchTime.now()
-        let own = started + timeout
-        let until = deadline.map { min($0, own) } ?? own
         if location.hasPrefix("/") || location.lowercased().hasPrefix("file:") {
             let path = location.hasPrefix("/") ? location : (URL(string: location)?.path ?? location)
             return .fetched(try CacheFile.readData(path: path), etag: nil, lastModified: nil)
         }
-        guard var url = URL(string: location), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme),
-              url.host != nil else {
-            throw AgoraError.invalidArgument("\(location): not an http(s) address or a file")
-        }
         var headers = [
-            "User-Agent: \(Self.userAgent)",
             "Accept: application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, */*;q=0.8",
         ]
         if let etag { headers.append("If-None-Match: \(etag)") }
         if let lastModified { headers.append("If-Modified-Since: \(lastModified)") }
+        let response = try get(location, headers: headers)
+        switch response.status {
+        case 200...299:
+            return .fetched(response.body, etag: response.header("ETag"), lastModified: response.header("Last-Modified"))
+        case 304:
+            return .notModified
+        default:
+            throw refusal(response, location: location)
+        }
+    }
+
+    /// One GET of an http(s) address with the limits above: redirects followed (at most five,
+    /// http and https only), the body capped and inflated within the cap. Any status comes back
+    /// as it is; `private` headers (a forum's key) go only to the first host, never to a host a
+    /// redirect leads to.
+    public func get(_ location: String, headers extra: [String] = [], private secret: [String] = []) throws -> Response {
+        let started = DispatchTime.now()
+        let own = started + timeout
+        let until = deadline.map { min($0, own) } ?? own
+        guard var url = URL(string: location), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme),
+              let firstHost = url.host else {
+            throw AgoraError.invalidArgument("\(location): not an http(s) address or a file")
+        }
         // Header values come from a server's earlier answer: no line breaks may ride along.
-        headers = headers.map { String($0.unicodeScalars.filter { $0 != "\r" && $0 != "\n" }.map(Character.init)) }
+        let clean = { (headers: [String]) in headers.map { String($0.unicodeScalars.filter { $0 != "\r" && $0 != "\n" }.map(Character.init)) } }
+        let headers = clean(["User-Agent: \(Self.userAgent)"] + extra)
+        let privateHeaders = clean(secret)
         var redirects = 0
         while true {
-            let transfer = HTTPTransfer(url: url.absoluteString, headers: headers, deadline: until, maxBytes: maxBytes)
+            let sameHost = url.host?.lowercased() == firstHost.lowercased() && url.scheme?.lowercased() == scheme
+            let transfer = HTTPTransfer(url: url.absoluteString, headers: headers + (sameHost ? privateHeaders : []),
+                                        deadline: until, maxBytes: maxBytes)
             let response: HTTPTransfer.Response
             switch transfer.perform() {
             case .success(let answer): response = answer
@@ -79,16 +98,7 @@ public struct Fetcher: Sendable {
                         throw AgoraError.invalidArgument("\(location): the gzip-compressed answer is broken")
                     }
                 }
-                return .fetched(body, etag: response.header("ETag"), lastModified: response.header("Last-Modified"))
-            case 304:
-                return .notModified
-            case 429, 503:
-                // The server asks to be left alone for a while: say so, and remember until when.
-                let wait = response.header("Retry-After").flatMap { Self.retryAfter($0) }
-                    ?? (response.status == 429 ? Date().addingTimeInterval(600) : nil)
-                throw BackOff(message: "\(location): HTTP \(response.status) \(HTTPTransfer.reason(response.status))"
-                                  + (wait.map { "; the server asks to wait until \(Self.clock($0))" } ?? ""),
-                              until: wait)
+                return Response(status: response.status, headers: response.headers, body: body)
             case 301, 302, 303, 307, 308:
                 redirects += 1
                 guard redirects <= Self.maxRedirects else {
@@ -101,8 +111,32 @@ public struct Fetcher: Sendable {
                 }
                 url = next
             default:
-                throw AgoraError.invalidArgument("\(location): HTTP \(response.status) \(HTTPTransfer.reason(response.status))")
+                return Response(status: response.status, headers: response.headers, body: response.body)
             }
+        }
+    }
+
+    /// An answer: its status, headers (names in lower case) and body.
+    public struct Response: Sendable {
+        public var status: Int
+        public var headers: [String: String]
+        public var body: Data
+
+        public func header(_ name: String) -> String? { headers[name.lowercased()] }
+    }
+
+    /// What a status other than 2xx and 304 means for a source, as an error: 429 and 503 ask
+    /// for time (BackOff, remembered until when), anything else is a failure in words.
+    func refusal(_ response: Response, location: String, now: Date = Date()) -> any Error {
+        switch response.status {
+        case 429, 503:
+            let wait = response.header("Retry-After").flatMap { Self.retryAfter($0, now: now) }
+                ?? (response.status == 429 ? now.addingTimeInterval(600) : nil)
+            return BackOff(message: "\(location): HTTP \(response.status) \(HTTPTransfer.reason(response.status))"
+                               + (wait.map { "; the server asks to wait until \(Self.clock($0))" } ?? ""),
+                           until: wait)
+        default:
+            return AgoraError.invalidArgument("\(location): HTTP \(response.status) \(HTTPTransfer.reason(response.status))")
         }
     }
 

@@ -17,10 +17,21 @@ public struct SyncReport: Sendable, Codable, Equatable {
     public var updated = 0
     public var unchanged = 0
     public var error: String?
+    /// A forum's: replies new and changed, requests made, posts left out (hidden, deleted,
+    /// whispered), seconds waited as the forum asked.
+    public var commentsAdded: Int?
+    public var commentsUpdated: Int?
+    public var requests: Int?
+    public var leftOut: Int?
+    public var waited: Double?
 
     /// The words kept as the source's last status.
     public var summary: String {
         switch status {
+        case .updated where requests != nil:
+            "\(added) new, \(updated) updated, \(unchanged) unchanged; \(commentsAdded ?? 0) new replies, "
+                + "\(commentsUpdated ?? 0) changed; \(requests ?? 0) requests" + ((leftOut ?? 0) > 0 ? "; \(leftOut ?? 0) left out" : "")
+                + (error.map { "; " + $0 } ?? "")
         case .updated: "\(added) new, \(updated) updated, \(unchanged) unchanged"
         case .notModified: "not modified"
         case .failed: "failed: " + (error ?? "unknown error")
@@ -41,6 +52,10 @@ public struct Sync: Sendable {
     public var deadline: TimeInterval?
     /// Fetch even the sources a server asked to wait (`agora sync --now`).
     public var ignoreRetryAfter = false
+    /// How a forum is asked (rate, requests at once); its clock and sleep, for tests.
+    public var pacing = Pacing()
+    /// A forum's progress as it goes, by source.
+    public var forumProgress: (@Sendable (Source, ForumProgress) -> Void)?
 
     public init(fetcher: Fetcher = Fetcher(), concurrency: Int = 4, deadline: TimeInterval? = nil, ignoreRetryAfter: Bool = false,
                 now: @escaping @Sendable () -> Date = Date.init) {
@@ -112,6 +127,31 @@ public struct Sync: Sendable {
         updated.lastSync = now()
         do {
             guard !location.isEmpty else { throw AgoraError.invalidArgument("\(source.id): the source has no address") }
+            if source.kind == .discourse {
+                var forum = ForumSync(fetcher: fetcher, pacing: pacing, now: now)
+                if let tell = forumProgress {
+                    forum.progress = { @Sendable progress in tell(source, progress) }
+                }
+                let outcome = try forum.sync(updated, into: store)
+                updated = outcome.source
+                report.status = .updated
+                report.added = outcome.posts.added
+                report.updated = outcome.posts.updated
+                report.unchanged = outcome.posts.unchanged
+                report.commentsAdded = outcome.comments.added
+                report.commentsUpdated = outcome.comments.updated
+                report.requests = outcome.requests
+                report.leftOut = outcome.leftOut
+                report.waited = outcome.waited
+                if !outcome.failedTopics.isEmpty {
+                    report.status = .failed
+                    report.error = "\(outcome.failedTopics.count) topics not read (they are asked again next time): "
+                        + outcome.failedTopics.prefix(3).joined(separator: "; ")
+                }
+                updated.lastStatus = report.summary
+                try store.importContent(CacheContent(sources: [updated]))
+                return (report, false)
+            }
             switch try fetcher.fetch(location, etag: source.etag, lastModified: source.lastModified) {
             case .notModified:
                 report.status = .notModified
@@ -138,7 +178,7 @@ public struct Sync: Sendable {
             }
         } catch {
             report.status = .failed
-            report.error = (error as? AgoraError)?.description ?? String(describing: error)
+            report.error = (error as? AgoraError)?.description ?? (error as? ForumError)?.description ?? String(describing: error)
             if let backOff = error as? Fetcher.BackOff { updated.retryAfter = backOff.until }
             updated.lastStatus = report.summary
             _ = try? store.importContent(CacheContent(sources: [updated]))

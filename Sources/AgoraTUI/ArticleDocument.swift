@@ -94,6 +94,7 @@ public struct ArticleDocument: Hashable, Sendable {
         if detail.post.published != nil { parts.append(dateFormat.string(detail.post.published)) }
         parts.append(detail.post.kind.label)
         if let views = detail.post.views { parts.append("\(views) view" + (views == 1 ? "" : "s")) }
+        if let likes = detail.post.likes, likes > 0 { parts.append("\(likes) like" + (likes == 1 ? "" : "s")) }
         parts.append(detail.commentCount == 0 ? "no comments" : "\(detail.commentCount) comment" + (detail.commentCount == 1 ? "" : "s"))
         return parts.joined(separator: " · ")
     }

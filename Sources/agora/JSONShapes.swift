@@ -84,6 +84,7 @@ struct ArticleJSON: Encodable {
     var post: PostJSON
     var link: String?
     var updated: Date?
+    var likes: Int?
     var authorCountry: String?
     var text: String
     var links: [String]
@@ -99,6 +100,7 @@ struct ArticleJSON: Encodable {
             tags: detail.post.tags, state: detail.state))
         link = detail.post.link
         updated = detail.post.updated
+        likes = detail.post.likes
         authorCountry = detail.author?.country
         text = rich.plainText
         links = rich.links

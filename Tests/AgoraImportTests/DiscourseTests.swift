@@ -9,11 +9,10 @@ import Testing
 struct DiscourseTests {
     static let folder: URL = {
         var url = URL(fileURLWithPath: #filePath)
-        for _ in 0..<4 { url.deleteLastPathComponent() }
-        return url.appendingPathComponent("shared/fixtures/discourse")
+        for _ in 0..<2 { url.deleteLastPathComponent() }
+        return url.appendingPathComponent("Fixtures/discourse")
     }()
 
-    static var available: Bool { FileManager.default.fileExists(atPath: folder.path) }
 
     static func json(_ name: String) throws -> [String: Any] {
         try #require(JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent(name))) as? [String: Any])
@@ -21,7 +20,7 @@ struct DiscourseTests {
 
     let site = Discourse.Site("https://meta.example.org/")!
 
-    @Test(.enabled(if: available, "the Discourse fixtures are not beside this checkout"))
+    @Test
     func a_recorded_topic_becomes_a_post_with_its_replies_as_comments() throws {
         let topic = try #require(Discourse.topic(try Self.json("topic.json"), site: site, categories: [13: "Sandbox"]))
         #expect(topic.post.id == "discourse:meta-example-org:t57")
@@ -47,7 +46,7 @@ struct DiscourseTests {
         #expect(try store.post(topic.post.id).comments.count == 3)
     }
 
-    @Test(.enabled(if: available, "the Discourse fixtures are not beside this checkout"))
+    @Test
     func recorded_members_and_the_latest_list_are_read() throws {
         let user = try #require(Discourse.member(try Self.json("user.json"), site: site))
         #expect(user.id.rawValue.hasPrefix("discourse:meta-example-org:u:"))

@@ -43,6 +43,8 @@ public struct Post: Identifiable, Hashable, Sendable, Codable {
     public var tags: [String]
     /// View count, when the source has one.
     public var views: Int?
+    /// Likes, when the source counts them (a forum's topic).
+    public var likes: Int?
     /// The body as HTML.
     public var body: String
     public var link: String?
@@ -51,7 +53,7 @@ public struct Post: Identifiable, Hashable, Sendable, Codable {
         id: ID, source: Source.ID? = nil, kind: Kind = .blogPost, title: String,
         author: Member.ID? = nil, authorName: String? = nil, published: Date? = nil,
         updated: Date? = nil, category: String? = nil, tags: [String] = [], views: Int? = nil,
-        body: String = "", link: String? = nil
+        likes: Int? = nil, body: String = "", link: String? = nil
     ) {
         self.id = id
         self.source = source
@@ -64,6 +66,7 @@ public struct Post: Identifiable, Hashable, Sendable, Codable {
         self.category = category
         self.tags = tags
         self.views = views
+        self.likes = likes
         self.body = body
         self.link = link
     }
@@ -85,10 +88,12 @@ public struct Comment: Identifiable, Hashable, Sendable, Codable {
     public var published: Date?
     /// The body as HTML.
     public var body: String
+    /// The comment's own web address, when it has one (a forum's reply).
+    public var link: String?
 
     public init(
         id: ID, post: Post.ID, parent: Comment.ID? = nil, author: Member.ID? = nil,
-        authorName: String? = nil, published: Date? = nil, body: String = ""
+        authorName: String? = nil, published: Date? = nil, body: String = "", link: String? = nil
     ) {
         self.id = id
         self.post = post
@@ -97,6 +102,7 @@ public struct Comment: Identifiable, Hashable, Sendable, Codable {
         self.authorName = authorName
         self.published = published
         self.body = body
+        self.link = link
     }
 }
 
@@ -106,6 +112,34 @@ public struct Source: Identifiable, Hashable, Sendable, Codable {
 
     public enum Kind: String, Hashable, Sendable, Codable, CaseIterable {
         case sample, agoraJSON = "agora-json", ningArchive = "ning-archive", feed
+        /// A Discourse forum, read over its JSON API.
+        case discourse
+    }
+
+    /// What a forum source is asked for, and how far its last sync got.
+    public struct Forum: Hashable, Sendable, Codable {
+        /// Only these categories (names or slugs, as given), or every one.
+        public var categories: [String]?
+        /// The first sync goes back no further than this...
+        public var since: Date?
+        /// ...and takes at most this many topics.
+        public var maxTopics: Int?
+        /// A file with the forum's key (mode 0600); only its path is kept, never the key.
+        public var keyFile: String?
+        /// Every topic active up to this time (its `bumped_at`) is in the cache: the next sync
+        /// reads the latest list back to here and no further.
+        public var syncedThrough: Date?
+        /// When the member directory was last read (once a day at most).
+        public var directoryRead: Date?
+        /// The forum's categories, id to name, as last read.
+        public var categoryNames: [String: String]?
+
+        public init(categories: [String]? = nil, since: Date? = nil, maxTopics: Int? = nil, keyFile: String? = nil) {
+            self.categories = categories
+            self.since = since
+            self.maxTopics = maxTopics
+            self.keyFile = keyFile
+        }
     }
 
     public var id: ID
@@ -119,10 +153,13 @@ public struct Source: Identifiable, Hashable, Sendable, Codable {
     public var lastStatus: String?
     /// The server asked not to be asked again before this (HTTP 429 or 503 with Retry-After).
     public var retryAfter: Date?
+    /// A forum's options and sync state (nil for other sources).
+    public var forum: Forum?
 
     public init(
         id: ID, kind: Kind, name: String, location: String? = nil, etag: String? = nil,
-        lastModified: String? = nil, lastSync: Date? = nil, lastStatus: String? = nil, retryAfter: Date? = nil
+        lastModified: String? = nil, lastSync: Date? = nil, lastStatus: String? = nil, retryAfter: Date? = nil,
+        forum: Forum? = nil
     ) {
         self.id = id
         self.kind = kind
@@ -133,6 +170,7 @@ public struct Source: Identifiable, Hashable, Sendable, Codable {
         self.lastSync = lastSync
         self.lastStatus = lastStatus
         self.retryAfter = retryAfter
+        self.forum = forum
     }
 }
 
@@ -152,6 +190,7 @@ extension Post {
             category: try c.decodeIfPresent(String.self, forKey: .category),
             tags: try c.decodeIfPresent([String].self, forKey: .tags) ?? [],
             views: try c.decodeIfPresent(Int.self, forKey: .views),
+            likes: try c.decodeIfPresent(Int.self, forKey: .likes),
             body: try c.decodeIfPresent(String.self, forKey: .body) ?? "",
             link: try c.decodeIfPresent(String.self, forKey: .link))
     }
@@ -168,6 +207,7 @@ extension Comment {
             author: try c.decodeIfPresent(Member.ID.self, forKey: .author),
             authorName: try c.decodeIfPresent(String.self, forKey: .authorName),
             published: try c.decodeIfPresent(Date.self, forKey: .published),
-            body: try c.decodeIfPresent(String.self, forKey: .body) ?? "")
+            body: try c.decodeIfPresent(String.self, forKey: .body) ?? "",
+            link: try c.decodeIfPresent(String.self, forKey: .link))
     }
 }

@@ -134,6 +134,7 @@ enum ContentCheck {
         p.body = Sanitizer.text(p.body)
         p.link = line(p.link)
         if let views = p.views, views < 0 { p.views = nil }
+        if let likes = p.likes, likes < 0 { p.likes = nil }
         return p
     }
 

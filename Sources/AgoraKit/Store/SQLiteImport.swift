@@ -86,13 +86,14 @@ struct SQLiteImport {
 
     private func upsert(_ s: Source) throws {
         try db.cachedStatement(sql: """
-            INSERT INTO source (id, kind, name, location, etag, lastModified, lastSync, lastStatus, retryAfter)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO source (id, kind, name, location, etag, lastModified, lastSync, lastStatus, retryAfter, forum)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT(id) DO UPDATE SET kind = excluded.kind, name = excluded.name, location = excluded.location,
                 etag = excluded.etag, lastModified = excluded.lastModified, lastSync = excluded.lastSync,
-                lastStatus = excluded.lastStatus, retryAfter = excluded.retryAfter
+                lastStatus = excluded.lastStatus, retryAfter = excluded.retryAfter, forum = excluded.forum
             """).execute(arguments: [s.id.rawValue, s.kind.rawValue, s.name, s.location, s.etag, s.lastModified,
-                                     s.lastSync?.timeIntervalSince1970, s.lastStatus, s.retryAfter?.timeIntervalSince1970])
+                                     s.lastSync?.timeIntervalSince1970, s.lastStatus, s.retryAfter?.timeIntervalSince1970,
+                                     try s.forum.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }])
     }
 
     // MARK: Members
@@ -158,14 +159,14 @@ struct SQLiteImport {
         let arguments: StatementArguments = [
             p.source?.rawValue, p.kind.rawValue, p.title, p.author?.rawValue, p.authorName,
             p.published?.timeIntervalSince1970, p.updated?.timeIntervalSince1970, p.sortDate.timeIntervalSince1970,
-            p.category, SQLiteRows.joinTags(p.tags), p.views, p.link,
+            p.category, SQLiteRows.joinTags(p.tags), p.views, p.likes, p.link,
         ]
         let rowid: Int64
         if let existing {
             rowid = existing["rowid"] as Int64
             try db.cachedStatement(sql: """
                 UPDATE post SET source = ?, kind = ?, title = ?, author = ?, authorName = ?, published = ?, updated = ?,
-                    sortDate = ?, category = ?, tags = ?, views = ?, link = ? WHERE rowid = ?
+                    sortDate = ?, category = ?, tags = ?, views = ?, likes = ?, link = ? WHERE rowid = ?
                 """).execute(arguments: arguments + [rowid])
             // The search table keeps no text: removing a row takes the text it was made from.
             try db.cachedStatement(sql: "INSERT INTO postSearch (postSearch, rowid, title, body) VALUES ('delete', ?, ?, ?)")
@@ -177,7 +178,7 @@ struct SQLiteImport {
         } else {
             try db.cachedStatement(sql: """
                 INSERT INTO post (source, kind, title, author, authorName, published, updated, sortDate, category,
-                    tags, views, link, id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    tags, views, likes, link, id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """).execute(arguments: arguments + [p.id.rawValue])
             rowid = db.lastInsertedRowID
             try db.cachedStatement(sql: "INSERT INTO postBody (post, html) VALUES (?, ?)").execute(arguments: [rowid, p.body])
@@ -211,21 +212,21 @@ struct SQLiteImport {
         if let old, old == c { return }
         let arguments: StatementArguments = [
             c.post.rawValue, c.parent?.rawValue, c.author?.rawValue, c.authorName, c.published?.timeIntervalSince1970,
-            (c.published ?? Date(timeIntervalSince1970: 0)).timeIntervalSince1970, c.body,
+            (c.published ?? Date(timeIntervalSince1970: 0)).timeIntervalSince1970, c.body, c.link,
         ]
         let rowid: Int64
         if let existing {
             rowid = existing["rowid"] as Int64
             try db.cachedStatement(sql: """
-                UPDATE comment SET post = ?, parent = ?, author = ?, authorName = ?, published = ?, sortDate = ?, body = ?
+                UPDATE comment SET post = ?, parent = ?, author = ?, authorName = ?, published = ?, sortDate = ?, body = ?, link = ?
                 WHERE rowid = ?
                 """).execute(arguments: arguments + [rowid])
             try db.cachedStatement(sql: "INSERT INTO commentSearch (commentSearch, rowid, body) VALUES ('delete', ?, ?)")
                 .execute(arguments: [rowid, SearchText.forIndex(PlainText.fromHTML(old!.body))])
         } else {
             try db.cachedStatement(sql: """
-                INSERT INTO comment (post, parent, author, authorName, published, sortDate, body, id)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO comment (post, parent, author, authorName, published, sortDate, body, link, id)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """).execute(arguments: arguments + [c.id.rawValue])
             rowid = db.lastInsertedRowID
         }

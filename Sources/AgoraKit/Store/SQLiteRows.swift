@@ -62,7 +62,7 @@ enum RowError: Error, CustomStringConvertible {
 enum SQLiteRows {
     /// A post's content, body included: needs `LEFT JOIN postBody b ON b.post = p.rowid`.
     enum PostColumn: Int, ColumnSet {
-        case id, source, kind, title, author, authorName, published, updated, category, tags, views, link, body
+        case id, source, kind, title, author, authorName, published, updated, category, tags, views, likes, link, body
 
         var sql: String { self == .body ? "b.html" : "p.\(self)" }
     }
@@ -82,6 +82,7 @@ enum SQLiteRows {
             category: c.optionalText(.category),
             tags: splitTags(c.optionalText(.tags)),
             views: c.optionalInt(.views),
+            likes: c.optionalInt(.likes),
             body: c.text(.body),
             link: c.optionalText(.link))
     }
@@ -145,7 +146,7 @@ enum SQLiteRows {
     static func joinTags(_ tags: [String]) -> String { tags.joined(separator: "\u{1F}") }
 
     enum CommentColumn: Int, ColumnSet {
-        case id, post, parent, author, authorName, published, body, isRead, readAt
+        case id, post, parent, author, authorName, published, body, link, isRead, readAt
 
         var sql: String { "c.\(self)" }
     }
@@ -159,7 +160,8 @@ enum SQLiteRows {
             author: c.optionalText(.author).map { Member.ID($0) },
             authorName: c.optionalText(.authorName),
             published: c.date(.published),
-            body: c.text(.body))
+            body: c.text(.body),
+            link: c.optionalText(.link))
     }
 
     static func commentItem(_ row: Row, postTitle: String? = nil) -> CommentItem {
@@ -210,7 +212,7 @@ enum SQLiteRows {
     }
 
     enum SourceColumn: Int, ColumnSet {
-        case id, kind, name, location, etag, lastModified, lastSync, lastStatus, retryAfter
+        case id, kind, name, location, etag, lastModified, lastSync, lastStatus, retryAfter, forum
 
         var sql: String { "\(self)" }
     }
@@ -227,7 +229,8 @@ enum SQLiteRows {
             lastModified: c.optionalText(.lastModified),
             lastSync: c.date(.lastSync),
             lastStatus: c.optionalText(.lastStatus),
-            retryAfter: c.date(.retryAfter))
+            retryAfter: c.date(.retryAfter),
+            forum: c.optionalText(.forum).flatMap { try? JSONDecoder().decode(Source.Forum.self, from: Data($0.utf8)) })
     }
 
     enum JournalColumn: Int, ColumnSet {

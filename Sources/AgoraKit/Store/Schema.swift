@@ -4,7 +4,7 @@ import GRDB
 /// (`PRAGMA user_version`) so that an older Agora refuses a newer file instead of misreading it.
 enum Schema {
     /// The newest schema this build writes and reads.
-    static let version = 3
+    static let version = 4
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -47,6 +47,13 @@ enum Schema {
             // Comments by the members a search names (author:, country:), newest first.
             try db.execute(sql: "CREATE INDEX comment_by_date ON comment(sortDate)")
             try db.execute(sql: "PRAGMA user_version = 3")
+        }
+        // Forums: a topic's likes, a reply's own address, and a forum source's options and how far its sync got (JSON).
+        migrator.registerMigration("v4") { db in
+            try db.execute(sql: "ALTER TABLE post ADD COLUMN likes INTEGER")
+            try db.execute(sql: "ALTER TABLE source ADD COLUMN forum TEXT")
+            try db.execute(sql: "ALTER TABLE comment ADD COLUMN link TEXT")
+            try db.execute(sql: "PRAGMA user_version = 4")
         }
         return migrator
     }

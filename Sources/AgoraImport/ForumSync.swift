@@ -1,0 +1,507 @@
+import AgoraKit
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A forum's key, read from a file only its owner can read. Only the file's path is ever kept;
+/// the key goes into request headers to the forum's own host and nowhere else (no message, no
+/// log, no cache).
+public struct ForumKey: Sendable {
+    /// `Api-Key` + `Api-Username` (an admin's key), or `User-Api-Key` (a member's).
+    let headers: [String]
+
+    /// The file holds `Name: value` lines (`Api-Key`, `Api-Username`, `User-Api-Key`; `=` works
+    /// too). Refused unless group and others have no access to it (mode 0600 or 0400).
+    public static func read(path: String) throws -> ForumKey {
+        var info = stat()
+        guard stat(path, &info) == 0 else { throw AgoraError.cannotRead(path: path, reason: "no such file") }
+        guard info.st_mode & S_IFMT == S_IFREG else { throw AgoraError.cannotRead(path: path, reason: "not a file") }
+        let mode = info.st_mode & 0o777
+        guard mode & 0o077 == 0 else {
+            throw AgoraError.invalidArgument(
+                "\(path): a key file must be readable by you alone (its mode is \(String(mode, radix: 8)); run `chmod 600 \(path)`)")
+        }
+        let text = String(decoding: try CacheFile.readData(path: path), as: UTF8.self)
+        var values: [String: String] = [:]
+        for line in text.split(whereSeparator: \.isNewline) {
+            guard let split = line.firstIndex(where: { $0 == ":" || $0 == "=" }) else { continue }
+            let name = line[..<split].trimmingCharacters(in: .whitespaces).lowercased()
+            let value = line[line.index(after: split)...].trimmingCharacters(in: .whitespaces)
+            if !value.isEmpty, !value.contains(where: { $0.isNewline || $0 == "\r" }) { values[name] = value }
+        }
+        if let user = values["user-api-key"] { return ForumKey(headers: ["User-Api-Key: \(user)"]) }
+        if let key = values["api-key"], let name = values["api-username"] {
+            return ForumKey(headers: ["Api-Key: \(key)", "Api-Username: \(name)"])
+        }
+        throw AgoraError.invalidArgument("\(path): no key in it (write `Api-Key:` and `Api-Username:` lines, or a `User-Api-Key:` line)")
+    }
+}
+
+/// How fast a forum is asked: at most `concurrency` requests at once and `rate` a second, on a
+/// clock and with a sleep that tests give (so no test waits for real time).
+public struct Pacing: Sendable {
+    /// Requests a second; nil asks as fast as the answers come.
+    public var rate: Double?
+    public var concurrency: Int
+    /// Seconds on a clock that only goes forward.
+    public var clock: @Sendable () -> TimeInterval
+    public var sleep: @Sendable (TimeInterval) -> Void
+
+    public static let defaultRate = 4.0
+    public static let defaultConcurrency = 2
+    /// The longest a forum's Retry-After is waited out; past it the source stops and says so.
+    public static let longestWait: TimeInterval = 600
+
+    public init(rate: Double? = Pacing.defaultRate, concurrency: Int = Pacing.defaultConcurrency,
+                clock: @escaping @Sendable () -> TimeInterval = { TimeInterval(DispatchTime.now().uptimeNanoseconds) / 1e9 },
+                sleep: @escaping @Sendable (TimeInterval) -> Void = { if $0 > 0 { Thread.sleep(forTimeInterval: $0) } }) {
+        self.rate = rate
+        self.concurrency = max(1, concurrency)
+        self.clock = clock
+        self.sleep = sleep
+    }
+}
+
+/// The gate every request of one forum passes: it holds back the request that would be one too
+/// many at once, and spaces starts `1/rate` apart.
+final class RequestGate: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var inFlight = 0
+    private var nextStart: TimeInterval?
+    private(set) var waited: TimeInterval = 0
+    let pacing: Pacing
+
+    init(_ pacing: Pacing) { self.pacing = pacing }
+
+    func enter() {
+        condition.lock()
+        while inFlight >= pacing.concurrency { condition.wait() }
+        inFlight += 1
+        let now = pacing.clock()
+        let start = max(now, nextStart ?? now)
+        if let rate = pacing.rate, rate > 0 { nextStart = start + 1 / rate }
+        condition.unlock()
+        if start > now { pacing.sleep(start - now) }
+    }
+
+    func leave() {
+        condition.lock()
+        inFlight -= 1
+        condition.signal()
+        condition.unlock()
+    }
+
+    /// A wait the server asked for (Retry-After), out of the gate.
+    func wait(_ seconds: TimeInterval) {
+        condition.lock()
+        waited += seconds
+        condition.unlock()
+        pacing.sleep(seconds)
+    }
+}
+
+/// The requests of one forum's sync, counted.
+final class ForumClient: @unchecked Sendable {
+    let site: Discourse.Site
+    let fetcher: Fetcher
+    let key: ForumKey?
+    let gate: RequestGate
+    private let lock = NSLock()
+    private var count = 0
+
+    init(site: Discourse.Site, fetcher: Fetcher, key: ForumKey?, pacing: Pacing) {
+        self.site = site
+        self.fetcher = fetcher
+        self.key = key
+        self.gate = RequestGate(pacing)
+    }
+
+    var requests: Int { lock.lock(); defer { lock.unlock() }; return count }
+
+    /// A JSON object from the forum; nil when the forum says there is none (404, 410).
+    func object(_ path: String) throws -> [String: Any]? {
+        var attempts = 0
+        while true {
+            gate.enter()
+            lock.lock()
+            count += 1
+            lock.unlock()
+            let response: Fetcher.Response
+            do {
+                response = try fetcher.get(site.absolute(path), headers: ["Accept: application/json"], private: key?.headers ?? [])
+                gate.leave()
+            } catch {
+                gate.leave()
+                throw error
+            }
+            switch response.status {
+            case 200...299:
+                guard let json = try? JSONSerialization.jsonObject(with: response.body) as? [String: Any] else {
+                    throw AgoraError.invalidArgument("\(site.absolute(path)): the answer is not a JSON object")
+                }
+                return json
+            case 404, 410:
+                return nil
+            case 401, 403:
+                throw ForumError.loginNeeded(site: site.base.absoluteString, keyGiven: key != nil)
+            case 429, 503:
+                // As long as the server asks, up to ten minutes; longer, and the source stops
+                // here with the time remembered.
+                let asked = response.header("Retry-After").flatMap { Double($0.trimmed) }
+                    ?? (response.header("Retry-After").flatMap { Fetcher.retryAfter($0) }.map { max(0, $0.timeIntervalSinceNow) })
+                    ?? (response.status == 429 ? 60 : nil)
+                attempts += 1
+                guard let asked, asked <= Pacing.longestWait, attempts <= 5 else {
+                    throw fetcher.refusal(Fetcher.Response(status: response.status, headers: response.headers, body: Data()),
+                                          location: site.absolute(path))
+                }
+                gate.wait(max(0, asked))
+            default:
+                throw fetcher.refusal(response, location: site.absolute(path))
+            }
+        }
+    }
+}
+
+public enum ForumError: Error, CustomStringConvertible, Equatable {
+    case loginNeeded(site: String, keyGiven: Bool)
+
+    public var description: String {
+        switch self {
+        case .loginNeeded(let site, false):
+            "\(site): the forum needs a login; give a key with `agora sources add \(site) --api-key-file FILE`"
+        case .loginNeeded(let site, true): "\(site): the forum refused the key (HTTP 403)"
+        }
+    }
+}
+
+/// How far a forum's sync has got, for a progress line.
+public struct ForumProgress: Sendable, Equatable {
+    public var topics = 0
+    public var topicsToRead = 0
+    public var posts = 0
+    public var members = 0
+    public var requests = 0
+    /// Seconds spent waiting as the forum asked (Retry-After).
+    public var waited: TimeInterval = 0
+}
+
+/// What a forum's sync brought.
+public struct ForumOutcome: Sendable {
+    public var posts = ImportSummary.Counts()
+    public var comments = ImportSummary.Counts()
+    public var members = ImportSummary.Counts()
+    public var requests = 0
+    /// Hidden, deleted and whispered posts, and listed topics that are gone.
+    public var leftOut = 0
+    public var waited: TimeInterval = 0
+    /// Topics that could not be read this time (they are read again next time).
+    public var failedTopics: [String] = []
+    public var source: Source
+}
+
+/// Mirrors one Discourse forum into the cache, politely and incrementally (docs/discourse.md):
+/// the latest list back to where the last sync got, each changed topic and only the posts the
+/// cache lacks, the member directory once a day and the profile of each member not seen before.
+public struct ForumSync: Sendable {
+    public var fetcher: Fetcher
+    public var pacing: Pacing
+    public var now: @Sendable () -> Date
+    public var progress: (@Sendable (ForumProgress) -> Void)?
+    /// Topics written to the cache together.
+    public var batch = 50
+
+    public init(fetcher: Fetcher = Fetcher(), pacing: Pacing = Pacing(), now: @escaping @Sendable () -> Date = Date.init,
+                progress: (@Sendable (ForumProgress) -> Void)? = nil) {
+        self.fetcher = fetcher
+        self.pacing = pacing
+        self.now = now
+        self.progress = progress
+    }
+
+    /// Posts a topic page carries, and how many are asked for at once after it.
+    static let postsPerRequest = 20
+    static let directoryEvery: TimeInterval = 86_400
+
+    public func sync(_ source: Source, into store: any CommunityStore) throws -> ForumOutcome {
+        guard let location = source.location, let site = Discourse.Site(location) else {
+            throw AgoraError.invalidArgument("\(source.id): the source has no forum address")
+        }
+        var forum = source.forum ?? Source.Forum()
+        let key = try forum.keyFile.map(ForumKey.read)
+        let client = ForumClient(site: site, fetcher: fetcher, key: key, pacing: pacing)
+        var outcome = ForumOutcome(source: source)
+        let tally = Tally(report: progress)
+        defer { outcome.requests = client.requests }
+
+        // Categories: once, and again when a topic names one not known.
+        func readCategories() throws {
+            guard let json = try client.object("/site.json") ?? client.object("/categories.json") else { return }
+            forum.categoryNames = Dictionary(uniqueKeysWithValues: Discourse.categories(json).map { (String($0.key), $0.value.name + "\u{1F}" + $0.value.slug) })
+        }
+        if forum.categoryNames == nil { try readCategories() }
+        func names() -> [Int: (name: String, slug: String)] {
+            var out: [Int: (name: String, slug: String)] = [:]
+            for (id, value) in forum.categoryNames ?? [:] {
+                let parts = value.split(separator: "\u{1F}", maxSplits: 1).map(String.init)
+                if let number = Int(id) { out[number] = (parts.first ?? value, parts.count > 1 ? parts[1] : value) }
+            }
+            return out
+        }
+        let wanted: Set<Int>? = try forum.categories.map { asked in
+            let known = names()
+            var ids = Set<Int>()
+            for name in asked {
+                let key = Folding.key(name)
+                let matches = known.filter { Folding.key($0.value.name) == key || Folding.key($0.value.slug) == key }.map(\.key)
+                guard !matches.isEmpty else {
+                    let list = known.values.map(\.name).sorted().joined(separator: ", ")
+                    throw AgoraError.invalidArgument("\(site.base.absoluteString): no category '\(name)' (the forum has: \(list))")
+                }
+                ids.formUnion(matches)
+            }
+            return ids
+        }
+
+        // Members: the directory once a day; it comes first, so that most authors are known.
+        if forum.directoryRead.map({ now().timeIntervalSince($0) >= Self.directoryEvery }) ?? true {
+            try readDirectory(client: client, store: store, site: site, outcome: &outcome, tally: tally)
+            forum.directoryRead = now()
+        }
+
+        // The latest list, back to where the last sync got.
+        let first = forum.syncedThrough == nil
+        var chosen: [Discourse.Listed] = []
+        var newest = forum.syncedThrough
+        var page = 0
+        var askedAgain = false
+        var listedIDs = Set<Int>()
+        paging: while true {
+            guard let json = try client.object(page == 0 ? "/latest.json" : "/latest.json?page=\(page)") else { break }
+            let list = Discourse.latest(json)
+            // A page with nothing not seen on the pages before it ends the list (a forum that
+            // answers every page alike would be read for ever).
+            var fresh = false
+            for topic in list.topics {
+                if listedIDs.insert(topic.id).inserted { fresh = true } else { continue }
+                if let bumped = topic.bumped, let through = forum.syncedThrough, bumped <= through {
+                    if topic.pinned { continue }
+                    break paging
+                }
+                if first, let since = forum.since, let bumped = topic.bumped, bumped < since {
+                    if topic.pinned { continue }
+                    break paging
+                }
+                if let category = topic.category, names()[category] == nil, !askedAgain {
+                    askedAgain = true
+                    try readCategories()
+                }
+                if let bumped = topic.bumped { newest = max(newest ?? bumped, bumped) }
+                if let wanted, !(topic.category.map(wanted.contains) ?? false) { continue }
+                chosen.append(topic)
+                if first, let most = forum.maxTopics, chosen.count >= most { break paging }
+            }
+            guard list.more, fresh else { break }
+            page += 1
+        }
+        tally.update { $0.topicsToRead = chosen.count; $0.requests = client.requests }
+
+        // Each changed topic, in batches; the cursor moves only when every one was read.
+        let categoryNames = names().mapValues(\.name)
+        var start = 0
+        while start < chosen.count {
+            let slice = Array(chosen[start..<min(chosen.count, start + batch)])
+            start += slice.count
+            let read = Parallel.map(slice, workers: pacing.concurrency) { listed -> Result<Discourse.Topic?, Error> in
+                Result { try readTopic(listed.id, client: client, store: store, site: site, categories: categoryNames) }
+            }
+            var content = CacheContent()
+            var authors: [Member.ID: Member] = [:]
+            for (listed, result) in zip(slice, read) {
+                switch result {
+                case .success(let topic?):
+                    content.posts.append(topic.post)
+                    content.comments += topic.comments
+                    outcome.leftOut += topic.leftOut
+                    for author in topic.authors where authors[author.id] == nil { authors[author.id] = author }
+                case .success(nil):
+                    outcome.leftOut += 1  // listed, but deleted or out of reach
+                case .failure(let error as ForumError):
+                    throw error
+                case .failure(let error as Fetcher.DeadlineReached):
+                    throw error
+                case .failure(let error):
+                    outcome.failedTopics.append("topic \(listed.id): " + ((error as? AgoraError)?.description ?? String(describing: error)))
+                }
+            }
+            content.members = try newMembers(Array(authors.values), client: client, store: store, site: site)
+            let summary = try store.importContent(content)
+            outcome.posts.add(summary.posts)
+            outcome.comments.add(summary.comments)
+            outcome.members.add(summary.members)
+            tally.update {
+                $0.topics += slice.count
+                $0.posts += content.comments.count + content.posts.count
+                $0.members += content.members.count
+                $0.requests = client.requests
+                $0.waited = client.gate.waited
+            }
+        }
+        if outcome.failedTopics.isEmpty { forum.syncedThrough = newest }
+        outcome.waited = client.gate.waited
+        outcome.requests = client.requests
+        outcome.source.forum = forum
+        return outcome
+    }
+
+    /// One topic: its page, and the posts after the first twenty that the cache lacks.
+    private func readTopic(_ id: Int, client: ForumClient, store: any CommunityStore, site: Discourse.Site,
+                           categories: [Int: String]) throws -> Discourse.Topic? {
+        guard let json = try client.object("/t/\(id).json") else { return nil }
+        let stream = ((json["post_stream"] as? [String: Any])?["stream"] as? [Any])?.compactMap(Discourse.int) ?? []
+        let loaded = Set((((json["post_stream"] as? [String: Any])?["posts"] as? [[String: Any]]) ?? []).compactMap { Discourse.int($0["id"]) })
+        var known: [Int: Comment.ID] = [:]
+        var cached = Set<Comment.ID>()
+        if let detail = try? store.post(site.topicID(id)) {
+            for item in detail.comments {
+                cached.insert(item.comment.id)
+                if let link = item.comment.link, let number = link.split(separator: "/").last.flatMap({ Int($0) }) {
+                    known[number] = item.comment.id
+                }
+            }
+        }
+        let missing = stream.filter { !loaded.contains($0) && !cached.contains(site.postID($0)) }
+        var more: [[String: Any]] = []
+        var index = 0
+        while index < missing.count {
+            let ids = missing[index..<min(missing.count, index + Self.postsPerRequest)]
+            index += ids.count
+            let query = ids.map { "post_ids[]=\($0)" }.joined(separator: "&")
+            if let page = try client.object("/t/\(id)/posts.json?\(query)") {
+                more += ((page["post_stream"] as? [String: Any])?["posts"] as? [[String: Any]]) ?? []
+            }
+        }
+        return Discourse.topic(json, site: site, categories: categories, morePosts: more, knownNumbers: known)
+    }
+
+    /// Authors not in the cache yet, each from their profile when it can be read.
+    private func newMembers(_ authors: [Member], client: ForumClient, store: any CommunityStore, site: Discourse.Site) throws -> [Member] {
+        let unknown = authors.filter { (try? store.member($0.id, limit: 0)) == nil }
+        let profiles = Parallel.map(unknown, workers: pacing.concurrency) { author -> Member in
+            let username = author.id.rawValue.components(separatedBy: ":u:").last ?? ""
+            guard let encoded = username.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed),
+                  let json = try? client.object("/u/\(encoded).json"), let member = Discourse.member(json, site: site) else { return author }
+            return Discourse.merge(member, over: author)
+        }
+        return profiles
+    }
+
+    /// The member directory, page by page; members the cache lacks are read from their profile.
+    private func readDirectory(client: ForumClient, store: any CommunityStore, site: Discourse.Site,
+                               outcome: inout ForumOutcome, tally: Tally) throws {
+        var page = 0
+        while true {
+            guard let json = try client.object("/directory_items.json?period=all&order=post_count&page=\(page)") else { return }
+            let items = (json["directory_items"] as? [[String: Any]]) ?? []
+            let listed = items.compactMap { Discourse.member($0, site: site) }
+            var members: [Member] = []
+            var unknown: [Member] = []
+            for member in listed {
+                if let cached = try? store.member(member.id, limit: 0).member {
+                    let merged = Discourse.merge(member, over: cached)
+                    if merged != cached { members.append(merged) }
+                } else {
+                    unknown.append(member)
+                }
+            }
+            members += try newMembers(unknown, client: client, store: store, site: site).map { profile in
+                unknown.first { $0.id == profile.id }.map { Discourse.merge($0, over: profile) } ?? profile
+            }
+            if !members.isEmpty { outcome.members.add(try store.importContent(CacheContent(members: members)).members) }
+            tally.update {
+                $0.members += listed.count
+                $0.requests = client.requests
+                $0.waited = client.gate.waited
+            }
+            let meta = json["meta"] as? [String: Any]
+            guard !items.isEmpty, meta?["load_more_directory_items"] is String else { return }
+            page += 1
+        }
+    }
+}
+
+/// Progress told as it changes, one report at a time.
+private final class Tally: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = ForumProgress()
+    private let report: (@Sendable (ForumProgress) -> Void)?
+
+    init(report: (@Sendable (ForumProgress) -> Void)?) { self.report = report }
+
+    func update(_ change: (inout ForumProgress) -> Void) {
+        lock.lock()
+        defer { lock.unlock() }
+        change(&value)
+        report?(value)
+    }
+}
+
+/// `body` over `items` on `workers` threads of their own (they wait on the network), results in order.
+enum Parallel {
+    static func map<T, R>(_ items: [T], workers: Int, _ body: @escaping @Sendable (T) -> R) -> [R] {
+        guard items.count > 1, workers > 1 else { return items.map(body) }
+        let results = Box<R>(count: items.count)
+        let done = DispatchSemaphore(value: 0)
+        let threads = min(workers, items.count)
+        let shared = UncheckedSendable(items)
+        for _ in 0..<threads {
+            let thread = Thread {
+                while let index = results.take() { results.set(index, body(shared.value[index])) }
+                done.signal()
+            }
+            thread.stackSize = 4 << 20
+            thread.start()
+        }
+        for _ in 0..<threads { done.wait() }
+        return results.all
+    }
+
+    private final class Box<R>: @unchecked Sendable {
+        private let lock = NSLock()
+        private var next = 0
+        private var values: [R?]
+
+        init(count: Int) { values = Array(repeating: nil, count: count) }
+
+        func take() -> Int? {
+            lock.lock()
+            defer { lock.unlock() }
+            guard next < values.count else { return nil }
+            next += 1
+            return next - 1
+        }
+
+        func set(_ index: Int, _ value: R) {
+            lock.lock()
+            values[index] = value
+            lock.unlock()
+        }
+
+        var all: [R] { values.map { $0! } }
+    }
+}
+
+private struct UncheckedSendable<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
+}
+
+extension ImportSummary.Counts {
+    mutating func add(_ other: ImportSummary.Counts) {
+        added += other.added
+        updated += other.updated
+        unchanged += other.unchanged
+    }
+}
