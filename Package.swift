@@ -54,6 +54,8 @@ let package = Package(
         .executableTarget(name: "agora-fuzz", dependencies: ["AgoraKit", "AgoraImport", "AgoraTUI"]),
         // What several test targets share: temporary folders, zip and gzip writers, a local HTTP server.
         .target(name: "AgoraTestSupport", dependencies: ["CZlib"], path: "Tests/AgoraTestSupport"),
+        // The test forum as a program: the sync benchmark runs it (scripts/bench-sync.sh).
+        .executableTarget(name: "agora-test-forum", dependencies: ["AgoraTestSupport"], path: "Tests/agora-test-forum"),
         .testTarget(
             name: "AgoraKitTests",
             dependencies: ["AgoraKit", "AgoraTestSupport", .product(name: "GRDB", package: "GRDB.swift")]

@@ -73,7 +73,13 @@ public struct EffectRunner: Sendable {
             if deferWrites, effect.isStateWrite || !writes.isEmpty {
                 writes.append(effect)
             } else if case .openURL(let url) = effect {
-                pending += state.receive(.message(openURL(url)))
+                // A mention of a forum's member opens their profile here, not the forum's page.
+                if let id = Source.member(linkedBy: url, among: (try? store.sources()) ?? []),
+                   let profile = try? store.member(id, limit: 50) {
+                    pending += state.receive(.linkedMember(profile))
+                } else {
+                    pending += state.receive(.message(openURL(url)))
+                }
             } else if case .sync = effect {
                 pending += state.receive(.message(startSync()))
             } else if let loaded = perform(effect) {

@@ -26,6 +26,12 @@ public enum Discourse {
         public func postID(_ id: Int) -> Comment.ID { Comment.ID("discourse:\(key):p\(id)") }
         public func memberID(_ username: String) -> Member.ID { Member.ID("discourse:\(key):u:\(username.lowercased())") }
 
+        /// A path of the forum's API (`/latest.json`) under its address, which may be a folder.
+        public func api(_ path: String) -> String {
+            let root = base.absoluteString
+            return (root.hasSuffix("/") ? String(root.dropLast()) : root) + path
+        }
+
         /// A path of the forum's as an absolute address; an address already absolute as it is.
         public func absolute(_ path: String) -> String {
             if path.hasPrefix("//") { return (base.scheme ?? "https") + ":" + path }

@@ -29,8 +29,8 @@ public struct SyncReport: Sendable, Codable, Equatable {
     public var summary: String {
         switch status {
         case .updated where requests != nil:
-            "\(added) new, \(updated) updated, \(unchanged) unchanged; \(commentsAdded ?? 0) new replies, "
-                + "\(commentsUpdated ?? 0) changed; \(requests ?? 0) requests" + ((leftOut ?? 0) > 0 ? "; \(leftOut ?? 0) left out" : "")
+            "\(added) new, \(updated) updated, \(unchanged) unchanged; \(commentsAdded ?? 0) new \((commentsAdded ?? 0) == 1 ? "reply" : "replies"), "
+                + "\(commentsUpdated ?? 0) changed; \(requests ?? 0) \((requests ?? 0) == 1 ? "request" : "requests")" + ((leftOut ?? 0) > 0 ? "; \(leftOut ?? 0) left out" : "")
                 + (error.map { "; " + $0 } ?? "")
         case .updated: "\(added) new, \(updated) updated, \(unchanged) unchanged"
         case .notModified: "not modified"

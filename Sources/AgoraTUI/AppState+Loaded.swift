@@ -28,6 +28,9 @@ extension AppState {
             return []
         case .post(let post):
             return opened(post)
+        case .linkedMember(let profile):
+            remember()
+            return receive(.member(profile))
         case .member(let profile):
             detail = .profile(ProfileModel(profile: profile, dateFormat: settings.dateFormat, openKey: keymap.label(.open)))
             focus = .detail
@@ -50,14 +53,16 @@ extension AppState {
             message = text
             return []
         case .syncProgress(let news):
-            message = "Syncing: \(news.done) of \(plural(news.total, "source")) done, \(news.new) new…"
+            message = "Syncing: \(news.done) of \(plural(news.total, "source")) done, \(news.new) new"
+                + (news.newReplies > 0 ? ", \(plural(news.newReplies, "new reply", "new replies"))" : "") + (news.detail.map { "; " + $0 } ?? "") + "…"
             // What has come in so far shows as it comes.
             return update(.refresh)
         case .syncFinished(let news) where news.total == 0:
-            message = "No sources to sync: agora sources add URL adds a feed."
+            message = "No sources to sync: agora sources add URL adds a feed or a forum."
             return []
         case .syncFinished(let news):
             var text = "Synced \(plural(news.total, "source")): \(news.new) new"
+            if news.newReplies > 0 { text += ", " + plural(news.newReplies, "new reply", "new replies") }
             if news.failed > 0 { text += ", \(news.failed) failed (agora sources says why)" }
             message = text + "."
             return update(.refresh)

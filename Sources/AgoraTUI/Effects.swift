@@ -46,6 +46,9 @@ public enum Loaded: Hashable, Sendable {
     case searchResults(for: SearchQuery, SearchResults)
     case post(PostDetail)
     case member(MemberProfile)
+    /// A link that names a member of the cache (a forum's mention): their profile, opened as a
+    /// jump from the article (Esc comes back).
+    case linkedMember(MemberProfile)
     case markedAllRead(JournalEntry)
     case undone(UndoResult)
     case unreadFound(index: Int, post: PostSummary)
@@ -62,11 +65,17 @@ public struct SyncNews: Hashable, Sendable {
     public var total: Int
     public var new: Int
     public var failed: Int
+    /// New replies (a forum's).
+    public var newReplies: Int
+    /// How the source being synced is getting on, when it says ("forum: 12/40 topics").
+    public var detail: String?
 
-    public init(done: Int, total: Int, new: Int, failed: Int) {
+    public init(done: Int, total: Int, new: Int, failed: Int, newReplies: Int = 0, detail: String? = nil) {
         self.done = done
         self.total = total
         self.new = new
         self.failed = failed
+        self.newReplies = newReplies
+        self.detail = detail
     }
 }

@@ -98,3 +98,5 @@ public struct ProfileModel: Hashable, Sendable {
 
 /// "1 post", "3 comments".
 func plural(_ count: Int, _ word: String) -> String { "\(count) \(word)\(count == 1 ? "" : "s")" }
+
+func plural(_ count: Int, _ one: String, _ many: String) -> String { "\(count) \(count == 1 ? one : many)" }

@@ -179,7 +179,7 @@ struct OPMLImportJSON: Encodable {
 struct Sources: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sources",
-        abstract: "List, add and remove the feeds that `agora sync` brings up to date.",
+        abstract: "List, add and remove the feeds and forums that `agora sync` brings up to date.",
         subcommands: [SourcesList.self, SourcesAdd.self, SourcesRemove.self],
         defaultSubcommand: SourcesList.self)
 }
@@ -213,14 +213,94 @@ struct SourcesList: ParsableCommand {
 
 struct SourcesAdd: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "add", abstract: "Add a feed (an http(s) address or a file) for `agora sync` to fetch.")
+        commandName: "add", abstract: "Add a feed or a Discourse forum for `agora sync` to bring up to date.",
+        discussion: """
+            An http(s) address is asked whether it is a Discourse forum (its /site.json or \
+            /about.json, or the generator tag of its page) and added as what it is; --kind \
+            says instead. A forum is mirrored whole: topics, replies, members. Its options bound \
+            the first sync (--since, --max-topics) or keep to some categories (--categories). A \
+            forum that needs a login takes --api-key-file: a file only you can read (mode 0600) \
+            with `Api-Key:` and `Api-Username:` lines, or a `User-Api-Key:` line. Only the \
+            file's path is kept; the key is sent to the forum and nowhere else.
+            """)
+
+    enum Kind: String, ExpressibleByArgument, CaseIterable {
+        case discourse, feed
+    }
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: ArgumentHelp("The feed's address, or a feed file.", valueName: "url-or-file")) var location: String
-    @Option(help: "What to call it (else the feed's own title, after the first sync).") var name: String?
+    @Argument(help: ArgumentHelp("The feed's or forum's address, or a feed file.", valueName: "url-or-file")) var location: String
+    @Option(help: "What to call it (else the feed's or forum's own title).") var name: String?
+    @Option(help: "What it is, instead of asking it: discourse or feed.") var kind: Kind?
+    @Option(help: ArgumentHelp("A forum: mirror only these categories (names or slugs, comma-separated).", valueName: "a,b"))
+    var categories: String?
+    @Option(help: ArgumentHelp("A forum: the first sync goes back to this day and no further.", valueName: "YYYY-MM-DD")) var since: String?
+    @Option(name: .customLong("max-topics"), help: "A forum: the first sync takes at most this many topics, the most recent.")
+    var maxTopics: Int?
+    @Option(name: .customLong("api-key-file"), help: ArgumentHelp("A forum that needs a login: the file with its key (mode 0600).", valueName: "file"))
+    var apiKeyFile: String?
+
+    func validate() throws {
+        if let maxTopics, maxTopics < 1 { throw ValidationError("--max-topics must be at least 1") }
+        if let since, Self.day(since) == nil { throw ValidationError("--since must be a day written YYYY-MM-DD, not '\(since)'") }
+        if let categories, categories.split(separator: ",").allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) {
+            throw ValidationError("--categories needs at least one name")
+        }
+    }
 
     func run() throws {
         let resolved = try Self.resolve(location)
+        let forumOptions = categories != nil || since != nil || maxTopics != nil || apiKeyFile != nil
+        let keyPath = apiKeyFile.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
+        let key = try keyPath.map(ForumKey.read)
+        var detected: ForumDetection = .notDiscourse
+        let web = resolved.lowercased().hasPrefix("http")
+        switch kind {
+        case .discourse?:
+            guard web else { throw AgoraError.invalidArgument("\(resolved): a forum is an http(s) address, not a file") }
+            detected = .discourse(title: nil)
+        case .feed?:
+            detected = .notDiscourse
+        case nil where web:
+            detected = ForumDetection.detect(resolved, key: key)
+        case nil:
+            break
+        }
+        if detected == .discourseNeedsLogin {
+            throw AgoraError.invalidArgument("\(resolved): a Discourse forum that needs a login; give a key with --api-key-file FILE")
+        }
+        guard case .discourse(let title) = detected else {
+            if forumOptions {
+                throw AgoraError.invalidArgument("\(resolved) is not a Discourse forum: --categories, --since, --max-topics and --api-key-file are for forums (--kind discourse if it is one)")
+            }
+            try addFeed(resolved, found: web && kind == nil)
+            return
+        }
+        guard let site = Discourse.Site(resolved) else { throw AgoraError.invalidArgument("\(resolved): not a valid address") }
+        let store = try global.openForImport()
+        var forum = Source.Forum(
+            categories: categories.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } },
+            since: since.flatMap(Self.day), maxTopics: maxTopics, keyFile: keyPath)
+        if var existing = try store.sources().first(where: { $0.id == site.sourceID }) {
+            // Options given again replace the old ones; how far the sync got is kept.
+            if let old = existing.forum {
+                forum.syncedThrough = old.syncedThrough
+                forum.directoryRead = old.directoryRead
+                forum.categoryNames = old.categoryNames
+            }
+            existing.forum = forum
+            if let name { existing.name = name }
+            try store.importContent(CacheContent(sources: [existing]))
+            Output.line("\(Output.safe(site.base.absoluteString)) is already a source (\(site.sourceID)); its options are now as given.")
+            return
+        }
+        let source = Source(id: site.sourceID, kind: .discourse, name: name ?? title ?? site.key, location: site.base.absoluteString, forum: forum)
+        try store.importContent(CacheContent(sources: [source]))
+        Output.line((kind == nil ? "Found a Discourse forum" + (title.map { " (\(Output.safe($0)))" } ?? "") + ". " : "")
+                    + "Added \(site.sourceID). Run `agora sync` to mirror it.")
+    }
+
+    private func addFeed(_ resolved: String, found: Bool) throws {
         let store = try global.openForImport()
         let id = FeedImport.sourceID(resolved)
         if var existing = try store.sources().first(where: { $0.id == id }) {
@@ -235,7 +315,16 @@ struct SourcesAdd: ParsableCommand {
         }
         let source = Source(id: id, kind: .feed, name: name ?? FeedImport.sourceKey(resolved), location: resolved)
         try store.importContent(CacheContent(sources: [source]))
-        Output.line("Added \(id). Run `agora sync` to fetch it.")
+        Output.line((found ? "Not a Discourse forum: taken for a feed. " : "") + "Added \(id). Run `agora sync` to fetch it.")
+    }
+
+    /// "2024-03-01" as the start of that day, UTC.
+    static func day(_ text: String) -> Date? {
+        let parts = text.split(separator: "-").compactMap { Int($0) }
+        guard parts.count == 3, text.count == 10, (1...12).contains(parts[1]), (1...31).contains(parts[2]) else { return nil }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        return calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2]))
     }
 
     /// An http(s) URL as given; a file as its absolute path (it must exist).
@@ -277,7 +366,7 @@ struct SourcesRemove: ParsableCommand {
 struct SyncCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sync",
-        abstract: "Bring feed sources up to date over HTTP(S): all of them, or the ones named.",
+        abstract: "Bring feeds and forums up to date over HTTP(S): all of them, or the ones named.",
         discussion: """
             Up to four sources are fetched at once. Each asks only for what changed (ETag and \
             Last-Modified are kept per source; an answer of 304 costs nothing), accepts gzip, \
@@ -287,7 +376,10 @@ struct SyncCommand: ParsableCommand {
             until then (a day at most); --now asks anyway. Each source is \
             written in its own transaction: one that fails (DNS, HTTP 404 or 500, a timeout, a \
             broken feed) is reported and the others go on. Items that left the feed stay in the \
-            cache. Exit status 1 when any source failed.
+            cache. A Discourse forum is read politely: the latest topics back to the last sync, \
+            only the posts the cache lacks, at most two requests at once and --rate a second; \
+            a Retry-After up to ten minutes is waited out, a longer one stops that forum until \
+            then. Exit status 1 when any source failed.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -296,9 +388,11 @@ struct SyncCommand: ParsableCommand {
     @Option(help: "Seconds the whole sync may take.") var deadline: Double = 600
     @Option(name: .customLong("max-size"), help: "The largest feed to take, in MiB (sent or inflated).") var maxSize: Int = Fetcher.defaultMaxBytes >> 20
     @Flag(help: "Fetch even the sources a server asked to wait (Retry-After).") var now = false
+    @Option(help: "Requests a second to one forum (0: as fast as it answers).") var rate: Double = Pacing.defaultRate
     @Flag(help: "Print a JSON summary per source.") var json = false
 
     func validate() throws {
+        if !(rate >= 0) || !rate.isFinite { throw ValidationError("--rate must be 0 or more") }
         if !(timeout > 0) { throw ValidationError("--timeout must be more than 0") }
         if !(deadline > 0) { throw ValidationError("--deadline must be more than 0") }
         if !(1...4_096).contains(maxSize) { throw ValidationError("--max-size must be from 1 to 4096 (MiB)") }
@@ -306,21 +400,26 @@ struct SyncCommand: ParsableCommand {
 
     func run() throws {
         let store = try global.openForImport()
-        let all = try store.sources().filter { $0.kind == .feed }
+        let all = try store.sources().filter(\.isSynced)
         var chosen: [Source] = []
         for id in ids {
             guard let source = all.first(where: { $0.id.rawValue == id }) else {
-                throw AgoraError.invalidArgument("no feed source with id '\(id)' (agora sources lists them)")
+                throw AgoraError.invalidArgument("no feed or forum with id '\(id)' (agora sources lists them)")
             }
             if !chosen.contains(source) { chosen.append(source) }
         }
         if ids.isEmpty { chosen = all }
         if chosen.isEmpty {
-            if json { try Output.json([SyncReport]()) } else { Output.line("No feed sources to sync. Add one with `agora sources add URL`.") }
+            if json { try Output.json([SyncReport]()) } else { Output.line("No feeds or forums to sync. Add one with `agora sources add URL`.") }
             return
         }
         let progress = Progress()
-        let sync = Sync(fetcher: Fetcher(timeout: timeout, maxBytes: maxSize << 20), deadline: deadline, ignoreRetryAfter: now)
+        var sync = Sync(fetcher: Fetcher(timeout: timeout, maxBytes: maxSize << 20), deadline: deadline, ignoreRetryAfter: now)
+        sync.pacing = Pacing(rate: rate > 0 ? rate : nil)
+        sync.forumProgress = { source, step in
+            progress.status("\(source.name): \(step.topics)/\(step.topicsToRead) topics, \(step.posts) posts, \(step.members) members, "
+                            + "\(step.requests) requests" + (step.waited > 0 ? ", waited \(Int(step.waited.rounded())) s" : ""))
+        }
         let reports = sync.run(chosen, into: store) { report in
             progress.line("\(report.status == .failed ? "!" : "·") \(report.name): \(report.summary)")
         }

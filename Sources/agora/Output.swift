@@ -171,6 +171,12 @@ final class Progress: @unchecked Sendable {
         rewrite(text)
     }
 
+    /// One line redrawn in place, as it changes (a forum's sync).
+    func status(_ text: String) {
+        guard enabled else { return }
+        rewrite(Output.safe(text))
+    }
+
     /// A line of its own, after whatever bar was showing.
     func line(_ text: String) {
         guard enabled else { return }

@@ -96,11 +96,15 @@ enum BackgroundSyncJob {
     static func every(in path: String) -> BackgroundSync.Job {
         { progress in
             guard let store = try? Cache.openExisting(path: path),
-                  let sources = try? store.sources().filter({ $0.kind == .feed }), !sources.isEmpty else {
+                  let sources = try? store.sources().filter(\.isSynced), !sources.isEmpty else {
                 return SyncNews(done: 0, total: 0, new: 0, failed: 0)
             }
             let tally = Tally(total: sources.count)
-            _ = Sync(deadline: 600).run(sources, into: store) { report in progress(tally.add(report)) }
+            var sync = Sync(deadline: 600)
+            sync.forumProgress = { source, step in
+                progress(tally.detail("\(source.name): \(step.topics)/\(step.topicsToRead) topics, \(step.requests) requests"))
+            }
+            _ = sync.run(sources, into: store) { report in progress(tally.add(report)) }
             return tally.news
         }
     }
@@ -116,8 +120,17 @@ enum BackgroundSyncJob {
             lock.lock()
             defer { lock.unlock() }
             value.done += 1
+            value.detail = nil
             value.new += report.added
+            value.newReplies += report.commentsAdded ?? 0
             if report.status == .failed { value.failed += 1 }
+            return value
+        }
+
+        func detail(_ text: String) -> SyncNews {
+            lock.lock()
+            defer { lock.unlock() }
+            value.detail = text
             return value
         }
 

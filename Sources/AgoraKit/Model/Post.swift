@@ -156,6 +156,25 @@ public struct Source: Identifiable, Hashable, Sendable, Codable {
     /// A forum's options and sync state (nil for other sources).
     public var forum: Forum?
 
+    /// The member a forum's profile address names (`https://forum.example.org/u/sam`, as a
+    /// mention links it), when one of `sources` is that forum. Forum member ids are the
+    /// source's id, `:u:` and the username in lower case.
+    public static func member(linkedBy url: String, among sources: [Source]) -> Member.ID? {
+        for source in sources where source.kind == .discourse {
+            guard var base = source.location else { continue }
+            while base.hasSuffix("/") { base.removeLast() }
+            let prefix = base + "/u/"
+            guard url.lowercased().hasPrefix(prefix.lowercased()) else { continue }
+            let rest = url.dropFirst(prefix.count).prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+            guard let username = String(rest).removingPercentEncoding, !username.isEmpty else { continue }
+            return Member.ID(source.id.rawValue + ":u:" + username.lowercased())
+        }
+        return nil
+    }
+
+    /// Brought up to date by `agora sync` (feeds and forums; imported files are not).
+    public var isSynced: Bool { kind == .feed || kind == .discourse }
+
     public init(
         id: ID, kind: Kind, name: String, location: String? = nil, etag: String? = nil,
         lastModified: String? = nil, lastSync: Date? = nil, lastStatus: String? = nil, retryAfter: Date? = nil,

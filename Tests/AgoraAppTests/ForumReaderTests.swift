@@ -1,0 +1,46 @@
+import AgoraApp
+import AgoraKit
+import AgoraTUI
+import Foundation
+import Testing
+import TerminalCore
+
+/// A forum's posts in the reader: a mention is a member of the cache, and following it opens
+/// their profile here instead of the forum's page.
+@Suite("Forum posts in the reader")
+struct ForumReaderTests {
+    static func content() -> CacheContent {
+        let source = Source(id: "discourse:f-example-org", kind: .discourse, name: "F", location: "https://f.example.org")
+        let sam = Member(id: "discourse:f-example-org:u:sam", name: "Sam Saffron", location: "Sydney, Australia")
+        let kim = Member(id: "discourse:f-example-org:u:kim", name: "Kim Lee")
+        let post = Post(id: "discourse:f-example-org:t1", source: source.id, kind: .discussion, title: "Welcome", author: kim.id,
+                        published: ISODate.parse("2024-01-01T00:00:00Z"), views: 12, likes: 3,
+                        body: "<p>Thanks <a class=\"mention\" href=\"https://f.example.org/u/Sam\">@Sam</a>, see "
+                            + "<a href=\"https://example.com/notes\">the notes</a>.</p>")
+        return CacheContent(community: Community(name: "F"), sources: [source], members: [sam, kim], posts: [post])
+    }
+
+    @Test func following_a_mention_opens_the_members_profile_and_back_returns() throws {
+        let reader = try Harness(width: 120, height: 40, content: Self.content())
+        reader.press(.enter)
+        guard case .article = reader.state.detail else { Issue.record("no article"); return }
+        #expect(reader.screen.contains("12 views") && reader.screen.contains("3 likes"))
+        reader.press(.character("o"), .character("1"))
+        guard case .profile(let profile) = reader.state.detail else { Issue.record("the mention did not open a profile"); return }
+        #expect(profile.profile.member.name == "Sam Saffron")
+        #expect(reader.opened.isEmpty, "no browser for a member of the cache")
+        reader.press(.escape)
+        guard case .article = reader.state.detail else { Issue.record("Esc did not come back to the article"); return }
+        // Any other link goes to the browser as before.
+        reader.press(.character("o"), .character("2"))
+        #expect(reader.opened == ["https://example.com/notes"])
+    }
+
+    @Test func a_profile_link_of_a_forum_not_in_the_cache_is_only_a_link() {
+        let sources = Self.content().sources
+        #expect(Source.member(linkedBy: "https://f.example.org/u/Sam/summary", among: sources) == "discourse:f-example-org:u:sam")
+        #expect(Source.member(linkedBy: "https://other.example.org/u/Sam", among: sources) == nil)
+        #expect(Source.member(linkedBy: "https://f.example.org/t/welcome/1", among: sources) == nil)
+        #expect(Source.member(linkedBy: "https://f.example.org/u/", among: sources) == nil)
+    }
+}
