@@ -160,6 +160,27 @@ public enum Discourse {
         return (topics, list["more_topics_url"] is String)
     }
 
+    /// A forum's feed item (`/latest.rss`: guid `HOST-topic-N`, link `.../t/SLUG/N`): the forum
+    /// and the topic, so that the feed and a sync of the forum make the same ids.
+    public static func topic(inFeed entry: Feed.Entry) -> (site: Site, topic: Int)? {
+        guard let guid = entry.id, let dash = guid.range(of: "-topic-", options: .backwards),
+              let number = Int(guid[dash.upperBound...]), let link = entry.link, let url = URL(string: link),
+              let scheme = url.scheme, let host = url.host else { return nil }
+        let parts = url.path.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        guard let t = parts.lastIndex(of: "t"), t + 2 < parts.count, Int(parts[t + 2]) == number else { return nil }
+        let prefix = parts[..<t].joined(separator: "/")
+        let port = url.port.map { ":\($0)" } ?? ""
+        guard let site = Site("\(scheme)://\(host)\(port)\(prefix)") else { return nil }
+        return (site, number)
+    }
+
+    /// A forum's feed names an author by username (`sam`, `@sam`); a name with spaces is not one.
+    public static func username(_ creator: String) -> String? {
+        let name = creator.hasPrefix("@") ? String(creator.dropFirst()) : creator
+        guard !name.isEmpty, name.count <= 60, name.allSatisfy({ $0.isLetter || $0.isNumber || "_-.".contains($0) }) else { return nil }
+        return name
+    }
+
     /// The categories of `/site.json` or `/categories.json`: id to name and slug.
     public static func categories(_ json: [String: Any]) -> [Int: (name: String, slug: String)] {
         let list = (json["categories"] as? [[String: Any]]) ?? ((json["category_list"] as? [String: Any])?["categories"] as? [[String: Any]]) ?? []

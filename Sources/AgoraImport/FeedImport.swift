@@ -86,7 +86,12 @@ public enum FeedImport {
         mutating func add(_ entry: Feed.Entry) {
             let authorName = entry.author.map(FeedImport.authorName).flatMap { $0.isEmpty ? nil : $0 }
             var authorID: Member.ID?
-            if let authorName {
+            let forum = Discourse.topic(inFeed: entry)
+            if let forum, let authorName, let username = Discourse.username(authorName) {
+                // A forum's feed: its topics and authors are the forum's, as a sync of the forum makes them.
+                authorID = forum.site.memberID(username)
+                if knownMembers.insert(authorID!).inserted { members.append(Member(id: authorID!, name: username)) }
+            } else if let authorName {
                 if let known = authorIDs[authorName] {
                     authorID = known
                 } else {
@@ -98,7 +103,7 @@ public enum FeedImport {
                 }
             }
             let body = entry.content ?? entry.summary ?? ""
-            let id = FeedImport.postID(entry, feedKey: key, body: body)
+            let id = forum.map { $0.site.topicID($0.topic) } ?? FeedImport.postID(entry, feedKey: key, body: body)
             guard seen.insert(id).inserted else { return }  // a feed that repeats an item: the first wins
             posts.append(Post(
                 id: id, source: sourceID, kind: .feedItem, title: FeedImport.title(entry, body: body),

@@ -166,6 +166,7 @@ public struct Sync: Sendable {
                     updated.name = title
                 }
                 content.sources = [updated]
+                try Self.keepForums(&content, in: store)
                 report.status = .updated
                 let summary = try store.importContent(content)
                 report.added = summary.posts.added
@@ -185,6 +186,21 @@ public struct Sync: Sendable {
             return (report, error is Fetcher.DeadlineReached)
         }
         return (report, false)
+    }
+}
+
+extension Sync {
+    /// A forum's feed brings less than the forum's own sync (no views, no replies, a short
+    /// body): where the cache has a topic or a member from the forum itself, the feed leaves it be.
+    static func keepForums(_ content: inout CacheContent, in store: any CommunityStore) throws {
+        let forumSources = Set(try store.sources().filter { $0.kind == .discourse }.map(\.id))
+        guard !forumSources.isEmpty else { return }
+        content.posts.removeAll { post in
+            post.id.rawValue.hasPrefix("discourse:") && (try? store.post(post.id)).flatMap { $0.post.source }.map(forumSources.contains) == true
+        }
+        content.members.removeAll { member in
+            member.id.rawValue.hasPrefix("discourse:") && (try? store.member(member.id, limit: 0)) != nil
+        }
     }
 }
 

@@ -432,7 +432,7 @@ struct BackgroundSyncTests {
         #expect(reader.state.message == "Syncing is not available here.")
         var state = reader.state
         _ = state.update(.loaded(.syncFinished(SyncNews(done: 0, total: 0, new: 0, failed: 0))))
-        #expect(state.message == "No sources to sync: agora sources add URL adds a feed.")
+        #expect(state.message == "No sources to sync: agora sources add URL adds a feed or a forum.")
         _ = state.update(.loaded(.syncFinished(SyncNews(done: 3, total: 3, new: 4, failed: 1))))
         #expect(state.message == "Synced 3 sources: 4 new, 1 failed (agora sources says why).")
     }

@@ -268,4 +268,28 @@ struct ForumSyncTests {
         #expect(report.leftOut == 1)
         #expect(setup.forum.requests("/latest.json").count == 2, "the second page repeats the first: the list ends there")
     }
+
+    @Test func the_forums_feed_and_the_forum_make_the_same_posts() throws {
+        let setup = try Setup(.generated(topics: 30, posts: 60, users: 8))
+        defer { setup.forum.stop() }
+        let address = setup.forum.baseURL + "/latest.rss"
+        let feed = Source(id: FeedImport.sourceID(address), kind: .feed, name: "feed", location: address)
+        try setup.store.importContent(CacheContent(sources: [feed]))
+        // The feed first: 25 topics, with the forum's ids.
+        let sync = Sync(fetcher: Fetcher(timeout: 20))
+        let fed = sync.sync(feed, into: setup.store)
+        #expect(fed.status == .updated && fed.added == 25, "\(fed)")
+        let site = site(setup.forum)
+        #expect(try setup.store.posts(PostQuery(limit: 100)).allSatisfy { $0.id.rawValue.hasPrefix("discourse:\(site.key):t") })
+        #expect(try setup.store.posts(PostQuery(limit: 100)).first?.author?.rawValue.hasPrefix("discourse:\(site.key):u:") == true)
+        // Then the forum: the same posts, filled in; nothing doubled.
+        let report = try setup.sync()
+        #expect(report.added == 29 - 25 + 0 && report.updated == 25, "\(report)")
+        #expect(try setup.store.posts(PostQuery(limit: 100)).count == 29)
+        // And the feed again leaves the forum's fuller posts as they are.
+        let again = sync.sync(try setup.store.sources().first { $0.id == feed.id }!, into: setup.store)
+        #expect(again.added == 0 && again.updated == 0, "\(again)")
+        #expect(try setup.store.posts(PostQuery(limit: 100)).count == 29)
+        #expect(try setup.store.post(site.topicID(1_029)).post.views != nil)
+    }
 }

@@ -74,15 +74,42 @@ struct CacheFileTests {
         #expect(try store.statistics().posts == Scripts.content.posts.count)
     }
 
+    @Test func a_cache_from_the_third_schema_gains_forum_columns_and_keeps_everything() throws {
+        let dir = TemporaryDirectory()
+        let path = dir.file("v3.sqlite")
+        let sample = try SampleCommunity.content()
+        do {
+            let store = try SQLiteStore(path: path)
+            try store.importContent(sample)
+            try store.setStarred(true, posts: [sample.posts[1].id])
+        }
+        try TestSQLite.downgradeToVersion3(path: path)
+        #expect(try TestSQLite.userVersion(path: path) == 3)
+        let store = try SQLiteStore(path: path)
+        #expect(try TestSQLite.userVersion(path: path) == 4)
+        #expect(try store.statistics().posts == sample.posts.count)
+        #expect(try store.post(sample.posts[1].id).state.starred)
+        var post = sample.posts[0]
+        post.likes = 7
+        var forum = Source(id: "discourse:f", kind: .discourse, name: "F", location: "https://f.example.org",
+                           forum: Source.Forum(categories: ["policy"], maxTopics: 10))
+        forum.forum?.syncedThrough = Date(timeIntervalSince1970: 1_700_000_000)
+        let comment = Comment(id: "c-forum", post: post.id, body: "<p>Hi</p>", link: "https://f.example.org/t/x/1/2")
+        try store.importContent(CacheContent(sources: [forum], posts: [post], comments: [comment]))
+        #expect(try store.post(post.id).post.likes == 7)
+        #expect(try store.post(post.id).comments.first { $0.comment.id == "c-forum" }?.comment.link == comment.link)
+        #expect(try store.sources().first { $0.id == "discourse:f" } == forum)
+    }
+
     @Test func a_sqlite_cache_from_a_newer_agora_is_refused_with_both_versions() throws {
         let dir = TemporaryDirectory()
         let path = dir.file("newer.sqlite")
         _ = try SQLiteStore(path: path)
         try TestSQLite.setUserVersion(path: path, 99)
         let before = bytes(path)
-        #expect(throws: AgoraError.newerSchema(path: path, found: 99, supported: 3)) { try SQLiteStore(path: path) }
+        #expect(throws: AgoraError.newerSchema(path: path, found: 99, supported: 4)) { try SQLiteStore(path: path) }
         #expect(bytes(path) == before)
-        #expect(AgoraError.newerSchema(path: path, found: 99, supported: 3).description
+        #expect(AgoraError.newerSchema(path: path, found: 99, supported: 4).description
             == "\(path): written by a newer Agora: schema 99; this build reads up to 3")
     }
 

@@ -39,6 +39,20 @@ enum TestSQLite {
         try queue.close()
     }
 
+    /// Turns a new cache back into what the third schema wrote: no likes, no comment links, no
+    /// forum options, version 3.
+    static func downgradeToVersion3(path: String) throws {
+        let queue = try DatabaseQueue(path: path)
+        try queue.writeWithoutTransaction { db in
+            try db.execute(sql: "ALTER TABLE post DROP COLUMN likes")
+            try db.execute(sql: "ALTER TABLE comment DROP COLUMN link")
+            try db.execute(sql: "ALTER TABLE source DROP COLUMN forum")
+            try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = 'v4'")
+            try db.execute(sql: "PRAGMA user_version = 3")
+        }
+        try queue.close()
+    }
+
     static func userVersion(path: String) throws -> Int {
         let queue = try DatabaseQueue(path: path)
         defer { try? queue.close() }
