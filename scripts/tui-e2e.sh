@@ -174,6 +174,34 @@ expect "R: the sync says what it brought" "Synced 1 source: 1 new."
 expect "R: the new post is listed while reading" "Fetched by R"
 stop
 
+# A Discourse forum (the test forum, on 127.0.0.1): mirrored, read, and a reply written on the
+# forum while the reader is open comes in with R; a mention opens the member's profile.
+forum_bin="$(dirname "$agora")/agora-test-forum"
+mkfifo "$work/forum.in"
+"$forum_bin" --topics 40 --posts 200 --users 12 < "$work/forum.in" > "$work/forum.out" &
+exec 7> "$work/forum.in"
+forum_url=""
+for _ in $(seq 50); do forum_url="$(head -1 "$work/forum.out" 2>/dev/null || true)"; [ -n "$forum_url" ] && break; sleep 0.1; done
+"$agora" --cache "$work/forum.sqlite" sources add "$forum_url" > "$work/forum-add.txt" 2>&1
+if grep -q "Found a Discourse forum (A test forum)" "$work/forum-add.txt"; then check "forum: sources add finds a Discourse forum" ok; else check "forum: sources add finds a Discourse forum ($(cat "$work/forum-add.txt"))" no; fi
+"$agora" --cache "$work/forum.sqlite" sync --rate 0 > /dev/null 2>&1
+start 120 40 "$work/forum.sqlite"
+expect "forum: the reader lists the forum's topics" "Topic 1039: privacy"
+keys Enter
+expect "forum: a topic opens with its views and replies" "views"
+echo "reply 1039 member2 A reply brought by R" >&7
+keys R
+expect "forum: R brings in the reply written meanwhile" "1 new reply"
+keys Enter
+expect "forum: the reply shows in the open topic" "A reply brought by R"
+keys g o 1
+expect "forum: a mention opens the member's profile in the reader" "Posts and comments (Enter opens)"
+keys Escape
+expect "forum: Esc comes back to the topic" "Topic 1039: privacy"
+stop
+exec 7>&-
+wait
+
 # A config file rebinds keys; its mistakes are reported with their lines and the rest applies.
 mkdir -p "$work/config/agora"
 cat > "$work/config/agora/config.toml" <<'TOML'

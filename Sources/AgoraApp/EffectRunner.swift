@@ -30,6 +30,8 @@ public struct EffectRunner: Sendable {
                 return .unreadFound(index: index, post: post)
             case .openPost(let id):
                 return .post(try store.post(id))
+            case .reloadPost(let id):
+                return .postReloaded(try store.post(id))
             case .openMember(let id):
                 return .member(try store.member(id, limit: 50))
             case .setRead(let id, let read):

@@ -28,6 +28,16 @@ extension AppState {
             return []
         case .post(let post):
             return opened(post)
+        case .postReloaded(let post):
+            // Where the reader is in it stays; what is new shows as new, once.
+            guard case .article(let open) = detail, open.id == post.post.id, open.document.detail != post else { return [] }
+            var article = ArticleModel(document: ArticleDocument(post, width: layout.detailTextWidth, dateFormat: settings.dateFormat))
+            article.scroll = min(open.scroll, max(0, article.document.lines.count - 1))
+            article.currentComment = open.currentComment.map { min($0, max(0, article.document.commentStarts.count - 1)) }
+            article.match = open.match
+            detail = .article(article)
+            let unseen = post.comments.filter { !$0.state.read }.map(\.id)
+            return unseen.isEmpty ? [] : [.markCommentsRead(unseen)]
         case .linkedMember(let profile):
             remember()
             return receive(.member(profile))

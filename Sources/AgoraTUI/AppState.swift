@@ -132,6 +132,8 @@ public struct AppState: Hashable, Sendable {
             if roster.window.total > 0 {
                 effects.append(roster.load(offset: roster.window.offset, limit: max(roster.window.rows.count, layout.rosterRows + 60)))
             }
+            // The open post too: a sync may have brought it replies.
+            if case .article(let article) = detail { effects.append(.reloadPost(article.id)) }
             return effects
         case .command, .insert, .unbound:
             switch mode {

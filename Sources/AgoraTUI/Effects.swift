@@ -12,6 +12,8 @@ public enum Effect: Hashable, Sendable {
     case loadCountries
     case search(SearchQuery, limit: Int)
     case openPost(Post.ID)
+    /// The open post again, after a sync or another process changed the cache.
+    case reloadPost(Post.ID)
     case openMember(Member.ID)
     case setRead(Post.ID, Bool)
     case setStarred(Post.ID, Bool)
@@ -45,6 +47,8 @@ public enum Loaded: Hashable, Sendable {
     case countries([String: Int])
     case searchResults(for: SearchQuery, SearchResults)
     case post(PostDetail)
+    /// The open post as the cache has it now (`reloadPost`).
+    case postReloaded(PostDetail)
     case member(MemberProfile)
     /// A link that names a member of the cache (a forum's mention): their profile, opened as a
     /// jump from the article (Esc comes back).

@@ -296,6 +296,7 @@ struct SourcesAdd: ParsableCommand {
         }
         let source = Source(id: site.sourceID, kind: .discourse, name: name ?? title ?? site.key, location: site.base.absoluteString, forum: forum)
         try store.importContent(CacheContent(sources: [source]))
+        try Import.nameCommunity(store, after: source)
         Output.line((kind == nil ? "Found a Discourse forum" + (title.map { " (\(Output.safe($0)))" } ?? "") + ". " : "")
                     + "Added \(site.sourceID). Run `agora sync` to mirror it.")
     }

@@ -43,4 +43,26 @@ struct ForumReaderTests {
         #expect(Source.member(linkedBy: "https://f.example.org/t/welcome/1", among: sources) == nil)
         #expect(Source.member(linkedBy: "https://f.example.org/u/", among: sources) == nil)
     }
+
+    @Test func replies_that_arrive_show_in_the_open_post_where_the_reader_is() throws {
+        let reader = try Harness(width: 80, height: 24, content: Self.content())
+        reader.press(.enter)
+        guard case .article(let before) = reader.state.detail else { Issue.record("no article"); return }
+        #expect(before.document.detail.commentCount == 0)
+        reader.press(.character("j"))
+        let scroll = { () -> Int in if case .article(let a) = reader.state.detail { return a.scroll } else { return -1 } }
+        let at = scroll()
+        // A sync (or another process) writes a reply; the reader's refresh reloads the open post.
+        try reader.store.importContent(CacheContent(comments: [
+            Comment(id: "discourse:f-example-org:p9", post: "discourse:f-example-org:t1", author: "discourse:f-example-org:u:sam",
+                    published: ISODate.parse("2024-01-02T00:00:00Z"), body: "<p>Glad to be here</p>"),
+        ]))
+        reader.runner.settle(&reader.state, reader.state.update(.refresh))
+        guard case .article(let after) = reader.state.detail else { Issue.record("the article closed"); return }
+        #expect(after.document.detail.commentCount == 1)
+        #expect(scroll() == at)
+        #expect(reader.screen.contains("Glad to be here") || after.document.lines.contains { $0.text.contains("Glad to be here") })
+        // Shown once as new, then read.
+        #expect(try reader.store.post("discourse:f-example-org:t1").comments.allSatisfy(\.state.read))
+    }
 }

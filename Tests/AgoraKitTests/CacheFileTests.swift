@@ -81,14 +81,14 @@ struct CacheFileTests {
         do {
             let store = try SQLiteStore(path: path)
             try store.importContent(sample)
-            try store.setStarred(true, posts: [sample.posts[1].id])
+            try store.setStarred(true, posts: [sample.posts[0].id])
         }
         try TestSQLite.downgradeToVersion3(path: path)
         #expect(try TestSQLite.userVersion(path: path) == 3)
         let store = try SQLiteStore(path: path)
         #expect(try TestSQLite.userVersion(path: path) == 4)
         #expect(try store.statistics().posts == sample.posts.count)
-        #expect(try store.post(sample.posts[1].id).state.starred)
+        #expect(try store.post(sample.posts[0].id).state.starred)
         var post = sample.posts[0]
         post.likes = 7
         var forum = Source(id: "discourse:f", kind: .discourse, name: "F", location: "https://f.example.org",
@@ -110,7 +110,7 @@ struct CacheFileTests {
         #expect(throws: AgoraError.newerSchema(path: path, found: 99, supported: 4)) { try SQLiteStore(path: path) }
         #expect(bytes(path) == before)
         #expect(AgoraError.newerSchema(path: path, found: 99, supported: 4).description
-            == "\(path): written by a newer Agora: schema 99; this build reads up to 3")
+            == "\(path): written by a newer Agora: schema 99; this build reads up to 4")
     }
 
     @Test func another_programs_database_is_refused() throws {
