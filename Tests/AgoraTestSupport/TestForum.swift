@@ -76,6 +76,8 @@ public final class TestForum: @unchecked Sendable {
     private var wait: TimeInterval = 0
 
     public var server: TestHTTPServer!
+    /// The directory's order and counts, made on its first page and kept until the forum changes.
+    private var directory: (sorted: [User], counts: [String: Int], started: [String: Int])?
     public var baseURL: String { server.baseURL }
 
     private func locked<T>(_ body: () -> T) -> T {
@@ -177,6 +179,7 @@ public final class TestForum: @unchecked Sendable {
             nextPostID += 1
             topics[index].posts.append(post)
             topics[index].bumped = max(topics[index].bumped, when)
+            directory = nil
             return post.id
         }
     }
@@ -311,7 +314,7 @@ public final class TestForum: @unchecked Sendable {
                 return (200, ["post_stream": ["posts": topic.posts.filter { wanted.contains($0.id) }.map { postJSON($0) }]])
             }
             let first = topic.posts.first
-            let author = first.flatMap { p in users.first { $0.username == p.username } }
+            let author = first.flatMap { byUsername[$0.username] }
             return (200, ["id": topic.id, "title": topic.title, "fancy_title": topic.title.replacingOccurrences(of: "&", with: "&amp;"),
                           "slug": topic.slug, "views": topic.views, "posts_count": topic.posts.count, "reply_count": topic.posts.count - 1,
                           "like_count": topic.likes, "created_at": date(topic.created), "last_posted_at": date(topic.bumped),
@@ -319,9 +322,12 @@ public final class TestForum: @unchecked Sendable {
                           "details": ["created_by": ["username": author?.username ?? "", "name": author?.name ?? ""]],
                           "post_stream": ["posts": topic.posts.prefix(20).map { postJSON($0) }, "stream": topic.posts.map(\.id)]])
         case "directory_items.json":
-            let counts = Dictionary(grouping: topics.flatMap(\.posts), by: \.username).mapValues(\.count)
-            let started = Dictionary(grouping: topics.compactMap(\.posts.first), by: \.username).mapValues(\.count)
-            let sorted = users.sorted { (counts[$0.username] ?? 0, $1.username) > (counts[$1.username] ?? 0, $0.username) }
+            if directory == nil {
+                let counts = Dictionary(grouping: topics.flatMap(\.posts), by: \.username).mapValues(\.count)
+                let started = Dictionary(grouping: topics.compactMap(\.posts.first), by: \.username).mapValues(\.count)
+                directory = (users.sorted { (counts[$0.username] ?? 0, $1.username) > (counts[$1.username] ?? 0, $0.username) }, counts, started)
+            }
+            let (sorted, counts, started) = directory!
             let slice = sorted.dropFirst(page * 50).prefix(50)
             var meta: [String: Any] = ["total_rows_directory_items": users.count]
             if users.count > (page + 1) * 50 { meta["load_more_directory_items"] = "/directory_items?page=\(page + 1)&period=all" }
@@ -332,7 +338,8 @@ public final class TestForum: @unchecked Sendable {
                           "avatar_template": "/user_avatar/forum/\(user.username)/{size}/1.png"]]
             }, "meta": meta])
         case "u":
-            guard parts.count == 2, let user = users.first(where: { $0.username.lowercased() + ".json" == parts[1].lowercased() }) else {
+            guard parts.count == 2, parts[1].lowercased().hasSuffix(".json"),
+                  let user = byUsername[String(parts[1].dropLast(5))] ?? users.first(where: { $0.username.lowercased() + ".json" == parts[1].lowercased() }) else {
                 return (404, ["errors": ["not found"]])
             }
             var json: [String: Any] = ["id": 1, "username": user.username, "name": user.name, "created_at": date(user.created),
@@ -347,8 +354,11 @@ public final class TestForum: @unchecked Sendable {
         }
     }
 
+    /// Users by name, made once: a forum of thousands answers every post without a search.
+    private lazy var byUsername: [String: User] = Dictionary(users.map { ($0.username, $0) }, uniquingKeysWith: { a, _ in a })
+
     private func postJSON(_ p: ForumPost) -> [String: Any] {
-        let user = users.first { $0.username == p.username }
+        let user = byUsername[p.username]
         var json: [String: Any] = ["id": p.id, "post_number": p.number, "username": p.username, "name": user?.name ?? p.username,
                                    "cooked": p.cooked, "created_at": date(p.created), "updated_at": date(p.updated),
                                    "version": p.version, "post_type": p.type, "hidden": p.hidden,
