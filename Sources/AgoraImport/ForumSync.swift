@@ -363,14 +363,10 @@ public struct ForumSync: Sendable {
         let stream = ((json["post_stream"] as? [String: Any])?["stream"] as? [Any])?.compactMap(Discourse.int) ?? []
         let loaded = Set((((json["post_stream"] as? [String: Any])?["posts"] as? [[String: Any]]) ?? []).compactMap { Discourse.int($0["id"]) })
         var known: [Int: Comment.ID] = [:]
-        var cached = Set<Comment.ID>()
-        if let detail = try? store.post(site.topicID(id)) {
-            for item in detail.comments {
-                cached.insert(item.comment.id)
-                if let link = item.comment.link, let number = link.split(separator: "/").last.flatMap({ Int($0) }) {
-                    known[number] = item.comment.id
-                }
-            }
+        let links = try store.commentLinks(of: site.topicID(id))
+        let cached = Set(links.keys)
+        for (comment, link) in links {
+            if let link, let number = link.split(separator: "/").last.flatMap({ Int($0) }) { known[number] = comment }
         }
         let missing = stream.filter { !loaded.contains($0) && !cached.contains(site.postID($0)) }
         var more: [[String: Any]] = []
@@ -388,7 +384,8 @@ public struct ForumSync: Sendable {
 
     /// Authors not in the cache yet, each from their profile when it can be read.
     private func newMembers(_ authors: [Member], client: ForumClient, store: any CommunityStore, site: Discourse.Site) throws -> [Member] {
-        let unknown = authors.filter { (try? store.member($0.id, limit: 0)) == nil }
+        let known = try store.existingMembers(authors.map(\.id))
+        let unknown = authors.filter { known[$0.id] == nil }
         let profiles = Parallel.map(unknown, workers: pacing.concurrency) { author -> Member in
             let username = author.id.rawValue.components(separatedBy: ":u:").last ?? ""
             guard let encoded = username.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed),
@@ -408,8 +405,9 @@ public struct ForumSync: Sendable {
             let listed = items.compactMap { Discourse.member($0, site: site) }
             var members: [Member] = []
             var unknown: [Member] = []
+            let known = try store.existingMembers(listed.map(\.id))
             for member in listed {
-                if let cached = try? store.member(member.id, limit: 0).member {
+                if let cached = known[member.id] {
                     let merged = Discourse.merge(member, over: cached)
                     if merged != cached { members.append(merged) }
                 } else {

@@ -198,9 +198,8 @@ extension Sync {
         content.posts.removeAll { post in
             post.id.rawValue.hasPrefix("discourse:") && (try? store.post(post.id)).flatMap { $0.post.source }.map(forumSources.contains) == true
         }
-        content.members.removeAll { member in
-            member.id.rawValue.hasPrefix("discourse:") && (try? store.member(member.id, limit: 0)) != nil
-        }
+        let known = try store.existingMembers(content.members.map(\.id).filter { $0.rawValue.hasPrefix("discourse:") })
+        content.members.removeAll { known[$0.id] != nil }
     }
 }
 

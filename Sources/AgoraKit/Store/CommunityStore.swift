@@ -74,10 +74,30 @@ public protocol CommunityStore: Sendable {
     func importBatches(_ produce: (_ write: (CacheContent) throws -> Void) throws -> Void) throws -> ImportSummary
     /// Everything, for `agora export`.
     func exportContent() throws -> CacheContent
+
+    // MARK: What a sync asks before it writes
+    /// The members of these ids that the cache has.
+    func existingMembers(_ ids: [Member.ID]) throws -> [Member.ID: Member]
+    /// A post's comments by id, with their own address (nil where they have none); empty for a
+    /// post the cache does not have.
+    func commentLinks(of post: Post.ID) throws -> [Comment.ID: String?]
 }
 
 extension CommunityStore {
     public func member(_ id: Member.ID) throws -> MemberProfile { try member(id, limit: 100) }
+
+    public func existingMembers(_ ids: [Member.ID]) throws -> [Member.ID: Member] {
+        var out: [Member.ID: Member] = [:]
+        for id in ids {
+            if let member = try? member(id, limit: 0).member { out[id] = member }
+        }
+        return out
+    }
+
+    public func commentLinks(of post: Post.ID) throws -> [Comment.ID: String?] {
+        guard let detail = try? self.post(post) else { return [:] }
+        return Dictionary(detail.comments.map { ($0.comment.id, $0.comment.link) }, uniquingKeysWith: { a, _ in a })
+    }
 
     public func memberCount(country: String?) throws -> Int { try memberCount(MemberQuery(country: country)) }
 

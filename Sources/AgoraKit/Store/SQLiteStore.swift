@@ -330,6 +330,34 @@ public final class SQLiteStore: CommunityStore {
     // MARK: - Members
 
 
+    public func existingMembers(_ ids: [Member.ID]) throws -> [Member.ID: Member] {
+        guard !ids.isEmpty else { return [:] }
+        return try read { db in
+            var out: [Member.ID: Member] = [:]
+            // In slices, well under SQLite's limit on bound values.
+            for start in stride(from: 0, to: ids.count, by: 500) {
+                let slice = Array(ids[start..<min(ids.count, start + 500)])
+                let marks = Array(repeating: "?", count: slice.count).joined(separator: ",")
+                let rows = try Row.fetchAll(db, sql: "SELECT \(SQLiteRows.memberColumns) FROM member m WHERE m.id IN (\(marks))",
+                                            arguments: StatementArguments(slice.map(\.rawValue)))
+                for row in rows {
+                    let member = try SQLiteRows.member(row)
+                    out[member.id] = member
+                }
+            }
+            return out
+        }
+    }
+
+    public func commentLinks(of post: Post.ID) throws -> [Comment.ID: String?] {
+        try read { db in
+            var out: [Comment.ID: String?] = [:]
+            let rows = try Row.fetchCursor(db.cachedStatement(sql: "SELECT id, link FROM comment WHERE post = ?"), arguments: [post.rawValue])
+            while let row = try rows.next() { out[Comment.ID(row[0] as String)] = row[1] as String? }
+            return out
+        }
+    }
+
     static func fetchMember(_ db: Database, id: Member.ID) throws -> Member? {
         guard let row = try Row.fetchOne(db, sql: "SELECT \(SQLiteRows.memberColumns) FROM member m WHERE m.id = ?",
                                          arguments: [id.rawValue]) else { return nil }
