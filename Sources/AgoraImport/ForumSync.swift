@@ -153,7 +153,9 @@ final class ForumClient: @unchecked Sendable {
                     ?? (response.header("Retry-After").flatMap { Fetcher.retryAfter($0) }.map { max(0, $0.timeIntervalSinceNow) })
                     ?? (response.status == 429 ? 60 : nil)
                 attempts += 1
-                guard let asked, asked <= Pacing.longestWait, attempts <= 5 else {
+                // A wait that would pass the whole sync's deadline is not begun.
+                let beforeDeadline = fetcher.deadline.map { DispatchTime.now() + max(0, asked ?? 0) < $0 } ?? true
+                guard let asked, asked <= Pacing.longestWait, attempts <= 5, beforeDeadline else {
                     throw fetcher.refusal(Fetcher.Response(status: response.status, headers: response.headers, body: Data()),
                                           location: site.api(path))
                 }
@@ -220,6 +222,8 @@ public struct ForumSync: Sendable {
         self.now = now
         self.progress = progress
     }
+
+    static let usernameAllowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-_"))
 
     /// Posts a topic page carries, and how many are asked for at once after it.
     static let postsPerRequest = 20
@@ -388,7 +392,8 @@ public struct ForumSync: Sendable {
         let unknown = authors.filter { known[$0.id] == nil }
         let profiles = Parallel.map(unknown, workers: pacing.concurrency) { author -> Member in
             let username = author.id.rawValue.components(separatedBy: ":u:").last ?? ""
-            guard let encoded = username.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed),
+            // Letters, digits and -_. as they are, anything else (a slash, a dot-dot) encoded.
+            guard let encoded = username.addingPercentEncoding(withAllowedCharacters: Self.usernameAllowed),
                   let json = try? client.object("/u/\(encoded).json"), let member = Discourse.member(json, site: site) else { return author }
             return Discourse.merge(member, over: author)
         }

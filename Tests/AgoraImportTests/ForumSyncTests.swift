@@ -217,6 +217,22 @@ struct ForumSyncTests {
         #expect(try setup.current.retryAfter != nil)
     }
 
+    @Test func a_slow_forum_is_given_up_at_the_timeout_and_a_wait_past_the_deadline_is_not_begun() throws {
+        let setup = try Setup(.generated(topics: 3, posts: 3, users: 2))
+        defer { setup.forum.stop() }
+        setup.forum.delay = 5
+        var sync = Sync(fetcher: Fetcher(timeout: 0.3), deadline: 60)
+        sync.pacing = setup.time.pacing()
+        let slow = sync.run([try setup.current], into: setup.store)[0]
+        #expect(slow.status == .failed)
+        #expect(slow.error?.contains("timed out after 0.3 s") == true, "\(slow)")
+        setup.forum.delay = 0
+        setup.forum.tooManyRequests(1, retryAfter: "300")
+        let waiting = sync.run([try setup.current], into: setup.store)[0]
+        #expect(waiting.status == .failed && waiting.error?.contains("HTTP 429") == true, "\(waiting)")
+        #expect(setup.time.sleeps.allSatisfy { $0 < 300 }, "no five-minute wait begun with a minute left")
+    }
+
     @Test func a_topic_that_fails_is_reported_and_read_next_time() throws {
         let setup = try Setup(.generated(topics: 12, posts: 24, users: 4))
         defer { setup.forum.stop() }

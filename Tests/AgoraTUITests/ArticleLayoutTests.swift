@@ -70,6 +70,19 @@ struct ForumHTMLTests {
         #expect(!lines.contains { $0.contains("description") })
     }
 
+    @Test func a_poll_shows_its_options() {
+        let html = """
+            <div class="poll" data-poll-status="open" data-poll-name="poll"><div><div class="poll-container"><ul>
+            <li data-poll-option-id="a1">Multistakeholder</li><li data-poll-option-id="b2">Multilateral</li></ul></div>
+            <div class="poll-info"><p><span class="info-number">0</span><span class="info-label">voters</span></p></div></div>
+            <div class="poll-buttons"><a class="button">Show results</a></div></div>
+            """
+        let lines = text(html).filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+        #expect(lines.first == "Poll:", "\(lines)")
+        #expect(lines.contains { $0.hasSuffix("Multistakeholder") } && lines.contains { $0.hasSuffix("Multilateral") })
+        #expect(!lines.contains { $0.contains("voters") || $0.contains("Show results") })
+    }
+
     @Test func emoji_pictures_become_emoji_and_details_show_their_summary() {
         let lines = text(#"<p>Great <img class="emoji" title=":tada:" alt=":tada:" src="/e/tada.png"> and <img class="emoji" alt=":unheard_of:"></p><details><summary>Spoiler</summary><p>hidden text</p></details>"#)
         #expect(lines.contains("Great 🎉 and :unheard_of:"), "\(lines)")

@@ -103,6 +103,16 @@ private struct Builder {
             quote(node)
         case "aside" where hasClass(node, "onebox"):
             onebox(node)
+        case "div" where hasClass(node, "poll"):
+            // A forum's poll: headed as one, its options as the list they are; the voters count
+            // and the buttons are the forum page's, not the post's.
+            flush()
+            inline("Poll" + (attribute(node, "data-poll-status") == "closed" ? " (closed)" : "") + ":", style: style.union(.bold))
+            flush()
+            children(node)
+            flush()
+        case "div" where hasClass(node, "poll-info") || hasClass(node, "poll-buttons"):
+            return
         case "summary":
             // A <details> block's title: a marker, so that it reads as one.
             flush()
