@@ -12,43 +12,37 @@ enum TestSQLite {
 
     /// Turns a new cache back into what the first schema wrote: no `wall` column, version 1.
     static func downgradeToVersion1(path: String) throws {
-        let queue = try DatabaseQueue(path: path)
-        try queue.writeWithoutTransaction { db in
-            try db.execute(sql: "ALTER TABLE member DROP COLUMN wall")
-            try db.execute(sql: "ALTER TABLE source DROP COLUMN retryAfter")
-            try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = 'v2'")
-            try db.execute(sql: "PRAGMA user_version = 1")
-        }
-        try queue.close()
+        try downgrade(path: path, to: 1, undoing: ["ALTER TABLE member DROP COLUMN wall", "ALTER TABLE source DROP COLUMN retryAfter"])
     }
 
     /// Turns a new cache back into what the second schema wrote: search indexes of the text as
     /// it is, not folded (so "strasse" does not find Straße), version 2.
     static func downgradeToVersion2(path: String) throws {
-        let queue = try DatabaseQueue(path: path)
-        try queue.writeWithoutTransaction { db in
-            try db.execute(sql: "INSERT INTO postSearch (postSearch) VALUES ('delete-all')")
-            try db.execute(sql: "INSERT INTO postSearch (rowid, title, body) SELECT p.rowid, p.title, b.html FROM post p JOIN postBody b ON b.post = p.rowid")
-            try db.execute(sql: "DELETE FROM memberSearch")
-            try db.execute(sql: "INSERT INTO memberSearch (rowid, name, country, location) SELECT rowid, name, country, location FROM member")
-            try db.execute(sql: "DROP INDEX comment_by_date")
-            try db.execute(sql: "DROP TABLE searchTerm")
-            try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = 'v3'")
-            try db.execute(sql: "PRAGMA user_version = 2")
-        }
-        try queue.close()
+        try downgrade(path: path, to: 2, undoing: [
+            "INSERT INTO postSearch (postSearch) VALUES ('delete-all')",
+            "INSERT INTO postSearch (rowid, title, body) SELECT p.rowid, p.title, b.html FROM post p JOIN postBody b ON b.post = p.rowid",
+            "DELETE FROM memberSearch",
+            "INSERT INTO memberSearch (rowid, name, country, location) SELECT rowid, name, country, location FROM member",
+            "DROP INDEX comment_by_date",
+            "DROP TABLE searchTerm",
+        ])
     }
 
     /// Turns a new cache back into what the third schema wrote: no likes, no comment links, no
     /// forum options, version 3.
     static func downgradeToVersion3(path: String) throws {
+        try downgrade(path: path, to: 3, undoing: [
+            "ALTER TABLE post DROP COLUMN likes", "ALTER TABLE comment DROP COLUMN link", "ALTER TABLE source DROP COLUMN forum",
+        ])
+    }
+
+    /// Undoes what migration `v(version + 1)` made, forgets that it ran and sets the version.
+    private static func downgrade(path: String, to version: Int, undoing statements: [String]) throws {
         let queue = try DatabaseQueue(path: path)
         try queue.writeWithoutTransaction { db in
-            try db.execute(sql: "ALTER TABLE post DROP COLUMN likes")
-            try db.execute(sql: "ALTER TABLE comment DROP COLUMN link")
-            try db.execute(sql: "ALTER TABLE source DROP COLUMN forum")
-            try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = 'v4'")
-            try db.execute(sql: "PRAGMA user_version = 3")
+            for sql in statements { try db.execute(sql: sql) }
+            try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = 'v\(version + 1)'")
+            try db.execute(sql: "PRAGMA user_version = \(version)")
         }
         try queue.close()
     }
