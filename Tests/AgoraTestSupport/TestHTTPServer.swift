@@ -73,7 +73,7 @@ public final class TestHTTPServer: @unchecked Sendable {
         return (bytes, left)
     }
 
-    /// The most requests that were being answered at one time.
+    /// The most requests that were being answered at one time (read, and not yet answered).
     public var maxInFlight: Int {
         lock.lock()
         defer { lock.unlock() }
@@ -171,16 +171,16 @@ public final class TestHTTPServer: @unchecked Sendable {
         inFlight += 1
         mostInFlight = max(mostInFlight, inFlight)
         lock.unlock()
-        defer {
-            lock.lock()
-            inFlight -= 1
-            lock.unlock()
-        }
         let response = handler(request)
         if response.delay > 0 {
             let until = Date().addingTimeInterval(response.delay)
             while Date() < until, !isStopped { usleep(20_000) }
         }
+        // A request is being answered until its answer starts to go out: a client that has read
+        // an answer and asks again cannot find the answer's thread still counted.
+        lock.lock()
+        inFlight -= 1
+        lock.unlock()
         var text = "HTTP/1.1 \(response.status) \(Self.reasons[response.status] ?? "Status")\r\n"
         for (name, value) in response.headers { text += "\(name): \(value)\r\n" }
         if let stream = response.stream {
