@@ -66,9 +66,17 @@ public final class JSONStore: CommunityStore {
             return counts
         }
 
+        /// A comment as it is shown: its author by the member's name, the source's name where no
+        /// member matches.
         func commentItem(_ c: Comment, withTitle: Bool = false) -> CommentItem {
-            CommentItem(comment: c, state: file.state.comments[c.id.rawValue] ?? CommentState(),
-                        postTitle: withTitle ? postIndex[c.post].map { file.posts[$0].title } : nil)
+            var shown = c
+            shown.authorName = authorName(of: c)
+            return CommentItem(comment: shown, state: file.state.comments[c.id.rawValue] ?? CommentState(),
+                               postTitle: withTitle ? postIndex[c.post].map { file.posts[$0].title } : nil)
+        }
+
+        func authorName(of c: Comment) -> String? {
+            c.author.flatMap { memberIndex[$0] }.map { file.members[$0].name } ?? c.authorName
         }
     }
 
@@ -436,7 +444,7 @@ public final class JSONStore: CommunityStore {
                     if !query.terms.isEmpty, !query.matches(folded: SearchText.fold(body)) { continue }
                     let title = contents.postIndex[comment.post].map { contents.file.posts[$0].title } ?? ""
                     results.comments.append(.init(comment: comment.id, post: comment.post, postTitle: title,
-                                                  authorName: comment.authorName, snippet: Snippet.around(query, in: body)))
+                                                  authorName: contents.authorName(of: comment), snippet: Snippet.around(query, in: body)))
                 }
             }
             if kinds.contains(.members), !query.hasPostOnlyFilters, !query.unreadOnly {

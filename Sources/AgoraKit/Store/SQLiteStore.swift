@@ -317,8 +317,14 @@ public final class SQLiteStore: CommunityStore {
             let commentCount: Int = row["commentCount"]
             let author = try post.author.flatMap { try Self.fetchMember(db, id: $0) }
             let comments = try Row.fetchAll(db, sql: """
-                SELECT \(SQLiteRows.commentColumns) FROM comment c WHERE c.post = ? ORDER BY c.sortDate, c.rowid
-                """, arguments: [id.rawValue]).map { SQLiteRows.commentItem($0) }
+                SELECT \(SQLiteRows.commentColumns), (SELECT m.name FROM member m WHERE m.id = c.author) AS memberName
+                FROM comment c WHERE c.post = ? ORDER BY c.sortDate, c.rowid
+                """, arguments: [id.rawValue]).map { row in
+                    // Each author by the member's name; the source's name where no member matches.
+                    var item = SQLiteRows.commentItem(row)
+                    if let name = row["memberName"] as String? { item.comment.authorName = name }
+                    return item
+                }
             return PostDetail(post: post, state: state, commentCount: commentCount, author: author,
                               comments: CommentThreads.ordered(comments))
         }
@@ -430,7 +436,12 @@ public final class SQLiteStore: CommunityStore {
             let comments = try Row.fetchAll(db, sql: """
                 SELECT \(SQLiteRows.commentColumns), p.title AS postTitle FROM comment c JOIN post p ON p.id = c.post
                 WHERE c.author = ? ORDER BY c.sortDate DESC, c.rowid DESC LIMIT ?
-                """, arguments: [id.rawValue, limit]).map { SQLiteRows.commentItem($0, postTitle: $0["postTitle"]) }
+                """, arguments: [id.rawValue, limit]).map { row in
+                    // Every one is the member's own: by the member's name.
+                    var item = SQLiteRows.commentItem(row, postTitle: row["postTitle"])
+                    item.comment.authorName = member.name
+                    return item
+                }
             return MemberProfile(member: member, postCount: postCount, commentCount: commentCount,
                                  posts: posts, comments: comments)
         }
@@ -643,7 +654,8 @@ public final class SQLiteStore: CommunityStore {
                 if query.unreadOnly { terms.append("c.isRead = 0") }
                 let order = match == nil ? "c.sortDate DESC, c.rowid DESC" : "commentSearch.rowid DESC"
                 results.comments = try Row.fetchAll(db, sql: """
-                    SELECT c.id AS id, c.post AS post, p.title AS title, c.authorName AS authorName, c.body AS body
+                    SELECT c.id AS id, c.post AS post, p.title AS title,
+                        coalesce((SELECT m.name FROM member m WHERE m.id = c.author), c.authorName) AS authorName, c.body AS body
                     FROM \(from) JOIN post p ON p.id = c.post
                     WHERE \(terms.joined(separator: " AND ")) ORDER BY \(order) LIMIT ?
                     """, arguments: StatementArguments(arguments + [limit as (any DatabaseValueConvertible)?])).map {
