@@ -187,8 +187,10 @@ extension AppState {
     }
 
     /// Changes a post's read state everywhere it is shown, and the unread count.
-    mutating func setRead(_ id: Post.ID, _ read: Bool) {
-        let was = posts.rows.first { $0.id == id }?.state.read ?? openArticle(id)?.document.detail.state.read
+    /// Marks a post read or unread on screen, and the unread count with it. `known`: what it was,
+    /// when the caller knows (a post opened from a profile is in no list row).
+    mutating func setRead(_ id: Post.ID, _ read: Bool, was known: Bool? = nil) {
+        let was = known ?? posts.rows.first { $0.id == id }?.state.read ?? openArticle(id)?.document.detail.state.read
         updateState(id) { $0.read = read }
         if let was, was != read { postList.unread += read ? -1 : 1 }
     }

@@ -96,7 +96,7 @@ extension AppState {
         if layout.kind == .narrow { rosterInPlaceOfPosts = false }
         var effects: [Effect] = []
         if !wasRead, marks {
-            setRead(post.post.id, true)
+            setRead(post.post.id, true, was: false)
             effects.append(.setRead(post.post.id, true))
             if postList.dependsOnState { effects.append(.countPosts(postFilter)) }
         }

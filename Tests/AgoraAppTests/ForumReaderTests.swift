@@ -66,3 +66,4 @@ struct ForumReaderTests {
         #expect(try reader.store.post("discourse:f-example-org:t1").comments.allSatisfy(\.state.read))
     }
 }
+
