@@ -115,7 +115,7 @@ extension AppState {
             rosterInPlaceOfPosts = false
             focus = .posts
         }
-        message = filter == .all ? "All posts." : "Showing " + filter.summary + "."
+        message = filter == .all ? "All posts." : "Showing " + filter.summary(authorName: postList.authorName) + "."
         return postList.reset(visible: layout.postsRows)
     }
 
@@ -165,7 +165,9 @@ extension AppState {
             message = "\(member.name) has no country."
             return []
         }
+        // The country replaces an author's filter: that member's posts are all from there.
         var filter = postFilter
+        filter.author = nil
         filter.country = country
         return setPostFilter(filter)
     }

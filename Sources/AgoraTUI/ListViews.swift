@@ -27,7 +27,7 @@ public enum PostListView {
                  .init("COMM", widths.comments, right: true, meta)])
             .draw(x: area.x, y: area.y, into: &buffer)
         if list.window.total == 0 {
-            buffer.put("No posts.", x: area.x + 2, y: area.y + 1, style: meta)
+            buffer.put(list.filter.nothing(authorName: list.authorName), x: area.x + 2, y: area.y + 1, maxWidth: max(0, area.width - 3), style: meta)
             return nil
         }
         return ListRows.draw(list.window, in: area, below: Layout.listHeaderRows, placeholder: meta, into: &buffer) { post, _, y, selected, buffer in

@@ -104,6 +104,11 @@ struct Import: ParsableCommand {
         Output.line("  " + describe(summary.posts, "posts"))
         Output.line("  " + describe(summary.comments, "comments"))
         Output.line("  " + describe(summary.members, "members"))
+        var merged: [String] = []
+        if summary.postsMarkedRead > 0 { merged.append(Output.plural(summary.postsMarkedRead, "post") + " marked read") }
+        if summary.postsStarred > 0 { merged.append(Output.plural(summary.postsStarred, "post") + " starred") }
+        if summary.commentsMarkedRead > 0 { merged.append(Output.plural(summary.commentsMarkedRead, "comment") + " marked read") }
+        if !merged.isEmpty { Output.line("  reading state merged: " + merged.joined(separator: ", ")) }
         if summary.droppedDates > 0 {
             Output.line("  dates: \(summary.droppedDates) outside 1970-9999 left out (the records are kept without them)")
         }
@@ -155,7 +160,7 @@ struct ImportJSON: Encodable {
     var summary: ImportSummary
     var notes: [String]
 
-    enum CodingKeys: String, CodingKey { case path, format, posts, comments, members, droppedDates, notes }
+    enum CodingKeys: String, CodingKey { case path, format, posts, comments, members, droppedDates, postsMarkedRead, postsStarred, commentsMarkedRead, notes }
 
     func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
@@ -164,6 +169,9 @@ struct ImportJSON: Encodable {
         try c.encode(summary.posts, forKey: .posts)
         try c.encode(summary.comments, forKey: .comments)
         try c.encode(summary.members, forKey: .members)
+        try c.encode(summary.postsMarkedRead, forKey: .postsMarkedRead)
+        try c.encode(summary.postsStarred, forKey: .postsStarred)
+        try c.encode(summary.commentsMarkedRead, forKey: .commentsMarkedRead)
         try c.encode(summary.droppedDates, forKey: .droppedDates)
         try c.encode(notes, forKey: .notes)
     }

@@ -65,7 +65,8 @@ struct List: ParsableCommand {
     func run() throws {
         let store = try global.open()
         let filter = filters.filter
-        if let author = filter.author { _ = try store.member(author, limit: 0) }  // an unknown id is an error, not an empty list
+        // An unknown id is an error, not an empty list; a known one is named by the member's name.
+        let authorName = try filter.author.map { try store.member($0, limit: 0).member.name }
         let posts = try store.posts(PostQuery(filter: filter, sort: sort, offset: offset, limit: limit))
         if json {
             try Output.json(posts.map(PostJSON.init))
@@ -73,7 +74,7 @@ struct List: ParsableCommand {
         }
         let counts = try store.counts(filter)
         if posts.isEmpty {
-            Output.line(counts.total == 0 ? "No \(filter.summary)." : "No posts at offset \(offset) (there are \(counts.total)).")
+            Output.line(counts.total == 0 ? filter.nothing(authorName: authorName) : "No posts at offset \(offset) (there are \(counts.total)).")
             return
         }
         var table = Table([

@@ -25,3 +25,35 @@ struct CountsAfterOpeningTests {
         #expect(reader.screen.contains("599/600 unread"))
     }
 }
+
+/// What the reader says about its filters names members by name and reads as English.
+@Suite("Filter messages")
+struct FilterMessageTests {
+    static let content: CacheContent = {
+        let members = [Member(id: "member-00054", name: "Xu Jing", country: "China"),
+                       Member(id: "member-00055", name: "Ana Neves", country: "Portugal")]
+        let posts = [Post(id: "p1", title: "One", author: "member-00054", published: Date(timeIntervalSince1970: 86_400)),
+                     Post(id: "p2", title: "Two", author: "member-00055", published: Date(timeIntervalSince1970: 2 * 86_400))]
+        return CacheContent(community: Community(name: "C"), members: members, posts: posts)
+    }()
+
+    @Test func filters_name_members_and_C_after_P_shows_the_country() throws {
+        let reader = try Harness(width: 120, height: 40, content: Self.content)
+        reader.press(.character("j"), .enter)  // Xu Jing's post
+        reader.press(.character("P"))
+        #expect(reader.state.message == "Showing the posts of Xu Jing.")
+        #expect(reader.state.postList.filter.author == "member-00054")
+        reader.press(.character("C"))
+        #expect(reader.state.postList.filter.author == nil, "the country replaces the author")
+        #expect(reader.state.postList.filter.country == "China")
+        #expect(reader.state.message == "Showing posts from China.")
+    }
+
+    @Test func an_empty_list_says_what_it_is_empty_of() {
+        #expect(PostFilter.all.nothing() == "No posts.")
+        #expect(PostFilter(country: "Brazil").nothing() == "No posts from Brazil.")
+        #expect(PostFilter(author: "member-00047").nothing(authorName: "Xu Jing") == "No posts by Xu Jing.")
+        #expect(PostFilter(unreadOnly: true).summary() == "unread posts")
+        #expect(PostFilter.all.summary() == "all posts")
+    }
+}

@@ -76,3 +76,4 @@ struct ForumCommandTests {
         #expect(notForum.stderr.contains("is not a Discourse forum: --categories"))
     }
 }
+

@@ -26,13 +26,24 @@ public struct PostFilter: Hashable, Sendable {
     public static let all = PostFilter()
 
     /// The filter in words, for messages and the journal.
-    public var summary: String {
+    public var summary: String { summary() }
+
+    /// "all posts", "unread posts by Xu Jing", "blog posts from Brazil": the author by name when
+    /// the caller knows it, else by id.
+    public func summary(authorName: String? = nil) -> String {
+        let words = phrase(authorName: authorName)
+        return words == "posts" ? "all posts" : words
+    }
+
+    /// What "No ..." says when the filter leaves nothing: "No posts.", "No posts from Brazil.".
+    public func nothing(authorName: String? = nil) -> String { "No " + phrase(authorName: authorName) + "." }
+
+    private func phrase(authorName: String?) -> String {
         var words: [String] = []
         if unreadOnly { words.append("unread") }
         if starredOnly { words.append("starred") }
         if let kind { words.append(kind.label + "s") } else { words.append("posts") }
-        if words == ["posts"] { words = ["all posts"] }
-        if let author { words.append("by \(author)") }
+        if let author { words.append("by \(authorName ?? author.rawValue)") }
         if let tag { words.append("tagged \(tag)") }
         if let country { words.append("from \(country)") }
         return words.joined(separator: " ")

@@ -193,6 +193,11 @@ public struct ImportSummary: Hashable, Sendable, Codable {
     public var comments = Counts()
     /// Dates outside 1970-9999 (or not numbers at all) that were left out rather than stored.
     public var droppedDates = 0
+    /// Reader state the import brought that the cache did not have: posts now read, posts now
+    /// starred, comments now read (state is merged: nothing is ever made unread).
+    public var postsMarkedRead = 0
+    public var postsStarred = 0
+    public var commentsMarkedRead = 0
 
     public init(members: Counts = Counts(), posts: Counts = Counts(), comments: Counts = Counts()) {
         self.members = members

@@ -523,6 +523,8 @@ public final class JSONStore: CommunityStore {
             for (id, state) in content.postStates where state != .unread && knownPosts.contains(id) {
                 var entry = file.state.posts[id.rawValue] ?? .init()
                 let merged = entry.state.merged(with: state)
+                if merged.read, !entry.state.read { summary.postsMarkedRead += 1 }
+                if merged.starred, !entry.state.starred { summary.postsStarred += 1 }
                 entry.read = merged.read
                 entry.readAt = merged.readAt
                 entry.starred = merged.starred
@@ -530,6 +532,7 @@ public final class JSONStore: CommunityStore {
             }
             for (id, state) in content.commentStates where state.read {
                 let old = file.state.comments[id.rawValue]
+                if old?.read != true, commentIndex[id] != nil { summary.commentsMarkedRead += 1 }
                 let times = [old?.readAt, state.readAt].compactMap { $0 }
                 file.state.comments[id.rawValue] = CommentState(read: true, readAt: times.min())
             }

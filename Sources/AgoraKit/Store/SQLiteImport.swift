@@ -61,7 +61,7 @@ struct SQLiteImport {
             try upsert(comment, into: &summary.comments)
             touchedPosts.insert(comment.post.rawValue)
         }
-        try mergeStates(content)
+        try mergeStates(content, into: &summary)
         // The words of what went into the search indexes, for finding the words a typed prefix
         // begins.
         let insert = try db.cachedStatement(sql: "INSERT OR IGNORE INTO searchTerm (term) VALUES (?)")
@@ -237,7 +237,7 @@ struct SQLiteImport {
     // MARK: State and counts
 
     /// Read or starred in either the cache or the batch stays so: importing never unreads.
-    private func mergeStates(_ content: CacheContent) throws {
+    private func mergeStates(_ content: CacheContent, into summary: inout ImportSummary) throws {
         for (id, state) in content.postStates where state != .unread {
             guard let row = try Row.fetchOne(db.cachedStatement(sql: """
                 SELECT \(SQLiteRows.stateColumns), p.rowid AS rowid FROM post p JOIN postState s ON s.post = p.rowid WHERE p.id = ?
@@ -245,10 +245,15 @@ struct SQLiteImport {
             let current = SQLiteRows.state(row, at: 0)
             let merged = current.merged(with: state)
             guard merged != current else { continue }
+            if merged.read, !current.read { summary.postsMarkedRead += 1 }
+            if merged.starred, !current.starred { summary.postsStarred += 1 }
             try db.cachedStatement(sql: "UPDATE postState SET isRead = ?, readAt = ?, isStarred = ? WHERE post = ?")
                 .execute(arguments: [merged.read, merged.readAt?.timeIntervalSince1970, merged.starred, row["rowid"] as Int64])
         }
         for (id, state) in content.commentStates where state.read {
+            if try Bool.fetchOne(db.cachedStatement(sql: "SELECT isRead FROM comment WHERE id = ?"), arguments: [id.rawValue]) == false {
+                summary.commentsMarkedRead += 1
+            }
             try db.cachedStatement(sql: "UPDATE comment SET isRead = 1, readAt = coalesce(min(readAt, ?), readAt, ?) WHERE id = ?")
                 .execute(arguments: [state.readAt?.timeIntervalSince1970, state.readAt?.timeIntervalSince1970, id.rawValue])
         }
