@@ -10,6 +10,7 @@ work="$(mktemp -d)"
 socket="agora-pictures-$$"
 trap 'tmux -L "$socket" kill-server 2>/dev/null || true; rm -rf "$work"' EXIT
 mkdir -p docs/themes
+"$agora" --cache "$work/cache.sqlite" import --sample > /dev/null 2>&1
 for file in Themes/*.toml; do
     name=$(basename "$file" .toml)
     case "$name" in *light*) terminal=light ;; *) terminal=dark ;; esac

@@ -33,7 +33,12 @@ exited() {  # exited: the reader ended and left its status
     return 1
 }
 
+sampled() {  # sampled CACHE: a cache with the sample community, made unless it is there
+    [ -e "$1" ] || "$agora" --cache "$1" import --sample > /dev/null 2>&1
+}
+
 start() {  # start WIDTH HEIGHT CACHE [ENV-AND-ARGUMENTS]: the reader in a fresh session
+    sampled "$3"
     rm -f "$work/status"
     tm new-session -d -s e2e -x "$1" -y "$2" \
         "env XDG_CONFIG_HOME=$work/config TERM=xterm-256color ${4:-} $agora --cache $3 ${5:-}; echo \$? > $work/status; sleep 30"
@@ -43,6 +48,7 @@ coloured() { tm capture-pane -p -e -t e2e | grep -qE $'\e\\[[0-9;]*(3[0-7]|4[0-7
 
 run_session() {  # run_session WIDTH HEIGHT TERM LABEL
     local width=$1 height=$2 term=$3 label=$4 cache="$work/$4.sqlite"
+    sampled "$cache"
     rm -f "$work/status"
     tm new-session -d -s e2e -x "$width" -y "$height" \
         "env XDG_CONFIG_HOME=$work/config TERM=$term XDG_DATA_HOME=$work/data $agora --cache $cache; echo \$? > $work/status; sleep 30"
@@ -75,6 +81,7 @@ run_session 120 40 xterm-256color "120x40"
 run_session 80 24 vt100 "80x24-vt100"
 
 # Other terminal types open and quit cleanly.
+sampled "$work/t.sqlite"
 for term in screen-256color tmux-256color linux; do
     rm -f "$work/status"
     tm new-session -d -s e2e -x 100 -y 30 "env TERM=$term $agora --cache $work/t.sqlite; echo \$? > $work/status; sleep 30"
@@ -88,6 +95,7 @@ for term in screen-256color tmux-256color linux; do
 done
 
 # Ctrl-C and SIGTERM end the reader through its own loop and give the terminal back.
+sampled "$work/s.sqlite"
 for how in ctrl-c sigterm; do
     rm -f "$work/status"
     tm new-session -d -s e2e -x 100 -y 30 "env XDG_CONFIG_HOME=$work/config TERM=xterm-256color $agora --cache $work/s.sqlite; echo \$? > $work/status; echo AFTER-EXIT; sleep 30"
@@ -102,6 +110,7 @@ for how in ctrl-c sigterm; do
 done
 
 # A terminal agora cannot use gets a clear message, not ncurses' own exit.
+sampled "$work/x.sqlite"
 out="$(TERM=no-such-terminal script -qec "$agora --cache $work/x.sqlite" /dev/null 2>&1 || true)"
 if echo "$out" | grep -q "agora: cannot use terminal type 'no-such-terminal'"; then check "unknown TERM: a clear message" ok; else check "unknown TERM: a clear message ($out)" no; fi
 out="$(env -u TERM script -qec "$agora --cache $work/x.sqlite" /dev/null 2>&1 || true)"
@@ -150,13 +159,14 @@ start 100 30 "$work/theme.sqlite" NO_COLOR=1 "--theme gruvbox-dark"
 wait_for "Diplo Internet Governance Community" || true
 if coloured; then check "NO_COLOR with a truecolor theme: no colour" no; else check "NO_COLOR with a truecolor theme: no colour" ok; fi
 stop
+sampled "$work/theme.sqlite"
 out="$("$agora" --cache "$work/theme.sqlite" --theme nope 2>&1 < /dev/null || true)"
 if echo "$out" | grep -q "agora: no theme 'nope' (themes: default, "; then check "--theme with an unknown name: a clear message" ok; else check "--theme with an unknown name: a clear message ($out)" no; fi
 
 # Another process writes the cache while the reader is open: the reader shows it.
 for kind in sqlite json; do
     live="$work/live.$kind"
-    "$agora" --cache "$live" info > /dev/null 2>&1
+    sampled "$live"
     start 120 40 "$live"
     expect "live ($kind): the reader opens with the post unread" "1/1 unread"
     "$agora" --cache "$live" mark read itu-secretary-general-wcit > /dev/null

@@ -50,9 +50,21 @@ struct GlobalOptions: ParsableArguments {
         return Cache.defaultPath()
     }
 
-    /// Opens the cache; one that does not exist yet is created with the sample community.
+    /// Whether the cache was named (--cache, AGORA_CACHE) rather than the default one.
+    var isExplicit: Bool {
+        if let cache, !cache.isEmpty { return true }
+        return ProcessInfo.processInfo.environment["AGORA_CACHE"].map { !$0.isEmpty } ?? false
+    }
+
+    /// Opens the cache for reading and marking. At the default place, a first run creates it
+    /// with the sample community; a cache named with --cache or AGORA_CACHE must exist (a
+    /// mistyped path is not made into a new cache full of the sample).
     func open() throws -> any CommunityStore {
         let path = self.path
+        if isExplicit, !FileManager.default.fileExists(atPath: path) {
+            throw AgoraError.cannotRead(path: path, reason: "no cache there; `agora --cache \(path) import FILE` (or `import --sample`, "
+                                        + "`sources add URL`) creates one")
+        }
         let (store, created) = try Cache.open(path: path, seed: SampleCommunity.content)
         if created {
             Output.note("no cache at \(path); created it with the sample community (\(SampleCommunity.name))")

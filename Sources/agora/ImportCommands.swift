@@ -16,10 +16,21 @@ struct Import: ParsableCommand {
             and starred state stays. It all happens in one transaction: if anything is wrong, the \
             cache is left exactly as it was and the message says which file, and the line, column \
             or record where known. Progress shows on stderr when it is a terminal.
+
+            --sample instead of PATH brings in the embedded sample community (Diplo Internet \
+            Governance Community): how a cache other than the default one gets it.
             """)
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: ArgumentHelp("The file or folder to import.", valueName: "path")) var path: String
+    @Argument(help: ArgumentHelp("The file or folder to import.", valueName: "path")) var pathGiven: String?
+    @Flag(help: "Import the embedded sample community instead of a file.") var sample = false
+
+    var path: String { pathGiven ?? "" }
+
+    func validate() throws {
+        if sample, pathGiven != nil { throw ValidationError("give a PATH or --sample, not both") }
+        if !sample, pathGiven == nil { throw ValidationError("Missing expected argument '<path>' (or --sample)") }
+    }
     @Option(help: "What PATH is: \(ImportFormat.allCases.map(\.rawValue).joined(separator: ", ")).") var format: ImportFormat?
     @Flag(help: "Print a JSON summary.") var json = false
 
@@ -39,6 +50,12 @@ struct Import: ParsableCommand {
     }
 
     private func importPath() throws {
+        if sample {
+            let store = try global.openForImport()
+            let summary = try store.importContent(try SampleCommunity.content())
+            try report(summary, format: .agoraJSON, notes: [], name: "the sample community (\(SampleCommunity.name))")
+            return
+        }
         let progress = Progress()
         // Read and check everything before touching (or creating) the cache.
         var isFolder: ObjCBool = false
@@ -92,15 +109,15 @@ struct Import: ParsableCommand {
         try report(summary, format: kind!, notes: plan.notes)
     }
 
-    private func report(_ summary: ImportSummary, format: ImportFormat, notes: [String]) throws {
+    private func report(_ summary: ImportSummary, format: ImportFormat, notes: [String], name: String? = nil) throws {
         if json {
-            try Output.json(ImportJSON(path: path, format: format.rawValue, summary: summary, notes: notes))
+            try Output.json(ImportJSON(path: name == nil ? path : "sample", format: name == nil ? format.rawValue : "sample", summary: summary, notes: notes))
             return
         }
         func describe(_ c: ImportSummary.Counts, _ word: String) -> String {
             "\(word): \(c.added) added, \(c.updated) updated, \(c.unchanged) unchanged"
         }
-        Output.line("Imported \(Output.safe(path))")
+        Output.line("Imported \(name ?? Output.safe(path))")
         Output.line("  " + describe(summary.posts, "posts"))
         Output.line("  " + describe(summary.comments, "comments"))
         Output.line("  " + describe(summary.members, "members"))

@@ -54,7 +54,17 @@ struct AgoraBinary {
         process.standardOutput = out
         process.standardError = err
         process.standardInput = FileHandle.nullDevice
-        try process.run()
+        // A program just copied into place can be "busy" for a moment: another thread's child,
+        // forked while the copy was open for writing, holds it until it runs its own program.
+        let deadline = Date().addingTimeInterval(5)
+        while true {
+            do {
+                try process.run()
+                break
+            } catch let error as NSError where (error.userInfo[NSUnderlyingErrorKey] as? NSError)?.code == Int(ETXTBSY) && Date() < deadline {
+                continue
+            }
+        }
         // Read both pipes while it runs, so a large output cannot block it.
         let group = DispatchGroup()
         nonisolated(unsafe) var outData = Data()

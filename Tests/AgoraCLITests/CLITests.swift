@@ -31,14 +31,31 @@ struct CLITests {
 
     @Test func the_cache_can_be_chosen_by_option_or_environment() throws {
         defer { agora.remove() }
+        for name in ["a.json", "b.sqlite", "c.sqlite"] {
+            #expect(try agora.run(["--cache", agora.file(name), "import", "--sample"]).status == 0)
+        }
         let viaOption = try agora.run(["--cache", agora.file("a.json"), "list"])
-        #expect(viaOption.status == 0)
-        #expect(FileManager.default.fileExists(atPath: agora.file("a.json")))
+        #expect(viaOption.status == 0 && viaOption.stdout.contains("itu-secretary-general-wcit"))
         #expect(try agora.run(["list", "--cache=\(agora.file("b.sqlite"))"]).status == 0)
-        #expect(FileManager.default.fileExists(atPath: agora.file("b.sqlite")))
-        #expect(try agora.run(["members"], environment: ["AGORA_CACHE": agora.file("c.sqlite")]).status == 0)
-        #expect(FileManager.default.fileExists(atPath: agora.file("c.sqlite")))
+        #expect(try agora.run(["members"], environment: ["AGORA_CACHE": agora.file("c.sqlite")]).stdout.contains("Marília Maciel"))
         #expect(!FileManager.default.fileExists(atPath: agora.defaultCache))
+    }
+
+    @Test func a_mistyped_cache_path_is_an_error_not_a_new_cache() throws {
+        defer { agora.remove() }
+        let missing = agora.file("nonexistent/dir/x.sqlite")
+        for arguments in [["--cache", missing, "list"], ["--cache", missing, "mark", "read", "p1"], ["--cache", missing, "info"]] {
+            let result = try agora.run(arguments)
+            #expect(result.status == 1)
+            #expect(result.stderr == "agora: cannot read \(missing): no cache there; `agora --cache \(missing) import FILE` (or `import --sample`, `sources add URL`) creates one\n")
+        }
+        let viaEnvironment = try agora.run(["list"], environment: ["AGORA_CACHE": missing])
+        #expect(viaEnvironment.status == 1)
+        #expect(!FileManager.default.fileExists(atPath: agora.file("nonexistent")), "no folder made")
+        // Commands that write make it, empty.
+        let made = agora.file("new/feeds.sqlite")
+        #expect(try agora.run(["--cache", made, "sources", "add", "--kind", "feed", "https://example.org/feed.xml"]).status == 0)
+        #expect(try agora.run(["--cache", made, "list"]).stdout == "No posts.\n")
     }
 
     @Test func list_show_and_members_print_the_sample() throws {

@@ -88,6 +88,7 @@ struct KillTests {
         defer { agora.remove() }
         var random = SystemRandomNumberGenerator.Seeded(seed)
         let cache = agora.file("import.sqlite")
+        try agora.run(["--cache", cache, "import", "--sample"])
         try agora.run(["--cache", cache, "mark", "star", "itu-secretary-general-wcit"])
         let feed = agora.file("feed.xml")
         var rss = "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Big</title>"

@@ -223,7 +223,7 @@ struct StoreBehaviourTests {
         _ = dir
         let entry = try store.markAllRead(PostFilter(country: "China"))
         #expect(entry.count == 2)
-        #expect(entry.scope == "all posts from China")
+        #expect(entry.scope == "posts from China")
         #expect(Set(try store.posts(PostQuery(filter: PostFilter(unreadOnly: true))).map(\.id.rawValue)) == ["p2", "p3", "p4", "p6"])
         let nothing = try store.markAllRead(PostFilter(country: "China"))
         #expect(nothing.count == 0)
