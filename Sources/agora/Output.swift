@@ -26,6 +26,9 @@ enum Output {
         FileHandle.standardError.write(Data(Sanitizer.text(text).utf8))
     }
 
+    /// An error in words (AgoraError.words).
+    static func describe(_ error: any Error) -> String { AgoraError.words(for: error) }
+
     /// Content is untrusted: one line, no control characters or escape sequences.
     static func safe(_ text: String?) -> String { Sanitizer.line(text ?? "") }
 

@@ -26,13 +26,58 @@ func arguments(_ raw: [String]) -> [String] {
     // Put them after the command and its subcommand ("bench store").
     let names = Agora.configuration.subcommands.map { $0.configuration.commandName ?? String(describing: $0).lowercased() }
     guard names.contains(first) else { return globals + rest }
+    // Commands that use no cache take no --cache: it is dropped, not an error.
+    if ["themes", "config", "generate"].contains(first) { return rest }
     var split = 1
     if ["bench", "sources", "themes"].contains(first), rest.count > 1, !rest[1].hasPrefix("-") { split = 2 }
     return Array(rest[..<split]) + globals + Array(rest[split...])
 }
 
+/// A word where a command belongs that names none: the command meant, when one is close.
+func unknownCommand(_ words: [String]) -> String? {
+    let names = Agora.configuration.subcommands.map { $0.configuration.commandName ?? String(describing: $0).lowercased() }
+    var rest = words[...]
+    if rest.first == "help" { rest = rest.dropFirst() }
+    guard let first = rest.first, !first.hasPrefix("-"), !names.contains(first) else { return nil }
+    // Only where a command is expected: `agora WORD` or `agora help WORD` (the reader takes no words).
+    let closest = names.map { ($0, Suggest.distance(first.lowercased(), $0)) }.min { $0.1 < $1.1 }
+    let hint = closest.flatMap { $0.1 <= max(1, $0.0.count / 3) ? "; did you mean `\($0.0)`?" : nil } ?? ""
+    return "no command '\(Sanitizer.line(first))'\(hint) (agora --help lists the commands)"
+}
+
+enum Suggest {
+    /// Edits (insert, delete, change, swap two neighbours) from one word to another.
+    static func distance(_ a: String, _ b: String) -> Int {
+        let a = Array(a), b = Array(b)
+        guard !a.isEmpty, !b.isEmpty else { return max(a.count, b.count) }
+        var d = Array(repeating: Array(repeating: 0, count: b.count + 1), count: a.count + 1)
+        for i in 0...a.count { d[i][0] = i }
+        for j in 0...b.count { d[0][j] = j }
+        for i in 1...a.count {
+            for j in 1...b.count {
+                let cost = a[i - 1] == b[j - 1] ? 0 : 1
+                d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost)
+                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] { d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1) }
+            }
+        }
+        return d[a.count][b.count]
+    }
+}
+
+/// ArgumentParser's message in Agora's words: `agora: ...` where it says `Error: ...`.
+func usageMessage(_ text: String) -> String {
+    var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    if let first = lines.first, first.hasPrefix("Error: ") { lines[0] = "agora: " + first.dropFirst("Error: ".count) }
+    return lines.joined(separator: "\n")
+}
+
+let given = arguments(Array(CommandLine.arguments.dropFirst()))
+if let message = unknownCommand(given) {
+    Output.note(message)
+    exit(2)
+}
 do {
-    var command = try Agora.parseAsRoot(arguments(Array(CommandLine.arguments.dropFirst())))
+    var command = try Agora.parseAsRoot(given)
     try command.run()
 } catch let error as AgoraError {
     Output.note(error.description)
@@ -42,11 +87,11 @@ do {
     case .success:
         Agora.exit(withError: error)  // --help, --version
     case .validationFailure:
-        Output.errorText(Agora.fullMessage(for: error) + "\n")
+        Output.errorText(usageMessage(Agora.fullMessage(for: error)) + "\n")
         exit(2)
     case let code:
         if let exitCode = error as? ExitCode { exit(exitCode.rawValue) }
-        Output.note(String(describing: error))
+        Output.note(Output.describe(error))
         exit(code.rawValue)
     }
 }

@@ -130,8 +130,35 @@ struct BadInputTests {
                           ["search"], ["show"], ["list", "--bogus"]] {
             let result = try agora.run(arguments)
             #expect(result.status == 2, "\(arguments)")
-            #expect(result.stderr.contains("Error") || result.stderr.contains("error"), "\(arguments): \(result.stderr)")
+            #expect(result.stderr.hasPrefix("agora: "), "one error style: \(arguments): \(result.stderr)")
+            #expect(!result.stderr.contains("Error:"), "\(arguments): \(result.stderr)")
         }
+    }
+
+    @Test func a_mistyped_command_is_named_with_the_one_meant() throws {
+        defer { agora.remove() }
+        for (typed, meant) in [("memebrs", "members"), ("lsit", "list"), ("sycn", "sync"), ("serach", "search"), ("improt", "import")] {
+            let result = try agora.run([typed])
+            #expect(result.status == 2)
+            #expect(result.stderr == "agora: no command '\(typed)'; did you mean `\(meant)`? (agora --help lists the commands)\n")
+        }
+        let far = try agora.run(["xyzzy"])
+        #expect(far.stderr == "agora: no command 'xyzzy' (agora --help lists the commands)\n")
+        let help = try agora.run(["help", "bogus"])
+        #expect(help.status == 2 && help.stdout.isEmpty)
+        #expect(help.stderr == "agora: no command 'bogus' (agora --help lists the commands)\n")
+        let known = try agora.run(["help", "list"])
+        #expect(known.status == 0 && known.stdout.contains("USAGE: agora list"))
+        // Options before the command still work, and commands that use no cache ignore it.
+        #expect(try agora.run(["--cache", agora.file("x.sqlite"), "themes"]).status == 0)
+    }
+
+    @Test func errors_from_below_are_said_in_words() {
+        let error = NSError(domain: NSCocoaErrorDomain, code: 513, userInfo: [
+            NSFilePathErrorKey: "/srv/out.json", NSUnderlyingErrorKey: NSError(domain: NSPOSIXErrorDomain, code: Int(EACCES)),
+        ])
+        #expect(AgoraError.words(for: error) == "/srv/out.json: Permission denied")
+        #expect(AgoraError.words(for: NSError(domain: "Other", code: 7)) == "failed (Other 7)")
     }
 }
 

@@ -40,3 +40,19 @@ public enum AgoraError: Error, Equatable, CustomStringConvertible, Sendable {
         }
     }
 }
+
+extension AgoraError {
+    /// Any error in words: Agora's own as they are; one from below Agora (Foundation's) as the
+    /// file and the system's reason where it has them, never "The operation could not be
+    /// completed".
+    public static func words(for error: any Error) -> String {
+        if let error = error as? AgoraError { return error.description }
+        let ns = error as NSError
+        let path = ns.userInfo[NSFilePathErrorKey] as? String ?? (ns.userInfo[NSURLErrorKey] as? URL)?.path
+        let posix = (ns.userInfo[NSUnderlyingErrorKey] as? NSError).flatMap { $0.domain == NSPOSIXErrorDomain ? $0.code : nil }
+            ?? (ns.domain == NSPOSIXErrorDomain ? ns.code : nil)
+        let reason = posix.map { String(cString: strerror(Int32($0))) }
+            ?? (ns.localizedDescription.hasPrefix("The operation could not be completed") ? "failed (\(ns.domain) \(ns.code))" : ns.localizedDescription)
+        return path.map { "\($0): \(reason)" } ?? reason
+    }
+}
