@@ -40,7 +40,13 @@ let package = Package(
         // Cells, widths, wrapping: knows nothing about posts.
         .target(name: "TerminalCore"),
         // The reader as values: input, state, update, views into a buffer. No I/O, no store calls.
-        .target(name: "AgoraTUI", dependencies: ["AgoraKit", "TerminalCore"]),
+        // The bundled themes are built in (Themes/, linked into the target), so a copied binary
+        // has them; files in the themes folders still override them by name.
+        .target(
+            name: "AgoraTUI", dependencies: ["AgoraKit", "TerminalCore"], exclude: ["Themes/README.md"],
+            resources: ["default", "gruvbox-dark", "high-contrast", "light", "monochrome", "solarized-dark", "solarized-light"]
+                .map { .embedInCode("Themes/\($0).toml") }
+        ),
         // The reader running: its loop over a terminal backend, effects done against a store.
         .target(name: "AgoraApp", dependencies: ["AgoraTUI", "AgoraKit", "TerminalCore"]),
         .executableTarget(

@@ -51,10 +51,11 @@ enum Appearance {
         }
     }
 
-    /// Every theme found: bundled, then the user's (which win by name).
+    /// Every theme: built in, then the bundled folder's, then the user's (each wins by name
+    /// over what comes before it).
     static func catalog() -> ThemeCatalog {
         let bundled = bundledThemesFolder.map { sources(in: $0, isUser: false) } ?? []
-        return ThemeCatalog(bundled + sources(in: userThemesFolder, isUser: true))
+        return ThemeCatalog(BuiltInThemes.sources + bundled + sources(in: userThemesFolder, isUser: true))
     }
 
     /// The config file: `--config FILE` (which must exist), else the default place (which may

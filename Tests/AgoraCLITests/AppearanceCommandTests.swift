@@ -141,15 +141,24 @@ struct ThemeDiscoveryTests {
             .contains(root + "/bin/Themes/default.toml"))
     }
 
-    @Test func none_found_means_the_built_in_default() throws {
+    @Test func a_copied_binary_has_every_bundled_theme_built_in() throws {
         defer { agora.remove() }
         let root = agora.file("bare")
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         try FileManager.default.copyItem(atPath: AgoraBinary.path, toPath: root + "/agora")
         let result = try agora.run(["themes"], executable: root + "/agora")
         #expect(result.status == 0)
-        #expect(result.stdout.split(separator: "\n").dropFirst().map { $0.split(separator: " ")[0] } == ["default"])
-        #expect(result.stdout.contains("(built in)"))
+        let listed = result.stdout.split(separator: "\n").dropFirst().map { String($0.split(separator: " ")[0]) }
+        #expect(listed == ["default", "gruvbox-dark", "high-contrast", "light", "monochrome", "solarized-dark", "solarized-light"])
+        #expect(result.stdout.split(separator: "\n").dropFirst().allSatisfy { $0.contains("(built in)") })
+        let checked = try agora.run(["themes", "check", "solarized-dark"], executable: root + "/agora")
+        #expect(checked.status == 0, "\(checked.stdout)\(checked.stderr)")
+        // A file of the same name in the user's folder replaces the built-in one.
+        let mine = agora.file("config/agora/themes/light.toml")
+        try FileManager.default.createDirectory(atPath: (mine as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try "description = \"my light\"\n".write(toFile: mine, atomically: true, encoding: .utf8)
+        let mixed = try agora.run(["themes"], environment: ["XDG_CONFIG_HOME": agora.file("config")], executable: root + "/agora")
+        #expect(mixed.stdout.split(separator: "\n").first { $0.hasPrefix("light ") }?.contains(mine) == true, "\(mixed.stdout)")
     }
 }
 
