@@ -30,7 +30,7 @@ extension AppState {
         case .nextComment: return stepComment(1)
         case .previousComment: return stepComment(-1)
         case .openLink:
-            guard case .article(let article) = detail, !article.document.links.isEmpty else {
+            guard case .article(let article) = detail, !article.document.links.isEmpty || article.document.detail.post.link != nil else {
                 message = "No links in this post."
                 return []
             }
@@ -266,7 +266,16 @@ extension AppState {
     mutating func updateLink(_ action: Action, digits: String) -> [Effect] {
         guard case .article(let article) = detail else { mode = .normal; return [] }
         let count = article.document.links.count
+        // 0, or Enter with no number: the post's own address.
+        let own = article.document.detail.post.link
         switch action {
+        case .insert("0") where digits.isEmpty, .command(.open) where digits.isEmpty:
+            mode = .normal
+            guard let own else {
+                message = "This post has no web address of its own."
+                return []
+            }
+            return [.openURL(own)]
         case .insert(let c) where c.isASCII && c.isNumber:
             let typed = digits + String(c)
             guard let number = Int(typed), number >= 1, number <= count else {

@@ -170,7 +170,7 @@ public struct KeyMap: Hashable, Sendable {
                 panes: [.detail], hint: "author"),
         Binding(.nextComment, [.character("]")], "Go to the next comment", panes: [.detail]),
         Binding(.previousComment, [.character("[")], "Go to the previous comment", panes: [.detail]),
-        Binding(.openLink, [.character("o")], "Open link number N (type it next): in the browser, or a forum member's profile here",
+        Binding(.openLink, [.character("o")], "Open link N (typed next; 0: the post's own page), or a forum member's profile here",
                 panes: [.detail], hint: "link"),
         Binding(.roster, [.character("m")], "Show the member roster (in place of the posts when narrow)"),
         Binding(.search, [.character("/")], "Search posts, comments and members as you type", hint: "search"),

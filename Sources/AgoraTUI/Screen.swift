@@ -85,7 +85,7 @@ public enum StatusBar {
                 left = " Mark all \(state.unread) unread posts read? (\(keys.label(.yes, in: .confirm)): yes, any other key: no)"
                 highlighted = .dialog
             case .link(let digits):
-                left = " Open link number: \(digits)  (\(keys.label(.open, in: .link)) opens, \(keys.label(.back, in: .link)) cancels)"
+                left = " Open link number: \(digits)  (\(keys.label(.open, in: .link)) opens, 0 or \(keys.label(.open, in: .link)) alone: this post's page, \(keys.label(.back, in: .link)) cancels)"
                 highlighted = .dialog
             case .help:
                 let move = [keys.firstKey(.down), keys.firstKey(.up)].compactMap { $0 }.joined(separator: "/")

@@ -65,5 +65,20 @@ struct ForumReaderTests {
         // Shown once as new, then read.
         #expect(try reader.store.post("discourse:f-example-org:t1").comments.allSatisfy(\.state.read))
     }
-}
 
+    @Test func o_then_0_or_Enter_opens_the_posts_own_page() throws {
+        var content = Self.content()
+        content.posts[0].link = "https://f.example.org/t/welcome/1"
+        let reader = try Harness(width: 120, height: 40, content: content)
+        reader.press(.enter, .character("o"), .character("0"))
+        #expect(reader.opened == ["https://f.example.org/t/welcome/1"])
+        reader.press(.character("o"), .enter)
+        #expect(reader.opened.count == 2 && reader.opened.last == "https://f.example.org/t/welcome/1")
+        var plain = Self.content()
+        plain.posts[0].link = nil
+        let other = try Harness(width: 120, height: 40, content: plain)
+        other.press(.enter, .character("o"), .character("0"))
+        #expect(other.opened.isEmpty)
+        #expect(other.state.message == "This post has no web address of its own.")
+    }
+}
