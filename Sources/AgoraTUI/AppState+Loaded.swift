@@ -42,7 +42,8 @@ extension AppState {
             remember()
             return receive(.member(profile))
         case .member(let profile):
-            detail = .profile(ProfileModel(profile: profile, dateFormat: settings.dateFormat, openKey: keymap.label(.open)))
+            detail = .profile(ProfileModel(profile: profile, dateFormat: settings.dateFormat, openKey: keymap.label(.open),
+                                           width: layout.detailTextWidth))
             focus = .detail
             return []
         case .markedAllRead(let entry):

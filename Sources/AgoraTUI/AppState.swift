@@ -180,7 +180,7 @@ public struct AppState: Hashable, Sendable {
             article.relayout(width: layout.detailTextWidth, visible: layout.detailRows)
             detail = .article(article)
         case .profile(var profile):
-            profile.keepVisible(layout.detailRows)
+            profile.relayout(width: layout.detailTextWidth, visible: layout.detailRows)
             detail = .profile(profile)
         case .none:
             break

@@ -1,4 +1,5 @@
 import AgoraKit
+import TerminalCore
 
 /// An open profile: the member, the lines above their list, and the list of their posts,
 /// comments and wall with the one selected.
@@ -31,13 +32,18 @@ public struct ProfileModel: Hashable, Sendable {
     public var items: [Item]
     public var selected = 0
     public var top = 0
-    /// Lines above the list of posts and comments, made once.
-    public let headerLines: [HeaderLine]
+    /// Lines above the list of posts and comments, the bio wrapped to the pane's width.
+    public private(set) var headerLines: [HeaderLine]
+    private let dateFormat: DateFormat
+    private let openKey: String
 
-    /// `openKey` is the key that opens an entry, as the heading names it.
-    public init(profile: MemberProfile, dateFormat: DateFormat = .standard, openKey: String = "Enter") {
+    /// `openKey` is the key that opens an entry, as the heading names it; `width`, the pane's,
+    /// for the bio, which is shown whole.
+    public init(profile: MemberProfile, dateFormat: DateFormat = .standard, openKey: String = "Enter", width: Int = 80) {
         self.profile = profile
-        headerLines = Self.header(profile, dateFormat: dateFormat, openKey: openKey)
+        self.dateFormat = dateFormat
+        self.openKey = openKey
+        headerLines = Self.header(profile, dateFormat: dateFormat, openKey: openKey, width: width)
         items = profile.posts.map { Item(post: $0.id, text: $0.title, date: dateFormat.string($0.published), kind: .post) }
             + profile.comments.map {
                 Item(post: $0.comment.post, text: "on " + ($0.postTitle ?? $0.comment.post.rawValue),
@@ -54,7 +60,13 @@ public struct ProfileModel: Hashable, Sendable {
 
     static func oneLine(_ text: String) -> String { String(text.map { $0 == "\n" ? " " : $0 }) }
 
-    static func header(_ profile: MemberProfile, dateFormat: DateFormat, openKey: String) -> [HeaderLine] {
+    /// The bio wrapped again to a new width (after a resize).
+    mutating func relayout(width: Int, visible: Int) {
+        headerLines = Self.header(profile, dateFormat: dateFormat, openKey: openKey, width: width)
+        keepVisible(visible)
+    }
+
+    static func header(_ profile: MemberProfile, dateFormat: DateFormat, openKey: String, width: Int) -> [HeaderLine] {
         let m = profile.member
         let hasItems = !profile.posts.isEmpty || !profile.comments.isEmpty || !m.wall.isEmpty
         var lines = [HeaderLine(text: m.name, role: .profileName)]
@@ -66,8 +78,13 @@ public struct ProfileModel: Hashable, Sendable {
         lines.append(HeaderLine(text: facts.joined(separator: " · "), role: .profileLabel))
         lines.append(HeaderLine(text: plural(profile.postCount, "post") + " · " + plural(profile.commentCount, "comment"), role: .profileLabel))
         if let bio = m.bio {
-            let text = oneLine(HTMLRenderer.render(bio).plainText)
-            if !text.isEmpty { lines.append(HeaderLine(text: text, role: .body)) }
+            // Whole, wrapped: paragraph by paragraph, a blank line between them.
+            let paragraphs = HTMLRenderer.render(bio).plainText.components(separatedBy: "\n")
+                .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            for (index, paragraph) in paragraphs.enumerated() {
+                if index > 0 { lines.append(HeaderLine(text: "", role: .body)) }
+                lines += Wrap.lines(paragraph, width: max(8, width)).map { HeaderLine(text: $0, role: .body) }
+            }
         }
         lines.append(HeaderLine(text: "", role: .body))
         let heading = (m.wall.isEmpty ? "Posts and comments" : "Posts, comments and wall") + " (\(openKey) opens)"

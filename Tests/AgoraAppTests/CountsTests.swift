@@ -57,3 +57,23 @@ struct FilterMessageTests {
         #expect(PostFilter.all.summary() == "all posts")
     }
 }
+
+@Suite("A profile's bio")
+struct ProfileBioTests {
+    @Test func the_bio_is_shown_whole_and_wrapped_and_rewrapped_on_resize() throws {
+        let bio = "<p>Works on internet governance in Nairobi and teaches a course on digital policy every spring.</p><p>Second paragraph ends here.</p>"
+        let member = Member(id: "m1", name: "Amina Odhiambo", bio: bio)
+        let reader = try Harness(width: 120, height: 40, content: CacheContent(community: Community(name: "C"), members: [member]))
+        while reader.state.focus != .roster { reader.press(.tab) }
+        reader.press(.enter)
+        guard case .profile(let wide) = reader.state.detail else { Issue.record("no profile"); return }
+        let wideText = wide.headerLines.map(\.text).joined(separator: " ")
+        #expect(wideText.contains("every spring.") && wideText.contains("Second paragraph ends here."))
+        reader.send(.resize(width: 80, height: 24))
+        guard case .profile(let narrow) = reader.state.detail else { Issue.record("no profile after resize"); return }
+        #expect(narrow.headerLines.count > wide.headerLines.count, "wrapped to more lines at 80 columns")
+        #expect(narrow.headerLines.allSatisfy { DisplayWidth.of($0.text) <= reader.state.layout.detailTextWidth })
+        let screen = reader.screen
+        for word in ["Nairobi", "spring.", "Second"] { #expect(screen.contains(word), "\(word) on screen") }
+    }
+}
