@@ -108,9 +108,9 @@ public enum StatusBar {
                     highlighted = .statusMessage
                 }
             }
-            // No hints while typing into a line.
-            let typing = state.mode == .search || state.mode == .rosterFilter
-            hints = typing ? [] : keys.hints(in: state.focus)
+            // The pane's hints only where its keys work: not while typing into a line, answering
+            // the question or reading the help (which says its own keys).
+            hints = state.mode == .normal ? keys.hints(in: state.focus) : []
         }
     }
 

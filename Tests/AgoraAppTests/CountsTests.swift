@@ -77,3 +77,16 @@ struct ProfileBioTests {
         for word in ["Nairobi", "spring.", "Second"] { #expect(screen.contains(word), "\(word) on screen") }
     }
 }
+
+@Suite("The status line's hints")
+struct StatusHintTests {
+    @Test func the_help_screen_shows_its_own_keys_not_the_lists() throws {
+        let reader = try Harness(width: 120, height: 40)
+        let listHints = reader.frame.text.split(separator: "\n").last.map(String.init) ?? ""
+        #expect(listHints.contains("Tab pane"))
+        reader.press(.character("?"))
+        let status = reader.frame.text.split(separator: "\n").last.map(String.init) ?? ""
+        #expect(status.contains("Help — j/k scroll, any other key closes"))
+        #expect(!status.contains("Tab pane"), "\(status)")
+    }
+}
