@@ -118,13 +118,26 @@ public struct SyntheticCommunity: Sendable {
             role: role, bio: "<p>Member \(index) of a synthetic community, interested in \(Self.topics[random.next(Self.topics.count)]).</p>")
     }
 
+    /// When post `index` (0 the newest) was written: the posts spread over 2010 to 2025 whatever
+    /// their number, busier some seasons than others and busier in the middle years than at the
+    /// start and the end, as a community's life goes; always newer for a smaller index.
+    func postDate(_ index: Int) -> Double {
+        let start = 1_262_304_000.0, end = 1_767_225_600.0  // 2010-01-01, 2026-01-01
+        let x = Double(index) / Double(max(1, posts))  // 0 newest .. 1 oldest
+        // Monotone: the slope 1 + 0.6 cos(...) + 0.3 cos(...) stays above zero.
+        let years = 16.0
+        let seasons = 0.6 * sin(2 * .pi * years * x) / (2 * .pi * years)
+        let life = 0.3 * sin(2 * .pi * x) / (2 * .pi)
+        return end - (end - start) * (x + seasons + life)
+    }
+
     private func makePost(_ index: Int, _ random: inout SplitMix) -> Post {
         let topic = Self.topics[random.next(Self.topics.count)]
         let title = "\(Self.prefixes[random.next(Self.prefixes.count)]): \(topic)" + (index == 0 ? " (read me first)" : "")
         let kinds: [Post.Kind] = [.blogPost, .blogPost, .blogPost, .discussion, .discussion, .page, .event]
         let author = members == 0 ? nil : Self.memberID(random.next(members))
         // Newest first by index: post 0 is the most recent.
-        let published = Date(timeIntervalSince1970: 1_767_225_600 - Double(index) * 1_500 - Double(random.next(1_000)))
+        let published = Date(timeIntervalSince1970: postDate(index) - Double(random.next(1_000)))
         var paragraphs: [String] = []
         if index % 10_000 == 7 { paragraphs.append("<p>A \(Self.rareWord) was seen near the venue.</p>") }
         for p in 0..<(2 + random.next(5)) {
@@ -132,7 +145,7 @@ public struct SyntheticCommunity: Sendable {
             for _ in 0..<(40 + random.next(50)) { sentence.append(Self.words[random.next(Self.words.count)]) }
             if p == 0, random.next(10) < 8 { sentence.insert(Self.commonWord, at: random.next(sentence.count)) }
             var text = sentence.joined(separator: " ")
-            if random.next(4) == 0 { text += " See <a href=\"https://example.org/\(index)/\(p)\">the notes</a>." }
+            if random.next(4) == 0 { text += ". See <a href=\"https://example.org/\(index)/\(p)\">the notes</a>" }
             if random.next(5) == 0 { text = "<b>Update:</b> " + text }
             paragraphs.append("<p>" + text.prefix(1).uppercased() + text.dropFirst() + ".</p>")
         }
@@ -155,7 +168,7 @@ public struct SyntheticCommunity: Sendable {
         if random.next(3) == 0, let lastOnPost { parent = lastOnPost }
         var sentence: [String] = []
         for _ in 0..<(8 + random.next(30)) { sentence.append(Self.words[random.next(Self.words.count)]) }
-        let postDate = 1_767_225_600 - Double(postIndex) * 1_500
+        let postDate = postDate(postIndex)
         return Comment(
             id: Comment.ID(String(format: "comment-%07d", number)), post: post, parent: parent,
             author: members == 0 ? nil : Self.memberID(random.next(members)),

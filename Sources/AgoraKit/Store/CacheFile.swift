@@ -173,7 +173,7 @@ public struct CacheFile: Codable, Sendable, Equatable {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .custom { date, encoder in
             var container = encoder.singleValueContainer()
-            try container.encode(date.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted)))
+            try container.encode(ISODate.string(date))
         }
         return try encoder.encode(self)
     }
@@ -188,9 +188,10 @@ public struct CacheFile: Codable, Sendable, Equatable {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .custom { decoder in
             let container = try decoder.singleValueContainer()
-            if let seconds = try? container.decode(Double.self) { return Date(timeIntervalSince1970: seconds) }
+            // To the millisecond, as imports keep dates: a file read again compares equal.
+            if let seconds = try? container.decode(Double.self) { return Date(timeIntervalSince1970: seconds).toTheMillisecond }
             let text = try container.decode(String.self)
-            if let date = ISODate.parse(text) { return date }
+            if let date = ISODate.parse(text) { return date.toTheMillisecond }
             throw DecodingError.dataCorruptedError(in: container, debugDescription: "'\(text)' is not an ISO 8601 date")
         }
         return decoder
@@ -260,11 +261,31 @@ public struct CacheFile: Codable, Sendable, Equatable {
 
 /// ISO 8601 dates with or without fractional seconds, in UTC or with an offset, or a day alone.
 public enum ISODate {
+    /// `2026-11-29T17:13:12.482Z`: rounded to the millisecond (the formatter's own fraction is
+    /// cut, not rounded, so a date read back would be a millisecond early).
+    public static func string(_ date: Date) -> String {
+        let ms = Int64((date.timeIntervalSince1970 * 1_000).rounded())
+        let (seconds, fraction) = (ms >= 0 ? ms / 1_000 : (ms - 999) / 1_000, ((ms % 1_000) + 1_000) % 1_000)
+        let whole = Date(timeIntervalSince1970: Double(seconds))
+            .formatted(.iso8601.year().month().day().time(includingFractionalSeconds: false).timeZone(separator: .omitted))
+        guard whole.hasSuffix("Z") else { return whole }
+        return String(whole.dropLast()) + "." + String(format: "%03d", Int(fraction)) + "Z"
+    }
+
     public static func parse(_ text: String) -> Date? {
         if let date = try? Date(text, strategy: .iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted)) { return date }
         if let date = try? Date(text, strategy: .iso8601) { return date }
         if let date = try? Date(text, strategy: .iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .colon)) { return date }
         if let date = try? Date(text, strategy: .iso8601.year().month().day()) { return date }
         return nil
+    }
+}
+
+extension Date {
+    /// The same moment to the millisecond, made one way only (seconds since 1970, rounded), so
+    /// that two roads to one moment give equal dates.
+    public var toTheMillisecond: Date {
+        guard timeIntervalSince1970.isFinite else { return self }
+        return Date(timeIntervalSince1970: (timeIntervalSince1970 * 1_000).rounded() / 1_000)
     }
 }
