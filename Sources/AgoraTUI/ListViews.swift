@@ -20,11 +20,11 @@ public enum PostListView {
         drawBox(rect, title: title, focused: focused, theme: theme, into: &buffer)
         let area = rect.inset(1)
         guard area.width > 4, area.height > 1 else { return nil }
-        let widths = columnWidths(area.width, dateWidth: dateFormat.width)
+        let widths = columnWidths(area.width, dateWidth: dateFormat.width, sort: list.sort)
         let meta = theme.style(.listMeta)
         Columns([.init("", 2, meta), .init("TITLE", widths.title, meta), .init("AUTHOR", widths.author, meta),
                  .init("DATE", widths.date, meta), .init("VIEWS", widths.views, right: true, meta),
-                 .init("COMM", widths.comments, right: true, meta)])
+                 .init("COMMENTS", widths.comments, right: true, meta)])
             .draw(x: area.x, y: area.y, into: &buffer)
         if list.window.total == 0 {
             buffer.put(list.filter.nothing(authorName: list.authorName), x: area.x + 2, y: area.y + 1, maxWidth: max(0, area.width - 3), style: meta)
@@ -47,12 +47,24 @@ public enum PostListView {
         }
     }
 
-    /// Columns give way, least useful first, as the pane narrows.
-    static func columnWidths(_ width: Int, dateWidth: Int = 10) -> (title: Int, author: Int, date: Int, views: Int, comments: Int) {
+    /// Columns give way, least useful first, as the pane narrows; the value the list is sorted
+    /// by never does (it takes the date's place when there is room for only one).
+    static func columnWidths(_ width: Int, dateWidth: Int = 10, sort: PostSort = .newest)
+        -> (title: Int, author: Int, date: Int, views: Int, comments: Int) {
         var author = 0, date = 0, views = 0, comments = 0
         if width >= 26 + min(dateWidth, 24) { date = min(dateWidth, 24) }
         if width >= 60 { author = min(16, width / 6) }
-        if width >= 72 { views = 5; comments = 4 }
+        if width >= 72 { views = 5; comments = 8 }
+        switch sort {
+        case .views where views == 0:
+            views = 5
+            if width < 26 + min(dateWidth, 24) + 6 { date = 0 }
+        case .comments where comments == 0:
+            comments = 8
+            if width < 26 + min(dateWidth, 24) + comments + 1 { date = 0 }
+        default:
+            break
+        }
         let used = 3 + [author, date, views, comments].filter { $0 > 0 }.reduce(0) { $0 + $1 + 1 }
         return (max(4, width - used), author, date, views, comments)
     }
@@ -67,9 +79,11 @@ public enum RosterView {
         let area = rect.inset(1)
         guard area.width > 4, area.height > 1 else { return nil }
         let meta = theme.style(.listMeta)
-        let postsWidth = area.width >= 30 ? 5 : 0
+        // Sorted by posts, the count is always shown.
+        let postsWidth = area.width >= 30 || roster.sort == .posts ? 5 : 0
         // Grouped by country, the country column takes half the width: it carries the counts.
-        let countryWidth = area.width >= 24 ? (roster.sort == .country ? area.width / 2 : min(16, area.width / 3)) : 0
+        let countryWidth = area.width >= 24 && (roster.sort != .posts || area.width >= 30)
+            ? (roster.sort == .country ? area.width / 2 : min(16, area.width / 3)) : 0
         let nameWidth = area.width - (postsWidth > 0 ? postsWidth + 1 : 0) - (countryWidth > 0 ? countryWidth + 1 : 0)
         Columns([.init("NAME", nameWidth, meta), .init("COUNTRY", countryWidth, meta), .init("POSTS", postsWidth, right: true, meta)])
             .draw(x: area.x, y: area.y, into: &buffer)

@@ -18,9 +18,12 @@ public enum Screen {
             return (buffer, nil)
         }
         // Header: the community's name and tagline.
-        let used = buffer.put(Sanitizer.line(state.community.name), x: 1, y: 0, maxWidth: state.width - 2, style: theme.style(.header))
+        // Cut with an ellipsis, so that it is seen to be cut.
+        let used = buffer.put(DisplayWidth.truncate(Sanitizer.line(state.community.name), to: max(0, state.width - 2)), x: 1, y: 0,
+                              style: theme.style(.header))
         if let tagline = state.community.tagline, used + 6 < state.width {
-            buffer.put(" — " + Sanitizer.line(tagline), x: 1 + used, y: 0, maxWidth: state.width - used - 2, style: theme.style(.tagline))
+            buffer.put(DisplayWidth.truncate(" — " + Sanitizer.line(tagline), to: max(0, state.width - used - 2)), x: 1 + used, y: 0,
+                       style: theme.style(.tagline))
         }
         let status = StatusBar.Content(state)
         var cursor: (x: Int, y: Int)?
@@ -116,7 +119,8 @@ public enum StatusBar {
 
     static func draw(_ content: Content, in rect: Rect, theme: Theme, into buffer: inout Buffer) {
         buffer.fill(rect, style: theme.style(.statusBar))
-        let used = buffer.put(content.left, x: 0, y: rect.y, maxWidth: rect.width, style: theme.style(content.highlighted ?? .statusBar))
+        let used = buffer.put(DisplayWidth.truncate(content.left, to: rect.width), x: 0, y: rect.y,
+                              style: theme.style(content.highlighted ?? .statusBar))
         // As many of the focused pane's hints as fit, most useful first.
         var hints = ""
         for hint in content.hints {

@@ -90,3 +90,36 @@ struct StatusHintTests {
         #expect(!status.contains("Tab pane"), "\(status)")
     }
 }
+
+@Suite("The sorted value is shown")
+struct SortedValueTests {
+    static let content: CacheContent = {
+        let members = (0..<4).map { Member(id: Member.ID("m\($0)"), name: "Member \($0)", country: "Chile") }
+        let posts = (0..<6).map { i in
+            Post(id: Post.ID("p\(i)"), title: "A rather long post title number \(i)", author: members[i % 4].id,
+                 published: Date(timeIntervalSince1970: Double(i + 1) * 86_400), views: 1_000 + i * 7)
+        }
+        return CacheContent(community: Community(name: "C", tagline: "A tagline long enough to be cut at forty columns"),
+                            members: members, posts: posts)
+    }()
+
+    @Test(arguments: [(120, 40), (80, 24), (40, 12)])
+    func sorting_by_views_or_comments_shows_that_column(size: (Int, Int)) throws {
+        let reader = try Harness(width: size.0, height: size.1, content: Self.content)
+        reader.press(.character("O"), .character("O"))  // newest -> oldest -> views
+        #expect(reader.state.postList.sort == .views)
+        #expect(reader.screen.contains("VIEWS") && reader.screen.contains("1035"), "\(size)\n\(reader.screen)")
+        reader.press(.character("O"))
+        #expect(reader.state.postList.sort == .comments)
+        #expect(reader.screen.contains("COMMENTS"), "\(size)\n\(reader.screen)")
+        // The top line, cut, says so.
+        if size.0 == 40 { #expect(reader.screen.split(separator: "\n").first?.contains("…") == true) }
+    }
+
+    @Test func the_roster_sorted_by_posts_shows_the_counts_in_a_narrow_pane() throws {
+        let reader = try Harness(width: 40, height: 12, content: Self.content)
+        reader.press(.character("m"))
+        while reader.state.roster.sort != .posts { reader.press(.character("O")) }
+        #expect(reader.screen.contains("POSTS"), "\(reader.screen)")
+    }
+}
