@@ -7,3 +7,4 @@ source scripts/setup.sh
 swift build --build-tests
 swift test --skip-build "$@"
 bash scripts/tui-e2e.sh .build/debug/agora
+bash scripts/man.sh --check .build/debug/agora

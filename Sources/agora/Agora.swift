@@ -34,7 +34,7 @@ struct Agora: ParsableCommand {
 }
 
 enum AgoraVersion {
-    static let string = AgoraKitVersion.string
+    static let string = AgoraKitVersion.long
 }
 
 /// Options every command takes.

@@ -1,4 +1,5 @@
 import Foundation
+import AgoraKit
 import Testing
 
 @Suite("What an import says")
@@ -19,5 +20,16 @@ struct ImportReportTests {
         #expect(again.stdout.contains("reading state merged: 2 posts marked read, 1 post starred"), "\(again.stdout)")
         let json = try #require(try agora.json(["--cache", second, "import", "--json", agora.file("marked.json")]) as? [String: Any])
         #expect(json["postsMarkedRead"] as? Int == 0, "merged already: nothing new")
+    }
+}
+
+@Suite("Version")
+struct VersionTests {
+    @Test func the_version_names_the_cache_formats_it_writes() throws {
+        let agora = AgoraBinary()
+        defer { agora.remove() }
+        let result = try agora.run(["--version"])
+        #expect(result.status == 0)
+        #expect(result.stdout == "agora \(AgoraKitVersion.string) (SQLite cache schema 4, JSON cache version 1)\n")
     }
 }
