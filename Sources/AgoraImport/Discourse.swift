@@ -228,23 +228,7 @@ public enum Discourse {
     }
 
     /// Links and images relative to the forum, made absolute.
-    static func absoluteLinks(in html: String, site: Site) -> String {
-        var out = html
-        for attribute in ["href=\"", "src=\""] {
-            var result = ""
-            var rest = Substring(out)
-            while let range = rest.range(of: attribute) {
-                result += rest[..<range.upperBound]
-                rest = rest[range.upperBound...]
-                guard let end = rest.firstIndex(of: "\"") else { break }
-                let value = String(rest[..<end])
-                result += value.hasPrefix("/") ? site.absolute(value) : value
-                rest = rest[end...]
-            }
-            out = result + rest
-        }
-        return out
-    }
+    static func absoluteLinks(in html: String, site: Site) -> String { HTMLLinks.absolute(html, base: site.base) }
 
     static func int(_ value: Any?) -> Int? { (value as? Int) ?? (value as? NSNumber)?.intValue ?? (value as? String).flatMap { Int($0) } }
 

@@ -148,23 +148,44 @@ public enum FeedImport {
 
     /// RSS writes "email (Name)" or an address alone; only the name is kept: a reader has no
     /// use for addresses.
+    /// The person's name from what feeds write: `Name <email>`, `email (Name)`, `Name (email)`,
+    /// or an address alone (its part before the @). An email address is never kept.
     static func authorName(_ raw: String) -> String {
         // Feeds escape names twice often enough ("M. Miller &amp;amp; T. Blankley").
-        let text = raw.contains("&") ? PlainText.fromHTML(raw) : raw.trimmed
-        if let open = text.firstIndex(of: "("), text.hasSuffix(")") {
-            let before = text[..<open].trimmingCharacters(in: .whitespaces)
-            let inside = String(text[text.index(after: open)..<text.index(before: text.endIndex)])
-            if before.contains("@") && !before.contains(" ") { return inside.trimmingCharacters(in: .whitespaces) }
+        var text = (raw.contains("&") ? PlainText.fromHTML(raw) : raw).trimmed
+        func isEmail(_ s: Substring) -> Bool {
+            let t = s.trimmingCharacters(in: .whitespaces)
+            return t.contains("@") && !t.contains(" ") && (t.firstIndex(of: "@").map { $0 != t.startIndex } ?? false)
         }
-        if text.contains("@"), !text.contains(" "), let at = text.firstIndex(of: "@") {
-            return String(text[..<at])
+        func unquoted(_ s: Substring) -> String {
+            s.trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\"'")).trimmingCharacters(in: .whitespaces)
         }
+        if text.hasSuffix(">"), let open = text.lastIndex(of: "<") {
+            let name = unquoted(text[..<open])
+            let inside = text[text.index(after: open)..<text.index(before: text.endIndex)]
+            if isEmail(inside) { text = name.isEmpty ? String(inside.prefix { $0 != "@" }) : name }
+        } else if text.hasSuffix(")"), let open = text.firstIndex(of: "(") {
+            let before = text[..<open]
+            let inside = text[text.index(after: open)..<text.index(before: text.endIndex)]
+            if isEmail(before) { text = unquoted(inside) } else if isEmail(inside) { text = unquoted(before) }
+        }
+        if isEmail(Substring(text)) { text = String(text.prefix { $0 != "@" }) }
         return text
+    }
+
+    /// A title as plain text: markup taken out (never the text of a script or an attribute),
+    /// a lone `<` kept as the character it is.
+    static func plainTitle(_ raw: String) -> String {
+        let hasMarkup = raw.utf8.indices.contains { index in
+            raw.utf8[index] == UInt8(ascii: "<") && raw.utf8.index(after: index) < raw.utf8.endIndex
+                && { let c = raw.utf8[raw.utf8.index(after: index)]; return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c == 47 || c == 33 }()
+        }
+        return hasMarkup || raw.contains("&") ? PlainText.fromHTML(hasMarkup ? raw : raw.replacingOccurrences(of: "<", with: "&lt;")).trimmed : raw.trimmed
     }
 
     /// An item with no title is named by the start of its text.
     static func title(_ entry: Feed.Entry, body: String) -> String {
-        if let title = entry.title.map({ PlainText.fromHTML($0) }), !title.isEmpty { return title }
+        if let title = entry.title.map(plainTitle), !title.isEmpty { return title }
         let text = PlainText.fromHTML(body)
         if text.isEmpty { return "(untitled)" }
         let words = text.split(separator: " ").prefix(10).joined(separator: " ")

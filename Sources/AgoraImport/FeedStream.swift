@@ -12,6 +12,8 @@ final class FeedStream {
     static let atom03 = "http://purl.org/atom/ns#"
     static let contentNS = "http://purl.org/rss/1.0/modules/content/"
     static let dublinCore = "http://purl.org/dc/elements/1.1/"
+    static let itunes = "http://www.itunes.com/dtds/podcast-1.0.dtd"
+    static let media = "http://search.yahoo.com/mrss/"
 
     /// The feed's own fields; entries go to `onEntry`.
     private(set) var feed: Feed?
@@ -21,6 +23,13 @@ final class FeedStream {
     private var path: [String] = []
     private var xhtmlDepth = 0
     private var inAuthor = false
+    /// What relative links are resolved against: each open element's xml:base, else the
+    /// feed's own address or the file's location.
+    private var bases: [URL?] = []
+    private var documentBase: URL?
+    /// The entry's guid, when it is its permalink (RSS: `isPermaLink` missing or true).
+    private var permalink: String?
+    private var guidIsPermalink = true
     /// Names and namespaces come from libxml2's dictionary: the same pointer each time.
     private var names: [UnsafeRawPointer: String] = [:]
     private var firstError: (line: Int, column: Int, message: String)?
@@ -106,7 +115,16 @@ final class FeedStream {
         return feed
     }
 
+    private var currentBase: URL? { bases.last ?? documentBase }
+
+    private func resolved(_ value: String?) -> String? { value.map { HTMLLinks.resolve($0, base: currentBase) } }
+
+    private func absoluteLinks(_ html: String) -> String { currentBase.map { HTMLLinks.absolute(html, base: $0) } ?? html }
+
     private func run(path: String, chunks: Chunks) throws {
+        let lower = path.lowercased()
+        documentBase = lower.hasPrefix("http://") || lower.hasPrefix("https://") ? URL(string: path)
+            : lower.hasPrefix("file:") ? URL(string: path) : URL(fileURLWithPath: path)
         var handler = xmlSAXHandler()
         handler.initialized = XML_SAX2_MAGIC
         handler.startElementNs = { ctx, localname, _, uri, _, _, count, _, attributes in
@@ -223,6 +241,8 @@ final class FeedStream {
             return
         }
         path.append(name)
+        let outer = currentBase
+        bases.append(attribute("base").flatMap { URL(string: $0, relativeTo: outer)?.absoluteURL } ?? outer)
         if feed == nil {
             switch name {
             case "rss": feed = Feed(format: .rss)
@@ -233,14 +253,24 @@ final class FeedStream {
             return
         }
         let atom = isAtom(namespace)
-        if (name == "item" && !atom) || (name == "entry" && atom) { entry = Feed.Entry() }
+        if (name == "item" && !atom) || (name == "entry" && atom) {
+            entry = Feed.Entry()
+            permalink = nil
+        }
+        if entry != nil, name == "guid" { guidIsPermalink = attribute("isPermaLink").map { $0.lowercased() != "false" } ?? true }
+        if entry != nil, name == "category", namespace == Self.itunes, let text = attribute("text"), !text.isEmpty,
+           (entry?.categories.count ?? 0) < Feed.maximumCategories {
+            entry?.categories.append(text)
+        }
         if name == "author", atom { inAuthor = true }
         if entry != nil, atom {
             if name == "link" {
                 let rel = attribute("rel") ?? "alternate"
-                if rel == "alternate", entry?.link == nil { entry?.link = attribute("href") }
+                if rel == "alternate", entry?.link == nil { entry?.link = resolved(attribute("href")) }
             }
-            if name == "category", let term = attribute("term") ?? attribute("label"), (entry?.categories.count ?? 0) < Feed.maximumCategories {
+            // The label is the human name; the term is the machine's.
+            if name == "category", let term = attribute("label").flatMap({ $0.trimmed.isEmpty ? nil : $0 }) ?? attribute("term"),
+               (entry?.categories.count ?? 0) < Feed.maximumCategories {
                 entry?.categories.append(term)
             }
             if name == "content" || name == "summary", let type = attribute("type"), type == "xhtml" || type == "application/xhtml+xml" {
@@ -248,7 +278,7 @@ final class FeedStream {
             }
         }
         if entry == nil, atom, name == "link", feed?.link == nil, (attribute("rel") ?? "alternate") == "alternate" {
-            feed?.link = attribute("href")
+            feed?.link = resolved(attribute("href"))
         }
         text.removeAll(keepingCapacity: true)
     }
@@ -278,6 +308,7 @@ final class FeedStream {
         if xhtmlDepth == 1 { xhtmlDepth = 0 }
         defer {
             if !path.isEmpty { path.removeLast() }
+            if !bases.isEmpty { bases.removeLast() }
             text.removeAll(keepingCapacity: true)
         }
         let namespace = interned(uri)
@@ -292,6 +323,7 @@ final class FeedStream {
             switch (name, namespace ?? "") {
             case ("item", _) where !atom, ("entry", _) where atom:
                 entry = nil
+                if current.link == nil { current.link = permalink }
                 do { try onEntry(current) } catch {
                     callbackError = error
                     if let context { xmlStopParser(context) }
@@ -301,9 +333,11 @@ final class FeedStream {
                 // The item's own title wins over a Dublin Core one, wherever each comes.
                 if namespace != Self.dublinCore || current.title == nil { current.title = value }
             case ("link", _) where !atom:
-                if current.link == nil, !value.isEmpty { current.link = value }
+                if current.link == nil, !value.isEmpty { current.link = resolved(value) }
             case ("guid", _):
                 current.id = value
+                let lower = value.lowercased()
+                if guidIsPermalink, lower.hasPrefix("http://") || lower.hasPrefix("https://") { permalink = value }
             case ("id", _) where atom:
                 current.id = value
             case ("pubDate", _):
@@ -315,11 +349,11 @@ final class FeedStream {
             case ("updated", _) where atom, ("modified", _) where atom:
                 current.updated = FeedDate.parse(value)
             case ("encoded", Self.contentNS):
-                current.content = raw
+                current.content = absoluteLinks(raw)
             case ("content", _) where atom:
-                current.content = raw
+                current.content = absoluteLinks(raw)
             case ("description", _) where !atom, ("summary", _) where atom:
-                current.summary = raw
+                current.summary = absoluteLinks(raw)
             case ("creator", Self.dublinCore):
                 if current.author == nil, !value.isEmpty { current.author = value }
             case ("author", _) where !atom:
@@ -328,8 +362,15 @@ final class FeedStream {
                 if current.author == nil, !value.isEmpty { current.author = value }
             case ("author", _) where atom:
                 inAuthor = false
+            case ("category", Self.itunes):
+                break  // its text attribute was taken at its start
             case ("category", _) where !atom, ("subject", Self.dublinCore):
                 if !value.isEmpty, current.categories.count < Feed.maximumCategories { current.categories.append(value) }
+            case ("keywords", Self.itunes):
+                for word in value.split(separator: ",") where current.categories.count < Feed.maximumCategories {
+                    let keyword = word.trimmingCharacters(in: .whitespaces)
+                    if !keyword.isEmpty { current.categories.append(keyword) }
+                }
             default:
                 break
             }
@@ -340,7 +381,7 @@ final class FeedStream {
             case "title" where parent == "channel" || (atom && parent == "feed"):
                 feed?.title = value
             case "link" where !atom && parent == "channel":
-                if feed?.link == nil { feed?.link = value }
+                if feed?.link == nil { feed?.link = resolved(value) }
             case "description" where parent == "channel", "subtitle" where atom, "tagline" where atom:
                 feed?.description = value
             case "author" where atom:

@@ -255,7 +255,9 @@ struct FeedTests {
         ("rome/rome-modules/src/test/resources/data/geo-rss-issue-27.rss", 10, "Moonwalk Away : Ear Candy", "http://thetorontonian.ca/2014/04/02/moonwalk-away-ear-candy/", "2014-04-02T20:48:31Z", "The Torontonian"),
         ("rome/rome-modules/src/test/resources/data/rss1.0-w3cgeo.xml", 3, "Pugerna", "http://www.tagzania.com/item/10679", "2006-02-21T21:16:00Z", "tagman"),
         ("rome/rome-modules/src/test/resources/org/rometools/feed/module/georss/usgs-gov-earthquakes-all-hour-atom.xml", 6, "M 2.1 - 27km SE of Campo, CA", "https://earthquake.usgs.gov/earthquakes/eventpage/ci38138255", "2018-11-19T21:45:04.398Z", nil),
-        ("rome/rome-modules/src/test/resources/itunes/leshow.xml", 4, "le Show", nil, "2005-07-31T16:00:00Z", "Harry Shearer"),
+        // No <link>: the guid is the permalink (isPermaLink is missing, so true).
+        ("rome/rome-modules/src/test/resources/itunes/leshow.xml", 4, "le Show", "http://66.186.18.80/podcast/mp3/ls/ls050731le_Show.mp3",
+         "2005-07-31T16:00:00Z", "Harry Shearer"),
         ("rome/rome-modules/src/test/resources/test2.xml", 10, "Lights in the Rain", "http://www.flickr.com/photos/kebernet/96349506/", "2006-02-06T16:59:39Z", "kebernet"),
         ("rome/rome-modules/src/test/resources/xml/lr.xml", 9, "China's Big Visit; Big Changes at the White House; Golly Gee, Gas Prices!", "http://www.kcrw.com/cgi-bin/db/kcrw.pl?show_code=lr&air_date=04/21/06&tmplt_type=Show", "2006-04-21T16:00:00Z", "R.Scheer, A.Huffington, M.Miller & T.Blankley"),
         ("rome/rome-modules/src/test/resources/xml/slashdot.xml", 10, "The Prisoner To Be Remade On U.K. TV", "http://rss.slashdot.org/Slashdot/slashdot?m=1961", "2005-11-20T00:43:00Z", "Zonk"),
@@ -282,7 +284,9 @@ struct FeedTests {
             #expect(post.title == expected.title, "\(expected.file)")
             #expect(raw.contains(expected.title.prefix(20)) || raw.contains(FeedParser.escape(String(expected.title.prefix(20)))),
                     "\(expected.file): the expected title is not in the file")
-            #expect(post.link == expected.link, "\(expected.file)")
+            // A relative link is resolved against the file's location.
+            let wanted = expected.link.map { $0.contains("://") ? $0 : "file://" + url.deletingLastPathComponent().path + "/" + $0 }
+            #expect(post.link?.removingPercentEncoding == wanted, "\(expected.file)")
             #expect(post.published == expected.date.flatMap(ISODate.parse), "\(expected.file)")
             #expect(post.authorName == expected.author, "\(expected.file)")
         }

@@ -1,0 +1,95 @@
+@testable import AgoraImport
+import AgoraKit
+import Foundation
+import Testing
+
+/// Feed fields other readers' test suites check, one by one: written here as small feeds.
+@Suite("Feeds, field by field")
+struct FeedFieldTests {
+    static func posts(_ xml: String, location: String = "https://example.org/feeds/main.xml") throws -> [Post] {
+        let feed = try FeedParser.parse(Data(xml.utf8), path: location)
+        return FeedImport.content(feed, location: location).posts
+    }
+
+    static func rss(_ items: String, channel: String = "") -> String {
+        """
+        <?xml version="1.0"?>
+        <rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd"
+             xmlns:media="http://search.yahoo.com/mrss/"><channel><title>T</title><link>https://example.org/</link>\(channel)
+        \(items)
+        </channel></rss>
+        """
+    }
+
+    @Test(arguments: [
+        ("jane@example.org (Jane Doe)", "Jane Doe"),
+        ("Jane Doe (jane@example.org)", "Jane Doe"),
+        ("Jane Doe <jane@example.org>", "Jane Doe"),
+        ("\"Jane Doe\" <jane@example.org>", "Jane Doe"),
+        ("jane@example.org", "jane"),
+        ("Jane Doe", "Jane Doe"),
+        ("Smith (the elder)", "Smith (the elder)"),
+    ])
+    func authors_keep_the_name_and_never_the_email(raw: String, name: String) throws {
+        let escaped = raw.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+        let posts = try Self.posts(Self.rss("<item><guid>a</guid><title>A</title><author>\(escaped)</author></item>"))
+        #expect(posts.first?.authorName == name)
+        #expect(posts.first?.authorName?.contains("@") == false)
+    }
+
+    @Test func relative_links_are_resolved_against_xml_base_or_the_feeds_address() throws {
+        let atom = """
+            <?xml version="1.0"?>
+            <feed xmlns="http://www.w3.org/2005/Atom" xml:base="https://blog.example.net/base/"><title>A</title><id>urn:a</id>
+            <entry><id>urn:1</id><title>One</title><link href="posts/1.html"/>
+              <content type="html">&lt;p&gt;See &lt;a href="../notes/2.html"&gt;notes&lt;/a&gt; and &lt;img src="/pic.png"&gt; and &lt;a href="#top"&gt;top&lt;/a&gt;&lt;/p&gt;</content></entry>
+            <entry xml:base="https://other.example.com/x/"><id>urn:2</id><title>Two</title><link href="y.html"/></entry>
+            </feed>
+            """
+        let posts = try Self.posts(atom)
+        #expect(posts[0].link == "https://blog.example.net/base/posts/1.html")
+        #expect(posts[0].body.contains("href=\"https://blog.example.net/notes/2.html\""))
+        #expect(posts[0].body.contains("src=\"https://blog.example.net/pic.png\""))
+        #expect(posts[0].body.contains("href=\"#top\""), "a fragment stays as it is")
+        #expect(posts[1].link == "https://other.example.com/x/y.html")
+        // No xml:base: the feed's own address.
+        let plain = try Self.posts(Self.rss("<item><guid>a</guid><title>A</title><link>/2024/a.html</link><description>&lt;a href=\"b.html\"&gt;b&lt;/a&gt;</description></item>"))
+        #expect(plain[0].link == "https://example.org/2024/a.html")
+        #expect(plain[0].body.contains("href=\"https://example.org/feeds/b.html\""))
+    }
+
+    @Test func a_permalink_guid_is_the_link_when_there_is_none() throws {
+        let posts = try Self.posts(Self.rss("""
+            <item><title>A</title><guid>https://example.org/a</guid></item>
+            <item><title>B</title><guid isPermaLink="true">https://example.org/b</guid></item>
+            <item><title>C</title><guid isPermaLink="false">https://example.org/c</guid></item>
+            <item><title>D</title><guid>https://example.org/d-guid</guid><link>https://example.org/d</link></item>
+            <item><title>E</title><guid>not-a-url-42</guid></item>
+            """))
+        #expect(posts.map(\.link) == ["https://example.org/a", "https://example.org/b", nil, "https://example.org/d", nil])
+    }
+
+    @Test func every_kind_of_category_is_a_category() throws {
+        let posts = try Self.posts(Self.rss("""
+            <item><guid>a</guid><title>A</title><category>One</category><dc:subject>Two</dc:subject>
+              <itunes:category text="Technology"/><itunes:keywords>dns, routing ,ipv6</itunes:keywords><media:category>Policy</media:category></item>
+            """))
+        #expect(posts[0].tags == ["One", "Two", "Technology", "dns", "routing", "ipv6", "Policy"])
+        let atom = try Self.posts("""
+            <?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>A</title><id>urn:a</id>
+            <entry><id>urn:1</id><title>One</title><category term="ig-2024" label="Internet Governance 2024"/><category term="plain"/></entry></feed>
+            """)
+        #expect(atom[0].tags == ["Internet Governance 2024", "plain"])
+    }
+
+    @Test func a_title_with_markup_is_its_plain_text() throws {
+        let posts = try Self.posts(Self.rss("""
+            <item><guid>a</guid><title>&lt;b&gt;Bold&lt;/b&gt; &amp;amp; &lt;i title="attr text"&gt;brave&lt;/i&gt;&lt;script&gt;alert(1)&lt;/script&gt;</title></item>
+            <item><guid>b</guid><title><![CDATA[Cats <em>and</em> dogs]]></title></item>
+            <item><guid>c</guid><title>AT&amp;T &lt; Verizon</title></item>
+            """))
+        #expect(posts[0].title == "Bold & brave")
+        #expect(posts[1].title == "Cats and dogs")
+        #expect(posts[2].title == "AT&T < Verizon")
+    }
+}
