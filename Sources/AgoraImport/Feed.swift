@@ -32,6 +32,15 @@ public struct Feed: Hashable, Sendable {
     public var link: String?
     public var description: String?
     public var entries: [Entry]
+    /// The feed's own id (Atom `id`) and address (`atom:link rel="self"`, JSON Feed `feed_url`).
+    public var id: String?
+    public var selfLink: String?
+
+    /// What the feed says it is, whatever file or address it was read from: its id, else its own
+    /// address, else its site's. Nil when it says none of these.
+    public var identity: String? {
+        [id, selfLink, link].compactMap { $0?.trimmed }.first { !$0.isEmpty }
+    }
 
     public init(format: Format, title: String? = nil, link: String? = nil, description: String? = nil, entries: [Entry] = []) {
         self.format = format

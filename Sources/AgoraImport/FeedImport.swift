@@ -5,23 +5,26 @@ import Foundation
 /// members, matched by name within the source.
 public enum FeedImport {
     /// A short, stable key for where a feed comes from: "example-org-feed-xml".
-    public static func sourceKey(_ location: String) -> String {
-        var key = location
-        for prefix in ["https://", "http://", "file://"] where key.lowercased().hasPrefix(prefix) {
-            key = String(key.dropFirst(prefix.count))
-        }
-        if key.hasPrefix("/") { key = (key as NSString).lastPathComponent }
-        let slug = Folding.slug(key)
-        return slug.isEmpty ? "feed" : slug
-    }
+    public static func sourceKey(_ location: String) -> String { Source.key(forLocation: location) }
 
     /// The id a feed at `location` gets: the same whether it is added, imported or synced.
     public static func sourceID(_ location: String) -> Source.ID { sourceID(key: sourceKey(location)) }
 
     static func sourceID(key: String) -> Source.ID { Source.ID("feed:" + key) }
 
-    public static func content(_ feed: Feed, location: String) -> CacheContent {
-        var builder = Builder(location: location)
+    /// The key a source's feed must keep: the one it was given, or, for a source read before
+    /// feeds were known by their identity, the one its location gave. Nil for a new source.
+    public static func keptKey(of source: Source?) -> String? {
+        guard let source else { return nil }
+        if let key = source.feedKey { return key }
+        return source.lastSync != nil || source.kind == .feed && source.etag != nil ? sourceKey(source.location ?? "") : nil
+    }
+
+    /// `key`: the key the feed's ids carry, when the caller knows it (a source synced before
+    /// keeps its own); else the feed's identity (its id or address), else its location.
+    public static func content(_ feed: Feed, location: String, key: String? = nil) -> CacheContent {
+        var builder = Builder(location: location, key: key)
+        builder.adopt(feed)
         for entry in feed.entries { builder.add(entry) }
         return builder.flush(feedTitle: feed.title, last: true)
     }
@@ -29,7 +32,7 @@ public enum FeedImport {
     /// Reads a feed file as a stream and writes it in batches, in one transaction: a large
     /// file never sits in memory whole. JSON Feed files are read whole (they are one JSON value).
     @discardableResult
-    public static func importFile(_ path: String, into store: any CommunityStore, batchSize: Int = 2_000,
+    public static func importFile(_ path: String, into store: any CommunityStore, batchSize: Int = 2_000, key: String? = nil,
                                   progress: ((_ done: Int, _ total: Int) -> Void)? = nil) throws -> ImportSummary {
         let location = URL(fileURLWithPath: path).standardizedFileURL.path
         let handle = FileHandle(forReadingAtPath: path)
@@ -40,8 +43,8 @@ public enum FeedImport {
             let data = try CacheFile.readData(path: path)
             return try store.importBatches { write in
                 try withoutActuallyEscaping(write) { write in
-                    var builder = Builder(location: location)
-                    let feed = try JSONFeedStream.parse(data, path: path) { entry in
+                    var builder = Builder(location: location, key: key)
+                    let feed = try JSONFeedStream.parse(data, path: path, header: { builder.adopt($0) }) { entry in
                         builder.add(entry)
                         if builder.pending >= batchSize { try write(builder.flush(feedTitle: nil, last: false)) }
                     }
@@ -52,8 +55,8 @@ public enum FeedImport {
         let chunks = try FeedStream.chunks(ofFile: path, progress: progress)
         return try store.importBatches { write in
             try withoutActuallyEscaping(write) { write in
-                var builder = Builder(location: location)
-                let feed = try FeedStream.parse(path: path, chunks: chunks) { entry in
+                var builder = Builder(location: location, key: key)
+                let feed = try FeedStream.parse(path: path, chunks: chunks, header: { builder.adopt($0) }) { entry in
                     builder.add(entry)
                     if builder.pending >= batchSize { try write(builder.flush(feedTitle: nil, last: false)) }
                 }
@@ -64,7 +67,9 @@ public enum FeedImport {
 
     /// Makes posts and members from entries, a batch at a time; each member is handed on once.
     struct Builder {
-        let key: String
+        /// What the feed's ids carry: the caller's, else the feed's identity, else its location.
+        private(set) var key: String
+        private var keyDecided: Bool
         let location: String
         let sourceID: Source.ID
         private var members: [Member] = []
@@ -74,16 +79,26 @@ public enum FeedImport {
         private var authorIDs: [String: Member.ID] = [:]
         private var seen = Set<Post.ID>()
 
-        init(location: String) {
+        init(location: String, key fixed: String? = nil) {
             self.location = location
-            key = FeedImport.sourceKey(location)
-            sourceID = FeedImport.sourceID(key: key)
+            key = fixed ?? FeedImport.sourceKey(location)
+            keyDecided = fixed != nil
+            sourceID = FeedImport.sourceID(location)
+        }
+
+        /// The feed's own fields, before its first entry: the key from what the feed says it is,
+        /// so that the same feed from two files or a file and its address makes the same ids.
+        mutating func adopt(_ feed: Feed) {
+            guard !keyDecided else { return }
+            keyDecided = true
+            if let identity = feed.identity { key = FeedImport.sourceKey(identity) }
         }
 
 
         var pending: Int { posts.count }
 
         mutating func add(_ entry: Feed.Entry) {
+            keyDecided = true
             let authorName = entry.author.map(FeedImport.authorName).flatMap { $0.isEmpty ? nil : $0 }
             var authorID: Member.ID?
             let forum = Discourse.topic(inFeed: entry)
@@ -115,7 +130,8 @@ public enum FeedImport {
         mutating func flush(feedTitle: String?, last: Bool) -> CacheContent {
             var content = CacheContent(members: members.sorted { $0.id < $1.id }, posts: posts)
             if last {
-                content.sources = [Source(id: sourceID, kind: .feed, name: feedTitle ?? key, location: location)]
+                content.sources = [Source(id: sourceID, kind: .feed, name: feedTitle ?? FeedImport.sourceKey(location), location: location,
+                                          feedKey: key)]
             }
             members.removeAll(keepingCapacity: true)
             posts.removeAll(keepingCapacity: true)

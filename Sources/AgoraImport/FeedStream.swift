@@ -18,6 +18,8 @@ final class FeedStream {
     /// The feed's own fields; entries go to `onEntry`.
     private(set) var feed: Feed?
     private let onEntry: (Feed.Entry) throws -> Void
+    /// Hears the feed's own fields, as far as they came, before the first entry.
+    private var header: ((Feed) -> Void)?
     private var entry: Feed.Entry?
     private var text: [UInt8] = []
     private var path: [String] = []
@@ -106,8 +108,10 @@ final class FeedStream {
     }
 
     /// Parses the whole input, handing each entry to `onEntry`; returns the feed's own fields.
-    static func parse(path: String, chunks: Chunks, onEntry: @escaping (Feed.Entry) throws -> Void) throws -> Feed {
+    static func parse(path: String, chunks: Chunks, header: ((Feed) -> Void)? = nil,
+                      onEntry: @escaping (Feed.Entry) throws -> Void) throws -> Feed {
         let stream = FeedStream(onEntry: onEntry)
+        stream.header = header
         try stream.run(path: path, chunks: chunks)
         guard let feed = stream.feed else {
             throw AgoraError.invalidArgument("\(path): not a feed (no <rss>, <rdf:RDF> or <feed> element)")
@@ -277,8 +281,12 @@ final class FeedStream {
                 xhtmlDepth = 1
             }
         }
-        if entry == nil, atom, name == "link", feed?.link == nil, (attribute("rel") ?? "alternate") == "alternate" {
-            feed?.link = resolved(attribute("href"))
+        if entry == nil, atom, name == "link" {
+            switch attribute("rel") ?? "alternate" {
+            case "alternate" where feed?.link == nil: feed?.link = resolved(attribute("href"))
+            case "self" where feed?.selfLink == nil: feed?.selfLink = resolved(attribute("href"))
+            default: break
+            }
         }
         text.removeAll(keepingCapacity: true)
     }
@@ -324,6 +332,10 @@ final class FeedStream {
             case ("item", _) where !atom, ("entry", _) where atom:
                 entry = nil
                 if current.link == nil { current.link = permalink }
+                if let header, let feed {
+                    header(feed)
+                    self.header = nil
+                }
                 do { try onEntry(current) } catch {
                     callbackError = error
                     if let context { xmlStopParser(context) }
@@ -380,6 +392,8 @@ final class FeedStream {
             switch name {
             case "title" where parent == "channel" || (atom && parent == "feed"):
                 feed?.title = value
+            case "id" where atom && parent == "feed":
+                if !value.isEmpty { feed?.id = value }
             case "link" where !atom && parent == "channel":
                 if feed?.link == nil { feed?.link = resolved(value) }
             case "description" where parent == "channel", "subtitle" where atom, "tagline" where atom:

@@ -5,8 +5,9 @@ import Foundation
 /// items array's elements, and only one item is ever made into objects, so 200,000 items cost
 /// the file and a batch, not a whole object graph (618 MB for an 11.5 MB feed, before).
 enum JSONFeedStream {
-    /// The feed's own fields (entries empty); `onEntry` hears each item as it is read.
-    static func parse(_ data: Data, path: String, onEntry: (Feed.Entry) throws -> Void) throws -> Feed {
+    /// The feed's own fields (entries empty); `header` hears them before the first item,
+    /// `onEntry` each item as it is read.
+    static func parse(_ data: Data, path: String, header: ((Feed) -> Void)? = nil, onEntry: (Feed.Entry) throws -> Void) throws -> Feed {
         try data.withUnsafeBytes { raw -> Feed in
             let bytes = raw.bindMemory(to: UInt8.self)
             var scan = Scanner(bytes: bytes, path: path)
@@ -15,15 +16,17 @@ enum JSONFeedStream {
             try scan.object { key, range in
                 if key == "items" {
                     itemsRange = range
-                } else if ["version", "title", "home_page_url", "description", "author", "authors"].contains(key) {
+                } else if ["version", "title", "home_page_url", "feed_url", "description", "author", "authors"].contains(key) {
                     fields[key] = try Scanner.value(range, in: bytes, path: path)
                 }
             }
             guard let version = fields["version"] as? String, version.contains("jsonfeed.org") else {
                 throw AgoraError.invalidArgument("\(path): not a JSON Feed (no \"version\": \"https://jsonfeed.org/version/1.1\")")
             }
-            let feed = Feed(format: .jsonFeed, title: fields["title"] as? String, link: fields["home_page_url"] as? String,
+            var feed = Feed(format: .jsonFeed, title: fields["title"] as? String, link: fields["home_page_url"] as? String,
                             description: fields["description"] as? String)
+            feed.selfLink = fields["feed_url"] as? String
+            header?(feed)
             let feedAuthor = FeedParser.author(fields)
             if let itemsRange {
                 var items = Scanner(bytes: bytes, path: path, at: itemsRange.lowerBound)

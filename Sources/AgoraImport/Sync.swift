@@ -159,7 +159,8 @@ public struct Sync: Sendable {
                 try store.importContent(CacheContent(sources: [updated]))
             case .fetched(let data, let etag, let lastModified):
                 let feed = try FeedParser.parse(data, path: location)
-                var content = FeedImport.content(feed, location: location)
+                var content = FeedImport.content(feed, location: location, key: FeedImport.keptKey(of: source))
+                updated.feedKey = content.sources.first?.feedKey
                 updated.etag = etag
                 updated.lastModified = lastModified
                 if source.name == FeedImport.sourceKey(location) || source.name.isEmpty, let title = feed.title, !title.isEmpty {

@@ -80,11 +80,12 @@ struct Import: ParsableCommand {
             guard head != nil else { throw AgoraError.invalidArgument("\(path) is a folder, not a feed") }
             // Read as a stream and written in batches, in one transaction.
             let store = try global.openForImport()
-            let summary = try FeedImport.importFile(path, into: store) { done, total in
+            let location = URL(fileURLWithPath: path).standardizedFileURL.path
+            let known = try store.sources().first { $0.id == FeedImport.sourceID(location) }
+            let summary = try FeedImport.importFile(path, into: store, key: FeedImport.keptKey(of: known)) { done, total in
                 if total > 4 << 20 { progress.bar((path as NSString).lastPathComponent, done: done >> 20, total: total >> 20, unit: "MiB") }
             }
             progress.finish()
-            let location = URL(fileURLWithPath: path).standardizedFileURL.path
             try Self.nameCommunity(store, after: try store.sources().first { $0.location == location })
             try report(summary, format: .feed, notes: [])
             return

@@ -155,6 +155,9 @@ public struct Source: Identifiable, Hashable, Sendable, Codable {
     public var retryAfter: Date?
     /// A forum's options and sync state (nil for other sources).
     public var forum: Forum?
+    /// The key a feed's ids carry (from what the feed says it is, or, for a feed first read
+    /// before feeds were known by their identity, its location): kept so that ids never change.
+    public var feedKey: String?
 
     /// The member a forum's profile address names (`https://forum.example.org/u/sam`, as a
     /// mention links it), when one of `sources` is that forum. Forum member ids are the
@@ -172,13 +175,25 @@ public struct Source: Identifiable, Hashable, Sendable, Codable {
         return nil
     }
 
+    /// The key a location gives a source and, for a feed known by nothing better, its ids:
+    /// `https://example.org/feed.xml` -> `example-org-feed-xml`, `/home/ana/rich.xml` -> `rich-xml`.
+    public static func key(forLocation location: String) -> String {
+        var key = location
+        for prefix in ["https://", "http://", "file://"] where key.lowercased().hasPrefix(prefix) {
+            key = String(key.dropFirst(prefix.count))
+        }
+        if key.hasPrefix("/") { key = (key as NSString).lastPathComponent }
+        let slug = Folding.slug(key)
+        return slug.isEmpty ? "feed" : slug
+    }
+
     /// Brought up to date by `agora sync` (feeds and forums; imported files are not).
     public var isSynced: Bool { kind == .feed || kind == .discourse }
 
     public init(
         id: ID, kind: Kind, name: String, location: String? = nil, etag: String? = nil,
         lastModified: String? = nil, lastSync: Date? = nil, lastStatus: String? = nil, retryAfter: Date? = nil,
-        forum: Forum? = nil
+        forum: Forum? = nil, feedKey: String? = nil
     ) {
         self.id = id
         self.kind = kind
@@ -190,6 +205,7 @@ public struct Source: Identifiable, Hashable, Sendable, Codable {
         self.lastStatus = lastStatus
         self.retryAfter = retryAfter
         self.forum = forum
+        self.feedKey = feedKey
     }
 }
 

@@ -212,7 +212,7 @@ enum SQLiteRows {
     }
 
     enum SourceColumn: Int, ColumnSet {
-        case id, kind, name, location, etag, lastModified, lastSync, lastStatus, retryAfter, forum
+        case id, kind, name, location, etag, lastModified, lastSync, lastStatus, retryAfter, forum, feedKey
 
         var sql: String { "\(self)" }
     }
@@ -230,7 +230,8 @@ enum SQLiteRows {
             lastSync: c.date(.lastSync),
             lastStatus: c.optionalText(.lastStatus),
             retryAfter: c.date(.retryAfter),
-            forum: c.optionalText(.forum).flatMap { try? JSONDecoder().decode(Source.Forum.self, from: Data($0.utf8)) })
+            forum: c.optionalText(.forum).flatMap { try? JSONDecoder().decode(Source.Forum.self, from: Data($0.utf8)) },
+            feedKey: c.optionalText(.feedKey))
     }
 
     enum JournalColumn: Int, ColumnSet {

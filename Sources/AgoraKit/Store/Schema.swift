@@ -48,11 +48,19 @@ enum Schema {
             try db.execute(sql: "CREATE INDEX comment_by_date ON comment(sortDate)")
             try db.execute(sql: "PRAGMA user_version = 3")
         }
-        // Forums: a topic's likes, a reply's own address, and a forum source's options and how far its sync got (JSON).
+        // Forums: a topic's likes, a reply's own address, and a forum source's options; a feed's key and how far its sync got (JSON).
         migrator.registerMigration("v4") { db in
             try db.execute(sql: "ALTER TABLE post ADD COLUMN likes INTEGER")
             try db.execute(sql: "ALTER TABLE source ADD COLUMN forum TEXT")
             try db.execute(sql: "ALTER TABLE comment ADD COLUMN link TEXT")
+            try db.execute(sql: "ALTER TABLE source ADD COLUMN feedKey TEXT")
+            // Feeds read before keep the key their location gave their ids, so nothing doubles.
+            let feeds = try Row.fetchAll(db, sql: "SELECT id, location FROM source WHERE kind = 'feed'")
+            for feed in feeds {
+                let location: String? = feed["location"]
+                try db.execute(sql: "UPDATE source SET feedKey = ? WHERE id = ?",
+                               arguments: [Source.key(forLocation: location ?? ""), feed["id"] as String])
+            }
             try db.execute(sql: "PRAGMA user_version = 4")
         }
         return migrator
