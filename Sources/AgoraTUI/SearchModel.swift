@@ -20,6 +20,8 @@ public struct SearchState: Hashable, Sendable {
     /// The text the results are for.
     public var resultsFor = ""
     public var selected = 0
+    /// How many of each kind the results on hand asked for: more as the choice nears their end.
+    public private(set) var limit = 0
     private var from: Origin
 
     private indirect enum Origin: Hashable, Sendable { case place(Place) }
@@ -55,9 +57,13 @@ public struct SearchState: Hashable, Sendable {
         case .insert(let c): text.append(c)
         case .command(.erase): if !text.isEmpty { text.removeLast() }
         case .command(.clearLine): text = ""
-        case .command(.down): selected = min(max(0, count - 1), selected + 1)
+        case .command(.down):
+            selected = min(max(0, count - 1), selected + 1)
+            return more(page: page)
         case .command(.up): selected = max(0, selected - 1)
-        case .command(.pageDown): selected = min(max(0, count - 1), selected + page)
+        case .command(.pageDown):
+            selected = min(max(0, count - 1), selected + page)
+            return more(page: page)
         case .command(.pageUp): selected = max(0, selected - page)
         default: break
         }
@@ -70,14 +76,27 @@ public struct SearchState: Hashable, Sendable {
             return []
         }
         // Enough of each kind to fill the screen, not more: each one found costs a snippet.
+        self.limit = limit
+        return [.search(query, limit: limit)]
+    }
+
+    /// Near the end of what is on hand, with more to come: ask for more of each kind.
+    private mutating func more(page: Int) -> [Effect] {
+        let loaded = [SearchKind.posts: results.posts.count, .comments: results.comments.count, .members: results.members.count]
+        let moreToCome = loaded.contains { kind, count in (results.totals[kind] ?? 0) > count && count >= limit }
+        guard moreToCome, selected >= items.count - 3, limit < SearchResults.countCap, resultsFor == text else { return [] }
+        limit = min(SearchResults.countCap, limit + max(page, 25) * 2)
         return [.search(query, limit: limit)]
     }
 
     /// Results for a query: kept when they are for what is typed now.
     mutating func receive(_ found: SearchResults, for query: SearchQuery) {
         guard query == self.query else { return }
+        // More of the same: the choice stays on the result it was on.
+        let chosen = items.indices.contains(selected) ? items[selected] : nil
         results = found
         resultsFor = text
+        if let chosen, let index = items.firstIndex(of: chosen) { selected = index }
         selected = min(selected, max(0, items.count - 1))
     }
 }

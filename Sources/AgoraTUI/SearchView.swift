@@ -23,7 +23,8 @@ public enum SearchView {
                      into buffer: inout Buffer) -> (x: Int, y: Int)? {
         buffer.fill(rect, style: theme.style(.body))
         let found = search.results.posts.count + search.results.comments.count + search.results.members.count
-        let title = search.text.isEmpty ? "Search" : "Search: \(found) found"
+        // How many match in all, not how many are on hand.
+        let title = search.text.isEmpty ? "Search" : "Search: \(search.results.totalText) found"
         drawBox(rect, title: title, focused: true, theme: theme, into: &buffer)
         let area = rect.inset(1)
         guard area.width > 4, area.height > 2 else { return nil }
@@ -67,8 +68,9 @@ public enum SearchView {
         if selectedLast >= room { start = selectedLast - room + 1 }
         if selectedFirst > 0, lines[selectedFirst - 1].item == nil, start == selectedFirst { start -= 1 }
         let r = search.results
-        var headings = [("Posts", r.posts.count), ("Comments", r.comments.count), ("Members", r.members.count)].filter { $0.1 > 0 }
-            .map { ($0.0, $0.1 >= limit ? "\($0.1)+" : "\($0.1)") }.makeIterator()
+        var headings = [("Posts", r.posts.count, SearchKind.posts), ("Comments", r.comments.count, .comments), ("Members", r.members.count, .members)]
+            .filter { $0.1 > 0 }
+            .map { ($0.0, SearchResults.countText(r.totals[$0.2] ?? $0.1)) }.makeIterator()
         var skippedHeadings = lines[..<start].filter { $0.item == nil }.count
         while skippedHeadings > 0 { _ = headings.next(); skippedHeadings -= 1 }
         let x = area.x + 1

@@ -18,29 +18,39 @@ struct Search: ParsableCommand {
     @Argument(help: "The words to look for.") var words: [String]
     @Option(help: "Only this kind of result: posts, comments or members (repeatable).") var kind: [SearchKind] = []
     @Option(help: "At most this many results of each kind.") var limit = 20
+    @Option(help: "Skip this many results of each kind first (the next page: --offset 20).") var offset = 0
     @Flag(help: "Print JSON.") var json = false
 
     func validate() throws {
         if words.isEmpty { throw ValidationError("give some words to search for") }
         if limit < 1 { throw ValidationError("--limit must be 1 or more") }
+        if offset < 0 { throw ValidationError("--offset must be 0 or more") }
+    }
+
+    /// "Posts 21-40 of 1,248", "Members (3)".
+    private func heading(_ name: String, shown: Int, total: Int?) -> String {
+        guard let total else { return name }
+        if offset == 0, shown >= total { return "\(name) (\(SearchResults.countText(total)))" }
+        return "\(name) \(offset + 1)-\(offset + shown) of \(SearchResults.countText(total))"
     }
 
     func run() throws {
         let store = try global.open()
         let query = words.joined(separator: " ")
         let kinds = kind.isEmpty ? Set(SearchKind.allCases) : Set(kind)
-        let results = try store.search(query, kinds: kinds, limit: limit)
+        let results = try store.search(SearchQuery(query), kinds: kinds, limit: limit, offset: offset)
         if json {
             try Output.json(SearchJSON(query: query, results))
             return
         }
         for problem in results.problems { Output.note(problem) }
         if results.isEmpty {
-            Output.line("Nothing matches \"\(Output.safe(query))\".")
+            let any = results.totals.values.contains { $0 > 0 }
+            Output.line(any ? "No more matches past \(offset) of each kind." : "Nothing matches \"\(Output.safe(query))\".")
             return
         }
         if !results.posts.isEmpty {
-            Output.line("Posts")
+            Output.line(heading("Posts", shown: results.posts.count, total: results.totals[.posts]))
             var table = Table([.init(title: ""), .init(title: "", maxWidth: 28), .init(title: "", flexible: true)])
             for hit in results.posts {
                 table.add([Output.flags(hit.post.state), hit.post.id.rawValue, hit.post.title])
@@ -49,7 +59,7 @@ struct Search: ParsableCommand {
         }
         if !results.comments.isEmpty {
             if !results.posts.isEmpty { Output.line() }
-            Output.line("Comments")
+            Output.line(heading("Comments", shown: results.comments.count, total: results.totals[.comments]))
             var table = Table([.init(title: "", maxWidth: 28), .init(title: "", maxWidth: 24), .init(title: "", flexible: true)])
             for hit in results.comments {
                 table.add([hit.post.rawValue, hit.authorName ?? "", hit.snippet])
@@ -58,7 +68,7 @@ struct Search: ParsableCommand {
         }
         if !results.members.isEmpty {
             if !results.posts.isEmpty || !results.comments.isEmpty { Output.line() }
-            Output.line("Members")
+            Output.line(heading("Members", shown: results.members.count, total: results.totals[.members]))
             var table = Table([.init(title: "", maxWidth: 36), .init(title: "", maxWidth: 28), .init(title: "", flexible: true)])
             for m in results.members { table.add([m.name, m.country ?? "—", m.id.rawValue]) }
             table.print(header: false)

@@ -182,10 +182,13 @@ struct SearchJSON: Encodable {
     var members: [MemberSummaryJSON]
     /// What in the query was not understood (and searched without).
     var problems: [String]
+    /// How many of each kind match in all, up to 1,000 (1,000 means that many or more).
+    var totals: [String: Int]
 
     init(query: String, _ results: SearchResults) {
         self.query = query
         problems = results.problems
+        totals = Dictionary(uniqueKeysWithValues: results.totals.map { ($0.key.rawValue, $0.value) })
         posts = results.posts.map { PostHit(post: PostJSON($0.post), snippet: $0.snippet) }
         comments = results.comments.map {
             CommentHit(id: $0.comment.rawValue, post: $0.post.rawValue, postTitle: $0.postTitle,

@@ -270,3 +270,29 @@ extension String {
         return DisplayWidth.of(String(self[..<range.lowerBound]))
     }
 }
+
+@Suite("Search scrolls on")
+struct SearchScrollTests {
+    @Test func the_results_go_on_past_a_screenful_newest_first_with_the_count_in_all() throws {
+        let posts = (0..<300).map { i in
+            Post(id: Post.ID(String(format: "p%03d", i)), title: "Routing note \(i)",
+                 published: Date(timeIntervalSince1970: 1_300_000_000 + Double((i * 37) % 300) * 86_400))
+        }
+        let reader = try Harness(width: 100, height: 30, content: CacheContent(community: Community(name: "C"), posts: posts))
+        reader.press(.character("/"))
+        reader.type("routing")
+        #expect(reader.screen.contains("Search: 300 found"), "\(reader.screen)")
+        #expect(reader.screen.contains("Posts (300)"))
+        let first = reader.state.search?.results.posts.count ?? 0
+        #expect(first < 300, "a screenful first")
+        for _ in 0..<120 { reader.press(.down) }
+        let search = try #require(reader.state.search)
+        #expect(search.selected == 120)
+        #expect(search.results.posts.count > 120, "more came as the choice went down")
+        let dates = search.results.posts.map { $0.post.published! }
+        #expect(dates == dates.sorted(by: >), "newest first")
+        guard case .post(let hit) = search.items[search.selected] else { Issue.record("not a post"); return }
+        #expect(hit.post.id == search.results.posts[120].post.id)
+        #expect(reader.screen.contains(hit.post.title), "the chosen result is on screen")
+    }
+}

@@ -170,7 +170,7 @@ struct SearchCommandTests {
         defer { agora.remove() }
         let country = try agora.run(["search", "country:roman"])
         #expect(country.status == 0)
-        #expect(country.stdout.contains("Members\n"))
+        #expect(country.stdout.contains("Members (4)\n"))
         #expect(country.stdout.contains("Adela Danciu"))
         #expect(country.stdout.split(separator: "\n").filter { $0.contains("Romania") }.count == 4)
         let phrase = try agora.run(["search", "\"civil society\" itu"])

@@ -51,3 +51,39 @@ struct DateRoundTripTests {
         #expect(ISODate.string(Date(timeIntervalSince1970: 1_700_000_000.9996)) == "2023-11-14T22:13:21.000Z")
     }
 }
+
+/// Search shows the newest matches first, says how many there are (exactly, or "1,000+"), and
+/// pages through them; both caches alike.
+@Suite("Search windows")
+struct SearchWindowTests {
+    /// Posts written oldest first here, so that the order they were added is not the order of
+    /// their dates: 1,050 mention "routing", every third also "dns".
+    static let content: CacheContent = {
+        let posts = (0..<1_050).map { (i: Int) -> Post in
+            let day = Double((i * 7_919) % 1_050)
+            let title = "Routing note \(i)" + (i % 3 == 0 ? " dns" : "")
+            return Post(id: Post.ID(String(format: "p%04d", i)), title: title, published: Date(timeIntervalSince1970: 1_300_000_000 + day * 86_400))
+        }
+        return CacheContent(posts: posts)
+    }()
+
+    @Test(arguments: StoreKind.allCases)
+    func newest_first_counted_and_paged(kind: StoreKind) throws {
+        let (store, folder) = try makeStore(kind, Self.content)
+        _ = folder
+        let first = try store.search(SearchQuery("dns"), kinds: [.posts], limit: 20, offset: 0)
+        #expect(first.totals[.posts] == 350)
+        let dates = first.posts.map { $0.post.published! }
+        #expect(dates == dates.sorted(by: >), "newest first")
+        let newest = Self.content.posts.filter { $0.title.hasSuffix("dns") }.map(\.published!).max()
+        #expect(dates.first == newest)
+        let second = try store.search(SearchQuery("dns"), kinds: [.posts], limit: 20, offset: 20)
+        #expect(second.posts.count == 20)
+        #expect(Set(first.posts.map(\.post.id)).isDisjoint(with: second.posts.map(\.post.id)))
+        #expect(second.posts.first!.post.published! <= dates.last!)
+        let many = try store.search(SearchQuery("routing"), kinds: [.posts], limit: 10, offset: 0)
+        #expect(many.totals[.posts] == SearchResults.countCap)
+        #expect(SearchResults.countText(many.totals[.posts]!) == "1,000+")
+        #expect(SearchResults.countText(350) == "350")
+    }
+}

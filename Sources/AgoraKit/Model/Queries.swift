@@ -259,6 +259,23 @@ public struct SearchResults: Hashable, Sendable {
     public var members: [MemberSummary]
     /// What in the query could not be understood (searched without it).
     public var problems: [String]
+    /// How many of each kind match in all, counted up to `countCap` (a count at the cap means
+    /// "that many or more").
+    public var totals: [SearchKind: Int] = [:]
+    public static let countCap = 1_000
+
+    /// How many match in all, every kind: "1,268", or "2,007+" when a kind reached the cap.
+    public var totalText: String {
+        let all = totals.values.reduce(0, +)
+        let capped = totals.values.contains { $0 >= Self.countCap }
+        return all.formatted(.number.locale(Locale(identifier: "en_US"))) + (capped ? "+" : "")
+    }
+
+    /// "19", "1,000+".
+    public static func countText(_ count: Int) -> String {
+        let formatted = count.formatted(.number.grouping(.automatic).locale(Locale(identifier: "en_US")))
+        return count >= countCap ? "\(SearchResults.countCap.formatted(.number.locale(Locale(identifier: "en_US"))))+" : formatted
+    }
 
     public init(posts: [PostHit] = [], comments: [CommentHit] = [], members: [MemberSummary] = [], problems: [String] = []) {
         self.posts = posts

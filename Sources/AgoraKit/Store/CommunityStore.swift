@@ -56,7 +56,8 @@ public protocol CommunityStore: Sendable {
 
     // MARK: Search
     /// Case- and accent-insensitive search of titles and bodies, comments and members.
-    func search(_ query: SearchQuery, kinds: Set<SearchKind>, limit: Int) throws -> SearchResults
+    /// Matches newest first, `limit` of each kind from `offset`, with how many match in all.
+    func search(_ query: SearchQuery, kinds: Set<SearchKind>, limit: Int, offset: Int) throws -> SearchResults
 
     // MARK: Content in and out
     func sources() throws -> [Source]
@@ -100,6 +101,10 @@ extension CommunityStore {
     }
 
     public func memberCount(country: String?) throws -> Int { try memberCount(MemberQuery(country: country)) }
+
+    public func search(_ query: SearchQuery, kinds: Set<SearchKind>, limit: Int) throws -> SearchResults {
+        try search(query, kinds: kinds, limit: limit, offset: 0)
+    }
 
     public func search(_ text: String, limit: Int = 20) throws -> SearchResults {
         try search(SearchQuery(text), kinds: Set(SearchKind.allCases), limit: limit)

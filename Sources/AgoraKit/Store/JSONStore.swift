@@ -403,7 +403,7 @@ public final class JSONStore: CommunityStore {
 
     // MARK: - Search
 
-    public func search(_ query: SearchQuery, kinds: Set<SearchKind>, limit: Int) throws -> SearchResults {
+    public func search(_ query: SearchQuery, kinds: Set<SearchKind>, limit: Int, offset: Int) throws -> SearchResults {
         guard !query.isEmpty else { return SearchResults(problems: query.problems) }
         return read { contents in
             var results = SearchResults(problems: query.problems)
@@ -416,11 +416,13 @@ public final class JSONStore: CommunityStore {
                 return true
             }
             if kinds.contains(.posts) {
-                // Newest added first when words match, newest published for filters alone.
-                let order = query.terms.isEmpty
-                    ? contents.file.posts.sorted { ($0.sortDate, $0.id.rawValue) > ($1.sortDate, $1.id.rawValue) }
-                    : contents.file.posts.reversed()
-                for post in order where results.posts.count < limit {
+                // Newest published first, as every list is; counted up to the cap.
+                let order = contents.file.posts.indices.sorted { a, b in
+                    let (x, y) = (contents.file.posts[a], contents.file.posts[b])
+                    return (x.sortDate, a) > (y.sortDate, b)
+                }.map { contents.file.posts[$0] }
+                var matched = 0
+                for post in order where matched < max(offset + limit, SearchResults.countCap) {
                     let state = contents.state(post.id)
                     if query.unreadOnly && state.read || query.starredOnly && !state.starred { continue }
                     if let tag = query.tag, !(post.tags + [post.category].compactMap { $0 }).contains(where: { Folding.key($0).hasPrefix(tag) }) {
@@ -429,27 +431,36 @@ public final class JSONStore: CommunityStore {
                     guard byAuthor(post.author) else { continue }
                     let body = PlainText.fromHTML(post.body)
                     if !query.terms.isEmpty, !query.matches(folded: SearchText.fold(post.title + " " + body)) { continue }
-                    results.posts.append(.init(post: contents.summary(post), snippet: Snippet.around(query, in: body)))
+                    matched += 1
+                    if matched > offset, results.posts.count < limit {
+                        results.posts.append(.init(post: contents.summary(post), snippet: Snippet.around(query, in: body)))
+                    }
                 }
+                results.totals[.posts] = min(matched, SearchResults.countCap)
             }
             let commentsToo = !query.hasPostOnlyFilters && (!query.terms.isEmpty || query.author != nil || query.country != nil)
             if kinds.contains(.comments), commentsToo {
-                let order = query.terms.isEmpty
-                    ? contents.file.comments.sorted { ($0.published ?? .distantPast, $0.id.rawValue) > ($1.published ?? .distantPast, $1.id.rawValue) }
-                    : contents.file.comments.reversed()
-                for comment in order where results.comments.count < limit {
+                let order = contents.file.comments.indices.sorted { a, b in
+                    let (x, y) = (contents.file.comments[a], contents.file.comments[b])
+                    return (x.published ?? .distantPast, a) > (y.published ?? .distantPast, b)
+                }.map { contents.file.comments[$0] }
+                var matched = 0
+                for comment in order where matched < max(offset + limit, SearchResults.countCap) {
                     if query.unreadOnly, contents.file.state.comments[comment.id.rawValue]?.read == true { continue }
                     guard byAuthor(comment.author) else { continue }
                     let body = PlainText.fromHTML(comment.body)
                     if !query.terms.isEmpty, !query.matches(folded: SearchText.fold(body)) { continue }
+                    matched += 1
+                    guard matched > offset, results.comments.count < limit else { continue }
                     let title = contents.postIndex[comment.post].map { contents.file.posts[$0].title } ?? ""
                     results.comments.append(.init(comment: comment.id, post: comment.post, postTitle: title,
                                                   authorName: contents.authorName(of: comment), snippet: Snippet.around(query, in: body)))
                 }
+                results.totals[.comments] = min(matched, SearchResults.countCap)
             }
             if kinds.contains(.members), !query.hasPostOnlyFilters, !query.unreadOnly {
                 let counts = contents.postCounts
-                results.members = contents.file.members
+                let found = contents.file.members
                     .filter { m in
                         if let author = query.author, !SearchQuery.nameMatches(author, m.name) { return false }
                         if let country = query.country, !Self.countryMatches(country, m) { return false }
@@ -457,8 +468,8 @@ public final class JSONStore: CommunityStore {
                             || query.matches(folded: SearchText.fold([m.name, m.country ?? "", m.location ?? ""].joined(separator: " ")))
                     }
                     .sorted { (Folding.key($0.name), $0.id.rawValue) < (Folding.key($1.name), $1.id.rawValue) }
-                    .prefix(limit)
-                    .map { contents.memberSummary($0, postCounts: counts) }
+                results.totals[.members] = min(found.count, SearchResults.countCap)
+                results.members = found.dropFirst(offset).prefix(limit).map { contents.memberSummary($0, postCounts: counts) }
             }
             return results
         }

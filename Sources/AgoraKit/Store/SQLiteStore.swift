@@ -565,10 +565,16 @@ public final class SQLiteStore: CommunityStore {
 
     // MARK: - Search
 
-    public func search(_ query: SearchQuery, kinds: Set<SearchKind>, limit: Int) throws -> SearchResults {
+    public func search(_ query: SearchQuery, kinds: Set<SearchKind>, limit: Int, offset: Int) throws -> SearchResults {
         var results = SearchResults(problems: query.problems)
         guard !query.isEmpty else { return results }
         return try read { db in
+            /// How many rows a FROM and WHERE give, counted up to the cap and no further.
+            func count(_ from: String, _ terms: [String], _ arguments: [(any DatabaseValueConvertible)?]) throws -> Int {
+                try Int.fetchOne(db, sql: """
+                    SELECT count(*) FROM (SELECT 1 FROM \(from) WHERE \(terms.isEmpty ? "1" : terms.joined(separator: " AND ")) LIMIT \(SearchResults.countCap))
+                    """, arguments: StatementArguments(arguments)) ?? 0
+            }
             // The word being typed, as the words it begins (from the list of indexed words),
             // when there are not too many of them.
             let match = query.fts { prefix in
@@ -627,12 +633,12 @@ public final class SQLiteStore: CommunityStore {
                     if query.unreadOnly { terms.append("s.isRead = 0") }
                     if query.starredOnly { terms.append("s.isStarred = 1") }
                 }
-                // Newest added first when words match (ranking every match of a common word would
-                // read them all); newest published for filters alone.
-                let order = match == nil ? "p.sortDate DESC, p.rowid DESC" : "postSearch.rowid DESC"
+                // Newest published first, as every list is.
+                let order = "p.sortDate DESC, p.rowid DESC"
                 let rowids = try Int64.fetchAll(db, sql: """
-                    SELECT p.rowid FROM \(from) \(joins) WHERE \(terms.joined(separator: " AND ")) ORDER BY \(order) LIMIT ?
-                    """, arguments: StatementArguments(arguments + [limit as (any DatabaseValueConvertible)?]))
+                    SELECT p.rowid FROM \(from) \(joins) WHERE \(terms.joined(separator: " AND ")) ORDER BY \(order) LIMIT ? OFFSET ?
+                    """, arguments: StatementArguments(arguments + [limit as (any DatabaseValueConvertible)?, offset]))
+                results.totals[.posts] = try count(from + " " + joins, terms, arguments)
                 let summaries = try SQLitePostQuery.summaries(db, rowids: rowids)
                 let bodies = try Self.bodies(db, rowids: rowids)
                 results.posts = zip(summaries, rowids).map { summary, rowid in
@@ -652,13 +658,14 @@ public final class SQLiteStore: CommunityStore {
                 let (authorSQL, authorArguments) = authorTerms("c.author")
                 if !authorSQL.isEmpty { terms.append(authorSQL); arguments += authorArguments }
                 if query.unreadOnly { terms.append("c.isRead = 0") }
-                let order = match == nil ? "c.sortDate DESC, c.rowid DESC" : "commentSearch.rowid DESC"
+                let order = "c.sortDate DESC, c.rowid DESC"
+                results.totals[.comments] = try count(from, terms, arguments)
                 results.comments = try Row.fetchAll(db, sql: """
                     SELECT c.id AS id, c.post AS post, p.title AS title,
                         coalesce((SELECT m.name FROM member m WHERE m.id = c.author), c.authorName) AS authorName, c.body AS body
                     FROM \(from) JOIN post p ON p.id = c.post
-                    WHERE \(terms.joined(separator: " AND ")) ORDER BY \(order) LIMIT ?
-                    """, arguments: StatementArguments(arguments + [limit as (any DatabaseValueConvertible)?])).map {
+                    WHERE \(terms.joined(separator: " AND ")) ORDER BY \(order) LIMIT ? OFFSET ?
+                    """, arguments: StatementArguments(arguments + [limit as (any DatabaseValueConvertible)?, offset])).map {
                         SearchResults.CommentHit(comment: Comment.ID($0["id"] as String), post: Post.ID($0["post"] as String),
                                                  postTitle: $0["title"] ?? "", authorName: $0["authorName"],
                                                  snippet: Snippet.around(query, in: PlainText.fromHTML($0["body"] ?? "")))
@@ -681,10 +688,11 @@ public final class SQLiteStore: CommunityStore {
                     terms.append(term)
                     arguments += values
                 }
+                results.totals[.members] = try count(from, terms, arguments)
                 results.members = try Row.fetchAll(db, sql: """
                     SELECT \(SQLiteRows.memberSummaryColumns) FROM \(from)
-                    WHERE \(terms.joined(separator: " AND ")) ORDER BY m.nameKey, m.id LIMIT ?
-                    """, arguments: StatementArguments(arguments + [limit as (any DatabaseValueConvertible)?])).map { try SQLiteRows.memberSummary($0) }
+                    WHERE \(terms.joined(separator: " AND ")) ORDER BY m.nameKey, m.id LIMIT ? OFFSET ?
+                    """, arguments: StatementArguments(arguments + [limit as (any DatabaseValueConvertible)?, offset])).map { try SQLiteRows.memberSummary($0) }
             }
             return results
         }
