@@ -224,9 +224,10 @@ TOML
 out="$(XDG_CONFIG_HOME="$work/config" "$agora" config 2>&1 || true)"
 if echo "$out" | grep -q "config.toml:5: unknown action 'colour'"; then check "agora config: the mistake with its line" ok; else check "agora config: the mistake with its line ($out)" no; fi
 start 120 40 "$work/theme.sqlite"
-expect "config: the reader says the file has a problem" "1 problem in the config"
+expect "config: the reader says the file has a problem, and the key that lists it" "1 problem in the config or theme: H lists them"
 expect "config: the status line hints the keys in force" "J/k move"
 keys H
+expect "config: the help lists the problem with its file and line" "config.toml:5: unknown action 'colour'"
 expect "config: the rebound key opens the help, which lists the new keys" "J, Down"
 keys Escape
 stop

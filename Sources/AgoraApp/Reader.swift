@@ -64,11 +64,12 @@ public struct Reader {
     /// start-up) the first frame is up. A backend with no more events ends it too.
     @discardableResult
     public func run<Backend: TerminalBackend>(
-        on backend: inout Backend, community: Community, message: String? = nil, exitAfterFirstFrame: Bool = false,
+        on backend: inout Backend, community: Community, message: String? = nil, problems: [String] = [], exitAfterFirstFrame: Bool = false,
         stop: () -> Bool = { false }, idleMilliseconds: Int = 500
     ) -> AppState {
         let size = backend.size
         var state = AppState(width: size.width, height: size.height, community: community, settings: settings)
+        state.problems = problems
         var themes = self.themes
         _ = try? runner.store.changedElsewhere()  // from here on, what others write is noticed
         let startSync = { self.sync?.start() ?? "Syncing is not available here." }
@@ -78,6 +79,9 @@ public struct Reader {
         }
         var writes = settle(&state, state.start())
         if let message, state.message == nil { state.message = message }
+        if !problems.isEmpty, state.message == nil {
+            state.message = "\(problems.count) problem\(problems.count == 1 ? "" : "s") in the config or theme: \(state.keymap.label(.help)) lists them"
+        }
         while true {
             let theme = themes.theme(state.settings.themeIndex)
             let (frame, cursor) = Screen.render(state, theme: theme)

@@ -37,6 +37,9 @@ public struct AppState: Hashable, Sendable {
     public var history: [Place] = []
     public var mode: Mode = .normal
     public var message: String?
+    /// What was wrong in the config or a theme, `file:line: what`, each: the help (`?`) lists
+    /// them above the keys.
+    public var problems: [String] = []
     public var quit = false
     /// What the config file set: keys, layout, dates, themes.
     public var settings: ReaderSettings { didSet { relayout() } }
@@ -229,7 +232,7 @@ public struct AppState: Hashable, Sendable {
 
     private mutating func updateHelp(_ action: Action, scroll: Int) -> [Effect] {
         let page = max(1, height - 4)
-        let maxScroll = max(0, HelpView.lineCount(keymap) - page)
+        let maxScroll = max(0, HelpView.lineCount(keymap, problems: problems) - page)
         guard case .command(let command) = action else {
             mode = .normal
             return []

@@ -63,6 +63,9 @@ public struct Config: Sendable {
     private static let topKeys = ["theme", "mark-read-on-open", "confirm-mark-all-read", "date-format", "browser"]
     private static let layoutKeys = ["posts-width", "roster-width", "roster", "wide-from", "stack-below"]
 
+    /// The file is not TOML: nothing in it applies, every setting is at its default.
+    public private(set) var ignoredWhole = false
+
     public init(text: String, path: String) {
         self.path = path
         let document: TOML.Document
@@ -71,6 +74,7 @@ public struct Config: Sendable {
         } catch {
             diagnostics.append(Diagnostic(file: path, line: error.line,
                                           message: "column \(error.column): \(error.message) (the whole file is ignored)"))
+            ignoredWhole = true
             return
         }
         let tables = ["layout"] + KeyTable.allCases.map(\.configName)

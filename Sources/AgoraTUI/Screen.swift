@@ -61,8 +61,8 @@ public enum Screen {
         }
         StatusBar.draw(status, in: layout.status, theme: theme, into: &buffer)
         if case .help(let scroll) = state.mode {
-            HelpView.draw(scroll: scroll, keymap: keymap, in: Rect(x: 0, y: 1, width: state.width, height: state.height - 2),
-                          theme: theme, into: &buffer)
+            HelpView.draw(scroll: scroll, keymap: keymap, problems: state.problems,
+                          in: Rect(x: 0, y: 1, width: state.width, height: state.height - 2), theme: theme, into: &buffer)
             cursor = nil
         }
         return (buffer, cursor)
@@ -135,13 +135,20 @@ public enum StatusBar {
 }
 
 public enum HelpView {
-    static func lineCount(_ keymap: KeyMap) -> Int { keymap.helpLines().count + 2 }
+    static func lineCount(_ keymap: KeyMap, problems: [String] = []) -> Int { entries(keymap, problems: problems).count + 2 }
 
-    static func draw(scroll: Int, keymap: KeyMap, in rect: Rect, theme: Theme, into buffer: inout Buffer) {
+    /// The config's and themes' problems first, each whole (`file:line: what`), then the keys.
+    static func entries(_ keymap: KeyMap, problems: [String]) -> [(keys: String, help: String)] {
+        guard !problems.isEmpty else { return keymap.helpLines() }
+        return [("", "\(plural(problems.count, "problem")) in the config or a theme (what is wrong is left at its default):")]
+            + problems.map { ("!", $0) } + [("", "")] + keymap.helpLines()
+    }
+
+    static func draw(scroll: Int, keymap: KeyMap, problems: [String] = [], in rect: Rect, theme: Theme, into buffer: inout Buffer) {
         buffer.fill(rect, style: theme.style(.help))
         drawBox(rect, title: "Help: keys (\(keymap.label(.back)) closes)", focused: true, theme: theme, into: &buffer)
         let area = rect.inset(1)
-        let entries = keymap.helpLines()
+        let entries = entries(keymap, problems: problems)
         let keyWidth = min(24, entries.map { DisplayWidth.of($0.keys) }.max() ?? 10)
         for row in 0..<area.height {
             let index = scroll + row

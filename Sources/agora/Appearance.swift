@@ -185,7 +185,9 @@ struct ConfigCommand: ParsableCommand {
         if diagnostics.isEmpty {
             Output.line("\(path): no problems")
         } else {
-            throw AgoraError.invalidArgument("\(path): \(Output.plural(diagnostics.count, "problem")); the rest applies")
+            throw AgoraError.invalidArgument(parsed.ignoredWhole
+                ? "\(path): not TOML, so the whole file is ignored: every setting is at its default"
+                : "\(path): \(Output.plural(diagnostics.count, "problem")); the rest applies")
         }
     }
 }

@@ -79,13 +79,12 @@ struct Read: ParsableCommand {
         }
         reader.sync = BackgroundSync(job: BackgroundSyncJob.every(in: global.path))
         // For timing start-up from outside (docs/benchmarks.md): quit once the first frame is up.
-        var startMessage = warnings.isEmpty ? nil
-            : "\(Output.plural(warnings.count, "problem")) in the config or theme: agora config and agora themes check say where"
+        var startMessage: String?
         if store.isReadOnly {
             let why = (store as? SQLiteStore)?.readOnlyReason ?? "the cache is read-only"
             startMessage = "Reading only (\(why)): marks are not saved."
         }
-        reader.run(on: &screen, community: community, message: startMessage,
+        reader.run(on: &screen, community: community, message: startMessage, problems: warnings.map { Sanitizer.line($0.description) },
                    exitAfterFirstFrame: environment["AGORA_EXIT_AFTER_FIRST_FRAME"] != nil,
                    stop: { Signals.stop != 0 })
     }

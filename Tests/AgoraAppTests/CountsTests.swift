@@ -123,3 +123,18 @@ struct SortedValueTests {
         #expect(reader.screen.contains("POSTS"), "\(reader.screen)")
     }
 }
+
+@Suite("Config problems in the reader")
+struct ConfigProblemTests {
+    @Test func the_help_lists_every_problem_with_its_file_and_line() throws {
+        let reader = try Harness(width: 120, height: 40)
+        reader.state.problems = ["/home/ana/.config/agora/config.toml:5: unknown action 'colour'",
+                                 "/home/ana/.config/agora/themes/mine.toml:2: unknown role 'lnk'"]
+        reader.press(.character("?"))
+        let screen = reader.screen
+        #expect(screen.contains("2 problems in the config or a theme"))
+        #expect(screen.contains("config.toml:5: unknown action 'colour'"))
+        #expect(screen.contains("mine.toml:2: unknown role 'lnk'"))
+        #expect(screen.contains("Open link N"), "the keys follow")
+    }
+}

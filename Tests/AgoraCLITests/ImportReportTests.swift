@@ -33,3 +33,21 @@ struct VersionTests {
         #expect(result.stdout == "agora \(AgoraKitVersion.string) (SQLite cache schema 4, JSON cache version 1)\n")
     }
 }
+
+@Suite("agora config on a file that is not TOML")
+struct ConfigNotTOMLTests {
+    @Test func it_says_the_whole_file_is_ignored() throws {
+        let agora = AgoraBinary()
+        defer { agora.remove() }
+        let file = agora.file("bad.toml")
+        try "theme = \"light\"\n[keys\nhelp = [\"H\"]\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let result = try agora.run(["config", "--config", file])
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("bad.toml:2: column 6:"))
+        #expect(result.stderr == "agora: \(file): not TOML, so the whole file is ignored: every setting is at its default\n")
+        #expect(!result.stderr.contains("the rest applies"))
+        let partly = agora.file("partly.toml")
+        try "colour = \"blue\"\n".write(toFile: partly, atomically: true, encoding: .utf8)
+        #expect(try agora.run(["config", "--config", partly]).stderr.contains("1 problem; the rest applies"))
+    }
+}
