@@ -83,7 +83,9 @@ public struct SearchState: Hashable, Sendable {
     /// Near the end of what is on hand, with more to come: ask for more of each kind.
     private mutating func more(page: Int) -> [Effect] {
         let loaded = [SearchKind.posts: results.posts.count, .comments: results.comments.count, .members: results.members.count]
-        let moreToCome = loaded.contains { kind, count in (results.totals[kind] ?? 0) > count && count >= limit }
+        let moreToCome = loaded.contains { kind, count in
+            ((results.totals[kind] ?? 0) > count || results.atLeast.contains(kind)) && count >= limit
+        }
         guard moreToCome, selected >= items.count - 3, limit < SearchResults.countCap, resultsFor == text else { return [] }
         limit = min(SearchResults.countCap, limit + max(page, 25) * 2)
         return [.search(query, limit: limit)]

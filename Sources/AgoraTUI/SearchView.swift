@@ -70,7 +70,7 @@ public enum SearchView {
         let r = search.results
         var headings = [("Posts", r.posts.count, SearchKind.posts), ("Comments", r.comments.count, .comments), ("Members", r.members.count, .members)]
             .filter { $0.1 > 0 }
-            .map { ($0.0, SearchResults.countText(r.totals[$0.2] ?? $0.1)) }.makeIterator()
+            .map { ($0.0, r.countText($0.2, shown: $0.1)) }.makeIterator()
         var skippedHeadings = lines[..<start].filter { $0.item == nil }.count
         while skippedHeadings > 0 { _ = headings.next(); skippedHeadings -= 1 }
         let x = area.x + 1

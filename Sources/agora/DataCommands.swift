@@ -28,10 +28,11 @@ struct Search: ParsableCommand {
     }
 
     /// "Posts 21-40 of 1,248", "Members (3)".
-    private func heading(_ name: String, shown: Int, total: Int?) -> String {
-        guard let total else { return name }
-        if offset == 0, shown >= total { return "\(name) (\(SearchResults.countText(total)))" }
-        return "\(name) \(offset + 1)-\(offset + shown) of \(SearchResults.countText(total))"
+    private func heading(_ name: String, _ kind: SearchKind, shown: Int, in results: SearchResults) -> String {
+        guard let total = results.totals[kind] else { return name }
+        let text = results.countText(kind, shown: shown)
+        if offset == 0, shown >= total, !results.atLeast.contains(kind) { return "\(name) (\(text))" }
+        return "\(name) \(offset + 1)-\(offset + shown) of \(text)"
     }
 
     func run() throws {
@@ -50,7 +51,7 @@ struct Search: ParsableCommand {
             return
         }
         if !results.posts.isEmpty {
-            Output.line(heading("Posts", shown: results.posts.count, total: results.totals[.posts]))
+            Output.line(heading("Posts", .posts, shown: results.posts.count, in: results))
             var table = Table([.init(title: ""), .init(title: "", maxWidth: 28), .init(title: "", flexible: true)])
             for hit in results.posts {
                 table.add([Output.flags(hit.post.state), hit.post.id.rawValue, hit.post.title])
@@ -59,7 +60,7 @@ struct Search: ParsableCommand {
         }
         if !results.comments.isEmpty {
             if !results.posts.isEmpty { Output.line() }
-            Output.line(heading("Comments", shown: results.comments.count, total: results.totals[.comments]))
+            Output.line(heading("Comments", .comments, shown: results.comments.count, in: results))
             var table = Table([.init(title: "", maxWidth: 28), .init(title: "", maxWidth: 24), .init(title: "", flexible: true)])
             for hit in results.comments {
                 table.add([hit.post.rawValue, hit.authorName ?? "", hit.snippet])
@@ -68,7 +69,7 @@ struct Search: ParsableCommand {
         }
         if !results.members.isEmpty {
             if !results.posts.isEmpty || !results.comments.isEmpty { Output.line() }
-            Output.line(heading("Members", shown: results.members.count, total: results.totals[.members]))
+            Output.line(heading("Members", .members, shown: results.members.count, in: results))
             var table = Table([.init(title: "", maxWidth: 36), .init(title: "", maxWidth: 28), .init(title: "", flexible: true)])
             for m in results.members { table.add([m.name, m.country ?? "—", m.id.rawValue]) }
             table.print(header: false)

@@ -262,12 +262,21 @@ public struct SearchResults: Hashable, Sendable {
     /// How many of each kind match in all, counted up to `countCap` (a count at the cap means
     /// "that many or more").
     public var totals: [SearchKind: Int] = [:]
+    /// Kinds whose total is only how many were counted ("at least"): words with filters are
+    /// counted as far as the window needs, not through every match of the words.
+    public var atLeast: Set<SearchKind> = []
     public static let countCap = 1_000
+
+    /// "19", "21+", "1,000+": a kind's count as a person reads it.
+    public func countText(_ kind: SearchKind, shown: Int) -> String {
+        guard let total = totals[kind] else { return String(shown) }
+        return atLeast.contains(kind) ? Self.countText(total - 1) + "+" : Self.countText(total)
+    }
 
     /// How many match in all, every kind: "1,268", or "2,007+" when a kind reached the cap.
     public var totalText: String {
-        let all = totals.values.reduce(0, +)
-        let capped = totals.values.contains { $0 >= Self.countCap }
+        let all = totals.map { atLeast.contains($0.key) ? $0.value - 1 : $0.value }.reduce(0, +)
+        let capped = totals.values.contains { $0 >= Self.countCap } || !atLeast.isEmpty
         return all.formatted(.number.locale(Locale(identifier: "en_US"))) + (capped ? "+" : "")
     }
 

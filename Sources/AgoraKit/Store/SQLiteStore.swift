@@ -570,10 +570,26 @@ public final class SQLiteStore: CommunityStore {
         guard !query.isEmpty else { return results }
         return try read { db in
             /// How many rows a FROM and WHERE give, counted up to the cap and no further.
-            func count(_ from: String, _ terms: [String], _ arguments: [(any DatabaseValueConvertible)?]) throws -> Int {
+            func count(_ from: String, _ terms: [String], _ arguments: [(any DatabaseValueConvertible)?],
+                       upTo cap: Int = SearchResults.countCap) throws -> Int {
                 try Int.fetchOne(db, sql: """
-                    SELECT count(*) FROM (SELECT 1 FROM \(from) WHERE \(terms.isEmpty ? "1" : terms.joined(separator: " AND ")) LIMIT \(SearchResults.countCap))
+                    SELECT count(*) FROM (SELECT 1 FROM \(from) WHERE \(terms.isEmpty ? "1" : terms.joined(separator: " AND ")) LIMIT \(cap))
                     """, arguments: StatementArguments(arguments)) ?? 0
+            }
+            /// Matches of words alone newest first: few (under the count's cap) are read and
+            /// sorted; some (under `dense`) are gathered into a set that the rows, newest first,
+            /// are checked against; many are asked of each row in turn, which fills the window
+            /// within a few hundred rows. Returns the FROM and WHERE to use, and the count.
+            func wordsAlone(table: String, search: String, alias: String, from: String, terms: [String],
+                            arguments: [(any DatabaseValueConvertible)?]) throws -> (from: String, terms: [String], total: Int) {
+                let dense = 20_000
+                let found = try count(search, [terms[0]], [arguments[0]], upTo: dense)
+                let total = min(found, SearchResults.countCap)
+                if found < SearchResults.countCap { return (from, terms, total) }
+                let check = found < dense
+                    ? "+\(alias).rowid IN (SELECT rowid FROM \(search) WHERE \(search) MATCH ?)"
+                    : "EXISTS (SELECT 1 FROM \(search) WHERE \(search) MATCH ? AND \(search).rowid = \(alias).rowid)"
+                return ("\(table) \(alias)", [check] + terms.dropFirst(), total)
             }
             // The word being typed, as the words it begins (from the list of indexed words),
             // when there are not too many of them.
@@ -608,12 +624,17 @@ public final class SQLiteStore: CommunityStore {
                 var joins = ""
                 var terms: [String] = []
                 var arguments: [(any DatabaseValueConvertible)?] = []
-                // Words drive the query from the search index, in its own (rowid) order, so that
-                // the newest 50 matches are read and no more; filters alone go through the posts.
+                // Words alone drive the query from the search index; with a few members' posts
+                // (author:) those posts drive it and each is asked whether it matches.
                 var from = "post p"
+                let fewAuthors = (memberIDs?.count ?? Int.max) <= 300
                 if let match {
-                    from = "postSearch JOIN post p ON p.rowid = postSearch.rowid"
-                    terms.append("postSearch MATCH ?")
+                    if fewAuthors {
+                        terms.append("EXISTS (SELECT 1 FROM postSearch WHERE postSearch MATCH ? AND postSearch.rowid = p.rowid)")
+                    } else {
+                        from = "postSearch JOIN post p ON p.rowid = postSearch.rowid"
+                        terms.append("postSearch MATCH ?")
+                    }
                     arguments.append(match)
                 }
                 let (authorSQL, authorArguments) = authorTerms("p.author")
@@ -633,12 +654,30 @@ public final class SQLiteStore: CommunityStore {
                     if query.unreadOnly { terms.append("s.isRead = 0") }
                     if query.starredOnly { terms.append("s.isStarred = 1") }
                 }
-                // Newest published first, as every list is.
-                let order = "p.sortDate DESC, p.rowid DESC"
+                // Newest published first, as every list is. Few matches (under the count's cap)
+                // are read and sorted; many are found by walking the posts newest first and
+                // keeping those that match, which stops as soon as the window is full.
+                var order = "p.sortDate DESC, p.rowid DESC"
+                var walk = (from: from, terms: terms)
+                if match != nil, !fewAuthors, terms.count == 1, joins.isEmpty {
+                    let plan = try wordsAlone(table: "post", search: "postSearch", alias: "p", from: from, terms: terms, arguments: arguments)
+                    walk = (plan.from, plan.terms)
+                    results.totals[.posts] = plan.total
+                } else if match != nil, !terms.isEmpty {
+                    // Words with filters: counted as far as the window needs and one more, so
+                    // that a count that could read every match of the words costs no more than
+                    // the window ("21+"); the list scrolls on into more either way.
+                    results.totals[.posts] = try count(from + " " + joins, terms, arguments, upTo: offset + limit + 1)
+                    if results.totals[.posts]! > offset + limit { results.atLeast.insert(.posts) }
+                    // Sorting every match of the words by date could read them all: the index's
+                    // own order (the order they were added) streams, and stops at the window.
+                    if !fewAuthors { order = "postSearch.rowid DESC" }
+                } else {
+                    results.totals[.posts] = try count(from + " " + joins, terms, arguments)
+                }
                 let rowids = try Int64.fetchAll(db, sql: """
-                    SELECT p.rowid FROM \(from) \(joins) WHERE \(terms.joined(separator: " AND ")) ORDER BY \(order) LIMIT ? OFFSET ?
+                    SELECT p.rowid FROM \(walk.from) \(joins) WHERE \(walk.terms.joined(separator: " AND ")) ORDER BY \(order) LIMIT ? OFFSET ?
                     """, arguments: StatementArguments(arguments + [limit as (any DatabaseValueConvertible)?, offset]))
-                results.totals[.posts] = try count(from + " " + joins, terms, arguments)
                 let summaries = try SQLitePostQuery.summaries(db, rowids: rowids)
                 let bodies = try Self.bodies(db, rowids: rowids)
                 results.posts = zip(summaries, rowids).map { summary, rowid in
@@ -650,21 +689,37 @@ public final class SQLiteStore: CommunityStore {
                 var terms: [String] = []
                 var arguments: [(any DatabaseValueConvertible)?] = []
                 var from = "comment c"
+                let fewAuthors = (memberIDs?.count ?? Int.max) <= 300
                 if let match {
-                    from = "commentSearch JOIN comment c ON c.rowid = commentSearch.rowid"
-                    terms.append("commentSearch MATCH ?")
+                    if fewAuthors {
+                        terms.append("EXISTS (SELECT 1 FROM commentSearch WHERE commentSearch MATCH ? AND commentSearch.rowid = c.rowid)")
+                    } else {
+                        from = "commentSearch JOIN comment c ON c.rowid = commentSearch.rowid"
+                        terms.append("commentSearch MATCH ?")
+                    }
                     arguments.append(match)
                 }
                 let (authorSQL, authorArguments) = authorTerms("c.author")
                 if !authorSQL.isEmpty { terms.append(authorSQL); arguments += authorArguments }
                 if query.unreadOnly { terms.append("c.isRead = 0") }
-                let order = "c.sortDate DESC, c.rowid DESC"
-                results.totals[.comments] = try count(from, terms, arguments)
+                var order = "c.sortDate DESC, c.rowid DESC"
+                var walk = (from: from, terms: terms)
+                if match != nil, !fewAuthors, terms.count == 1 {
+                    let plan = try wordsAlone(table: "comment", search: "commentSearch", alias: "c", from: from, terms: terms, arguments: arguments)
+                    walk = (plan.from, plan.terms)
+                    results.totals[.comments] = plan.total
+                } else if match != nil, !terms.isEmpty {
+                    results.totals[.comments] = try count(from, terms, arguments, upTo: offset + limit + 1)
+                    if results.totals[.comments]! > offset + limit { results.atLeast.insert(.comments) }
+                    if !fewAuthors { order = "commentSearch.rowid DESC" }
+                } else {
+                    results.totals[.comments] = try count(from, terms, arguments)
+                }
                 results.comments = try Row.fetchAll(db, sql: """
                     SELECT c.id AS id, c.post AS post, p.title AS title,
                         coalesce((SELECT m.name FROM member m WHERE m.id = c.author), c.authorName) AS authorName, c.body AS body
-                    FROM \(from) JOIN post p ON p.id = c.post
-                    WHERE \(terms.joined(separator: " AND ")) ORDER BY \(order) LIMIT ? OFFSET ?
+                    FROM \(walk.from) JOIN post p ON p.id = c.post
+                    WHERE \(walk.terms.joined(separator: " AND ")) ORDER BY \(order) LIMIT ? OFFSET ?
                     """, arguments: StatementArguments(arguments + [limit as (any DatabaseValueConvertible)?, offset])).map {
                         SearchResults.CommentHit(comment: Comment.ID($0["id"] as String), post: Post.ID($0["post"] as String),
                                                  postTitle: $0["title"] ?? "", authorName: $0["authorName"],
