@@ -30,6 +30,11 @@ extension AppState {
         case .nextComment: return stepComment(1)
         case .previousComment: return stepComment(-1)
         case .openLink:
+            // An open article's links, or, with nothing open, the community's.
+            if case .none = detail, !community.addresses.isEmpty {
+                mode = .link("")
+                return []
+            }
             guard case .article(let article) = detail, !article.document.links.isEmpty || article.document.detail.post.link != nil else {
                 message = "No links in this post."
                 return []
@@ -264,15 +269,26 @@ extension AppState {
     // MARK: Links
 
     mutating func updateLink(_ action: Action, digits: String) -> [Effect] {
-        guard case .article(let article) = detail else { mode = .normal; return [] }
-        let count = article.document.links.count
-        // 0, or Enter with no number: the post's own address.
-        let own = article.document.detail.post.link
+        let links: [String]
+        let own: String?
+        switch detail {
+        case .article(let article):
+            links = article.document.links
+            // 0, or Enter with no number: the post's own address.
+            own = article.document.detail.post.link
+        case .none:
+            links = community.addresses
+            own = nil
+        case .profile:
+            mode = .normal
+            return []
+        }
+        let count = links.count
         switch action {
         case .insert("0") where digits.isEmpty, .command(.open) where digits.isEmpty:
             mode = .normal
             guard let own else {
-                message = "This post has no web address of its own."
+                message = detail == .none ? "No link 0: the community's links are numbered from 1." : "This post has no web address of its own."
                 return []
             }
             return [.openURL(own)]
@@ -286,14 +302,14 @@ extension AppState {
             // Opens as soon as the number cannot grow.
             if number * 10 > count {
                 mode = .normal
-                return [.openURL(article.document.links[number - 1])]
+                return [.openURL(links[number - 1])]
             }
             mode = .link(typed)
             return []
         case .command(.open):
             mode = .normal
             guard let number = Int(digits), number >= 1, number <= count else { return [] }
-            return [.openURL(article.document.links[number - 1])]
+            return [.openURL(links[number - 1])]
         case .command(.erase) where !digits.isEmpty:
             mode = .link(String(digits.dropLast()))
             return []

@@ -31,7 +31,8 @@ extension AppState {
         case .postReloaded(let post):
             // Where the reader is in it stays; what is new shows as new, once.
             guard case .article(let open) = detail, open.id == post.post.id, open.document.detail != post else { return [] }
-            var article = ArticleModel(document: ArticleDocument(post, width: layout.detailTextWidth, dateFormat: settings.dateFormat))
+            var article = ArticleModel(document: ArticleDocument(post, width: layout.detailTextWidth, dateFormat: settings.dateFormat,
+                                                                 commentPolicy: commentPolicy(for: post.post)))
             article.scroll = min(open.scroll, max(0, article.document.lines.count - 1))
             article.currentComment = open.currentComment.map { min($0, max(0, article.document.commentStarts.count - 1)) }
             article.match = open.match
@@ -87,7 +88,8 @@ extension AppState {
         let wasRead = post.state.read
         let marks = settings.markReadOnOpen
         if marks { shown.state.read = true }
-        var article = ArticleModel(document: ArticleDocument(shown, width: layout.detailTextWidth, dateFormat: settings.dateFormat))
+        var article = ArticleModel(document: ArticleDocument(shown, width: layout.detailTextWidth, dateFormat: settings.dateFormat,
+                                                             commentPolicy: commentPolicy(for: shown.post)))
         if let pending = pendingMatch, pending.post == post.post.id {
             article.show(match: pending.query, comment: pending.comment, visible: layout.detailRows)
         }
@@ -105,6 +107,14 @@ extension AppState {
         let unseen = post.comments.filter { !$0.state.read }.map(\.id)
         if !unseen.isEmpty { effects.append(.markCommentsRead(unseen)) }
         return effects
+    }
+
+    /// The community's word on comments, for a post of its own (not a feed's or a forum's).
+    func commentPolicy(for post: Post) -> ArticleDocument.CommentPolicy? {
+        guard let text = community.commentPolicy else { return nil }
+        let source = post.source?.rawValue ?? ""
+        guard !source.hasPrefix("feed:"), !source.hasPrefix("discourse:") else { return nil }
+        return ArticleDocument.CommentPolicy(text: text, join: community.join)
     }
 
     // MARK: Filters

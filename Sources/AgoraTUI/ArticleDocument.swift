@@ -11,24 +11,40 @@ public struct ArticleDocument: Hashable, Sendable {
     public var commentStarts: [Int]
     public var width: Int
     public var dateFormat: DateFormat
+    /// Who may comment, shown where comments are (a community whose comments are members-only).
+    public var commentPolicy: CommentPolicy?
     /// The body and each comment's body, parsed once: a new width only wraps them again.
     private let body: RichText
     private let commentBodies: [RichText]
 
-    public init(_ detail: PostDetail, width: Int, dateFormat: DateFormat = .standard) {
+    /// A community's word on who may comment, and where to join (a numbered link).
+    public struct CommentPolicy: Hashable, Sendable {
+        public var text: String
+        public var join: Community.Link?
+
+        public init(text: String, join: Community.Link?) {
+            self.text = text
+            self.join = join
+        }
+    }
+
+    public init(_ detail: PostDetail, width: Int, dateFormat: DateFormat = .standard, commentPolicy: CommentPolicy? = nil) {
         self.init(detail, body: HTMLRenderer.render(detail.post.body),
-                  commentBodies: detail.comments.map { HTMLRenderer.render($0.comment.body) }, width: width, dateFormat: dateFormat)
+                  commentBodies: detail.comments.map { HTMLRenderer.render($0.comment.body) }, width: width, dateFormat: dateFormat,
+                  commentPolicy: commentPolicy)
     }
 
     /// The same article laid out for another width.
     public func relaid(width: Int) -> ArticleDocument {
-        ArticleDocument(detail, body: body, commentBodies: commentBodies, width: width, dateFormat: dateFormat)
+        ArticleDocument(detail, body: body, commentBodies: commentBodies, width: width, dateFormat: dateFormat, commentPolicy: commentPolicy)
     }
 
-    private init(_ detail: PostDetail, body rich: RichText, commentBodies: [RichText], width: Int, dateFormat: DateFormat) {
+    private init(_ detail: PostDetail, body rich: RichText, commentBodies: [RichText], width: Int, dateFormat: DateFormat,
+                 commentPolicy: CommentPolicy?) {
         self.detail = detail
         self.width = max(8, width)
         self.dateFormat = dateFormat
+        self.commentPolicy = commentPolicy
         body = rich
         self.commentBodies = commentBodies
         links = rich.links
@@ -77,6 +93,18 @@ public struct ArticleDocument: Hashable, Sendable {
                     }
                     lines.append(ArticleLine([Wrap.Piece(indent, ArticleStyle(.text))] + pieces))
                 }
+            }
+        }
+        if let policy = commentPolicy {
+            lines.append(ArticleLine([]))
+            for row in Wrap.lines(Sanitizer.line(policy.text), width: w) { lines.append(line(row, .byline)) }
+            if let join = policy.join {
+                var number = ""
+                if let url = join.url {
+                    links.append(url)
+                    number = "[\(links.count)] "
+                }
+                for row in Wrap.lines(number + Sanitizer.line(join.title), width: w) { lines.append(line(row, .text, .link)) }
             }
         }
         self.lines = lines

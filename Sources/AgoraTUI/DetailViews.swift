@@ -2,12 +2,61 @@ import AgoraKit
 import TerminalCore
 
 public enum ArticleView {
-    /// The open article, or (with none) a hint: `hint` says how to open one.
-    static func draw(_ article: ArticleModel?, hint: String, in rect: Rect, focused: Bool, theme: Theme, into buffer: inout Buffer) {
+    /// The community as the empty article pane shows it, wrapped to `width`.
+    static func card(_ community: Community, openLinkKey: String, width: Int) -> [(String, Role)] {
+        var out: [(String, Role)] = []
+        var number = 0
+        func wrapped(_ text: String, _ role: Role, indent: String = "") {
+            for (index, row) in Wrap.lines(Sanitizer.line(text), width: max(8, width - indent.count)).enumerated() {
+                out.append(((index == 0 ? "" : indent) + row, role))
+            }
+        }
+        if let tagline = community.tagline { wrapped(tagline, .byline) }
+        if let url = community.url {
+            number += 1
+            wrapped("[\(number)] " + url, .link)
+        }
+        if !community.links.isEmpty {
+            out.append(("", .body))
+            out.append((Sanitizer.line(community.linksHeading ?? "Links"), .heading))
+            for link in community.links {
+                var text = link.title
+                if link.url != nil {
+                    number += 1
+                    text = "[\(number)] " + text
+                }
+                wrapped(text + (link.note.map { " — " + $0 } ?? ""), link.url == nil ? .body : .link, indent: "    ")
+            }
+        }
+        if let policy = community.commentPolicy {
+            out.append(("", .body))
+            wrapped(policy, .byline)
+            if let join = community.join {
+                if join.url != nil { number += 1 }
+                wrapped((join.url != nil ? "[\(number)] " : "") + join.title, .link)
+            }
+        }
+        if number > 0 {
+            out.append(("", .body))
+            out.append(("\(openLinkKey) and a number opens a link.", .listMeta))
+        }
+        return out
+    }
+
+    /// The open article, or (with none) a hint: `hint` says how to open one; under it the
+    /// community: its motto, its links numbered (`o` and the number opens one), who may comment.
+    static func draw(_ article: ArticleModel?, hint: String, community: Community? = nil, openLinkKey: String = "o",
+                     in rect: Rect, focused: Bool, theme: Theme, into buffer: inout Buffer) {
         let area = rect.inset(1)
         guard let article else {
             drawBox(rect, title: "Article", focused: focused, theme: theme, into: &buffer)
             buffer.put(hint, x: area.x + 1, y: area.y + 1, maxWidth: area.width - 1, style: theme.style(.listMeta))
+            guard let community, area.width > 10 else { return }
+            var y = area.y + 3
+            for (text, role) in Self.card(community, openLinkKey: openLinkKey, width: area.width - 2) where y < area.maxY {
+                buffer.put(text, x: area.x + 1, y: y, maxWidth: area.width - 1, style: theme.style(role))
+                y += 1
+            }
             return
         }
         let lines = article.document.lines

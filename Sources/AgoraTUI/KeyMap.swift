@@ -171,7 +171,7 @@ public struct KeyMap: Hashable, Sendable {
         Binding(.nextComment, [.character("]")], "Go to the next comment", panes: [.detail]),
         Binding(.previousComment, [.character("[")], "Go to the previous comment", panes: [.detail]),
         Binding(.openLink, [.character("o")], "Open link N (typed next; 0: the post's own page), or a forum member's profile here",
-                panes: [.detail], hint: "link"),
+                panes: [.posts, .detail], hint: "link"),
         Binding(.roster, [.character("m")], "Show the member roster (in place of the posts when narrow)"),
         Binding(.search, [.character("/")], "Search posts, comments and members as you type", hint: "search"),
         Binding(.toggleUnreadOnly, [.character("U")], "Show only unread posts, or all again"),

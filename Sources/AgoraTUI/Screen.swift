@@ -53,7 +53,8 @@ public enum Screen {
                     paneCursor = (rect.x + 1, rect.y + 1)
                 case .none:
                     let hint = state.posts.total == 0 ? "Nothing to read yet." : "\(keymap.label(.open)) opens the selected post."
-                    ArticleView.draw(nil, hint: hint, in: rect, focused: focused, theme: theme, into: &buffer)
+                    ArticleView.draw(nil, hint: hint, community: state.community, openLinkKey: keymap.label(.openLink),
+                                     in: rect, focused: focused, theme: theme, into: &buffer)
                     paneCursor = (rect.x + 1, rect.y + 1)
                 }
             }

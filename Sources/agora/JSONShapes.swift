@@ -221,6 +221,9 @@ struct InfoJSON: Encodable {
     var tagline: String?
     var url: String?
     var links: [Community.Link]
+    var linksHeading: String?
+    var commentPolicy: String?
+    var join: Community.Link?
     var posts: Int
     var unread: Int
     var starred: Int
@@ -234,6 +237,9 @@ struct InfoJSON: Encodable {
         tagline = community.tagline
         url = community.url
         links = community.links
+        linksHeading = community.linksHeading
+        commentPolicy = community.commentPolicy
+        join = community.join
         posts = statistics.posts
         unread = statistics.unread
         starred = statistics.starred

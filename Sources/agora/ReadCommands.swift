@@ -30,7 +30,7 @@ struct Info: ParsableCommand {
         table.print(header: false)
         if !community.links.isEmpty {
             Output.line()
-            Output.line("Links")
+            Output.line(Output.safe(community.linksHeading ?? "Links"))
             for link in community.links {
                 Output.line("  " + Output.safe(link.title) + (link.url.map { "  " + Output.safe($0) } ?? ""))
                 if let note = link.note {
@@ -39,6 +39,11 @@ struct Info: ParsableCommand {
                     }
                 }
             }
+        }
+        if let policy = community.commentPolicy {
+            Output.line()
+            Output.line(Output.safe(policy))
+            if let join = community.join { Output.line("  " + Output.safe(join.title) + (join.url.map { "  " + Output.safe($0) } ?? "")) }
         }
         Output.line()
         Output.line("Try: agora list, agora show ID, agora members, agora search WORDS, agora --help")

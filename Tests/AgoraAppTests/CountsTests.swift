@@ -138,3 +138,41 @@ struct ConfigProblemTests {
         #expect(screen.contains("Open link N"), "the keys follow")
     }
 }
+
+@Suite("The seed's page, whole")
+struct SeedPageTests {
+    @Test func the_comment_prompt_shows_where_comments_are_and_join_is_a_link() throws {
+        let reader = try Harness(width: 120, height: 40)
+        reader.press(.enter)
+        guard case .article(let article) = reader.state.detail else { Issue.record("no article"); return }
+        let text = article.document.lines.map(\.text).joined(separator: "\n")
+        #expect(text.replacingOccurrences(of: "\n", with: " ").contains("You need to be a member of Diplo Internet Governance Community to add comments!"))
+        let joinNumber = article.document.links.count
+        #expect(article.document.links.last == "http://www.diplointernetgovernance.org")
+        #expect(text.contains("[\(joinNumber)] Join Diplo Internet Governance Community"))
+        reader.press(.character("o"))
+        reader.type(String(joinNumber))
+        if reader.state.mode != .normal { reader.press(.enter) }
+        #expect(reader.opened == ["http://www.diplointernetgovernance.org"])
+    }
+
+    @Test func with_nothing_open_the_communitys_links_are_shown_and_open() throws {
+        let reader = try Harness(width: 120, height: 40)
+        #expect(reader.screen.contains("Follow us"))
+        #expect(reader.screen.contains("[2] Diplo's IG website"))
+        reader.press(.character("o"), .character("2"))
+        #expect(reader.opened == ["http://www.diplomacy.edu/ig"])
+    }
+
+    @Test func a_feeds_post_has_no_members_only_prompt() throws {
+        var content = try SampleCommunity.content()
+        content.sources.append(Source(id: "feed:x", kind: .feed, name: "X", location: "https://x.example/feed"))
+        content.posts = [Post(id: "x:1", source: "feed:x", kind: .feedItem, title: "From a feed", published: Date(timeIntervalSince1970: 2_000_000_000))]
+        content.postStates = [:]
+        content.comments = []
+        let reader = try Harness(width: 120, height: 40, content: content)
+        reader.press(.enter)
+        guard case .article(let article) = reader.state.detail else { Issue.record("no article"); return }
+        #expect(!article.document.lines.map(\.text).joined().contains("You need to be a member"))
+    }
+}

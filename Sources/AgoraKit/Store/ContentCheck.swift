@@ -75,8 +75,9 @@ enum ContentCheck {
     }
 
     static func clean(_ c: Community) -> Community {
-        Community(name: Sanitizer.line(c.name), tagline: line(c.tagline), url: line(c.url),
-                  links: c.links.map { .init(title: Sanitizer.line($0.title), url: line($0.url), note: line($0.note)) })
+        let link = { (l: Community.Link) in Community.Link(title: Sanitizer.line(l.title), url: line(l.url), note: line(l.note)) }
+        return Community(name: Sanitizer.line(c.name), tagline: line(c.tagline), url: line(c.url), links: c.links.map(link),
+                         linksHeading: line(c.linksHeading), commentPolicy: line(c.commentPolicy), join: c.join.map(link))
     }
 
     static func clean(_ s: Source, _ dates: inout DateCheck) -> Source {
