@@ -212,6 +212,44 @@ stop
 exec 7>&-
 wait
 
+# A first week with a generated community: search counts and scrolls on, counts stay true after
+# opening a post from a profile, filter messages name members, the sorted value is shown, the
+# help's status line, and o 0 opens a post's own page.
+"$agora" generate --posts 2000 --members 200 --comments 3000 --out "$work/week.sqlite" > /dev/null 2>&1
+start 120 40 "$work/week.sqlite" BROWSER=true
+expect "week: the reader opens on the generated community" "Posts 2000/2000 unread"
+keys /
+tm send-keys -t e2e -l "statement"
+expect "week: search says how many match in all" "found"
+expect "week: each kind is headed by its count" "Posts ("
+keys PageDown PageDown PageDown PageDown
+if screen | grep -q "Search:"; then check "week: search scrolls on past a screenful" ok; else check "week: search scrolls on past a screenful" no; fi
+keys Escape
+keys m Enter
+expect "week: a profile from the roster" "Posts and comments (Enter opens)"
+keys j Enter
+expect "week: a post opened from a profile is counted read at once" "Posts 1999/2000 unread"
+keys P
+expect "week: P names the member, not an id" "Showing the posts of "
+if screen | grep -q "member-00"; then check "week: no member id in the status line" no; else check "week: no member id in the status line" ok; fi
+keys C
+expect "week: C after P shows the member's country instead" "Showing posts from "
+keys X Tab
+keys S
+expect "week: an empty list says what it is empty of" "No starred posts."
+keys S
+resize 80 24
+keys O O
+expect "week: sorted by views at 80 columns, the views are shown" "VIEWS"
+resize 120 40
+keys '?'
+expect "week: the help is open" "Help: keys"
+if screen | tail -1 | grep -q "Tab pane"; then check "week: the help's status line has no list hints" no; else check "week: the help's status line has no list hints" ok; fi
+keys Escape
+keys Enter o 0
+expect "week: o 0 opens the post's own page" "Opened https://community.example/posts/"
+stop
+
 # A config file rebinds keys; its mistakes are reported with their lines and the rest applies.
 mkdir -p "$work/config/agora"
 cat > "$work/config/agora/config.toml" <<'TOML'
