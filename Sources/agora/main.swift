@@ -40,28 +40,9 @@ func unknownCommand(_ words: [String]) -> String? {
     if rest.first == "help" { rest = rest.dropFirst() }
     guard let first = rest.first, !first.hasPrefix("-"), !names.contains(first) else { return nil }
     // Only where a command is expected: `agora WORD` or `agora help WORD` (the reader takes no words).
-    let closest = names.map { ($0, Suggest.distance(first.lowercased(), $0)) }.min { $0.1 < $1.1 }
+    let closest = names.map { ($0, EditDistance.between(first.lowercased(), $0)) }.min { $0.1 < $1.1 }
     let hint = closest.flatMap { $0.1 <= max(1, $0.0.count / 3) ? "; did you mean `\($0.0)`?" : nil } ?? ""
     return "no command '\(Sanitizer.line(first))'\(hint) (agora --help lists the commands)"
-}
-
-enum Suggest {
-    /// Edits (insert, delete, change, swap two neighbours) from one word to another.
-    static func distance(_ a: String, _ b: String) -> Int {
-        let a = Array(a), b = Array(b)
-        guard !a.isEmpty, !b.isEmpty else { return max(a.count, b.count) }
-        var d = Array(repeating: Array(repeating: 0, count: b.count + 1), count: a.count + 1)
-        for i in 0...a.count { d[i][0] = i }
-        for j in 0...b.count { d[0][j] = j }
-        for i in 1...a.count {
-            for j in 1...b.count {
-                let cost = a[i - 1] == b[j - 1] ? 0 : 1
-                d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost)
-                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] { d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1) }
-            }
-        }
-        return d[a.count][b.count]
-    }
 }
 
 /// ArgumentParser's message in Agora's words: `agora: ...` where it says `Error: ...`.
