@@ -28,6 +28,12 @@ extension AppState {
         case .previousUnread: return stepMatch(-1) ?? findUnread(forward: false)
         case .author: return goToAuthor()
         case .nextComment: return stepComment(1)
+        case .foldThread, .foldAll:
+            guard case .article(var article) = detail else { return [] }
+            message = command == .foldThread ? article.toggleFold(visible: layout.detailRows) : article.toggleFoldAll(visible: layout.detailRows)
+            foldedThreads[article.id] = article.document.folded
+            detail = .article(article)
+            return []
         case .previousComment: return stepComment(-1)
         case .openLink:
             // An open article's links, or, with nothing open, the community's.

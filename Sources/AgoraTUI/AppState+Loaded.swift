@@ -32,7 +32,8 @@ extension AppState {
             // Where the reader is in it stays; what is new shows as new, once.
             guard case .article(let open) = detail, open.id == post.post.id, open.document.detail != post else { return [] }
             var article = ArticleModel(document: ArticleDocument(post, width: layout.detailTextWidth, dateFormat: settings.dateFormat,
-                                                                 commentPolicy: commentPolicy(for: post.post)))
+                                                                 commentPolicy: commentPolicy(for: post.post),
+                                                                 folded: foldedThreads[post.post.id] ?? []))
             article.scroll = min(open.scroll, max(0, article.document.lines.count - 1))
             article.currentComment = open.currentComment.map { min($0, max(0, article.document.commentStarts.count - 1)) }
             article.match = open.match
@@ -89,7 +90,8 @@ extension AppState {
         let marks = settings.markReadOnOpen
         if marks { shown.state.read = true }
         var article = ArticleModel(document: ArticleDocument(shown, width: layout.detailTextWidth, dateFormat: settings.dateFormat,
-                                                             commentPolicy: commentPolicy(for: shown.post)))
+                                                             commentPolicy: commentPolicy(for: shown.post),
+                                                             folded: foldedThreads[shown.post.id] ?? []))
         if let pending = pendingMatch, pending.post == post.post.id {
             article.show(match: pending.query, comment: pending.comment, visible: layout.detailRows)
         }

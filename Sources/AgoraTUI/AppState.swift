@@ -40,6 +40,8 @@ public struct AppState: Hashable, Sendable {
     /// What was wrong in the config or a theme, `file:line: what`, each: the help (`?`) lists
     /// them above the keys.
     public var problems: [String] = []
+    /// The threads folded in each post, for as long as the reader runs.
+    var foldedThreads: [Post.ID: Set<Comment.ID>] = [:]
     public var quit = false
     /// What the config file set: keys, layout, dates, themes.
     public var settings: ReaderSettings { didSet { relayout() } }

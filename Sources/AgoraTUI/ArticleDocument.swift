@@ -13,6 +13,11 @@ public struct ArticleDocument: Hashable, Sendable {
     public var dateFormat: DateFormat
     /// Who may comment, shown where comments are (a community whose comments are members-only).
     public var commentPolicy: CommentPolicy?
+    /// Comments whose replies are folded away: each shows its first line and how many replies
+    /// (and new ones) it holds.
+    public private(set) var folded: Set<Comment.ID>
+    /// Comments (by their place in `detail.comments`) inside a folded thread: not on screen.
+    public private(set) var hidden: Set<Int> = []
     /// The body and each comment's body, parsed once: a new width only wraps them again.
     private let body: RichText
     private let commentBodies: [RichText]
@@ -28,23 +33,47 @@ public struct ArticleDocument: Hashable, Sendable {
         }
     }
 
-    public init(_ detail: PostDetail, width: Int, dateFormat: DateFormat = .standard, commentPolicy: CommentPolicy? = nil) {
+    public init(_ detail: PostDetail, width: Int, dateFormat: DateFormat = .standard, commentPolicy: CommentPolicy? = nil,
+                folded: Set<Comment.ID> = []) {
         self.init(detail, body: HTMLRenderer.render(detail.post.body),
                   commentBodies: detail.comments.map { HTMLRenderer.render($0.comment.body) }, width: width, dateFormat: dateFormat,
-                  commentPolicy: commentPolicy)
+                  commentPolicy: commentPolicy, folded: folded)
     }
 
     /// The same article laid out for another width.
     public func relaid(width: Int) -> ArticleDocument {
-        ArticleDocument(detail, body: body, commentBodies: commentBodies, width: width, dateFormat: dateFormat, commentPolicy: commentPolicy)
+        ArticleDocument(detail, body: body, commentBodies: commentBodies, width: width, dateFormat: dateFormat, commentPolicy: commentPolicy,
+                        folded: folded)
+    }
+
+    /// The same article with other threads folded (nothing parsed again).
+    public func refolded(_ folded: Set<Comment.ID>) -> ArticleDocument {
+        ArticleDocument(detail, body: body, commentBodies: commentBodies, width: width, dateFormat: dateFormat, commentPolicy: commentPolicy,
+                        folded: folded)
+    }
+
+    /// How many replies a comment holds (all depths), and how many of them are new.
+    public func replies(of index: Int) -> (all: Int, new: Int) { Self.replies(in: detail.comments, of: index) }
+
+    static func replies(in comments: [CommentItem], of index: Int) -> (all: Int, new: Int) {
+        guard comments.indices.contains(index) else { return (0, 0) }
+        var all = 0, new = 0
+        var next = index + 1
+        while next < comments.count, comments[next].depth > comments[index].depth {
+            all += 1
+            if !comments[next].state.read { new += 1 }
+            next += 1
+        }
+        return (all, new)
     }
 
     private init(_ detail: PostDetail, body rich: RichText, commentBodies: [RichText], width: Int, dateFormat: DateFormat,
-                 commentPolicy: CommentPolicy?) {
+                 commentPolicy: CommentPolicy?, folded: Set<Comment.ID>) {
         self.detail = detail
         self.width = max(8, width)
         self.dateFormat = dateFormat
         self.commentPolicy = commentPolicy
+        self.folded = folded
         body = rich
         self.commentBodies = commentBodies
         links = rich.links
@@ -74,7 +103,16 @@ public struct ArticleDocument: Hashable, Sendable {
             lines.append(line("No comments.", .section))
         } else {
             lines.append(line("Comments (\(detail.comments.count))", .section, .bold))
-            for (item, commentBody) in zip(detail.comments, commentBodies) {
+            var hidden = Set<Int>()
+            var foldedDepth: Int?
+            for (index, (item, commentBody)) in zip(detail.comments, commentBodies).enumerated() {
+                // Inside a folded thread: not shown; `[` and `]` go to where the thread is.
+                if let depth = foldedDepth, item.depth > depth {
+                    hidden.insert(index)
+                    starts.append(starts.last ?? lines.count)
+                    continue
+                }
+                foldedDepth = nil
                 lines.append(ArticleLine([]))
                 starts.append(lines.count)
                 let indent = String(repeating: "  ", count: min(item.depth, 8))
@@ -85,7 +123,10 @@ public struct ArticleDocument: Hashable, Sendable {
                 head.append(Wrap.Piece(" · " + dateFormat.string(item.comment.published), ArticleStyle(.commentMeta)))
                 lines.append(ArticleLine(head))
                 let room = max(8, w - indent.count)
-                for body in ArticleLayout.lines(commentBody, width: room) {
+                let isFolded = folded.contains(item.id) && Self.replies(in: detail.comments, of: index).all > 0
+                var bodyLines = ArticleLayout.lines(commentBody, width: room)
+                if isFolded { bodyLines = Array(bodyLines.prefix(1)) }
+                for body in bodyLines {
                     // A comment's own text has its own role; links, code and quotes in it keep theirs.
                     let pieces = body.pieces.map { piece in
                         piece.style.role == .text && piece.style.emphasis.isDisjoint(with: [.link, .code, .linkNumber])
@@ -93,7 +134,14 @@ public struct ArticleDocument: Hashable, Sendable {
                     }
                     lines.append(ArticleLine([Wrap.Piece(indent, ArticleStyle(.text))] + pieces))
                 }
+                if isFolded {
+                    let (all, new) = Self.replies(in: detail.comments, of: index)
+                    let text = "▸ \(all) \(all == 1 ? "reply" : "replies")" + (new > 0 ? ", \(new) new" : "")
+                    lines.append(ArticleLine([Wrap.Piece(indent + "  ", ArticleStyle(.text)), Wrap.Piece(text, ArticleStyle(.commentMeta, .bold))]))
+                    foldedDepth = item.depth
+                }
             }
+            self.hidden = hidden
         }
         if let policy = commentPolicy {
             lines.append(ArticleLine([]))

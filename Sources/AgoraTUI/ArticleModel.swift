@@ -75,17 +75,74 @@ public struct ArticleModel: Hashable, Sendable {
 
     mutating func stepComment(_ step: Int, visible: Int) {
         let starts = document.commentStarts
+        let shown = starts.indices.filter { !document.hidden.contains($0) }
         let next: Int?
+        // Folded threads are stepped over: only the comments on screen are gone to.
         if let current = currentComment {
-            next = starts.indices.contains(current + step) ? current + step : nil
+            next = step > 0 ? shown.first { $0 > current } : shown.last { $0 < current }
         } else if step > 0 {
-            next = starts.firstIndex { $0 > scroll } ?? starts.indices.last
+            next = shown.first { starts[$0] > scroll } ?? shown.last
         } else {
-            next = starts.lastIndex { $0 < scroll }
+            next = shown.last { starts[$0] < scroll }
         }
         guard let next else { return }
         currentComment = next
         scroll = max(0, min(starts[next], max(0, document.lines.count - visible)))
+    }
+
+    /// The comment folding works on: the chosen one, else the first on screen.
+    private func foldTarget() -> Int? {
+        if let current = currentComment { return current }
+        let starts = document.commentStarts
+        return starts.indices.first { !document.hidden.contains($0) && starts[$0] >= scroll }
+    }
+
+    /// Folds the replies of the chosen comment (or, when it has none, of the comment it
+    /// answers), or unfolds them. Returns what changed, in words, and the folds to keep.
+    mutating func toggleFold(visible: Int) -> String {
+        guard var index = foldTarget() else { return "No comments to fold." }
+        let comments = document.detail.comments
+        if document.replies(of: index).all == 0 {
+            // A leaf: its thread is the one above it.
+            guard let parent = comments[..<index].lastIndex(where: { $0.depth < comments[index].depth }) else {
+                return "This comment has no replies to fold."
+            }
+            index = parent
+        }
+        var folded = document.folded
+        let id = comments[index].id
+        let replies = document.replies(of: index)
+        let message: String
+        if folded.contains(id) {
+            folded.remove(id)
+            message = "Unfolded \(replies.all) \(replies.all == 1 ? "reply" : "replies")."
+        } else {
+            folded.insert(id)
+            message = "Folded \(replies.all) \(replies.all == 1 ? "reply" : "replies")."
+        }
+        refold(folded, at: index, visible: visible)
+        return message
+    }
+
+    /// Every thread folded to its first comment, or (when they all are) every one unfolded.
+    mutating func toggleFoldAll(visible: Int) -> String {
+        let comments = document.detail.comments
+        let roots = comments.indices.filter { comments[$0].depth == 0 && document.replies(of: $0).all > 0 }
+        guard !roots.isEmpty else { return "No replies to fold." }
+        let ids = Set(roots.map { comments[$0].id })
+        let allFolded = ids.isSubset(of: document.folded)
+        refold(allFolded ? [] : ids, at: currentComment.map { i in roots.last { $0 <= i } ?? i }, visible: visible)
+        return allFolded ? "Every thread unfolded." : "Folded \(roots.count) \(roots.count == 1 ? "thread" : "threads") to their first comments."
+    }
+
+    private mutating func refold(_ folded: Set<Comment.ID>, at index: Int?, visible: Int) {
+        document = document.refolded(folded)
+        if let index {
+            currentComment = index
+            scroll = max(0, min(document.commentStarts[index], max(0, document.lines.count - visible)))
+        } else {
+            scroll = max(0, min(scroll, max(0, document.lines.count - visible)))
+        }
     }
 
     /// Lays the article out for a new width, keeping the reader at the same place in it.
