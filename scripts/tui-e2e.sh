@@ -248,6 +248,11 @@ if screen | tail -1 | grep -q "Tab pane"; then check "week: the help's status li
 keys Escape
 keys Enter o 0
 expect "week: o 0 opens the post's own page" "Opened https://community.example/posts/"
+keys Escape O O O g Enter
+expect "week: back to the newest post, with its threads" "(read me first)"
+keys Z
+expect "week: Z folds the threads to their first comments" "threads to their first comments"
+expect "week: a folded thread says how many replies it holds" "▸ "
 stop
 
 # A config file rebinds keys; its mistakes are reported with their lines and the rest applies.

@@ -131,7 +131,8 @@ public struct ArticleModel: Hashable, Sendable {
         guard !roots.isEmpty else { return "No replies to fold." }
         let ids = Set(roots.map { comments[$0].id })
         let allFolded = ids.isSubset(of: document.folded)
-        refold(allFolded ? [] : ids, at: currentComment.map { i in roots.last { $0 <= i } ?? i }, visible: visible)
+        // The comments in view: at the chosen one's thread, else at the first comment.
+        refold(allFolded ? [] : ids, at: currentComment.map { i in roots.last { $0 <= i } ?? i } ?? 0, visible: visible)
         return allFolded ? "Every thread unfolded." : "Folded \(roots.count) \(roots.count == 1 ? "thread" : "threads") to their first comments."
     }
 

@@ -29,8 +29,11 @@ struct RebindingTests {
         #expect(reader.state.mode == .normal)
         reader.press(.character("H"))
         #expect(reader.state.mode == .help(scroll: 0))
-        let help = reader.screen
+        var help = reader.screen
         #expect(help.contains("J, Down          Move down"))
+        // Further down the list: scroll to it with the rebound key.
+        for _ in 0..<10 { reader.press(.character("J")) }
+        help = reader.screen
         #expect(help.contains("H                Show this help"))
     }
 
