@@ -96,5 +96,47 @@ struct BenchReader: ParsableCommand {
         }
         let total = phases.reduce(0, +)
         Output.line("Time spent: state and store \(Int(phases[0] * 100 / total))%, laying out the frame \(Int(phases[1] * 100 / total))%, ncurses \(Int(phases[2] * 100 / total))%")
+        try threads()
+    }
+
+    /// A post with 500 comments in 50 threads (each reply answering the one before), on a cache
+    /// held in memory: opening it, and folding every thread, each to its frame.
+    private func threads() throws {
+        var comments: [AgoraKit.Comment] = []
+        for thread in 0..<50 {
+            for reply in 0..<10 {
+                let id = "c-\(thread)-\(reply)"
+                comments.append(AgoraKit.Comment(
+                    id: AgoraKit.Comment.ID(id), post: "threads", parent: reply == 0 ? nil : AgoraKit.Comment.ID("c-\(thread)-\(reply - 1)"),
+                    authorName: "Member \(reply)", published: Date(timeIntervalSince1970: 1_700_000_000 + Double(thread * 10 + reply) * 60),
+                    body: "<p>Reply \(reply) in thread \(thread): a few words of text, as a comment has.</p>"))
+            }
+        }
+        let post = Post(id: "threads", title: "A post with 500 comments", published: Date(timeIntervalSince1970: 1_700_000_000),
+                        body: "<p>Body.</p>")
+        let store = try JSONStore(content: CacheContent(community: Community(name: "Bench"), posts: [post], comments: comments))
+        let runner = EffectRunner(store: store)
+        var open: [Double] = [], fold: [Double] = []
+        for _ in 0..<30 {
+            var state = AppState(width: width, height: height, community: try store.community())
+            runner.settle(&state, state.start())
+            func timed(_ key: Key) -> Double {
+                let started = DispatchTime.now()
+                runner.settle(&state, state.handle(.key(key)))
+                _ = Screen.render(state)
+                return Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e6
+            }
+            open.append(timed(.enter))
+            fold.append(timed(.character("Z")))
+        }
+        func row(_ name: String, _ values: [Double]) {
+            let sorted = values.sorted()
+            Output.line("| \(name) | \(String(format: "%.2f", sorted[sorted.count / 2])) ms | \(String(format: "%.2f", sorted.last!)) ms | 10 ms |")
+        }
+        Output.line()
+        Output.line("| a post with 500 comments in 50 threads | median | worst of 30 | target |")
+        Output.line("|---|---:|---:|---:|")
+        row("open it, to the frame", open)
+        row("fold every thread (Z), to the frame", fold)
     }
 }
