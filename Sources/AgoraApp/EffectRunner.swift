@@ -76,7 +76,7 @@ public struct EffectRunner: Sendable {
                 writes.append(effect)
             } else if case .openURL(let url) = effect {
                 // A mention of a forum's member opens their profile here, not the forum's page.
-                if let id = Source.member(linkedBy: url, among: (try? store.sources()) ?? []),
+                if let id = Source.member(fromLink: url) ?? Source.member(linkedBy: url, among: (try? store.sources()) ?? []),
                    let profile = try? store.member(id, limit: 50) {
                     pending += state.receive(.linkedMember(profile))
                 } else {

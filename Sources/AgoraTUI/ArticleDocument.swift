@@ -103,6 +103,36 @@ public struct ArticleDocument: Hashable, Sendable {
             lines.append(line("No comments.", .section))
         } else {
             lines.append(line("Comments (\(detail.comments.count))", .section, .bold))
+            // Who commented, most first; each member numbered, so that o and the number opens
+            // their profile.
+            var who: [(name: String, member: Member.ID?, count: Int)] = []
+            var place: [String: Int] = [:]
+            for item in detail.comments where item.comment.authorName != "moderation" || item.comment.author != nil {
+                let name = item.comment.authorName ?? item.comment.author?.rawValue ?? "someone"
+                let key = item.comment.author?.rawValue ?? "name:" + name
+                if let at = place[key] { who[at].count += 1 } else {
+                    place[key] = who.count
+                    who.append((name, item.comment.author, 1))
+                }
+            }
+            who.sort { ($1.count, $0.name) < ($0.count, $1.name) }
+            if !who.isEmpty {
+                let members = who.filter { $0.member != nil }.count
+                var pieces = [Wrap.Piece(
+                    "\(detail.comments.count) \(detail.comments.count == 1 ? "comment" : "comments") from "
+                        + (members == who.count ? "\(members) \(members == 1 ? "member" : "members")" : "\(who.count) people") + ": ",
+                    ArticleStyle(.byline))]
+                for (index, person) in who.prefix(8).enumerated() {
+                    if index > 0 { pieces.append(Wrap.Piece(", ", ArticleStyle(.byline))) }
+                    pieces.append(Wrap.Piece(Sanitizer.line(person.name) + " (\(person.count))", ArticleStyle(.commentAuthor)))
+                    if let member = person.member {
+                        links.append(Source.memberLink(member))
+                        pieces.append(Wrap.Piece("[\(links.count)]", ArticleStyle(.text, .linkNumber)))
+                    }
+                }
+                if who.count > 8 { pieces.append(Wrap.Piece(" and \(who.count - 8) more", ArticleStyle(.byline))) }
+                for row in Wrap.lines(pieces, width: w) { lines.append(ArticleLine(row)) }
+            }
             var hidden = Set<Int>()
             var foldedDepth: Int?
             for (index, (item, commentBody)) in zip(detail.comments, commentBodies).enumerated() {

@@ -45,9 +45,9 @@ public struct ProfileModel: Hashable, Sendable {
         self.openKey = openKey
         headerLines = Self.header(profile, dateFormat: dateFormat, openKey: openKey, width: width)
         items = profile.posts.map { Item(post: $0.id, text: $0.title, date: dateFormat.string($0.published), kind: .post) }
-            + profile.comments.map {
-                Item(post: $0.comment.post, text: "on " + ($0.postTitle ?? $0.comment.post.rawValue),
-                     date: dateFormat.string($0.comment.published), kind: .comment)
+            + Self.threads(profile.comments).map { thread in
+                Item(post: thread.post, text: (thread.count > 1 ? "\(thread.count) comments on " : "on ") + thread.title,
+                     date: dateFormat.string(thread.newest.comment.published), kind: .comment)
             }
             + profile.member.wall.map { c in
                 let text = Self.oneLine(HTMLRenderer.render(c.body).plainText)
@@ -57,6 +57,21 @@ public struct ProfileModel: Hashable, Sendable {
     }
 
     public var selectedItem: Item? { items.indices.contains(selected) ? items[selected] : nil }
+
+    /// The threads a member commented in, newest first, with how many of their comments each holds.
+    static func threads(_ comments: [CommentItem]) -> [(post: Post.ID, title: String, count: Int, newest: CommentItem)] {
+        var out: [(post: Post.ID, title: String, count: Int, newest: CommentItem)] = []
+        var place: [Post.ID: Int] = [:]
+        for item in comments {
+            if let at = place[item.comment.post] {
+                out[at].count += 1
+            } else {
+                place[item.comment.post] = out.count
+                out.append((item.comment.post, item.postTitle ?? item.comment.post.rawValue, 1, item))
+            }
+        }
+        return out
+    }
 
     static func oneLine(_ text: String) -> String { String(text.map { $0 == "\n" ? " " : $0 }) }
 

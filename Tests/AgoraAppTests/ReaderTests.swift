@@ -228,7 +228,7 @@ struct ReaderBehaviourTests {
         reader.press(.character("1"))
         #expect(reader.opened == ["https://example.org/0"])
         reader.press(.character("o"), .character("7"))
-        #expect(reader.state.message == "No link 7: this post has 1.")
+        #expect(reader.state.message == "No link 7: this post has 4.", "its own link and the three members who commented")
     }
 
     @Test func comments_are_stepped_through_and_survive_a_resize() throws {

@@ -187,6 +187,19 @@ public struct Source: Identifiable, Hashable, Sendable, Codable {
         return slug.isEmpty ? "feed" : slug
     }
 
+    /// The address the reader gives a member of the cache (who commented, in an article):
+    /// following it opens their profile. `agora:member/ID`.
+    public static func memberLink(_ id: Member.ID) -> String {
+        "agora:member/" + (id.rawValue.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? id.rawValue)
+    }
+
+    /// The member a reader's own member address names.
+    public static func member(fromLink url: String) -> Member.ID? {
+        guard url.hasPrefix("agora:member/"), let id = String(url.dropFirst("agora:member/".count)).removingPercentEncoding,
+              !id.isEmpty else { return nil }
+        return Member.ID(id)
+    }
+
     /// Brought up to date by `agora sync` (feeds and forums; imported files are not).
     public var isSynced: Bool { kind == .feed || kind == .discourse }
 
