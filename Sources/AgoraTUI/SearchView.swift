@@ -44,7 +44,7 @@ public enum SearchView {
             let help = [
                 "Type to search posts, comments and members; case and accents do not matter.",
                 "Every word and \"quoted phrase\" must match; the last word matches as you type it.",
-                "author:NAME  country:NAME  tag:NAME  is:unread  is:starred  narrow the search.",
+                "author:NAME  country:NAME  tag:NAME  date:2012-12  is:unread  is:starred  narrow the search.",
                 chooseHelp(keys),
             ]
             for line in help where y < area.maxY {

@@ -10,6 +10,7 @@ struct Search: ParsableCommand {
             Every word and "quoted phrase" must match; the last word matches as a prefix. Case and \
             accents do not matter in any script: "marilia" finds Marília, "strasse" Straße, "muller" \
             Müller. Terms: author:NAME, country:NAME (or ISO code), tag:NAME (prefixes of each), \
+            date:2012, date:2012-12 or date:2012-12-20 (posts and comments of that year, month or day), \
             is:unread, is:starred. A term that is not understood is reported and the rest searched. \
             In the reader, / searches as you type.
             """)

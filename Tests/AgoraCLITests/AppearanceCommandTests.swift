@@ -179,7 +179,7 @@ struct SearchCommandTests {
         #expect(wrongOrder.stdout.hasPrefix("Nothing matches"))
         let unknown = try agora.run(["search", "foo:bar", "marilia"])
         #expect(unknown.status == 0)
-        #expect(unknown.stderr == "agora: 'foo:' is not a search term; use author:, country:, tag:, is:unread or is:starred\n")
+        #expect(unknown.stderr == "agora: 'foo:' is not a search term; use author:, country:, tag:, date:, is:unread or is:starred\n")
         #expect(unknown.stdout.contains("Marília Maciel"))
         let json = try #require(try agora.json(["search", "is:nope", "xu", "--json"]) as? [String: Any])
         #expect(json["problems"] as? [String] == ["is:nope is not known; use is:unread or is:starred"])

@@ -32,7 +32,7 @@ struct SearchQueryTests {
     }
 
     @Test(arguments: [
-        ("foo:bar civil", "'foo:' is not a search term; use author:, country:, tag:, is:unread or is:starred", ["civil"]),
+        ("foo:bar civil", "'foo:' is not a search term; use author:, country:, tag:, date:, is:unread or is:starred", ["civil"]),
         ("is:new", "is:new is not known; use is:unread or is:starred", []),
         ("\"unclosed phrase", "a quote is not closed: searching for the words after it as a phrase", ["unclosed phrase"]),
         ("author:\"xu", "a quote is not closed in author:", []),
@@ -194,7 +194,7 @@ struct FoldingSearchTests {
             _ = try store.search(text)
         }
         #expect(try Self.ids(store, "civil -society").posts == ["p-en"], "a minus is only text: it does not mean NOT")
-        #expect(try store.search("foo:bar civil").problems == ["'foo:' is not a search term; use author:, country:, tag:, is:unread or is:starred"])
+        #expect(try store.search("foo:bar civil").problems == ["'foo:' is not a search term; use author:, country:, tag:, date:, is:unread or is:starred"])
         #expect(try Self.ids(store, "foo:bar civil").posts == ["p-en"])
     }
 }
@@ -368,5 +368,41 @@ struct ListRuleTests {
         #expect(CountryRule("cote", extent: .start).matches(member))
         #expect(!CountryRule("ivoire", extent: .start).matches(member))
         #expect(!CountryRule("CI").matches(Member(id: "x", name: "X")))
+    }
+}
+
+@Suite("The date: term")
+struct DateTermTests {
+    @Test func years_months_and_days_are_periods() {
+        let month = SearchQuery("date:2012-12")
+        #expect(month.dateFrom == ISODate.parse("2012-12-01T00:00:00Z")!.timeIntervalSince1970)
+        #expect(month.dateTo == ISODate.parse("2013-01-01T00:00:00Z")!.timeIntervalSince1970)
+        let year = SearchQuery("governance date:2012")
+        #expect(year.dateTo! - year.dateFrom! == 366 * 86_400, "2012 was a leap year")
+        #expect(year.terms.map(\.text) == ["governance"])
+        #expect(SearchQuery("date:2012-12-20").dateTo! - SearchQuery("date:2012-12-20").dateFrom! == 86_400)
+        #expect(SearchQuery("date:201").problems.isEmpty && SearchQuery("date:201").dateFrom == nil, "still typing")
+        #expect(SearchQuery("date:2012-13").problems == ["date:2012-13 is not a date; use date:2012, date:2012-12 or date:2012-12-20"])
+        #expect(SearchQuery("date:2012-02-30").problems.count == 1)
+        #expect(!SearchQuery("date:2012").isEmpty, "a date alone is a search")
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func both_caches_find_the_same_month(kind: StoreKind) throws {
+        let posts = (0..<40).map { i in
+            Post(id: Post.ID(String(format: "p%02d", i)), title: "Note \(i) on governance",
+                 published: ISODate.parse("2012-\(String(format: "%02d", 10 + i % 3))-\(String(format: "%02d", 1 + i % 28))T12:00:00Z"))
+        }
+        let comments = [AgoraKit.Comment(id: "c1", post: "p00", published: ISODate.parse("2012-12-05T00:00:00Z"), body: "<p>A December remark</p>"),
+                        AgoraKit.Comment(id: "c2", post: "p00", published: ISODate.parse("2012-11-05T00:00:00Z"), body: "<p>A November remark</p>")]
+        let (store, folder) = try makeStore(kind, CacheContent(posts: posts, comments: comments))
+        _ = folder
+        let december = try store.search(SearchQuery("date:2012-12"), kinds: Set(SearchKind.allCases), limit: 100, offset: 0)
+        let expected = posts.filter { ISODate.string($0.published!).hasPrefix("2012-12") }.map(\.id)
+        #expect(Set(december.posts.map(\.post.id)) == Set(expected))
+        #expect(december.comments.map(\.comment) == ["c1"])
+        #expect(december.members.isEmpty)
+        let words = try store.search(SearchQuery("governance date:2012-11"), kinds: [.posts], limit: 100, offset: 0)
+        #expect(Set(words.posts.map(\.post.id)) == Set(posts.filter { ISODate.string($0.published!).hasPrefix("2012-11") }.map(\.id)))
     }
 }

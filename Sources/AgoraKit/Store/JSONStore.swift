@@ -429,6 +429,8 @@ public final class JSONStore: CommunityStore {
                         continue
                     }
                     guard byAuthor(post.author) else { continue }
+                    if let from = query.dateFrom, let to = query.dateTo,
+                       !(from..<to).contains(post.sortDate.timeIntervalSince1970) { continue }
                     let body = PlainText.fromHTML(post.body)
                     if !query.terms.isEmpty, !query.matches(folded: SearchText.fold(post.title + " " + body)) { continue }
                     matched += 1
@@ -438,7 +440,7 @@ public final class JSONStore: CommunityStore {
                 }
                 results.totals[.posts] = min(matched, SearchResults.countCap)
             }
-            let commentsToo = !query.hasPostOnlyFilters && (!query.terms.isEmpty || query.author != nil || query.country != nil)
+            let commentsToo = !query.hasPostOnlyFilters && (!query.terms.isEmpty || query.author != nil || query.country != nil || query.dateFrom != nil)
             if kinds.contains(.comments), commentsToo {
                 let order = contents.file.comments.indices.sorted { a, b in
                     let (x, y) = (contents.file.comments[a], contents.file.comments[b])
@@ -448,6 +450,8 @@ public final class JSONStore: CommunityStore {
                 for comment in order where matched < max(offset + limit, SearchResults.countCap) {
                     if query.unreadOnly, contents.file.state.comments[comment.id.rawValue]?.read == true { continue }
                     guard byAuthor(comment.author) else { continue }
+                    if let from = query.dateFrom, let to = query.dateTo,
+                       !(from..<to).contains((comment.published ?? Date(timeIntervalSince1970: 0)).timeIntervalSince1970) { continue }
                     let body = PlainText.fromHTML(comment.body)
                     if !query.terms.isEmpty, !query.matches(folded: SearchText.fold(body)) { continue }
                     matched += 1
@@ -458,7 +462,7 @@ public final class JSONStore: CommunityStore {
                 }
                 results.totals[.comments] = min(matched, SearchResults.countCap)
             }
-            if kinds.contains(.members), !query.hasPostOnlyFilters, !query.unreadOnly {
+            if kinds.contains(.members), !query.hasPostOnlyFilters, !query.unreadOnly, query.dateFrom == nil {
                 let counts = contents.postCounts
                 let found = contents.file.members
                     .filter { m in

@@ -649,6 +649,10 @@ public final class SQLiteStore: CommunityStore {
                         : "p.rowid IN (SELECT post FROM postTag WHERE tagKey >= ? AND tagKey < ?)")
                     arguments += [tag, tag + "\u{10FFFF}"]
                 }
+                if let from = query.dateFrom, let to = query.dateTo {
+                    terms.append("p.sortDate >= ? AND p.sortDate < ?")
+                    arguments += [from, to]
+                }
                 if query.unreadOnly || query.starredOnly {
                     joins += " JOIN postState s ON s.post = p.rowid"
                     if query.unreadOnly { terms.append("s.isRead = 0") }
@@ -684,7 +688,7 @@ public final class SQLiteStore: CommunityStore {
                     SearchResults.PostHit(post: summary, snippet: Snippet.around(query, in: PlainText.fromHTML(bodies[rowid] ?? "")))
                 }
             }
-            let commentsToo = !query.hasPostOnlyFilters && (query.fts != nil || query.author != nil || query.country != nil)
+            let commentsToo = !query.hasPostOnlyFilters && (query.fts != nil || query.author != nil || query.country != nil || query.dateFrom != nil)
             if kinds.contains(.comments), commentsToo {
                 var terms: [String] = []
                 var arguments: [(any DatabaseValueConvertible)?] = []
@@ -702,6 +706,10 @@ public final class SQLiteStore: CommunityStore {
                 let (authorSQL, authorArguments) = authorTerms("c.author")
                 if !authorSQL.isEmpty { terms.append(authorSQL); arguments += authorArguments }
                 if query.unreadOnly { terms.append("c.isRead = 0") }
+                if let from = query.dateFrom, let to = query.dateTo {
+                    terms.append("c.sortDate >= ? AND c.sortDate < ?")
+                    arguments += [from, to]
+                }
                 var order = "c.sortDate DESC, c.rowid DESC"
                 var walk = (from: from, terms: terms)
                 if match != nil, !fewAuthors, terms.count == 1 {
@@ -726,7 +734,7 @@ public final class SQLiteStore: CommunityStore {
                                                  snippet: Snippet.around(query, in: PlainText.fromHTML($0["body"] ?? "")))
                     }
             }
-            if kinds.contains(.members), !query.hasPostOnlyFilters, !query.unreadOnly {
+            if kinds.contains(.members), !query.hasPostOnlyFilters, !query.unreadOnly, query.dateFrom == nil {
                 var terms: [String] = []
                 var arguments: [(any DatabaseValueConvertible)?] = []
                 var from = "member m"

@@ -66,7 +66,8 @@ public enum SearchText {
 }
 
 /// What a person typed into search, parsed: words and "quoted phrases" that must all match,
-/// and the terms `author:NAME`, `country:NAME`, `tag:NAME`, `is:unread`, `is:starred`.
+/// and the terms `author:NAME`, `country:NAME`, `tag:NAME`, `is:unread`, `is:starred`,
+/// `date:2012`, `date:2012-12`, `date:2012-12-20`.
 ///
 /// The last word matches as a prefix while it is being typed (no space after it yet), so
 /// "civil soc" finds "civil society"; filter values always match as prefixes. Nothing typed can
@@ -91,10 +92,14 @@ public struct SearchQuery: Hashable, Sendable {
     public var tag: String?
     public var unreadOnly = false
     public var starredOnly = false
+    /// `date:`: posts and comments of that year, month or day (UTC), as seconds since 1970,
+    /// from (included) to (left out).
+    public var dateFrom: Double?
+    public var dateTo: Double?
     /// What could not be understood, in words for the person typing.
     public var problems: [String] = []
 
-    public static let fields = ["author", "country", "tag", "is"]
+    public static let fields = ["author", "country", "tag", "is", "date"]
 
     public init(_ typed: String) {
         let text = Sanitizer.line(typed)
@@ -178,14 +183,51 @@ public struct SearchQuery: Hashable, Sendable {
             case "", "u", "un", "unr", "unre", "unrea", "s", "st", "sta", "star", "starr", "starre": break  // still typing
             default: problems.append("is:\(value) is not known; use is:unread or is:starred")
             }
+        case "date":
+            if let (from, to) = Self.period(value) {
+                dateFrom = from
+                dateTo = to
+            } else if !value.isEmpty, !Self.beingTyped(value) {
+                problems.append("date:\(value) is not a date; use date:2012, date:2012-12 or date:2012-12-20")
+            }
         default:
-            problems.append("'\(name):' is not a search term; use author:, country:, tag:, is:unread or is:starred")
+            problems.append("'\(name):' is not a search term; use author:, country:, tag:, date:, is:unread or is:starred")
         }
+    }
+
+    /// A year, month or day (UTC) as the seconds it starts and ends at.
+    static func period(_ text: String) -> (Double, Double)? {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard (1...3).contains(parts.count), parts[0].count == 4, parts.dropFirst().allSatisfy({ $0.count == 2 }),
+              let year = Int(parts[0]), (1970...9998).contains(year) else { return nil }
+        let month = parts.count > 1 ? Int(parts[1]) : nil
+        let day = parts.count > 2 ? Int(parts[2]) : nil
+        if parts.count > 1, !(1...12).contains(month ?? 0) { return nil }
+        if parts.count > 2, !(1...31).contains(day ?? 0) { return nil }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        guard let start = calendar.date(from: DateComponents(year: year, month: month ?? 1, day: day ?? 1)),
+              calendar.component(.month, from: start) == (month ?? 1),
+              let end = calendar.date(byAdding: day != nil ? .day : month != nil ? .month : .year, value: 1, to: start) else { return nil }
+        return (start.timeIntervalSince1970, end.timeIntervalSince1970)
+    }
+
+    /// A date not finished yet ("201", "2012-1"): no complaint while it is typed.
+    static func beingTyped(_ text: String) -> Bool {
+        let shape = "0000-00-00"
+        let fits = text.count < shape.count && text.enumerated().allSatisfy { index, c in
+            let wanted = shape[shape.index(shape.startIndex, offsetBy: index)]
+            return wanted == "-" ? c == "-" : c.isASCII && c.isNumber
+        }
+        // A whole month that is none (13) will not become one.
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        if fits, parts.count > 1, parts[1].count == 2, !(1...12).contains(Int(parts[1]) ?? 0) { return false }
+        return fits
     }
 
     /// Nothing to search for yet.
     public var isEmpty: Bool { terms.isEmpty && !hasFilters }
-    public var hasFilters: Bool { author != nil || country != nil || tag != nil || unreadOnly || starredOnly }
+    public var hasFilters: Bool { author != nil || country != nil || tag != nil || unreadOnly || starredOnly || dateFrom != nil }
     /// Filters that only posts have: comments and members are left out of the results.
     public var hasPostOnlyFilters: Bool { tag != nil || starredOnly }
 
