@@ -51,3 +51,26 @@ struct ConfigNotTOMLTests {
         #expect(try agora.run(["config", "--config", partly]).stderr.contains("1 problem; the rest applies"))
     }
 }
+
+@Suite("agora stats")
+struct StatsCommandTests {
+    @Test func the_community_at_a_glance_in_text_and_json_with_ascii_bars_without_utf8() throws {
+        let agora = AgoraBinary()
+        defer { agora.remove() }
+        let cache = agora.file("g.sqlite")
+        #expect(try agora.run(["generate", "--posts", "300", "--members", "40", "--comments", "500", "--out", cache]).status == 0)
+        let text = try agora.run(["--cache", cache, "stats"])
+        #expect(text.status == 0, "\(text.stderr)")
+        #expect(text.stdout.contains("300 posts (300 unread), 500 comments, 40 members from "))
+        #expect(text.stdout.contains("By year") && text.stdout.contains("Busiest months: "))
+        #expect(text.stdout.contains("Members by country") && text.stdout.contains("Top posters"))
+        #expect(text.stdout.contains("█"))
+        let ascii = try agora.run(["--cache", cache, "stats"], environment: ["LANG": "C"])
+        #expect(!ascii.stdout.contains("█") && ascii.stdout.contains("#"))
+        let json = try #require(try agora.json(["--cache", cache, "stats", "--json"]) as? [String: Any])
+        #expect(json["posts"] as? Int == 300 && json["comments"] as? Int == 500)
+        let months = try #require(json["months"] as? [[String: Any]])
+        #expect(months.reduce(0) { $0 + ($1["posts"] as? Int ?? 0) } == 300)
+        #expect((json["topPosters"] as? [[String: Any]])?.isEmpty == false)
+    }
+}

@@ -87,3 +87,28 @@ struct SearchWindowTests {
         #expect(SearchResults.countText(350) == "350")
     }
 }
+
+/// The community at a glance: the SQLite cache's queries and the in-memory reckoning agree.
+@Suite("Community statistics")
+struct CommunityStatsTests {
+    @Test func both_caches_count_the_same_community_alike() throws {
+        let folder = TemporaryDirectory()
+        let sqlite = try SQLiteStore(path: folder.file("c.sqlite"))
+        try SyntheticCommunity(posts: 400, members: 60, comments: 900, seed: 9).write(into: sqlite, chunk: 100)
+        let some = try sqlite.posts(PostQuery(limit: 7)).map(\.id)
+        try sqlite.setRead(true, posts: some)
+        let json = try JSONStore(content: try sqlite.exportContent())
+        let a = try sqlite.communityStats()
+        let b = try json.communityStats()
+        #expect(a == b)
+        #expect(a.posts == 400 && a.comments == 900 && a.members == 60 && a.unread == 393)
+        #expect(a.months.reduce(0) { $0 + $1.posts } == 400)
+        #expect(a.months.reduce(0) { $0 + $1.unread } == 393)
+        #expect(a.months.map(\.month) == a.months.map(\.month).sorted())
+        let withoutCountry = try sqlite.members(MemberQuery(limit: 100)).filter { $0.country == nil }.count
+        #expect(a.byCountry.count <= 15)
+        #expect(a.byCountry.reduce(0) { $0 + $1.count } + a.otherCountries == 60 - withoutCountry)
+        #expect(a.topPosters.first.map { top in a.topPosters.allSatisfy { $0.count <= top.count } } == true)
+        #expect(a.mostViewed.count == 10)
+    }
+}

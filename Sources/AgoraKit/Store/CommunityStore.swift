@@ -76,6 +76,9 @@ public protocol CommunityStore: Sendable {
     /// Everything, for `agora export`.
     func exportContent() throws -> CacheContent
 
+    /// The community at a glance (`agora stats`).
+    func communityStats() throws -> CommunityStats
+
     // MARK: What a sync asks before it writes
     /// The members of these ids that the cache has.
     func existingMembers(_ ids: [Member.ID]) throws -> [Member.ID: Member]
@@ -86,6 +89,11 @@ public protocol CommunityStore: Sendable {
 
 extension CommunityStore {
     public func member(_ id: Member.ID) throws -> MemberProfile { try member(id, limit: 100) }
+
+    public func communityStats() throws -> CommunityStats {
+        let content = try exportContent()
+        return CommunityStats.of(content, unread: { content.postStates[$0]?.read != true })
+    }
 
     public func existingMembers(_ ids: [Member.ID]) throws -> [Member.ID: Member] {
         var out: [Member.ID: Member] = [:]

@@ -336,6 +336,50 @@ public final class SQLiteStore: CommunityStore {
     // MARK: - Members
 
 
+    public func communityStats() throws -> CommunityStats {
+        try read { db in
+            var stats = CommunityStats()
+            let totals = try Self.totals(db)
+            (stats.posts, stats.comments, stats.members, stats.unread) = (totals.total, totals.comments, totals.members, totals.unread)
+            var months: [String: CommunityStats.Month] = [:]
+            for row in try Row.fetchAll(db, sql: """
+                SELECT strftime('%Y-%m', CAST(p.sortDate AS INTEGER) - (p.sortDate < CAST(p.sortDate AS INTEGER)), 'unixepoch') AS m,
+                    count(*) AS n, sum(s.isRead = 0) AS u
+                FROM post p JOIN postState s ON s.post = p.rowid WHERE p.published IS NOT NULL OR p.updated IS NOT NULL GROUP BY m
+                """) {
+                let key: String = row["m"]
+                months[key] = CommunityStats.Month(month: key, posts: row["n"], unread: row["u"])
+            }
+            for row in try Row.fetchAll(db, sql: """
+                SELECT strftime('%Y-%m', CAST(published AS INTEGER) - (published < CAST(published AS INTEGER)), 'unixepoch') AS m, count(*) AS n
+                FROM comment WHERE published IS NOT NULL GROUP BY m
+                """) {
+                let key: String = row["m"]
+                months[key, default: CommunityStats.Month(month: key)].comments = row["n"]
+            }
+            stats.months = months.values.sorted { $0.month < $1.month }
+            let countries = try Row.fetchAll(db, sql: """
+                SELECT min(country) AS c, count(*) AS n FROM member WHERE country IS NOT NULL AND country != '' GROUP BY countryKey
+                """).map { (name: $0["c"] as String, count: $0["n"] as Int) }
+            stats.setCountries(countries, top: 15)
+            func counts(_ sql: String) throws -> [CommunityStats.Count] {
+                try Row.fetchAll(db, sql: sql).map { CommunityStats.Count(id: $0["id"], name: $0["name"] ?? "", count: $0["n"] ?? 0) }
+            }
+            stats.topPosters = CommunityStats.ranked(try counts("""
+                SELECT p.author AS id, m.name AS name, count(*) AS n FROM post p JOIN member m ON m.id = p.author GROUP BY p.author
+                """), top: 10)
+            stats.topCommenters = CommunityStats.ranked(try counts("""
+                SELECT c.author AS id, m.name AS name, count(*) AS n FROM comment c JOIN member m ON m.id = c.author GROUP BY c.author
+                """), top: 10)
+            stats.mostViewed = try counts("SELECT id, title AS name, views AS n FROM post WHERE views IS NOT NULL ORDER BY views DESC, id LIMIT 10")
+            stats.mostCommented = try counts("""
+                SELECT id, title AS name, commentCount AS n FROM post WHERE commentCount > 0 ORDER BY commentCount DESC, id LIMIT 10
+                """)
+            stats.newestMembers = try counts("SELECT id, name, 0 AS n FROM member WHERE joined IS NOT NULL ORDER BY joined DESC, id LIMIT 10")
+            return stats
+        }
+    }
+
     public func existingMembers(_ ids: [Member.ID]) throws -> [Member.ID: Member] {
         guard !ids.isEmpty else { return [:] }
         return try read { db in

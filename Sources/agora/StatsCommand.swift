@@ -1,0 +1,80 @@
+import AgoraKit
+import ArgumentParser
+import Foundation
+
+struct Stats: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "The community at a glance: counts, activity by year and month, members by country, who writes most.",
+        discussion: """
+            Posts and comments by year and the busiest months, members by country as bars (the \
+            top 15 and the others), top posters and commenters, the most viewed and most \
+            commented posts, the newest members, and what is unread by year. Bars are block \
+            characters, or # where the locale is not UTF-8. --json prints every month.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() throws {
+        let store = try global.open()
+        let stats = try store.communityStats()
+        if json {
+            try Output.json(stats)
+            return
+        }
+        let community = try store.community()
+        Output.line(Output.safe(community.name))
+        Output.line("\(Output.plural(stats.posts, "post")) (\(stats.unread) unread), \(Output.plural(stats.comments, "comment")), "
+                    + "\(Output.plural(stats.members, "member")) from \(Output.plural(stats.countries, "country", "countries"))")
+        let years = Dictionary(grouping: stats.months) { String($0.month.prefix(4)) }
+            .map { (year: $0.key, posts: $0.value.reduce(0) { $0 + $1.posts }, comments: $0.value.reduce(0) { $0 + $1.comments },
+                    unread: $0.value.reduce(0) { $0 + $1.unread }) }
+            .sorted { $0.year < $1.year }
+        if !years.isEmpty {
+            Output.line()
+            Output.line("By year")
+            let most = years.map { $0.posts + $0.comments }.max() ?? 1
+            var table = Table([.init(title: "YEAR"), .init(title: "POSTS", alignment: .right), .init(title: "COMMENTS", alignment: .right),
+                               .init(title: "UNREAD", alignment: .right), .init(title: "", flexible: true)])
+            for y in years { table.add([y.year, String(y.posts), String(y.comments), String(y.unread), Self.bar(y.posts + y.comments, of: most)]) }
+            table.print(header: true)
+            let busiest = stats.months.sorted { ($1.posts + $1.comments, $0.month) < ($0.posts + $0.comments, $1.month) }.prefix(3)
+            Output.line("Busiest months: " + busiest.map { "\($0.month) (\($0.posts) posts, \($0.comments) comments)" }.joined(separator: ", "))
+        }
+        func section(_ title: String, _ rows: [CommunityStats.Count], counted: Bool = true) {
+            guard !rows.isEmpty else { return }
+            Output.line()
+            Output.line(title)
+            let most = rows.map(\.count).max() ?? 1
+            var table = Table(counted
+                ? [.init(title: "", maxWidth: 40), .init(title: "", alignment: .right), .init(title: "", flexible: true)]
+                : [.init(title: "", maxWidth: 40), .init(title: "", flexible: true)])
+            for row in rows {
+                table.add(counted ? [Output.safe(row.name), String(row.count), Self.bar(row.count, of: most)]
+                                  : [Output.safe(row.name), Output.safe(row.id ?? "")])
+            }
+            table.print(header: false)
+        }
+        var countries = stats.byCountry
+        if stats.otherCountries > 0 { countries.append(.init(id: nil, name: "others", count: stats.otherCountries)) }
+        section("Members by country", countries)
+        section("Top posters", stats.topPosters)
+        section("Top commenters", stats.topCommenters)
+        section("Most viewed", stats.mostViewed)
+        section("Most commented", stats.mostCommented)
+        section("Newest members", stats.newestMembers, counted: false)
+    }
+
+    /// A bar of up to 24 cells for `value` out of `most`: eighths of a block, or # without UTF-8.
+    static func bar(_ value: Int, of most: Int) -> String {
+        guard most > 0, value > 0 else { return "" }
+        let eighths = max(1, value * 24 * 8 / most)
+        let environment = ProcessInfo.processInfo.environment
+        let locale = environment["LC_ALL"] ?? environment["LC_CTYPE"] ?? environment["LANG"] ?? ""
+        guard locale.uppercased().contains("UTF-8") || locale.uppercased().contains("UTF8") else {
+            return String(repeating: "#", count: max(1, eighths / 8))
+        }
+        let partial = ["", "▏", "▎", "▍", "▌", "▋", "▊", "▉"]
+        return String(repeating: "█", count: eighths / 8) + partial[eighths % 8]
+    }
+}
