@@ -341,21 +341,26 @@ public final class SQLiteStore: CommunityStore {
             var stats = CommunityStats()
             let totals = try Self.totals(db)
             (stats.posts, stats.comments, stats.members, stats.unread) = (totals.total, totals.comments, totals.members, totals.unread)
+            // By day from the narrow rows (postState keeps each post's date), months made here:
+            // a few thousand days, not a date function on every row.
             var months: [String: CommunityStats.Month] = [:]
-            for row in try Row.fetchAll(db, sql: """
-                SELECT strftime('%Y-%m', CAST(p.sortDate AS INTEGER) - (p.sortDate < CAST(p.sortDate AS INTEGER)), 'unixepoch') AS m,
-                    count(*) AS n, sum(s.isRead = 0) AS u
-                FROM post p JOIN postState s ON s.post = p.rowid WHERE p.published IS NOT NULL OR p.updated IS NOT NULL GROUP BY m
-                """) {
-                let key: String = row["m"]
-                months[key] = CommunityStats.Month(month: key, posts: row["n"], unread: row["u"])
+            var monthOfDay: [Int: String] = [:]
+            func month(_ day: Int) -> String {
+                if let known = monthOfDay[day] { return known }
+                let text = CommunityStats.month(Date(timeIntervalSince1970: Double(day) * 86_400))
+                monthOfDay[day] = text
+                return text
             }
             for row in try Row.fetchAll(db, sql: """
-                SELECT strftime('%Y-%m', CAST(published AS INTEGER) - (published < CAST(published AS INTEGER)), 'unixepoch') AS m, count(*) AS n
-                FROM comment WHERE published IS NOT NULL GROUP BY m
+                SELECT CAST(sortDate / 86400 AS INTEGER) AS d, count(*) AS n, sum(isRead = 0) AS u FROM postState WHERE sortDate > 0 GROUP BY d
                 """) {
-                let key: String = row["m"]
-                months[key, default: CommunityStats.Month(month: key)].comments = row["n"]
+                let key = month(row["d"])
+                months[key, default: CommunityStats.Month(month: key)].posts += row["n"] as Int
+                months[key, default: CommunityStats.Month(month: key)].unread += row["u"] as Int
+            }
+            for row in try Row.fetchAll(db, sql: "SELECT CAST(sortDate / 86400 AS INTEGER) AS d, count(*) AS n FROM comment WHERE sortDate > 0 GROUP BY d") {
+                let key = month(row["d"])
+                months[key, default: CommunityStats.Month(month: key)].comments += row["n"] as Int
             }
             stats.months = months.values.sorted { $0.month < $1.month }
             let countries = try Row.fetchAll(db, sql: """
@@ -366,10 +371,12 @@ public final class SQLiteStore: CommunityStore {
                 try Row.fetchAll(db, sql: sql).map { CommunityStats.Count(id: $0["id"], name: $0["name"] ?? "", count: $0["n"] ?? 0) }
             }
             stats.topPosters = CommunityStats.ranked(try counts("""
-                SELECT p.author AS id, m.name AS name, count(*) AS n FROM post p JOIN member m ON m.id = p.author GROUP BY p.author
+                SELECT g.author AS id, m.name AS name, g.n AS n
+                FROM (SELECT author, count(*) AS n FROM post WHERE author IS NOT NULL GROUP BY author) g JOIN member m ON m.id = g.author
                 """), top: 10)
             stats.topCommenters = CommunityStats.ranked(try counts("""
-                SELECT c.author AS id, m.name AS name, count(*) AS n FROM comment c JOIN member m ON m.id = c.author GROUP BY c.author
+                SELECT g.author AS id, m.name AS name, g.n AS n
+                FROM (SELECT author, count(*) AS n FROM comment WHERE author IS NOT NULL GROUP BY author) g JOIN member m ON m.id = g.author
                 """), top: 10)
             stats.mostViewed = try counts("SELECT id, title AS name, views AS n FROM post WHERE views IS NOT NULL ORDER BY views DESC, id LIMIT 10")
             stats.mostCommented = try counts("""
