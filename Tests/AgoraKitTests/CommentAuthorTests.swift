@@ -101,6 +101,14 @@ struct CommunityStatsTests {
         let a = try sqlite.communityStats()
         let b = try json.communityStats()
         #expect(a == b)
+        // The comments counted by day as they are written stay right through an update that
+        // moves a comment to another month.
+        var moved = try sqlite.exportContent().comments[0]
+        moved.published = ISODate.parse("2011-03-15T10:00:00Z")
+        try sqlite.importContent(CacheContent(comments: [moved]))
+        try json.importContent(CacheContent(comments: [moved]))
+        #expect(try sqlite.communityStats() == json.communityStats())
+        #expect(try sqlite.communityStats().months.first { $0.month == "2011-03" }.map { $0.comments > 0 } == true)
         #expect(a.posts == 400 && a.comments == 900 && a.members == 60 && a.unread == 393)
         #expect(a.months.reduce(0) { $0 + $1.posts } == 400)
         #expect(a.months.reduce(0) { $0 + $1.unread } == 393)

@@ -33,7 +33,7 @@ enum TestSQLite {
     static func downgradeToVersion3(path: String) throws {
         try downgrade(path: path, to: 3, undoing: [
             "ALTER TABLE post DROP COLUMN likes", "ALTER TABLE comment DROP COLUMN link", "ALTER TABLE source DROP COLUMN forum",
-            "ALTER TABLE source DROP COLUMN feedKey",
+            "ALTER TABLE source DROP COLUMN feedKey", "DROP TABLE commentDay",
         ])
     }
 

@@ -211,6 +211,16 @@ struct SQLiteImport {
         let old = existing.map(SQLiteRows.comment)
         counts.count(existing: existing != nil, changed: old != c)
         if let old, old == c { return }
+        // Comments by day, kept as they are written (agora stats reads these, not 300,000 rows).
+        func day(_ date: Date?) -> Int64? { date.flatMap { $0.timeIntervalSince1970 > 0 ? Int64($0.timeIntervalSince1970 / 86_400) : nil } }
+        let (was, now) = (existing == nil ? nil : day(old?.published), day(c.published))
+        if was != now {
+            if let was { try db.cachedStatement(sql: "UPDATE commentDay SET comments = comments - 1 WHERE day = ?").execute(arguments: [was]) }
+            if let now {
+                try db.cachedStatement(sql: "INSERT INTO commentDay (day, comments) VALUES (?, 1) ON CONFLICT(day) DO UPDATE SET comments = comments + 1")
+                    .execute(arguments: [now])
+            }
+        }
         let arguments: StatementArguments = [
             c.post.rawValue, c.parent?.rawValue, c.author?.rawValue, c.authorName, c.published?.timeIntervalSince1970,
             (c.published ?? Date(timeIntervalSince1970: 0)).timeIntervalSince1970, c.body, c.link,

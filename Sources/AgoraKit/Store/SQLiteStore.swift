@@ -358,7 +358,7 @@ public final class SQLiteStore: CommunityStore {
                 months[key, default: CommunityStats.Month(month: key)].posts += row["n"] as Int
                 months[key, default: CommunityStats.Month(month: key)].unread += row["u"] as Int
             }
-            for row in try Row.fetchAll(db, sql: "SELECT CAST(sortDate / 86400 AS INTEGER) AS d, count(*) AS n FROM comment WHERE sortDate > 0 GROUP BY d") {
+            for row in try Row.fetchAll(db, sql: "SELECT day AS d, comments AS n FROM commentDay WHERE comments > 0") {
                 let key = month(row["d"])
                 months[key, default: CommunityStats.Month(month: key)].comments += row["n"] as Int
             }

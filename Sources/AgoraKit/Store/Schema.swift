@@ -54,6 +54,12 @@ enum Schema {
             try db.execute(sql: "ALTER TABLE source ADD COLUMN forum TEXT")
             try db.execute(sql: "ALTER TABLE comment ADD COLUMN link TEXT")
             try db.execute(sql: "ALTER TABLE source ADD COLUMN feedKey TEXT")
+            // Comments by day (UTC), kept on every write, for the community's statistics.
+            try db.execute(sql: "CREATE TABLE commentDay (day INTEGER PRIMARY KEY, comments INTEGER NOT NULL) WITHOUT ROWID")
+            try db.execute(sql: """
+                INSERT INTO commentDay (day, comments)
+                SELECT CAST(published / 86400 AS INTEGER), count(*) FROM comment WHERE published > 0 GROUP BY 1
+                """)
             // Feeds read before keep the key their location gave their ids, so nothing doubles.
             let feeds = try Row.fetchAll(db, sql: "SELECT id, location FROM source WHERE kind = 'feed'")
             for feed in feeds {
