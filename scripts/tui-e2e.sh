@@ -204,6 +204,9 @@ keys R
 expect "forum: R brings in the reply written meanwhile" "1 new reply"
 keys Enter
 expect "forum: the reply shows in the open topic" "A reply brought by R"
+echo "reply 1039 member3 A second reply brought by C-r" >&7
+keys C-r
+expect "forum: C-r brings the open topic's forum up to date" "A second reply brought by C-r"
 keys g o 1
 expect "forum: a mention opens the member's profile in the reader" "Posts and comments (Enter opens)"
 keys Escape

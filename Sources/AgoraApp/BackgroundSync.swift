@@ -6,8 +6,9 @@ import Foundation
 /// own connection to the cache (so the reader's reads never wait on its writes), and the loop
 /// asks it, whenever it is idle or has drawn a frame, what is new.
 public final class BackgroundSync: @unchecked Sendable {
-    /// Runs a whole sync, telling `progress` as each source is done; answers how it went.
-    public typealias Job = @Sendable (_ progress: @escaping @Sendable (SyncNews) -> Void) -> SyncNews
+    /// Runs a sync of every source (or only the one given), telling `progress` as each source
+    /// is done; answers how it went.
+    public typealias Job = @Sendable (_ only: Source.ID?, _ progress: @escaping @Sendable (SyncNews) -> Void) -> SyncNews
 
     private let job: Job
     private let lock = NSLock()
@@ -18,7 +19,7 @@ public final class BackgroundSync: @unchecked Sendable {
     public init(job: @escaping Job) { self.job = job }
 
     /// Starts a sync unless one is running; the words for the status line.
-    func start() -> String {
+    func start(only source: Source.ID? = nil) -> String {
         lock.lock()
         defer { lock.unlock() }
         if running {
@@ -28,7 +29,7 @@ public final class BackgroundSync: @unchecked Sendable {
         latest = nil
         finished = nil
         let thread = Thread { [self] in
-            let result = job { [self] news in
+            let result = job(source) { [self] news in
                 lock.lock()
                 latest = news
                 lock.unlock()

@@ -66,7 +66,7 @@ public struct EffectRunner: Sendable {
     @discardableResult
     public func settle(
         _ state: inout AppState, _ effects: [Effect], deferWrites: Bool = false,
-        openURL: (String) -> String = { "Opened \($0)" }, startSync: () -> String = { "Syncing is not available here." }
+        openURL: (String) -> String = { "Opened \($0)" }, startSync: (Source.ID?) -> String = { _ in "Syncing is not available here." }
     ) -> [Effect] {
         var pending = effects
         var writes: [Effect] = []
@@ -82,8 +82,8 @@ public struct EffectRunner: Sendable {
                 } else {
                     pending += state.receive(.message(openURL(url)))
                 }
-            } else if case .sync = effect {
-                pending += state.receive(.message(startSync()))
+            } else if case .sync(let source) = effect {
+                pending += state.receive(.message(startSync(source)))
             } else if let loaded = perform(effect) {
                 pending += state.receive(loaded)
             }

@@ -72,7 +72,7 @@ public struct Reader {
         state.problems = problems
         var themes = self.themes
         _ = try? runner.store.changedElsewhere()  // from here on, what others write is noticed
-        let startSync = { self.sync?.start() ?? "Syncing is not available here." }
+        let startSync = { (source: Source.ID?) in self.sync?.start(only: source) ?? "Syncing is not available here." }
         // Effects the frame need not wait for are handed back, to be done once it is drawn.
         func settle(_ state: inout AppState, _ effects: [Effect]) -> [Effect] {
             runner.settle(&state, effects, deferWrites: true, openURL: openURL, startSync: startSync)

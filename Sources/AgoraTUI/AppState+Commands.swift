@@ -98,7 +98,18 @@ extension AppState {
             message = "Theme: \(settings.themeNames[settings.themeIndex])"
             return []
         case .sync:
-            return [.sync]
+            return [.sync()]
+        case .syncSource:
+            guard case .article(let article) = detail else {
+                message = "Open a post first: \(keymap.label(.syncSource)) brings its feed or forum up to date."
+                return []
+            }
+            guard let source = article.document.detail.post.source,
+                  ["feed:", "discourse:"].contains(where: source.rawValue.hasPrefix) else {
+                message = "This post is not from a feed or a forum: \(keymap.label(.sync)) syncs every source."
+                return []
+            }
+            return [.sync(source)]
         case .erase, .clearLine, .yes:
             return []
         }

@@ -25,7 +25,9 @@ public enum Effect: Hashable, Sendable {
     case findUnread(UnreadSearch)
     case openURL(String)
     /// Bring every source up to date in the background (the loop runs it on a thread of its own).
-    case sync
+    /// Bring every source up to date (or only this one) in the background (the loop runs it
+    /// on a thread of its own).
+    case sync(Source.ID? = nil)
 }
 
 extension Effect {

@@ -17,7 +17,7 @@ public enum Command: String, CaseIterable, Hashable, Sendable {
     case openLink = "open-link", roster = "roster", search = "search", toggleUnreadOnly = "toggle-unread-only"
     case toggleStarredOnly = "toggle-starred-only", filterAuthor = "filter-author", filterCountry = "filter-country"
     case filterTag = "filter-tag", clearFilters = "clear-filters", cycleSort = "cycle-sort", filterRoster = "filter-roster"
-    case cycleTheme = "cycle-theme", help = "help", sync = "sync"
+    case cycleTheme = "cycle-theme", help = "help", sync = "sync", syncSource = "sync-source"
     // While typing into a line, and in the confirmation.
     case erase = "erase", clearLine = "clear-line", yes = "yes"
 }
@@ -187,6 +187,7 @@ public struct KeyMap: Hashable, Sendable {
         Binding(.filterRoster, [.character("f")], "Filter the roster by name as you type", panes: [.roster]),
         Binding(.cycleTheme, [.character("T")], "Switch to the next theme"),
         Binding(.sync, [.character("R")], "Bring every source up to date in the background, reading on"),
+        Binding(.syncSource, [.control("r")], "Bring the open post's feed or forum up to date in the background"),
         Binding(.help, [.character("?"), .function(1)], "Show this help", hint: "help"),
     ])
 

@@ -93,9 +93,9 @@ struct Read: ParsableCommand {
 /// `R` in the reader: `agora sync` of every feed source, on its own connection to the cache.
 enum BackgroundSyncJob {
     static func every(in path: String) -> BackgroundSync.Job {
-        { progress in
+        { only, progress in
             guard let store = try? Cache.openExisting(path: path),
-                  let sources = try? store.sources().filter(\.isSynced), !sources.isEmpty else {
+                  let sources = try? store.sources().filter({ $0.isSynced && (only == nil || $0.id == only) }), !sources.isEmpty else {
                 return SyncNews(done: 0, total: 0, new: 0, failed: 0)
             }
             let tally = Tally(total: sources.count)

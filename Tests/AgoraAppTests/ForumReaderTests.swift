@@ -81,4 +81,17 @@ struct ForumReaderTests {
         #expect(other.opened.isEmpty)
         #expect(other.state.message == "This post has no web address of its own.")
     }
+
+    @Test func control_r_syncs_the_open_posts_own_feed_or_forum() throws {
+        let reader = try Harness(width: 120, height: 40, content: Self.content())
+        #expect(reader.state.handle(.key(.control("r"))).isEmpty)
+        #expect(reader.state.message == "Open a post first: C-r brings its feed or forum up to date.")
+        reader.press(.enter)
+        #expect(reader.state.handle(.key(.control("r"))) == [.sync("discourse:f-example-org")])
+        #expect(reader.state.handle(.key(.character("R"))) == [.sync()])
+        let sample = try Harness(width: 120, height: 40)
+        sample.press(.enter)
+        #expect(sample.state.handle(.key(.control("r"))).isEmpty)
+        #expect(sample.state.message == "This post is not from a feed or a forum: R syncs every source.")
+    }
 }

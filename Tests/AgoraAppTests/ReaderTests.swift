@@ -401,7 +401,7 @@ struct BackgroundSyncTests {
         try store.importContent(Hard.content)
         let done = DispatchSemaphore(value: 0)
         // The job: a second connection brings a post in, says so, and ends.
-        let sync = BackgroundSync { progress in
+        let sync = BackgroundSync { _, progress in
             defer { done.signal() }
             guard let other = try? JSONStore(path: path) else { return SyncNews(done: 0, total: 1, new: 0, failed: 1) }
             _ = try? other.importContent(CacheContent(posts: [Post(id: "synced", title: "Brought in by R",
