@@ -59,7 +59,7 @@ let package = Package(
         // Fuzz targets for every reader of outside input (scripts/fuzz.sh builds it with libFuzzer).
         .executableTarget(name: "agora-fuzz", dependencies: ["AgoraKit", "AgoraImport", "AgoraTUI"]),
         // What several test targets share: temporary folders, zip and gzip writers, a local HTTP server.
-        .target(name: "AgoraTestSupport", dependencies: ["CZlib"], path: "Tests/AgoraTestSupport"),
+        .target(name: "AgoraTestSupport", dependencies: ["CZlib", "AgoraKit"], path: "Tests/AgoraTestSupport"),
         // The test forum as a program: the sync benchmark runs it (scripts/bench-sync.sh).
         .executableTarget(name: "agora-test-forum", dependencies: ["AgoraTestSupport"], path: "Tests/agora-test-forum"),
         .testTarget(

@@ -224,7 +224,8 @@ final class FeedStream {
             guard let raw else { return nil }
             for index in 0..<count {
                 let base = index * 5
-                guard let local = raw[base], String(cString: local) == wanted,
+                // Compared as C strings: every element is asked for its xml:base, most have none.
+                guard let local = raw[base], wanted.withCString({ strcmp(UnsafeRawPointer(local).assumingMemoryBound(to: CChar.self), $0) }) == 0,
                       let begin = raw[base + 3], let end = raw[base + 4] else { continue }
                 return Self.attributeValue(UnsafeBufferPointer(start: begin, count: end - begin))
             }

@@ -76,36 +76,25 @@ public struct Sync: Sendable {
             if let end { copy.fetcher.deadline = end }
             return copy
         }()
-        let results = Results(count: sources.count)
-        // Threads of their own, not the dispatch pool: each waits on its fetch, and with every
-        // pool thread waiting, the network's callbacks waited a second or two for the pool to
-        // notice and grow (on 2 cores, 4 at once stalled every first batch).
-        let next = Counter()
-        let finished = DispatchSemaphore(value: 0)
-        let workers = min(concurrency, sources.count)
-        for _ in 0..<workers {
-            let thread = Thread {
-                while let index = next.take(below: sources.count) {
-                    let source = sources[index]
-                    let report: SyncReport
-                    if let end, DispatchTime.now() >= end || next.deadlinePassed {
-                        report = SyncReport(source: source.id.rawValue, name: source.name, location: source.location ?? "",
-                                            status: .failed, error: "not fetched: the sync's deadline passed")
-                    } else {
-                        let (done, stopped) = this.syncOne(source, into: store)
-                        report = done
-                        // One source stopped by the deadline means it has come, whatever the clock's rounding.
-                        if stopped { next.deadlinePassed = true }
-                    }
-                    results.set(index, report, progress: progress)
-                }
-                finished.signal()
+        // Threads of their own, not the dispatch pool (Parallel): each waits on its fetch.
+        let passed = Flag()
+        let told = NSLock()
+        return Parallel.map(sources, workers: concurrency) { source in
+            let report: SyncReport
+            if let end, DispatchTime.now() >= end || passed.isSet {
+                report = SyncReport(source: source.id.rawValue, name: source.name, location: source.location ?? "",
+                                    status: .failed, error: "not fetched: the sync's deadline passed")
+            } else {
+                let (done, stopped) = this.syncOne(source, into: store)
+                report = done
+                // One source stopped by the deadline means it has come, whatever the clock's rounding.
+                if stopped { passed.set() }
             }
-            thread.stackSize = 4 << 20
-            thread.start()
+            told.lock()
+            progress?(report)
+            told.unlock()
+            return report
         }
-        for _ in 0..<workers { finished.wait() }
-        return results.all
     }
 
     /// One source: fetch, parse, write; a failure is written as the source's last status.
@@ -204,42 +193,12 @@ extension Sync {
     }
 }
 
-/// The next source to sync, handed out once each.
-private final class Counter: @unchecked Sendable {
+/// Set once, read from any thread.
+private final class Flag: @unchecked Sendable {
     private let lock = NSLock()
-    private var value = 0
-    private var passed = false
+    private var value = false
 
-    var deadlinePassed: Bool {
-        get { lock.lock(); defer { lock.unlock() }; return passed }
-        set { lock.lock(); passed = newValue; lock.unlock() }
-    }
+    var isSet: Bool { lock.lock(); defer { lock.unlock() }; return value }
 
-    func take(below limit: Int) -> Int? {
-        lock.lock()
-        defer { lock.unlock() }
-        guard value < limit else { return nil }
-        value += 1
-        return value - 1
-    }
-}
-
-private final class Results: @unchecked Sendable {
-    private let lock = NSLock()
-    private var reports: [SyncReport?]
-
-    init(count: Int) { reports = Array(repeating: nil, count: count) }
-
-    func set(_ index: Int, _ report: SyncReport, progress: (@Sendable (SyncReport) -> Void)?) {
-        lock.lock()
-        defer { lock.unlock() }
-        reports[index] = report
-        progress?(report)
-    }
-
-    var all: [SyncReport] {
-        lock.lock()
-        defer { lock.unlock() }
-        return reports.compactMap { $0 }
-    }
+    func set() { lock.lock(); value = true; lock.unlock() }
 }

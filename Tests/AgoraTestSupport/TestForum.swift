@@ -1,3 +1,4 @@
+import AgoraKit
 import Foundation
 
 /// A Discourse forum for tests and benchmarks, answering the JSON API on 127.0.0.1 the way a
@@ -245,14 +246,8 @@ public final class TestForum: @unchecked Sendable {
         return (200, json, [], wait)
     }
 
-    /// Discourse's form: 2013-02-04T15:26:26.278Z (always UTC here, whole seconds).
-    private func date(_ d: Date) -> String {
-        var t = time_t(d.timeIntervalSince1970.rounded(.down))
-        var parts = tm()
-        gmtime_r(&t, &parts)
-        return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.000Z", parts.tm_year + 1900, parts.tm_mon + 1, parts.tm_mday,
-                      parts.tm_hour, parts.tm_min, parts.tm_sec)
-    }
+    /// Discourse's form: 2013-02-04T15:26:26.278Z, as Agora writes dates too.
+    private func date(_ d: Date) -> String { ISODate.string(d) }
 
     private func query(_ path: String) -> [String: [String]] {
         var out: [String: [String]] = [:]
