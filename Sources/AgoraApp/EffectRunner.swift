@@ -24,7 +24,9 @@ public struct EffectRunner: Sendable {
             case .loadCountries:
                 return .countries(try store.memberCountries())
             case .search(let query, let limit):
-                return .searchResults(for: query, try store.search(query, kinds: Set(SearchKind.allCases), limit: limit))
+                return .searchResults(for: query, try store.quickSearch(query, kinds: Set(SearchKind.allCases), limit: limit, offset: 0))
+            case .countSearch(let query):
+                return .searchCounts(for: query, try store.searchCounts(query, kinds: Set(SearchKind.allCases)))
             case .findUnread(let search):
                 guard let (index, post) = try store.nextUnread(search) else { return .noUnread(forward: search.forward) }
                 return .unreadFound(index: index, post: post)
@@ -60,7 +62,8 @@ public struct EffectRunner: Sendable {
     /// Runs effects, and the effects their results ask for, until none are left.
     ///
     /// With `deferWrites`, writes of reader state the screen already shows (read, starred,
-    /// comments seen) are returned instead of done, so that the caller can draw the frame first
+    /// comments seen) and reads it need not wait for (a search's exact counts) are returned
+    /// instead of done, so that the caller can draw the frame first
     /// and write after: a key is answered without waiting for the disk. What comes after a
     /// write in the same batch waits with it, so that it reads what was written.
     @discardableResult
@@ -72,7 +75,7 @@ public struct EffectRunner: Sendable {
         var writes: [Effect] = []
         while !pending.isEmpty {
             let effect = pending.removeFirst()
-            if deferWrites, effect.isStateWrite || !writes.isEmpty {
+            if deferWrites, effect.isStateWrite || effect.isAfterFrame || !writes.isEmpty {
                 writes.append(effect)
             } else if case .openURL(let url) = effect {
                 // A mention of a forum's member opens their profile here, not the forum's page.

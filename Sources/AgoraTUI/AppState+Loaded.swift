@@ -22,6 +22,10 @@ extension AppState {
             return []
         case .searchResults(let query, let results):
             search?.receive(results, for: query)
+            // Counts left for after the frame: asked once it is drawn.
+            return search?.query == query && !results.atLeast.isEmpty ? [.countSearch(query)] : []
+        case .searchCounts(let query, let totals):
+            search?.receive(totals, for: query)
             return []
         case .members(let offset, let rows, let total):
             roster.receive(offset: offset, rows: rows, total: total, visible: layout.rosterRows)

@@ -10,7 +10,10 @@ public enum Effect: Hashable, Sendable {
     case loadMembers(offset: Int, limit: Int, name: String? = nil, sort: MemberSort = .name)
     /// How many members each country has, for the roster grouped by country.
     case loadCountries
+    /// A search as it is typed (a quick one: see `CommunityStore.quickSearch`).
     case search(SearchQuery, limit: Int)
+    /// The exact counts a quick search left for after the frame.
+    case countSearch(SearchQuery)
     case openPost(Post.ID)
     /// The open post again, after a sync or another process changed the cache.
     case reloadPost(Post.ID)
@@ -24,7 +27,6 @@ public enum Effect: Hashable, Sendable {
     /// The nearest unread post from a position of the list on screen, forwards or backwards.
     case findUnread(UnreadSearch)
     case openURL(String)
-    /// Bring every source up to date in the background (the loop runs it on a thread of its own).
     /// Bring every source up to date (or only this one) in the background (the loop runs it
     /// on a thread of its own).
     case sync(Source.ID? = nil)
@@ -38,6 +40,12 @@ extension Effect {
         default: false
         }
     }
+
+    /// A read whose answer the frame need not wait for: done once the frame is up, as writes are.
+    public var isAfterFrame: Bool {
+        if case .countSearch = self { return true }
+        return false
+    }
 }
 
 /// What came back from an effect.
@@ -48,6 +56,7 @@ public enum Loaded: Hashable, Sendable {
     case members(offset: Int, rows: [MemberSummary], total: Int)
     case countries([String: Int])
     case searchResults(for: SearchQuery, SearchResults)
+    case searchCounts(for: SearchQuery, [SearchKind: Int])
     case post(PostDetail)
     /// The open post as the cache has it now (`reloadPost`).
     case postReloaded(PostDetail)

@@ -91,6 +91,15 @@ public struct SearchState: Hashable, Sendable {
         return [.search(query, limit: limit)]
     }
 
+    /// Exact counts for the results on hand, when they are for what is typed now.
+    mutating func receive(_ totals: [SearchKind: Int], for query: SearchQuery) {
+        guard query == self.query, resultsFor == text else { return }
+        for (kind, total) in totals where results.atLeast.contains(kind) {
+            results.totals[kind] = total
+            results.atLeast.remove(kind)
+        }
+    }
+
     /// Results for a query: kept when they are for what is typed now.
     mutating func receive(_ found: SearchResults, for query: SearchQuery) {
         guard query == self.query else { return }

@@ -1,6 +1,7 @@
 import AgoraApp
 import AgoraKit
 import AgoraTUI
+import AgoraTestSupport
 import Foundation
 import Testing
 import TerminalCore
@@ -294,5 +295,41 @@ struct SearchScrollTests {
         guard case .post(let hit) = search.items[search.selected] else { Issue.record("not a post"); return }
         #expect(hit.post.id == search.results.posts[120].post.id)
         #expect(reader.screen.contains(hit.post.title), "the chosen result is on screen")
+    }
+}
+
+/// Words with filters in a large cache: the frame shows the newest matches with "N+" at once,
+/// and the exact count follows once it is drawn, as the run loop does it.
+@Suite("Search counts after the frame")
+struct SearchCountsAfterFrameTests {
+    @Test func the_exact_count_comes_after_the_frame() throws {
+        let folder = TemporaryDirectory()
+        let store = try SQLiteStore(path: folder.file("c.sqlite"))
+        let posts = (0..<1_100).map { (i: Int) -> Post in
+            Post(id: Post.ID(String(format: "p%04d", i)), title: "Routing note \(i)", author: Member.ID(i % 2 == 0 ? "ana" : "bo"),
+                 published: Date(timeIntervalSince1970: 1_300_000_000 + Double((i * 7_919) % 1_100) * 86_400))
+        }
+        try store.importContent(CacheContent(members: [Member(id: "ana", name: "Ana Lima", country: "Brazil"),
+                                                       Member(id: "bo", name: "Bo Chen", country: "Kenya")], posts: posts))
+        let newest = posts.enumerated().filter { $0.offset % 2 == 0 }.map(\.element).sorted { $0.sortDate > $1.sortDate }.map(\.id)
+        let runner = EffectRunner(store: store)
+        var state = AppState(width: 100, height: 30, community: try store.community())
+        runner.settle(&state, state.start())
+        var afterFrame: [Effect] = []
+        for key in "/country:brazil routing" { afterFrame = runner.settle(&state, state.handle(.key(.character(key))), deferWrites: true) }
+        let query = try #require(state.search?.query)
+        #expect(afterFrame == [.countSearch(query)])
+        #expect(state.search?.results.atLeast == [.posts])
+        #expect(state.search?.results.posts.map(\.post.id) == Array(newest.prefix(state.search!.results.posts.count)))
+        let shown = state.search!.results.posts.count
+        #expect(Screen.render(state).buffer.text.contains("Posts (\(shown)+)"))
+        runner.write(afterFrame, into: &state)
+        #expect(state.search?.results.totals[.posts] == 550)
+        #expect(state.search?.results.atLeast.isEmpty == true)
+        #expect(Screen.render(state).buffer.text.contains("Posts (550)"))
+        // Counts for a query no longer typed are not taken.
+        for key in "x" { runner.settle(&state, state.handle(.key(.character(key))), deferWrites: true) }
+        _ = state.update(.loaded(.searchCounts(for: query, [.posts: 7])))
+        #expect(state.search?.results.totals[.posts] != 7)
     }
 }

@@ -88,6 +88,71 @@ struct SearchWindowTests {
     }
 }
 
+/// Words with filters are newest first and counted exactly (or "1,000+") too, whichever way the
+/// cache finds them: few filtered posts asked for the words, few matches of the words asked
+/// for the filters, or both many.
+@Suite("Search with filters")
+struct FilteredSearchTests {
+    /// 1,100 posts added oldest first by a different order than their dates: all say "routing",
+    /// every third "dns"; Ana wrote the even ones, every fifth is tagged igf, every seventh comment
+    /// mentions routing too.
+    static let content: CacheContent = {
+        let posts = (0..<1_100).map { (i: Int) -> Post in
+            let day = Double((i * 7_919) % 1_100)
+            return Post(id: Post.ID(String(format: "p%04d", i)), title: "Routing note \(i)" + (i % 3 == 0 ? " dns" : ""),
+                        author: Member.ID(i % 2 == 0 ? "ana" : "bo"), published: Date(timeIntervalSince1970: 1_300_000_000 + day * 86_400),
+                        tags: i % 5 == 0 ? ["IGF"] : [])
+        }
+        let comments = (0..<1_100).map { (i: Int) -> AgoraKit.Comment in
+            let day = Double((i * 337) % 1_100)
+            return AgoraKit.Comment(id: Comment.ID(String(format: "c%04d", i)), post: Post.ID("p0001"), author: Member.ID(i % 2 == 0 ? "ana" : "bo"),
+                           published: Date(timeIntervalSince1970: 1_300_000_000 + day * 86_400),
+                           body: i % 7 == 0 ? "routing again" : "routing")
+        }
+        let members = [Member(id: Member.ID("ana"), name: "Ana Lima", country: "Brazil"),
+                       Member(id: Member.ID("bo"), name: "Bo Chen", country: "Kenya")]
+        return CacheContent(members: members, posts: posts, comments: comments)
+    }()
+
+    static func expected(_ keep: (Int) -> Bool) -> [Post.ID] {
+        content.posts.enumerated().filter { keep($0.offset) }.map(\.element).sorted { $0.sortDate > $1.sortDate }.map(\.id)
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func newest_first_and_counted_whichever_way_they_are_found(kind: StoreKind) throws {
+        let (store, folder) = try makeStore(kind, Self.content)
+        _ = folder
+        try store.setRead(true, posts: (0..<1_100).filter { $0 % 11 == 0 }.map { Self.content.posts[$0].id })
+        let cases: [(String, (Int) -> Bool)] = [
+            ("tag:igf routing", { $0 % 5 == 0 }),                   // 220 tagged: each asked for the words
+            ("author:ana dns", { $0 % 2 == 0 && $0 % 3 == 0 }),     // 550 by Ana, 367 say dns
+            ("country:brazil routing", { $0 % 2 == 0 }),            // 550 by Ana, every post says routing
+            ("is:unread routing", { $0 % 11 != 0 }),                // 1,000 unread: the cap
+            ("country:brazil date:2011 routing", { i in
+                let date = Self.content.posts[i].sortDate
+                return i % 2 == 0 && date >= ISODate.parse("2011-01-01T00:00:00Z")! && date < ISODate.parse("2012-01-01T00:00:00Z")!
+            }),
+        ]
+        for (text, keep) in cases {
+            let all = Self.expected(keep)
+            for offset in [0, 20] {
+                let found = try store.search(SearchQuery(text), kinds: [.posts], limit: 20, offset: offset)
+                #expect(found.posts.map(\.post.id) == Array(all.dropFirst(offset).prefix(20)), "\(text) from \(offset)")
+                #expect(found.totals[.posts] == min(all.count, SearchResults.countCap), "\(text)")
+                #expect(found.atLeast.isEmpty, "\(text)")
+            }
+        }
+        // Comments alike: Ana's comments that say "again" (few), and all of Ana's (many).
+        for (text, keep) in [("author:ana again", { (i: Int) in i % 2 == 0 && i % 7 == 0 }), ("country:brazil routing", { (i: Int) in i % 2 == 0 })] {
+            let all = Self.content.comments.enumerated().filter { keep($0.offset) }.map(\.element)
+                .sorted { $0.published! > $1.published! }.map(\.id)
+            let found = try store.search(SearchQuery(text), kinds: [.comments], limit: 20, offset: 20)
+            #expect(found.comments.map(\.comment) == Array(all.dropFirst(20).prefix(20)), "\(text)")
+            #expect(found.totals[.comments] == min(all.count, SearchResults.countCap), "\(text)")
+        }
+    }
+}
+
 /// The community at a glance: the SQLite cache's queries and the in-memory reckoning agree.
 @Suite("Community statistics")
 struct CommunityStatsTests {

@@ -262,8 +262,9 @@ public struct SearchResults: Hashable, Sendable {
     /// How many of each kind match in all, counted up to `countCap` (a count at the cap means
     /// "that many or more").
     public var totals: [SearchKind: Int] = [:]
-    /// Kinds whose total is only how many were counted ("at least"): words with filters are
-    /// counted as far as the window needs, not through every match of the words.
+    /// Kinds whose total is only how many were counted ("at least", one more than the window):
+    /// a quick search leaves the exact count of words with filters for after the frame, and a
+    /// cache too large for a set of its rowids counts them no further.
     public var atLeast: Set<SearchKind> = []
     public static let countCap = 1_000
 

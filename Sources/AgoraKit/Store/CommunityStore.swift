@@ -58,6 +58,12 @@ public protocol CommunityStore: Sendable {
     /// Case- and accent-insensitive search of titles and bodies, comments and members.
     /// Matches newest first, `limit` of each kind from `offset`, with how many match in all.
     func search(_ query: SearchQuery, kinds: Set<SearchKind>, limit: Int, offset: Int) throws -> SearchResults
+    /// As `search`, for a screen drawn as it is typed: where counting exactly would read every
+    /// match of the words, a kind is counted only as far as the window needs (it is `atLeast`)
+    /// and its exact count is left for `searchCounts`, asked once the frame is up.
+    func quickSearch(_ query: SearchQuery, kinds: Set<SearchKind>, limit: Int, offset: Int) throws -> SearchResults
+    /// How many of each kind match, exactly up to the cap.
+    func searchCounts(_ query: SearchQuery, kinds: Set<SearchKind>) throws -> [SearchKind: Int]
 
     // MARK: Content in and out
     func sources() throws -> [Source]
@@ -109,6 +115,14 @@ extension CommunityStore {
     }
 
     public func memberCount(country: String?) throws -> Int { try memberCount(MemberQuery(country: country)) }
+
+    public func quickSearch(_ query: SearchQuery, kinds: Set<SearchKind>, limit: Int, offset: Int) throws -> SearchResults {
+        try search(query, kinds: kinds, limit: limit, offset: offset)
+    }
+
+    public func searchCounts(_ query: SearchQuery, kinds: Set<SearchKind>) throws -> [SearchKind: Int] {
+        try search(query, kinds: kinds, limit: 0, offset: 0).totals
+    }
 
     public func search(_ query: SearchQuery, kinds: Set<SearchKind>, limit: Int) throws -> SearchResults {
         try search(query, kinds: kinds, limit: limit, offset: 0)

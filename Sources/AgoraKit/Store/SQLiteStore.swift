@@ -617,6 +617,14 @@ public final class SQLiteStore: CommunityStore {
     // MARK: - Search
 
     public func search(_ query: SearchQuery, kinds: Set<SearchKind>, limit: Int, offset: Int) throws -> SearchResults {
+        try search(query, kinds: kinds, limit: limit, offset: offset, countsLater: false)
+    }
+
+    public func quickSearch(_ query: SearchQuery, kinds: Set<SearchKind>, limit: Int, offset: Int) throws -> SearchResults {
+        try search(query, kinds: kinds, limit: limit, offset: offset, countsLater: true)
+    }
+
+    private func search(_ query: SearchQuery, kinds: Set<SearchKind>, limit: Int, offset: Int, countsLater: Bool) throws -> SearchResults {
         var results = SearchResults(problems: query.problems)
         guard !query.isEmpty else { return results }
         return try read { db in
@@ -642,6 +650,83 @@ public final class SQLiteStore: CommunityStore {
                     : "EXISTS (SELECT 1 FROM \(search) WHERE \(search) MATCH ? AND \(search).rowid = \(alias).rowid)"
                 return ("\(table) \(alias)", [check] + terms.dropFirst(), total)
             }
+            /// Words with filters, newest first and counted to the cap, each way priced by what is
+            /// cheap: asking the search index about one row costs about 30 µs, reading its matches
+            /// in order about 0.1 µs each, reading a row by rowid about 1 µs.
+            /// - few filtered rows (300 or fewer): each is asked whether it has the words;
+            /// - few matches of the words (under the cap): each is asked whether it passes the filters;
+            /// - otherwise the words' matches are read into a set, and the filtered rows, walked
+            ///   newest first, are kept where the set has them, until the window is full and the
+            ///   count reaches the cap.
+            /// With `countsLater`, words that match a fifth of the table or more are instead asked
+            /// of each filtered row, newest first, until the window is full and one more is found:
+            /// a few hundred lookups at most, where the set reads every match; the count is then
+            /// "at least" and `searchCounts` gives it exactly once the frame is up.
+            /// Returns the window's rowids and the count, or nil when the table's rowids are too
+            /// many for a set of bits (64 million); the caller then walks in the index's order.
+            func wordsAndFilters(search: String, alias: String, table: String, joins: String,
+                                 filters: [String], filterArguments: [(any DatabaseValueConvertible)?],
+                                 match: String) throws -> (rowids: [Int64], total: Int, atLeast: Bool)? {
+                let cap = SearchResults.countCap
+                let order = "\(alias).sortDate DESC, \(alias).rowid DESC"
+                let filterSQL = filters.joined(separator: " AND ")
+                func window(_ all: [Int64]) -> [Int64] { Array(all.dropFirst(offset).prefix(limit)) }
+                let filtered = try count("\(table) \(alias) \(joins)", filters, filterArguments, upTo: 301)
+                if filtered <= 300 {
+                    let all = try Int64.fetchAll(db, sql: """
+                        SELECT \(alias).rowid FROM \(table) \(alias) \(joins) WHERE \(filterSQL)
+                        AND EXISTS (SELECT 1 FROM \(search) WHERE \(search) MATCH ? AND \(search).rowid = \(alias).rowid)
+                        ORDER BY \(order)
+                        """, arguments: StatementArguments(filterArguments + [match]))
+                    return (window(all), all.count, false)
+                }
+                let matched = try count(search, ["\(search) MATCH ?"], [match], upTo: cap)
+                if matched < cap {
+                    let all = try Int64.fetchAll(db, sql: """
+                        SELECT \(alias).rowid FROM \(search) JOIN \(table) \(alias) ON \(alias).rowid = \(search).rowid \(joins)
+                        WHERE \(search) MATCH ? AND \(filterSQL) ORDER BY \(order)
+                        """, arguments: StatementArguments([match] + filterArguments))
+                    return (window(all), all.count, false)
+                }
+                let maxRowid = try Int64.fetchOne(db, sql: "SELECT max(rowid) FROM \(table)") ?? 0
+                let fifth = max(cap, Int(maxRowid / 5))
+                if countsLater, try count(search, ["\(search) MATCH ?"], [match], upTo: fifth) >= fifth {
+                    let probe = try db.makeStatement(sql: "SELECT 1 FROM \(search) WHERE \(search) MATCH ? AND rowid = ?")
+                    var rowids: [Int64] = []
+                    var found = 0
+                    var asked = 0
+                    var ended = true
+                    try db.eachRowid("""
+                        SELECT \(alias).rowid FROM \(table) \(alias) \(joins) WHERE \(filterSQL) ORDER BY \(order)
+                        """, arguments: StatementArguments(filterArguments)) { rowid in
+                        asked += 1
+                        // Words that turn out rare among these rows: the set is cheaper after all.
+                        if asked > 1_500 { ended = false; return false }
+                        try probe.setArguments([match, rowid])
+                        guard try Int.fetchOne(probe) != nil else { return true }
+                        found += 1
+                        if found > offset, rowids.count < limit { rowids.append(rowid) }
+                        if found > offset + limit { ended = false; return false }
+                        return true
+                    }
+                    if found > offset + limit { return (rowids, found, true) }
+                    if ended { return (rowids, found, false) }
+                }
+                guard maxRowid < 1 << 26 else { return nil }
+                var words = RowidSet(maxRowid: maxRowid)
+                try db.eachRowid("SELECT rowid FROM \(search) WHERE \(search) MATCH ?", arguments: [match]) { words.insert($0); return true }
+                var rowids: [Int64] = []
+                var total = 0
+                try db.eachRowid("""
+                    SELECT \(alias).rowid FROM \(table) \(alias) \(joins) WHERE \(filterSQL) ORDER BY \(order)
+                    """, arguments: StatementArguments(filterArguments)) { rowid in
+                    guard words.contains(rowid) else { return true }
+                    total += 1
+                    if total > offset, rowids.count < limit { rowids.append(rowid) }
+                    return total < max(cap, offset + limit)
+                }
+                return (rowids, min(total, cap), false)
+            }
             // The word being typed, as the words it begins (from the list of indexed words),
             // when there are not too many of them.
             let match = query.fts { prefix in
@@ -666,28 +751,17 @@ public final class SQLiteStore: CommunityStore {
             /// Posts or comments by those members. A few members' rows are read from the author index
             /// and sorted; many members' (a country) are read newest first and checked, which
             /// stops at the limit: the + keeps SQLite from choosing the author index for them.
+            /// With words the walk goes on to the count's cap, and reading the members' rows from
+            /// the index and sorting them costs less than a row lookup for each of the newest posts.
             func authorTerms(_ column: String) -> (String, [(any DatabaseValueConvertible)?]) {
                 guard let memberIDs, let memberList else { return ("", []) }
-                let plus = memberIDs.count > 300 ? "+" : ""
+                let plus = memberIDs.count > 300 && match == nil ? "+" : ""
                 return ("\(plus)\(column) IN (SELECT value FROM json_each(?))", [memberList])
             }
             if kinds.contains(.posts) {
                 var joins = ""
                 var terms: [String] = []
                 var arguments: [(any DatabaseValueConvertible)?] = []
-                // Words alone drive the query from the search index; with a few members' posts
-                // (author:) those posts drive it and each is asked whether it matches.
-                var from = "post p"
-                let fewAuthors = (memberIDs?.count ?? Int.max) <= 300
-                if let match {
-                    if fewAuthors {
-                        terms.append("EXISTS (SELECT 1 FROM postSearch WHERE postSearch MATCH ? AND postSearch.rowid = p.rowid)")
-                    } else {
-                        from = "postSearch JOIN post p ON p.rowid = postSearch.rowid"
-                        terms.append("postSearch MATCH ?")
-                    }
-                    arguments.append(match)
-                }
                 let (authorSQL, authorArguments) = authorTerms("p.author")
                 if !authorSQL.isEmpty { terms.append(authorSQL); arguments += authorArguments }
                 if let tag = query.tag {
@@ -709,30 +783,41 @@ public final class SQLiteStore: CommunityStore {
                     if query.unreadOnly { terms.append("s.isRead = 0") }
                     if query.starredOnly { terms.append("s.isStarred = 1") }
                 }
-                // Newest published first, as every list is. Few matches (under the count's cap)
-                // are read and sorted; many are found by walking the posts newest first and
-                // keeping those that match, which stops as soon as the window is full.
-                var order = "p.sortDate DESC, p.rowid DESC"
-                var walk = (from: from, terms: terms)
-                if match != nil, !fewAuthors, terms.count == 1, joins.isEmpty {
-                    let plan = try wordsAlone(table: "post", search: "postSearch", alias: "p", from: from, terms: terms, arguments: arguments)
-                    walk = (plan.from, plan.terms)
-                    results.totals[.posts] = plan.total
-                } else if match != nil, !terms.isEmpty {
-                    // Words with filters: counted as far as the window needs and one more, so
-                    // that a count that could read every match of the words costs no more than
-                    // the window ("21+"); the list scrolls on into more either way.
-                    results.totals[.posts] = try count(from + " " + joins, terms, arguments, upTo: offset + limit + 1)
-                    if results.totals[.posts]! > offset + limit { results.atLeast.insert(.posts) }
-                    // Sorting every match of the words by date could read them all: the index's
-                    // own order (the order they were added) streams, and stops at the window.
-                    if !fewAuthors { order = "postSearch.rowid DESC" }
+                // Newest published first, as every list is, counted exactly up to the cap.
+                var rowids: [Int64]
+                if let match, !terms.isEmpty,
+                   let found = try wordsAndFilters(search: "postSearch", alias: "p", table: "post", joins: joins,
+                                                   filters: terms, filterArguments: arguments, match: match) {
+                    rowids = found.rowids
+                    results.totals[.posts] = found.total
+                    if found.atLeast { results.atLeast.insert(.posts) }
                 } else {
-                    results.totals[.posts] = try count(from + " " + joins, terms, arguments)
+                    var from = "post p"
+                    var order = "p.sortDate DESC, p.rowid DESC"
+                    if let match {
+                        from = "postSearch JOIN post p ON p.rowid = postSearch.rowid"
+                        terms.insert("postSearch MATCH ?", at: 0)
+                        arguments.insert(match, at: 0)
+                    }
+                    var walk = (from: from, terms: terms)
+                    if match != nil, terms.count == 1, joins.isEmpty {
+                        let plan = try wordsAlone(table: "post", search: "postSearch", alias: "p", from: from, terms: terms, arguments: arguments)
+                        walk = (plan.from, plan.terms)
+                        results.totals[.posts] = plan.total
+                    } else if match != nil {
+                        // Words matching more rows than a set should hold, with filters: the index's
+                        // own order (the order they were added) streams and stops at the window, and
+                        // the count goes as far as the window needs ("21+").
+                        results.totals[.posts] = try count(from + " " + joins, terms, arguments, upTo: offset + limit + 1)
+                        if results.totals[.posts]! > offset + limit { results.atLeast.insert(.posts) }
+                        order = "postSearch.rowid DESC"
+                    } else {
+                        results.totals[.posts] = try count(from + " " + joins, terms, arguments)
+                    }
+                    rowids = try Int64.fetchAll(db, sql: """
+                        SELECT p.rowid FROM \(walk.from) \(joins) WHERE \(walk.terms.joined(separator: " AND ")) ORDER BY \(order) LIMIT ? OFFSET ?
+                        """, arguments: StatementArguments(arguments + [limit as (any DatabaseValueConvertible)?, offset]))
                 }
-                let rowids = try Int64.fetchAll(db, sql: """
-                    SELECT p.rowid FROM \(walk.from) \(joins) WHERE \(walk.terms.joined(separator: " AND ")) ORDER BY \(order) LIMIT ? OFFSET ?
-                    """, arguments: StatementArguments(arguments + [limit as (any DatabaseValueConvertible)?, offset]))
                 let summaries = try SQLitePostQuery.summaries(db, rowids: rowids)
                 let bodies = try Self.bodies(db, rowids: rowids)
                 results.posts = zip(summaries, rowids).map { summary, rowid in
@@ -743,17 +828,6 @@ public final class SQLiteStore: CommunityStore {
             if kinds.contains(.comments), commentsToo {
                 var terms: [String] = []
                 var arguments: [(any DatabaseValueConvertible)?] = []
-                var from = "comment c"
-                let fewAuthors = (memberIDs?.count ?? Int.max) <= 300
-                if let match {
-                    if fewAuthors {
-                        terms.append("EXISTS (SELECT 1 FROM commentSearch WHERE commentSearch MATCH ? AND commentSearch.rowid = c.rowid)")
-                    } else {
-                        from = "commentSearch JOIN comment c ON c.rowid = commentSearch.rowid"
-                        terms.append("commentSearch MATCH ?")
-                    }
-                    arguments.append(match)
-                }
                 let (authorSQL, authorArguments) = authorTerms("c.author")
                 if !authorSQL.isEmpty { terms.append(authorSQL); arguments += authorArguments }
                 if query.unreadOnly { terms.append("c.isRead = 0") }
@@ -761,29 +835,49 @@ public final class SQLiteStore: CommunityStore {
                     terms.append("c.sortDate >= ? AND c.sortDate < ?")
                     arguments += [from, to]
                 }
-                var order = "c.sortDate DESC, c.rowid DESC"
-                var walk = (from: from, terms: terms)
-                if match != nil, !fewAuthors, terms.count == 1 {
-                    let plan = try wordsAlone(table: "comment", search: "commentSearch", alias: "c", from: from, terms: terms, arguments: arguments)
-                    walk = (plan.from, plan.terms)
-                    results.totals[.comments] = plan.total
-                } else if match != nil, !terms.isEmpty {
-                    results.totals[.comments] = try count(from, terms, arguments, upTo: offset + limit + 1)
-                    if results.totals[.comments]! > offset + limit { results.atLeast.insert(.comments) }
-                    if !fewAuthors { order = "commentSearch.rowid DESC" }
+                var rowids: [Int64]
+                if let match, !terms.isEmpty,
+                   let found = try wordsAndFilters(search: "commentSearch", alias: "c", table: "comment", joins: "",
+                                                   filters: terms, filterArguments: arguments, match: match) {
+                    rowids = found.rowids
+                    results.totals[.comments] = found.total
+                    if found.atLeast { results.atLeast.insert(.comments) }
                 } else {
-                    results.totals[.comments] = try count(from, terms, arguments)
-                }
-                results.comments = try Row.fetchAll(db, sql: """
-                    SELECT c.id AS id, c.post AS post, p.title AS title,
-                        coalesce((SELECT m.name FROM member m WHERE m.id = c.author), c.authorName) AS authorName, c.body AS body
-                    FROM \(walk.from) JOIN post p ON p.id = c.post
-                    WHERE \(walk.terms.joined(separator: " AND ")) ORDER BY \(order) LIMIT ? OFFSET ?
-                    """, arguments: StatementArguments(arguments + [limit as (any DatabaseValueConvertible)?, offset])).map {
-                        SearchResults.CommentHit(comment: Comment.ID($0["id"] as String), post: Post.ID($0["post"] as String),
-                                                 postTitle: $0["title"] ?? "", authorName: $0["authorName"],
-                                                 snippet: Snippet.around(query, in: PlainText.fromHTML($0["body"] ?? "")))
+                    var from = "comment c"
+                    var order = "c.sortDate DESC, c.rowid DESC"
+                    if let match {
+                        from = "commentSearch JOIN comment c ON c.rowid = commentSearch.rowid"
+                        terms.insert("commentSearch MATCH ?", at: 0)
+                        arguments.insert(match, at: 0)
                     }
+                    var walk = (from: from, terms: terms)
+                    if match != nil, terms.count == 1 {
+                        let plan = try wordsAlone(table: "comment", search: "commentSearch", alias: "c", from: from, terms: terms, arguments: arguments)
+                        walk = (plan.from, plan.terms)
+                        results.totals[.comments] = plan.total
+                    } else if match != nil {
+                        results.totals[.comments] = try count(from, terms, arguments, upTo: offset + limit + 1)
+                        if results.totals[.comments]! > offset + limit { results.atLeast.insert(.comments) }
+                        order = "commentSearch.rowid DESC"
+                    } else {
+                        results.totals[.comments] = try count(from, terms, arguments)
+                    }
+                    rowids = try Int64.fetchAll(db, sql: """
+                        SELECT c.rowid FROM \(walk.from) WHERE \(walk.terms.joined(separator: " AND ")) ORDER BY \(order) LIMIT ? OFFSET ?
+                        """, arguments: StatementArguments(arguments + [limit as (any DatabaseValueConvertible)?, offset]))
+                }
+                let rows = try Row.fetchAll(db, sql: """
+                    SELECT c.rowid AS rowid, c.id AS id, c.post AS post, p.title AS title,
+                        coalesce((SELECT m.name FROM member m WHERE m.id = c.author), c.authorName) AS authorName, c.body AS body
+                    FROM comment c JOIN post p ON p.id = c.post
+                    WHERE c.rowid IN (SELECT value FROM json_each(?))
+                    """, arguments: [String(decoding: try JSONEncoder().encode(rowids), as: UTF8.self)])
+                let byRowid = Dictionary(rows.map { ($0["rowid"] as Int64, $0) }, uniquingKeysWith: { first, _ in first })
+                results.comments = rowids.compactMap { byRowid[$0] }.map {
+                    SearchResults.CommentHit(comment: Comment.ID($0["id"] as String), post: Post.ID($0["post"] as String),
+                                             postTitle: $0["title"] ?? "", authorName: $0["authorName"],
+                                             snippet: Snippet.around(query, in: PlainText.fromHTML($0["body"] ?? "")))
+                }
             }
             if kinds.contains(.members), !query.hasPostOnlyFilters, !query.unreadOnly, query.dateFrom == nil {
                 var terms: [String] = []
