@@ -17,14 +17,16 @@ public struct EffectRunner: Sendable {
                 return .posts(offset: offset, rows: rows, counts: nil)
             case .countPosts(let filter):
                 return .postCounts(try store.counts(filter))
-            case .loadMembers(let offset, let limit, let name, let sort):
-                let query = MemberQuery(name: name, sort: sort, offset: offset, limit: limit)
+            case .loadMembers(let offset, let limit, let name, let country, let sort):
+                let query = MemberQuery(country: country, name: name, sort: sort, offset: offset, limit: limit)
                 let rows = try store.members(query)
                 return .members(offset: offset, rows: rows, total: try store.memberCount(query))
             case .loadCountries:
                 return .countries(try store.memberCountries())
             case .search(let query, let limit):
                 return .searchResults(for: query, try store.quickSearch(query, kinds: Set(SearchKind.allCases), limit: limit, offset: 0))
+            case .loadStats:
+                return .stats(try store.communityStats())
             case .countSearch(let query):
                 return .searchCounts(for: query, try store.searchCounts(query, kinds: Set(SearchKind.allCases)))
             case .findUnread(let search):

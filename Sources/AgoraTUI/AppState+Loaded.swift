@@ -24,6 +24,13 @@ extension AppState {
             search?.receive(results, for: query)
             // Counts left for after the frame: asked once it is drawn.
             return search?.query == query && !results.atLeast.isEmpty ? [.countSearch(query)] : []
+        case .stats(let stats):
+            guard var current = glance else { return [] }
+            current.stats = stats
+            // The chart's cursor starts on the latest month.
+            if current.month == nil { current.month = max(0, GlanceDocument.filled(stats.months).count - 1) }
+            glance = current
+            return []
         case .searchCounts(let query, let totals):
             search?.receive(totals, for: query)
             return []
@@ -137,13 +144,14 @@ extension AppState {
     }
 
     mutating func clearFilters() -> [Effect] {
-        guard postFilter != .all || !memberName.isEmpty else {
+        guard postFilter != .all || !memberName.isEmpty || roster.country != nil else {
             message = "No filter to clear."
             return []
         }
         var effects: [Effect] = []
-        if !memberName.isEmpty {
+        if !memberName.isEmpty || roster.country != nil {
             roster.name = ""
+            roster.country = nil
             effects += roster.reset(visible: layout.rosterRows)
         }
         if postFilter != .all { effects += setPostFilter(.all) } else { message = "All members." }

@@ -18,6 +18,8 @@ public enum Mode: Hashable, Sendable {
     case search
     /// Typing a name to filter the roster after `f`.
     case rosterFilter
+    /// The community at a glance, after `i`.
+    case glance
 }
 
 /// The whole reader as a value. `update` is pure: an action in, the state changed and the
@@ -49,6 +51,8 @@ public struct AppState: Hashable, Sendable {
     public var input = InputRouter()
     /// The search screen, while it is open.
     public var search: SearchState?
+    /// The at-a-glance screen, while it is open.
+    public var glance: GlanceState?
     /// Where the panes are: made when the size, the settings or the panes shown change.
     public private(set) var layout: Layout
     /// A result being opened: its words to mark, and the comment to go to.
@@ -95,6 +99,7 @@ public struct AppState: Hashable, Sendable {
         case .link: .link
         case .search: .search
         case .rosterFilter: .rosterFilter
+        case .glance: .glance
         }
     }
 
@@ -150,6 +155,7 @@ public struct AppState: Hashable, Sendable {
             case .link(let digits): return updateLink(action, digits: digits)
             case .search: return updateSearch(action)
             case .rosterFilter: return updateRosterFilter(action)
+            case .glance: return updateGlance(action)
             }
         }
     }
@@ -198,7 +204,9 @@ public struct AppState: Hashable, Sendable {
 
     // MARK: Places
 
-    var place: Place { Place(focus: focus, detail: detail, rosterInPlaceOfPosts: rosterInPlaceOfPosts, search: search) }
+    var place: Place {
+        Place(focus: focus, detail: detail, rosterInPlaceOfPosts: rosterInPlaceOfPosts, search: search, glance: mode == .glance ? glance : nil)
+    }
 
     /// Keeps where the reader is, to come back to with Esc.
     mutating func remember(_ place: Place? = nil) {
@@ -212,7 +220,8 @@ public struct AppState: Hashable, Sendable {
         rosterInPlaceOfPosts = place.rosterInPlaceOfPosts
         detail = place.detail
         search = place.search
-        mode = place.search == nil ? .normal : .search
+        glance = place.glance
+        mode = place.search != nil ? .search : place.glance != nil ? .glance : .normal
         fitToSize()
     }
 

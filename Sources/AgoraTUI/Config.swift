@@ -34,6 +34,8 @@ public struct ReaderSettings: Hashable, Sendable {
     /// The themes `T` cycles through, in order, and the one in use.
     public var themeNames: [String] = ["default"]
     public var themeIndex = 0
+    /// Whether charts may use block characters; without a UTF-8 locale they are drawn in ASCII.
+    public var unicodeCharts = true
 
     public init() {}
 }

@@ -7,13 +7,15 @@ public enum Effect: Hashable, Sendable {
     case loadPosts(offset: Int, limit: Int, filter: PostFilter = .all, sort: PostSort = .newest)
     /// How many posts (and unread) a filter shows: asked when the filter or the data changes.
     case countPosts(PostFilter)
-    case loadMembers(offset: Int, limit: Int, name: String? = nil, sort: MemberSort = .name)
+    case loadMembers(offset: Int, limit: Int, name: String? = nil, country: String? = nil, sort: MemberSort = .name)
     /// How many members each country has, for the roster grouped by country.
     case loadCountries
     /// A search as it is typed (a quick one: see `CommunityStore.quickSearch`).
     case search(SearchQuery, limit: Int)
     /// The exact counts a quick search left for after the frame.
     case countSearch(SearchQuery)
+    /// The community's counts, for the at-a-glance screen.
+    case loadStats
     case openPost(Post.ID)
     /// The open post again, after a sync or another process changed the cache.
     case reloadPost(Post.ID)
@@ -57,6 +59,7 @@ public enum Loaded: Hashable, Sendable {
     case countries([String: Int])
     case searchResults(for: SearchQuery, SearchResults)
     case searchCounts(for: SearchQuery, [SearchKind: Int])
+    case stats(CommunityStats)
     case post(PostDetail)
     /// The open post as the cache has it now (`reloadPost`).
     case postReloaded(PostDetail)

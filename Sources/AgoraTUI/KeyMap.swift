@@ -17,7 +17,7 @@ public enum Command: String, CaseIterable, Hashable, Sendable {
     case openLink = "open-link", roster = "roster", search = "search", toggleUnreadOnly = "toggle-unread-only"
     case toggleStarredOnly = "toggle-starred-only", filterAuthor = "filter-author", filterCountry = "filter-country"
     case filterTag = "filter-tag", clearFilters = "clear-filters", cycleSort = "cycle-sort", filterRoster = "filter-roster"
-    case cycleTheme = "cycle-theme", help = "help", sync = "sync", syncSource = "sync-source"
+    case cycleTheme = "cycle-theme", help = "help", sync = "sync", syncSource = "sync-source", glance = "glance"
     // While typing into a line, and in the confirmation.
     case erase = "erase", clearLine = "clear-line", yes = "yes"
 }
@@ -64,11 +64,13 @@ public enum KeyContext: Hashable, Sendable {
     case reader(Pane)
     /// The help screen scrolls with the reader's keys; any other key closes it.
     case help
+    /// The at-a-glance screen: the reader's keys choose and open its rows.
+    case glance
     case search, rosterFilter, link, confirm
 
     public var table: KeyTable {
         switch self {
-        case .reader, .help: .reader
+        case .reader, .help, .glance: .reader
         case .search: .search
         case .rosterFilter: .rosterFilter
         case .link: .link
@@ -86,7 +88,7 @@ public enum KeyContext: Hashable, Sendable {
     public var takesText: Bool {
         switch self {
         case .search, .rosterFilter, .link: true
-        case .reader, .help, .confirm: false
+        case .reader, .help, .glance, .confirm: false
         }
     }
 }
@@ -188,6 +190,7 @@ public struct KeyMap: Hashable, Sendable {
         Binding(.cycleTheme, [.character("T")], "Switch to the next theme"),
         Binding(.sync, [.character("R")], "Bring every source up to date in the background, reading on"),
         Binding(.syncSource, [.control("r")], "Bring the open post's feed or forum up to date in the background"),
+        Binding(.glance, [.character("i")], "The community at a glance: activity by month, countries, who writes most; each row opens"),
         Binding(.help, [.character("?"), .function(1)], "Show this help", hint: "help"),
     ])
 

@@ -7,12 +7,14 @@ public struct RosterModel: Hashable, Sendable {
     public var window = ListWindow<MemberSummary>()
     public var sort = MemberSort.name
     public var name = ""
+    /// Only the members of this country (chosen on the at-a-glance screen).
+    public var country: String?
     public var countryCounts: [String: Int] = [:]
 
     public init() {}
 
     func load(offset: Int, limit: Int) -> Effect {
-        .loadMembers(offset: offset, limit: limit, name: name.isEmpty ? nil : name, sort: sort)
+        .loadMembers(offset: offset, limit: limit, name: name.isEmpty ? nil : name, country: country, sort: sort)
     }
 
     /// The roster from its start, with the order and name in force.

@@ -34,6 +34,12 @@ public enum Screen {
             StatusBar.draw(status, in: layout.status, theme: theme, into: &buffer)
             return (buffer, cursor)
         }
+        if let glance = state.glance, state.mode == .glance {
+            GlanceView.draw(glance, community: state.community, unicode: state.settings.unicodeCharts, keys: keymap,
+                            in: Rect(x: 0, y: 1, width: state.width, height: state.height - 2), theme: theme, into: &buffer)
+            StatusBar.draw(status, in: layout.status, theme: theme, into: &buffer)
+            return (buffer, nil)
+        }
         for pane in layout.panes {
             guard let rect = layout.rects[pane] else { continue }
             let focused = pane == state.focus
@@ -97,6 +103,16 @@ public enum StatusBar {
             case .search:
                 let choose = "\(keys.label(.up, in: .search))/\(keys.label(.down, in: .search))"
                 left = " Search — type; \(choose) choose, \(keys.label(.open, in: .search)) opens, \(keys.label(.back, in: .search)) goes back"
+            case .glance:
+                let move = [keys.firstKey(.down), keys.firstKey(.up)].compactMap { $0 }.joined(separator: "/")
+                // The arrows when they are bound: they say "along the chart" best.
+                func key(_ command: Command, _ arrow: Key) -> String? {
+                    let bound = keys.keys(command)
+                    return (bound.first { $0.keys == [arrow] } ?? bound.first)?.name
+                }
+                let month = [key(.previousPane, .left), key(.nextPane, .right)].compactMap { $0 }.joined(separator: "/")
+                left = " At a glance — \(move) choose, \(month) month, \(keys.label(.open)) opens, \(keys.label(.back)) closes"
+                if let message = state.message { left = " " + Sanitizer.line(message); highlighted = .statusMessage }
             case .rosterFilter:
                 left = " Filter the roster: \(Sanitizer.line(state.memberName))▏ \(keys.label(.open, in: .rosterFilter)) keeps it, "
                     + "\(keys.label(.back, in: .rosterFilter)) clears it"

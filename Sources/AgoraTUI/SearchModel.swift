@@ -8,6 +8,8 @@ public struct Place: Hashable, Sendable {
     public var detail: Detail
     public var rosterInPlaceOfPosts: Bool
     public var search: SearchState?
+    /// The at-a-glance screen, when that is where the reader was.
+    public var glance: GlanceState? = nil
 }
 
 /// The search screen: what is typed, what it found, which result is selected, and where the
@@ -89,6 +91,13 @@ public struct SearchState: Hashable, Sendable {
         guard moreToCome, selected >= items.count - 3, limit < SearchResults.countCap, resultsFor == text else { return [] }
         limit = min(SearchResults.countCap, limit + max(page, 25) * 2)
         return [.search(query, limit: limit)]
+    }
+
+    /// A search already typed (a month chosen on the at-a-glance screen): the search to run.
+    mutating func begin(with text: String, limit: Int) -> [Effect] {
+        self.text = text
+        self.limit = limit
+        return query.isEmpty ? [] : [.search(query, limit: limit)]
     }
 
     /// Exact counts for the results on hand, when they are for what is typed now.

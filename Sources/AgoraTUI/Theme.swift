@@ -14,6 +14,7 @@ public enum Role: String, CaseIterable, Hashable, Sendable {
     case statusBar, statusMessage, statusHint
     case help, helpKey, dialog, tooSmall
     case searchMatch
+    case chartPosts, chartComments, chartUnread, chartBar, chartAxis
 
     /// The name in theme files: `listSelected` is `list-selected`.
     public var name: String { Self.names[self] ?? rawValue }
@@ -53,6 +54,10 @@ public enum Role: String, CaseIterable, Hashable, Sendable {
         case .statusMessage, .statusHint: .statusBar
         case .helpKey: .help
         case .dialog: .statusMessage
+        case .chartPosts, .chartBar: .heading
+        case .chartComments: .quote
+        case .chartUnread: .listUnread
+        case .chartAxis: .listMeta
         }
     }
 
@@ -95,6 +100,11 @@ public enum Role: String, CaseIterable, Hashable, Sendable {
         case .dialog: "questions that need an answer"
         case .tooSmall: "the note shown when the terminal is too small"
         case .searchMatch: "matching words in search results"
+        case .chartPosts: "the posts-by-month chart on the at-a-glance screen"
+        case .chartComments: "the comments-by-month chart"
+        case .chartUnread: "the unread-by-month chart"
+        case .chartBar: "bars of countries, posters, commenters and posts"
+        case .chartAxis: "the years under the charts"
         }
     }
 

@@ -94,6 +94,7 @@ struct BenchStore: ParsableCommand {
         try time("member window of 50 at offset \(max(0, stats.members - 50))", target: 5) {
             _ = try store.members(MemberQuery(offset: max(0, stats.members - 50), limit: 50))
         }
+        try time("community statistics (agora stats, the at-a-glance screen)", target: 50) { _ = try store.communityStats() }
         try time("search a common word (\(SyntheticCommunity.commonWord))", target: 30) { _ = try store.search(SyntheticCommunity.commonWord) }
         try time("search a rare word (\(SyntheticCommunity.rareWord))", target: 30) { _ = try store.search(SyntheticCommunity.rareWord) }
         try time("search two words as typed (\"internet gov\")", target: 30) { _ = try store.search("internet gov") }

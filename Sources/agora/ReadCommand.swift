@@ -74,7 +74,11 @@ struct Read: ParsableCommand {
         let shelf = ThemeShelf(names: Array(names[start...] + names[..<start]), first: firstTheme.reduced(to: depth)) { name in
             (catalog.theme(named: name)?.theme ?? .standard).reduced(to: depth)
         }
-        var reader = Reader(store: store, themes: shelf, settings: config.settings) { url in
+        var settings = config.settings
+        // The terminal is set to UTF-8 for the text either way; charts keep to ASCII where the
+        // locale says the terminal has no more.
+        settings.unicodeCharts = TextLocale.isUTF8(environment)
+        var reader = Reader(store: store, themes: shelf, settings: settings) { url in
             Browser.open(url, command: browser, suspending: backend)
         }
         reader.sync = BackgroundSync(job: BackgroundSyncJob.every(in: global.path))

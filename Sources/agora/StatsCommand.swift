@@ -1,6 +1,7 @@
 import AgoraKit
 import ArgumentParser
 import Foundation
+import TerminalCore
 
 struct Stats: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -69,9 +70,7 @@ struct Stats: ParsableCommand {
     static func bar(_ value: Int, of most: Int) -> String {
         guard most > 0, value > 0 else { return "" }
         let eighths = max(1, value * 24 * 8 / most)
-        let environment = ProcessInfo.processInfo.environment
-        let locale = environment["LC_ALL"] ?? environment["LC_CTYPE"] ?? environment["LANG"] ?? ""
-        guard locale.uppercased().contains("UTF-8") || locale.uppercased().contains("UTF8") else {
+        guard TextLocale.isUTF8(ProcessInfo.processInfo.environment) else {
             return String(repeating: "#", count: max(1, eighths / 8))
         }
         let partial = ["", "▏", "▎", "▍", "▌", "▋", "▊", "▉"]

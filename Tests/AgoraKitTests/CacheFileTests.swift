@@ -86,7 +86,7 @@ struct CacheFileTests {
         try TestSQLite.downgradeToVersion3(path: path)
         #expect(try TestSQLite.userVersion(path: path) == 3)
         let store = try SQLiteStore(path: path)
-        #expect(try TestSQLite.userVersion(path: path) == 4)
+        #expect(try TestSQLite.userVersion(path: path) == 5)
         #expect(try store.statistics().posts == sample.posts.count)
         #expect(try store.post(sample.posts[0].id).state.starred)
         var post = sample.posts[0]
@@ -101,16 +101,32 @@ struct CacheFileTests {
         #expect(try store.sources().first { $0.id == "discourse:f" } == forum)
     }
 
+    @Test func a_cache_from_the_fourth_schema_counts_each_members_comments() throws {
+        let dir = TemporaryDirectory()
+        let path = dir.file("v4.sqlite")
+        do {
+            let store = try SQLiteStore(path: path)
+            try SyntheticCommunity(posts: 200, members: 30, comments: 600, seed: 3).write(into: store, chunk: 100)
+        }
+        try TestSQLite.downgradeToVersion4(path: path)
+        #expect(try TestSQLite.userVersion(path: path) == 4)
+        let store = try SQLiteStore(path: path)
+        #expect(try TestSQLite.userVersion(path: path) == 5)
+        let json = try JSONStore(content: try store.exportContent())
+        #expect(try store.communityStats().topCommenters == json.communityStats().topCommenters)
+        #expect(try store.communityStats().topCommenters.first.map { $0.count > 0 } == true)
+    }
+
     @Test func a_sqlite_cache_from_a_newer_agora_is_refused_with_both_versions() throws {
         let dir = TemporaryDirectory()
         let path = dir.file("newer.sqlite")
         _ = try SQLiteStore(path: path)
         try TestSQLite.setUserVersion(path: path, 99)
         let before = bytes(path)
-        #expect(throws: AgoraError.newerSchema(path: path, found: 99, supported: 4)) { try SQLiteStore(path: path) }
+        #expect(throws: AgoraError.newerSchema(path: path, found: 99, supported: 5)) { try SQLiteStore(path: path) }
         #expect(bytes(path) == before)
-        #expect(AgoraError.newerSchema(path: path, found: 99, supported: 4).description
-            == "\(path): written by a newer Agora: schema 99; this build reads up to 4")
+        #expect(AgoraError.newerSchema(path: path, found: 99, supported: 5).description
+            == "\(path): written by a newer Agora: schema 99; this build reads up to 5")
     }
 
     @Test func another_programs_database_is_refused() throws {

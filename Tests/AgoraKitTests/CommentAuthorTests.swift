@@ -174,6 +174,16 @@ struct CommunityStatsTests {
         try json.importContent(CacheContent(comments: [moved]))
         #expect(try sqlite.communityStats() == json.communityStats())
         #expect(try sqlite.communityStats().months.first { $0.month == "2011-03" }.map { $0.comments > 0 } == true)
+        // A comment that changes hands leaves its first author's count.
+        var handedOver = try sqlite.exportContent().comments.first { $0.author != nil }!
+        let first = handedOver.author!
+        let second = try sqlite.members(MemberQuery(limit: 100)).first { $0.id != first }!.id
+        handedOver.author = second
+        let before = try sqlite.member(first, limit: 0).commentCount
+        try sqlite.importContent(CacheContent(comments: [handedOver]))
+        try json.importContent(CacheContent(comments: [handedOver]))
+        #expect(try sqlite.communityStats() == json.communityStats())
+        #expect(try sqlite.member(first, limit: 0).commentCount == before - 1)
         #expect(a.posts == 400 && a.comments == 900 && a.members == 60 && a.unread == 393)
         #expect(a.months.reduce(0) { $0 + $1.posts } == 400)
         #expect(a.months.reduce(0) { $0 + $1.unread } == 393)

@@ -31,10 +31,16 @@ enum TestSQLite {
     /// Turns a new cache back into what the third schema wrote: no likes, no comment links, no
     /// forum options, version 3.
     static func downgradeToVersion3(path: String) throws {
+        try downgradeToVersion4(path: path)
         try downgrade(path: path, to: 3, undoing: [
             "ALTER TABLE post DROP COLUMN likes", "ALTER TABLE comment DROP COLUMN link", "ALTER TABLE source DROP COLUMN forum",
             "ALTER TABLE source DROP COLUMN feedKey", "DROP TABLE commentDay",
         ])
+    }
+
+    /// Turns a new cache back into what the fourth schema wrote: no comment count per member.
+    static func downgradeToVersion4(path: String) throws {
+        try downgrade(path: path, to: 4, undoing: ["ALTER TABLE member DROP COLUMN commentCount"])
     }
 
     /// Undoes what migration `v(version + 1)` made, forgets that it ran and sets the version.

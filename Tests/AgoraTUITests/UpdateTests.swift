@@ -43,7 +43,7 @@ struct Values {
         case .countPosts(let filter):
             let rows = shown(filter)
             return .postCounts(PostCounts(total: rows.count, unread: rows.filter { !$0.state.read }.count))
-        case .loadMembers(let offset, let limit, let name, _):
+        case .loadMembers(let offset, let limit, let name, _, _):
             let rows = members.filter { name == nil || $0.name.lowercased().contains(name!.lowercased()) }
             return .members(offset: offset, rows: Array(rows.dropFirst(offset).prefix(limit)), total: rows.count)
         case .openPost(let id):

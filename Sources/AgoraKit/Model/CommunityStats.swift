@@ -62,6 +62,19 @@ public struct CommunityStats: Hashable, Sendable, Codable {
         otherCountries = sorted.dropFirst(top).reduce(0) { $0 + $1.count }
     }
 
+    /// The month of a date ("2012-12", UTC) and the moment the next one begins.
+    public static func monthAndEnd(_ date: Double) -> (String, Double) {
+        var t = time_t(Int64(date.rounded(.down)))
+        var parts = tm()
+        gmtime_r(&t, &parts)
+        let key = String(format: "%04d-%02d", parts.tm_year + 1900, parts.tm_mon + 1)
+        var next = tm()
+        next.tm_year = parts.tm_mon == 11 ? parts.tm_year + 1 : parts.tm_year
+        next.tm_mon = parts.tm_mon == 11 ? 0 : parts.tm_mon + 1
+        next.tm_mday = 1
+        return (key, Double(timegm(&next)))
+    }
+
     /// "2012-12" for a date, in UTC.
     public static func month(_ date: Date) -> String {
         let seconds = Int64(date.timeIntervalSince1970.rounded(.down))

@@ -35,6 +35,15 @@ extension Database {
     /// gives it, which for the hundred thousand matches of a common word is the difference
     /// between 15 ms and 4 ms.
     func eachRowid(_ sql: String, arguments: StatementArguments = [], _ body: (Int64) throws -> Bool) throws {
+        try eachRow(sql, arguments: arguments) { try body(sqlite3_column_int64($0, 0)) }
+    }
+
+    /// Steps a query whose first column is a number (a date), as `eachRowid` does.
+    func eachDouble(_ sql: String, arguments: StatementArguments = [], _ body: (Double) throws -> Bool) throws {
+        try eachRow(sql, arguments: arguments) { try body(sqlite3_column_double($0, 0)) }
+    }
+
+    private func eachRow(_ sql: String, arguments: StatementArguments, _ body: (OpaquePointer) throws -> Bool) throws {
         let statement = try makeStatement(sql: sql)
         try statement.setArguments(arguments)
         let raw = statement.sqliteStatement
@@ -45,7 +54,7 @@ extension Database {
             guard code == SQLITE_ROW else {
                 throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(sqliteConnection)), sql: sql)
             }
-            if try !body(sqlite3_column_int64(raw, 0)) { return }
+            if try !body(raw) { return }
         }
     }
 }

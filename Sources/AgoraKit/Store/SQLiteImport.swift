@@ -58,7 +58,9 @@ struct SQLiteImport {
             if let author = post.author { touchedAuthors.insert(author.rawValue) }
         }
         for comment in content.comments {
-            try upsert(comment, into: &summary.comments)
+            // Its author's count, and the count of the author it had.
+            if let previous = try upsert(comment, into: &summary.comments) { touchedAuthors.insert(previous.rawValue) }
+            if let author = comment.author { touchedAuthors.insert(author.rawValue) }
             touchedPosts.insert(comment.post.rawValue)
         }
         try mergeStates(content, into: &summary)
@@ -199,7 +201,9 @@ struct SQLiteImport {
 
     // MARK: Comments
 
-    private func upsert(_ c: Comment, into counts: inout ImportSummary.Counts) throws {
+    /// Returns the author the comment had before, when it had one.
+    @discardableResult
+    private func upsert(_ c: Comment, into counts: inout ImportSummary.Counts) throws -> Member.ID? {
         let postExists = try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM post WHERE id = ?"),
                                            arguments: [c.post.rawValue]) ?? false
         guard postExists else {
@@ -210,7 +214,7 @@ struct SQLiteImport {
             """), arguments: [c.id.rawValue])
         let old = existing.map(SQLiteRows.comment)
         counts.count(existing: existing != nil, changed: old != c)
-        if let old, old == c { return }
+        if let old, old == c { return nil }
         // Comments by day, kept as they are written (agora stats reads these, not 300,000 rows).
         func day(_ date: Date?) -> Int64? { date.flatMap { $0.timeIntervalSince1970 > 0 ? Int64($0.timeIntervalSince1970 / 86_400) : nil } }
         let (was, now) = (existing == nil ? nil : day(old?.published), day(c.published))
@@ -243,6 +247,7 @@ struct SQLiteImport {
         }
         try db.cachedStatement(sql: "INSERT INTO commentSearch (rowid, body) VALUES (?, ?)")
             .execute(arguments: [rowid, terms.indexed(SearchText.forIndex(PlainText.fromHTML(c.body)))])
+        return old?.author
     }
 
     // MARK: State and counts
@@ -277,7 +282,8 @@ struct SQLiteImport {
             """)
         for id in posts { try countComments.execute(arguments: [id]) }
         let countPosts = try db.cachedStatement(sql: """
-            UPDATE member SET postCount = (SELECT count(*) FROM post WHERE post.author = member.id) WHERE id = ?
+            UPDATE member SET postCount = (SELECT count(*) FROM post WHERE post.author = member.id),
+                commentCount = (SELECT count(*) FROM comment WHERE comment.author = member.id) WHERE id = ?
             """)
         for id in authors { try countPosts.execute(arguments: [id]) }
     }

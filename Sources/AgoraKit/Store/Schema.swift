@@ -4,7 +4,7 @@ import GRDB
 /// (`PRAGMA user_version`) so that an older Agora refuses a newer file instead of misreading it.
 enum Schema {
     /// The newest schema this build writes and reads.
-    static let version = 4
+    static let version = 5
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -68,6 +68,15 @@ enum Schema {
                                arguments: [Source.key(forLocation: location ?? ""), feed["id"] as String])
             }
             try db.execute(sql: "PRAGMA user_version = 4")
+        }
+        // Each member's comments counted on write, as their posts are (agora stats and the
+        // at-a-glance screen rank commenters from it, not from 300,000 comments).
+        migrator.registerMigration("v5") { db in
+            try db.execute(sql: "ALTER TABLE member ADD COLUMN commentCount INTEGER NOT NULL DEFAULT 0")
+            try db.execute(sql: """
+                UPDATE member SET commentCount = (SELECT count(*) FROM comment WHERE comment.author = member.id)
+                """)
+            try db.execute(sql: "PRAGMA user_version = 5")
         }
         return migrator
     }

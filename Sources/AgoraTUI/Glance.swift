@@ -1,0 +1,258 @@
+import AgoraKit
+import Foundation
+import TerminalCore
+
+/// The community at a glance (`i`): who is in it, where they come from, when it was busy, who
+/// writes most, and what is still unread. Every row can be chosen and opened: a month its posts,
+/// a country its members, a member the profile, a post the post.
+public struct GlanceState: Hashable, Sendable {
+    /// Nil until the counts come back.
+    public var stats: CommunityStats?
+    /// The chosen row, an index into the document's targets.
+    public var selected = 0
+    /// The month the chart's cursor is on, an index into every month from the first to the last.
+    public var month: Int?
+    /// The first line shown.
+    public var scroll = 0
+    private var from: Origin
+
+    private indirect enum Origin: Hashable, Sendable { case place(Place) }
+
+    public init(origin: Place) { from = .place(origin) }
+
+    /// Where the reader was when it opened (Esc goes back there).
+    public var origin: Place {
+        get { switch from { case .place(let place): place } }
+        set { from = .place(newValue) }
+    }
+}
+
+/// What a row of the screen opens.
+public enum GlanceTarget: Hashable, Sendable {
+    /// The chart: its month under the cursor.
+    case chart
+    case month(String)
+    case country(String)
+    case member(Member.ID)
+    case post(Post.ID)
+}
+
+/// The screen as lines of styled text, made for a width: the view draws them, the state's
+/// selection and scrolling count them.
+public struct GlanceDocument: Sendable {
+    public struct Span: Sendable {
+        public var text: String
+        public var role: Role
+    }
+
+    public struct Line: Sendable {
+        public var spans: [Span]
+        public var target: GlanceTarget?
+    }
+
+    public var lines: [Line] = []
+    /// Every month from the first with posts or comments to the last, with its counts.
+    public var months: [CommunityStats.Month] = []
+    /// How many months one column of the chart holds (1 when every month has a column).
+    public var monthsPerColumn = 1
+
+    /// The lines that can be chosen, in order: indexes into `lines`.
+    public var targets: [Int] { lines.indices.filter { lines[$0].target != nil } }
+
+    /// Vertical eighths, from empty to full; `#` and `.` where there is no UTF-8.
+    static let blocks = [" ", "▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"]
+    static let partial = ["", "▏", "▎", "▍", "▌", "▋", "▊", "▉"]
+
+    /// Every month between the first and the last, those without posts or comments as zeros.
+    public static func filled(_ months: [CommunityStats.Month]) -> [CommunityStats.Month] {
+        guard let first = months.first, let last = months.last,
+              var year = Int(first.month.prefix(4)), var month = Int(first.month.suffix(2)) else { return months }
+        let known = Dictionary(months.map { ($0.month, $0) }, uniquingKeysWith: { a, _ in a })
+        var out: [CommunityStats.Month] = []
+        while true {
+            let key = String(format: "%04d-%02d", year, month)
+            out.append(known[key] ?? CommunityStats.Month(month: key))
+            if key >= last.month || out.count > 12 * 200 { break }
+            month += 1
+            if month > 12 { month = 1; year += 1 }
+        }
+        return out
+    }
+
+    /// "December 2012" for "2012-12".
+    public static func monthName(_ key: String) -> String {
+        let names = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
+        guard let month = Int(key.suffix(2)), (1...12).contains(month) else { return key }
+        return "\(names[month - 1]) \(key.prefix(4))"
+    }
+
+    static func number(_ n: Int) -> String { n.formatted(.number.locale(Locale(identifier: "en_US"))) }
+
+    /// The document for a community and its counts at a width. `chartHeight` rows a chart;
+    /// `cursor`, the month the chart's cursor is on (highlighted when `chartChosen`).
+    public init(community: Community, stats: CommunityStats, width: Int, chartHeight: Int, unicode: Bool,
+                cursor: Int?, chartChosen: Bool) {
+        let width = max(10, width)
+        func line(_ spans: [Span], _ target: GlanceTarget? = nil) { lines.append(Line(spans: spans, target: target)) }
+        func text(_ s: String, _ role: Role = .body, _ target: GlanceTarget? = nil) { line([Span(text: s, role: role)], target) }
+        /// Text that may be longer than the width: wrapped, never cut.
+        func wrapped(_ s: String, _ role: Role = .body) { for part in Wrap.lines(s, width: width) { text(part, role) } }
+        func blank() { if lines.last.map({ !$0.spans.isEmpty }) == true { line([]) } }
+        func plural(_ n: Int, _ one: String, _ many: String? = nil) -> String { "\(Self.number(n)) \(n == 1 ? one : many ?? one + "s")" }
+
+        // The community: name, tagline, counts, where it is, who may comment.
+        wrapped(Sanitizer.line(community.name), .articleTitle)
+        if let tagline = community.tagline { wrapped(Sanitizer.line(tagline), .byline) }
+        wrapped("\(plural(stats.posts, "post")) (\(Self.number(stats.unread)) unread) · \(plural(stats.comments, "comment")) · "
+                + "\(plural(stats.members, "member")) from \(plural(stats.countries, "country", "countries"))")
+        var seen = Set<String>()
+        for address in community.addresses where seen.insert(address).inserted && seen.count <= 4 { text(Sanitizer.line(address), .link) }
+        if let policy = community.commentPolicy { wrapped(Sanitizer.line(policy), .byline) }
+
+        // Posts, comments and unread by month: one column a month, or several months a column
+        // when they do not fit, with the years marked under them.
+        months = Self.filled(stats.months)
+        if months.isEmpty {
+            blank()
+            text("Activity by month", .heading)
+            wrapped("No post or comment here has a date.", .listMeta)
+        } else {
+            let columns = max(1, width - 1)
+            monthsPerColumn = max(1, (months.count + columns - 1) / columns)
+            let k = monthsPerColumn
+            let count = (months.count + k - 1) / k
+            func column(_ value: (CommunityStats.Month) -> Int) -> [Int] {
+                (0..<count).map { c in months[(c * k)..<min(months.count, (c + 1) * k)].reduce(0) { $0 + value($1) } }
+            }
+            let cursorColumn = cursor.map { min(count - 1, max(0, $0) / k) }
+            blank()
+            let chosen = cursor.map { months[min(months.count - 1, max(0, $0))] }
+            text("Activity by month" + (k > 1 ? " (\(k) months a column)" : ""), .heading, .chart)
+            func chart(_ title: String, _ values: [Int], role: Role, height: Int) {
+                let most = values.max() ?? 0
+                text("\(title) (most in a column: \(Self.number(most)))", .listMeta)
+                for row in (0..<height).reversed() {
+                    var spans: [Span] = []
+                    var run = ""
+                    func flush(_ r: Role) { if !run.isEmpty { spans.append(Span(text: run, role: r)); run = "" } }
+                    for (c, value) in values.enumerated() {
+                        let eighths = most == 0 ? 0 : (value * height * 8 + most - 1) / most
+                        let here = max(0, min(8, eighths - row * 8))
+                        let cell = unicode ? Self.blocks[here] : (here >= 4 ? "#" : here > 0 ? "." : " ")
+                        if chartChosen, c == cursorColumn {
+                            flush(role)
+                            spans.append(Span(text: cell == " " ? (unicode ? "│" : "|") : cell, role: .listSelected))
+                        } else {
+                            run += cell
+                        }
+                    }
+                    flush(role)
+                    line(spans)
+                }
+            }
+            chart("Posts", column(\.posts), role: .chartPosts, height: chartHeight)
+            chart("Comments", column(\.comments), role: .chartComments, height: chartHeight)
+            chart("Unread (your reading)", column(\.unread), role: .chartUnread, height: max(1, chartHeight / 2))
+            // Years under their first column.
+            var marks = ""
+            for c in 0..<count {
+                let first = months[c * k].month
+                let year = String(first.prefix(4))
+                let starts = c == 0 || String(months[(c - 1) * k].month.prefix(4)) != year
+                if starts, marks.isEmpty || DisplayWidth.of(marks) < c {
+                    marks += String(repeating: " ", count: c - DisplayWidth.of(marks)) + year
+                }
+            }
+            text(String(marks.prefix(width)), .chartAxis)
+            // The month under the cursor, always a line so that choosing the chart moves nothing.
+            if let chosen {
+                wrapped("\(chartChosen ? (unicode ? "▲ " : "^ ") : "")\(Self.monthName(chosen.month)): \(plural(chosen.posts, "post")), "
+                        + "\(plural(chosen.comments, "comment")), \(Self.number(chosen.unread)) unread", .listMeta)
+            }
+            let busiest = months.sorted { ($1.posts + $1.comments, $0.month) < ($0.posts + $0.comments, $1.month) }
+                .prefix(3).filter { $0.posts + $0.comments > 0 }
+            if !busiest.isEmpty {
+                text("Busiest months", .heading)
+                for m in busiest {
+                    text("\(Self.monthName(m.month)): \(plural(m.posts, "post")), \(plural(m.comments, "comment"))", .body, .month(m.month))
+                }
+            }
+        }
+
+        // Rows with bars: a name, its count and a bar as long as the count is to the most.
+        func bars(_ title: String, _ rows: [CommunityStats.Count], others: Int = 0, target: (CommunityStats.Count) -> GlanceTarget?) {
+            guard !rows.isEmpty else { return }
+            blank()
+            text(title, .heading)
+            let most = max(rows.map(\.count).max() ?? 1, others, 1)
+            let countWidth = Self.number(most).count
+            let nameWidth = min(max(8, (width - countWidth - 2) / 2), max(4, rows.map { DisplayWidth.of(Sanitizer.line($0.name)) }.max() ?? 4))
+            let barWidth = max(0, width - nameWidth - countWidth - 3)
+            func row(_ name: String, _ count: Int, _ target: GlanceTarget?) {
+                let eighths = count == 0 ? 0 : max(1, count * barWidth * 8 / most)
+                let bar = unicode
+                    ? String(repeating: "█", count: eighths / 8) + Self.partial[eighths % 8]
+                    : String(repeating: "#", count: max(count == 0 ? 0 : 1, eighths / 8))
+                line([Span(text: DisplayWidth.pad(DisplayWidth.truncate(Sanitizer.line(name), to: nameWidth), to: nameWidth) + " ", role: .body),
+                      Span(text: String(repeating: " ", count: countWidth - Self.number(count).count) + Self.number(count) + " ", role: .listMeta),
+                      Span(text: bar, role: .chartBar)], target)
+            }
+            for r in rows { row(r.name, r.count, target(r)) }
+            if others > 0 { row("others", others, nil) }
+        }
+        bars("Members by country (\(plural(stats.countries, "country", "countries")))", stats.byCountry, others: stats.otherCountries) {
+            .country($0.name)
+        }
+        bars("Top posters", stats.topPosters) { $0.id.map { .member(Member.ID($0)) } }
+        bars("Top commenters", stats.topCommenters) { $0.id.map { .member(Member.ID($0)) } }
+        bars("Most viewed", stats.mostViewed) { $0.id.map { .post(Post.ID($0)) } }
+        bars("Most commented", stats.mostCommented) { $0.id.map { .post(Post.ID($0)) } }
+        if !stats.newestMembers.isEmpty {
+            blank()
+            text("Newest members", .heading)
+            for m in stats.newestMembers { text(Sanitizer.line(m.name), .body, m.id.map { .member(Member.ID($0)) }) }
+        }
+    }
+}
+
+/// Draws the at-a-glance screen in a box over the panes.
+public enum GlanceView {
+    /// Rows a chart takes at a terminal's height: more on a tall one, two at the least.
+    public static func chartHeight(forHeight height: Int) -> Int { max(2, min(8, (height - 16) / 3)) }
+
+    static func document(_ glance: GlanceState, community: Community, width: Int, height: Int, unicode: Bool) -> GlanceDocument? {
+        guard let stats = glance.stats else { return nil }
+        let doc = GlanceDocument(community: community, stats: stats, width: width - 4, chartHeight: chartHeight(forHeight: height),
+                                 unicode: unicode, cursor: glance.month, chartChosen: false)
+        let chosen = doc.targets.indices.contains(glance.selected) ? doc.lines[doc.targets[glance.selected]].target : nil
+        guard chosen == .chart else { return doc }
+        return GlanceDocument(community: community, stats: stats, width: width - 4, chartHeight: chartHeight(forHeight: height),
+                              unicode: unicode, cursor: glance.month, chartChosen: true)
+    }
+
+    static func draw(_ glance: GlanceState, community: Community, unicode: Bool, keys: KeyMap, in rect: Rect, theme: Theme, into buffer: inout Buffer) {
+        buffer.fill(rect, style: theme.style(.body))
+        drawBox(rect, title: "At a glance (\(keys.label(.open)) opens, \(keys.label(.back)) closes)", focused: true, theme: theme, into: &buffer)
+        let area = rect.inset(1)
+        guard let doc = document(glance, community: community, width: rect.width, height: rect.height + 2, unicode: unicode) else {
+            buffer.put("Counting…", x: area.x + 1, y: area.y, maxWidth: area.width - 2, style: theme.style(.listMeta))
+            return
+        }
+        let chosenLine = doc.targets.indices.contains(glance.selected) ? doc.targets[glance.selected] : nil
+        for row in 0..<area.height {
+            let index = glance.scroll + row
+            guard index < doc.lines.count else { break }
+            let line = doc.lines[index]
+            var x = area.x + 1
+            let selected = index == chosenLine
+            if selected { buffer.fill(Rect(x: area.x, y: area.y + row, width: area.width, height: 1), style: theme.style(.listSelected)) }
+            for span in line.spans {
+                let left = area.x + area.width - 1 - x
+                guard left > 0 else { break }
+                let role = selected && span.role != .listSelected ? .listSelected : span.role
+                // Cut with an ellipsis, so that it is seen to be cut.
+                x += buffer.put(DisplayWidth.truncate(span.text, to: left), x: x, y: area.y + row, maxWidth: left, style: theme.style(role))
+            }
+        }
+    }
+}
