@@ -234,6 +234,20 @@ keys /
 tm send-keys -t e2e -l "country:kenya policy"
 expect "week: words with a filter are counted exactly ($exact)" "Posts ($exact)"
 keys Escape
+# The community at a glance: a chart, a month opened as a search and back, a country's roster.
+keys i
+expect "glance: i shows the community at a glance" "Activity by month"
+expect "glance: the busiest months are named" "Busiest months"
+if screen | grep -q "█"; then check "glance: the charts are block characters" ok; else check "glance: the charts are block characters" no; fi
+keys h Enter
+expect "glance: Enter on the chart searches its month" "/ date:"
+keys Escape
+expect "glance: Esc comes back to the screen" "At a glance"
+keys j j j j
+keys Enter
+keys Escape Escape
+wait_for "Posts 2" || true
+if screen | grep -q "At a glance"; then check "glance: Esc again goes back to the reader" no; else check "glance: Esc again goes back to the reader" ok; fi
 keys m Enter
 expect "week: a profile from the roster" "Posts and comments (Enter opens)"
 keys j Enter
@@ -369,6 +383,15 @@ expect "a file: link is not opened" "/etc/passwd"
 if [ -e "$work/opened" ]; then check "the browser did not run for either ($(cat "$work/opened"))" no; else check "the browser did not run for either" ok; fi
 stop
 rm -rf "$work/config"
+
+# Without UTF-8 the charts are ASCII.
+start 80 24 "$work/week.sqlite" "LC_ALL= LC_CTYPE= LANG=C"
+wait_for "Posts 2" || true
+keys i
+expect "glance with LANG=C: the screen opens" "Activity by month"
+if screen | grep -q "█"; then check "glance with LANG=C: no block characters" no; else check "glance with LANG=C: no block characters" ok; fi
+if screen | grep -q "###"; then check "glance with LANG=C: the charts in #" ok; else check "glance with LANG=C: the charts in #" no; fi
+stop
 
 # A sync at a terminal says how each source went, one line each, on stderr.
 cp "$archive/ning-blogs-local.json" "$work/not-a-feed.xml"

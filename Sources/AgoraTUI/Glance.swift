@@ -64,20 +64,7 @@ public struct GlanceDocument: Sendable {
     static let partial = ["", "▏", "▎", "▍", "▌", "▋", "▊", "▉"]
 
     /// Every month between the first and the last, those without posts or comments as zeros.
-    public static func filled(_ months: [CommunityStats.Month]) -> [CommunityStats.Month] {
-        guard let first = months.first, let last = months.last,
-              var year = Int(first.month.prefix(4)), var month = Int(first.month.suffix(2)) else { return months }
-        let known = Dictionary(months.map { ($0.month, $0) }, uniquingKeysWith: { a, _ in a })
-        var out: [CommunityStats.Month] = []
-        while true {
-            let key = String(format: "%04d-%02d", year, month)
-            out.append(known[key] ?? CommunityStats.Month(month: key))
-            if key >= last.month || out.count > 12 * 200 { break }
-            month += 1
-            if month > 12 { month = 1; year += 1 }
-        }
-        return out
-    }
+    public static func filled(_ months: [CommunityStats.Month]) -> [CommunityStats.Month] { CommunityStats.filled(months) }
 
     /// "December 2012" for "2012-12".
     public static func monthName(_ key: String) -> String {

@@ -73,6 +73,7 @@ public enum PostListView {
 public enum RosterView {
     static func draw(_ roster: RosterModel, in rect: Rect, focused: Bool, theme: Theme, into buffer: inout Buffer) -> (x: Int, y: Int)? {
         var title = "Members \(roster.window.total)"
+        if let country = roster.country { title += " · from " + country }
         if !roster.name.isEmpty { title += " · name: " + roster.name }
         if roster.sort != .name { title += " · " + roster.sort.label }
         drawBox(rect, title: title, focused: focused, theme: theme, into: &buffer)

@@ -97,6 +97,28 @@ struct BenchReader: ParsableCommand {
         let total = phases.reduce(0, +)
         Output.line("Time spent: state and store \(Int(phases[0] * 100 / total))%, laying out the frame \(Int(phases[1] * 100 / total))%, ncurses \(Int(phases[2] * 100 / total))%")
         try threads()
+        try glance(store)
+    }
+
+    /// The at-a-glance screen on this cache: `i` to its frame (the counts asked of the cache and
+    /// the charts laid out), then `i` again to close it; 30 times.
+    private func glance(_ store: any CommunityStore) throws {
+        let runner = EffectRunner(store: store)
+        var state = AppState(width: width, height: height, community: try store.community())
+        runner.settle(&state, state.start())
+        var open: [Double] = []
+        for _ in 0..<31 {
+            let started = DispatchTime.now()
+            runner.settle(&state, state.handle(.key(.character("i"))))
+            _ = Screen.render(state)
+            open.append(Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e6)
+            runner.settle(&state, state.handle(.key(.character("i"))))
+        }
+        let sorted = open.dropFirst().sorted()  // the first warms up
+        Output.line()
+        Output.line("| the at-a-glance screen | median | worst of 30 | target |")
+        Output.line("|---|---:|---:|---:|")
+        Output.line("| i, to the frame | \(String(format: "%.2f", sorted[sorted.count / 2])) ms | \(String(format: "%.2f", sorted.last!)) ms | 50 ms |")
     }
 
     /// A post with 500 comments in 50 threads (each reply answering the one before), on a cache

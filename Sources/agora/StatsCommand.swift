@@ -10,15 +10,23 @@ struct Stats: ParsableCommand {
             Posts and comments by year and the busiest months, members by country as bars (the \
             top 15 and the others), top posters and commenters, the most viewed and most \
             commented posts, the newest members, and what is unread by year. Bars are block \
-            characters, or # where the locale is not UTF-8. --json prints every month.
+            characters, or # where the locale is not UTF-8. --json prints every month; --svg FILE \
+            writes the charts as one SVG picture as well.
             """)
 
     @OptionGroup var global: GlobalOptions
     @Flag(help: "Print JSON.") var json = false
+    @Option(help: ArgumentHelp("Also write the charts as one SVG picture to this file, for sharing.", valueName: "file"))
+    var svg: String?
 
     func run() throws {
         let store = try global.open()
         let stats = try store.communityStats()
+        if let svg {
+            let picture = StatsSVG.render(community: try store.community(), stats: stats)
+            try AtomicFile.write(Data(picture.utf8), to: svg)
+            if !json { Output.note("wrote the charts to \(Output.safe(svg))") }
+        }
         if json {
             try Output.json(stats)
             return

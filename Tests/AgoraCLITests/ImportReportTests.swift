@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
 import AgoraKit
 import Testing
 
@@ -72,5 +75,72 @@ struct StatsCommandTests {
         let months = try #require(json["months"] as? [[String: Any]])
         #expect(months.reduce(0) { $0 + ($1["posts"] as? Int ?? 0) } == 300)
         #expect((json["topPosters"] as? [[String: Any]])?.isEmpty == false)
+    }
+
+    @Test func the_charts_as_one_svg_that_parses_with_every_name_escaped() throws {
+        let agora = AgoraBinary()
+        defer { agora.remove() }
+        let cache = agora.file("g.sqlite")
+        #expect(try agora.run(["generate", "--posts", "300", "--members", "40", "--comments", "500", "--out", cache]).status == 0)
+        // A member whose name and country are markup, and a control character.
+        let hostile = agora.file("hostile.json")
+        try #"""
+            {"format": "agora-cache", "version": 1, "members": [
+              {"id": "x1", "name": "<script>alert(1)</script> & \u0007Bell", "country": "Ruritania\"/><svg onload=1>"},
+              {"id": "x2", "name": "Second", "country": "Ruritania\"/><svg onload=1>"}]}
+            """#.write(toFile: hostile, atomically: true, encoding: .utf8)
+        #expect(try agora.run(["--cache", cache, "import", hostile]).status == 0)
+        let svg = agora.file("charts.svg")
+        let run = try agora.run(["--cache", cache, "stats", "--svg", svg])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stderr.contains("wrote the charts to"))
+        let data = try #require(FileManager.default.contents(atPath: svg))
+        let parsed = SVGCounter(data: data)
+        #expect(parsed.wellFormed, "\(parsed.error ?? "")")
+        #expect(parsed.root == "svg")
+        // A bar for each month with posts in the posts chart, and the countries' names as text.
+        let json = try #require(try agora.json(["--cache", cache, "stats", "--json"]) as? [String: Any])
+        let months = try #require(json["months"] as? [[String: Any]])
+        #expect(parsed.monthBars >= months.filter { ($0["posts"] as? Int ?? 0) > 0 }.count)
+        #expect(parsed.texts.contains { $0.contains("Ruritania\"/><svg onload=1>") })
+        #expect(!parsed.elements.contains("script"))
+        #expect(parsed.elements.filter { $0 == "svg" }.count == 1)
+        // A file that cannot be written: a message that names it, nothing else.
+        let bad = try agora.run(["--cache", cache, "stats", "--svg", "/nonexistent/dir/c.svg"])
+        #expect(bad.status == 1 && bad.stderr.hasPrefix("agora: ") && bad.stderr.contains("/nonexistent/dir/c.svg"))
+    }
+}
+
+/// Reads an SVG with Foundation's XML parser: whether it is well-formed, its elements, its text.
+final class SVGCounter: NSObject, XMLParserDelegate {
+    var elements: [String] = []
+    var texts: [String] = []
+    var monthBars = 0
+    var root: String?
+    var error: String?
+    var wellFormed = false
+    private var current = ""
+
+    init(data: Data) {
+        super.init()
+        let parser = XMLParser(data: data)
+        parser.delegate = self
+        wellFormed = parser.parse()
+        if !wellFormed { error = parser.parserError.map { "\($0)" } }
+    }
+
+    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
+                attributes: [String: String] = [:]) {
+        if root == nil { root = name }
+        elements.append(name)
+        if name == "rect", attributes["class"] == "month" { monthBars += 1 }
+        current = ""
+    }
+
+    func parser(_ parser: XMLParser, foundCharacters string: String) { current += string }
+
+    func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
+        if name == "text" { texts.append(current) }
+        current = ""
     }
 }

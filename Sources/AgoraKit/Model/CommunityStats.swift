@@ -62,6 +62,22 @@ public struct CommunityStats: Hashable, Sendable, Codable {
         otherCountries = sorted.dropFirst(top).reduce(0) { $0 + $1.count }
     }
 
+    /// Every month between the first and the last, the quiet ones as zeros.
+    public static func filled(_ months: [CommunityStats.Month]) -> [CommunityStats.Month] {
+        guard let first = months.first, let last = months.last,
+              var year = Int(first.month.prefix(4)), var month = Int(first.month.suffix(2)) else { return months }
+        let known = Dictionary(months.map { ($0.month, $0) }, uniquingKeysWith: { a, _ in a })
+        var out: [CommunityStats.Month] = []
+        while out.count < 12 * 200 {
+            let key = String(format: "%04d-%02d", year, month)
+            out.append(known[key] ?? CommunityStats.Month(month: key))
+            if key >= last.month { break }
+            month += 1
+            if month > 12 { month = 1; year += 1 }
+        }
+        return out
+    }
+
     /// The month of a date ("2012-12", UTC) and the moment the next one begins.
     public static func monthAndEnd(_ date: Double) -> (String, Double) {
         var t = time_t(Int64(date.rounded(.down)))
