@@ -40,7 +40,10 @@ enum TestSQLite {
 
     /// Turns a new cache back into what the fourth schema wrote: no comment count per member.
     static func downgradeToVersion4(path: String) throws {
-        try downgrade(path: path, to: 4, undoing: ["ALTER TABLE member DROP COLUMN commentCount"])
+        try downgrade(path: path, to: 4, undoing: [
+            "DROP INDEX member_by_country_spelling", "DROP INDEX member_by_post_count", "DROP INDEX member_by_comment_count",
+            "DROP INDEX member_by_joined", "ALTER TABLE member DROP COLUMN commentCount",
+        ])
     }
 
     /// Undoes what migration `v(version + 1)` made, forgets that it ran and sets the version.

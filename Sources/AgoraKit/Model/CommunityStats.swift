@@ -69,7 +69,7 @@ public struct CommunityStats: Hashable, Sendable, Codable {
         let known = Dictionary(months.map { ($0.month, $0) }, uniquingKeysWith: { a, _ in a })
         var out: [CommunityStats.Month] = []
         while out.count < 12 * 200 {
-            let key = String(format: "%04d-%02d", year, month)
+            let key = monthKey(year, month)
             out.append(known[key] ?? CommunityStats.Month(month: key))
             if key >= last.month { break }
             month += 1
@@ -78,12 +78,20 @@ public struct CommunityStats: Hashable, Sendable, Codable {
         return out
     }
 
+    /// "2012-12": made by hand, as `String(format:)` costs a microsecond or more a call and
+    /// the statistics make one for every day with comments.
+    static func monthKey(_ year: Int, _ month: Int) -> String {
+        var out = String(year)
+        if year >= 0, year < 1000 { out = String(repeating: "0", count: 4 - out.count) + out }
+        return out + (month < 10 ? "-0" : "-") + String(month)
+    }
+
     /// The month of a date ("2012-12", UTC) and the moment the next one begins.
     public static func monthAndEnd(_ date: Double) -> (String, Double) {
         var t = time_t(Int64(date.rounded(.down)))
         var parts = tm()
         gmtime_r(&t, &parts)
-        let key = String(format: "%04d-%02d", parts.tm_year + 1900, parts.tm_mon + 1)
+        let key = monthKey(Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1)
         var next = tm()
         next.tm_year = parts.tm_mon == 11 ? parts.tm_year + 1 : parts.tm_year
         next.tm_mon = parts.tm_mon == 11 ? 0 : parts.tm_mon + 1
@@ -97,7 +105,7 @@ public struct CommunityStats: Hashable, Sendable, Codable {
         var t = time_t(seconds)
         var parts = tm()
         gmtime_r(&t, &parts)
-        return String(format: "%04d-%02d", parts.tm_year + 1900, parts.tm_mon + 1)
+        return monthKey(Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1)
     }
 
     /// The statistics of any content, worked out in memory (the JSON cache's way; SQLite asks

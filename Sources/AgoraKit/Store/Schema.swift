@@ -76,6 +76,12 @@ enum Schema {
             try db.execute(sql: """
                 UPDATE member SET commentCount = (SELECT count(*) FROM comment WHERE comment.author = member.id)
                 """)
+            // The statistics' lists read these, not every member: countries with the spelling
+            // they show, the top posters and commenters, the newest members.
+            try db.execute(sql: "CREATE INDEX member_by_country_spelling ON member(countryKey, country)")
+            try db.execute(sql: "CREATE INDEX member_by_post_count ON member(postCount DESC, id)")
+            try db.execute(sql: "CREATE INDEX member_by_comment_count ON member(commentCount DESC, id)")
+            try db.execute(sql: "CREATE INDEX member_by_joined ON member(joined DESC, id)")
             try db.execute(sql: "PRAGMA user_version = 5")
         }
         return migrator
