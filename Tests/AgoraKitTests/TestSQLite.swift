@@ -38,11 +38,12 @@ enum TestSQLite {
         ])
     }
 
-    /// Turns a new cache back into what the fourth schema wrote: no comment count per member.
+    /// Turns a new cache back into what the fourth schema wrote: no comment count per member, no
+    /// muted members.
     static func downgradeToVersion4(path: String) throws {
         try downgrade(path: path, to: 4, undoing: [
             "DROP INDEX member_by_country_spelling", "DROP INDEX member_by_post_count", "DROP INDEX member_by_comment_count",
-            "DROP INDEX member_by_joined", "ALTER TABLE member DROP COLUMN commentCount",
+            "DROP INDEX member_by_joined", "ALTER TABLE member DROP COLUMN commentCount", "DROP TABLE muted",
         ])
     }
 

@@ -156,10 +156,13 @@ public struct PostSummary: Identifiable, Hashable, Sendable, Codable {
 public struct PostCounts: Hashable, Sendable, Codable {
     public var total: Int
     public var unread: Int
+    /// Posts of muted members the filter would show otherwise (not in `total`).
+    public var hidden: Int
 
-    public init(total: Int, unread: Int) {
+    public init(total: Int, unread: Int, hidden: Int = 0) {
         self.total = total
         self.unread = unread
+        self.hidden = hidden
     }
 }
 
@@ -188,14 +191,21 @@ public struct PostDetail: Hashable, Sendable {
     public var commentCount: Int
     public var author: Member?
     public var comments: [CommentItem]
+    /// Those of the comments' authors the reader has muted: their comments are in `comments`
+    /// (the threads keep their shape) and are shown as "1 hidden".
+    public var mutedAuthors: Set<Member.ID>
 
-    public init(post: Post, state: PostState, commentCount: Int, author: Member?, comments: [CommentItem]) {
+    public init(post: Post, state: PostState, commentCount: Int, author: Member?, comments: [CommentItem], mutedAuthors: Set<Member.ID> = []) {
         self.post = post
         self.state = state
         self.commentCount = commentCount
         self.author = author
         self.comments = comments
+        self.mutedAuthors = mutedAuthors
     }
+
+    /// Whether a comment is by a muted member.
+    public func isMuted(_ item: CommentItem) -> Bool { item.comment.author.map(mutedAuthors.contains) ?? false }
 }
 
 /// A member as a roster row.
@@ -224,13 +234,16 @@ public struct MemberProfile: Hashable, Sendable {
     public var commentCount: Int
     public var posts: [PostSummary]
     public var comments: [CommentItem]
+    /// Whether the reader muted this member (their profile still shows what they wrote).
+    public var muted: Bool
 
-    public init(member: Member, postCount: Int, commentCount: Int, posts: [PostSummary], comments: [CommentItem]) {
+    public init(member: Member, postCount: Int, commentCount: Int, posts: [PostSummary], comments: [CommentItem], muted: Bool = false) {
         self.member = member
         self.postCount = postCount
         self.commentCount = commentCount
         self.posts = posts
         self.comments = comments
+        self.muted = muted
     }
 }
 

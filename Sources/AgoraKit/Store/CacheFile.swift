@@ -38,11 +38,15 @@ public struct CacheFile: Codable, Sendable, Equatable {
         public var posts: [String: PostStateEntry]
         public var comments: [String: CommentState]
         public var journal: [JournalEntry]
+        /// Muted members by id, with when they were muted.
+        public var muted: [String: Date]
 
-        public init(posts: [String: PostStateEntry] = [:], comments: [String: CommentState] = [:], journal: [JournalEntry] = []) {
+        public init(posts: [String: PostStateEntry] = [:], comments: [String: CommentState] = [:], journal: [JournalEntry] = [],
+                    muted: [String: Date] = [:]) {
             self.posts = posts
             self.comments = comments
             self.journal = journal
+            self.muted = muted
         }
 
         public init(from decoder: any Decoder) throws {
@@ -50,6 +54,7 @@ public struct CacheFile: Codable, Sendable, Equatable {
             posts = try c.decodeIfPresent([String: PostStateEntry].self, forKey: .posts) ?? [:]
             comments = try c.decodeIfPresent([String: CommentState].self, forKey: .comments) ?? [:]
             journal = try c.decodeIfPresent([JournalEntry].self, forKey: .journal) ?? []
+            muted = try c.decodeIfPresent([String: Date].self, forKey: .muted) ?? [:]
         }
     }
 
@@ -99,7 +104,8 @@ public struct CacheFile: Codable, Sendable, Equatable {
                     ($0.key.rawValue, PostStateEntry(read: $0.value.read, readAt: $0.value.readAt, starred: $0.value.starred))
                 }),
                 comments: Dictionary(uniqueKeysWithValues: content.commentStates.map { ($0.key.rawValue, $0.value) }),
-                journal: content.journal))
+                journal: content.journal,
+                muted: Dictionary(uniqueKeysWithValues: content.muted.map { ($0.key.rawValue, $0.value) })))
     }
 
     public var content: CacheContent {
@@ -107,7 +113,8 @@ public struct CacheFile: Codable, Sendable, Equatable {
             community: community, sources: sources, members: members, posts: posts, comments: comments,
             postStates: Dictionary(uniqueKeysWithValues: state.posts.map { (Post.ID($0.key), $0.value.state) }),
             commentStates: Dictionary(uniqueKeysWithValues: state.comments.map { (Comment.ID($0.key), $0.value) }),
-            journal: state.journal)
+            journal: state.journal,
+            muted: Dictionary(uniqueKeysWithValues: state.muted.map { (Member.ID($0.key), $0.value) }))
     }
 
     // MARK: Reading and writing

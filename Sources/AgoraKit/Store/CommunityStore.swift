@@ -65,6 +65,13 @@ public protocol CommunityStore: Sendable {
     /// How many of each kind match, exactly up to the cap.
     func searchCounts(_ query: SearchQuery, kinds: Set<SearchKind>) throws -> [SearchKind: Int]
 
+    // MARK: Muted members
+    /// The members whose posts and comments are hidden everywhere (lists, threads, search,
+    /// counts), with when each was muted.
+    func mutedMembers() throws -> [Member.ID: Date]
+    /// Mutes or unmutes a member; muting one the cache does not have is an error.
+    func setMuted(_ muted: Bool, member: Member.ID) throws
+
     // MARK: Content in and out
     func sources() throws -> [Source]
     /// Forgets a source: it is no longer synced. Its posts stay in the cache, with their state.
@@ -166,13 +173,16 @@ public struct CacheContent: Sendable, Equatable {
     public var postStates: [Post.ID: PostState]
     public var commentStates: [Comment.ID: CommentState]
     public var journal: [JournalEntry]
+    /// Members whose posts and comments the reader has hidden, with when: reader state, merged
+    /// on import like read marks (muted in either stays muted).
+    public var muted: [Member.ID: Date]
     /// How many dates the check at the way in left out (see `ContentCheck`); not content.
     var droppedDates = 0
 
     public init(
         community: Community? = nil, sources: [Source] = [], members: [Member] = [],
         posts: [Post] = [], comments: [Comment] = [], postStates: [Post.ID: PostState] = [:],
-        commentStates: [Comment.ID: CommentState] = [:], journal: [JournalEntry] = []
+        commentStates: [Comment.ID: CommentState] = [:], journal: [JournalEntry] = [], muted: [Member.ID: Date] = [:]
     ) {
         self.community = community
         self.sources = sources
@@ -182,6 +192,7 @@ public struct CacheContent: Sendable, Equatable {
         self.postStates = postStates
         self.commentStates = commentStates
         self.journal = journal
+        self.muted = muted
     }
 }
 
@@ -225,6 +236,7 @@ public struct ImportSummary: Hashable, Sendable, Codable {
     public var postsMarkedRead = 0
     public var postsStarred = 0
     public var commentsMarkedRead = 0
+    public var membersMuted = 0
 
     public init(members: Counts = Counts(), posts: Counts = Counts(), comments: Counts = Counts()) {
         self.members = members

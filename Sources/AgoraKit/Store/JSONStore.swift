@@ -49,9 +49,13 @@ public final class JSONStore: CommunityStore {
                         category: post.category, tags: post.tags, state: state(post.id))
         }
 
+        /// Muted members' posts are left out of every list but the list of that member's posts.
         func matches(_ post: Post, _ filter: PostFilter) -> Bool {
-            filter.matches(post, state: state(post.id), author: post.author.flatMap { memberIndex[$0] }.map { file.members[$0] })
+            if filter.author == nil, isMuted(post.author) { return false }
+            return filter.matches(post, state: state(post.id), author: post.author.flatMap { memberIndex[$0] }.map { file.members[$0] })
         }
+
+        func isMuted(_ member: Member.ID?) -> Bool { member.map { file.state.muted[$0.rawValue] != nil } ?? false }
 
         func postCount(_ id: Member.ID) -> Int { file.posts.reduce(0) { $0 + ($1.author == id ? 1 : 0) } }
 
@@ -217,11 +221,17 @@ public final class JSONStore: CommunityStore {
         read { contents in
             var total = 0
             var unread = 0
-            for post in contents.file.posts where contents.matches(post, filter) {
-                total += 1
-                if !contents.state(post.id).read { unread += 1 }
+            var hidden = 0
+            for post in contents.file.posts {
+                if contents.matches(post, filter) {
+                    total += 1
+                    if !contents.state(post.id).read { unread += 1 }
+                } else if filter.author == nil, contents.isMuted(post.author),
+                          filter.matches(post, state: contents.state(post.id), author: post.author.flatMap { contents.memberIndex[$0] }.map { contents.file.members[$0] }) {
+                    hidden += 1
+                }
             }
-            return PostCounts(total: total, unread: unread)
+            return PostCounts(total: total, unread: unread, hidden: hidden)
         }
     }
 
@@ -234,8 +244,11 @@ public final class JSONStore: CommunityStore {
                 start = forward ? at + 1 : at - 1
             }
             let indices = forward ? Array(stride(from: start, to: sorted.count, by: 1)) : Array(stride(from: start, through: 0, by: -1))
-            guard let index = indices.first(where: { !contents.state(sorted[$0].id).read }) else { return nil }
-            return (index, contents.summary(sorted[index]))
+            guard let index = indices.first(where: { !contents.state(sorted[$0].id).read && !contents.isMuted(sorted[$0].author) })
+            else { return nil }
+            // Its place in the list, which has no muted members' posts.
+            let place = sorted[..<index].filter { !contents.isMuted($0.author) }.count
+            return (place, contents.summary(sorted[index]))
         }
     }
 
@@ -248,8 +261,9 @@ public final class JSONStore: CommunityStore {
                 .sorted { ($0.element.published ?? .distantPast, $0.offset) < ($1.element.published ?? .distantPast, $1.offset) }
                 .map { contents.commentItem($0.element) }
             let author = post.author.flatMap { contents.memberIndex[$0] }.map { contents.file.members[$0] }
+            let muted = Set(comments.compactMap(\.comment.author).filter { contents.isMuted($0) })
             return PostDetail(post: post, state: contents.state(id), commentCount: comments.count, author: author,
-                              comments: CommentThreads.ordered(comments))
+                              comments: CommentThreads.ordered(comments), mutedAuthors: muted)
         }
     }
 
@@ -313,7 +327,7 @@ public final class JSONStore: CommunityStore {
             return MemberProfile(
                 member: contents.file.members[index], postCount: posts.count, commentCount: comments.count,
                 posts: posts.prefix(limit).map(contents.summary),
-                comments: comments.prefix(limit).map { contents.commentItem($0, withTitle: true) })
+                comments: comments.prefix(limit).map { contents.commentItem($0, withTitle: true) }, muted: contents.isMuted(id))
         }
     }
 
@@ -425,6 +439,7 @@ public final class JSONStore: CommunityStore {
                 for post in order where matched < max(offset + limit, SearchResults.countCap) {
                     let state = contents.state(post.id)
                     if query.unreadOnly && state.read || query.starredOnly && !state.starred { continue }
+                    if contents.isMuted(post.author) { continue }
                     if let tag = query.tag, !(post.tags + [post.category].compactMap { $0 }).contains(where: { Folding.key($0).hasPrefix(tag) }) {
                         continue
                     }
@@ -449,6 +464,7 @@ public final class JSONStore: CommunityStore {
                 var matched = 0
                 for comment in order where matched < max(offset + limit, SearchResults.countCap) {
                     if query.unreadOnly, contents.file.state.comments[comment.id.rawValue]?.read == true { continue }
+                    if contents.isMuted(comment.author) { continue }
                     guard byAuthor(comment.author) else { continue }
                     if let from = query.dateFrom, let to = query.dateTo,
                        !(from..<to).contains((comment.published ?? Date(timeIntervalSince1970: 0)).timeIntervalSince1970) { continue }
@@ -545,6 +561,12 @@ public final class JSONStore: CommunityStore {
                 entry.starred = merged.starred
                 file.state.posts[id.rawValue] = entry
             }
+            // Muted in either stays muted; members the cache lacks are left out.
+            let knownMembers = Set(file.members.map(\.id))
+            for (member, since) in content.muted where knownMembers.contains(member) && file.state.muted[member.rawValue] == nil {
+                file.state.muted[member.rawValue] = since
+                summary.membersMuted += 1
+            }
             for (id, state) in content.commentStates where state.read {
                 let old = file.state.comments[id.rawValue]
                 if old?.read != true, commentIndex[id] != nil { summary.commentsMarkedRead += 1 }
@@ -568,6 +590,22 @@ public final class JSONStore: CommunityStore {
                 counts.count(existing: false, changed: true)
                 existing.append(item)
             }
+        }
+    }
+
+    public func mutedMembers() throws -> [Member.ID: Date] {
+        read { contents in Dictionary(uniqueKeysWithValues: contents.file.state.muted.map { (Member.ID($0.key), $0.value) }) }
+    }
+
+    public func setMuted(_ muted: Bool, member: Member.ID) throws {
+        let now = clock()
+        try change { contents in
+            guard muted else {
+                contents.file.state.muted[member.rawValue] = nil
+                return
+            }
+            guard contents.memberIndex[member] != nil else { throw AgoraError.memberNotFound(member) }
+            if contents.file.state.muted[member.rawValue] == nil { contents.file.state.muted[member.rawValue] = now }
         }
     }
 

@@ -64,6 +64,14 @@ struct SQLiteImport {
             touchedPosts.insert(comment.post.rawValue)
         }
         try mergeStates(content, into: &summary)
+        // Muted in either stays muted, as read marks do; members the cache lacks are left out.
+        for (member, since) in content.muted {
+            guard try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM member WHERE id = ?"), arguments: [member.rawValue]) == true
+            else { continue }
+            try db.cachedStatement(sql: "INSERT OR IGNORE INTO muted (member, since) VALUES (?, ?)")
+                .execute(arguments: [member.rawValue, since.timeIntervalSince1970])
+            summary.membersMuted += db.changesCount
+        }
         // The words of what went into the search indexes, for finding the words a typed prefix
         // begins.
         let insert = try db.cachedStatement(sql: "INSERT OR IGNORE INTO searchTerm (term) VALUES (?)")

@@ -14,6 +14,16 @@ struct SQLitePostQuery {
     /// Only read posts: the second part of an unread-first list.
     var readOnly = false
 
+    /// Leave out the posts of muted members (set when there are any), but for a list of one
+    /// member's posts, which is asked for by name.
+    var hideMuted = false
+    private var hidingMuted: Bool { hideMuted && filter.author == nil }
+    static let notMuted = "(p.author IS NULL OR p.author NOT IN (SELECT member FROM muted))"
+
+    static func anyMuted(_ db: Database) throws -> Bool {
+        try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM muted)")) ?? false
+    }
+
     /// Filters on content (not on reader state).
     var hasContentFilter: Bool {
         filter.author != nil || filter.kind != nil || filter.tag != nil || filter.country != nil
@@ -49,6 +59,7 @@ struct SQLitePostQuery {
             terms.append("p.author IN (SELECT id FROM member WHERE \(term))")
             arguments += values
         }
+        if hidingMuted { terms.append(Self.notMuted) }
         return (terms.isEmpty ? "" : "WHERE " + terms.joined(separator: " AND "), arguments)
     }
 
@@ -74,10 +85,28 @@ struct SQLitePostQuery {
     }
 
     /// How many rows the filter shows, when that is known without counting (from the kept totals).
+    /// Muted members' posts come off: few, counted from the author index.
     func knownCount(_ db: Database) throws -> Int? {
         guard !hasContentFilter, !filter.starredOnly, !readOnly else { return nil }
         let totals = try SQLiteStore.totals(db)
-        return filter.unreadOnly ? totals.unread : totals.total
+        let known = filter.unreadOnly ? totals.unread : totals.total
+        guard hidingMuted else { return known }
+        let muted = try Int.fetchOne(db, sql: filter.unreadOnly
+            ? "SELECT count(*) FROM post p JOIN postState s ON s.post = p.rowid WHERE p.author IN (SELECT member FROM muted) AND s.isRead = 0"
+            : "SELECT count(*) FROM post p WHERE p.author IN (SELECT member FROM muted)") ?? 0
+        return known - muted
+    }
+
+    /// How many posts of muted members the list leaves out: the same filter over their posts
+    /// only, read from the author index.
+    func hiddenCount(_ db: Database) throws -> Int {
+        guard hidingMuted else { return 0 }
+        var shown = self
+        shown.hideMuted = false
+        let (whereSQL, arguments) = shown.whereClause()
+        let muted = "p.author IN (SELECT member FROM muted)"
+        let sql = "SELECT count(*) \(fromClause()) " + (whereSQL.isEmpty ? "WHERE \(muted)" : "\(whereSQL) AND \(muted)")
+        return try Int.fetchOne(db, sql: sql, arguments: StatementArguments(arguments)) ?? 0
     }
 
     /// The SQL of a window's rowids, with its arguments but for LIMIT and OFFSET.

@@ -263,8 +263,9 @@ public final class SQLiteStore: CommunityStore {
     // MARK: - Posts
 
     public func posts(_ query: PostQuery) throws -> [PostSummary] {
-        let builder = SQLitePostQuery(filter: query.filter)
+        var builder = SQLitePostQuery(filter: query.filter)
         return try read { db in
+            builder.hideMuted = try SQLitePostQuery.anyMuted(db)
             let rowids = try builder.windowRowIDs(db, sort: query.sort, offset: query.offset, limit: query.limit)
             return try SQLitePostQuery.summaries(db, rowids: rowids)
         }
@@ -273,18 +274,24 @@ public final class SQLiteStore: CommunityStore {
     public func counts(_ filter: PostFilter) throws -> PostCounts {
         var unreadFilter = filter
         unreadFilter.unreadOnly = true
-        let all = SQLitePostQuery(filter: filter)
-        let unread = SQLitePostQuery(filter: unreadFilter)
+        var all = SQLitePostQuery(filter: filter)
+        var unread = SQLitePostQuery(filter: unreadFilter)
         return try read { db in
+            all.hideMuted = try SQLitePostQuery.anyMuted(db)
+            unread.hideMuted = all.hideMuted
             // Lists with no content filter are answered from the kept totals, without counting.
-            PostCounts(total: try all.knownCount(db) ?? all.count(db), unread: try unread.knownCount(db) ?? unread.count(db))
+            return PostCounts(total: try all.knownCount(db) ?? all.count(db), unread: try unread.knownCount(db) ?? unread.count(db),
+                              hidden: try all.hiddenCount(db))
         }
     }
 
     public func nextUnread(after id: Post.ID?, forward: Bool) throws -> (index: Int, post: PostSummary)? {
         try read { db in
             // Straight from the partial index of unread posts, in date order.
-            var sql = "SELECT s.post, s.sortDate FROM postState s WHERE s.isRead = 0"
+            let muted = try SQLitePostQuery.anyMuted(db)
+            var sql = muted
+                ? "SELECT s.post, s.sortDate FROM postState s JOIN post p ON p.rowid = s.post WHERE s.isRead = 0 AND \(SQLitePostQuery.notMuted)"
+                : "SELECT s.post, s.sortDate FROM postState s WHERE s.isRead = 0"
             var arguments: StatementArguments = []
             if let id {
                 guard let row = try Row.fetchOne(db, sql: "SELECT rowid, sortDate FROM post WHERE id = ?", arguments: [id.rawValue])
@@ -297,7 +304,8 @@ public final class SQLiteStore: CommunityStore {
             let rowid: Int64 = hit["post"]
             let date: Double = hit["sortDate"]
             // Its place in the list: the posts that come before it, newest first.
-            let index = try Int.fetchOne(db, sql: "SELECT count(*) FROM post p WHERE (p.sortDate, p.rowid) > (?, ?)",
+            let index = try Int.fetchOne(db, sql: "SELECT count(*) FROM post p WHERE (p.sortDate, p.rowid) > (?, ?)"
+                                            + (muted ? " AND \(SQLitePostQuery.notMuted)" : ""),
                                          arguments: [date, rowid]) ?? 0
             guard let summary = try SQLitePostQuery.summaries(db, rowids: [rowid]).first else { return nil }
             return (index, summary)
@@ -325,8 +333,11 @@ public final class SQLiteStore: CommunityStore {
                     if let name = row["memberName"] as String? { item.comment.authorName = name }
                     return item
                 }
+            let mutedIDs: [String] = try String.fetchAll(db, sql: "SELECT member FROM muted")
+            let muted = Set(mutedIDs.map { Member.ID($0) })
+            let commenters = Set(comments.compactMap { $0.comment.author })
             return PostDetail(post: post, state: state, commentCount: commentCount, author: author,
-                              comments: CommentThreads.ordered(comments))
+                              comments: CommentThreads.ordered(comments), mutedAuthors: muted.intersection(commenters))
         }
     }
 
@@ -488,7 +499,7 @@ public final class SQLiteStore: CommunityStore {
             guard let member = try Self.fetchMember(db, id: id) else { throw AgoraError.memberNotFound(id) }
             // Kept in the member's row by every import, as the roster shows it.
             let postCount = try Int.fetchOne(db, sql: "SELECT postCount FROM member WHERE id = ?", arguments: [id.rawValue]) ?? 0
-            let commentCount = try Int.fetchOne(db, sql: "SELECT count(*) FROM comment WHERE author = ?", arguments: [id.rawValue]) ?? 0
+            let commentCount = try Int.fetchOne(db, sql: "SELECT commentCount FROM member WHERE id = ?", arguments: [id.rawValue]) ?? 0
             let posts = try Row.fetchAll(db, sql: """
                 SELECT \(SQLiteRows.summaryColumns) FROM post p JOIN postState s ON s.post = p.rowid
                 WHERE p.author = ? ORDER BY p.sortDate DESC, p.rowid DESC LIMIT ?
@@ -502,8 +513,9 @@ public final class SQLiteStore: CommunityStore {
                     item.comment.authorName = member.name
                     return item
                 }
+            let muted = try Bool.fetchOne(db, sql: "SELECT 1 FROM muted WHERE member = ?", arguments: [id.rawValue]) ?? false
             return MemberProfile(member: member, postCount: postCount, commentCount: commentCount,
-                                 posts: posts, comments: comments)
+                                 posts: posts, comments: comments, muted: muted)
         }
     }
 
@@ -562,12 +574,14 @@ public final class SQLiteStore: CommunityStore {
         let now = clock()
         var unread = filter
         unread.unreadOnly = true
-        let query = SQLitePostQuery(filter: unread)
+        var query = SQLitePostQuery(filter: unread)
         return try write { db in
+            // The posts of muted members are not on the list, so they are not marked.
+            query.hideMuted = try SQLitePostQuery.anyMuted(db)
             try db.execute(sql: "INSERT INTO journal (action, date, scope, count) VALUES (?, ?, ?, 0)",
                            arguments: [JournalEntry.Action.markAllRead.rawValue, now.timeIntervalSince1970, filter.summary])
             let token = Int(db.lastInsertedRowID)
-            if query.hasContentFilter {
+            if query.hasContentFilter || query.hideMuted {
                 let (whereSQL, arguments) = query.whereClause()
                 try db.execute(sql: """
                     UPDATE postState SET isRead = 1, readAt = ?, readBatch = ?
@@ -620,6 +634,32 @@ public final class SQLiteStore: CommunityStore {
         try read { db in
             try Row.fetchAll(db, sql: "SELECT \(SQLiteRows.journalColumns) FROM journal ORDER BY token DESC LIMIT 100")
                 .map { try SQLiteRows.journalEntry($0) }
+        }
+    }
+
+    // MARK: - Muted members
+
+    public func mutedMembers() throws -> [Member.ID: Date] {
+        try read { db in
+            var out: [Member.ID: Date] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT member, since FROM muted") {
+                out[Member.ID(row["member"] as String)] = Date(timeIntervalSince1970: row["since"])
+            }
+            return out
+        }
+    }
+
+    public func setMuted(_ muted: Bool, member: Member.ID) throws {
+        let now = clock().timeIntervalSince1970
+        try write { db in
+            guard muted else {
+                try db.execute(sql: "DELETE FROM muted WHERE member = ?", arguments: [member.rawValue])
+                return
+            }
+            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM member WHERE id = ?", arguments: [member.rawValue]) == true else {
+                throw AgoraError.memberNotFound(member)
+            }
+            try db.execute(sql: "INSERT OR IGNORE INTO muted (member, since) VALUES (?, ?)", arguments: [member.rawValue, now])
         }
     }
 
@@ -744,6 +784,8 @@ public final class SQLiteStore: CommunityStore {
                       words.count <= 64 else { return nil }
                 return words
             }
+            // Posts and comments of muted members are left out.
+            let hideMuted = try SQLitePostQuery.anyMuted(db)
             // The members that author: and country: name, as a list of ids.
             var memberIDs: [String]?
             if let author = query.author, let match = SearchQuery.ftsPrefix(author, column: "name") {
@@ -787,6 +829,7 @@ public final class SQLiteStore: CommunityStore {
                     terms.append("p.sortDate >= ? AND p.sortDate < ?")
                     arguments += [from, to]
                 }
+                if hideMuted { terms.append(SQLitePostQuery.notMuted) }
                 if query.unreadOnly || query.starredOnly {
                     joins += " JOIN postState s ON s.post = p.rowid"
                     if query.unreadOnly { terms.append("s.isRead = 0") }
@@ -840,6 +883,7 @@ public final class SQLiteStore: CommunityStore {
                 let (authorSQL, authorArguments) = authorTerms("c.author")
                 if !authorSQL.isEmpty { terms.append(authorSQL); arguments += authorArguments }
                 if query.unreadOnly { terms.append("c.isRead = 0") }
+                if hideMuted { terms.append("(c.author IS NULL OR c.author NOT IN (SELECT member FROM muted))") }
                 if let from = query.dateFrom, let to = query.dateTo {
                     terms.append("c.sortDate >= ? AND c.sortDate < ?")
                     arguments += [from, to]
@@ -1042,6 +1086,9 @@ public final class SQLiteStore: CommunityStore {
             }
             content.journal = try Row.fetchAll(db, sql: "SELECT \(SQLiteRows.journalColumns) FROM journal ORDER BY token")
                 .map { try SQLiteRows.journalEntry($0) }
+            for row in try Row.fetchAll(db, sql: "SELECT member, since FROM muted") {
+                content.muted[Member.ID(row["member"] as String)] = Date(timeIntervalSince1970: row["since"])
+            }
             return content
         }
     }

@@ -82,6 +82,8 @@ enum Schema {
             try db.execute(sql: "CREATE INDEX member_by_post_count ON member(postCount DESC, id)")
             try db.execute(sql: "CREATE INDEX member_by_comment_count ON member(commentCount DESC, id)")
             try db.execute(sql: "CREATE INDEX member_by_joined ON member(joined DESC, id)")
+            // Members the reader muted: reader state, like read marks.
+            try db.execute(sql: "CREATE TABLE muted (member TEXT PRIMARY KEY, since REAL NOT NULL) WITHOUT ROWID")
             try db.execute(sql: "PRAGMA user_version = 5")
         }
         return migrator
