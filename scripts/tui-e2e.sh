@@ -248,6 +248,16 @@ keys Enter
 keys Escape Escape
 wait_for "Posts 2" || true
 if screen | grep -q "At a glance"; then check "glance: Esc again goes back to the reader" no; else check "glance: Esc again goes back to the reader" ok; fi
+# M mutes the author of the open post: the list says how many are hidden; M again unmutes.
+keys g Enter
+wait_for "comments" || true
+keys M
+expect "mute: M mutes the post's author" "Muted "
+expect "mute: the list title says how many are hidden" " hidden"
+keys M
+expect "mute: M again unmutes" "Unmuted "
+# As it was for what follows: the post unread again, the roster (a country, from the glance) whole.
+keys r Escape X
 keys m Enter
 expect "week: a profile from the roster" "Posts and comments (Enter opens)"
 keys j Enter

@@ -25,6 +25,10 @@ public struct EffectRunner: Sendable {
                 return .countries(try store.memberCountries())
             case .search(let query, let limit):
                 return .searchResults(for: query, try store.quickSearch(query, kinds: Set(SearchKind.allCases), limit: limit, offset: 0))
+            case .toggleMute(let id, let name):
+                let muted = try store.mutedMembers()[id] == nil
+                try store.setMuted(muted, member: id)
+                return .muteChanged(id, name: name, muted: muted)
             case .loadStats:
                 return .stats(try store.communityStats())
             case .countSearch(let query):

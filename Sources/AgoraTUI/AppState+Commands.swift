@@ -58,6 +58,12 @@ extension AppState {
         case .help:
             mode = .help(scroll: 0)
             return []
+        case .toggleMute:
+            guard let member = memberInView else {
+                message = "Open a post, a profile or a member first: \(keymap.label(.toggleMute)) mutes that member."
+                return []
+            }
+            return [.toggleMute(member.id, name: member.name)]
         case .glance:
             glance = GlanceState(origin: place)
             mode = .glance

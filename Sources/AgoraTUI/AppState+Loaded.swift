@@ -24,6 +24,29 @@ extension AppState {
             search?.receive(results, for: query)
             // Counts left for after the frame: asked once it is drawn.
             return search?.query == query && !results.atLeast.isEmpty ? [.countSearch(query)] : []
+        case .muteChanged(let id, let name, let muted):
+            message = muted
+                ? "Muted \(name): their posts and comments are hidden; \(keymap.label(.toggleMute)) on them again unmutes."
+                : "Unmuted \(name)."
+            var effects = postList.reload(visible: layout.postsRows)
+            // The places Esc goes back to show it too.
+            for index in history.indices {
+                switch history[index].detail {
+                case .article(var article):
+                    article.document = article.document.muting(id, muted)
+                    history[index].detail = .article(article)
+                case .profile(var profile) where profile.profile.member.id == id:
+                    profile.profile.muted = muted
+                    history[index].detail = .profile(profile)
+                default: break
+                }
+            }
+            switch detail {
+            case .article(let article): effects.append(.reloadPost(article.id))
+            case .profile(let profile) where profile.profile.member.id == id: effects.append(.openMember(id))
+            default: break
+            }
+            return effects
         case .stats(let stats):
             guard var current = glance else { return [] }
             current.stats = stats
@@ -159,7 +182,7 @@ extension AppState {
     }
 
     /// The member the reader is looking at: an article's author, a profile, the roster's selection.
-    private var memberInView: (id: Member.ID, name: String, country: String?)? {
+    var memberInView: (id: Member.ID, name: String, country: String?)? {
         if focus == .roster { return members.selectedRow.map { ($0.id, $0.name, $0.country) } }
         switch detail {
         case .article(let article): return article.memberInView

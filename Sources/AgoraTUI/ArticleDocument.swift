@@ -52,6 +52,16 @@ public struct ArticleDocument: Hashable, Sendable {
                         folded: folded)
     }
 
+    /// The same article with a member muted or unmuted (nothing parsed again).
+    public func muting(_ member: Member.ID, _ muted: Bool) -> ArticleDocument {
+        var changed = detail
+        if muted, detail.comments.contains(where: { $0.comment.author == member }) { changed.mutedAuthors.insert(member) }
+        if !muted { changed.mutedAuthors.remove(member) }
+        guard changed != detail else { return self }
+        return ArticleDocument(changed, body: body, commentBodies: commentBodies, width: width, dateFormat: dateFormat,
+                               commentPolicy: commentPolicy, folded: folded)
+    }
+
     /// How many replies a comment holds (all depths), and how many of them are new.
     public func replies(of index: Int) -> (all: Int, new: Int) { Self.replies(in: detail.comments, of: index) }
 
@@ -102,12 +112,15 @@ public struct ArticleDocument: Hashable, Sendable {
         if detail.comments.isEmpty {
             lines.append(line("No comments.", .section))
         } else {
-            lines.append(line("Comments (\(detail.comments.count))", .section, .bold))
+            // Muted members' comments keep their place in the threads, as "1 hidden".
+            let mutedCount = detail.comments.filter(detail.isMuted).count
+            let shown = detail.comments.count - mutedCount
+            lines.append(line("Comments (\(detail.comments.count)" + (mutedCount > 0 ? ", \(mutedCount) hidden)" : ")"), .section, .bold))
             // Who commented, most first; each member numbered, so that o and the number opens
             // their profile.
             var who: [(name: String, member: Member.ID?, count: Int)] = []
             var place: [String: Int] = [:]
-            for item in detail.comments where item.comment.authorName != "moderation" || item.comment.author != nil {
+            for item in detail.comments where (item.comment.authorName != "moderation" || item.comment.author != nil) && !detail.isMuted(item) {
                 let name = item.comment.authorName ?? item.comment.author?.rawValue ?? "someone"
                 let key = item.comment.author?.rawValue ?? "name:" + name
                 if let at = place[key] { who[at].count += 1 } else {
@@ -119,7 +132,7 @@ public struct ArticleDocument: Hashable, Sendable {
             if !who.isEmpty {
                 let members = who.filter { $0.member != nil }.count
                 var pieces = [Wrap.Piece(
-                    "\(detail.comments.count) \(detail.comments.count == 1 ? "comment" : "comments") from "
+                    "\(shown) \(shown == 1 ? "comment" : "comments") from "
                         + (members == who.count ? "\(members) \(members == 1 ? "member" : "members")" : "\(who.count) people") + ": ",
                     ArticleStyle(.byline))]
                 for (index, person) in who.prefix(8).enumerated() {
@@ -146,6 +159,11 @@ public struct ArticleDocument: Hashable, Sendable {
                 lines.append(ArticleLine([]))
                 starts.append(lines.count)
                 let indent = String(repeating: "  ", count: min(item.depth, 8))
+                if detail.isMuted(item) {
+                    lines.append(ArticleLine([Wrap.Piece(indent, ArticleStyle(.text)),
+                                              Wrap.Piece("1 hidden (a muted member's comment)", ArticleStyle(.commentMeta))]))
+                    continue
+                }
                 let who = Sanitizer.line(item.comment.authorName ?? item.comment.author?.rawValue ?? "someone")
                 var head: [Wrap.Piece<ArticleStyle>] = [Wrap.Piece(indent, ArticleStyle(.text))]
                 if !item.state.read { head.append(Wrap.Piece("N ", ArticleStyle(.commentUnread, .bold))) }

@@ -29,6 +29,8 @@ public enum Effect: Hashable, Sendable {
     /// The nearest unread post from a position of the list on screen, forwards or backwards.
     case findUnread(UnreadSearch)
     case openURL(String)
+    /// Mutes the member, or unmutes one who is muted.
+    case toggleMute(Member.ID, name: String)
     /// Bring every source up to date (or only this one) in the background (the loop runs it
     /// on a thread of its own).
     case sync(Source.ID? = nil)
@@ -60,6 +62,7 @@ public enum Loaded: Hashable, Sendable {
     case searchResults(for: SearchQuery, SearchResults)
     case searchCounts(for: SearchQuery, [SearchKind: Int])
     case stats(CommunityStats)
+    case muteChanged(Member.ID, name: String, muted: Bool)
     case post(PostDetail)
     /// The open post as the cache has it now (`reloadPost`).
     case postReloaded(PostDetail)

@@ -18,6 +18,7 @@ public enum Command: String, CaseIterable, Hashable, Sendable {
     case toggleStarredOnly = "toggle-starred-only", filterAuthor = "filter-author", filterCountry = "filter-country"
     case filterTag = "filter-tag", clearFilters = "clear-filters", cycleSort = "cycle-sort", filterRoster = "filter-roster"
     case cycleTheme = "cycle-theme", help = "help", sync = "sync", syncSource = "sync-source", glance = "glance"
+    case toggleMute = "toggle-mute"
     // While typing into a line, and in the confirmation.
     case erase = "erase", clearLine = "clear-line", yes = "yes"
 }
@@ -184,6 +185,7 @@ public struct KeyMap: Hashable, Sendable {
         Binding(.filterAuthor, [.character("P")], "Show only this member's posts (profile, post author, roster row)"),
         Binding(.filterCountry, [.character("C")], "Show only posts by members from this member's country"),
         Binding(.filterTag, [.character("#")], "Show only posts with this post's category (or first tag)", panes: [.detail]),
+        Binding(.toggleMute, [.character("M")], "Mute the member in view: their posts and comments are hidden everywhere; again unmutes"),
         Binding(.clearFilters, [.character("X")], "Clear the filters of the post list and the roster"),
         Binding(.cycleSort, [.character("O")], "Sort the posts (newest, oldest, views, comments, unread first) or the roster"),
         Binding(.filterRoster, [.character("f")], "Filter the roster by name as you type", panes: [.roster]),

@@ -17,6 +17,7 @@ public enum PostListView {
     static func draw(_ list: PostListModel, dateFormat: DateFormat, in rect: Rect, focused: Bool, theme: Theme,
                      into buffer: inout Buffer) -> (x: Int, y: Int)? {
         let title = "Posts \(list.unread)/\(list.window.total) unread" + (list.filter == .all ? "" : " (filtered)")
+            + (list.hidden > 0 ? " · \(list.hidden) hidden" : "")
         drawBox(rect, title: title, focused: focused, theme: theme, into: &buffer)
         let area = rect.inset(1)
         guard area.width > 4, area.height > 1 else { return nil }

@@ -5,6 +5,8 @@ import TerminalCore
 public struct PostListModel: Hashable, Sendable {
     public var window = ListWindow<PostSummary>()
     public var unread = 0
+    /// Posts of muted members the list leaves out.
+    public var hidden = 0
     /// Which posts the list shows, and in what order.
     public var filter = PostFilter.all
     /// The name of the member `filter.author` is, for the status line (their list may be empty).
@@ -42,6 +44,7 @@ public struct PostListModel: Hashable, Sendable {
     mutating func receive(_ counts: PostCounts, visible: Int) {
         window.total = counts.total
         unread = counts.unread
+        hidden = counts.hidden
         window.select(window.selected, visible: visible)
     }
 

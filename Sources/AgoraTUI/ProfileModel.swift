@@ -92,6 +92,9 @@ public struct ProfileModel: Hashable, Sendable {
         if let joined = m.joined { facts.append("joined " + dateFormat.string(joined)) }
         lines.append(HeaderLine(text: facts.joined(separator: " · "), role: .profileLabel))
         lines.append(HeaderLine(text: plural(profile.postCount, "post") + " · " + plural(profile.commentCount, "comment"), role: .profileLabel))
+        if profile.muted {
+            lines.append(HeaderLine(text: "Muted: hidden everywhere but here.", role: .heading))
+        }
         if let bio = m.bio {
             // Whole, wrapped: paragraph by paragraph, a blank line between them.
             let paragraphs = HTMLRenderer.render(bio).plainText.components(separatedBy: "\n")

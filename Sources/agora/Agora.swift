@@ -27,7 +27,7 @@ struct Agora: ParsableCommand {
         subcommands: [
             Read.self, Info.self, List.self, Show.self, Members.self, MemberCommand.self, Mark.self, MarkAllRead.self,
             Undo.self, Search.self, Export.self, Import.self, Sources.self, SyncCommand.self, Themes.self, ConfigCommand.self,
-            Stats.self, Generate.self, Bench.self,
+            Stats.self, Mute.self, Unmute.self, Muted.self, Generate.self, Bench.self,
         ],
         defaultSubcommand: Read.self
     )

@@ -126,6 +126,7 @@ struct Import: ParsableCommand {
         if summary.postsMarkedRead > 0 { merged.append(Output.plural(summary.postsMarkedRead, "post") + " marked read") }
         if summary.postsStarred > 0 { merged.append(Output.plural(summary.postsStarred, "post") + " starred") }
         if summary.commentsMarkedRead > 0 { merged.append(Output.plural(summary.commentsMarkedRead, "comment") + " marked read") }
+        if summary.membersMuted > 0 { merged.append(Output.plural(summary.membersMuted, "member") + " muted") }
         if !merged.isEmpty { Output.line("  reading state merged: " + merged.joined(separator: ", ")) }
         if summary.droppedDates > 0 {
             Output.line("  dates: \(summary.droppedDates) outside 1970-9999 left out (the records are kept without them)")
@@ -178,7 +179,7 @@ struct ImportJSON: Encodable {
     var summary: ImportSummary
     var notes: [String]
 
-    enum CodingKeys: String, CodingKey { case path, format, posts, comments, members, droppedDates, postsMarkedRead, postsStarred, commentsMarkedRead, notes }
+    enum CodingKeys: String, CodingKey { case path, format, posts, comments, members, droppedDates, postsMarkedRead, postsStarred, commentsMarkedRead, membersMuted, notes }
 
     func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
@@ -190,6 +191,7 @@ struct ImportJSON: Encodable {
         try c.encode(summary.postsMarkedRead, forKey: .postsMarkedRead)
         try c.encode(summary.postsStarred, forKey: .postsStarred)
         try c.encode(summary.commentsMarkedRead, forKey: .commentsMarkedRead)
+        try c.encode(summary.membersMuted, forKey: .membersMuted)
         try c.encode(summary.droppedDates, forKey: .droppedDates)
         try c.encode(notes, forKey: .notes)
     }

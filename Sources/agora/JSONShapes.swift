@@ -47,6 +47,17 @@ struct CommentJSON: Encodable {
     var published: Date?
     var read: Bool
     var text: String
+    /// A muted member's comment: in its place, with no author and no text.
+    var hidden: Bool?
+
+    init(_ item: CommentItem, hidden: Bool) {
+        self.init(item)
+        guard hidden else { return }
+        author = nil
+        authorName = nil
+        text = ""
+        self.hidden = true
+    }
 
     init(_ item: CommentItem) {
         id = item.id.rawValue
@@ -105,7 +116,7 @@ struct ArticleJSON: Encodable {
         text = rich.plainText
         links = rich.links
         html = detail.post.body
-        comments = detail.comments.map(CommentJSON.init)
+        comments = detail.comments.map { CommentJSON($0, hidden: detail.isMuted($0)) }
     }
 }
 

@@ -19,7 +19,7 @@ struct Read: ParsableCommand {
             all read (u undoes), n next unread, a author, [ ] comments, o N opens link N in \
             $BROWSER, m roster, / search as you type, U unread only, S starred only, P this member's \
             posts, C their country, # this tag, X all again, O sort, f filter the roster by name, T next \
-            theme, R sync every source in the background, i the community at a glance, ? help, q quits, C-c quits from anywhere. The full list is in docs/keys.md and \
+            theme, R sync every source in the background, i the community at a glance, M mute a member, ? help, q quits, C-c quits from anywhere. The full list is in docs/keys.md and \
             behind ?; the config file can change every key, those of the search line, the roster \
             filter, the link number and the mark-all-read question included (agora config --default).
 

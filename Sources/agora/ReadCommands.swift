@@ -93,7 +93,8 @@ struct List: ParsableCommand {
         }
         table.print()
         let shown = posts.count < counts.total ? "\(offset + 1)-\(offset + posts.count) of \(counts.total)" : "\(counts.total)"
-        Output.line("\(shown) \(counts.total == 1 ? "post" : "posts"), \(counts.unread) unread")
+        Output.line("\(shown) \(counts.total == 1 ? "post" : "posts"), \(counts.unread) unread"
+                    + (counts.hidden > 0 ? ", \(counts.hidden) hidden (muted members; agora muted lists them)" : ""))
     }
 }
 
@@ -141,10 +142,16 @@ struct Show: ParsableCommand {
             Output.line("No comments.")
             return
         }
-        Output.line("Comments (\(detail.comments.count))")
+        let hidden = detail.comments.filter(detail.isMuted).count
+        Output.line("Comments (\(detail.comments.count)" + (hidden > 0 ? ", \(hidden) hidden" : "") + ")")
         for item in detail.comments {
             let indent = String(repeating: "  ", count: min(item.depth, 10) + 1)
             Output.line()
+            // A muted member's comment keeps its place in the thread, and nothing else.
+            if detail.isMuted(item) {
+                Output.line(indent + "1 hidden (a muted member's comment)")
+                continue
+            }
             let who = item.comment.authorName ?? item.comment.author?.rawValue ?? "someone"
             Output.line(indent + Output.safe(who) + " · " + Output.date(item.comment.published)
                         + (item.state.read ? "" : " · unread") + "  [" + Output.safe(item.id.rawValue) + "]")

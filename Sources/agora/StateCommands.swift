@@ -101,3 +101,79 @@ struct Undo: ParsableCommand {
         Output.line("Undid change \(result.entry.token) (\(result.entry.action.rawValue) of \(result.entry.scope), \(result.entry.date.formatted(.iso8601))): \(Output.plural(result.restored, "post")) unread again.")
     }
 }
+
+struct Mute: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Mute members: their posts and comments are hidden everywhere (lists, threads, search, counts).",
+        discussion: """
+            Reader state, like read marks: kept in the cache, written by agora export and merged \
+            by agora import (muted in either stays muted). In the reader, M mutes the member in \
+            view (or unmutes one who is muted). A muted member's profile still shows what they wrote, \
+            and agora list --author ID lists their posts.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "Member ids (agora members lists them).") var ids: [String]
+
+    func validate() throws { if ids.isEmpty { throw ValidationError("name at least one member id") } }
+
+    func run() throws {
+        let store = try global.open()
+        // Every id first: an unknown one changes nothing.
+        for id in ids { _ = try store.member(Member.ID(id), limit: 0) }
+        for id in ids { try store.setMuted(true, member: Member.ID(id)) }
+        Output.line("Muted \(Output.plural(ids.count, "member")): their posts and comments are hidden. agora unmute brings them back.")
+    }
+}
+
+struct Unmute: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Unmute members: their posts and comments show again.")
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "Member ids (agora muted lists them).") var ids: [String]
+
+    func validate() throws { if ids.isEmpty { throw ValidationError("name at least one member id") } }
+
+    func run() throws {
+        let store = try global.open()
+        let muted = try store.mutedMembers()
+        let unknown = ids.filter { muted[Member.ID($0)] == nil }
+        if !unknown.isEmpty {
+            throw AgoraError.invalidArgument("not muted: \(unknown.map { Output.safe($0) }.joined(separator: ", ")) (agora muted lists who is)")
+        }
+        for id in ids { try store.setMuted(false, member: Member.ID(id)) }
+        Output.line("Unmuted \(Output.plural(ids.count, "member")).")
+    }
+}
+
+struct Muted: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "List the muted members, with when each was muted.")
+
+    @OptionGroup var global: GlobalOptions
+    @Flag(help: "Print JSON.") var json = false
+
+    struct Row: Encodable {
+        var id: String
+        var name: String?
+        var since: String
+    }
+
+    func run() throws {
+        let store = try global.open()
+        let muted = try store.mutedMembers().sorted { ($0.value, $0.key.rawValue) < ($1.value, $1.key.rawValue) }
+        let rows = try muted.map { id, since in
+            Row(id: id.rawValue, name: (try? store.member(id, limit: 0))?.member.name, since: ISODate.string(since))
+        }
+        if json {
+            try Output.json(rows)
+            return
+        }
+        guard !rows.isEmpty else {
+            Output.line("No muted members.")
+            return
+        }
+        var table = Table([.init(title: "ID"), .init(title: "NAME", maxWidth: 40), .init(title: "MUTED SINCE")])
+        for row in rows { table.add([Output.safe(row.id), Output.safe(row.name ?? "—"), String(row.since.prefix(10))]) }
+        table.print(header: true)
+    }
+}

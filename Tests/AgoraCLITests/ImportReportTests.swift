@@ -144,3 +144,51 @@ final class SVGCounter: NSObject, XMLParserDelegate {
         current = ""
     }
 }
+
+@Suite("agora mute, unmute, muted")
+struct MuteCommandTests {
+    @Test func muting_from_the_command_line_hides_lists_threads_and_search_and_travels_with_an_export() throws {
+        let agora = AgoraBinary()
+        defer { agora.remove() }
+        let cache = agora.file("m.sqlite")
+        #expect(try agora.run(["--cache", cache, "import", "--sample"]).status == 0)
+        // The sample's post has no comments: one by a member, so that the thread shows the hiding.
+        let extra = agora.file("extra.json")
+        try #"""
+            {"format": "agora-cache", "version": 1, "comments": [
+              {"id": "c-m", "post": "itu-secretary-general-wcit", "author": "marilia-maciel", "body": "<p>Secret words</p>"},
+              {"id": "c-x", "post": "itu-secretary-general-wcit", "authorName": "Guest", "body": "<p>Open words</p>"}]}
+            """#.write(toFile: extra, atomically: true, encoding: .utf8)
+        let id = "marilia-maciel"
+        #expect(try agora.run(["--cache", cache, "import", extra]).status == 0)
+        let bad = try agora.run(["--cache", cache, "mute", "nobody-here"])
+        #expect(bad.status == 1 && bad.stderr.hasPrefix("agora: ") && bad.stderr.contains("nobody-here"))
+        let mute = try agora.run(["--cache", cache, "mute", id])
+        #expect(mute.status == 0 && mute.stdout.hasPrefix("Muted 1 member"), "\(mute.stderr)")
+        let listed = try agora.run(["--cache", cache, "muted"])
+        #expect(listed.stdout.contains(id) && listed.stdout.contains("MUTED SINCE"))
+        let json = try #require(try agora.json(["--cache", cache, "muted", "--json"]) as? [[String: Any]])
+        #expect(json.map { $0["id"] as? String } == [id])
+        let shown = try agora.run(["--cache", cache, "show", "itu-secretary-general-wcit"])
+        #expect(shown.stdout.contains("Comments (2, 1 hidden)"))
+        #expect(shown.stdout.contains("1 hidden (a muted member's comment)"))
+        #expect(!shown.stdout.contains("Secret words") && shown.stdout.contains("Open words"))
+        let article = try #require(try agora.json(["--cache", cache, "show", "itu-secretary-general-wcit", "--json"]) as? [String: Any])
+        let comments = try #require(article["comments"] as? [[String: Any]])
+        #expect(comments.contains { $0["hidden"] as? Bool == true && ($0["text"] as? String) == "" && $0["author"] == nil })
+        #expect(try agora.run(["--cache", cache, "search", "secret"]).stdout.contains("Secret words") == false)
+        #expect(try agora.run(["--cache", cache, "search", "open"]).stdout.contains("Open words"))
+        // Exported, and merged into another cache.
+        let exported = agora.file("e.json")
+        #expect(try agora.run(["--cache", cache, "export", exported]).status == 0)
+        let other = agora.file("o.sqlite")
+        #expect(try agora.run(["--cache", other, "import", "--sample"]).status == 0)
+        let imported = try agora.run(["--cache", other, "import", exported])
+        #expect(imported.stdout.contains("1 member muted"), "\(imported.stdout)")
+        #expect(try agora.run(["--cache", other, "muted"]).stdout.contains(id))
+        // Unmuting: only who is muted.
+        #expect(try agora.run(["--cache", cache, "unmute", "nobody-here"]).stderr.contains("not muted: nobody-here"))
+        #expect(try agora.run(["--cache", cache, "unmute", id]).stdout == "Unmuted 1 member.\n")
+        #expect(try agora.run(["--cache", cache, "muted"]).stdout == "No muted members.\n")
+    }
+}

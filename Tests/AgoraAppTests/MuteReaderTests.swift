@@ -1,0 +1,62 @@
+import AgoraApp
+import AgoraKit
+import AgoraTUI
+import Foundation
+import Testing
+import TerminalCore
+
+/// M in the reader: the member in view is muted, their posts leave the list (the title says how
+/// many are hidden), their comments become "1 hidden" in the thread; M on them again unmutes.
+@Suite("Muting in the reader")
+struct MuteReaderTests {
+    static let content: CacheContent = {
+        let day = { (n: Double) in Date(timeIntervalSince1970: 1_600_000_000 + n * 86_400) }
+        let posts = (0..<10).map { i in
+            Post(id: Post.ID("p\(i)"), title: "Routing note \(i)", author: Member.ID(i < 4 ? "ana" : "bo"), published: day(Double(i)))
+        }
+        let comments = [
+            AgoraKit.Comment(id: "c1", post: "p4", author: "ana", published: day(20), body: "<p>Words from Ana</p>"),
+            AgoraKit.Comment(id: "c2", post: "p4", parent: "c1", author: "bo", published: day(21), body: "<p>Bo answers</p>"),
+        ]
+        return CacheContent(community: Community(name: "Mute test"),
+                            members: [Member(id: "ana", name: "Ana Lima", country: "Brazil"), Member(id: "bo", name: "Bo Chen", country: "Kenya")],
+                            posts: posts, comments: comments)
+    }()
+
+    @Test func M_hides_the_commenter_everywhere_and_M_again_brings_them_back() throws {
+        let reader = try Harness(width: 120, height: 40, content: Self.content)
+        #expect(reader.state.posts.total == 10)
+        // p4 is the sixth newest; its first comment is Ana's.
+        reader.type("jjjjj")
+        reader.press(.enter)
+        guard case .article(let article) = reader.state.detail else { Issue.record("no article"); return }
+        #expect(article.id == "p4")
+        reader.type("]")
+        #expect(reader.screen.contains("Words from Ana"))
+        reader.type("M")
+        #expect(reader.state.message?.hasPrefix("Muted Ana Lima") == true)
+        #expect(reader.state.posts.total == 6)
+        #expect(reader.screen.contains("Posts 5/6 unread · 4 hidden"))
+        #expect(!reader.screen.contains("Words from Ana"))
+        #expect(reader.screen.contains("1 hidden (a muted member's comment)"))
+        #expect(reader.screen.contains("Comments (2, 1 hidden)"))
+        #expect(reader.screen.contains("1 comment from 1 member: Bo Chen (1)"))
+        #expect(reader.screen.contains("Bo answers"))
+        // Search does not find them either.
+        reader.type("/routing")
+        #expect(reader.state.search?.results.totals[.posts] == 6)
+        reader.press(.escape)
+        // a on the hidden comment: the profile says the member is muted; M there unmutes.
+        reader.type("a")
+        guard case .profile(let profile) = reader.state.detail else { Issue.record("no profile"); return }
+        #expect(profile.profile.member.id == "ana")
+        #expect(reader.screen.contains("Muted: hidden everywhere but here."))
+        reader.type("M")
+        #expect(reader.state.message == "Unmuted Ana Lima.")
+        #expect(reader.state.posts.total == 10)
+        #expect(!reader.screen.contains("Muted: hidden"))
+        reader.press(.escape)
+        #expect(reader.screen.contains("Words from Ana"))
+        #expect(!reader.screen.contains("hidden"))
+    }
+}
