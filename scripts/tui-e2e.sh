@@ -248,6 +248,18 @@ keys Enter
 keys Escape Escape
 wait_for "Posts 2" || true
 if screen | grep -q "At a glance"; then check "glance: Esc again goes back to the reader" no; else check "glance: Esc again goes back to the reader" ok; fi
+# The names of who commented can be chosen: the most commented post, ] stops on the first
+# name, Enter opens that member's profile.
+keys O O O
+wait_for "most comments" || true
+keys g Enter
+wait_for "20 comments" || true
+keys "]"
+expect "who commented: ] goes to the line that names them" "comments from"
+keys Enter
+expect "who commented: ] and Enter open a commenter's profile" "Posts and comments (Enter opens)"
+keys Escape r Escape O O
+wait_for "Posts: newest" || true
 # M mutes the author of the open post: the list says how many are hidden; M again unmutes.
 keys g Enter
 wait_for "comments" || true

@@ -263,6 +263,11 @@ extension AppState {
             remember()
             return [.openMember(member.id)]
         case .detail:
+            // A name chosen on an article's who-commented line: that member's profile.
+            if case .article(let article) = detail, let name = article.chosenCommenter {
+                remember()
+                return [.openMember(article.document.commenterStops[name].member)]
+            }
             guard case .profile(let profile) = detail, let item = profile.selectedItem else { return [] }
             guard let post = item.post else {
                 message = "A comment on this member's wall: it is all here."

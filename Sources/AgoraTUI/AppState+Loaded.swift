@@ -70,6 +70,7 @@ extension AppState {
                                                                  folded: foldedThreads[post.post.id] ?? []))
             article.scroll = min(open.scroll, max(0, article.document.lines.count - 1))
             article.currentComment = open.currentComment.map { min($0, max(0, article.document.commentStarts.count - 1)) }
+            article.chosenMember = open.chosenMember
             article.match = open.match
             detail = .article(article)
             let unseen = post.comments.filter { !$0.state.read }.map(\.id)

@@ -18,6 +18,17 @@ public struct ArticleDocument: Hashable, Sendable {
     public private(set) var folded: Set<Comment.ID>
     /// Comments (by their place in `detail.comments`) inside a folded thread: not on screen.
     public private(set) var hidden: Set<Int> = []
+    /// The members named on the who-commented line, in order, each where it is: `]` and `[`
+    /// stop on each before the comments, and Enter (or `a`) opens the one chosen.
+    public private(set) var commenterStops: [CommenterStop] = []
+
+    public struct CommenterStop: Hashable, Sendable {
+        public var line: Int
+        public var member: Member.ID
+        public var name: String
+        /// The text on the line that is the name ("Marília Maciel (3)"), to mark when chosen.
+        public var text: String
+    }
     /// The body and each comment's body, parsed once: a new width only wraps them again.
     private let body: RichText
     private let commentBodies: [RichText]
@@ -61,6 +72,9 @@ public struct ArticleDocument: Hashable, Sendable {
         return ArticleDocument(changed, body: body, commentBodies: commentBodies, width: width, dateFormat: dateFormat,
                                commentPolicy: commentPolicy, folded: folded)
     }
+
+    /// Text whose spaces do not break a line.
+    static func unbroken(_ text: String) -> String { text.replacingOccurrences(of: " ", with: "\u{00A0}") }
 
     /// How many replies a comment holds (all depths), and how many of them are new.
     public func replies(of index: Int) -> (all: Int, new: Int) { Self.replies(in: detail.comments, of: index) }
@@ -137,14 +151,29 @@ public struct ArticleDocument: Hashable, Sendable {
                     ArticleStyle(.byline))]
                 for (index, person) in who.prefix(8).enumerated() {
                     if index > 0 { pieces.append(Wrap.Piece(", ", ArticleStyle(.byline))) }
-                    pieces.append(Wrap.Piece(Sanitizer.line(person.name) + " (\(person.count))", ArticleStyle(.commentAuthor)))
+                    // A name stays on one row (no-break spaces), so that it can be chosen there.
+                    pieces.append(Wrap.Piece(Self.unbroken(Sanitizer.line(person.name) + " (\(person.count))"), ArticleStyle(.commentAuthor)))
                     if let member = person.member {
                         links.append(Source.memberLink(member))
                         pieces.append(Wrap.Piece("[\(links.count)]", ArticleStyle(.text, .linkNumber)))
                     }
                 }
                 if who.count > 8 { pieces.append(Wrap.Piece(" and \(who.count - 8) more", ArticleStyle(.byline))) }
-                for row in Wrap.lines(pieces, width: w) { lines.append(ArticleLine(row)) }
+                let first = lines.count
+                // Wrapped with the names unbroken, shown with plain spaces.
+                let rows = Wrap.lines(pieces, width: w).map { row in
+                    row.map { Wrap.Piece($0.text.replacingOccurrences(of: "\u{00A0}", with: " "), $0.style) }
+                }
+                for row in rows { lines.append(ArticleLine(row)) }
+                // Where each member's name landed, in order along the rows.
+                var row = 0
+                for person in who.prefix(8) {
+                    guard let member = person.member else { continue }
+                    let text = Sanitizer.line(person.name) + " (\(person.count))"
+                    while row < rows.count, !rows[row].map(\.text).joined().contains(text) { row += 1 }
+                    guard row < rows.count else { break }
+                    commenterStops.append(CommenterStop(line: first + row, member: member, name: person.name, text: text))
+                }
             }
             var hidden = Set<Int>()
             var foldedDepth: Int?

@@ -7,6 +7,13 @@ public struct ArticleModel: Hashable, Sendable {
     public var scroll = 0
     /// The comment `[` and `]` last went to; `a` goes to its author.
     public var currentComment: Int?
+    /// The member whose name on the who-commented line `[` and `]` last went to (then no
+    /// comment is chosen): Enter and `a` open their profile. A member, not a place on the line,
+    /// so that it stays right when the line changes (a member muted).
+    public var chosenMember: Member.ID?
+
+    /// Where the chosen name is on the who-commented line, if it is still there.
+    public var chosenCommenter: Int? { chosenMember.flatMap { m in document.commenterStops.firstIndex { $0.member == m } } }
     /// The search it was opened from: its words are marked, n and N step through them.
     public var match: SearchQuery?
 
@@ -24,6 +31,7 @@ public struct ArticleModel: Hashable, Sendable {
 
     /// The author `a` goes to: the chosen comment's, else the post's.
     var chosenAuthor: Member.ID? {
+        if let name = chosenCommenter { return document.commenterStops[name].member }
         guard let comment = currentComment else { return document.detail.post.author }
         return document.detail.comments[comment].comment.author
     }
@@ -31,6 +39,10 @@ public struct ArticleModel: Hashable, Sendable {
     /// The member the reader is looking at here: the chosen comment's author, else the post's.
     var memberInView: (id: Member.ID, name: String, country: String?)? {
         let detail = document.detail
+        if let name = chosenCommenter {
+            let stop = document.commenterStops[name]
+            return (stop.member, stop.name, nil)
+        }
         if let comment = currentComment, let author = detail.comments[comment].comment.author {
             return (author, detail.comments[comment].comment.authorName ?? author.rawValue, nil)
         }
@@ -66,28 +78,48 @@ public struct ArticleModel: Hashable, Sendable {
         let maxScroll = max(0, document.lines.count - visible)
         let (sum, overflow) = scroll.addingReportingOverflow(delta)
         scroll = overflow ? (delta > 0 ? maxScroll : 0) : max(0, min(maxScroll, sum))
-        // Scrolling by hand leaves the comment that was chosen once it is off screen.
+        // Scrolling by hand leaves the comment (or name) that was chosen once it is off screen.
         if let current = currentComment {
             let line = document.commentStarts[current]
             if line < scroll || line >= scroll + visible { currentComment = nil }
         }
+        if chosenMember != nil {
+            let line = chosenCommenter.map { document.commenterStops[$0].line } ?? -1
+            if line < scroll || line >= scroll + visible { chosenMember = nil }
+        }
     }
+
+    /// Where `[` and `]` stop: each name on the who-commented line, then each comment on screen.
+    private enum Stop: Equatable { case name(Int), comment(Int) }
 
     mutating func stepComment(_ step: Int, visible: Int) {
         let starts = document.commentStarts
-        let shown = starts.indices.filter { !document.hidden.contains($0) }
-        let next: Int?
         // Folded threads are stepped over: only the comments on screen are gone to.
-        if let current = currentComment {
-            next = step > 0 ? shown.first { $0 > current } : shown.last { $0 < current }
+        let stops = document.commenterStops.indices.map(Stop.name) + starts.indices.filter { !document.hidden.contains($0) }.map(Stop.comment)
+        func line(_ stop: Stop) -> Int {
+            switch stop {
+            case .name(let i): document.commenterStops[i].line
+            case .comment(let i): starts[i]
+            }
+        }
+        let current: Stop? = chosenCommenter.map(Stop.name) ?? currentComment.map(Stop.comment)
+        let next: Stop?
+        if let current, let at = stops.firstIndex(of: current) ?? (step > 0 ? stops.firstIndex { line($0) > line(current) } : nil) {
+            let target = stops.firstIndex(of: current) == nil ? at : at + step
+            next = stops.indices.contains(target) ? stops[target] : nil
         } else if step > 0 {
-            next = shown.first { starts[$0] > scroll } ?? shown.last
+            next = stops.first { line($0) > scroll } ?? stops.last
         } else {
-            next = shown.last { starts[$0] < scroll }
+            next = stops.last { line($0) < scroll }
         }
         guard let next else { return }
-        currentComment = next
-        scroll = max(0, min(starts[next], max(0, document.lines.count - visible)))
+        switch next {
+        case .name(let i): chosenMember = document.commenterStops[i].member; currentComment = nil
+        case .comment(let i): currentComment = i; chosenMember = nil
+        }
+        let top = line(next)
+        // A name is shown with the heading above it.
+        scroll = max(0, min(top - (chosenCommenter == nil ? 0 : 2), max(0, document.lines.count - visible)))
     }
 
     /// The comment folding works on: the chosen one, else the first on screen.

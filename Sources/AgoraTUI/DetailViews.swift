@@ -73,6 +73,13 @@ public enum ArticleView {
                 if index == highlight { style = style.adding(.reverse) }
                 x += buffer.put(piece.text, x: x, y: area.y + row, maxWidth: area.maxX - x, style: style)
             }
+            // The chosen name on the who-commented line, reversed.
+            if let name = article.chosenCommenter, article.document.commenterStops[name].line == index {
+                let text = lines[index].pieces.map(\.text).joined()
+                if let range = text.range(of: article.document.commenterStops[name].text) {
+                    Marks.apply([range], in: text, x: area.x, y: area.y + row, maxX: area.maxX, style: { $0.adding(.reverse) }, into: &buffer)
+                }
+            }
             if let match = article.match {
                 let text = lines[index].pieces.map(\.text).joined()
                 let mark = theme.style(.searchMatch)

@@ -31,7 +31,8 @@ struct MuteReaderTests {
         reader.press(.enter)
         guard case .article(let article) = reader.state.detail else { Issue.record("no article"); return }
         #expect(article.id == "p4")
-        reader.type("]")
+        // ] stops on each name of who commented, then on each comment: Ana's is the third stop.
+        reader.type("]]]")
         #expect(reader.screen.contains("Words from Ana"))
         reader.type("M")
         #expect(reader.state.message?.hasPrefix("Muted Ana Lima") == true)
@@ -58,5 +59,35 @@ struct MuteReaderTests {
         reader.press(.escape)
         #expect(reader.screen.contains("Words from Ana"))
         #expect(!reader.screen.contains("hidden"))
+    }
+
+    @Test func the_names_of_who_commented_can_be_chosen_and_opened() throws {
+        let reader = try Harness(width: 120, height: 40, content: Self.content)
+        reader.type("jjjjj")
+        reader.press(.enter)
+        reader.type("]")
+        guard case .article(let article) = reader.state.detail else { Issue.record("no article"); return }
+        #expect(article.chosenMember == "ana" && article.currentComment == nil)
+        // The chosen name is reversed on the line, and only it.
+        let frame = reader.frame
+        let row = try #require(frame.lines.firstIndex { $0.contains("2 comments from 2 members: ") })
+        let line = frame.lines[row]
+        let start = try #require(line.range(of: "Ana Lima (1)")).lowerBound
+        let column = DisplayWidth.of(String(line[..<start]))
+        #expect(frame[column, row].style.attributes.contains(.reverse))
+        #expect(frame[column + 12, row].style.attributes.contains(.reverse) == false)
+        reader.type("]")
+        guard case .article(let second) = reader.state.detail else { return }
+        #expect(second.chosenMember == "bo")
+        reader.press(.enter)
+        guard case .profile(let profile) = reader.state.detail else { Issue.record("Enter did not open the profile"); return }
+        #expect(profile.profile.member.id == "bo")
+        reader.press(.escape)
+        reader.type("[")
+        guard case .article(let back) = reader.state.detail else { return }
+        #expect(back.chosenMember == "ana")
+        reader.type("a")
+        guard case .profile(let ana) = reader.state.detail else { Issue.record("a did not open the profile"); return }
+        #expect(ana.profile.member.id == "ana")
     }
 }

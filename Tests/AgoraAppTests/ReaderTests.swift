@@ -26,7 +26,8 @@ struct ScreenTests {
     func a_hard_community(width: Int, height: Int) throws {
         let reader = try Harness(width: width, height: height, content: Hard.content)
         try expectSnapshot(reader.frame, named: "hard-start-\(width)x\(height)")
-        reader.press(.enter, .character("]"), .character("]"))
+        // Past the three names of who commented, to the second comment.
+        reader.press(.enter, .character("]"), .character("]"), .character("]"), .character("]"), .character("]"))
         try expectSnapshot(reader.frame, named: "hard-thread-\(width)x\(height)")
     }
 
@@ -234,7 +235,10 @@ struct ReaderBehaviourTests {
     @Test func comments_are_stepped_through_and_survive_a_resize() throws {
         let reader = try Harness(width: 120, height: 40, content: Hard.content)
         reader.press(.enter)
-        for _ in 0..<50 { reader.press(.character("]")) }
+        // ] stops first on the names of who commented (three members here), then on comments.
+        guard case .article(let opened) = reader.state.detail else { Issue.record("no article"); return }
+        #expect(opened.document.commenterStops.count == 3)
+        for _ in 0..<53 { reader.press(.character("]")) }
         guard case .article(let before) = reader.state.detail else { Issue.record("no article"); return }
         #expect(before.currentComment == 49)
         reader.send(.resize(width: 60, height: 20))

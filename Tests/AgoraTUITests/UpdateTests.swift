@@ -178,7 +178,7 @@ struct UpdateTests {
         reader.press(.character("?"))
         let help = reader.screen
         #expect(help.contains("Help: keys (z closes)"))
-        #expect(help.contains("e                Open the post, member, or profile entry"))
+        #expect(help.contains("e                Open the post, member, profile entry, or the chosen commenter's profile"))
         noOldKeys(help, "the help")
         reader.press(.character("G"))
         let end = reader.screen
