@@ -199,7 +199,15 @@ extension AppState {
             if target == .chart, !months.isEmpty { month = months[min(months.count - 1, max(0, glance?.month ?? months.count - 1))].month }
             guard !month.isEmpty else { return [] }
             var search = SearchState(origin: here)
-            let effects = search.begin(with: "date:\(month)", limit: SearchState.limit(height: height))
+            let effects = search.begin(with: GlanceDocument.query(for: month), limit: SearchState.limit(height: height))
+            self.search = search
+            glance = nil
+            mode = .search
+            return effects
+        case .location(let place):
+            // Members who typed it: a search of the words, which finds them by their location.
+            var search = SearchState(origin: here)
+            let effects = search.begin(with: "\"\(place.replacingOccurrences(of: "\"", with: " "))\"", limit: SearchState.limit(height: height))
             self.search = search
             glance = nil
             mode = .search

@@ -51,7 +51,11 @@ extension AppState {
             guard var current = glance else { return [] }
             current.stats = stats
             // The chart's cursor starts on the latest month.
-            if current.month == nil { current.month = max(0, GlanceDocument.filled(stats.months).count - 1) }
+            if current.month == nil {
+                let periods = GlanceView.document(current, community: community, width: width, height: height,
+                                                  unicode: settings.unicodeCharts)?.months.count ?? 0
+                current.month = max(0, periods - 1)
+            }
             glance = current
             return []
         case .searchCounts(let query, let totals):

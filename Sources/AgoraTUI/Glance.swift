@@ -33,6 +33,8 @@ public enum GlanceTarget: Hashable, Sendable {
     case chart
     case month(String)
     case country(String)
+    /// A location typed by members who give no country: searched for.
+    case location(String)
     case member(Member.ID)
     case post(Post.ID)
 }
@@ -51,8 +53,11 @@ public struct GlanceDocument: Sendable {
     }
 
     public var lines: [Line] = []
-    /// Every month from the first with posts or comments to the last, with its counts.
+    /// Every month (or week) from the first with posts or comments to the last, with its counts:
+    /// the chart's periods. A week is named by its Monday (`2012-12-17`).
     public var months: [CommunityStats.Month] = []
+    /// Whether the chart has a column a week (a short history that fits the width).
+    public var byWeek = false
     /// How many months one column of the chart holds (1 when every month has a column).
     public var monthsPerColumn = 1
 
@@ -66,11 +71,19 @@ public struct GlanceDocument: Sendable {
     /// Every month between the first and the last, those without posts or comments as zeros.
     public static func filled(_ months: [CommunityStats.Month]) -> [CommunityStats.Month] { CommunityStats.filled(months) }
 
-    /// "December 2012" for "2012-12".
+    /// "December 2012" for "2012-12"; "Week of 17 December 2012" for "2012-12-17".
     public static func monthName(_ key: String) -> String {
         let names = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
-        guard let month = Int(key.suffix(2)), (1...12).contains(month) else { return key }
-        return "\(names[month - 1]) \(key.prefix(4))"
+        let parts = key.split(separator: "-")
+        guard parts.count >= 2, let month = Int(parts[1]), (1...12).contains(month) else { return key }
+        if parts.count == 3, let day = Int(parts[2]) { return "Week of \(day) \(names[month - 1]) \(parts[0])" }
+        return "\(names[month - 1]) \(parts[0])"
+    }
+
+    /// The search a period opens: `date:2012-12`, or a week as `date:2012-12-17..2012-12-23`.
+    public static func query(for key: String) -> String {
+        guard key.split(separator: "-").count == 3, let day = CommunityStats.dayNumber(key) else { return "date:\(key)" }
+        return "date:\(key)..\(CommunityStats.dayKey(day + 6))"
     }
 
     static func number(_ n: Int) -> String { n.formatted(.number.locale(Locale(identifier: "en_US"))) }
@@ -98,7 +111,14 @@ public struct GlanceDocument: Sendable {
 
         // Posts, comments and unread by month: one column a month, or several months a column
         // when they do not fit, with the years marked under them.
-        months = Self.filled(stats.months)
+        // A column a week when every week fits, else a column a month (or several).
+        let weeks = CommunityStats.filled(stats.weeks)
+        if !weeks.isEmpty, weeks.count <= max(1, width - 1) {
+            byWeek = true
+            months = weeks.map { CommunityStats.Month(month: $0.week, posts: $0.posts, comments: $0.comments, unread: $0.unread) }
+        } else {
+            months = Self.filled(stats.months)
+        }
         if months.isEmpty {
             blank()
             text("Activity by month", .heading)
@@ -114,7 +134,7 @@ public struct GlanceDocument: Sendable {
             let cursorColumn = cursor.map { min(count - 1, max(0, $0) / k) }
             blank()
             let chosen = cursor.map { months[min(months.count - 1, max(0, $0))] }
-            text("Activity by month" + (k > 1 ? " (\(k) months a column)" : ""), .heading, .chart)
+            text("Activity by \(byWeek ? "week" : "month")" + (k > 1 ? " (\(k) months a column)" : ""), .heading, .chart)
             func chart(_ title: String, _ values: [Int], role: Role, height: Int) {
                 let most = values.max() ?? 0
                 text("\(title) (most in a column: \(Self.number(most)))", .listMeta)
@@ -156,7 +176,7 @@ public struct GlanceDocument: Sendable {
                 wrapped("\(chartChosen ? (unicode ? "▲ " : "^ ") : "")\(Self.monthName(chosen.month)): \(plural(chosen.posts, "post")), "
                         + "\(plural(chosen.comments, "comment")), \(Self.number(chosen.unread)) unread", .listMeta)
             }
-            let busiest = months.sorted { ($1.posts + $1.comments, $0.month) < ($0.posts + $0.comments, $1.month) }
+            let busiest = stats.months.sorted { ($1.posts + $1.comments, $0.month) < ($0.posts + $0.comments, $1.month) }
                 .prefix(3).filter { $0.posts + $0.comments > 0 }
             if !busiest.isEmpty {
                 text("Busiest months", .heading)
@@ -190,6 +210,7 @@ public struct GlanceDocument: Sendable {
         bars("Members by country (\(plural(stats.countries, "country", "countries")))", stats.byCountry, others: stats.otherCountries) {
             .country($0.name)
         }
+        bars("Members by location (those who give no country)", stats.byLocation, others: stats.otherLocations) { .location($0.name) }
         bars("Top posters", stats.topPosters) { $0.id.map { .member(Member.ID($0)) } }
         bars("Top commenters", stats.topCommenters) { $0.id.map { .member(Member.ID($0)) } }
         bars("Most viewed", stats.mostViewed) { $0.id.map { .post(Post.ID($0)) } }

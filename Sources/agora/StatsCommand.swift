@@ -67,6 +67,9 @@ struct Stats: ParsableCommand {
         var countries = stats.byCountry
         if stats.otherCountries > 0 { countries.append(.init(id: nil, name: "others", count: stats.otherCountries)) }
         section("Members by country", countries)
+        var locations = stats.byLocation
+        if stats.otherLocations > 0 { locations.append(.init(id: nil, name: "others", count: stats.otherLocations)) }
+        section("Members by location (those who give no country)", locations)
         section("Top posters", stats.topPosters)
         section("Top commenters", stats.topCommenters)
         section("Most viewed", stats.mostViewed)

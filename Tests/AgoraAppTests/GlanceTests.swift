@@ -73,6 +73,8 @@ struct GlanceTests {
             }
         }
         #expect(sawReverse)
+        try expectSnapshot(styleMap(frame), named: "glance-generated-no-color-styles-120x40")
+        try expectSnapshot(styleMap(Screen.render(reader.state, theme: .standard).buffer), named: "glance-generated-styles-120x40")
         // With colour, the charts have their own roles' colours.
         let coloured = Screen.render(reader.state, theme: .standard).buffer
         let postsColour = Theme.standard.style(.chartPosts).foreground
@@ -134,6 +136,48 @@ struct GlanceTests {
         reader.type("i")
         #expect(reader.state.mode == .normal)
         #expect(reader.state.glance == nil)
+    }
+}
+
+extension GlanceTests {
+    @Test func a_short_history_has_a_column_a_week_and_enter_searches_that_week() throws {
+        let start = ISODate.parse("2012-01-02T10:00:00Z")!.timeIntervalSince1970
+        let posts = (0..<60).map { i in
+            Post(id: Post.ID(String(format: "p%03d", i)), title: "Note \(i)", published: Date(timeIntervalSince1970: start + Double(i * 4) * 86_400))
+        }
+        let reader = try glance(CacheContent(community: Community(name: "Young"), posts: posts), width: 120, height: 40)
+        #expect(reader.screen.contains("Activity by week"))
+        // The cursor on the last week; back one week, then Enter: the posts of that week.
+        reader.type("h")
+        let last = try #require(reader.state.glance?.stats?.weeks.last)
+        let weeks = CommunityStats.filled(reader.state.glance!.stats!.weeks)
+        let chosen = weeks[weeks.count - 2].week
+        #expect(reader.screen.contains("Week of"))
+        reader.press(.enter)
+        let to = CommunityStats.dayKey(CommunityStats.dayNumber(chosen)! + 6)
+        #expect(reader.state.search?.text == "date:\(chosen)..\(to)")
+        let found = try #require(reader.state.search?.results.posts)
+        #expect(!found.isEmpty)
+        let from = Double(CommunityStats.dayNumber(chosen)!) * 86_400
+        #expect(found.allSatisfy { (from..<(from + 7 * 86_400)).contains($0.post.published!.timeIntervalSince1970) })
+        #expect(last.week > chosen)
+    }
+}
+
+extension GlanceTests {
+    @Test func members_who_give_only_a_location_are_counted_by_it_and_enter_finds_them() throws {
+        let members = [Member(id: "a", name: "Ana", location: "Lagos"), Member(id: "b", name: "Bo", location: "Lagos"),
+                       Member(id: "c", name: "Cy", location: "Accra")]
+        let reader = try glance(CacheContent(community: Community(name: "Forum"), members: members), width: 100, height: 30)
+        #expect(reader.screen.contains("Members by location (those who give no country)"))
+        #expect(reader.screen.contains("Lagos"))
+        // The first row that can be chosen is Lagos (no dated posts: no chart).
+        reader.press(.enter)
+        #expect(reader.state.mode == .search)
+        #expect(reader.state.search?.text == "\"Lagos\"")
+        #expect(Set(reader.state.search?.results.members.map(\.id.rawValue) ?? []) == ["a", "b"])
+        reader.press(.escape)
+        #expect(reader.state.mode == .glance)
     }
 }
 

@@ -111,3 +111,29 @@ enum BundledThemes {
         return try #require(ThemeCatalog(sources).theme(named: name)).theme
     }
 }
+
+/// Each cell as a letter naming its style, with the legend underneath.
+func styleMap(_ frame: Buffer) -> Buffer {
+    var styles: [Style] = []
+    var lines: [String] = []
+    let letters = Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+    for y in 0..<frame.height {
+        var line = ""
+        for x in 0..<frame.width {
+            let style = frame[x, y].style
+            let index = styles.firstIndex(of: style) ?? { styles.append(style); return styles.count - 1 }()
+            line.append(index < letters.count ? letters[index] : "?")
+        }
+        lines.append(line)
+    }
+    for (i, style) in styles.enumerated() where i < letters.count {
+        lines.append("\(letters[i]) = \(style.foreground) on \(style.background) \(attributeNames(style.attributes))")
+    }
+    var buffer = Buffer(width: max(frame.width, lines.map(\.count).max() ?? 0), height: lines.count)
+    for (y, line) in lines.enumerated() { buffer.put(line, x: 0, y: y, style: Style()) }
+    return buffer
+}
+
+func attributeNames(_ attributes: Attributes) -> String {
+    ThemeFile.attributeNames.filter { attributes.contains($0.1) }.map(\.0).joined(separator: "+")
+}

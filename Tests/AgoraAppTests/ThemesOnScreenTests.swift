@@ -38,32 +38,6 @@ struct ThemeScreenTests {
         try expectSnapshot(styleMap(frame), named: "theme-\(name)-styles-120x30")
     }
 
-    /// Each cell as a letter naming its style, with the legend underneath.
-    func styleMap(_ frame: Buffer) -> Buffer {
-        var styles: [Style] = []
-        var lines: [String] = []
-        let letters = Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
-        for y in 0..<frame.height {
-            var line = ""
-            for x in 0..<frame.width {
-                let style = frame[x, y].style
-                let index = styles.firstIndex(of: style) ?? { styles.append(style); return styles.count - 1 }()
-                line.append(index < letters.count ? letters[index] : "?")
-            }
-            lines.append(line)
-        }
-        for (i, style) in styles.enumerated() where i < letters.count {
-            lines.append("\(letters[i]) = \(style.foreground) on \(style.background) \(Self.names(style.attributes))")
-        }
-        var buffer = Buffer(width: max(frame.width, lines.map(\.count).max() ?? 0), height: lines.count)
-        for (y, line) in lines.enumerated() { buffer.put(line, x: 0, y: y, style: Style()) }
-        return buffer
-    }
-
-    static func names(_ attributes: Attributes) -> String {
-        ThemeFile.attributeNames.filter { attributes.contains($0.1) }.map(\.0).joined(separator: "+")
-    }
-
     @Test func T_switches_theme_at_run_time_and_says_which() throws {
         var settings = ReaderSettings()
         settings.themeNames = ["default", "light", "monochrome"]

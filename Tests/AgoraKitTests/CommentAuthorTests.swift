@@ -153,6 +153,47 @@ struct FilteredSearchTests {
     }
 }
 
+/// A short history is counted by week as well as by month, both caches alike.
+@Suite("Community statistics by week")
+struct WeeklyStatsTests {
+    @Test func a_year_of_posts_is_counted_by_week_in_both_caches() throws {
+        let start = ISODate.parse("2012-01-02T10:00:00Z")!.timeIntervalSince1970  // a Monday
+        let posts = (0..<120).map { i in
+            Post(id: Post.ID(String(format: "p%03d", i)), title: "Note \(i)", published: Date(timeIntervalSince1970: start + Double(i * 3) * 86_400))
+        }
+        let comments = (0..<50).map { i in
+            AgoraKit.Comment(id: AgoraKit.Comment.ID("c\(i)"), post: "p000", published: Date(timeIntervalSince1970: start + Double(i * 5) * 86_400), body: "x")
+        }
+        let folder = TemporaryDirectory()
+        let sqlite = try SQLiteStore(path: folder.file("w.sqlite"))
+        try sqlite.importContent(CacheContent(posts: posts, comments: comments))
+        try sqlite.setRead(true, posts: ["p000", "p001"])
+        let json = try JSONStore(content: try sqlite.exportContent())
+        let a = try sqlite.communityStats()
+        #expect(a == (try json.communityStats()))
+        #expect(a.weeks.first?.week == "2012-01-02")
+        #expect(a.weeks.reduce(0) { $0 + $1.posts } == 120)
+        #expect(a.weeks.reduce(0) { $0 + $1.comments } == 50)
+        #expect(a.weeks.reduce(0) { $0 + $1.unread } == 118)
+        #expect(a.weeks.first?.posts == 3 && a.weeks.first?.unread == 1, "days 0, 3 and 6 of the first week; p000 and p001 read")
+        #expect(CommunityStats.dayKey(CommunityStats.dayNumber("2012-12-17")!) == "2012-12-17")
+        #expect(CommunityStats.weekStart(CommunityStats.dayNumber("2012-12-23")!) == CommunityStats.dayNumber("2012-12-17"))
+        // Members who give a location and no country are counted by location, however written.
+        try sqlite.importContent(CacheContent(members: [
+            Member(id: "l1", name: "L1", location: "São Paulo"), Member(id: "l2", name: "L2", location: "sao paulo "),
+            Member(id: "l3", name: "L3", location: "Nairobi"), Member(id: "l4", name: "L4", country: "Kenya", location: "Nairobi"),
+        ]))
+        let located = try sqlite.communityStats()
+        #expect(located.byLocation == [CommunityStats.Count(id: nil, name: "São Paulo", count: 2), CommunityStats.Count(id: nil, name: "Nairobi", count: 1)])
+        #expect(located == (try JSONStore(content: try sqlite.exportContent()).communityStats()))
+        // Over three years: months only.
+        let long = [Post(id: "old", title: "Old", published: ISODate.parse("2005-01-01T00:00:00Z"))]
+        try sqlite.importContent(CacheContent(posts: long))
+        #expect(try sqlite.communityStats().weeks.isEmpty)
+        #expect(try JSONStore(content: try sqlite.exportContent()).communityStats().weeks.isEmpty)
+    }
+}
+
 /// The community at a glance: the SQLite cache's queries and the in-memory reckoning agree.
 @Suite("Community statistics")
 struct CommunityStatsTests {
@@ -193,5 +234,12 @@ struct CommunityStatsTests {
         #expect(a.byCountry.reduce(0) { $0 + $1.count } + a.otherCountries == 60 - withoutCountry)
         #expect(a.topPosters.first.map { top in a.topPosters.allSatisfy { $0.count <= top.count } } == true)
         #expect(a.mostViewed.count == 10)
+        // A muted member leaves the lists (and their posts with them), in both caches alike.
+        let top = try #require(a.topPosters.first?.id)
+        try sqlite.setMuted(true, member: Member.ID(top))
+        try json.setMuted(true, member: Member.ID(top))
+        let muted = try sqlite.communityStats()
+        #expect(muted == (try json.communityStats()))
+        #expect(!muted.topPosters.contains { $0.id == top } && !muted.topCommenters.contains { $0.id == top })
     }
 }

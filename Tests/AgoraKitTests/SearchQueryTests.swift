@@ -382,7 +382,18 @@ struct DateTermTests {
         #expect(year.terms.map(\.text) == ["governance"])
         #expect(SearchQuery("date:2012-12-20").dateTo! - SearchQuery("date:2012-12-20").dateFrom! == 86_400)
         #expect(SearchQuery("date:201").problems.isEmpty && SearchQuery("date:201").dateFrom == nil, "still typing")
-        #expect(SearchQuery("date:2012-13").problems == ["date:2012-13 is not a date; use date:2012, date:2012-12 or date:2012-12-20"])
+        #expect(SearchQuery("date:2012-13").problems
+            == ["date:2012-13 is not a date; use date:2012, date:2012-12, date:2012-12-20 or date:2012-12-17..2012-12-23"])
+        // Ranges: from the start of the first to the end of the second.
+        let week = SearchQuery("date:2012-12-17..2012-12-23")
+        #expect(week.dateFrom == ISODate.parse("2012-12-17T00:00:00Z")!.timeIntervalSince1970)
+        #expect(week.dateTo == ISODate.parse("2012-12-24T00:00:00Z")!.timeIntervalSince1970)
+        #expect(SearchQuery("date:2011..2012").dateTo! - SearchQuery("date:2011..2012").dateFrom! == (365 + 366) * 86_400)
+        for typing in ["date:2012-12-17.", "date:2012-12-17..", "date:2012-12-17..2012-1"] {
+            #expect(SearchQuery(typing).problems.isEmpty, "\(typing) is still being typed")
+        }
+        #expect(SearchQuery("date:2012-12-23..2012-12-17").problems.count == 1, "backwards")
+        #expect(SearchQuery("date:2012..x").problems.count == 1)
         #expect(SearchQuery("date:2012-02-30").problems.count == 1)
         #expect(!SearchQuery("date:2012").isEmpty, "a date alone is a search")
     }

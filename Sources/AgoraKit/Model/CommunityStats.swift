@@ -17,6 +17,21 @@ public struct CommunityStats: Hashable, Sendable, Codable {
         }
     }
 
+    /// A week (Monday to Sunday, UTC), named by its Monday: `2012-12-17`.
+    public struct Week: Hashable, Sendable, Codable {
+        public var week: String
+        public var posts: Int
+        public var comments: Int
+        public var unread: Int
+
+        public init(week: String, posts: Int = 0, comments: Int = 0, unread: Int = 0) {
+            self.week = week
+            self.posts = posts
+            self.comments = comments
+            self.unread = unread
+        }
+    }
+
     public struct Count: Hashable, Sendable, Codable {
         /// A member's or post's id, when the row is one.
         public var id: String?
@@ -37,9 +52,18 @@ public struct CommunityStats: Hashable, Sendable, Codable {
     public var unread = 0
     /// Every month with a dated post or comment, oldest first.
     public var months: [Month] = []
+    /// Every week with a dated post or comment, oldest first, when the dated history is three
+    /// years or shorter (where a column a week can fit a screen); empty otherwise.
+    public var weeks: [Week] = []
+    /// The longest history, in days, that is counted by week too.
+    public static let weeksWithin = 3 * 366
     /// Members by country, most first (the top ones; `otherCountries` counts the rest).
     public var byCountry: [Count] = []
     public var otherCountries = 0
+    /// Members who give a location but no country (a forum's members, as they typed it), by
+    /// location, most first: the top ones, and how many more in `otherLocations`.
+    public var byLocation: [Count] = []
+    public var otherLocations = 0
     public var topPosters: [Count] = []
     public var topCommenters: [Count] = []
     public var mostViewed: [Count] = []
@@ -52,6 +76,24 @@ public struct CommunityStats: Hashable, Sendable, Codable {
     /// Most first, then by id: the order both caches give.
     public static func ranked(_ rows: [Count], top: Int) -> [Count] {
         Array(rows.sorted { ($1.count, $0.id ?? "") < ($0.count, $1.id ?? "") }.prefix(top))
+    }
+
+    /// Locations (of members with no country) counted by their folded spelling, each named by
+    /// its least spelling, most first; the top ones kept, the rest counted together.
+    public mutating func setLocations(_ locations: [String], top: Int) {
+        var groups: [String: (name: String, count: Int)] = [:]
+        for location in locations {
+            let trimmed = location.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !trimmed.isEmpty else { continue }
+            let key = Folding.key(trimmed)
+            var entry = groups[key] ?? (trimmed, 0)
+            entry.count += 1
+            if trimmed < entry.name { entry.name = trimmed }
+            groups[key] = entry
+        }
+        let sorted = groups.values.sorted { ($1.count, $0.name) < ($0.count, $1.name) }
+        byLocation = sorted.prefix(top).map { Count(id: nil, name: $0.name, count: $0.count) }
+        otherLocations = sorted.dropFirst(top).reduce(0) { $0 + $1.count }
     }
 
     /// Countries most first, then by name; the top ones kept, the rest counted together.
@@ -86,6 +128,70 @@ public struct CommunityStats: Hashable, Sendable, Codable {
         return out + (month < 10 ? "-0" : "-") + String(month)
     }
 
+    /// A day (days since 1970-01-01) as `2012-12-17`, by the civil calendar's arithmetic.
+    public static func dayKey(_ day: Int) -> String {
+        // Howard Hinnant's days-to-civil.
+        let z = day + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
+        return monthKey(y, m) + (d < 10 ? "-0" : "-") + String(d)
+    }
+
+    /// The day number of `2012-12-17` (days since 1970-01-01), by the civil calendar's arithmetic.
+    public static func dayNumber(_ key: String) -> Int? {
+        let parts = key.split(separator: "-")
+        guard parts.count == 3, let y0 = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]) else { return nil }
+        let y = m <= 2 ? y0 - 1 : y0
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+
+    /// Every week between the first and the last, the quiet ones as zeros.
+    public static func filled(_ weeks: [Week]) -> [Week] {
+        guard let first = weeks.first.flatMap({ dayNumber($0.week) }), let last = weeks.last.flatMap({ dayNumber($0.week) }),
+              last >= first else { return weeks }
+        let known = Dictionary(weeks.map { ($0.week, $0) }, uniquingKeysWith: { a, _ in a })
+        return stride(from: first, through: last, by: 7).map { day in
+            let key = dayKey(day)
+            return known[key] ?? Week(week: key)
+        }
+    }
+
+    /// The Monday of the week a day is in (1970-01-01 was a Thursday).
+    public static func weekStart(_ day: Int) -> Int {
+        let shifted = day + 3
+        return (shifted >= 0 ? shifted / 7 : (shifted - 6) / 7) * 7 - 3
+    }
+
+    /// Weeks from counts by day, when the days span `weeksWithin` or less.
+    public static func weekly(posts: [Int: Int], unread: [Int: Int], comments: [Int: Int]) -> [Week] {
+        let days = Array(posts.keys) + Array(comments.keys)
+        guard let first = days.min(), let last = days.max(), last - first <= weeksWithin else { return [] }
+        var weeks: [Int: Week] = [:]
+        func add(_ counts: [Int: Int], _ field: WritableKeyPath<Week, Int>) {
+            for (day, n) in counts where n > 0 {
+                let start = weekStart(day)
+                weeks[start, default: Week(week: dayKey(start))][keyPath: field] += n
+            }
+        }
+        add(posts, \.posts)
+        add(unread, \.unread)
+        add(comments, \.comments)
+        return weeks.sorted { $0.key < $1.key }.map(\.value)
+    }
+
+    /// The day a date is in (days since 1970-01-01, UTC).
+    public static func day(_ seconds: Double) -> Int { Int((seconds / 86_400).rounded(.down)) }
+
     /// The month of a date ("2012-12", UTC) and the moment the next one begins.
     public static func monthAndEnd(_ date: Double) -> (String, Double) {
         var t = time_t(Int64(date.rounded(.down)))
@@ -118,20 +224,27 @@ public struct CommunityStats: Hashable, Sendable, Codable {
         var months: [String: Month] = [:]
         var unreadCount = 0
         var commentsOn: [Post.ID: Int] = [:]
+        var postDays: [Int: Int] = [:], unreadDays: [Int: Int] = [:], commentDays: [Int: Int] = [:]
         for comment in content.comments {
             commentsOn[comment.post, default: 0] += 1
-            if let date = comment.published { months[month(date), default: Month(month: month(date))].comments += 1 }
+            if let date = comment.published, date.timeIntervalSince1970 > 0 {
+                months[month(date), default: Month(month: month(date))].comments += 1
+                commentDays[day(date.timeIntervalSince1970), default: 0] += 1
+            }
         }
         for post in content.posts {
             let isUnread = unread(post.id)
             if isUnread { unreadCount += 1 }
-            guard let date = post.published ?? post.updated else { continue }
+            guard let date = post.published ?? post.updated, date.timeIntervalSince1970 > 0 else { continue }
             let key = month(date)
             months[key, default: Month(month: key)].posts += 1
             if isUnread { months[key, default: Month(month: key)].unread += 1 }
+            postDays[day(date.timeIntervalSince1970), default: 0] += 1
+            if isUnread { unreadDays[day(date.timeIntervalSince1970), default: 0] += 1 }
         }
         stats.unread = unreadCount
         stats.months = months.values.sorted { $0.month < $1.month }
+        stats.weeks = weekly(posts: postDays, unread: unreadDays, comments: commentDays)
         var byCountry: [String: (name: String, count: Int)] = [:]
         for member in content.members {
             guard let country = member.country, !country.isEmpty else { continue }
@@ -143,24 +256,32 @@ public struct CommunityStats: Hashable, Sendable, Codable {
             byCountry[key] = entry
         }
         stats.setCountries(byCountry.values.map { ($0.name, $0.count) }, top: topCountries)
+        stats.setLocations(content.members.filter { ($0.country ?? "").isEmpty }.compactMap(\.location), top: topCountries)
         let names = Dictionary(content.members.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
         func ranked(_ counts: [String: Int], name: (String) -> String) -> [Count] {
             Self.ranked(counts.map { Count(id: $0.key, name: name($0.key), count: $0.value) }, top: top)
         }
+        // Muted members are left out of the lists, and their posts with them.
+        let muted = Set(content.muted.keys)
         var posted: [String: Int] = [:]
-        for post in content.posts { if let author = post.author, names[author] != nil { posted[author.rawValue, default: 0] += 1 } }
+        for post in content.posts { if let author = post.author, names[author] != nil, !muted.contains(author) { posted[author.rawValue, default: 0] += 1 } }
         stats.topPosters = ranked(posted) { names[Member.ID($0)] ?? $0 }
         var commented: [String: Int] = [:]
-        for comment in content.comments { if let author = comment.author, names[author] != nil { commented[author.rawValue, default: 0] += 1 } }
+        for comment in content.comments {
+            if let author = comment.author, names[author] != nil, !muted.contains(author) { commented[author.rawValue, default: 0] += 1 }
+        }
+        let shown = content.posts.filter { $0.author.map { !muted.contains($0) } ?? true }
         stats.topCommenters = ranked(commented) { names[Member.ID($0)] ?? $0 }
         let titles = Dictionary(content.posts.map { ($0.id.rawValue, $0.title) }, uniquingKeysWith: { a, _ in a })
-        stats.mostViewed = ranked(Dictionary(content.posts.compactMap { p in p.views.map { (p.id.rawValue, $0) } }, uniquingKeysWith: { a, _ in a })) {
+        stats.mostViewed = ranked(Dictionary(shown.compactMap { p in p.views.map { (p.id.rawValue, $0) } }, uniquingKeysWith: { a, _ in a })) {
             titles[$0] ?? $0
         }
-        stats.mostCommented = ranked(Dictionary(commentsOn.map { ($0.key.rawValue, $0.value) }, uniquingKeysWith: { a, _ in a })) {
+        let shownIDs = Set(shown.map(\.id))
+        stats.mostCommented = ranked(Dictionary(commentsOn.filter { shownIDs.contains($0.key) }.map { ($0.key.rawValue, $0.value) },
+                                                uniquingKeysWith: { a, _ in a })) {
             titles[$0] ?? $0
         }
-        stats.newestMembers = content.members.filter { $0.joined != nil }
+        stats.newestMembers = content.members.filter { $0.joined != nil && !muted.contains($0.id) }
             .sorted { ($0.joined!, $1.id.rawValue) > ($1.joined!, $0.id.rawValue) }
             .prefix(top).map { Count(id: $0.id.rawValue, name: $0.name, count: 0) }
         return stats

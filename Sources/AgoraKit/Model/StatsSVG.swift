@@ -85,6 +85,7 @@ public enum StatsSVG {
         }
         let right = margin * 2 + (width - 3 * margin) / 2
         var left = bars("Members by country", stats.byCountry, others: stats.otherCountries, x: margin, top: y, color: "#75507b")
+        left = bars("Members by location (no country given)", stats.byLocation, others: stats.otherLocations, x: margin, top: left, color: "#75507b")
         var other = bars("Top posters", stats.topPosters, x: right, top: y, color: "#3465a4")
         other = bars("Top commenters", stats.topCommenters, x: right, top: other, color: "#4e9a06")
         y = max(left, other)

@@ -363,11 +363,19 @@ public final class SQLiteStore: CommunityStore {
                 monthOfDay[day] = text
                 return text
             }
-            func byMonth(_ sql: String, _ add: (inout CommunityStats.Month, Int) -> Void) throws {
+            // By day too, for weeks, when the dated history is short enough to show weeks.
+            let postSpan = try Row.fetchOne(db, sql: "SELECT min(sortDate) AS a, max(sortDate) AS b FROM post WHERE sortDate > 0")
+            let commentSpan = try Row.fetchOne(db, sql: "SELECT min(day) AS a, max(day) AS b FROM commentDay WHERE comments > 0")
+            let firstDays = [(postSpan?["a"] as Double?).map(CommunityStats.day), commentSpan?["a"] as Int?].compactMap { $0 }
+            let lastDays = [(postSpan?["b"] as Double?).map(CommunityStats.day), commentSpan?["b"] as Int?].compactMap { $0 }
+            let byWeek = (lastDays.max() ?? 0) - (firstDays.min() ?? 0) <= CommunityStats.weeksWithin
+            var postDays: [Int: Int] = [:], unreadDays: [Int: Int] = [:], commentDays: [Int: Int] = [:]
+            func byMonth(_ sql: String, days: inout [Int: Int], _ add: (inout CommunityStats.Month, Int) -> Void) throws {
                 var current: (key: String, end: Double)?
                 var count = 0
                 func flush() { if let current, count > 0 { add(&months[current.key, default: CommunityStats.Month(month: current.key)], count) } }
                 try db.eachDouble(sql) { date in
+                    if byWeek { days[CommunityStats.day(date), default: 0] += 1 }
                     if current == nil || date >= current!.end {
                         flush()
                         let (key, end) = CommunityStats.monthAndEnd(date)
@@ -379,30 +387,46 @@ public final class SQLiteStore: CommunityStore {
                 }
                 flush()
             }
-            try byMonth("SELECT sortDate FROM post WHERE sortDate > 0 ORDER BY sortDate") { $0.posts += $1 }
-            try byMonth("SELECT sortDate FROM postState WHERE isRead = 0 AND sortDate > 0 ORDER BY sortDate") { $0.unread += $1 }
+            try byMonth("SELECT sortDate FROM post WHERE sortDate > 0 ORDER BY sortDate", days: &postDays) { $0.posts += $1 }
+            try byMonth("SELECT sortDate FROM postState WHERE isRead = 0 AND sortDate > 0 ORDER BY sortDate", days: &unreadDays) { $0.unread += $1 }
             for row in try Row.fetchAll(db, sql: "SELECT day AS d, comments AS n FROM commentDay WHERE comments > 0") {
                 let key = month(row["d"])
                 months[key, default: CommunityStats.Month(month: key)].comments += row["n"] as Int
+                if byWeek { commentDays[row["d"] as Int, default: 0] += row["n"] as Int }
             }
             stats.months = months.values.sorted { $0.month < $1.month }
+            if byWeek { stats.weeks = CommunityStats.weekly(posts: postDays, unread: unreadDays, comments: commentDays) }
             let countries = try Row.fetchAll(db, sql: """
                 SELECT min(country) AS c, count(*) AS n FROM member WHERE country IS NOT NULL AND country != '' GROUP BY countryKey
                 """).map { (name: $0["c"] as String, count: $0["n"] as Int) }
             stats.setCountries(countries, top: 15)
+            // The few without a country, through the country index, then their locations.
+            stats.setLocations(try String.fetchAll(db, sql: """
+                SELECT location FROM member WHERE (countryKey IS NULL OR countryKey = '') AND (country IS NULL OR country = '')
+                AND location IS NOT NULL AND location != ''
+                """), top: 15)
             func counts(_ sql: String) throws -> [CommunityStats.Count] {
                 try Row.fetchAll(db, sql: sql).map { CommunityStats.Count(id: $0["id"], name: $0["name"] ?? "", count: $0["n"] ?? 0) }
             }
-            // Counts kept per member on every write.
-            stats.topPosters = try counts("SELECT id, name, postCount AS n FROM member WHERE postCount > 0 ORDER BY postCount DESC, id LIMIT 10")
+            // Counts kept per member on every write; muted members (and their posts) left out.
+            let notMutedMember = "id NOT IN (SELECT member FROM muted)"
+            let notMutedPost = "(author IS NULL OR author NOT IN (SELECT member FROM muted))"
+            stats.topPosters = try counts("""
+                SELECT id, name, postCount AS n FROM member WHERE postCount > 0 AND \(notMutedMember) ORDER BY postCount DESC, id LIMIT 10
+                """)
             stats.topCommenters = try counts("""
-                SELECT id, name, commentCount AS n FROM member WHERE commentCount > 0 ORDER BY commentCount DESC, id LIMIT 10
+                SELECT id, name, commentCount AS n FROM member WHERE commentCount > 0 AND \(notMutedMember) ORDER BY commentCount DESC, id LIMIT 10
                 """)
-            stats.mostViewed = try counts("SELECT id, title AS name, views AS n FROM post WHERE views IS NOT NULL ORDER BY views DESC, id LIMIT 10")
+            stats.mostViewed = try counts("""
+                SELECT id, title AS name, views AS n FROM post WHERE views IS NOT NULL AND \(notMutedPost) ORDER BY views DESC, id LIMIT 10
+                """)
             stats.mostCommented = try counts("""
-                SELECT id, title AS name, commentCount AS n FROM post WHERE commentCount > 0 ORDER BY commentCount DESC, id LIMIT 10
+                SELECT id, title AS name, commentCount AS n FROM post WHERE commentCount > 0 AND \(notMutedPost)
+                ORDER BY commentCount DESC, id LIMIT 10
                 """)
-            stats.newestMembers = try counts("SELECT id, name, 0 AS n FROM member WHERE joined IS NOT NULL ORDER BY joined DESC, id LIMIT 10")
+            stats.newestMembers = try counts("""
+                SELECT id, name, 0 AS n FROM member WHERE joined IS NOT NULL AND \(notMutedMember) ORDER BY joined DESC, id LIMIT 10
+                """)
             return stats
         }
     }

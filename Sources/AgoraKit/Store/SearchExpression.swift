@@ -184,11 +184,20 @@ public struct SearchQuery: Hashable, Sendable {
             default: problems.append("is:\(value) is not known; use is:unread or is:starred")
             }
         case "date":
-            if let (from, to) = Self.period(value) {
+            // A range of periods: date:2012-12-17..2012-12-23, date:2011..2012.
+            let halves = value.components(separatedBy: "..")
+            if halves.count == 2 {
+                if let (from, _) = Self.period(halves[0]), let (_, to) = Self.period(halves[1]), from < to {
+                    dateFrom = from
+                    dateTo = to
+                } else if Self.period(halves[0]) == nil || !(halves[1].isEmpty || Self.beingTyped(halves[1])) {
+                    problems.append("date:\(value) is not a range of dates; use date:2012-12-17..2012-12-23")
+                }
+            } else if let (from, to) = Self.period(value) {
                 dateFrom = from
                 dateTo = to
-            } else if !value.isEmpty, !Self.beingTyped(value) {
-                problems.append("date:\(value) is not a date; use date:2012, date:2012-12 or date:2012-12-20")
+            } else if !value.isEmpty, !Self.beingTyped(value), !(value.hasSuffix(".") && Self.period(String(value.dropLast())) != nil) {
+                problems.append("date:\(value) is not a date; use date:2012, date:2012-12, date:2012-12-20 or date:2012-12-17..2012-12-23")
             }
         default:
             problems.append("'\(name):' is not a search term; use author:, country:, tag:, date:, is:unread or is:starred")
