@@ -14,17 +14,11 @@ public struct GlanceState: Hashable, Sendable {
     public var month: Int?
     /// The first line shown.
     public var scroll = 0
-    private var from: Origin
-
-    private indirect enum Origin: Hashable, Sendable { case place(Place) }
-
-    public init(origin: Place) { from = .place(origin) }
-
     /// Where the reader was when it opened (Esc goes back there).
-    public var origin: Place {
-        get { switch from { case .place(let place): place } }
-        set { from = .place(newValue) }
-    }
+    public var origin: Place { get { from.place } set { from = PlaceBox(newValue) } }
+    private var from: PlaceBox
+
+    public init(origin: Place) { from = PlaceBox(origin) }
 }
 
 /// What a row of the screen opens.

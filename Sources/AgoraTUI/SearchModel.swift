@@ -12,6 +12,15 @@ public struct Place: Hashable, Sendable {
     public var glance: GlanceState? = nil
 }
 
+/// A place held by a screen that a place can hold in turn (the search screen, the glance):
+/// boxed, as a value cannot contain itself.
+struct PlaceBox: Hashable, Sendable {
+    private indirect enum Box: Hashable, Sendable { case place(Place) }
+    private let box: Box
+    init(_ place: Place) { box = .place(place) }
+    var place: Place { switch box { case .place(let place): place } }
+}
+
 /// The search screen: what is typed, what it found, which result is selected, and where the
 /// reader was when it opened (Esc goes back there).
 public struct SearchState: Hashable, Sendable {
@@ -24,17 +33,11 @@ public struct SearchState: Hashable, Sendable {
     public var selected = 0
     /// How many of each kind the results on hand asked for: more as the choice nears their end.
     public private(set) var limit = 0
-    private var from: Origin
-
-    private indirect enum Origin: Hashable, Sendable { case place(Place) }
-
-    public init(origin: Place) { from = .place(origin) }
-
     /// Where the reader was when search opened.
-    public var origin: Place {
-        get { switch from { case .place(let place): place } }
-        set { from = .place(newValue) }
-    }
+    public var origin: Place { get { from.place } set { from = PlaceBox(newValue) } }
+    private var from: PlaceBox
+
+    public init(origin: Place) { from = PlaceBox(origin) }
 
     /// How many of each kind a search asks for: a screenful (posts and comments take two lines).
     public static func limit(height: Int) -> Int { max(5, (height - 4) / 2) }

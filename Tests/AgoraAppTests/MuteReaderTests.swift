@@ -1,6 +1,7 @@
 import AgoraApp
 import AgoraKit
 import AgoraTUI
+import AgoraTestSupport
 import Foundation
 import Testing
 import TerminalCore
@@ -9,19 +10,7 @@ import TerminalCore
 /// many are hidden), their comments become "1 hidden" in the thread; M on them again unmutes.
 @Suite("Muting in the reader")
 struct MuteReaderTests {
-    static let content: CacheContent = {
-        let day = { (n: Double) in Date(timeIntervalSince1970: 1_600_000_000 + n * 86_400) }
-        let posts = (0..<10).map { i in
-            Post(id: Post.ID("p\(i)"), title: "Routing note \(i)", author: Member.ID(i < 4 ? "ana" : "bo"), published: day(Double(i)))
-        }
-        let comments = [
-            AgoraKit.Comment(id: "c1", post: "p4", author: "ana", published: day(20), body: "<p>Words from Ana</p>"),
-            AgoraKit.Comment(id: "c2", post: "p4", parent: "c1", author: "bo", published: day(21), body: "<p>Bo answers</p>"),
-        ]
-        return CacheContent(community: Community(name: "Mute test"),
-                            members: [Member(id: "ana", name: "Ana Lima", country: "Brazil"), Member(id: "bo", name: "Bo Chen", country: "Kenya")],
-                            posts: posts, comments: comments)
-    }()
+    static let content = MuteFixture.content
 
     @Test func M_hides_the_commenter_everywhere_and_M_again_brings_them_back() throws {
         let reader = try Harness(width: 120, height: 40, content: Self.content)

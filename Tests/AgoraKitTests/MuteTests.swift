@@ -7,19 +7,7 @@ import Testing
 /// next unread, mark all read), both caches alike; it is reader state, exported and merged.
 @Suite("Muted members")
 struct MuteTests {
-    /// Ana wrote p0-p3, Bo p4-p9; Ana commented on p4 (and Bo answered her).
-    static let content: CacheContent = {
-        let day = { (n: Double) in Date(timeIntervalSince1970: 1_600_000_000 + n * 86_400) }
-        let posts = (0..<10).map { i in
-            Post(id: Post.ID("p\(i)"), title: "Routing note \(i)", author: Member.ID(i < 4 ? "ana" : "bo"), published: day(Double(i)))
-        }
-        let comments = [
-            AgoraKit.Comment(id: "c1", post: "p4", author: "ana", published: day(20), body: "<p>routing from Ana</p>"),
-            AgoraKit.Comment(id: "c2", post: "p4", parent: "c1", author: "bo", published: day(21), body: "<p>routing answer</p>"),
-        ]
-        return CacheContent(members: [Member(id: "ana", name: "Ana Lima", country: "Brazil"), Member(id: "bo", name: "Bo Chen", country: "Kenya")],
-                            posts: posts, comments: comments)
-    }()
+    static let content = MuteFixture.content
 
     @Test(arguments: StoreKind.allCases)
     func a_muted_member_is_hidden_everywhere_but_their_own_list(kind: StoreKind) throws {

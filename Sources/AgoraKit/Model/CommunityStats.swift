@@ -130,29 +130,15 @@ public struct CommunityStats: Hashable, Sendable, Codable {
 
     /// A day (days since 1970-01-01) as `2012-12-17`, by the civil calendar's arithmetic.
     public static func dayKey(_ day: Int) -> String {
-        // Howard Hinnant's days-to-civil.
-        let z = day + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
+        let (y, m, d) = CivilDate.of(days: day)
         return monthKey(y, m) + (d < 10 ? "-0" : "-") + String(d)
     }
 
     /// The day number of `2012-12-17` (days since 1970-01-01), by the civil calendar's arithmetic.
     public static func dayNumber(_ key: String) -> Int? {
         let parts = key.split(separator: "-")
-        guard parts.count == 3, let y0 = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]) else { return nil }
-        let y = m <= 2 ? y0 - 1 : y0
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
+        guard parts.count == 3, let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]) else { return nil }
+        return CivilDate.days(year: y, month: m, day: d)
     }
 
     /// Every week between the first and the last, the quiet ones as zeros.
