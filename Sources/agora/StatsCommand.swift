@@ -1,4 +1,5 @@
 import AgoraKit
+import AgoraTUI
 import ArgumentParser
 import Foundation
 import TerminalCore
@@ -7,9 +8,10 @@ struct Stats: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "The community at a glance: counts, activity by year and month, members by country, who writes most.",
         discussion: """
-            Posts and comments by year and the busiest months, members by country as bars (the \
-            top 15 and the others), top posters and commenters, the most viewed and most \
-            commented posts, the newest members, and what is unread by year. Bars are block \
+            The community's name, tagline, addresses and who may comment; posts, comments and \
+            unread by month (or week) as the reader's chart, by year and the busiest months; \
+            members by country as bars (the top 15 and the others) or by location; top posters \
+            and commenters, the most viewed and most commented posts, the newest members. Bars are block \
             characters, or # where the locale is not UTF-8. --json prints every month; --svg FILE \
             writes the charts as one SVG picture as well.
             """)
@@ -33,8 +35,20 @@ struct Stats: ParsableCommand {
         }
         let community = try store.community()
         Output.line(Output.safe(community.name))
+        if let tagline = community.tagline { Output.line(Output.safe(tagline)) }
         Output.line("\(Output.plural(stats.posts, "post")) (\(stats.unread) unread), \(Output.plural(stats.comments, "comment")), "
                     + "\(Output.plural(stats.members, "member")) from \(Output.plural(stats.countries, "country", "countries"))")
+        var seen = Set<String>()
+        for address in community.addresses where seen.insert(address).inserted { Output.line(Output.safe(address)) }
+        if let policy = community.commentPolicy { Output.line(Output.safe(policy)) }
+        // The reader's chart of posts, comments and unread by month (or week), as text.
+        let chart = GlanceDocument(community: community, stats: stats, width: min(Output.terminalWidth ?? 80, 120) - 1, chartHeight: 4,
+                                   unicode: TextLocale.isUTF8(ProcessInfo.processInfo.environment), cursor: nil, chartChosen: false)
+        if let start = chart.lines.firstIndex(where: { $0.target == .chart }),
+           let end = chart.lines[start...].firstIndex(where: { $0.spans.first?.role == .chartAxis }) {
+            Output.line()
+            for line in chart.lines[start...end] { Output.line(line.spans.map(\.text).joined()) }
+        }
         let years = Dictionary(grouping: stats.months) { String($0.month.prefix(4)) }
             .map { (year: $0.key, posts: $0.value.reduce(0) { $0 + $1.posts }, comments: $0.value.reduce(0) { $0 + $1.comments },
                     unread: $0.value.reduce(0) { $0 + $1.unread }) }

@@ -66,10 +66,20 @@ struct StatsCommandTests {
         #expect(text.status == 0, "\(text.stderr)")
         #expect(text.stdout.contains("300 posts (300 unread), 500 comments, 40 members from "))
         #expect(text.stdout.contains("By year") && text.stdout.contains("Busiest months: "))
+        // The reader's chart, as text: a column a month or several, the years under it.
+        #expect(text.stdout.contains("Activity by month") && text.stdout.contains("Posts (most in a column: "))
+        #expect(text.stdout.contains("2010") && text.stdout.contains("2025"))
         #expect(text.stdout.contains("Members by country") && text.stdout.contains("Top posters"))
         #expect(text.stdout.contains("█"))
         let ascii = try agora.run(["--cache", cache, "stats"], environment: ["LANG": "C"])
-        #expect(!ascii.stdout.contains("█") && ascii.stdout.contains("#"))
+        #expect(!ascii.stdout.contains("█") && !ascii.stdout.contains("▁") && ascii.stdout.contains("#"))
+        // The community's own words: the sample's tagline, addresses (each once) and who may comment.
+        let sample = agora.file("s.sqlite")
+        #expect(try agora.run(["--cache", sample, "import", "--sample"]).status == 0)
+        let about = try agora.run(["--cache", sample, "stats"]).stdout
+        #expect(about.contains("Stay networked. Get informed."))
+        #expect(about.components(separatedBy: "http://www.diplointernetgovernance.org\n").count == 2)
+        #expect(about.contains("You need to be a member of Diplo Internet Governance Community to add comments!"))
         let json = try #require(try agora.json(["--cache", cache, "stats", "--json"]) as? [String: Any])
         #expect(json["posts"] as? Int == 300 && json["comments"] as? Int == 500)
         let months = try #require(json["months"] as? [[String: Any]])
