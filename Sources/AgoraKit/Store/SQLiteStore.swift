@@ -833,6 +833,46 @@ public final class SQLiteStore: CommunityStore {
                 let plus = memberIDs.count > 300 && match == nil ? "+" : ""
                 return ("\(plus)\(column) IN (SELECT value FROM json_each(?))", [memberList])
             }
+            /// The rows of one kind that the words and filters find, newest first, with their count
+            /// put in `results`: words with filters as `wordsAndFilters` finds them; words alone as
+            /// `wordsAlone` plans; filters alone from their indexes.
+            func rows(_ kind: SearchKind, table: String, search: String, alias a: String, joins: String,
+                      terms given: [String], arguments givenArguments: [(any DatabaseValueConvertible)?]) throws -> [Int64] {
+                if let match, !given.isEmpty,
+                   let found = try wordsAndFilters(search: search, alias: a, table: table, joins: joins,
+                                                   filters: given, filterArguments: givenArguments, match: match) {
+                    results.totals[kind] = found.total
+                    if found.atLeast { results.atLeast.insert(kind) }
+                    return found.rowids
+                }
+                var terms = given
+                var arguments = givenArguments
+                var from = "\(table) \(a)"
+                var order = "\(a).sortDate DESC, \(a).rowid DESC"
+                if let match {
+                    from = "\(search) JOIN \(table) \(a) ON \(a).rowid = \(search).rowid"
+                    terms.insert("\(search) MATCH ?", at: 0)
+                    arguments.insert(match, at: 0)
+                }
+                var walk = (from: from, terms: terms)
+                if match != nil, terms.count == 1, joins.isEmpty {
+                    let plan = try wordsAlone(table: table, search: search, alias: a, from: from, terms: terms, arguments: arguments)
+                    walk = (plan.from, plan.terms)
+                    results.totals[kind] = plan.total
+                } else if match != nil {
+                    // Words matching more rows than a set of bits holds, with filters: the index's
+                    // own order (the order they were added) streams and stops at the window, and
+                    // the count goes as far as the window needs ("21+").
+                    results.totals[kind] = try count(from + " " + joins, terms, arguments, upTo: offset + limit + 1)
+                    if results.totals[kind]! > offset + limit { results.atLeast.insert(kind) }
+                    order = "\(search).rowid DESC"
+                } else {
+                    results.totals[kind] = try count(from + " " + joins, terms, arguments)
+                }
+                return try Int64.fetchAll(db, sql: """
+                    SELECT \(a).rowid FROM \(walk.from) \(joins) WHERE \(walk.terms.joined(separator: " AND ")) ORDER BY \(order) LIMIT ? OFFSET ?
+                    """, arguments: StatementArguments(arguments + [limit as (any DatabaseValueConvertible)?, offset]))
+            }
             if kinds.contains(.posts) {
                 var joins = ""
                 var terms: [String] = []
@@ -860,40 +900,7 @@ public final class SQLiteStore: CommunityStore {
                     if query.starredOnly { terms.append("s.isStarred = 1") }
                 }
                 // Newest published first, as every list is, counted exactly up to the cap.
-                var rowids: [Int64]
-                if let match, !terms.isEmpty,
-                   let found = try wordsAndFilters(search: "postSearch", alias: "p", table: "post", joins: joins,
-                                                   filters: terms, filterArguments: arguments, match: match) {
-                    rowids = found.rowids
-                    results.totals[.posts] = found.total
-                    if found.atLeast { results.atLeast.insert(.posts) }
-                } else {
-                    var from = "post p"
-                    var order = "p.sortDate DESC, p.rowid DESC"
-                    if let match {
-                        from = "postSearch JOIN post p ON p.rowid = postSearch.rowid"
-                        terms.insert("postSearch MATCH ?", at: 0)
-                        arguments.insert(match, at: 0)
-                    }
-                    var walk = (from: from, terms: terms)
-                    if match != nil, terms.count == 1, joins.isEmpty {
-                        let plan = try wordsAlone(table: "post", search: "postSearch", alias: "p", from: from, terms: terms, arguments: arguments)
-                        walk = (plan.from, plan.terms)
-                        results.totals[.posts] = plan.total
-                    } else if match != nil {
-                        // Words matching more rows than a set should hold, with filters: the index's
-                        // own order (the order they were added) streams and stops at the window, and
-                        // the count goes as far as the window needs ("21+").
-                        results.totals[.posts] = try count(from + " " + joins, terms, arguments, upTo: offset + limit + 1)
-                        if results.totals[.posts]! > offset + limit { results.atLeast.insert(.posts) }
-                        order = "postSearch.rowid DESC"
-                    } else {
-                        results.totals[.posts] = try count(from + " " + joins, terms, arguments)
-                    }
-                    rowids = try Int64.fetchAll(db, sql: """
-                        SELECT p.rowid FROM \(walk.from) \(joins) WHERE \(walk.terms.joined(separator: " AND ")) ORDER BY \(order) LIMIT ? OFFSET ?
-                        """, arguments: StatementArguments(arguments + [limit as (any DatabaseValueConvertible)?, offset]))
-                }
+                let rowids = try rows(.posts, table: "post", search: "postSearch", alias: "p", joins: joins, terms: terms, arguments: arguments)
                 let summaries = try SQLitePostQuery.summaries(db, rowids: rowids)
                 let bodies = try Self.bodies(db, rowids: rowids)
                 results.posts = zip(summaries, rowids).map { summary, rowid in
@@ -912,44 +919,14 @@ public final class SQLiteStore: CommunityStore {
                     terms.append("c.sortDate >= ? AND c.sortDate < ?")
                     arguments += [from, to]
                 }
-                var rowids: [Int64]
-                if let match, !terms.isEmpty,
-                   let found = try wordsAndFilters(search: "commentSearch", alias: "c", table: "comment", joins: "",
-                                                   filters: terms, filterArguments: arguments, match: match) {
-                    rowids = found.rowids
-                    results.totals[.comments] = found.total
-                    if found.atLeast { results.atLeast.insert(.comments) }
-                } else {
-                    var from = "comment c"
-                    var order = "c.sortDate DESC, c.rowid DESC"
-                    if let match {
-                        from = "commentSearch JOIN comment c ON c.rowid = commentSearch.rowid"
-                        terms.insert("commentSearch MATCH ?", at: 0)
-                        arguments.insert(match, at: 0)
-                    }
-                    var walk = (from: from, terms: terms)
-                    if match != nil, terms.count == 1 {
-                        let plan = try wordsAlone(table: "comment", search: "commentSearch", alias: "c", from: from, terms: terms, arguments: arguments)
-                        walk = (plan.from, plan.terms)
-                        results.totals[.comments] = plan.total
-                    } else if match != nil {
-                        results.totals[.comments] = try count(from, terms, arguments, upTo: offset + limit + 1)
-                        if results.totals[.comments]! > offset + limit { results.atLeast.insert(.comments) }
-                        order = "commentSearch.rowid DESC"
-                    } else {
-                        results.totals[.comments] = try count(from, terms, arguments)
-                    }
-                    rowids = try Int64.fetchAll(db, sql: """
-                        SELECT c.rowid FROM \(walk.from) WHERE \(walk.terms.joined(separator: " AND ")) ORDER BY \(order) LIMIT ? OFFSET ?
-                        """, arguments: StatementArguments(arguments + [limit as (any DatabaseValueConvertible)?, offset]))
-                }
-                let rows = try Row.fetchAll(db, sql: """
+                let rowids = try rows(.comments, table: "comment", search: "commentSearch", alias: "c", joins: "", terms: terms, arguments: arguments)
+                let found = try Row.fetchAll(db, sql: """
                     SELECT c.rowid AS rowid, c.id AS id, c.post AS post, p.title AS title,
                         coalesce((SELECT m.name FROM member m WHERE m.id = c.author), c.authorName) AS authorName, c.body AS body
                     FROM comment c JOIN post p ON p.id = c.post
                     WHERE c.rowid IN (SELECT value FROM json_each(?))
                     """, arguments: [String(decoding: try JSONEncoder().encode(rowids), as: UTF8.self)])
-                let byRowid = Dictionary(rows.map { ($0["rowid"] as Int64, $0) }, uniquingKeysWith: { first, _ in first })
+                let byRowid = Dictionary(found.map { ($0["rowid"] as Int64, $0) }, uniquingKeysWith: { first, _ in first })
                 results.comments = rowids.compactMap { byRowid[$0] }.map {
                     SearchResults.CommentHit(comment: Comment.ID($0["id"] as String), post: Post.ID($0["post"] as String),
                                              postTitle: $0["title"] ?? "", authorName: $0["authorName"],
