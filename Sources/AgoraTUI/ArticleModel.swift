@@ -104,9 +104,11 @@ public struct ArticleModel: Hashable, Sendable {
         }
         let current: Stop? = chosenCommenter.map(Stop.name) ?? currentComment.map(Stop.comment)
         let next: Stop?
-        if let current, let at = stops.firstIndex(of: current) ?? (step > 0 ? stops.firstIndex { line($0) > line(current) } : nil) {
-            let target = stops.firstIndex(of: current) == nil ? at : at + step
-            next = stops.indices.contains(target) ? stops[target] : nil
+        if let current, let at = stops.firstIndex(of: current) {
+            next = stops.indices.contains(at + step) ? stops[at + step] : nil
+        } else if let current, step > 0, let after = stops.first(where: { line($0) > line(current) }) {
+            // From a comment now inside a folded thread: the first stop after it.
+            next = after
         } else if step > 0 {
             next = stops.first { line($0) > scroll } ?? stops.last
         } else {

@@ -60,7 +60,6 @@ public struct GlanceDocument: Sendable {
 
     /// Vertical eighths, from empty to full; `#` and `.` where there is no UTF-8.
     static let blocks = [" ", "▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"]
-    static let partial = ["", "▏", "▎", "▍", "▌", "▋", "▊", "▉"]
 
     /// Every month between the first and the last, those without posts or comments as zeros.
     public static func filled(_ months: [CommunityStats.Month]) -> [CommunityStats.Month] { CommunityStats.filled(months) }
@@ -190,10 +189,7 @@ public struct GlanceDocument: Sendable {
             let nameWidth = min(max(8, (width - countWidth - 2) / 2), max(4, rows.map { DisplayWidth.of(Sanitizer.line($0.name)) }.max() ?? 4))
             let barWidth = max(0, width - nameWidth - countWidth - 3)
             func row(_ name: String, _ count: Int, _ target: GlanceTarget?) {
-                let eighths = count == 0 ? 0 : max(1, count * barWidth * 8 / most)
-                let bar = unicode
-                    ? String(repeating: "█", count: eighths / 8) + Self.partial[eighths % 8]
-                    : String(repeating: "#", count: max(count == 0 ? 0 : 1, eighths / 8))
+                let bar = Bars.horizontal(count, of: most, width: barWidth, unicode: unicode)
                 line([Span(text: DisplayWidth.pad(DisplayWidth.truncate(Sanitizer.line(name), to: nameWidth), to: nameWidth) + " ", role: .body),
                       Span(text: String(repeating: " ", count: countWidth - Self.number(count).count) + Self.number(count) + " ", role: .listMeta),
                       Span(text: bar, role: .chartBar)], target)
@@ -224,12 +220,9 @@ public enum GlanceView {
 
     static func document(_ glance: GlanceState, community: Community, width: Int, height: Int, unicode: Bool) -> GlanceDocument? {
         guard let stats = glance.stats else { return nil }
-        let doc = GlanceDocument(community: community, stats: stats, width: width - 4, chartHeight: chartHeight(forHeight: height),
-                                 unicode: unicode, cursor: glance.month, chartChosen: false)
-        let chosen = doc.targets.indices.contains(glance.selected) ? doc.lines[doc.targets[glance.selected]].target : nil
-        guard chosen == .chart else { return doc }
+        // The chart, when there is one, is the first row that can be chosen.
         return GlanceDocument(community: community, stats: stats, width: width - 4, chartHeight: chartHeight(forHeight: height),
-                              unicode: unicode, cursor: glance.month, chartChosen: true)
+                              unicode: unicode, cursor: glance.month, chartChosen: glance.selected == 0 && !stats.months.isEmpty)
     }
 
     static func draw(_ glance: GlanceState, community: Community, unicode: Bool, keys: KeyMap, in rect: Rect, theme: Theme, into buffer: inout Buffer) {

@@ -93,12 +93,6 @@ struct Stats: ParsableCommand {
 
     /// A bar of up to 24 cells for `value` out of `most`: eighths of a block, or # without UTF-8.
     static func bar(_ value: Int, of most: Int) -> String {
-        guard most > 0, value > 0 else { return "" }
-        let eighths = max(1, value * 24 * 8 / most)
-        guard TextLocale.isUTF8(ProcessInfo.processInfo.environment) else {
-            return String(repeating: "#", count: max(1, eighths / 8))
-        }
-        let partial = ["", "▏", "▎", "▍", "▌", "▋", "▊", "▉"]
-        return String(repeating: "█", count: eighths / 8) + partial[eighths % 8]
+        Bars.horizontal(value, of: most, width: 24, unicode: TextLocale.isUTF8(ProcessInfo.processInfo.environment))
     }
 }

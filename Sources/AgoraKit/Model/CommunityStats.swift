@@ -78,30 +78,35 @@ public struct CommunityStats: Hashable, Sendable, Codable {
         Array(rows.sorted { ($1.count, $0.id ?? "") < ($0.count, $1.id ?? "") }.prefix(top))
     }
 
-    /// Locations (of members with no country) counted by their folded spelling, each named by
-    /// its least spelling, most first; the top ones kept, the rest counted together.
-    public mutating func setLocations(_ locations: [String], top: Int) {
+    /// Names counted by their folded spelling (case and accents), each group named by the least
+    /// of its spellings: how the JSON cache counts countries, and both caches locations.
+    public static func tally(_ names: [String]) -> [(name: String, count: Int)] {
         var groups: [String: (name: String, count: Int)] = [:]
-        for location in locations {
-            let trimmed = location.trimmingCharacters(in: .whitespacesAndNewlines)
-            guard !trimmed.isEmpty else { continue }
-            let key = Folding.key(trimmed)
-            var entry = groups[key] ?? (trimmed, 0)
+        for name in names where !name.isEmpty {
+            let key = Folding.key(name)
+            var entry = groups[key] ?? (name, 0)
             entry.count += 1
-            if trimmed < entry.name { entry.name = trimmed }
+            if name < entry.name { entry.name = name }
             groups[key] = entry
         }
-        let sorted = groups.values.sorted { ($1.count, $0.name) < ($0.count, $1.name) }
-        byLocation = sorted.prefix(top).map { Count(id: nil, name: $0.name, count: $0.count) }
-        otherLocations = sorted.dropFirst(top).reduce(0) { $0 + $1.count }
+        return Array(groups.values)
+    }
+
+    /// Most first, then by name; the top ones kept, the rest counted together.
+    static func topAndOthers(_ counts: [(name: String, count: Int)], top: Int) -> (top: [Count], others: Int) {
+        let sorted = counts.sorted { ($1.count, $0.name) < ($0.count, $1.name) }
+        return (sorted.prefix(top).map { Count(id: nil, name: $0.name, count: $0.count) }, sorted.dropFirst(top).reduce(0) { $0 + $1.count })
+    }
+
+    /// Locations (of members with no country), trimmed and tallied; the top ones kept.
+    public mutating func setLocations(_ locations: [String], top: Int) {
+        (byLocation, otherLocations) = Self.topAndOthers(Self.tally(locations.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }), top: top)
     }
 
     /// Countries most first, then by name; the top ones kept, the rest counted together.
     public mutating func setCountries(_ counts: [(name: String, count: Int)], top: Int) {
-        let sorted = counts.sorted { ($1.count, $0.name) < ($0.count, $1.name) }
-        countries = sorted.count
-        byCountry = sorted.prefix(top).map { Count(id: nil, name: $0.name, count: $0.count) }
-        otherCountries = sorted.dropFirst(top).reduce(0) { $0 + $1.count }
+        countries = counts.count
+        (byCountry, otherCountries) = Self.topAndOthers(counts, top: top)
     }
 
     /// Every month between the first and the last, the quiet ones as zeros.
@@ -180,25 +185,19 @@ public struct CommunityStats: Hashable, Sendable, Codable {
 
     /// The month of a date ("2012-12", UTC) and the moment the next one begins.
     public static func monthAndEnd(_ date: Double) -> (String, Double) {
-        var t = time_t(Int64(date.rounded(.down)))
-        var parts = tm()
-        gmtime_r(&t, &parts)
-        let key = monthKey(Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1)
-        var next = tm()
-        next.tm_year = parts.tm_mon == 11 ? parts.tm_year + 1 : parts.tm_year
-        next.tm_mon = parts.tm_mon == 11 ? 0 : parts.tm_mon + 1
-        next.tm_mday = 1
-        return (key, Double(timegm(&next)))
+        let (y, m, _) = CivilDate.of(days: day(date))
+        let next = m == 12 ? CivilDate.days(year: y + 1, month: 1, day: 1) : CivilDate.days(year: y, month: m + 1, day: 1)
+        return (monthKey(y, m), Double(next) * 86_400)
+    }
+
+    /// "2012-12" for a day (days since 1970-01-01).
+    public static func month(day: Int) -> String {
+        let (y, m, _) = CivilDate.of(days: day)
+        return monthKey(y, m)
     }
 
     /// "2012-12" for a date, in UTC.
-    public static func month(_ date: Date) -> String {
-        let seconds = Int64(date.timeIntervalSince1970.rounded(.down))
-        var t = time_t(seconds)
-        var parts = tm()
-        gmtime_r(&t, &parts)
-        return monthKey(Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1)
-    }
+    public static func month(_ date: Date) -> String { month(day: day(date.timeIntervalSince1970)) }
 
     /// The statistics of any content, worked out in memory (the JSON cache's way; SQLite asks
     /// its indexes instead, and a test holds the two to each other).
@@ -231,17 +230,8 @@ public struct CommunityStats: Hashable, Sendable, Codable {
         stats.unread = unreadCount
         stats.months = months.values.sorted { $0.month < $1.month }
         stats.weeks = weekly(posts: postDays, unread: unreadDays, comments: commentDays)
-        var byCountry: [String: (name: String, count: Int)] = [:]
-        for member in content.members {
-            guard let country = member.country, !country.isEmpty else { continue }
-            // One country however it is written; named by the least of its spellings.
-            let key = Folding.key(country)
-            var entry = byCountry[key] ?? (country, 0)
-            entry.count += 1
-            if country < entry.name { entry.name = country }
-            byCountry[key] = entry
-        }
-        stats.setCountries(byCountry.values.map { ($0.name, $0.count) }, top: topCountries)
+        // One country however it is written; named by the least of its spellings.
+        stats.setCountries(tally(content.members.compactMap(\.country)), top: topCountries)
         stats.setLocations(content.members.filter { ($0.country ?? "").isEmpty }.compactMap(\.location), top: topCountries)
         let names = Dictionary(content.members.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
         func ranked(_ counts: [String: Int], name: (String) -> String) -> [Count] {

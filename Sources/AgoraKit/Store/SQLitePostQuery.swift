@@ -18,7 +18,8 @@ struct SQLitePostQuery {
     /// member's posts, which is asked for by name.
     var hideMuted = false
     private var hidingMuted: Bool { hideMuted && filter.author == nil }
-    static let notMuted = "(p.author IS NULL OR p.author NOT IN (SELECT member FROM muted))"
+    /// A row whose author (in `column`) is not muted: posts, comments, the statistics' lists.
+    static func notMuted(_ column: String = "p.author") -> String { "(\(column) IS NULL OR \(column) NOT IN (SELECT member FROM muted))" }
 
     static func anyMuted(_ db: Database) throws -> Bool {
         try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM muted)")) ?? false
@@ -59,7 +60,7 @@ struct SQLitePostQuery {
             terms.append("p.author IN (SELECT id FROM member WHERE \(term))")
             arguments += values
         }
-        if hidingMuted { terms.append(Self.notMuted) }
+        if hidingMuted { terms.append(Self.notMuted()) }
         return (terms.isEmpty ? "" : "WHERE " + terms.joined(separator: " AND "), arguments)
     }
 

@@ -290,7 +290,7 @@ public final class SQLiteStore: CommunityStore {
             // Straight from the partial index of unread posts, in date order.
             let muted = try SQLitePostQuery.anyMuted(db)
             var sql = muted
-                ? "SELECT s.post, s.sortDate FROM postState s JOIN post p ON p.rowid = s.post WHERE s.isRead = 0 AND \(SQLitePostQuery.notMuted)"
+                ? "SELECT s.post, s.sortDate FROM postState s JOIN post p ON p.rowid = s.post WHERE s.isRead = 0 AND \(SQLitePostQuery.notMuted())"
                 : "SELECT s.post, s.sortDate FROM postState s WHERE s.isRead = 0"
             var arguments: StatementArguments = []
             if let id {
@@ -305,7 +305,7 @@ public final class SQLiteStore: CommunityStore {
             let date: Double = hit["sortDate"]
             // Its place in the list: the posts that come before it, newest first.
             let index = try Int.fetchOne(db, sql: "SELECT count(*) FROM post p WHERE (p.sortDate, p.rowid) > (?, ?)"
-                                            + (muted ? " AND \(SQLitePostQuery.notMuted)" : ""),
+                                            + (muted ? " AND \(SQLitePostQuery.notMuted())" : ""),
                                          arguments: [date, rowid]) ?? 0
             guard let summary = try SQLitePostQuery.summaries(db, rowids: [rowid]).first else { return nil }
             return (index, summary)
@@ -356,13 +356,6 @@ public final class SQLiteStore: CommunityStore {
             // end is worked out once and the dates up to it counted (5 ms for 100,000 posts, where
             // grouping by day in SQL took 45 ms).
             var months: [String: CommunityStats.Month] = [:]
-            var monthOfDay: [Int: String] = [:]
-            func month(_ day: Int) -> String {
-                if let known = monthOfDay[day] { return known }
-                let text = CommunityStats.month(Date(timeIntervalSince1970: Double(day) * 86_400))
-                monthOfDay[day] = text
-                return text
-            }
             // By day too, for weeks, when the dated history is short enough to show weeks.
             let postSpan = try Row.fetchOne(db, sql: "SELECT min(sortDate) AS a, max(sortDate) AS b FROM post WHERE sortDate > 0")
             let commentSpan = try Row.fetchOne(db, sql: "SELECT min(day) AS a, max(day) AS b FROM commentDay WHERE comments > 0")
@@ -390,7 +383,7 @@ public final class SQLiteStore: CommunityStore {
             try byMonth("SELECT sortDate FROM post WHERE sortDate > 0 ORDER BY sortDate", days: &postDays) { $0.posts += $1 }
             try byMonth("SELECT sortDate FROM postState WHERE isRead = 0 AND sortDate > 0 ORDER BY sortDate", days: &unreadDays) { $0.unread += $1 }
             for row in try Row.fetchAll(db, sql: "SELECT day AS d, comments AS n FROM commentDay WHERE comments > 0") {
-                let key = month(row["d"])
+                let key = CommunityStats.month(day: row["d"])
                 months[key, default: CommunityStats.Month(month: key)].comments += row["n"] as Int
                 if byWeek { commentDays[row["d"] as Int, default: 0] += row["n"] as Int }
             }
@@ -409,8 +402,8 @@ public final class SQLiteStore: CommunityStore {
                 try Row.fetchAll(db, sql: sql).map { CommunityStats.Count(id: $0["id"], name: $0["name"] ?? "", count: $0["n"] ?? 0) }
             }
             // Counts kept per member on every write; muted members (and their posts) left out.
-            let notMutedMember = "id NOT IN (SELECT member FROM muted)"
-            let notMutedPost = "(author IS NULL OR author NOT IN (SELECT member FROM muted))"
+            let notMutedMember = SQLitePostQuery.notMuted("id")
+            let notMutedPost = SQLitePostQuery.notMuted("author")
             stats.topPosters = try counts("""
                 SELECT id, name, postCount AS n FROM member WHERE postCount > 0 AND \(notMutedMember) ORDER BY postCount DESC, id LIMIT 10
                 """)
@@ -893,7 +886,7 @@ public final class SQLiteStore: CommunityStore {
                     terms.append("p.sortDate >= ? AND p.sortDate < ?")
                     arguments += [from, to]
                 }
-                if hideMuted { terms.append(SQLitePostQuery.notMuted) }
+                if hideMuted { terms.append(SQLitePostQuery.notMuted()) }
                 if query.unreadOnly || query.starredOnly {
                     joins += " JOIN postState s ON s.post = p.rowid"
                     if query.unreadOnly { terms.append("s.isRead = 0") }
@@ -914,7 +907,7 @@ public final class SQLiteStore: CommunityStore {
                 let (authorSQL, authorArguments) = authorTerms("c.author")
                 if !authorSQL.isEmpty { terms.append(authorSQL); arguments += authorArguments }
                 if query.unreadOnly { terms.append("c.isRead = 0") }
-                if hideMuted { terms.append("(c.author IS NULL OR c.author NOT IN (SELECT member FROM muted))") }
+                if hideMuted { terms.append(SQLitePostQuery.notMuted("c.author")) }
                 if let from = query.dateFrom, let to = query.dateTo {
                     terms.append("c.sortDate >= ? AND c.sortDate < ?")
                     arguments += [from, to]
