@@ -106,7 +106,7 @@ struct SyncTests {
                 #expect(added.status == 0, "\(url): \(added.stderr)")
         }
         let started = Date()
-        let first = try agora.run(["--cache", cache, "sync", "--timeout", "1.5", "--json"])
+        let first = try agora.run(["--cache", cache, "sync", "--timeout", "3", "--json"])
         let elapsed = Date().timeIntervalSince(started)
         #expect(first.status == 1, "a failed source makes the exit status 1")
         let reports = try JSONDecoder().decode([SyncReport].self, from: Data(first.stdout.utf8))
