@@ -192,30 +192,32 @@ extension AppState {
     /// members, a member's profile, a post. Esc comes back to the screen.
     private mutating func openGlance(_ target: GlanceTarget, months: [CommunityStats.Month]) -> [Effect] {
         let here = place
-        switch target {
-        case .chart, .month:
-            var month = ""
-            if case .month(let chosen) = target { month = chosen }
-            if target == .chart, !months.isEmpty { month = months[min(months.count - 1, max(0, glance?.month ?? months.count - 1))].month }
-            guard !month.isEmpty else { return [] }
+        /// A search typed for the reader, whose way back is the screen.
+        func search(_ text: String) -> [Effect] {
             var search = SearchState(origin: here)
-            let effects = search.begin(with: GlanceDocument.query(for: month), limit: SearchState.limit(height: height))
+            let effects = search.begin(with: text, limit: SearchState.limit(height: height))
             self.search = search
             glance = nil
             mode = .search
             return effects
-        case .location(let place):
-            // Members who typed it: a search of the words, which finds them by their location.
-            var search = SearchState(origin: here)
-            let effects = search.begin(with: "\"\(place.replacingOccurrences(of: "\"", with: " "))\"", limit: SearchState.limit(height: height))
-            self.search = search
-            glance = nil
-            mode = .search
-            return effects
-        case .country(let name):
+        }
+        /// To the reader's panes, with the screen to come back to.
+        func leave() {
             remember(here)
             glance = nil
             mode = .normal
+        }
+        switch target {
+        case .chart:
+            guard !months.isEmpty else { return [] }
+            return search(GlanceDocument.query(for: months[min(months.count - 1, max(0, glance?.month ?? months.count - 1))].month))
+        case .month(let month):
+            return search(GlanceDocument.query(for: month))
+        case .location(let place):
+            // Members who typed it: a search of the words, which finds them by their location.
+            return search("\"\(place.replacingOccurrences(of: "\"", with: " "))\"")
+        case .country(let name):
+            leave()
             roster.country = name
             roster.name = ""
             if layout.kind != .wide { rosterInPlaceOfPosts = true }
@@ -223,14 +225,10 @@ extension AppState {
             message = "Roster: members from \(name); \(keymap.label(.clearFilters)) shows everyone."
             return roster.reset(visible: layout.rosterRows)
         case .member(let id):
-            remember(here)
-            glance = nil
-            mode = .normal
+            leave()
             return [.openMember(id)]
         case .post(let id):
-            remember(here)
-            glance = nil
-            mode = .normal
+            leave()
             return [.openPost(id)]
         }
     }
