@@ -18,6 +18,8 @@ public final class SQLiteStore: CommunityStore {
     let pool: DatabaseQueue
     /// This store made the file: no one can hold a copy of its bytes yet.
     private let createdHere: Bool
+    /// The file this store's connection has open, as `OpenDatabases` counts it.
+    private let openFile: OpenDatabases.FileID?
 
     /// Opens the cache at `path`, creating it (empty) when it does not exist and `create` is true.
     ///
@@ -33,11 +35,8 @@ public final class SQLiteStore: CommunityStore {
         let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isFolder)
         createdHere = !exists
         if isFolder.boolValue { throw AgoraError.cannotRead(path: path, reason: "it is a folder") }
-        if exists {
-            try Self.check(path: path)
-        } else if !create {
-            throw AgoraError.cannotRead(path: path, reason: "no such file")
-        } else {
+        if !exists {
+            guard create else { throw AgoraError.cannotRead(path: path, reason: "no such file") }
             try Self.prepareDirectory(for: path)
         }
         // A file with no write bit, or on a read-only file system, is opened to read: listing
@@ -45,7 +44,19 @@ public final class SQLiteStore: CommunityStore {
         let readOnly = exists && FilePlace.isReadOnly(path)
         // A log of changes not yet in the file: an immutable open would not see them.
         let pendingLog = ((try? FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int) ?? 0) > 0
-        (pool, readOnlyReason) = try Self.open(path: path, exists: exists, readOnly: readOnly, pendingLog: pendingLog)
+        // The header is read outside SQLite only when no connection of this process has the
+        // file open: closing that descriptor would drop the connection's locks (OpenDatabases).
+        let ((pool, readOnlyReason), openFile) = try OpenDatabases.opening(
+            path: path,
+            checkOutsideSQLite: { if exists { try Self.check(path: path) } },
+            connect: { try Self.open(path: path, exists: exists, readOnly: readOnly, pendingLog: pendingLog) })
+        (self.pool, self.readOnlyReason, self.openFile) = (pool, readOnlyReason, openFile)
+    }
+
+    deinit {
+        // Closed before it is counted out, so that a header check never overlaps a live connection.
+        try? pool.close()
+        OpenDatabases.closed(openFile)
     }
 
     private static func open(path: String, exists: Bool, readOnly: Bool, pendingLog: Bool) throws -> (DatabaseQueue, String?) {
@@ -129,14 +140,16 @@ public final class SQLiteStore: CommunityStore {
 
     /// Reads the header without opening the file as a database: a file that is not one is
     /// refused before SQLite sees it. The schema version is checked when the connection opens.
+    /// Only `OpenDatabases.opening` calls it, when no connection of this process has the file open.
     private static func check(path: String) throws {
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw AgoraError.cannotRead(path: path, reason: "permission denied")
-        }
-        let header = (try? handle.read(upToCount: 16)) ?? nil
-        try? handle.close()
-        guard let header, !header.isEmpty else { return }  // an empty file is an empty database
-        guard header.count == 16, header.elementsEqual(Array("SQLite format 3\0".utf8)) else {
+        let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw AgoraError.cannotRead(path: path, reason: "permission denied") }
+        var bytes = [UInt8](repeating: 0, count: 16)
+        let count = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress, 16, 0) }
+        close(fd)
+        guard count > 0 else { return }  // an empty file is an empty database
+        let header = bytes.prefix(count)
+        guard count == 16, header.elementsEqual(Array("SQLite format 3\0".utf8)) else {
             throw AgoraError.notACache(path: path, reason: "not a SQLite database")
         }
     }
