@@ -33,11 +33,42 @@ struct FileStamp: Equatable, Sendable {
     init?(path: String) {
         var info = stat()
         guard stat(path, &info) == 0 else { return nil }
+        self.init(info)
+    }
+
+    /// The stamp of the file a descriptor has open: of exactly the bytes read through it, as
+    /// every writer replaces the file whole (a new file renamed over it) and never writes into it.
+    init?(descriptor: Int32) {
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else { return nil }
+        self.init(info)
+    }
+
+    private init(_ info: stat) {
         device = UInt64(info.st_dev)
         inode = UInt64(info.st_ino)
         size = Int64(info.st_size)
         modified = Int64(info.st_mtim.tv_sec)
         modifiedNanoseconds = Int64(info.st_mtim.tv_nsec)
+    }
+
+    /// The whole file at `path` and the stamp of the very file read, taken through one descriptor:
+    /// a write that lands while it is read (or checked afterwards) has another stamp, so it is
+    /// never taken for already seen.
+    static func read(path: String) throws -> (Data, FileStamp?) {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else {
+            let reason = errno == ENOENT ? "no such file" : String(cString: strerror(errno))
+            throw AgoraError.cannotRead(path: path, reason: reason)
+        }
+        defer { close(fd) }
+        let stamp = FileStamp(descriptor: fd)
+        let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: false)
+        do {
+            return (try handle.readToEnd() ?? Data(), stamp)
+        } catch {
+            throw AgoraError.cannotRead(path: path, reason: reasonText(error))
+        }
     }
 }
 

@@ -93,14 +93,9 @@ public final class JSONStore: CommunityStore {
         self.clock = clock
         inMemory = false
         if FileManager.default.fileExists(atPath: path) {
-            let file = try CacheFile.read(path: path)
-            // A file from elsewhere is content like any import: sanitise and check it.
-            let content: CacheContent
-            do { content = try ContentCheck.prepared(file.content) } catch AgoraError.invalidArgument(let message) {
-                throw AgoraError.notACache(path: path, reason: message)
-            }
-            data = Mutex(Contents(Self.checked(file, content)))
-            seen = Mutex(FileStamp(path: path))
+            let (contents, stamp) = try Self.load(path: path)
+            data = Mutex(contents)
+            seen = Mutex(stamp)
         } else if create {
             try SQLiteStore.prepareDirectory(for: path)
             let file = CacheFile()
@@ -134,18 +129,27 @@ public final class JSONStore: CommunityStore {
         return checked
     }
 
+    /// The file at `path`, checked as any import is, with the stamp of the very bytes read (not
+    /// of the path afterwards: a write landing while the file is read and checked must not be
+    /// taken for seen, or the next change would write a stale copy over it).
+    private static func load(path: String) throws -> (Contents, FileStamp?) {
+        let (bytes, stamp) = try FileStamp.read(path: path)
+        let file = try CacheFile.decode(bytes, path: path)
+        // A file from elsewhere is content like any import: sanitise and check it.
+        let content: CacheContent
+        do { content = try ContentCheck.prepared(file.content) } catch AgoraError.invalidArgument(let message) {
+            throw AgoraError.notACache(path: path, reason: message)
+        }
+        return (Contents(Self.checked(file, content)), stamp)
+    }
+
     /// The file again, when another process has changed it since this one last read or wrote it.
     private func refreshed(_ contents: inout Contents) throws {
         guard !inMemory else { return }
-        let now = FileStamp(path: location)
-        guard now != seen.withLock({ $0 }) else { return }
-        let file = try CacheFile.read(path: location)
-        let content: CacheContent
-        do { content = try ContentCheck.prepared(file.content) } catch AgoraError.invalidArgument(let message) {
-            throw AgoraError.notACache(path: location, reason: message)
-        }
-        contents = Contents(Self.checked(file, content))
-        seen.withLock { $0 = now }
+        guard FileStamp(path: location) != seen.withLock({ $0 }) else { return }
+        let (fresh, stamp) = try Self.load(path: location)
+        contents = fresh
+        seen.withLock { $0 = stamp }
     }
 
     private func read<T>(_ body: (borrowing Contents) throws -> T) rethrows -> T {
