@@ -109,6 +109,23 @@ for how in ctrl-c sigterm; do
     tm kill-session -t e2e 2>/dev/null || true
 done
 
+# Whatever ends the reader gives the terminal back as it was: a hang-up through its own loop,
+# a trap (SIGILL, as Swift's runtime traps), SIGSEGV and SIGABRT through the crash handler. The
+# terminal's modes before and after are compared, and the alternate screen must be left.
+for signal in HUP ILL SEGV ABRT; do
+    rm -f "$work/status" "$work/modes-before" "$work/modes-after"
+    tm new-session -d -s e2e -x 100 -y 30 "stty -g > $work/modes-before; env XDG_CONFIG_HOME=$work/config TERM=xterm-256color $agora --cache $work/s.sqlite; echo \$? > $work/status; stty -g > $work/modes-after; echo AFTER-EXIT; sleep 30"
+    wait_for "Diplo Internet Governance Community" || true
+    pkill -"$signal" -f "^$agora --cache $work/s.sqlite" || true
+    if exited && wait_for "AFTER-EXIT" 5 && [ "$(tm display -p -t e2e '#{alternate_on}')" = 0 ] \
+        && cmp -s "$work/modes-before" "$work/modes-after" && ! screen | grep -q "Members 46"; then
+        check "SIG$signal: the terminal is given back as it was (status $(cat "$work/status"))" ok
+    else
+        check "SIG$signal: the terminal is given back as it was" no
+    fi
+    tm kill-session -t e2e 2>/dev/null || true
+done
+
 # A terminal agora cannot use gets a clear message, not ncurses' own exit.
 sampled "$work/x.sqlite"
 out="$(TERM=no-such-terminal script -qec "$agora --cache $work/x.sqlite" /dev/null 2>&1 || true)"

@@ -41,9 +41,12 @@ public final class NcursesBackend: TerminalBackend {
         let term = environment["TERM"] ?? ""
         guard !term.isEmpty else { throw TerminalError.unknownTerminal("") }
         // newterm, not initscr: initscr exits the process itself when TERM is unknown.
+        agora_save_terminal()
         screen = term.withCString { newterm($0, agora_stdout(), agora_stdin()) }
         guard screen != nil else { throw TerminalError.unknownTerminal(term) }
         set_term(screen)
+        // A crash (a trap, SIGSEGV, SIGABRT) gives the terminal back too.
+        agora_install_crash_restore()
         _ = agora_set_escdelay(25)
         cbreak()
         noecho()
@@ -92,6 +95,7 @@ public final class NcursesBackend: TerminalBackend {
     /// Gives the terminal back as it was.
     public func close() {
         guard screen != nil else { return }
+        agora_remove_crash_restore()
         endwin()
         delscreen(screen)
         screen = nil

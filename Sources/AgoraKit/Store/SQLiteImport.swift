@@ -124,7 +124,7 @@ struct SQLiteImport {
         ]
         let rowid: Int64
         if let existing {
-            rowid = existing[12] as Int64
+            rowid = (try existing.decode(Int64.self, atIndex: 12))
             try db.cachedStatement(sql: """
                 UPDATE member SET name = ?, nameKey = ?, country = ?, countryCode = ?, countryKey = ?, location = ?,
                     joined = ?, role = ?, state = ?, bio = ?, profile = ?, avatarPath = ?, wall = ? WHERE rowid = ?
@@ -174,7 +174,7 @@ struct SQLiteImport {
         ]
         let rowid: Int64
         if let existing {
-            rowid = existing["rowid"] as Int64
+            rowid = (try existing.decode(Int64.self, forColumn: "rowid"))
             try db.cachedStatement(sql: """
                 UPDATE post SET source = ?, kind = ?, title = ?, author = ?, authorName = ?, published = ?, updated = ?,
                     sortDate = ?, category = ?, tags = ?, views = ?, likes = ?, link = ? WHERE rowid = ?
@@ -220,7 +220,7 @@ struct SQLiteImport {
         let existing = try Row.fetchOne(db.cachedStatement(sql: """
             SELECT \(SQLiteRows.commentColumns), c.rowid AS rowid FROM comment c WHERE c.id = ?
             """), arguments: [c.id.rawValue])
-        let old = existing.map(SQLiteRows.comment)
+        let old = try existing.map(SQLiteRows.comment)
         counts.count(existing: existing != nil, changed: old != c)
         if let old, old == c { return nil }
         // Comments by day, kept as they are written (agora stats reads these, not 300,000 rows).
@@ -239,7 +239,7 @@ struct SQLiteImport {
         ]
         let rowid: Int64
         if let existing {
-            rowid = existing["rowid"] as Int64
+            rowid = (try existing.decode(Int64.self, forColumn: "rowid"))
             try db.cachedStatement(sql: """
                 UPDATE comment SET post = ?, parent = ?, author = ?, authorName = ?, published = ?, sortDate = ?, body = ?, link = ?
                 WHERE rowid = ?
@@ -266,13 +266,13 @@ struct SQLiteImport {
             guard let row = try Row.fetchOne(db.cachedStatement(sql: """
                 SELECT \(SQLiteRows.stateColumns), p.rowid AS rowid FROM post p JOIN postState s ON s.post = p.rowid WHERE p.id = ?
                 """), arguments: [id.rawValue]) else { continue }
-            let current = SQLiteRows.state(row, at: 0)
+            let current = try SQLiteRows.state(row, at: 0)
             let merged = current.merged(with: state)
             guard merged != current else { continue }
             if merged.read, !current.read { summary.postsMarkedRead += 1 }
             if merged.starred, !current.starred { summary.postsStarred += 1 }
             try db.cachedStatement(sql: "UPDATE postState SET isRead = ?, readAt = ?, isStarred = ? WHERE post = ?")
-                .execute(arguments: [merged.read, merged.readAt?.timeIntervalSince1970, merged.starred, row["rowid"] as Int64])
+                .execute(arguments: [merged.read, merged.readAt?.timeIntervalSince1970, merged.starred, (try row.decode(Int64.self, forColumn: "rowid"))])
         }
         for (id, state) in content.commentStates where state.read {
             if try Bool.fetchOne(db.cachedStatement(sql: "SELECT isRead FROM comment WHERE id = ?"), arguments: [id.rawValue]) == false {

@@ -167,7 +167,7 @@ struct SQLitePostQuery {
             """, arguments: StatementArguments(rowids))
         var byRowID: [Int64: PostSummary] = [:]
         for row in rows {
-            byRowID[Columns<SQLiteRows.PostRowIDColumn>(row).int64(.rowid)] = try SQLiteRows.summary(row, at: SQLiteRows.PostRowIDColumn.count)
+            byRowID[try Columns<SQLiteRows.PostRowIDColumn>(row).int64(.rowid)] = try SQLiteRows.summary(row, at: SQLiteRows.PostRowIDColumn.count)
         }
         return rowids.compactMap { byRowID[$0] }
     }

@@ -28,20 +28,21 @@ struct Columns<C: ColumnSet> {
         self.base = base
     }
 
-    func text(_ c: C) -> String { row[base + c.rawValue] ?? "" }
-    func optionalText(_ c: C) -> String? { row[base + c.rawValue] }
-    func int(_ c: C) -> Int { row[base + c.rawValue] ?? 0 }
-    func int64(_ c: C) -> Int64 { row[base + c.rawValue] ?? 0 }
-    func optionalInt(_ c: C) -> Int? { row[base + c.rawValue] }
-    func bool(_ c: C) -> Bool { row[base + c.rawValue] ?? false }
-    func date(_ c: C) -> Date? {
-        let seconds: Double? = row[base + c.rawValue]
-        return seconds.map(Date.init(timeIntervalSince1970:))
+    // Each reads through GRDB's throwing decode: a value of the wrong kind (a damaged file, a
+    // column another program wrote) is an error that names the column, never a trap.
+    func text(_ c: C) throws -> String { try optionalText(c) ?? "" }
+    func optionalText(_ c: C) throws -> String? { try row.decode(String?.self, atIndex: base + c.rawValue) }
+    func int(_ c: C) throws -> Int { try optionalInt(c) ?? 0 }
+    func int64(_ c: C) throws -> Int64 { try row.decode(Int64?.self, atIndex: base + c.rawValue) ?? 0 }
+    func optionalInt(_ c: C) throws -> Int? { try row.decode(Int?.self, atIndex: base + c.rawValue) }
+    func bool(_ c: C) throws -> Bool { try row.decode(Bool?.self, atIndex: base + c.rawValue) ?? false }
+    func date(_ c: C) throws -> Date? {
+        try row.decode(Double?.self, atIndex: base + c.rawValue).map(Date.init(timeIntervalSince1970:))
     }
 
     /// A value of an enum the model knows; an error naming the row when it is not one.
     func value<T: RawRepresentable>(_ c: C, of what: String, in record: String, id: String) throws -> T where T.RawValue == String {
-        let raw = text(c)
+        let raw = try text(c)
         guard let value = T(rawValue: raw) else { throw RowError.unknownValue(record: record, id: id, field: what, value: raw) }
         return value
     }
@@ -69,22 +70,22 @@ enum SQLiteRows {
 
     static func post(_ row: Row, at base: Int = 0) throws -> Post {
         let c = Columns<PostColumn>(row, at: base)
-        let id = c.text(.id)
+        let id = try c.text(.id)
         return Post(
             id: Post.ID(id),
-            source: c.optionalText(.source).map { Source.ID($0) },
+            source: try c.optionalText(.source).map { Source.ID($0) },
             kind: try c.value(.kind, of: "kind", in: "post", id: id),
-            title: c.text(.title),
-            author: c.optionalText(.author).map { Member.ID($0) },
-            authorName: c.optionalText(.authorName),
-            published: c.date(.published),
-            updated: c.date(.updated),
-            category: c.optionalText(.category),
-            tags: splitTags(c.optionalText(.tags)),
-            views: c.optionalInt(.views),
-            likes: c.optionalInt(.likes),
-            body: c.text(.body),
-            link: c.optionalText(.link))
+            title: try c.text(.title),
+            author: try c.optionalText(.author).map { Member.ID($0) },
+            authorName: try c.optionalText(.authorName),
+            published: try c.date(.published),
+            updated: try c.date(.updated),
+            category: try c.optionalText(.category),
+            tags: splitTags(try c.optionalText(.tags)),
+            views: try c.optionalInt(.views),
+            likes: try c.optionalInt(.likes),
+            body: try c.text(.body),
+            link: try c.optionalText(.link))
     }
 
     /// A post's rowid, read before its other columns where a query needs it (a name lookup per
@@ -102,9 +103,9 @@ enum SQLiteRows {
         var sql: String { "s.\(self)" }
     }
 
-    static func state(_ row: Row, at base: Int) -> PostState {
+    static func state(_ row: Row, at base: Int) throws -> PostState {
         let c = Columns<StateColumn>(row, at: base)
-        return PostState(read: c.bool(.isRead), readAt: c.date(.readAt), starred: c.bool(.isStarred))
+        return PostState(read: try c.bool(.isRead), readAt: try c.date(.readAt), starred: try c.bool(.isStarred))
     }
 
     /// A list row: everything but the body, and the reader state.
@@ -123,19 +124,19 @@ enum SQLiteRows {
 
     static func summary(_ row: Row, at base: Int = 0) throws -> PostSummary {
         let c = Columns<SummaryColumn>(row, at: base)
-        let id = c.text(.id)
+        let id = try c.text(.id)
         return PostSummary(
             id: Post.ID(id),
             kind: try c.value(.kind, of: "kind", in: "post", id: id),
-            title: c.text(.title),
-            author: c.optionalText(.author).map { Member.ID($0) },
-            authorName: c.optionalText(.authorName),
-            published: c.date(.published),
-            views: c.optionalInt(.views),
-            commentCount: c.int(.commentCount),
-            category: c.optionalText(.category),
-            tags: splitTags(c.optionalText(.tags)),
-            state: state(row, at: base + SummaryColumn.isRead.rawValue))
+            title: try c.text(.title),
+            author: try c.optionalText(.author).map { Member.ID($0) },
+            authorName: try c.optionalText(.authorName),
+            published: try c.date(.published),
+            views: try c.optionalInt(.views),
+            commentCount: try c.int(.commentCount),
+            category: try c.optionalText(.category),
+            tags: splitTags(try c.optionalText(.tags)),
+            state: try state(row, at: base + SummaryColumn.isRead.rawValue))
     }
 
     static func splitTags(_ joined: String?) -> [String] {
@@ -151,22 +152,22 @@ enum SQLiteRows {
         var sql: String { "c.\(self)" }
     }
 
-    static func comment(_ row: Row) -> Comment {
+    static func comment(_ row: Row) throws -> Comment {
         let c = Columns<CommentColumn>(row)
         return Comment(
-            id: Comment.ID(c.text(.id)),
-            post: Post.ID(c.text(.post)),
-            parent: c.optionalText(.parent).map { Comment.ID($0) },
-            author: c.optionalText(.author).map { Member.ID($0) },
-            authorName: c.optionalText(.authorName),
-            published: c.date(.published),
-            body: c.text(.body),
-            link: c.optionalText(.link))
+            id: Comment.ID(try c.text(.id)),
+            post: Post.ID(try c.text(.post)),
+            parent: try c.optionalText(.parent).map { Comment.ID($0) },
+            author: try c.optionalText(.author).map { Member.ID($0) },
+            authorName: try c.optionalText(.authorName),
+            published: try c.date(.published),
+            body: try c.text(.body),
+            link: try c.optionalText(.link))
     }
 
-    static func commentItem(_ row: Row, postTitle: String? = nil) -> CommentItem {
+    static func commentItem(_ row: Row, postTitle: String? = nil) throws -> CommentItem {
         let c = Columns<CommentColumn>(row)
-        return CommentItem(comment: comment(row), state: CommentState(read: c.bool(.isRead), readAt: c.date(.readAt)), postTitle: postTitle)
+        return CommentItem(comment: try comment(row), state: CommentState(read: try c.bool(.isRead), readAt: try c.date(.readAt)), postTitle: postTitle)
     }
 
     enum MemberColumn: Int, ColumnSet {
@@ -177,20 +178,20 @@ enum SQLiteRows {
 
     static func member(_ row: Row) throws -> Member {
         let c = Columns<MemberColumn>(row)
-        let id = c.text(.id)
+        let id = try c.text(.id)
         return Member(
             id: Member.ID(id),
-            name: c.text(.name),
-            country: c.optionalText(.country),
-            countryCode: c.optionalText(.countryCode),
-            location: c.optionalText(.location),
-            joined: c.date(.joined),
+            name: try c.text(.name),
+            country: try c.optionalText(.country),
+            countryCode: try c.optionalText(.countryCode),
+            location: try c.optionalText(.location),
+            joined: try c.date(.joined),
             role: try c.value(.role, of: "role", in: "member", id: id),
             state: try c.value(.state, of: "state", in: "member", id: id),
-            bio: c.optionalText(.bio),
-            profile: c.optionalText(.profile).flatMap { try? JSONDecoder().decode([Member.ProfileAnswer].self, from: Data($0.utf8)) } ?? [],
-            avatarPath: c.optionalText(.avatarPath),
-            wall: c.optionalText(.wall).flatMap { try? JSONDecoder().decode([Member.WallComment].self, from: Data($0.utf8)) } ?? [])
+            bio: try c.optionalText(.bio),
+            profile: try c.optionalText(.profile).flatMap { try? JSONDecoder().decode([Member.ProfileAnswer].self, from: Data($0.utf8)) } ?? [],
+            avatarPath: try c.optionalText(.avatarPath),
+            wall: try c.optionalText(.wall).flatMap { try? JSONDecoder().decode([Member.WallComment].self, from: Data($0.utf8)) } ?? [])
     }
 
     enum MemberSummaryColumn: Int, ColumnSet {
@@ -201,14 +202,14 @@ enum SQLiteRows {
 
     static func memberSummary(_ row: Row) throws -> MemberSummary {
         let c = Columns<MemberSummaryColumn>(row)
-        let id = c.text(.id)
+        let id = try c.text(.id)
         return MemberSummary(
             id: Member.ID(id),
-            name: c.text(.name),
-            country: c.optionalText(.country),
-            countryCode: c.optionalText(.countryCode),
+            name: try c.text(.name),
+            country: try c.optionalText(.country),
+            countryCode: try c.optionalText(.countryCode),
             role: try c.value(.role, of: "role", in: "member", id: id),
-            postCount: c.int(.postCount))
+            postCount: try c.int(.postCount))
     }
 
     enum SourceColumn: Int, ColumnSet {
@@ -219,19 +220,19 @@ enum SQLiteRows {
 
     static func source(_ row: Row) throws -> Source {
         let c = Columns<SourceColumn>(row)
-        let id = c.text(.id)
+        let id = try c.text(.id)
         return Source(
             id: Source.ID(id),
             kind: try c.value(.kind, of: "kind", in: "source", id: id),
-            name: c.text(.name),
-            location: c.optionalText(.location),
-            etag: c.optionalText(.etag),
-            lastModified: c.optionalText(.lastModified),
-            lastSync: c.date(.lastSync),
-            lastStatus: c.optionalText(.lastStatus),
-            retryAfter: c.date(.retryAfter),
-            forum: c.optionalText(.forum).flatMap { try? JSONDecoder().decode(Source.Forum.self, from: Data($0.utf8)) },
-            feedKey: c.optionalText(.feedKey))
+            name: try c.text(.name),
+            location: try c.optionalText(.location),
+            etag: try c.optionalText(.etag),
+            lastModified: try c.optionalText(.lastModified),
+            lastSync: try c.date(.lastSync),
+            lastStatus: try c.optionalText(.lastStatus),
+            retryAfter: try c.date(.retryAfter),
+            forum: try c.optionalText(.forum).flatMap { try? JSONDecoder().decode(Source.Forum.self, from: Data($0.utf8)) },
+            feedKey: try c.optionalText(.feedKey))
     }
 
     enum JournalColumn: Int, ColumnSet {
@@ -243,12 +244,12 @@ enum SQLiteRows {
     static func journalEntry(_ row: Row) throws -> JournalEntry {
         let c = Columns<JournalColumn>(row)
         return JournalEntry(
-            token: c.int(.token),
-            action: try c.value(.action, of: "action", in: "journal entry", id: String(c.int(.token))),
-            date: c.date(.date) ?? Date(timeIntervalSince1970: 0),
-            scope: c.text(.scope),
-            count: c.int(.count),
-            undone: c.bool(.undone))
+            token: try c.int(.token),
+            action: try c.value(.action, of: "action", in: "journal entry", id: String(try c.int(.token))),
+            date: try c.date(.date) ?? Date(timeIntervalSince1970: 0),
+            scope: try c.text(.scope),
+            count: try c.int(.count),
+            undone: try c.bool(.undone))
     }
 
     // The SELECT lists.

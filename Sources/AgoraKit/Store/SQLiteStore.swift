@@ -178,11 +178,22 @@ public final class SQLiteStore: CommunityStore {
         }
     }
 
+    /// A value of the wrong kind in a column (a damaged file, a row another program wrote): one
+    /// line naming the column and the value, never a trap.
+    static func userError(_ error: RowDecodingError, path: String) -> AgoraError {
+        let text = "\(error)"
+        // GRDB's text names the type, the value and the column; the row dump after it is too long.
+        let short = text.components(separatedBy: ", row:").first ?? text
+        return .cannotRead(path: path, reason: "a value the cache should not hold (\(short)); the file may be damaged")
+    }
+
     private func read<T>(_ body: (Database) throws -> T) throws -> T {
         do { return try pool.read(body) } catch let error as DatabaseError {
             throw Self.userError(error, path: location, creating: false)
         } catch let error as RowError {
             throw AgoraError.cannotRead(path: location, reason: error.description)
+        } catch let error as RowDecodingError {
+            throw Self.userError(error, path: location)
         }
     }
 
@@ -211,6 +222,8 @@ public final class SQLiteStore: CommunityStore {
             throw Self.userError(error, path: location, creating: false)
         } catch let error as RowError {
             throw AgoraError.cannotRead(path: location, reason: error.description)
+        } catch let error as RowDecodingError {
+            throw Self.userError(error, path: location)
         }
     }
 
@@ -220,6 +233,8 @@ public final class SQLiteStore: CommunityStore {
             throw Self.userError(error, path: location, creating: false)
         } catch let error as RowError {
             throw AgoraError.cannotRead(path: location, reason: error.description)
+        } catch let error as RowDecodingError {
+            throw Self.userError(error, path: location)
         }
     }
 
@@ -256,7 +271,8 @@ public final class SQLiteStore: CommunityStore {
         guard let row = try Row.fetchOne(db, sql: "SELECT total, unread, starred, members, comments FROM totals WHERE id = 1") else {
             return (0, 0, 0, 0, 0)
         }
-        return (row["total"], row["unread"], row["starred"], row["members"], row["comments"])
+        return (try row.decode(forColumn: "total"), try row.decode(forColumn: "unread"), try row.decode(forColumn: "starred"),
+                try row.decode(forColumn: "members"), try row.decode(forColumn: "comments"))
     }
 
     /// Counts every post, unread and starred post from scratch, as `statistics()` should report
@@ -310,12 +326,12 @@ public final class SQLiteStore: CommunityStore {
                 guard let row = try Row.fetchOne(db, sql: "SELECT rowid, sortDate FROM post WHERE id = ?", arguments: [id.rawValue])
                 else { throw AgoraError.postNotFound(id) }
                 sql += forward ? " AND (s.sortDate, s.post) < (?, ?)" : " AND (s.sortDate, s.post) > (?, ?)"
-                arguments = [row["sortDate"] as Double, row["rowid"] as Int64]
+                arguments = [(try row.decode(Double.self, forColumn: "sortDate")), (try row.decode(Int64.self, forColumn: "rowid"))]
             }
             sql += forward ? " ORDER BY s.sortDate DESC, s.post DESC LIMIT 1" : " ORDER BY s.sortDate ASC, s.post ASC LIMIT 1"
             guard let hit = try Row.fetchOne(db, sql: sql, arguments: arguments) else { return nil }
-            let rowid: Int64 = hit["post"]
-            let date: Double = hit["sortDate"]
+            let rowid: Int64 = try hit.decode(forColumn: "post")
+            let date: Double = try hit.decode(forColumn: "sortDate")
             // Its place in the list: the posts that come before it, newest first.
             let index = try Int.fetchOne(db, sql: "SELECT count(*) FROM post p WHERE (p.sortDate, p.rowid) > (?, ?)"
                                             + (muted ? " AND \(SQLitePostQuery.notMuted())" : ""),
@@ -334,16 +350,16 @@ public final class SQLiteStore: CommunityStore {
                 """, arguments: [id.rawValue])
             else { throw AgoraError.postNotFound(id) }
             let post = try SQLiteRows.post(row)
-            let state = SQLiteRows.state(row, at: SQLiteRows.PostColumn.count)
-            let commentCount: Int = row["commentCount"]
+            let state = try SQLiteRows.state(row, at: SQLiteRows.PostColumn.count)
+            let commentCount: Int = try row.decode(forColumn: "commentCount")
             let author = try post.author.flatMap { try Self.fetchMember(db, id: $0) }
             let comments = try Row.fetchAll(db, sql: """
                 SELECT \(SQLiteRows.commentColumns), (SELECT m.name FROM member m WHERE m.id = c.author) AS memberName
                 FROM comment c WHERE c.post = ? ORDER BY c.sortDate, c.rowid
                 """, arguments: [id.rawValue]).map { row in
                     // Each author by the member's name; the source's name where no member matches.
-                    var item = SQLiteRows.commentItem(row)
-                    if let name = row["memberName"] as String? { item.comment.authorName = name }
+                    var item = try SQLiteRows.commentItem(row)
+                    if let name = (try row.decode(String?.self, forColumn: "memberName")) { item.comment.authorName = name }
                     return item
                 }
             let mutedIDs: [String] = try String.fetchAll(db, sql: "SELECT member FROM muted")
@@ -372,8 +388,8 @@ public final class SQLiteStore: CommunityStore {
             // By day too, for weeks, when the dated history is short enough to show weeks.
             let postSpan = try Row.fetchOne(db, sql: "SELECT min(sortDate) AS a, max(sortDate) AS b FROM post WHERE sortDate > 0")
             let commentSpan = try Row.fetchOne(db, sql: "SELECT min(day) AS a, max(day) AS b FROM commentDay WHERE comments > 0")
-            let firstDays = [(postSpan?["a"] as Double?).map(CommunityStats.day), commentSpan?["a"] as Int?].compactMap { $0 }
-            let lastDays = [(postSpan?["b"] as Double?).map(CommunityStats.day), commentSpan?["b"] as Int?].compactMap { $0 }
+            let firstDays = [((try postSpan?.decode(Double?.self, forColumn: "a"))).map(CommunityStats.day), (try commentSpan?.decode(Int?.self, forColumn: "a"))].compactMap { $0 }
+            let lastDays = [((try postSpan?.decode(Double?.self, forColumn: "b"))).map(CommunityStats.day), (try commentSpan?.decode(Int?.self, forColumn: "b"))].compactMap { $0 }
             let byWeek = (lastDays.max() ?? 0) - (firstDays.min() ?? 0) <= CommunityStats.weeksWithin
             var postDays: [Int: Int] = [:], unreadDays: [Int: Int] = [:], commentDays: [Int: Int] = [:]
             func byMonth(_ sql: String, days: inout [Int: Int], _ add: (inout CommunityStats.Month, Int) -> Void) throws {
@@ -396,15 +412,15 @@ public final class SQLiteStore: CommunityStore {
             try byMonth("SELECT sortDate FROM post WHERE sortDate > 0 ORDER BY sortDate", days: &postDays) { $0.posts += $1 }
             try byMonth("SELECT sortDate FROM postState WHERE isRead = 0 AND sortDate > 0 ORDER BY sortDate", days: &unreadDays) { $0.unread += $1 }
             for row in try Row.fetchAll(db, sql: "SELECT day AS d, comments AS n FROM commentDay WHERE comments > 0") {
-                let key = CommunityStats.month(day: row["d"])
-                months[key, default: CommunityStats.Month(month: key)].comments += row["n"] as Int
-                if byWeek { commentDays[row["d"] as Int, default: 0] += row["n"] as Int }
+                let key = CommunityStats.month(day: try row.decode(forColumn: "d"))
+                months[key, default: CommunityStats.Month(month: key)].comments += (try row.decode(Int.self, forColumn: "n"))
+                if byWeek { commentDays[(try row.decode(Int.self, forColumn: "d")), default: 0] += (try row.decode(Int.self, forColumn: "n")) }
             }
             stats.months = months.values.sorted { $0.month < $1.month }
             if byWeek { stats.weeks = CommunityStats.weekly(posts: postDays, unread: unreadDays, comments: commentDays) }
             let countries = try Row.fetchAll(db, sql: """
                 SELECT min(country) AS c, count(*) AS n FROM member WHERE country IS NOT NULL AND country != '' GROUP BY countryKey
-                """).map { (name: $0["c"] as String, count: $0["n"] as Int) }
+                """).map { (name: try $0.decode(String.self, forColumn: "c"), count: try $0.decode(Int.self, forColumn: "n")) }
             stats.setCountries(countries, top: 15)
             // The few without a country, through the country index, then their locations.
             stats.setLocations(try String.fetchAll(db, sql: """
@@ -412,7 +428,10 @@ public final class SQLiteStore: CommunityStore {
                 AND location IS NOT NULL AND location != ''
                 """), top: 15)
             func counts(_ sql: String) throws -> [CommunityStats.Count] {
-                try Row.fetchAll(db, sql: sql).map { CommunityStats.Count(id: $0["id"], name: $0["name"] ?? "", count: $0["n"] ?? 0) }
+                try Row.fetchAll(db, sql: sql).map {
+                    CommunityStats.Count(id: try $0.decode(forColumn: "id"), name: try $0.decode(String?.self, forColumn: "name") ?? "",
+                                         count: try $0.decode(Int?.self, forColumn: "n") ?? 0)
+                }
             }
             // Counts kept per member on every write; muted members (and their posts) left out.
             let notMutedMember = SQLitePostQuery.notMuted("id")
@@ -460,7 +479,7 @@ public final class SQLiteStore: CommunityStore {
         try read { db in
             var out: [Comment.ID: String?] = [:]
             let rows = try Row.fetchCursor(db.cachedStatement(sql: "SELECT id, link FROM comment WHERE post = ?"), arguments: [post.rawValue])
-            while let row = try rows.next() { out[Comment.ID(row[0] as String)] = row[1] as String? }
+            while let row = try rows.next() { out[Comment.ID((try row.decode(String.self, atIndex: 0)))] = (try row.decode(String?.self, atIndex: 1)) }
             return out
         }
     }
@@ -518,7 +537,7 @@ public final class SQLiteStore: CommunityStore {
             for row in try Row.fetchAll(db, sql: """
                 SELECT min(country) AS country, count(*) AS members FROM member WHERE countryKey IS NOT NULL GROUP BY countryKey
                 """) {
-                out[row["country"] as String] = row["members"] as Int
+                out[(try row.decode(String.self, forColumn: "country"))] = (try row.decode(Int.self, forColumn: "members"))
             }
             return out
         }
@@ -539,7 +558,7 @@ public final class SQLiteStore: CommunityStore {
                 WHERE c.author = ? ORDER BY c.sortDate DESC, c.rowid DESC LIMIT ?
                 """, arguments: [id.rawValue, limit]).map { row in
                     // Every one is the member's own: by the member's name.
-                    var item = SQLiteRows.commentItem(row, postTitle: row["postTitle"])
+                    var item = try SQLiteRows.commentItem(row, postTitle: try row.decode(forColumn: "postTitle"))
                     item.comment.authorName = member.name
                     return item
                 }
@@ -573,7 +592,7 @@ public final class SQLiteStore: CommunityStore {
             SELECT \(SQLiteRows.stateColumns), p.rowid AS rowid FROM post p JOIN postState s ON s.post = p.rowid WHERE p.id = ?
             """), arguments: [id.rawValue])
         else { throw AgoraError.postNotFound(id) }
-        return (row["rowid"], SQLiteRows.state(row, at: 0))
+        return (try row.decode(forColumn: "rowid"), try SQLiteRows.state(row, at: 0))
     }
 
     public func setRead(_ read: Bool, comments ids: [Comment.ID]) throws {
@@ -673,7 +692,7 @@ public final class SQLiteStore: CommunityStore {
         try read { db in
             var out: [Member.ID: Date] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT member, since FROM muted") {
-                out[Member.ID(row["member"] as String)] = Date(timeIntervalSince1970: row["since"])
+                out[Member.ID((try row.decode(String.self, forColumn: "member")))] = Date(timeIntervalSince1970: try row.decode(forColumn: "since"))
             }
             return out
         }
@@ -932,11 +951,11 @@ public final class SQLiteStore: CommunityStore {
                     FROM comment c JOIN post p ON p.id = c.post
                     WHERE c.rowid IN (SELECT value FROM json_each(?))
                     """, arguments: [String(decoding: try JSONEncoder().encode(rowids), as: UTF8.self)])
-                let byRowid = Dictionary(found.map { ($0["rowid"] as Int64, $0) }, uniquingKeysWith: { first, _ in first })
-                results.comments = rowids.compactMap { byRowid[$0] }.map {
-                    SearchResults.CommentHit(comment: Comment.ID($0["id"] as String), post: Post.ID($0["post"] as String),
-                                             postTitle: $0["title"] ?? "", authorName: $0["authorName"],
-                                             snippet: Snippet.around(query, in: PlainText.fromHTML($0["body"] ?? "")))
+                let byRowid = Dictionary(try found.map { (try $0.decode(Int64.self, forColumn: "rowid"), $0) }, uniquingKeysWith: { first, _ in first })
+                results.comments = try rowids.compactMap { byRowid[$0] }.map {
+                    SearchResults.CommentHit(comment: Comment.ID(try $0.decode(String.self, forColumn: "id")), post: Post.ID(try $0.decode(String.self, forColumn: "post")),
+                                             postTitle: try $0.decode(String?.self, forColumn: "title") ?? "", authorName: try $0.decode(forColumn: "authorName"),
+                                             snippet: Snippet.around(query, in: PlainText.fromHTML(try $0.decode(String?.self, forColumn: "body") ?? "")))
                 }
             }
             if kinds.contains(.members), !query.hasPostOnlyFilters, !query.unreadOnly, query.dateFrom == nil {
@@ -971,7 +990,7 @@ public final class SQLiteStore: CommunityStore {
         let placeholders = Array(repeating: "?", count: rowids.count).joined(separator: ",")
         let rows = try Row.fetchAll(db, sql: "SELECT post, html FROM postBody WHERE post IN (\(placeholders))",
                                     arguments: StatementArguments(rowids))
-        return Dictionary(uniqueKeysWithValues: rows.map { ($0["post"] as Int64, $0["html"] ?? "") })
+        return Dictionary(uniqueKeysWithValues: try rows.map { (try $0.decode(Int64.self, forColumn: "post"), try $0.decode(String?.self, forColumn: "html") ?? "") })
     }
 
     // MARK: - Content in and out
@@ -1082,19 +1101,19 @@ public final class SQLiteStore: CommunityStore {
             while let row = try postRows.next() {
                 let post = try SQLiteRows.post(row)
                 content.posts.append(post)
-                let state = SQLiteRows.state(row, at: SQLiteRows.PostColumn.count)
+                let state = try SQLiteRows.state(row, at: SQLiteRows.PostColumn.count)
                 if state != .unread { content.postStates[post.id] = state }
             }
             let commentRows = try Row.fetchCursor(db, sql: "SELECT \(SQLiteRows.commentColumns) FROM comment c ORDER BY c.rowid")
             while let row = try commentRows.next() {
-                let item = SQLiteRows.commentItem(row)
+                let item = try SQLiteRows.commentItem(row)
                 content.comments.append(item.comment)
                 if item.state.read { content.commentStates[item.id] = item.state }
             }
             content.journal = try Row.fetchAll(db, sql: "SELECT \(SQLiteRows.journalColumns) FROM journal ORDER BY token")
                 .map { try SQLiteRows.journalEntry($0) }
             for row in try Row.fetchAll(db, sql: "SELECT member, since FROM muted") {
-                content.muted[Member.ID(row["member"] as String)] = Date(timeIntervalSince1970: row["since"])
+                content.muted[Member.ID((try row.decode(String.self, forColumn: "member")))] = Date(timeIntervalSince1970: try row.decode(forColumn: "since"))
             }
             return content
         }

@@ -65,7 +65,7 @@ enum Schema {
             for feed in feeds {
                 let location: String? = feed["location"]
                 try db.execute(sql: "UPDATE source SET feedKey = ? WHERE id = ?",
-                               arguments: [Source.key(forLocation: location ?? ""), feed["id"] as String])
+                               arguments: [Source.key(forLocation: location ?? ""), (try feed.decode(String.self, forColumn: "id"))])
             }
             try db.execute(sql: "PRAGMA user_version = 4")
         }
@@ -94,24 +94,24 @@ enum Schema {
         let insertPost = try db.makeStatement(sql: "INSERT INTO postSearch (rowid, title, body) VALUES (?, ?, ?)")
         let posts = try Row.fetchCursor(db, sql: "SELECT p.rowid AS rowid, p.title AS title, b.html AS html FROM post p JOIN postBody b ON b.post = p.rowid")
         while let row = try posts.next() {
-            let title = SearchText.forIndex(row["title"] as String), body = SearchText.forIndex(PlainText.fromHTML(row["html"] as String))
+            let title = SearchText.forIndex((try row.decode(String.self, forColumn: "title"))), body = SearchText.forIndex(PlainText.fromHTML((try row.decode(String.self, forColumn: "html"))))
             terms.add(title)
             terms.add(body)
-            try insertPost.execute(arguments: [row["rowid"] as Int64, title, body])
+            try insertPost.execute(arguments: [(try row.decode(Int64.self, forColumn: "rowid")), title, body])
         }
         let insertComment = try db.makeStatement(sql: "INSERT INTO commentSearch (rowid, body) VALUES (?, ?)")
         let comments = try Row.fetchCursor(db, sql: "SELECT rowid, body FROM comment")
         while let row = try comments.next() {
-            let body = SearchText.forIndex(PlainText.fromHTML(row["body"] as String))
+            let body = SearchText.forIndex(PlainText.fromHTML((try row.decode(String.self, forColumn: "body"))))
             terms.add(body)
-            try insertComment.execute(arguments: [row["rowid"] as Int64, body])
+            try insertComment.execute(arguments: [(try row.decode(Int64.self, forColumn: "rowid")), body])
         }
         let insertMember = try db.makeStatement(sql: "INSERT INTO memberSearch (rowid, name, country, location) VALUES (?, ?, ?, ?)")
         let members = try Row.fetchCursor(db, sql: "SELECT rowid, name, country, location FROM member")
         while let row = try members.next() {
-            let texts = [row["name"] as String?, row["country"] as String?, row["location"] as String?].map { $0.map(SearchText.forIndex) }
+            let texts = [(try row.decode(String?.self, forColumn: "name")), (try row.decode(String?.self, forColumn: "country")), (try row.decode(String?.self, forColumn: "location"))].map { $0.map(SearchText.forIndex) }
             for text in texts.compactMap({ $0 }) { terms.add(text) }
-            try insertMember.execute(arguments: [row["rowid"] as Int64, texts[0], texts[1], texts[2]])
+            try insertMember.execute(arguments: [(try row.decode(Int64.self, forColumn: "rowid")), texts[0], texts[1], texts[2]])
         }
         let insertTerm = try db.makeStatement(sql: "INSERT OR IGNORE INTO searchTerm (term) VALUES (?)")
         for term in terms.found { try insertTerm.execute(arguments: [term]) }
