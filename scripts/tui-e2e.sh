@@ -130,6 +130,8 @@ done
 sampled "$work/x.sqlite"
 out="$(TERM=no-such-terminal script -qec "$agora --cache $work/x.sqlite" /dev/null 2>&1 || true)"
 if echo "$out" | grep -q "agora: cannot use terminal type 'no-such-terminal'"; then check "unknown TERM: a clear message" ok; else check "unknown TERM: a clear message ($out)" no; fi
+out="$(TERM=dumb script -qec "$agora --cache $work/x.sqlite" /dev/null 2>&1 || true)"
+if [ "$(printf '%s\n' "$out" | grep -c .)" = 1 ] && echo "$out" | grep -q "agora: cannot use terminal type 'dumb': it cannot move the cursor"; then check "TERM=dumb: one clear line" ok; else check "TERM=dumb: one clear line ($out)" no; fi
 out="$(env -u TERM script -qec "$agora --cache $work/x.sqlite" /dev/null 2>&1 || true)"
 if echo "$out" | grep -q "agora: cannot use the terminal: TERM is not set"; then check "no TERM: a clear message" ok; else check "no TERM: a clear message ($out)" no; fi
 out="$("$agora" --cache "$work/x.sqlite" 2>&1 < /dev/null | cat || true)"

@@ -189,14 +189,48 @@ public enum FeedImport {
         return text
     }
 
-    /// A title as plain text: markup taken out (never the text of a script or an attribute),
-    /// a lone `<` kept as the character it is.
+    /// A title as plain text: HTML markup taken out (never the text of a script or an
+    /// attribute); a `<` that does not open an HTML element is the character it is, so
+    /// `Vec&lt;T&gt;` stays `Vec<T>` and `Array<Element>` stays whole.
     static func plainTitle(_ raw: String) -> String {
-        let hasMarkup = raw.utf8.indices.contains { index in
-            raw.utf8[index] == UInt8(ascii: "<") && raw.utf8.index(after: index) < raw.utf8.endIndex
-                && { let c = raw.utf8[raw.utf8.index(after: index)]; return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c == 47 || c == 33 }()
+        guard raw.contains("<") || raw.contains("&") else { return raw.trimmed }
+        var escaped = ""
+        escaped.reserveCapacity(raw.utf8.count)
+        var markup = false
+        var rest = Substring(raw)
+        while let open = rest.firstIndex(of: "<") {
+            escaped += rest[..<open]
+            let after = rest[rest.index(after: open)...]
+            if opensHTML(after) {
+                markup = true
+                escaped += "<"
+            } else {
+                escaped += "&lt;"
+            }
+            rest = after
         }
-        return hasMarkup || raw.contains("&") ? PlainText.fromHTML(hasMarkup ? raw : raw.replacingOccurrences(of: "<", with: "&lt;")).trimmed : raw.trimmed
+        escaped += rest
+        guard markup || raw.contains("&") else { return raw.trimmed }
+        return PlainText.fromHTML(escaped).trimmed
+    }
+
+    /// The elements a title's markup is made of in real feeds; anything else after a `<` is text.
+    private static let htmlElements: Set<String> = [
+        "a", "abbr", "acronym", "b", "big", "br", "cite", "code", "del", "dfn", "div", "em", "font", "h1", "h2", "h3",
+        "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "mark", "p", "q", "s", "samp", "script", "small", "span",
+        "strike", "strong", "style", "sub", "sup", "time", "tt", "u", "var", "wbr",
+    ]
+
+    /// Whether the text after a `<` opens or closes an HTML element (or a comment).
+    private static func opensHTML(_ text: Substring) -> Bool {
+        if text.hasPrefix("!--") { return true }
+        var name = text.drop { $0 == "/" }
+        guard text.count - name.count <= 1 else { return false }
+        let letters = name.prefix { $0.isASCII && ($0.isLetter || $0.isNumber) }
+        guard let first = letters.first, first.isLetter, htmlElements.contains(letters.lowercased()) else { return false }
+        name = name.dropFirst(letters.count)
+        guard let next = name.first else { return false }
+        return next == ">" || next == "/" || next.isWhitespace
     }
 
     /// An item with no title is named by the start of its text.
@@ -234,7 +268,7 @@ public enum ImportFormat: String, CaseIterable, Sendable {
         let jsonName = (name as NSString).pathExtension.lowercased() == "json"
         if trimmed.hasPrefix("{") {
             if head.contains("\"agora-cache\"") { return .agoraJSON }
-            if head.contains("jsonfeed.org") { return .feed }
+            if head.contains("jsonfeed.org") || JSONFeedStream.looksLikeFeed(head) { return .feed }
             return jsonName ? .agoraJSON : nil
         }
         // The archiver's files are wrapped in parentheses.

@@ -5,6 +5,19 @@ import Foundation
 /// items array's elements, and only one item is ever made into objects, so 200,000 items cost
 /// the file and a batch, not a whole object graph (618 MB for an 11.5 MB feed, before).
 enum JSONFeedStream {
+    /// The version a JSON Feed gives: the specification's address, or (as some writers put it)
+    /// its number alone, "1.0" or "1.1". An Agora file's version is a number, not a string.
+    static func isFeedVersion(_ version: String) -> Bool {
+        version.contains("jsonfeed.org") || version.wholeMatch(of: /1(\.\d+)*/) != nil
+    }
+
+    /// A JSON object whose first bytes say feed: a version given as a string of a feed's form,
+    /// with items or a feed's own addresses.
+    static func looksLikeFeed(_ head: String) -> Bool {
+        guard let match = head.firstMatch(of: /"version"\s*:\s*"([^"]*)"/), isFeedVersion(String(match.1)) else { return false }
+        return head.contains("\"items\"") || head.contains("\"home_page_url\"") || head.contains("\"feed_url\"")
+    }
+
     /// The feed's own fields (entries empty); `header` hears them before the first item,
     /// `onEntry` each item as it is read.
     static func parse(_ data: Data, path: String, header: ((Feed) -> Void)? = nil, onEntry: (Feed.Entry) throws -> Void) throws -> Feed {
@@ -20,7 +33,7 @@ enum JSONFeedStream {
                     fields[key] = try Scanner.value(range, in: bytes, path: path)
                 }
             }
-            guard let version = fields["version"] as? String, version.contains("jsonfeed.org") else {
+            guard let version = fields["version"] as? String, isFeedVersion(version) else {
                 throw AgoraError.invalidArgument("\(path): not a JSON Feed (no \"version\": \"https://jsonfeed.org/version/1.1\")")
             }
             var feed = Feed(format: .jsonFeed, title: fields["title"] as? String, link: fields["home_page_url"] as? String,

@@ -10,6 +10,7 @@ import Glibc
 public enum TerminalError: Error, CustomStringConvertible {
     case notATerminal
     case unknownTerminal(String)
+    case cannotAddress(String)
 
     public var description: String {
         switch self {
@@ -17,6 +18,8 @@ public enum TerminalError: Error, CustomStringConvertible {
             "the reader needs a terminal (standard input and output are not one); in a pipe use agora list, agora show ID ..."
         case .unknownTerminal(let name):
             name.isEmpty ? "cannot use the terminal: TERM is not set" : "cannot use terminal type '\(name)'"
+        case .cannotAddress(let name):
+            "cannot use terminal type '\(name)': it cannot move the cursor, so the reader cannot draw; set TERM to your terminal's type (xterm-256color, screen, tmux ...) or use agora list, agora show ID ..."
         }
     }
 }
@@ -45,6 +48,14 @@ public final class NcursesBackend: TerminalBackend {
         screen = term.withCString { newterm($0, agora_stdout(), agora_stdin()) }
         guard screen != nil else { throw TerminalError.unknownTerminal(term) }
         set_term(screen)
+        // A terminal that cannot put the cursor anywhere (TERM=dumb) would get the whole reader on one line.
+        let cup = tigetstr("cup")
+        if cup == nil || Int(bitPattern: cup) == -1 {
+            endwin()
+            delscreen(screen)
+            screen = nil
+            throw TerminalError.cannotAddress(term)
+        }
         // A crash (a trap, SIGSEGV, SIGABRT) gives the terminal back too.
         agora_install_crash_restore()
         _ = agora_set_escdelay(25)

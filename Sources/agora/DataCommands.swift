@@ -18,8 +18,8 @@ struct Search: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The words to look for.") var words: [String]
     @Option(help: "Only this kind of result: posts, comments or members (repeatable).") var kind: [SearchKind] = []
-    @Option(help: "At most this many results of each kind.") var limit = 20
-    @Option(help: "Skip this many results of each kind first (the next page: --offset 20).") var offset = 0
+    @Option(parsing: .unconditional, help: "At most this many results of each kind.") var limit = 20
+    @Option(parsing: .unconditional, help: "Skip this many results of each kind first (the next page: --offset 20).") var offset = 0
     @Flag(help: "Print JSON.") var json = false
 
     func validate() throws {

@@ -58,8 +58,8 @@ struct List: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @OptionGroup var filters: FilterOptions
     @Option(help: "Order: newest, oldest, views, comments, unread (unread first, each part newest first).") var sort: PostSort = .newest
-    @Option(help: "Show at most this many posts.") var limit = 50
-    @Option(help: "Skip this many posts first.") var offset = 0
+    @Option(parsing: .unconditional, help: "Show at most this many posts.") var limit = 50
+    @Option(parsing: .unconditional, help: "Skip this many posts first.") var offset = 0
     @Flag(help: "Print JSON.") var json = false
 
     func validate() throws {
@@ -78,10 +78,20 @@ struct List: ParsableCommand {
             return
         }
         let counts = try store.counts(filter)
-        if posts.isEmpty {
+        if posts.isEmpty, limit > 0 || counts.total == 0 {
             Output.line(counts.total == 0 ? filter.nothing(authorName: authorName) : "No posts at offset \(offset) (there are \(counts.total)).")
             return
         }
+        if !posts.isEmpty {
+            printTable(posts)
+        }
+        // --limit 0 asks for the counts alone.
+        let shown = posts.count < counts.total && !posts.isEmpty ? "\(offset + 1)-\(offset + posts.count) of \(counts.total)" : "\(counts.total)"
+        Output.line("\(shown) \(counts.total == 1 ? "post" : "posts"), \(counts.unread) unread"
+                    + (counts.hidden > 0 ? ", \(counts.hidden) hidden (muted members; agora muted lists them)" : ""))
+    }
+
+    private func printTable(_ posts: [PostSummary]) {
         var table = Table([
             .init(title: " "), .init(title: "ID", maxWidth: 28), .init(title: "DATE"),
             .init(title: "VIEWS", alignment: .right), .init(title: "COMMENTS", alignment: .right),
@@ -92,9 +102,6 @@ struct List: ParsableCommand {
                        String(post.commentCount), post.authorName ?? post.author?.rawValue ?? "—", post.title])
         }
         table.print()
-        let shown = posts.count < counts.total ? "\(offset + 1)-\(offset + posts.count) of \(counts.total)" : "\(counts.total)"
-        Output.line("\(shown) \(counts.total == 1 ? "post" : "posts"), \(counts.unread) unread"
-                    + (counts.hidden > 0 ? ", \(counts.hidden) hidden (muted members; agora muted lists them)" : ""))
     }
 }
 
@@ -175,12 +182,13 @@ struct Members: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Option(help: "Only members from this country (name or ISO code; accents and case do not matter).") var country: String?
     @Option(help: "Order: name, country, posts (most posts first).") var sort: MemberSort = .name
-    @Option(help: "Show at most this many members.") var limit = 1_000
-    @Option(help: "Skip this many members first.") var offset = 0
+    @Option(parsing: .unconditional, help: "Show at most this many members.") var limit = 1_000
+    @Option(parsing: .unconditional, help: "Skip this many members first.") var offset = 0
     @Flag(help: "Print JSON.") var json = false
 
     func validate() throws {
-        guard limit >= 0, offset >= 0 else { throw ValidationError("--limit and --offset must be 0 or more") }
+        guard limit >= 0 else { throw ValidationError("--limit must be 0 or more") }
+        guard offset >= 0 else { throw ValidationError("--offset must be 0 or more") }
     }
 
     func run() throws {
@@ -214,7 +222,7 @@ struct MemberCommand: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The member's id (from `agora members`).") var id: String
-    @Option(help: "Show at most this many posts and comments.") var limit = 20
+    @Option(parsing: .unconditional, help: "Show at most this many posts and comments.") var limit = 20
     @Flag(help: "Print JSON.") var json = false
 
     func run() throws {

@@ -92,4 +92,14 @@ struct FeedFieldTests {
         #expect(posts[1].title == "Cats and dogs")
         #expect(posts[2].title == "AT&T < Verizon")
     }
+
+    @Test func angle_brackets_that_open_no_html_element_are_kept() throws {
+        let posts = try Self.posts(Self.rss("""
+            <item><guid>a</guid><title>Vec&lt;T&gt; vs Array&lt;Element&gt;</title></item>
+            <item><guid>b</guid><title>Dictionary&lt;String, Int&gt; and &lt;b&gt;bold&lt;/b&gt;</title></item>
+            <item><guid>c</guid><title><![CDATA[Option<&str> in <code>match</code>]]></title></item>
+            <item><guid>d</guid><title>a &lt;-&gt; b, x &lt;br&gt; y</title></item>
+            """))
+        #expect(posts.map(\.title) == ["Vec<T> vs Array<Element>", "Dictionary<String, Int> and bold", "Option<&str> in match", "a <-> b, x y"])
+    }
 }
