@@ -56,6 +56,7 @@ extension AppState {
             }
             return windowEffects()
         case .help:
+            helpReturnsToGlance = false
             mode = .help(scroll: 0)
             return []
         case .toggleMute:
@@ -141,6 +142,18 @@ extension AppState {
         if [.back, .quit, .glance].contains(command) {
             go(to: current.origin)
             return windowEffects()
+        }
+        // Help and search work here as everywhere: help comes back to this screen, and so does
+        // Esc from a search begun here.
+        if command == .help {
+            helpReturnsToGlance = true
+            mode = .help(scroll: 0)
+            return []
+        }
+        if command == .search {
+            search = SearchState(origin: place)
+            mode = .search
+            return []
         }
         guard let doc = glanceDocument(current), !doc.targets.isEmpty else { return [] }
         let targets = doc.targets

@@ -53,6 +53,8 @@ public struct AppState: Hashable, Sendable {
     public var search: SearchState?
     /// The at-a-glance screen, while it is open.
     public var glance: GlanceState?
+    /// Help was opened from the at-a-glance screen, and goes back to it.
+    var helpReturnsToGlance = false
     /// Where the panes are: made when the size, the settings or the panes shown change.
     public private(set) var layout: Layout
     /// A result being opened: its words to mark, and the comment to go to.
@@ -244,8 +246,9 @@ public struct AppState: Hashable, Sendable {
     private mutating func updateHelp(_ action: Action, scroll: Int) -> [Effect] {
         let page = max(1, height - 4)
         let maxScroll = max(0, HelpView.lineCount(keymap, problems: problems) - page)
+        let leave: Mode = helpReturnsToGlance && glance != nil ? .glance : .normal
         guard case .command(let command) = action else {
-            mode = .normal
+            mode = leave
             return []
         }
         switch command {
@@ -255,7 +258,7 @@ public struct AppState: Hashable, Sendable {
         case .pageUp: mode = .help(scroll: max(0, scroll - page))
         case .top: mode = .help(scroll: 0)
         case .bottom: mode = .help(scroll: maxScroll)
-        default: mode = .normal
+        default: mode = leave
         }
         return []
     }

@@ -140,6 +140,32 @@ struct GlanceTests {
 }
 
 extension GlanceTests {
+    @Test func help_and_search_work_on_the_glance_and_come_back_to_it() throws {
+        let reader = try glance(Self.generated, width: 120, height: 40)
+        reader.type("j")
+        let chosen = reader.state.glance?.selected
+        // ? shows the help over the glance; any other key comes back to it, the row still chosen.
+        reader.type("?")
+        #expect(reader.state.mode == .help(scroll: 0))
+        #expect(reader.screen.contains("Help: keys"))
+        reader.press(.escape)
+        #expect(reader.state.mode == .glance)
+        #expect(reader.state.glance?.selected == chosen)
+        // / searches from here, and Esc comes back here.
+        reader.type("/")
+        #expect(reader.state.mode == .search)
+        reader.type("policy")
+        #expect(reader.state.search?.text == "policy")
+        reader.press(.escape)
+        #expect(reader.state.mode == .glance)
+        // Help opened from the panes still goes back to the panes.
+        reader.type("i")
+        #expect(reader.state.mode == .normal)
+        reader.type("?")
+        reader.press(.escape)
+        #expect(reader.state.mode == .normal)
+    }
+
     @Test func a_short_history_has_a_column_a_week_and_enter_searches_that_week() throws {
         let start = ISODate.parse("2012-01-02T10:00:00Z")!.timeIntervalSince1970
         let posts = (0..<60).map { i in

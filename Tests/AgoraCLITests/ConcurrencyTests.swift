@@ -232,6 +232,7 @@ struct ConcurrencyTests {
         #expect(missing.isEmpty, "\(missing.count) changes reported done are missing: \(missing.sorted())")
         #expect(log.trapped.isEmpty, "\(log.trapped)")
         #expect(log.failed.isEmpty, "\(log.failed)")
+        print("one cache, many hands (\(name)): \(log.commands) commands, \(log.kills) killed mid-way, \(log.done.count) changes reported done, all present")
         #expect(log.kills > 0, "some writers were killed mid-way")
         #expect(log.done.count >= readerIDs.count + muteIDs.count, "most changes went through (\(log.done.count) of \(log.commands) commands)")
     }
