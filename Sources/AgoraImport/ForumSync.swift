@@ -201,6 +201,8 @@ public struct ForumOutcome: Sendable {
     public var waited: TimeInterval = 0
     /// Topics that could not be read this time (they are read again next time).
     public var failedTopics: [String] = []
+    /// Members whose profile could not be read (kept as the topic or directory gave them).
+    public var profilesFailed = 0
     public var source: Source
 }
 
@@ -223,7 +225,16 @@ public struct ForumSync: Sendable {
         self.progress = progress
     }
 
-    static let usernameAllowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-_"))
+    /// What goes into `/u/NAME.json` as it is: ASCII letters, digits and `-_.` (Discourse's own
+    /// usernames, `xu.jing` among them); anything else (a slash, a space, other scripts) encoded.
+    static let usernameAllowed = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.")
+
+    /// `/u/NAME.json`, the profile's address; nil for a name that cannot be one.
+    static func profilePath(username: String) -> String? {
+        guard !username.isEmpty, username != ".", username != "..",
+              let encoded = username.addingPercentEncoding(withAllowedCharacters: usernameAllowed) else { return nil }
+        return "/u/\(encoded).json"
+    }
 
     /// Posts a topic page carries, and how many are asked for at once after it.
     static let postsPerRequest = 20
@@ -340,7 +351,7 @@ public struct ForumSync: Sendable {
                     outcome.failedTopics.append("topic \(listed.id): " + ((error as? AgoraError)?.description ?? String(describing: error)))
                 }
             }
-            content.members = try newMembers(Array(authors.values), client: client, store: store, site: site)
+            content.members = try newMembers(Array(authors.values), client: client, store: store, site: site, outcome: &outcome)
             let summary = try store.importContent(content)
             outcome.posts.add(summary.posts)
             outcome.comments.add(summary.comments)
@@ -387,17 +398,19 @@ public struct ForumSync: Sendable {
     }
 
     /// Authors not in the cache yet, each from their profile when it can be read.
-    private func newMembers(_ authors: [Member], client: ForumClient, store: any CommunityStore, site: Discourse.Site) throws -> [Member] {
+    /// A failed profile is counted (`profilesFailed`) and the member kept as the list gave them.
+    private func newMembers(_ authors: [Member], client: ForumClient, store: any CommunityStore, site: Discourse.Site,
+                            outcome: inout ForumOutcome) throws -> [Member] {
         let known = try store.existingMembers(authors.map(\.id))
         let unknown = authors.filter { known[$0.id] == nil }
-        let profiles = Parallel.map(unknown, workers: pacing.concurrency) { author -> Member in
+        let profiles = Parallel.map(unknown, workers: pacing.concurrency) { author -> (Member, read: Bool) in
             let username = author.id.rawValue.components(separatedBy: ":u:").last ?? ""
-            // Letters, digits and -_. as they are, anything else (a slash, a dot-dot) encoded.
-            guard let encoded = username.addingPercentEncoding(withAllowedCharacters: Self.usernameAllowed),
-                  let json = try? client.object("/u/\(encoded).json"), let member = Discourse.member(json, site: site) else { return author }
-            return Discourse.merge(member, over: author)
+            guard let path = Self.profilePath(username: username),
+                  let json = try? client.object(path), let member = Discourse.member(json, site: site) else { return (author, false) }
+            return (Discourse.merge(member, over: author), true)
         }
-        return profiles
+        outcome.profilesFailed += profiles.filter { !$0.read }.count
+        return profiles.map(\.0)
     }
 
     /// The member directory, page by page; members the cache lacks are read from their profile.
@@ -419,7 +432,7 @@ public struct ForumSync: Sendable {
                     unknown.append(member)
                 }
             }
-            members += try newMembers(unknown, client: client, store: store, site: site).map { profile in
+            members += try newMembers(unknown, client: client, store: store, site: site, outcome: &outcome).map { profile in
                 unknown.first { $0.id == profile.id }.map { Discourse.merge($0, over: profile) } ?? profile
             }
             if !members.isEmpty { outcome.members.add(try store.importContent(CacheContent(members: members)).members) }

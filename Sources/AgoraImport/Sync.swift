@@ -24,6 +24,8 @@ public struct SyncReport: Sendable, Codable, Equatable {
     public var requests: Int?
     public var leftOut: Int?
     public var waited: Double?
+    /// A forum's members whose profile could not be read.
+    public var profilesFailed: Int?
 
     /// The words kept as the source's last status.
     public var summary: String {
@@ -31,6 +33,7 @@ public struct SyncReport: Sendable, Codable, Equatable {
         case .updated where requests != nil:
             "\(added) new, \(updated) updated, \(unchanged) unchanged; \(commentsAdded ?? 0) new \((commentsAdded ?? 0) == 1 ? "reply" : "replies"), "
                 + "\(commentsUpdated ?? 0) changed; \(requests ?? 0) \((requests ?? 0) == 1 ? "request" : "requests")" + ((leftOut ?? 0) > 0 ? "; \(leftOut ?? 0) left out" : "")
+                + ((profilesFailed ?? 0) > 0 ? "; \(profilesFailed ?? 0) \((profilesFailed ?? 0) == 1 ? "profile" : "profiles") could not be read" : "")
                 + (error.map { "; " + $0 } ?? "")
         case .updated: "\(added) new, \(updated) updated, \(unchanged) unchanged"
         case .notModified: "not modified"
@@ -132,6 +135,7 @@ public struct Sync: Sendable {
                 report.requests = outcome.requests
                 report.leftOut = outcome.leftOut
                 report.waited = outcome.waited
+                report.profilesFailed = outcome.profilesFailed
                 if !outcome.failedTopics.isEmpty {
                     report.status = .failed
                     report.error = "\(outcome.failedTopics.count) topics not read (they are asked again next time): "

@@ -308,4 +308,32 @@ struct ForumSyncTests {
         #expect(try setup.store.posts(PostQuery(limit: 100)).count == 29)
         #expect(try setup.store.post(site.topicID(1_029)).post.views != nil)
     }
+
+    @Test func a_username_with_a_dot_is_asked_for_as_it_is_and_a_failed_profile_is_counted() throws {
+        // Given a forum where xu.jing and ghost (whose profile answers 404) have written
+        let forum = TestForum.generated(topics: 6, posts: 20, users: 4)
+        forum.addUser(username: "xu.jing", name: "Xu Jing", location: "Beijing, China")
+        forum.reply(topic: 1_005, by: "xu.jing", text: "A reply from Beijing.")
+        forum.reply(topic: 1_005, by: "ghost", text: "A reply from someone whose profile is gone.")
+        let setup = try Setup(forum)
+        defer { forum.stop() }
+
+        // When the forum is synced
+        let report = try setup.sync()
+
+        // Then the profile was asked for at /u/xu.jing.json and read
+        #expect(forum.requests("/u/xu").map(\.path) == ["/u/xu.jing.json"])
+        let site = Discourse.Site(forum.baseURL)!
+        let xu = try setup.store.member(site.memberID("xu.jing"), limit: 0).member
+        #expect(xu.location == "Beijing, China")
+        #expect(xu.name == "Xu Jing")
+        // and the one that failed is said
+        #expect(report.profilesFailed == 1, "\(report)")
+        #expect(report.summary.contains("1 profile could not be read"), "\(report.summary)")
+    }
+
+    @Test(arguments: [("xu.jing", "/u/xu.jing.json"), ("a/b", "/u/a%2Fb.json"), ("..", nil), ("山田", "/u/%E5%B1%B1%E7%94%B0.json")])
+    func profile_paths_keep_dots_and_encode_the_rest(username: String, path: String?) {
+        #expect(ForumSync.profilePath(username: username) == path)
+    }
 }

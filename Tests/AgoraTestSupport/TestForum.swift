@@ -185,6 +185,15 @@ public final class TestForum: @unchecked Sendable {
         }
     }
 
+    /// A member who joins (a username with a dot, say: Discourse allows `xu.jing`).
+    public func addUser(username: String, name: String, location: String?) {
+        locked {
+            users.append(User(username: username, name: name, location: location, created: Self.base))
+            byUsernameMade = nil
+            directory = nil
+        }
+    }
+
     /// A post's text changed: its version goes up, and the topic is bumped.
     public func edit(post id: Int, text: String) {
         locked {
@@ -349,8 +358,15 @@ public final class TestForum: @unchecked Sendable {
         }
     }
 
-    /// Users by name, made once: a forum of thousands answers every post without a search.
-    private lazy var byUsername: [String: User] = Dictionary(users.map { ($0.username, $0) }, uniquingKeysWith: { a, _ in a })
+    /// Users by name, made once (and again when one is added): a forum of thousands answers
+    /// every post without a search.
+    private var byUsernameMade: [String: User]?
+    private var byUsername: [String: User] {
+        if let made = byUsernameMade { return made }
+        let made = Dictionary(users.map { ($0.username, $0) }, uniquingKeysWith: { a, _ in a })
+        byUsernameMade = made
+        return made
+    }
 
     private func postJSON(_ p: ForumPost) -> [String: Any] {
         let user = byUsername[p.username]
