@@ -57,14 +57,14 @@ public struct Fetcher: Sendable {
 
     /// One GET of an http(s) address with the limits above: redirects followed (at most five,
     /// http and https only), the body capped and inflated within the cap. Any status comes back
-    /// as it is; `private` headers (a forum's key) go only to the first host, never to a host a
-    /// redirect leads to.
+    /// as it is; `private` headers (a forum's key) go only to the first address's origin (scheme,
+    /// host and port), never to another host, port or scheme a redirect leads to.
     public func get(_ location: String, headers extra: [String] = [], private secret: [String] = []) throws -> Response {
         let started = DispatchTime.now()
         let own = started + timeout
         let until = deadline.map { min($0, own) } ?? own
         guard var url = URL(string: location), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme),
-              let firstHost = url.host else {
+              let origin = Self.origin(url) else {
             throw AgoraError.invalidArgument("\(location): not an http(s) address or a file")
         }
         // Header values come from a server's earlier answer: no line breaks may ride along.
@@ -73,8 +73,8 @@ public struct Fetcher: Sendable {
         let privateHeaders = clean(secret)
         var redirects = 0
         while true {
-            let sameHost = url.host?.lowercased() == firstHost.lowercased() && url.scheme?.lowercased() == scheme
-            let transfer = HTTPTransfer(url: url.absoluteString, headers: headers + (sameHost ? privateHeaders : []),
+            let sameOrigin = Self.origin(url) == origin
+            let transfer = HTTPTransfer(url: url.absoluteString, headers: headers + (sameOrigin ? privateHeaders : []),
                                         deadline: until, maxBytes: maxBytes)
             let response: HTTPTransfer.Response
             switch transfer.perform() {
@@ -114,6 +114,13 @@ public struct Fetcher: Sendable {
                 return Response(status: response.status, headers: response.headers, body: response.body)
             }
         }
+    }
+
+    /// Scheme, host and port (the scheme's own when none is written), as browsers compare them.
+    static func origin(_ url: URL) -> String? {
+        guard let scheme = url.scheme?.lowercased(), let host = url.host?.lowercased() else { return nil }
+        let port = url.port ?? (scheme == "https" ? 443 : scheme == "http" ? 80 : -1)
+        return "\(scheme)://\(host):\(port)"
     }
 
     /// An answer: its status, headers (names in lower case) and body.

@@ -12,6 +12,9 @@ public struct ForumKey: Sendable {
     /// `Api-Key` + `Api-Username` (an admin's key), or `User-Api-Key` (a member's).
     let headers: [String]
 
+    /// The largest key file read: a key and a username are well under a kilobyte.
+    static let largestFile = 16 * 1_024
+
     /// The file holds `Name: value` lines (`Api-Key`, `Api-Username`, `User-Api-Key`; `=` works
     /// too). Refused unless group and others have no access to it (mode 0600 or 0400).
     public static func read(path: String) throws -> ForumKey {
@@ -23,7 +26,19 @@ public struct ForumKey: Sendable {
             throw AgoraError.invalidArgument(
                 "\(path): a key file must be readable by you alone (its mode is \(String(mode, radix: 8)); run `chmod 600 \(path)`)")
         }
-        let text = String(decoding: try CacheFile.readData(path: path), as: UTF8.self)
+        // A key file is a few lines of text: anything larger, or anything but text, is not one
+        // (and is not read whole into memory to find out).
+        guard info.st_size <= Self.largestFile else {
+            throw AgoraError.invalidArgument("\(path): not a key file (\(info.st_size) bytes; a key file is a few lines, at most \(Self.largestFile / 1_024) KiB)")
+        }
+        let data = try CacheFile.readData(path: path, limit: Self.largestFile + 1)
+        guard data.count <= Self.largestFile else {
+            throw AgoraError.invalidArgument("\(path): not a key file (more than \(Self.largestFile / 1_024) KiB; a key file is a few lines)")
+        }
+        guard let text = String(data: data, encoding: .utf8),
+              !text.unicodeScalars.contains(where: { $0.value < 0x20 && $0 != "\n" && $0 != "\r" && $0 != "\t" || $0.value == 0x7F }) else {
+            throw AgoraError.invalidArgument("\(path): not a key file (it holds bytes that are not text, a NUL or another control character; a key file is plain lines of `Name: value`)")
+        }
         var values: [String: String] = [:]
         for line in text.split(whereSeparator: \.isNewline) {
             guard let split = line.firstIndex(where: { $0 == ":" || $0 == "=" }) else { continue }
