@@ -13,12 +13,23 @@ public enum Discourse {
         public var base: URL
         public var key: String
 
-        public init?(_ address: String) {
+        /// `key`: the one the source's ids already carry (a source's own, from its id); a new
+        /// forum's is made from its whole address, port included.
+        public init?(_ address: String, key given: String? = nil) {
             guard var url = URL(string: address), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme),
                   let host = url.host, !host.isEmpty else { return nil }
             while url.path.hasSuffix("/"), url.path != "/" { url.deleteLastPathComponent() }
             base = url
-            key = FeedImport.sourceKey((host + url.path).lowercased())
+            let port = url.port.map { $0 == (scheme == "https" ? 443 : 80) ? "" : "-\($0)" } ?? ""
+            key = given ?? FeedImport.sourceKey((host + port + url.path).lowercased())
+        }
+
+        /// The forum a source mirrors, with the key its ids carry.
+        public init?(source: Source) {
+            guard let location = source.location else { return nil }
+            let prefix = "discourse:"
+            let key = source.id.rawValue.hasPrefix(prefix) ? String(source.id.rawValue.dropFirst(prefix.count)) : nil
+            self.init(location, key: key)
         }
 
         public var sourceID: Source.ID { Source.ID("discourse:" + key) }

@@ -256,7 +256,7 @@ public struct ForumSync: Sendable {
     static let directoryEvery: TimeInterval = 86_400
 
     public func sync(_ source: Source, into store: any CommunityStore) throws -> ForumOutcome {
-        guard let location = source.location, let site = Discourse.Site(location) else {
+        guard let site = Discourse.Site(source: source) else {
             throw AgoraError.invalidArgument("\(source.id): the source has no forum address")
         }
         var forum = source.forum ?? Source.Forum()

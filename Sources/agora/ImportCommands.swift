@@ -304,12 +304,22 @@ struct SourcesAdd: ParsableCommand {
             try addFeed(resolved, found: web && kind == nil)
             return
         }
-        guard let site = Discourse.Site(resolved) else { throw AgoraError.invalidArgument("\(resolved): not a valid address") }
+        guard var site = Discourse.Site(resolved) else { throw AgoraError.invalidArgument("\(resolved): not a valid address") }
         let store = try global.openForImport()
+        // The same forum is the same address (scheme, host, port, path); another forum whose
+        // key would be the same gets one of its own.
+        let sources = try store.sources()
+        let identity = Source.identity(ofLocation: site.base.absoluteString)
+        if let same = sources.first(where: { $0.kind == .discourse && $0.location.map(Source.identity(ofLocation:)) == identity }) {
+            site = Discourse.Site(source: same) ?? site
+        } else {
+            let id = Source.newID(preferred: site.sourceID, location: site.base.absoluteString, among: sources)
+            site = Discourse.Site(site.base.absoluteString, key: String(id.rawValue.dropFirst("discourse:".count))) ?? site
+        }
         var forum = Source.Forum(
             categories: categories.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } },
             since: since.flatMap(Self.day), maxTopics: maxTopics, keyFile: keyPath)
-        if var existing = try store.sources().first(where: { $0.id == site.sourceID }) {
+        if var existing = sources.first(where: { $0.id == site.sourceID }) {
             // Options given again replace the old ones; how far the sync got is kept.
             if let old = existing.forum {
                 forum.syncedThrough = old.syncedThrough
@@ -331,8 +341,11 @@ struct SourcesAdd: ParsableCommand {
 
     private func addFeed(_ resolved: String, found: Bool) throws {
         let store = try global.openForImport()
-        let id = FeedImport.sourceID(resolved)
-        if var existing = try store.sources().first(where: { $0.id == id }) {
+        let sources = try store.sources()
+        let identity = Source.identity(ofLocation: resolved)
+        let same = sources.first { $0.kind == .feed && $0.location.map(Source.identity(ofLocation:)) == identity }
+        let id = same?.id ?? Source.newID(preferred: FeedImport.sourceID(resolved), location: resolved, among: sources)
+        if var existing = same {
             if let name, name != existing.name {
                 existing.name = name
                 try store.importContent(CacheContent(sources: [existing]))

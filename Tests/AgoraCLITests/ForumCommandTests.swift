@@ -15,7 +15,7 @@ struct ForumCommandTests {
         let cache = agora.file("c.sqlite")
         let added = try agora.run(["--cache", cache, "sources", "add", forum.baseURL, "--max-topics", "20"])
         #expect(added.status == 0, "\(added.stderr)")
-        #expect(added.stdout.contains("Found a Discourse forum (A test forum). Added discourse:127-0-0-1."))
+        #expect(added.stdout.contains("Found a Discourse forum (A test forum). Added discourse:127-0-0-1-\(forum.server.port)."), "\(added.stdout)")
         let sources = try #require(try agora.json(["--cache", cache, "sources", "--json"]) as? [[String: Any]])
         #expect(sources.first?["kind"] as? String == "discourse")
         #expect((sources.first?["forum"] as? [String: Any])?["maxTopics"] as? Int == 20)
@@ -75,5 +75,50 @@ struct ForumCommandTests {
                                       "--categories", "a"])
         #expect(notForum.stderr.contains("is not a Discourse forum: --categories"))
     }
-}
 
+    @Test func two_forums_on_one_host_are_two_sources_and_each_keeps_its_own_key() throws {
+        // Given two forums on 127.0.0.1, on two ports, the second asking for a key
+        let first = try TestForum.generated(topics: 3, posts: 6, users: 3).start()
+        defer { first.stop() }
+        let secondForum = TestForum.generated(topics: 3, posts: 6, users: 3, seed: 9)
+        secondForum.requiredKey = "second-forum-key"
+        let second = try secondForum.start()
+        defer { second.stop() }
+        let agora = AgoraBinary()
+        defer { agora.remove() }
+        let cache = agora.file("c.sqlite")
+        let key = agora.file("second.key")
+        try "User-Api-Key: second-forum-key\n".write(toFile: key, atomically: true, encoding: .utf8)
+        chmod(key, 0o600)
+
+        // When both are added, the second with its key
+        #expect(try agora.run(["--cache", cache, "sources", "add", first.baseURL]).status == 0)
+        let added = try agora.run(["--cache", cache, "sources", "add", second.baseURL, "--api-key-file", key])
+        #expect(added.status == 0, "\(added.stderr)")
+        #expect(!added.stdout.contains("already a source"), "\(added.stdout)")
+
+        // Then there are two sources, the key is the second's alone, and each forum is mirrored
+        let sources = try #require(try agora.json(["--cache", cache, "sources", "--json"]) as? [[String: Any]])
+        #expect(sources.count == 2)
+        let byLocation = Dictionary(uniqueKeysWithValues: sources.map { ($0["location"] as? String ?? "", $0) })
+        #expect((byLocation[first.baseURL]?["forum"] as? [String: Any])?["keyFile"] == nil)
+        #expect((byLocation[second.baseURL]?["forum"] as? [String: Any])?["keyFile"] as? String == key)
+        #expect(try agora.run(["--cache", cache, "sync", "--rate", "0"]).status == 0)
+        #expect(first.requests().allSatisfy { $0.headers["user-api-key"] == nil }, "the second forum's key went to the first")
+        #expect(second.requests("/latest.json").contains { $0.headers["user-api-key"] == "second-forum-key" })
+        #expect(try agora.run(["--cache", cache, "list", "--json", "--limit", "100"]).stdout.components(separatedBy: "\"id\" :").count - 1 == 6)
+        // The same forum again is the same source.
+        let again = try agora.run(["--cache", cache, "sources", "add", first.baseURL + "/"])
+        #expect(again.stdout.contains("is already a source"), "\(again.stdout)")
+    }
+
+    @Test func sources_whose_addresses_slug_alike_get_ids_of_their_own() {
+        let a = Source(id: "feed:forum-example-org-feed", kind: .feed, name: "A", location: "https://forum.example.org/feed")
+        let id = Source.newID(preferred: "feed:forum-example-org-feed", location: "https://forum-example.org/feed", among: [a])
+        #expect(id != a.id)
+        #expect(id.rawValue.hasPrefix("feed:forum-example-org-feed-"))
+        #expect(Source.newID(preferred: "feed:x", location: "https://x/", among: [a]) == "feed:x")
+        #expect(Source.identity(ofLocation: "HTTPS://Forum.Example.org:443/t/") == Source.identity(ofLocation: "https://forum.example.org/t"))
+        #expect(Source.identity(ofLocation: "http://127.0.0.1:8001/") != Source.identity(ofLocation: "http://127.0.0.1:8002/"))
+    }
+}

@@ -175,6 +175,39 @@ public struct Source: Identifiable, Hashable, Sendable, Codable {
         return nil
     }
 
+    /// A location as its identity: scheme and host in lower case, the port only when it is not
+    /// the scheme's own, the path without a trailing slash; a file's path as it is. Two sources
+    /// are one only when these are equal (never when their keys, slugs of them, are).
+    public static func identity(ofLocation location: String) -> String {
+        guard let url = URL(string: location), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme),
+              let host = url.host?.lowercased() else { return location }
+        let port = url.port.map { $0 == (scheme == "https" ? 443 : 80) ? "" : ":\($0)" } ?? ""
+        var path = url.path
+        while path.hasSuffix("/") { path.removeLast() }
+        let query = url.query.map { "?" + $0 } ?? ""
+        return "\(scheme)://\(host)\(port)\(path)\(query)"
+    }
+
+    /// An id for a new source at `location`: `preferred` unless another source at another
+    /// location has it, else `preferred` and a short digest of the location's identity.
+    public static func newID(preferred: ID, location: String, among sources: [Source]) -> ID {
+        let taken = Set(sources.map(\.id))
+        guard taken.contains(preferred) else { return preferred }
+        // FNV-1a of the identity: the same on every machine.
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in identity(ofLocation: location).utf8 {
+            hash ^= UInt64(byte)
+            hash &*= 0x100_0000_01b3
+        }
+        var candidate = ID(preferred.rawValue + "-" + String(hash % 0x100_0000, radix: 16))
+        var extra = 2
+        while taken.contains(candidate) {
+            candidate = ID(preferred.rawValue + "-" + String(hash % 0x100_0000, radix: 16) + "-\(extra)")
+            extra += 1
+        }
+        return candidate
+    }
+
     /// The key a location gives a source and, for a feed known by nothing better, its ids:
     /// `https://example.org/feed.xml` -> `example-org-feed-xml`, `/home/ana/rich.xml` -> `rich-xml`.
     public static func key(forLocation location: String) -> String {
