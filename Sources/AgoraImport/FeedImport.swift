@@ -293,13 +293,48 @@ public enum SourcePolicy {
         return ["http", "https"].contains(location[..<colon].lowercased())
     }
 
-    /// The sources an imported file may bring, and a note about those left out.
-    public static func imported(_ sources: [Source]) -> (kept: [Source], note: String?) {
-        let kept = sources.filter { $0.kind != .feed || isWeb($0.location) }
-        let left = sources.count - kept.count
-        guard left > 0 else { return (kept, nil) }
-        return (kept, "\(left) feed source\(left == 1 ? "" : "s") with a local or non-web address left out: "
-            + "only feeds added with `agora sources add` may be local files")
+    /// What an imported file's sources come to, beside the sources the cache has.
+    public struct Imported: Sendable {
+        /// The sources to write: only new ones.
+        public var added: [Source] = []
+        public var notes: [String] = []
+    }
+
+    /// The sources an imported file may bring, beside the cache's own: only web addresses; never a
+    /// key file (a file from elsewhere naming the user's key would send it to its own server);
+    /// never a change to a source the cache has (same id or same address: its location and
+    /// options stay the user's). Notes say what was left out.
+    public static func imported(_ sources: [Source], existing: [Source]) -> Imported {
+        var result = Imported()
+        let web = sources.filter { isWeb($0.location) }
+        let notWeb = sources.count - web.count
+        if notWeb > 0 {
+            result.notes.append("\(notWeb) source\(notWeb == 1 ? "" : "s") with a local or non-web address left out: "
+                + "only sources added with `agora sources add` may be local files")
+        }
+        let knownIDs = Set(existing.map(\.id))
+        var knownPlaces = Set(existing.compactMap { $0.location.map(Source.identity(ofLocation:)) })
+        var kept = 0
+        var keys = 0
+        for var source in web {
+            let place = source.location.map(Source.identity(ofLocation:)) ?? ""
+            if knownIDs.contains(source.id) || knownPlaces.contains(place) {
+                kept += 1
+                continue
+            }
+            knownPlaces.insert(place)
+            if source.forum?.keyFile != nil {
+                source.forum?.keyFile = nil
+                keys += 1
+            }
+            result.added.append(source)
+        }
+        if kept > 0 {
+            result.notes.append("\(kept) source\(kept == 1 ? "" : "s") already in the cache kept as \(kept == 1 ? "it is" : "they are") (address and options unchanged)")
+        }
+        if keys > 0 {
+            result.notes.append("\(keys) forum key file\(keys == 1 ? "" : "s") left out: a key is given only with `agora sources add URL --api-key-file FILE`")
+        }
+        return result
     }
 }
-

@@ -117,7 +117,7 @@ public struct Fetcher: Sendable {
     }
 
     /// Scheme, host and port (the scheme's own when none is written), as browsers compare them.
-    static func origin(_ url: URL) -> String? {
+    public static func origin(_ url: URL) -> String? {
         guard let scheme = url.scheme?.lowercased(), let host = url.host?.lowercased() else { return nil }
         let port = url.port ?? (scheme == "https" ? 443 : scheme == "http" ? 80 : -1)
         return "\(scheme)://\(host):\(port)"

@@ -231,6 +231,8 @@ public struct ForumSync: Sendable {
     public var progress: (@Sendable (ForumProgress) -> Void)?
     /// Topics written to the cache together.
     public var batch = 50
+    /// Which key files were given for which forums (the user's own, outside any cache).
+    public var keyGrants = KeyGrants.standard()
 
     public init(fetcher: Fetcher = Fetcher(), pacing: Pacing = Pacing(), now: @escaping @Sendable () -> Date = Date.init,
                 progress: (@Sendable (ForumProgress) -> Void)? = nil) {
@@ -260,6 +262,11 @@ public struct ForumSync: Sendable {
             throw AgoraError.invalidArgument("\(source.id): the source has no forum address")
         }
         var forum = source.forum ?? Source.Forum()
+        if let keyFile = forum.keyFile, let origin = Fetcher.origin(site.base), !keyGrants.allows(origin: origin, keyFile: keyFile) {
+            // A cache or an export from elsewhere may name any file as this forum's key.
+            throw AgoraError.invalidArgument("\(site.base.absoluteString): the key file \(keyFile) was not given for this forum on this machine, "
+                + "so it is not sent; if it is this forum's key, run `agora sources add \(site.base.absoluteString) --api-key-file \(keyFile)`")
+        }
         let key = try forum.keyFile.map(ForumKey.read)
         let client = ForumClient(site: site, fetcher: fetcher, key: key, pacing: pacing)
         var outcome = ForumOutcome(source: source)

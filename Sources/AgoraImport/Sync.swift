@@ -60,6 +60,9 @@ public struct Sync: Sendable {
     /// A forum's progress as it goes, by source.
     public var forumProgress: (@Sendable (Source, ForumProgress) -> Void)?
 
+    /// Which key files were given for which forums (the user's own, outside any cache).
+    public var keyGrants = KeyGrants.standard()
+
     public init(fetcher: Fetcher = Fetcher(), concurrency: Int = 4, deadline: TimeInterval? = nil, ignoreRetryAfter: Bool = false,
                 now: @escaping @Sendable () -> Date = Date.init) {
         self.fetcher = fetcher
@@ -121,6 +124,7 @@ public struct Sync: Sendable {
             guard !location.isEmpty else { throw AgoraError.invalidArgument("\(source.id): the source has no address") }
             if source.kind == .discourse {
                 var forum = ForumSync(fetcher: fetcher, pacing: pacing, now: now)
+                forum.keyGrants = keyGrants
                 if let tell = forumProgress {
                     forum.progress = { @Sendable progress in tell(source, progress) }
                 }

@@ -73,9 +73,6 @@ struct Import: ParsableCommand {
         case .agoraJSON?:
             guard head != nil else { throw AgoraError.invalidArgument("\(path) is a folder, not an Agora JSON file") }
             plan = ImportPlan(content: try CacheFile.read(path: path).content)
-            let (sources, note) = SourcePolicy.imported(plan.content.sources)
-            plan.content.sources = sources
-            if let note { plan.notes.append(note) }
         case .feed?:
             guard head != nil else { throw AgoraError.invalidArgument("\(path) is a folder, not a feed") }
             // Read as a stream and written in batches, in one transaction.
@@ -102,17 +99,26 @@ struct Import: ParsableCommand {
                 "\(path): not something agora can import (a Ning archive, an RSS, Atom or JSON Feed file, an OPML file or an Agora JSON cache); --format says what it is")
         }
         let store = try global.openForImport()
+        var addedSources: [Source] = []
+        if kind == .agoraJSON {
+            let imported = SourcePolicy.imported(plan.content.sources, existing: try store.sources())
+            plan.content.sources = imported.added
+            plan.notes += imported.notes
+            addedSources = imported.added
+        }
         if plan.content.posts.count + plan.content.comments.count > 5_000 {
             progress.line("writing \(Output.plural(plan.content.posts.count, "post")), \(Output.plural(plan.content.comments.count, "comment")) and \(Output.plural(plan.content.members.count, "member"))")
         }
         let summary = try store.importContent(plan.content)
         if plan.content.community == nil { try Self.nameCommunity(store, after: plan.content.sources.first) }
-        try report(summary, format: kind!, notes: plan.notes)
+        try report(summary, format: kind!, notes: plan.notes, sourcesAdded: addedSources)
     }
 
-    private func report(_ summary: ImportSummary, format: ImportFormat, notes: [String], name: String? = nil) throws {
+    private func report(_ summary: ImportSummary, format: ImportFormat, notes: [String], name: String? = nil,
+                        sourcesAdded: [Source] = []) throws {
         if json {
-            try Output.json(ImportJSON(path: name == nil ? path : "sample", format: name == nil ? format.rawValue : "sample", summary: summary, notes: notes))
+            try Output.json(ImportJSON(path: name == nil ? path : "sample", format: name == nil ? format.rawValue : "sample", summary: summary, notes: notes,
+                                       sourcesAdded: sourcesAdded.map { ImportJSON.AddedSource(id: $0.id.rawValue, kind: $0.kind.rawValue, location: $0.location) }))
             return
         }
         func describe(_ c: ImportSummary.Counts, _ word: String) -> String {
@@ -128,6 +134,12 @@ struct Import: ParsableCommand {
         if summary.commentsMarkedRead > 0 { merged.append(Output.plural(summary.commentsMarkedRead, "comment") + " marked read") }
         if summary.membersMuted > 0 { merged.append(Output.plural(summary.membersMuted, "member") + " muted") }
         if !merged.isEmpty { Output.line("  reading state merged: " + merged.joined(separator: ", ")) }
+        if !sourcesAdded.isEmpty {
+            // Every source that `agora sync` will now ask, by its address: nothing is synced unseen.
+            Output.line("  sources added (`agora sync` will fetch them): " + sourcesAdded.map {
+                "\($0.id.rawValue) (\(Output.safe($0.location ?? "")))"
+            }.joined(separator: ", "))
+        }
         if summary.droppedDates > 0 {
             Output.line("  dates: \(summary.droppedDates) outside 1970-9999 left out (the records are kept without them)")
         }
@@ -178,8 +190,17 @@ struct ImportJSON: Encodable {
     var format: String
     var summary: ImportSummary
     var notes: [String]
+    var sourcesAdded: [AddedSource] = []
 
-    enum CodingKeys: String, CodingKey { case path, format, posts, comments, members, droppedDates, postsMarkedRead, postsStarred, commentsMarkedRead, membersMuted, notes }
+    struct AddedSource: Encodable {
+        var id: String
+        var kind: String
+        var location: String?
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case path, format, posts, comments, members, droppedDates, postsMarkedRead, postsStarred, commentsMarkedRead, membersMuted, notes, sourcesAdded
+    }
 
     func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
@@ -194,6 +215,7 @@ struct ImportJSON: Encodable {
         try c.encode(summary.membersMuted, forKey: .membersMuted)
         try c.encode(summary.droppedDates, forKey: .droppedDates)
         try c.encode(notes, forKey: .notes)
+        try c.encode(sourcesAdded, forKey: .sourcesAdded)
     }
 }
 
@@ -328,10 +350,12 @@ struct SourcesAdd: ParsableCommand {
             }
             existing.forum = forum
             if let name { existing.name = name }
+            if let keyPath, let origin = Fetcher.origin(site.base) { try KeyGrants.standard().grant(origin: origin, keyFile: keyPath) }
             try store.importContent(CacheContent(sources: [existing]))
             Output.line("\(Output.safe(site.base.absoluteString)) is already a source (\(site.sourceID)); its options are now as given.")
             return
         }
+        if let keyPath, let origin = Fetcher.origin(site.base) { try KeyGrants.standard().grant(origin: origin, keyFile: keyPath) }
         let source = Source(id: site.sourceID, kind: .discourse, name: name ?? title ?? site.key, location: site.base.absoluteString, forum: forum)
         try store.importContent(CacheContent(sources: [source]))
         try Import.nameCommunity(store, after: source)

@@ -121,4 +121,51 @@ struct ForumCommandTests {
         #expect(Source.identity(ofLocation: "HTTPS://Forum.Example.org:443/t/") == Source.identity(ofLocation: "https://forum.example.org/t"))
         #expect(Source.identity(ofLocation: "http://127.0.0.1:8001/") != Source.identity(ofLocation: "http://127.0.0.1:8002/"))
     }
+
+    @Test func a_shared_file_cannot_send_the_users_key_to_its_own_server() throws {
+        // Given the user's forum, added with their key, and another server
+        let own = TestForum.generated(topics: 3, posts: 6, users: 3)
+        own.requiredKey = "users-own-key"
+        _ = try own.start()
+        defer { own.stop() }
+        let stranger = try TestForum.generated(topics: 3, posts: 6, users: 3, seed: 3).start()
+        defer { stranger.stop() }
+        let agora = AgoraBinary()
+        defer { agora.remove() }
+        let cache = agora.file("c.sqlite")
+        let key = agora.file("forum.key")
+        try "User-Api-Key: users-own-key\n".write(toFile: key, atomically: true, encoding: .utf8)
+        chmod(key, 0o600)
+        #expect(try agora.run(["--cache", cache, "sources", "add", own.baseURL, "--api-key-file", key]).status == 0)
+        let ownID = try #require((try agora.json(["--cache", cache, "sources", "--json"]) as? [[String: Any]])?.first?["id"] as? String)
+
+        // When a file from elsewhere names the stranger's server with the user's key file, once
+        // as a new source and once under the id of the user's own forum,
+        func shared(_ id: String) throws -> String {
+            let file = agora.file("shared-\(id.count).json")
+            let json: [String: Any] = ["format": "agora-cache", "version": 1, "sources": [[
+                "id": id, "kind": "discourse", "name": "Shared", "location": stranger.baseURL, "forum": ["keyFile": key],
+            ]]]
+            try JSONSerialization.data(withJSONObject: json).write(to: URL(fileURLWithPath: file))
+            return file
+        }
+        let imported = try agora.run(["--cache", cache, "import", try shared("discourse:elsewhere")])
+        #expect(imported.status == 0, "\(imported.stderr)")
+        #expect(imported.stdout.contains("sources added (`agora sync` will fetch them): discourse:elsewhere (\(stranger.baseURL))"), "\(imported.stdout)")
+        #expect(imported.stdout.contains("1 forum key file left out"), "\(imported.stdout)")
+        let repoint = try agora.run(["--cache", cache, "import", try shared(ownID)])
+        #expect(repoint.stdout.contains("1 source already in the cache kept as it is"), "\(repoint.stdout)")
+        #expect(try agora.run(["--cache", cache, "sync", "--rate", "0"]).status == 0)
+        // and when the shared file is opened as the cache itself,
+        let asCache = try shared("discourse:opened")
+        let opened = try agora.run(["--cache", asCache, "sync", "--rate", "0"])
+        #expect(opened.status == 1)
+        #expect(opened.stdout.contains("was not given for this forum on this machine"), "\(opened.stdout)\(opened.stderr)")
+
+        // Then the key reached the user's own forum only
+        #expect(stranger.requests().allSatisfy { $0.headers["user-api-key"] == nil }, "the user's key reached another server")
+        #expect(own.requests("/latest.json").contains { $0.headers["user-api-key"] == "users-own-key" })
+        let sources = try #require(try agora.json(["--cache", cache, "sources", "--json"]) as? [[String: Any]])
+        #expect(sources.first { $0["id"] as? String == ownID }?["location"] as? String == own.baseURL, "the user's source was repointed")
+    }
 }
