@@ -253,6 +253,36 @@ public struct ForumSync: Sendable {
         return "/u/\(encoded).json"
     }
 
+    /// The categories asked for (by name or slug, case and accents aside) among the forum's;
+    /// an unknown one is an error that lists the forum's.
+    static func categoryIDs(_ asked: [String], known: [Int: (name: String, slug: String)], site: Discourse.Site) throws -> Set<Int> {
+        var ids = Set<Int>()
+        for name in asked {
+            let key = Folding.key(name)
+            let matches = known.filter { Folding.key($0.value.name) == key || Folding.key($0.value.slug) == key }.map(\.key)
+            guard !matches.isEmpty else {
+                let list = known.values.map(\.name).sorted().joined(separator: ", ")
+                throw AgoraError.invalidArgument("\(site.base.absoluteString): no category '\(name)' (the forum has: \(list))")
+            }
+            ids.formUnion(matches)
+        }
+        return ids
+    }
+
+    /// Checks `--categories` when a forum is added, against the forum's own list; a forum that
+    /// does not answer now is checked at the sync.
+    public static func checkCategories(_ asked: [String], address: String, fetcher: Fetcher = Fetcher(timeout: 15), key: ForumKey? = nil) throws {
+        guard !asked.isEmpty, let site = Discourse.Site(address) else { return }
+        for path in ["/site.json", "/categories.json"] {
+            guard let response = try? fetcher.get(site.api(path), headers: ["Accept: application/json"], private: key?.headers ?? []),
+                  response.status == 200, let json = try? JSONSerialization.jsonObject(with: response.body) as? [String: Any] else { continue }
+            let known = Discourse.categories(json)
+            guard !known.isEmpty else { continue }
+            _ = try categoryIDs(asked, known: known, site: site)
+            return
+        }
+    }
+
     /// Posts a topic page carries, and how many are asked for at once after it.
     static let postsPerRequest = 20
     static let directoryEvery: TimeInterval = 86_400
@@ -287,20 +317,7 @@ public struct ForumSync: Sendable {
             }
             return out
         }
-        let wanted: Set<Int>? = try forum.categories.map { asked in
-            let known = names()
-            var ids = Set<Int>()
-            for name in asked {
-                let key = Folding.key(name)
-                let matches = known.filter { Folding.key($0.value.name) == key || Folding.key($0.value.slug) == key }.map(\.key)
-                guard !matches.isEmpty else {
-                    let list = known.values.map(\.name).sorted().joined(separator: ", ")
-                    throw AgoraError.invalidArgument("\(site.base.absoluteString): no category '\(name)' (the forum has: \(list))")
-                }
-                ids.formUnion(matches)
-            }
-            return ids
-        }
+        let wanted: Set<Int>? = try forum.categories.map { try Self.categoryIDs($0, known: names(), site: site) }
 
         // Members: the directory once a day; it comes first, so that most authors are known.
         if forum.directoryRead.map({ now().timeIntervalSince($0) >= Self.directoryEvery }) ?? true {

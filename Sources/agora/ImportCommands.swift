@@ -327,6 +327,9 @@ struct SourcesAdd: ParsableCommand {
             return
         }
         guard var site = Discourse.Site(resolved) else { throw AgoraError.invalidArgument("\(resolved): not a valid address") }
+        // Categories the forum does not have are said now, before the cache is touched.
+        let askedCategories = categories.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
+        try ForumSync.checkCategories(askedCategories ?? [], address: site.base.absoluteString, key: key)
         let store = try global.openForImport()
         // The same forum is the same address (scheme, host, port, path); another forum whose
         // key would be the same gets one of its own.
@@ -339,7 +342,7 @@ struct SourcesAdd: ParsableCommand {
             site = Discourse.Site(site.base.absoluteString, key: String(id.rawValue.dropFirst("discourse:".count))) ?? site
         }
         var forum = Source.Forum(
-            categories: categories.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } },
+            categories: askedCategories,
             since: since.flatMap(Self.day), maxTopics: maxTopics, keyFile: keyPath)
         if var existing = sources.first(where: { $0.id == site.sourceID }) {
             // Options given again replace the old ones; how far the sync got is kept.

@@ -168,4 +168,18 @@ struct ForumCommandTests {
         let sources = try #require(try agora.json(["--cache", cache, "sources", "--json"]) as? [[String: Any]])
         #expect(sources.first { $0["id"] as? String == ownID }?["location"] as? String == own.baseURL, "the user's source was repointed")
     }
+
+    @Test func an_unknown_category_is_said_when_the_forum_is_added() throws {
+        let forum = try TestForum.generated(topics: 3, posts: 6, users: 3).start()
+        defer { forum.stop() }
+        let agora = AgoraBinary()
+        defer { agora.remove() }
+        let cache = agora.file("c.sqlite")
+        let refused = try agora.run(["--cache", cache, "sources", "add", forum.baseURL, "--categories", "Policy,Nope"])
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("no category 'Nope' (the forum has: Announcements, Café, Capacity Building, Policy)"), "\(refused.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: cache), "a refused add leaves no cache behind")
+        let added = try agora.run(["--cache", cache, "sources", "add", forum.baseURL, "--categories", "policy,cafe"])
+        #expect(added.status == 0, "\(added.stderr)")
+    }
 }
