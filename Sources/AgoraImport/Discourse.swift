@@ -43,6 +43,18 @@ public enum Discourse {
             return (root.hasSuffix("/") ? String(root.dropLast()) : root) + path
         }
 
+        /// A page of the forum's that Agora names (`/t/SLUG/ID`), under its address, which may be
+        /// a folder (`https://host/forum/t/...`).
+        public func page(_ path: String) -> String { api(path) }
+
+        /// A topic's slug as one path segment: letters, digits, `-` and `_` as they are, anything
+        /// else (a slash, `..`, `?`, `#`) encoded, so that no slug can point a link elsewhere.
+        public static func slugSegment(_ slug: String) -> String {
+            let allowed = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
+            let encoded = slug.addingPercentEncoding(withAllowedCharacters: allowed) ?? ""
+            return encoded.isEmpty ? "topic" : encoded
+        }
+
         /// A path of the forum's as an absolute address; an address already absolute as it is.
         public func absolute(_ path: String) -> String {
             if path.hasPrefix("//") { return (base.scheme ?? "https") + ":" + path }
@@ -69,7 +81,7 @@ public enum Discourse {
         guard let id = int(json["id"]), let title = json["title"] as? String else { return nil }
         var seen = Set<Int>()
         let posts = (((json["post_stream"] as? [String: Any])?["posts"] as? [[String: Any]]) ?? []) + morePosts
-        let slug = (json["slug"] as? String) ?? "topic"
+        let slugPath = Site.slugSegment((json["slug"] as? String) ?? "topic")
         // Every number first, so that a reply can name a post that comes later in the list.
         var byNumber = knownNumbers
         for raw in posts {
@@ -105,7 +117,7 @@ public enum Discourse {
             }
             let commentID = site.postID(postID)
             let parent = int(raw["reply_to_post_number"]).flatMap { $0 == 1 ? nil : byNumber[$0] }
-            let link = site.absolute("/t/\(slug)/\(id)/\(number)")
+            let link = site.page("/t/\(slugPath)/\(id)/\(number)")
             if type == 2 || type == 3 {
                 // A moderator's note or a small action ("closed this topic"): said as what it is.
                 let action = (raw["action_code"] as? String).map(actionWords) ?? "a moderator's note"
@@ -127,7 +139,7 @@ public enum Discourse {
         let post = Post(id: site.topicID(id), source: site.sourceID, kind: .discussion, title: title, author: author,
                         authorName: authorName, published: date(json["created_at"]), updated: date(json["last_posted_at"]),
                         category: int(json["category_id"]).flatMap { categories[$0] }, tags: Array(tags.prefix(Feed.maximumCategories)),
-                        views: int(json["views"]), likes: int(json["like_count"]), body: body, link: site.absolute("/t/\(slug)/\(id)"))
+                        views: int(json["views"]), likes: int(json["like_count"]), body: body, link: site.page("/t/\(slugPath)/\(id)"))
         return Topic(post: post, comments: comments, authors: authors.values.sorted { $0.id.rawValue < $1.id.rawValue }, leftOut: leftOut)
     }
 

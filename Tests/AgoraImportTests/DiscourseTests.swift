@@ -95,4 +95,17 @@ struct DiscourseTests {
         #expect(Countries.named(in: "EU") == nil)
         #expect(Countries.named(in: "somewhere nice") == nil)
     }
+
+    @Test func a_forum_in_a_folder_keeps_it_in_topic_links_and_a_slug_cannot_leave_the_topic() throws {
+        let folderSite = try #require(Discourse.Site("http://forum.example.org/forum/"))
+        let json: [String: Any] = ["id": 5, "title": "T", "slug": "../../admin?x=1#y", "post_stream": ["posts": [
+            ["id": 50, "post_number": 1, "username": "ana", "cooked": "<p>First</p>", "created_at": "2024-01-01T00:00:00Z"],
+            ["id": 51, "post_number": 2, "username": "bo", "cooked": "<p>Second</p>", "created_at": "2024-01-02T00:00:00Z"],
+        ]]]
+        let topic = try #require(Discourse.topic(json, site: folderSite))
+        #expect(topic.post.link == "http://forum.example.org/forum/t/%2E%2E%2F%2E%2E%2Fadmin%3Fx%3D1%23y/5")
+        #expect(topic.comments.first?.link == "http://forum.example.org/forum/t/%2E%2E%2F%2E%2E%2Fadmin%3Fx%3D1%23y/5/2")
+        let plain = try #require(Discourse.topic(["id": 6, "title": "U", "slug": "remote-hubs", "post_stream": ["posts": []]], site: site))
+        #expect(plain.post.link == "https://meta.example.org/t/remote-hubs/6")
+    }
 }
