@@ -134,6 +134,9 @@ struct Import: ParsableCommand {
         if summary.commentsMarkedRead > 0 { merged.append(Output.plural(summary.commentsMarkedRead, "comment") + " marked read") }
         if summary.membersMuted > 0 { merged.append(Output.plural(summary.membersMuted, "member") + " muted") }
         if !merged.isEmpty { Output.line("  reading state merged: " + merged.joined(separator: ", ")) }
+        if summary.mutesLeftOut > 0 {
+            Output.line("  mutes: \(Output.plural(summary.mutesLeftOut, "muted member")) the cache does not have left out")
+        }
         if !sourcesAdded.isEmpty {
             // Every source that `agora sync` will now ask, by its address: nothing is synced unseen.
             Output.line("  sources added (`agora sync` will fetch them): " + sourcesAdded.map {
@@ -199,7 +202,8 @@ struct ImportJSON: Encodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case path, format, posts, comments, members, droppedDates, postsMarkedRead, postsStarred, commentsMarkedRead, membersMuted, notes, sourcesAdded
+        case path, format, posts, comments, members, droppedDates, postsMarkedRead, postsStarred, commentsMarkedRead, membersMuted, mutesLeftOut, notes
+        case sourcesAdded
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -213,6 +217,7 @@ struct ImportJSON: Encodable {
         try c.encode(summary.postsStarred, forKey: .postsStarred)
         try c.encode(summary.commentsMarkedRead, forKey: .commentsMarkedRead)
         try c.encode(summary.membersMuted, forKey: .membersMuted)
+        try c.encode(summary.mutesLeftOut, forKey: .mutesLeftOut)
         try c.encode(summary.droppedDates, forKey: .droppedDates)
         try c.encode(notes, forKey: .notes)
         try c.encode(sourcesAdded, forKey: .sourcesAdded)

@@ -71,4 +71,18 @@ struct MuteTests {
         stranger.muted = ["nobody": Date(timeIntervalSince1970: 1_700_000_000)]
         #expect(try other.importContent(stranger).membersMuted == 0)
     }
+
+    @Test(arguments: StoreKind.allCases)
+    func imported_mutes_are_cleaned_as_every_other_reference_and_the_rest_counted(kind: StoreKind) throws {
+        let (store, folder) = try makeStore(kind, Self.content)
+        _ = folder
+        // An escape, a bidi mark and a zero-width space around ids the cache has; one it has not.
+        var incoming = CacheContent()
+        let since = Date(timeIntervalSince1970: 1_700_000_000)
+        incoming.muted = [Member.ID("an\u{200B}a"): since, Member.ID("\u{202E}bo\u{1B}"): since, Member.ID("nobody"): since]
+        let summary = try store.importContent(incoming)
+        #expect(Set(try store.mutedMembers().keys) == ["ana", "bo"])
+        #expect(summary.membersMuted == 2)
+        #expect(summary.mutesLeftOut == 1)
+    }
 }

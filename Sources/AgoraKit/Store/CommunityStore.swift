@@ -237,6 +237,8 @@ public struct ImportSummary: Hashable, Sendable, Codable {
     public var postsStarred = 0
     public var commentsMarkedRead = 0
     public var membersMuted = 0
+    /// Muted members the import named that the cache does not have (left out).
+    public var mutesLeftOut = 0
 
     public init(members: Counts = Counts(), posts: Counts = Counts(), comments: Counts = Counts()) {
         self.members = members

@@ -19,6 +19,11 @@ enum ContentCheck {
                                         uniquingKeysWith: { $0.merged(with: $1) })
         content.commentStates = Dictionary(content.commentStates.map { (Comment.ID(reference($0.key.rawValue)), clean($0.value, &dates)) },
                                            uniquingKeysWith: { a, b in a.read ? a : b })
+        // Muted members are found as every other reference is: by the cleaned id.
+        content.muted = Dictionary(content.muted.compactMap { id, since -> (Member.ID, Date)? in
+            let clean = reference(id.rawValue)
+            return clean.isEmpty ? nil : (Member.ID(clean), dates.check(since) ?? Date(timeIntervalSince1970: 0))
+        }, uniquingKeysWith: { min($0, $1) })
         content.journal = content.journal.map { entry in
             var entry = entry
             entry.date = dates.check(entry.date) ?? Date(timeIntervalSince1970: 0)

@@ -567,7 +567,11 @@ public final class JSONStore: CommunityStore {
             }
             // Muted in either stays muted; members the cache lacks are left out.
             let knownMembers = Set(file.members.map(\.id))
-            for (member, since) in content.muted where knownMembers.contains(member) && file.state.muted[member.rawValue] == nil {
+            for (member, since) in content.muted where file.state.muted[member.rawValue] == nil {
+                guard knownMembers.contains(member) else {
+                    summary.mutesLeftOut += 1
+                    continue
+                }
                 file.state.muted[member.rawValue] = since
                 summary.membersMuted += 1
             }

@@ -67,7 +67,10 @@ struct SQLiteImport {
         // Muted in either stays muted, as read marks do; members the cache lacks are left out.
         for (member, since) in content.muted {
             guard try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM member WHERE id = ?"), arguments: [member.rawValue]) == true
-            else { continue }
+            else {
+                summary.mutesLeftOut += 1
+                continue
+            }
             try db.cachedStatement(sql: "INSERT OR IGNORE INTO muted (member, since) VALUES (?, ?)")
                 .execute(arguments: [member.rawValue, since.timeIntervalSince1970])
             summary.membersMuted += db.changesCount
