@@ -29,6 +29,19 @@ final class FeedStream {
     /// feed's own address or the file's location.
     private var bases: [URL?] = []
     private var documentBase: URL?
+    /// Read from a file: the base comes from the feed's own links.
+    private var fromFile = false
+    private var baseIsSelf = false
+
+    /// A feed-level link seen: for a feed read from a file, the base from here on.
+    private func ownAddress(_ link: String?, isSelf: Bool) {
+        guard fromFile, let link, let url = URL(string: link), let scheme = url.scheme?.lowercased(),
+              ["http", "https"].contains(scheme), url.host != nil else { return }
+        if documentBase == nil || (isSelf && !baseIsSelf) {
+            documentBase = url
+            baseIsSelf = isSelf
+        }
+    }
     /// The entry's guid, when it is its permalink (RSS: `isPermaLink` missing or true).
     private var permalink: String?
     private var guidIsPermalink = true
@@ -119,7 +132,7 @@ final class FeedStream {
         return feed
     }
 
-    private var currentBase: URL? { bases.last ?? documentBase }
+    private var currentBase: URL? { (bases.last ?? nil) ?? documentBase }
 
     private func resolved(_ value: String?) -> String? { value.map { HTMLLinks.resolve($0, base: currentBase) } }
 
@@ -127,8 +140,11 @@ final class FeedStream {
 
     private func run(path: String, chunks: Chunks) throws {
         let lower = path.lowercased()
-        documentBase = lower.hasPrefix("http://") || lower.hasPrefix("https://") ? URL(string: path)
-            : lower.hasPrefix("file:") ? URL(string: path) : URL(fileURLWithPath: path)
+        // A feed read from the web is resolved against its address; one read from a file against
+        // the address it gives itself (its self link, else its site's link) once it says it, never
+        // the file's own path (a link to /tools/ is not file:///tools/).
+        documentBase = lower.hasPrefix("http://") || lower.hasPrefix("https://") ? URL(string: path) : nil
+        fromFile = documentBase == nil
         var handler = xmlSAXHandler()
         handler.initialized = XML_SAX2_MAGIC
         handler.startElementNs = { ctx, localname, _, uri, _, _, count, _, attributes in
@@ -284,8 +300,12 @@ final class FeedStream {
         }
         if entry == nil, atom, name == "link" {
             switch attribute("rel") ?? "alternate" {
-            case "alternate" where feed?.link == nil: feed?.link = resolved(attribute("href"))
-            case "self" where feed?.selfLink == nil: feed?.selfLink = resolved(attribute("href"))
+            case "alternate" where feed?.link == nil:
+                feed?.link = resolved(attribute("href"))
+                ownAddress(feed?.link, isSelf: false)
+            case "self" where feed?.selfLink == nil:
+                feed?.selfLink = resolved(attribute("href"))
+                ownAddress(feed?.selfLink, isSelf: true)
             default: break
             }
         }
@@ -396,7 +416,10 @@ final class FeedStream {
             case "id" where atom && parent == "feed":
                 if !value.isEmpty { feed?.id = value }
             case "link" where !atom && parent == "channel":
-                if feed?.link == nil { feed?.link = resolved(value) }
+                if feed?.link == nil {
+                    feed?.link = resolved(value)
+                    ownAddress(feed?.link, isSelf: false)
+                }
             case "description" where parent == "channel", "subtitle" where atom, "tagline" where atom:
                 feed?.description = value
             case "author" where atom:

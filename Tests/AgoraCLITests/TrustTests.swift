@@ -92,7 +92,7 @@ struct TrustTests {
         ])).write(to: file)
         let imported = try agora.run(["--cache", cache, "import", file])
         #expect(imported.status == 0, "\(imported.stderr)")
-        #expect(imported.stdout.contains("2 feed sources with a local or non-web address left out"))
+        #expect(imported.stdout.contains("2 sources with a local or non-web address left out"), "\(imported.stdout)")
         let opml = agora.file("list.opml")
         try """
             <?xml version="1.0"?><opml version="2.0"><body>

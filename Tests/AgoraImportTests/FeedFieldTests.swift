@@ -102,4 +102,23 @@ struct FeedFieldTests {
             """))
         #expect(posts.map(\.title) == ["Vec<T> vs Array<Element>", "Dictionary<String, Int> and bold", "Option<&str> in match", "a <-> b, x y"])
     }
+
+    @Test func a_feed_read_from_a_file_resolves_links_against_its_own_address_never_the_files() throws {
+        let file = "/home/ana/Downloads/tools.xml"
+        let withSelf = try Self.posts("""
+            <?xml version="1.0"?><rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom"><channel><title>T</title>
+            <link>https://example.org/</link><atom:link href="https://example.org/blog/feed.xml" rel="self"/>
+            <item><guid>a</guid><title>A</title><link>/tools/</link><description>&lt;a href="img/x.png"&gt;x&lt;/a&gt;</description></item>
+            </channel></rss>
+            """, location: file)
+        #expect(withSelf.first?.link == "https://example.org/tools/")
+        #expect(withSelf.first?.body.contains("https://example.org/blog/img/x.png") == true, "\(withSelf.first?.body ?? "")")
+        let channelOnly = try Self.posts(Self.rss("<item><guid>b</guid><title>B</title><link>tools/b</link></item>"), location: file)
+        #expect(channelOnly.first?.link == "https://example.org/tools/b")
+        let nothing = try Self.posts("""
+            <?xml version="1.0"?><rss version="2.0"><channel><title>T</title>
+            <item><guid>c</guid><title>C</title><link>/tools/</link></item></channel></rss>
+            """, location: file)
+        #expect(nothing.first?.link == "/tools/", "never file:///tools/")
+    }
 }
