@@ -66,9 +66,14 @@ extension AppState {
             return []
         case .post(let post):
             return opened(post)
-        case .postReloaded(let post):
-            // Where the reader is in it stays; what is new shows as new, once.
-            guard case .article(let open) = detail, open.id == post.post.id, open.document.detail != post else { return [] }
+        case .postReloaded(let reloaded):
+            // Where the reader is in it stays. A reply that came in is new: marked, and left unread
+            // until the post is opened again; the ones marked new when it was opened stay marked.
+            guard case .article(let open) = detail, open.id == reloaded.post.id else { return [] }
+            var post = reloaded
+            let shownNew = Set(open.document.detail.comments.filter { !$0.state.read }.map(\.id))
+            for index in post.comments.indices where shownNew.contains(post.comments[index].id) { post.comments[index].state.read = false }
+            guard open.document.detail != post else { return [] }
             var article = ArticleModel(document: ArticleDocument(post, width: layout.detailTextWidth, dateFormat: settings.dateFormat,
                                                                  commentPolicy: commentPolicy(for: post.post),
                                                                  folded: foldedThreads[post.post.id] ?? []))
@@ -77,8 +82,7 @@ extension AppState {
             article.chosenMember = open.chosenMember
             article.match = open.match
             detail = .article(article)
-            let unseen = post.comments.filter { !$0.state.read }.map(\.id)
-            return unseen.isEmpty ? [] : [.markCommentsRead(unseen)]
+            return []
         case .linkedMember(let profile):
             remember()
             return receive(.member(profile))

@@ -62,8 +62,19 @@ struct ForumReaderTests {
         #expect(after.document.detail.commentCount == 1)
         #expect(scroll() == at)
         #expect(reader.screen.contains("Glad to be here") || after.document.lines.contains { $0.text.contains("Glad to be here") })
-        // Shown once as new, then read.
-        #expect(try reader.store.post("discourse:f-example-org:t1").comments.allSatisfy(\.state.read))
+        // New: marked N and left unread, through later refreshes, until the post is opened again.
+        let marked = { () -> Bool in
+            guard case .article(let a) = reader.state.detail else { return false }
+            return a.document.lines.contains { $0.text.contains("N ") && $0.text.contains("Sam Saffron") }
+        }
+        #expect(marked(), "the reply that came in is marked new")
+        #expect(try reader.store.post("discourse:f-example-org:t1").comments.allSatisfy { !$0.state.read })
+        reader.runner.settle(&reader.state, reader.state.update(.refresh))
+        #expect(marked(), "a second refresh keeps the mark")
+        #expect(try reader.store.post("discourse:f-example-org:t1").comments.allSatisfy { !$0.state.read })
+        reader.press(.escape, .enter)
+        #expect(marked(), "opened again: shown as new this once")
+        #expect(try reader.store.post("discourse:f-example-org:t1").comments.allSatisfy(\.state.read), "and now read")
     }
 
     @Test func o_then_0_or_Enter_opens_the_posts_own_page() throws {
