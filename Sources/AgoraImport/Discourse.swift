@@ -135,6 +135,16 @@ public enum Discourse {
             author = site.memberID(username)
             authorName = (creator["name"] as? String).flatMap { $0.isEmpty ? nil : $0 } ?? username
         }
+        // Quotes name the quoted by username; the forum's page shows the name. Each quote of a
+        // member this topic knows carries the name too (the renderer heads the quote with it).
+        let names = Dictionary(authors.values.compactMap { member -> (String, String)? in
+            let username = member.id.rawValue.components(separatedBy: ":u:").last ?? ""
+            return username.isEmpty || member.name.lowercased() == username ? nil : (username, member.name)
+        }, uniquingKeysWith: { a, _ in a })
+        if !names.isEmpty {
+            body = namedQuotes(body, names: names)
+            for index in comments.indices { comments[index].body = namedQuotes(comments[index].body, names: names) }
+        }
         let tags = ((json["tags"] as? [Any]) ?? []).compactMap { ($0 as? String) ?? (($0 as? [String: Any])?["name"] as? String) }
         let post = Post(id: site.topicID(id), source: site.sourceID, kind: .discussion, title: title, author: author,
                         authorName: authorName, published: date(json["created_at"]), updated: date(json["last_posted_at"]),
@@ -248,6 +258,25 @@ public enum Discourse {
         case "invited_user", "invited_group": "invited someone"
         default: code.replacingOccurrences(of: "_", with: " ").replacingOccurrences(of: ".", with: " ")
         }
+    }
+
+    /// `data-username="u"` in a quote gains `data-full-name="Name"` when the name is known.
+    static func namedQuotes(_ html: String, names: [String: String]) -> String {
+        guard html.contains("data-username=\"") else { return html }
+        var out = ""
+        var rest = Substring(html)
+        while let range = rest.range(of: "data-username=\"") {
+            out += rest[..<range.upperBound]
+            rest = rest[range.upperBound...]
+            guard let end = rest.firstIndex(of: "\"") else { break }
+            let username = String(rest[..<end])
+            out += rest[...end]
+            rest = rest[rest.index(after: end)...]
+            if let name = names[username.lowercased()] {
+                out += " data-full-name=\"" + FeedParser.escape(name).replacingOccurrences(of: "\"", with: "&quot;") + "\""
+            }
+        }
+        return out + rest
     }
 
     /// Links and images relative to the forum, made absolute.

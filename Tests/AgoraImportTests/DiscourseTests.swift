@@ -108,4 +108,14 @@ struct DiscourseTests {
         let plain = try #require(Discourse.topic(["id": 6, "title": "U", "slug": "remote-hubs", "post_stream": ["posts": []]], site: site))
         #expect(plain.post.link == "https://meta.example.org/t/remote-hubs/6")
     }
+
+    @Test func a_quote_of_a_member_the_topic_knows_carries_their_name() throws {
+        let json: [String: Any] = ["id": 101, "title": "Remote hubs", "slug": "remote-hubs", "post_stream": ["posts": [
+            ["id": 1, "post_number": 1, "username": "wanjiru", "name": "Wanjiru Kamau", "cooked": "<p>Hubs</p>", "created_at": "2024-01-01T00:00:00Z"],
+            ["id": 2, "post_number": 2, "username": "bo", "name": "Bo", "created_at": "2024-01-02T00:00:00Z",
+             "cooked": #"<aside class="quote" data-username="wanjiru" data-post="1"><div class="title"> wanjiru:</div><blockquote><p>Hubs</p></blockquote></aside>"#],
+        ]]]
+        let topic = try #require(Discourse.topic(json, site: site))
+        #expect(topic.comments.first?.body.contains(#"data-username="wanjiru" data-full-name="Wanjiru Kamau""#) == true, "\(topic.comments.first?.body ?? "")")
+    }
 }

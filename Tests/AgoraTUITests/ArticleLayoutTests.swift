@@ -57,6 +57,25 @@ struct ForumHTMLTests {
         #expect(lines.contains { $0.hasSuffix("Good to know.") && !$0.contains("│") && !$0.contains(">") })
     }
 
+    @Test func a_quote_is_headed_as_the_forum_heads_it() {
+        // The forum's own title names the person: that is the heading.
+        let named = text("""
+            <aside class="quote" data-username="wanjiru" data-post="3" data-topic="101">
+            <div class="title"><div class="quote-controls"></div><img class="avatar" src="/w.png" alt=""> Wanjiru Kamau:</div>
+            <blockquote><p>Remote hubs work.</p></blockquote></aside>
+            """)
+        #expect(named.contains { $0.contains("Wanjiru Kamau:") }, "\(named)")
+        #expect(!named.contains { $0.contains("wanjiru:") }, "\(named)")
+        // No title: the name the quote carries, else the username.
+        let full = text(#"<aside class="quote" data-username="wk" data-full-name="Wanjiru Kamau"><blockquote><p>x</p></blockquote></aside>"#)
+        #expect(full.contains { $0.contains("Wanjiru Kamau:") }, "\(full)")
+        // A title that is only the username gives way to the name, as the forum's page does.
+        let replaced = text(#"<aside class="quote" data-username="wanjiru" data-full-name="Wanjiru Kamau"><div class="title"> wanjiru:</div><blockquote><p>x</p></blockquote></aside>"#)
+        #expect(replaced.contains { $0.contains("Wanjiru Kamau:") }, "\(replaced)")
+        let bare = text(#"<aside class="quote" data-username="wk"><blockquote><p>x</p></blockquote></aside>"#)
+        #expect(bare.contains { $0.contains("wk:") }, "\(bare)")
+    }
+
     @Test func a_link_preview_is_its_title_as_a_link() {
         let html = """
             <aside class="onebox allowlistedgeneric" data-onebox-src="https://igf.org/x"><header class="source"><a href="https://igf.org">igf.org</a></header>

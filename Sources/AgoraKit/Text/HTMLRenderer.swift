@@ -224,8 +224,28 @@ private struct Builder {
     private mutating func quote(_ node: UnsafeMutablePointer<xmlNode>) {
         flush()
         quoteDepth += 1
-        if let who = attribute(node, "data-username").map(Sanitizer.line), !who.isEmpty {
-            inline(who + ":", style: style.union(.bold))
+        // Headed as the forum heads it: the quote's own title (the person's name, where the forum
+        // shows names), else the name it carries, else the username.
+        var heading: String?
+        var look = node.pointee.children
+        while let current = look {
+            look = current.pointee.next
+            let name = current.pointee.name.map { String(cString: $0).lowercased() } ?? ""
+            if current.pointee.type == XML_ELEMENT_NODE, name == "div", hasClass(current, "title") {
+                var text = Sanitizer.line(Self.textContent(current)).trimmingCharacters(in: .whitespaces)
+                while text.hasSuffix(":") { text.removeLast() }
+                text = text.trimmingCharacters(in: .whitespaces)
+                if !text.isEmpty { heading = text }
+                break
+            }
+        }
+        let username = attribute(node, "data-username").map(Sanitizer.line).flatMap { $0.isEmpty ? nil : $0 }
+        let fullName = attribute(node, "data-full-name").map(Sanitizer.line).flatMap { $0.isEmpty ? nil : $0 }
+        // A title that is only the username is what the forum's page replaces with the name.
+        if let title = heading, let username, title.lowercased() == username.lowercased(), fullName != nil { heading = nil }
+        heading = heading ?? fullName ?? username
+        if let heading {
+            inline(heading + ":", style: style.union(.bold))
             flush()
         }
         var child = node.pointee.children
@@ -239,6 +259,13 @@ private struct Builder {
         }
         flush()
         quoteDepth -= 1
+    }
+
+    /// The text of an element and everything in it.
+    static func textContent(_ node: UnsafeMutablePointer<xmlNode>) -> String {
+        guard let raw = xmlNodeGetContent(node) else { return "" }
+        defer { agora_xml_free(raw) }
+        return String(cString: raw)
     }
 
     /// A link preview (`<aside class="onebox">`): its title as a link to what it previews.
