@@ -84,10 +84,14 @@ public struct EffectRunner: Sendable {
             if deferWrites, effect.isStateWrite || effect.isAfterFrame || !writes.isEmpty {
                 writes.append(effect)
             } else if case .openURL(let url) = effect {
-                // A mention of a forum's member opens their profile here, not the forum's page.
-                if let id = Source.member(fromLink: url) ?? Source.member(linkedBy: url, among: (try? store.sources()) ?? []),
+                // A mention of a forum's member opens their profile here, and a link to a topic the
+                // cache has opens the topic here, not the forum's page (o 0 there opens that).
+                let sources = (try? store.sources()) ?? []
+                if let id = Source.member(fromLink: url) ?? Source.member(linkedBy: url, among: sources),
                    let profile = try? store.member(id, limit: 50) {
                     pending += state.receive(.linkedMember(profile))
+                } else if let id = Source.post(linkedBy: url, among: sources), !state.isShowing(id), let post = try? store.post(id) {
+                    pending += state.receive(.linkedPost(post))
                 } else {
                     pending += state.receive(.message(openURL(url)))
                 }

@@ -86,6 +86,11 @@ extension AppState {
         case .linkedMember(let profile):
             remember()
             return receive(.member(profile))
+        case .linkedPost(let post):
+            remember()
+            let effects = opened(post)
+            message = "Opened in the reader; \(keymap.label(.back)) comes back, \(keymap.label(.openLink)) 0 opens the forum's page."
+            return effects
         case .member(let profile):
             detail = .profile(ProfileModel(profile: profile, dateFormat: settings.dateFormat, openKey: keymap.label(.open),
                                            width: layout.detailTextWidth))

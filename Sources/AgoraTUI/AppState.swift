@@ -211,6 +211,12 @@ public struct AppState: Hashable, Sendable {
     }
 
     /// Keeps where the reader is, to come back to with Esc.
+    /// Whether the article open is this post (its own address then goes to the browser).
+    public func isShowing(_ id: Post.ID) -> Bool {
+        if case .article(let article) = detail { return article.id == id }
+        return false
+    }
+
     mutating func remember(_ place: Place? = nil) {
         history.append(place ?? self.place)
         if history.count > 200 { history.removeFirst() }

@@ -70,6 +70,8 @@ public enum Loaded: Hashable, Sendable {
     /// A link that names a member of the cache (a forum's mention): their profile, opened as a
     /// jump from the article (Esc comes back).
     case linkedMember(MemberProfile)
+    /// A topic of the cache that a link in a post named: opened here (Esc goes back).
+    case linkedPost(PostDetail)
     case markedAllRead(JournalEntry)
     case undone(UndoResult)
     case unreadFound(index: Int, post: PostSummary)

@@ -105,4 +105,28 @@ struct ForumReaderTests {
         #expect(sample.state.handle(.key(.control("r"))).isEmpty)
         #expect(sample.state.message == "This post is not from a feed or a forum: R syncs every source.")
     }
+
+    @Test func a_link_to_a_topic_in_the_cache_opens_it_in_the_reader() throws {
+        var content = Self.content()
+        content.posts[0].body = #"<p>See <a href="https://f.example.org/t/remote-hubs/2/3">remote hubs</a> and <a href="https://f.example.org/t/gone/99">a topic not here</a>.</p>"#
+        content.posts.append(Post(id: "discourse:f-example-org:t2", source: "discourse:f-example-org", kind: .discussion, title: "Remote hubs",
+                                  published: ISODate.parse("2023-12-01T00:00:00Z"), body: "<p>Hubs everywhere</p>",
+                                  link: "https://f.example.org/t/remote-hubs/2"))
+        let reader = try Harness(width: 120, height: 40, content: content)
+        reader.press(.enter)
+        guard case .article(let first) = reader.state.detail, first.id == "discourse:f-example-org:t1" else { Issue.record("no article"); return }
+        reader.press(.character("o"), .character("1"))
+        guard case .article(let linked) = reader.state.detail else { Issue.record("the topic did not open"); return }
+        #expect(linked.id == "discourse:f-example-org:t2")
+        #expect(reader.opened.isEmpty, "no browser for a topic of the cache")
+        reader.press(.escape)
+        guard case .article(let back) = reader.state.detail else { Issue.record("Esc did not come back"); return }
+        #expect(back.id == "discourse:f-example-org:t1")
+        // A topic the cache does not have goes to the browser.
+        reader.press(.character("o"), .character("2"))
+        #expect(reader.opened == ["https://f.example.org/t/gone/99"])
+        #expect(Source.post(linkedBy: "https://f.example.org/t/5", among: content.sources) == "discourse:f-example-org:t5")
+        #expect(Source.post(linkedBy: "https://f.example.org/u/sam", among: content.sources) == nil)
+        #expect(Source.post(linkedBy: "https://other.org/t/x/5", among: content.sources) == nil)
+    }
 }

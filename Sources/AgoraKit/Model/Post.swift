@@ -208,6 +208,24 @@ public struct Source: Identifiable, Hashable, Sendable, Codable {
         return candidate
     }
 
+    /// The topic a forum's topic address names (`https://forum.example.org/t/remote-hubs/101`,
+    /// `.../t/101/3`), when one of `sources` is that forum: its post id in the cache.
+    public static func post(linkedBy url: String, among sources: [Source]) -> Post.ID? {
+        for source in sources where source.kind == .discourse {
+            guard var base = source.location else { continue }
+            while base.hasSuffix("/") { base.removeLast() }
+            let prefix = base + "/t/"
+            guard url.lowercased().hasPrefix(prefix.lowercased()) else { continue }
+            let path = url.dropFirst(prefix.count).prefix { $0 != "?" && $0 != "#" }
+            let parts = path.split(separator: "/").map(String.init)
+            // /t/SLUG/ID[/N] or /t/ID[/N]: the first number after /t/ or after the slug.
+            let id = parts.first.flatMap { Int($0) } ?? (parts.count > 1 ? Int(parts[1]) : nil)
+            guard let id else { continue }
+            return Post.ID(source.id.rawValue + ":t\(id)")
+        }
+        return nil
+    }
+
     /// The key a location gives a source and, for a feed known by nothing better, its ids:
     /// `https://example.org/feed.xml` -> `example-org-feed-xml`, `/home/ana/rich.xml` -> `rich-xml`.
     public static func key(forLocation location: String) -> String {
