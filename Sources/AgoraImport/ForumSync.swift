@@ -218,6 +218,8 @@ public struct ForumOutcome: Sendable {
     public var failedTopics: [String] = []
     /// Members whose profile could not be read (kept as the topic or directory gave them).
     public var profilesFailed = 0
+    /// Records whose id came twice (a post moved to another topic keeps its id): the first kept.
+    public var duplicates = 0
     public var source: Source
 }
 
@@ -391,6 +393,7 @@ public struct ForumSync: Sendable {
                 }
             }
             content.members = try newMembers(Array(authors.values), client: client, store: store, site: site, outcome: &outcome)
+            outcome.duplicates += content.dropDuplicateIDs()
             let summary = try store.importContent(content)
             outcome.posts.add(summary.posts)
             outcome.comments.add(summary.comments)
@@ -474,7 +477,9 @@ public struct ForumSync: Sendable {
             members += try newMembers(unknown, client: client, store: store, site: site, outcome: &outcome).map { profile in
                 unknown.first { $0.id == profile.id }.map { Discourse.merge($0, over: profile) } ?? profile
             }
-            if !members.isEmpty { outcome.members.add(try store.importContent(CacheContent(members: members)).members) }
+            var batch = CacheContent(members: members)
+            outcome.duplicates += batch.dropDuplicateIDs()
+            if !members.isEmpty { outcome.members.add(try store.importContent(batch).members) }
             tally.update {
                 $0.members += listed.count
                 $0.requests = client.requests

@@ -26,6 +26,8 @@ public struct SyncReport: Sendable, Codable, Equatable {
     public var waited: Double?
     /// A forum's members whose profile could not be read.
     public var profilesFailed: Int?
+    /// A forum's records whose id came twice (the first kept).
+    public var duplicates: Int?
 
     /// The words kept as the source's last status.
     public var summary: String {
@@ -33,6 +35,7 @@ public struct SyncReport: Sendable, Codable, Equatable {
         case .updated where requests != nil:
             "\(added) new, \(updated) updated, \(unchanged) unchanged; \(commentsAdded ?? 0) new \((commentsAdded ?? 0) == 1 ? "reply" : "replies"), "
                 + "\(commentsUpdated ?? 0) changed; \(requests ?? 0) \((requests ?? 0) == 1 ? "request" : "requests")" + ((leftOut ?? 0) > 0 ? "; \(leftOut ?? 0) left out" : "")
+                + ((duplicates ?? 0) > 0 ? "; \(duplicates ?? 0) repeated \((duplicates ?? 0) == 1 ? "id" : "ids") skipped" : "")
                 + ((profilesFailed ?? 0) > 0 ? "; \(profilesFailed ?? 0) \((profilesFailed ?? 0) == 1 ? "profile" : "profiles") could not be read" : "")
                 + (error.map { "; " + $0 } ?? "")
         case .updated: "\(added) new, \(updated) updated, \(unchanged) unchanged"
@@ -140,6 +143,7 @@ public struct Sync: Sendable {
                 report.leftOut = outcome.leftOut
                 report.waited = outcome.waited
                 report.profilesFailed = outcome.profilesFailed
+                report.duplicates = outcome.duplicates
                 if !outcome.failedTopics.isEmpty {
                     report.status = .failed
                     report.error = "\(outcome.failedTopics.count) topics not read (they are asked again next time): "

@@ -337,4 +337,26 @@ struct ForumSyncTests {
     func profile_paths_keep_dots_and_encode_the_rest(username: String, path: String?) {
         #expect(ForumSync.profilePath(username: username) == path)
     }
+
+    @Test func a_repeated_id_is_skipped_and_counted_and_the_rest_written() throws {
+        // Given a forum where a post is listed in two topics and two members' names clean to one id
+        let forum = TestForum.generated(topics: 8, posts: 30, users: 4)
+        let moved = try #require(forum.topics[5].posts.last?.id)
+        forum.repeatPost(moved, inTopic: forum.topics[6].id)
+        forum.addUser(username: "Twin", name: "Twin One", location: nil)
+        forum.addUser(username: "twin", name: "Twin Two", location: nil)
+        forum.reply(topic: forum.topics[2].id, by: "Twin", text: "One")
+        forum.reply(topic: forum.topics[2].id, by: "twin", text: "Two")
+        let setup = try Setup(forum)
+        defer { forum.stop() }
+
+        // When it is synced
+        let report = try setup.sync()
+
+        // Then every topic is written, the repeats are counted, and nothing failed
+        #expect(report.status == .updated, "\(report)")
+        #expect(try setup.store.statistics().posts == 7, "every topic but the deleted one")
+        #expect((report.duplicates ?? 0) >= 2, "\(report)")
+        #expect(report.summary.contains("repeated ids skipped"), "\(report.summary)")
+    }
 }

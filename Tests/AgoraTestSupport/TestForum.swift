@@ -194,6 +194,18 @@ public final class TestForum: @unchecked Sendable {
         }
     }
 
+    /// A post shown in a second topic too, with its own id (Discourse keeps a post's id when it
+    /// is moved; a forum caught mid-move lists it in both).
+    public func repeatPost(_ id: Int, inTopic topicID: Int) {
+        locked {
+            guard let post = topics.flatMap(\.posts).first(where: { $0.id == id }),
+                  let index = topics.firstIndex(where: { $0.id == topicID }) else { return }
+            var copy = post
+            copy.number = (topics[index].posts.map(\.number).max() ?? 0) + 1
+            topics[index].posts.append(copy)
+        }
+    }
+
     /// A post's text changed: its version goes up, and the topic is bumped.
     public func edit(post id: Int, text: String) {
         locked {

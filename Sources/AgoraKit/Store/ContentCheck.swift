@@ -161,3 +161,21 @@ enum ContentCheck {
 }
 
 import Foundation
+
+extension CacheContent {
+    /// Keeps the first record of each id, ids compared as the cache keeps them (cleaned), and
+    /// answers how many were left out: for sources that can repeat an id (a forum keeps a post's
+    /// id when it moves to another topic; two directory names can clean to one), where one
+    /// repeat must not cost the whole batch.
+    public mutating func dropDuplicateIDs() -> Int {
+        func firstOfEach<T>(_ records: [T], id: (T) -> String) -> [T] {
+            var seen = Set<String>()
+            return records.filter { seen.insert(ContentCheck.reference(id($0))).inserted }
+        }
+        let before = posts.count + comments.count + members.count
+        posts = firstOfEach(posts) { $0.id.rawValue }
+        comments = firstOfEach(comments) { $0.id.rawValue }
+        members = firstOfEach(members) { $0.id.rawValue }
+        return before - (posts.count + comments.count + members.count)
+    }
+}
