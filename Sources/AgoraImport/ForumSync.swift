@@ -285,6 +285,9 @@ public struct ForumSync: Sendable {
         }
     }
 
+    /// The most directory pages read in one sync (50 members each).
+    static let directoryPages = 2_000
+
     /// Posts a topic page carries, and how many are asked for at once after it.
     static let postsPerRequest = 20
     static let directoryEvery: TimeInterval = 86_400
@@ -459,10 +462,19 @@ public struct ForumSync: Sendable {
     private func readDirectory(client: ForumClient, store: any CommunityStore, site: Discourse.Site,
                                outcome: inout ForumOutcome, tally: Tally) throws {
         var page = 0
-        while true {
+        var seen = Set<Member.ID>()
+        var lastPage = Self.directoryPages
+        while page < lastPage {
             guard let json = try client.object("/directory_items.json?period=all&order=post_count&page=\(page)") else { return }
             let items = (json["directory_items"] as? [[String: Any]]) ?? []
             let listed = items.compactMap { Discourse.member($0, site: site) }
+            // A page with no one this sync has not seen ends it (a directory that answers every
+            // page alike), and no more pages are asked than the directory says it has.
+            let fresh = listed.filter { seen.insert($0.id).inserted }
+            guard !fresh.isEmpty else { return }
+            if let total = Discourse.int((json["meta"] as? [String: Any])?["total_rows_directory_items"]), !items.isEmpty {
+                lastPage = min(lastPage, total / items.count + 2)
+            }
             var members: [Member] = []
             var unknown: [Member] = []
             let known = try store.existingMembers(listed.map(\.id))

@@ -359,4 +359,15 @@ struct ForumSyncTests {
         #expect((report.duplicates ?? 0) >= 2, "\(report)")
         #expect(report.summary.contains("repeated ids skipped"), "\(report.summary)")
     }
+
+    @Test func a_directory_that_answers_every_page_alike_is_read_once() throws {
+        let forum = TestForum.generated(topics: 6, posts: 20, users: 8)
+        forum.directoryRepeats = true
+        let setup = try Setup(forum)
+        defer { forum.stop() }
+        let report = try setup.sync()
+        #expect(report.status == .updated, "\(report)")
+        #expect(forum.requests("/directory_items").count == 2, "the second page, with no one new, ends it: \(forum.requests("/directory_items").map(\.path))")
+        #expect(try setup.store.statistics().posts == 5, "the topics were read")
+    }
 }

@@ -72,6 +72,9 @@ public final class TestForum: @unchecked Sendable {
     /// Paths (prefixes) that answer 500.
     public var failing: [String] { get { locked { fail } } set { locked { fail = newValue } } }
     private var fail: [String] = []
+    /// The directory answers every page with the first page and says there is more (a broken forum).
+    public var directoryRepeats: Bool { get { locked { repeats } } set { locked { repeats = newValue } } }
+    private var repeats = false
     /// Seconds each answer waits (a slow forum).
     public var delay: TimeInterval { get { locked { wait } } set { locked { wait = newValue } } }
     private var wait: TimeInterval = 0
@@ -344,9 +347,9 @@ public final class TestForum: @unchecked Sendable {
                 directory = (users.sorted { (counts[$0.username] ?? 0, $1.username) > (counts[$1.username] ?? 0, $0.username) }, counts, started)
             }
             let (sorted, counts, started) = directory!
-            let slice = sorted.dropFirst(page * 50).prefix(50)
-            var meta: [String: Any] = ["total_rows_directory_items": users.count]
-            if users.count > (page + 1) * 50 { meta["load_more_directory_items"] = "/directory_items?page=\(page + 1)&period=all" }
+            let slice = sorted.dropFirst(repeats ? 0 : page * 50).prefix(50)
+            var meta: [String: Any] = repeats ? [:] : ["total_rows_directory_items": users.count]
+            if users.count > (page + 1) * 50 || repeats { meta["load_more_directory_items"] = "/directory_items?page=\(page + 1)&period=all" }
             return (200, ["directory_items": slice.enumerated().map { offset, user -> [String: Any] in
                 ["id": page * 50 + offset + 1, "post_count": counts[user.username] ?? 0, "topic_count": started[user.username] ?? 0,
                  "likes_received": 0, "days_visited": 1,
