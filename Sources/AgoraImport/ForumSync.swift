@@ -87,15 +87,29 @@ final class RequestGate: @unchecked Sendable {
     private var nextStart: TimeInterval?
     private(set) var waited: TimeInterval = 0
     let pacing: Pacing
+    /// The sync's deadline on the pacing's clock: no request starts at or after it, and no turn
+    /// that would start after it is waited for.
+    let deadline: TimeInterval?
 
-    init(_ pacing: Pacing) { self.pacing = pacing }
+    init(_ pacing: Pacing, deadline: DispatchTime? = nil) {
+        self.pacing = pacing
+        self.deadline = deadline.map { end in
+            let now = DispatchTime.now().uptimeNanoseconds
+            let left = end.uptimeNanoseconds > now ? Double(end.uptimeNanoseconds - now) / 1e9 : 0
+            return pacing.clock() + left
+        }
+    }
 
-    func enter() {
+    func enter() throws {
         condition.lock()
         while inFlight >= pacing.concurrency { condition.wait() }
-        inFlight += 1
         let now = pacing.clock()
         let start = max(now, nextStart ?? now)
+        if let deadline, start >= deadline {
+            condition.unlock()
+            throw Fetcher.DeadlineReached(message: "stopped at the sync's deadline")
+        }
+        inFlight += 1
         if let rate = pacing.rate, rate > 0 { nextStart = start + 1 / rate }
         condition.unlock()
         if start > now { pacing.sleep(start - now) }
@@ -130,7 +144,7 @@ final class ForumClient: @unchecked Sendable {
         self.site = site
         self.fetcher = fetcher
         self.key = key
-        self.gate = RequestGate(pacing)
+        self.gate = RequestGate(pacing, deadline: fetcher.deadline)
     }
 
     var requests: Int { lock.lock(); defer { lock.unlock() }; return count }
@@ -139,7 +153,7 @@ final class ForumClient: @unchecked Sendable {
     func object(_ path: String) throws -> [String: Any]? {
         var attempts = 0
         while true {
-            gate.enter()
+            try gate.enter()
             lock.lock()
             count += 1
             lock.unlock()
@@ -169,7 +183,7 @@ final class ForumClient: @unchecked Sendable {
                     ?? (response.status == 429 ? 60 : nil)
                 attempts += 1
                 // A wait that would pass the whole sync's deadline is not begun.
-                let beforeDeadline = fetcher.deadline.map { DispatchTime.now() + max(0, asked ?? 0) < $0 } ?? true
+                let beforeDeadline = gate.deadline.map { gate.pacing.clock() + max(0, asked ?? 0) < $0 } ?? true
                 guard let asked, asked <= Pacing.longestWait, attempts <= 5, beforeDeadline else {
                     throw fetcher.refusal(Fetcher.Response(status: response.status, headers: response.headers, body: Data()),
                                           location: site.api(path))

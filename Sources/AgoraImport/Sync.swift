@@ -107,7 +107,9 @@ public struct Sync: Sendable {
     }
 
     /// One source: fetch, parse, write; a failure is written as the source's last status.
-    public func sync(_ source: Source, into store: any CommunityStore) -> SyncReport { syncOne(source, into: store).report }
+    public func sync(_ source: Source, into store: any CommunityStore) -> SyncReport {
+        run([source], into: store).first ?? syncOne(source, into: store).report
+    }
 
     /// The same, and whether the sync's deadline stopped it.
     func syncOne(_ source: Source, into store: any CommunityStore) -> (report: SyncReport, stoppedByDeadline: Bool) {

@@ -52,8 +52,8 @@ struct ForumSyncTests {
 
         /// One sync as `agora sync` runs it; the source as it is afterwards.
         @discardableResult
-        func sync(rate: Double? = nil, day: Double = 0) throws -> SyncReport {
-            var sync = Sync(fetcher: Fetcher(timeout: 20), deadline: 120, now: { Date(timeIntervalSince1970: 1_700_000_000 + day * 86_400) })
+        func sync(rate: Double? = nil, day: Double = 0, deadline: TimeInterval = 120) throws -> SyncReport {
+            var sync = Sync(fetcher: Fetcher(timeout: 20), deadline: deadline, now: { Date(timeIntervalSince1970: 1_700_000_000 + day * 86_400) })
             sync.pacing = time.pacing(rate: rate)
             sync.keyGrants = .everything  // the key is handed over here; the CLI tests check the grants
             let current = try store.sources().first { $0.id == source.id }!
@@ -188,7 +188,7 @@ struct ForumSyncTests {
         let time = VirtualTime()
         let gate = RequestGate(time.pacing(rate: 4, concurrency: 1))
         for _ in 0..<9 {
-            gate.enter()
+            try gate.enter()
             gate.leave()
         }
         #expect(abs(time.clock - 2.0) < 1e-9)
@@ -369,5 +369,20 @@ struct ForumSyncTests {
         #expect(report.status == .updated, "\(report)")
         #expect(forum.requests("/directory_items").count == 2, "the second page, with no one new, ends it: \(forum.requests("/directory_items").map(\.path))")
         #expect(try setup.store.statistics().posts == 5, "the topics were read")
+    }
+
+    @Test func a_slow_rate_stops_at_the_deadline_instead_of_waiting_past_it() throws {
+        // Given a forum of 40 topics and a rate of 0.3 requests a second (a user key's)
+        let forum = TestForum.generated(topics: 40, posts: 60, users: 4)
+        let setup = try Setup(forum)
+        defer { forum.stop() }
+
+        // When a sync with a 40-second deadline runs (on the test's clock)
+        let report = try setup.sync(rate: 0.3, deadline: 40)
+
+        // Then it stopped at the deadline: no request began after it, nothing waited past it
+        #expect(setup.time.clock <= 40 + 1 / 0.3, "waited until \(setup.time.clock) s")
+        #expect(report.status == .failed || report.status == .updated, "\(report)")
+        #expect(forum.requests().count <= Int(40 * 0.3) + 2, "\(forum.requests().count) requests")
     }
 }
