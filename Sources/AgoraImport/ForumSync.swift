@@ -196,6 +196,18 @@ final class ForumClient: @unchecked Sendable {
     }
 }
 
+/// A forum's sync stopped part way (its deadline, a refusal): what it had read is written, and
+/// `outcome.source.forum` says how far it got, for the source to keep.
+public struct Interrupted: Error, CustomStringConvertible {
+    public var outcome: ForumOutcome
+    public var reason: any Error
+
+    public var description: String {
+        (reason as? Fetcher.DeadlineReached)?.description ?? (reason as? ForumError)?.description
+            ?? (reason as? AgoraError)?.description ?? String(describing: reason)
+    }
+}
+
 public enum ForumError: Error, CustomStringConvertible, Equatable {
     case loginNeeded(site: String, keyGiven: Bool)
 
@@ -234,6 +246,8 @@ public struct ForumOutcome: Sendable {
     public var profilesFailed = 0
     /// Records whose id came twice (a post moved to another topic keeps its id): the first kept.
     public var duplicates = 0
+    /// Topics written in part, to be gone on with by the next sync.
+    public var unfinishedTopics = 0
     public var source: Source
 }
 
@@ -345,6 +359,7 @@ public struct ForumSync: Sendable {
         }
 
         // The latest list, back to where the last sync got.
+        var unfinished = forum.unfinished ?? []
         let first = forum.syncedThrough == nil
         var chosen: [Discourse.Listed] = []
         var newest = forum.syncedThrough
@@ -373,43 +388,90 @@ public struct ForumSync: Sendable {
                 }
                 if let bumped = topic.bumped { newest = max(newest ?? bumped, bumped) }
                 if let wanted, !(topic.category.map(wanted.contains) ?? false) { continue }
+                // Read by a sync that stopped at its deadline: left, and gone on from.
+                if let bumped = topic.bumped, let from = forum.readFrom, let through = forum.readThrough, bumped > from, bumped <= through,
+                   !unfinished.contains(topic.id) { continue }
                 chosen.append(topic)
                 if first, let most = forum.maxTopics, chosen.count >= most { break paging }
             }
             guard list.more, fresh else { break }
             page += 1
         }
+        // Topics written in part last time come first, listed or not.
+        let listedNow = Set(chosen.map(\.id))
+        // Newest activity first (a pinned topic too, by its own activity): what a stopped sync
+        // read is then one span of time.
+        chosen = unfinished.filter { !listedNow.contains($0) }.map { Discourse.Listed(id: $0, bumped: nil, category: nil, pinned: false) }
+            + chosen.sorted { ($0.bumped ?? .distantFuture) > ($1.bumped ?? .distantFuture) }
+        unfinished = []
         tally.update { $0.topicsToRead = chosen.count; $0.requests = client.requests }
 
-        // Each changed topic, in batches; the cursor moves only when every one was read.
+        // Each changed topic, in batches, newest first. What was read is written as it is read;
+        // a sync stopped by its deadline keeps how far it got (`readFrom`...`readThrough`), so
+        // that repeated syncs converge on the whole forum.
         let categoryNames = names().mapValues(\.name)
         var start = 0
+        var readPrefix = 0  // chosen[..<readPrefix] all read
+        var prefixBroken = false
+        func saveProgress() {
+            let listed = chosen.filter { $0.bumped != nil }
+            let done = chosen[..<readPrefix].compactMap(\.bumped)
+            guard let top = listed.first?.bumped, let low = done.last, !done.isEmpty else { return }
+            if let from = forum.readFrom, low > from {
+                // Still above the range read before: that range is the progress kept.
+                return
+            }
+            forum.readThrough = max(top, forum.readThrough ?? top)
+            forum.readFrom = low
+        }
+        func interrupted(_ error: any Error) -> any Error {
+            saveProgress()
+            forum.unfinished = unfinished.isEmpty ? nil : unfinished
+            outcome.waited = client.gate.waited
+            outcome.requests = client.requests
+            outcome.source.forum = forum
+            return Interrupted(outcome: outcome, reason: error)
+        }
         while start < chosen.count {
             let slice = Array(chosen[start..<min(chosen.count, start + batch)])
             start += slice.count
-            let read = Parallel.map(slice, workers: pacing.concurrency) { listed -> Result<Discourse.Topic?, Error> in
+            let read = Parallel.map(slice, workers: pacing.concurrency) { listed -> Result<(topic: Discourse.Topic, complete: Bool)?, Error> in
                 Result { try readTopic(listed.id, client: client, store: store, site: site, categories: categoryNames) }
             }
             var content = CacheContent()
             var authors: [Member.ID: Member] = [:]
+            var stop: (any Error)?
             for (listed, result) in zip(slice, read) {
                 switch result {
-                case .success(let topic?):
+                case .success(let read?):
+                    let topic = read.topic
                     content.posts.append(topic.post)
                     content.comments += topic.comments
                     outcome.leftOut += topic.leftOut
+                    if !read.complete { unfinished.append(listed.id) }
                     for author in topic.authors where authors[author.id] == nil { authors[author.id] = author }
+                    if !prefixBroken { readPrefix += 1 }
                 case .success(nil):
                     outcome.leftOut += 1  // listed, but deleted or out of reach
+                    if !prefixBroken { readPrefix += 1 }
                 case .failure(let error as ForumError):
-                    throw error
+                    stop = stop ?? error
+                    prefixBroken = true
                 case .failure(let error as Fetcher.DeadlineReached):
-                    throw error
+                    stop = stop ?? error
+                    prefixBroken = true
                 case .failure(let error):
                     outcome.failedTopics.append("topic \(listed.id): " + ((error as? AgoraError)?.description ?? String(describing: error)))
+                    prefixBroken = true
                 }
             }
-            content.members = try newMembers(Array(authors.values), client: client, store: store, site: site, outcome: &outcome)
+            // What was read is written, even when the sync stops here.
+            do {
+                content.members = try newMembers(Array(authors.values), client: client, store: store, site: site, outcome: &outcome)
+            } catch let error as Fetcher.DeadlineReached {
+                content.members = Array(authors.values)
+                stop = stop ?? error
+            }
             outcome.duplicates += content.dropDuplicateIDs()
             let summary = try store.importContent(content)
             outcome.posts.add(summary.posts)
@@ -422,17 +484,31 @@ public struct ForumSync: Sendable {
                 $0.requests = client.requests
                 $0.waited = client.gate.waited
             }
+            if let stop { throw interrupted(stop) }
         }
-        if outcome.failedTopics.isEmpty { forum.syncedThrough = newest }
+        if outcome.failedTopics.isEmpty {
+            forum.syncedThrough = newest
+            forum.readFrom = nil
+            forum.readThrough = nil
+        } else {
+            saveProgress()
+        }
+        forum.unfinished = unfinished.isEmpty ? nil : unfinished
+        outcome.unfinishedTopics = unfinished.count
         outcome.waited = client.gate.waited
         outcome.requests = client.requests
         outcome.source.forum = forum
         return outcome
     }
 
-    /// One topic: its page, and the posts after the first twenty that the cache lacks.
+    /// The most requests for a topic's further posts in one sync (20 posts each): a topic of a
+    /// million posts is written in parts, sync after sync.
+    static let postRequestsPerTopic = 100
+
+    /// One topic: its page, and the posts after the first twenty that the cache lacks, as many
+    /// as one sync reads of a topic (`complete` says whether that was all).
     private func readTopic(_ id: Int, client: ForumClient, store: any CommunityStore, site: Discourse.Site,
-                           categories: [Int: String]) throws -> Discourse.Topic? {
+                           categories: [Int: String]) throws -> (topic: Discourse.Topic, complete: Bool)? {
         guard let json = try client.object("/t/\(id).json") else { return nil }
         let stream = ((json["post_stream"] as? [String: Any])?["stream"] as? [Any])?.compactMap(Discourse.int) ?? []
         let loaded = Set((((json["post_stream"] as? [String: Any])?["posts"] as? [[String: Any]]) ?? []).compactMap { Discourse.int($0["id"]) })
@@ -445,7 +521,9 @@ public struct ForumSync: Sendable {
         let missing = stream.filter { !loaded.contains($0) && !cached.contains(site.postID($0)) }
         var more: [[String: Any]] = []
         var index = 0
-        while index < missing.count {
+        var requests = 0
+        while index < missing.count, requests < Self.postRequestsPerTopic {
+            requests += 1
             let ids = missing[index..<min(missing.count, index + Self.postsPerRequest)]
             index += ids.count
             let query = ids.map { "post_ids[]=\($0)" }.joined(separator: "&")
@@ -453,7 +531,8 @@ public struct ForumSync: Sendable {
                 more += ((page["post_stream"] as? [String: Any])?["posts"] as? [[String: Any]]) ?? []
             }
         }
-        return Discourse.topic(json, site: site, categories: categories, morePosts: more, knownNumbers: known)
+        guard let topic = Discourse.topic(json, site: site, categories: categories, morePosts: more, knownNumbers: known) else { return nil }
+        return (topic, index >= missing.count)
     }
 
     /// Authors not in the cache yet, each from their profile when it can be read.

@@ -133,8 +133,18 @@ public struct Sync: Sendable {
                 if let tell = forumProgress {
                     forum.progress = { @Sendable progress in tell(source, progress) }
                 }
-                let outcome = try forum.sync(updated, into: store)
+                let outcome: ForumOutcome
+                var stopped: Interrupted?
+                do {
+                    outcome = try forum.sync(updated, into: store)
+                } catch let interrupted as Interrupted {
+                    // What was read is in the cache; how far the sync got is kept with the source.
+                    outcome = interrupted.outcome
+                    stopped = interrupted
+                }
                 updated = outcome.source
+                updated.lastStatus = source.lastStatus
+                updated.lastSync = now()
                 report.status = .updated
                 report.added = outcome.posts.added
                 report.updated = outcome.posts.updated
@@ -150,6 +160,18 @@ public struct Sync: Sendable {
                     report.status = .failed
                     report.error = "\(outcome.failedTopics.count) topics not read (they are asked again next time): "
                         + outcome.failedTopics.prefix(3).joined(separator: "; ")
+                }
+                if outcome.unfinishedTopics > 0 {
+                    report.error = [report.error, "\(outcome.unfinishedTopics) long \(outcome.unfinishedTopics == 1 ? "topic" : "topics") written in part (the next sync goes on)"]
+                        .compactMap { $0 }.joined(separator: "; ")
+                }
+                if let stopped {
+                    report.status = .failed
+                    report.error = "\(stopped.description); what was read is kept and the next sync goes on from there"
+                    if let backOff = stopped.reason as? Fetcher.BackOff { updated.retryAfter = backOff.until }
+                    updated.lastStatus = report.summary
+                    try store.importContent(CacheContent(sources: [updated]))
+                    return (report, stopped.reason is Fetcher.DeadlineReached)
                 }
                 updated.lastStatus = report.summary
                 try store.importContent(CacheContent(sources: [updated]))

@@ -385,4 +385,40 @@ struct ForumSyncTests {
         #expect(report.status == .failed || report.status == .updated, "\(report)")
         #expect(forum.requests().count <= Int(40 * 0.3) + 2, "\(forum.requests().count) requests")
     }
+
+    @Test func a_forum_larger_than_one_sync_is_mirrored_by_syncs_that_go_on_where_the_last_stopped() throws {
+        // Given 300 topics and syncs of 30 seconds at four requests a second (on the test's clock)
+        let forum = TestForum.generated(topics: 300, posts: 600, users: 6)
+        let setup = try Setup(forum)
+        defer { forum.stop() }
+        var counts: [Int] = []
+        // When the forum is synced again and again
+        for round in 0..<6 {
+            let report = try setup.sync(rate: 4, deadline: 30)
+            counts.append(try setup.store.statistics().posts)
+            if round == 0 { #expect(report.status == .failed && report.error?.contains("the next sync goes on") == true, "\(report)") }
+        }
+        // Then each sync adds to what the last one wrote, and they end with the whole forum
+        #expect(zip(counts, counts.dropFirst()).allSatisfy { $0 <= $1 }, "\(counts)")
+        #expect(counts[1] > counts[0] && counts[2] > counts[1], "progress is kept: \(counts)")
+        #expect(counts.last == 299, "every topic but the deleted one: \(counts)")
+        let source = try #require(try setup.store.sources().first)
+        #expect(source.forum?.readFrom == nil && source.forum?.syncedThrough != nil, "done: the cursor moved")
+    }
+
+    @Test func a_topic_of_thousands_of_posts_is_written_in_parts() throws {
+        let forum = TestForum.generated(topics: 3, posts: 6, users: 4)
+        forum.addLongTopic(id: 9_000, posts: 4_500)
+        let setup = try Setup(forum)
+        defer { forum.stop() }
+        let topic = Discourse.Site(forum.baseURL)!.topicID(9_000)
+        let first = try setup.sync()
+        let part = try setup.store.post(topic).comments.count
+        #expect(part > 0 && part < 4_499, "written in part: \(part)")
+        #expect(first.error?.contains("1 long topic written in part") == true, "\(first)")
+        try setup.sync()
+        try setup.sync()
+        #expect(try setup.store.post(topic).comments.count == 4_499)
+        #expect(try setup.store.sources().first?.forum?.unfinished == nil)
+    }
 }

@@ -209,6 +209,22 @@ public final class TestForum: @unchecked Sendable {
         }
     }
 
+    /// A topic of `count` posts (its stream lists every id), the newest topic of the forum.
+    public func addLongTopic(id: Int, posts count: Int) {
+        locked {
+            let created = now
+            var topic = Topic(id: id, slug: "long-\(id)", title: "A long topic \(id)", category: 1, created: created, bumped: created,
+                              views: 1, likes: 0, tags: [], posts: [])
+            for number in 1...count {
+                topic.posts.append(ForumPost(id: nextPostID, number: number, username: users[number % users.count].username,
+                                             cooked: "<p>Post \(number) of the long topic</p>", created: created, updated: created))
+                nextPostID += 1
+            }
+            topics.append(topic)
+            directory = nil
+        }
+    }
+
     /// A post's text changed: its version goes up, and the topic is bumped.
     public func edit(post id: Int, text: String) {
         locked {

@@ -133,6 +133,12 @@ public struct Source: Identifiable, Hashable, Sendable, Codable {
         public var directoryRead: Date?
         /// The forum's categories, id to name, as last read.
         public var categoryNames: [String: String]?
+        /// A sync that stopped before it was done (its deadline) had read every changed topic
+        /// active after `readFrom` up to `readThrough`: the next one leaves those and goes on.
+        public var readFrom: Date?
+        public var readThrough: Date?
+        /// Topics written in part (more posts than one sync reads of a topic): read on first.
+        public var unfinished: [Int]?
 
         public init(categories: [String]? = nil, since: Date? = nil, maxTopics: Int? = nil, keyFile: String? = nil) {
             self.categories = categories
