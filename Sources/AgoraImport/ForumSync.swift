@@ -140,9 +140,15 @@ final class ForumClient: @unchecked Sendable {
     private let lock = NSLock()
     private var count = 0
 
+    /// The largest answer a forum's JSON may be: decoded into objects it takes several times
+    /// this, so it bounds what one request holds whatever the forum sends.
+    static let largestAnswer = 16 << 20
+
     init(site: Discourse.Site, fetcher: Fetcher, key: ForumKey?, pacing: Pacing) {
         self.site = site
-        self.fetcher = fetcher
+        var capped = fetcher
+        capped.maxBytes = min(fetcher.maxBytes, Self.largestAnswer)
+        self.fetcher = capped
         self.key = key
         self.gate = RequestGate(pacing, deadline: fetcher.deadline)
     }
@@ -150,7 +156,10 @@ final class ForumClient: @unchecked Sendable {
     var requests: Int { lock.lock(); defer { lock.unlock() }; return count }
 
     /// A JSON object from the forum; nil when the forum says there is none (404, 410).
-    func object(_ path: String) throws -> [String: Any]? {
+    func object(_ path: String) throws -> [String: Any]? { try sizedObject(path)?.json }
+
+    /// The same, with the answer's size in bytes.
+    func sizedObject(_ path: String) throws -> (json: [String: Any], bytes: Int)? {
         var attempts = 0
         while true {
             try gate.enter()
@@ -170,7 +179,7 @@ final class ForumClient: @unchecked Sendable {
                 guard let json = try? JSONSerialization.jsonObject(with: response.body) as? [String: Any] else {
                     throw AgoraError.invalidArgument("\(site.api(path)): the answer is not a JSON object")
                 }
-                return json
+                return (json, response.body.count)
             case 404, 410:
                 return nil
             case 401, 403:
@@ -433,10 +442,24 @@ public struct ForumSync: Sendable {
             return Interrupted(outcome: outcome, reason: error)
         }
         while start < chosen.count {
-            let slice = Array(chosen[start..<min(chosen.count, start + batch)])
-            start += slice.count
-            let read = Parallel.map(slice, workers: pacing.concurrency) { listed -> Result<(topic: Discourse.Topic, complete: Bool)?, Error> in
-                Result { try readTopic(listed.id, client: client, store: store, site: site, categories: categoryNames) }
+            // Up to `batch` topics, read a few at a time (as many as are asked at once), until
+            // what the batch holds passes `batchBytes`: then it is written.
+            var slice: [Discourse.Listed] = []
+            var read: [Result<(topic: Discourse.Topic, complete: Bool)?, Error>] = []
+            var held = 0
+            while start < chosen.count, slice.count < batch, held < Self.batchBytes {
+                let step = Array(chosen[start..<min(chosen.count, start + max(1, pacing.concurrency), start + batch - slice.count)])
+                start += step.count
+                let results = Parallel.map(step, workers: pacing.concurrency) { listed -> Result<(topic: Discourse.Topic, complete: Bool)?, Error> in
+                    Result { try readTopic(listed.id, client: client, store: store, site: site, categories: categoryNames) }
+                }
+                slice += step
+                read += results
+                for case .success(let topic?) in results {
+                    held += topic.topic.post.body.utf8.count + topic.topic.comments.reduce(0) { $0 + $1.body.utf8.count }
+                }
+                // A stop (the deadline) ends the batch here: what was read is written below.
+                if results.contains(where: { if case .failure = $0 { true } else { false } }) { break }
             }
             var content = CacheContent()
             var authors: [Member.ID: Member] = [:]
@@ -504,12 +527,17 @@ public struct ForumSync: Sendable {
     /// The most requests for a topic's further posts in one sync (20 posts each): a topic of a
     /// million posts is written in parts, sync after sync.
     static let postRequestsPerTopic = 100
+    /// The most bytes of answers read for one topic in one sync; the rest comes next time.
+    static let topicBytes = 8 << 20
+    /// A batch of topics is written once it holds this many bytes of text, whatever its count.
+    static let batchBytes = 32 << 20
 
     /// One topic: its page, and the posts after the first twenty that the cache lacks, as many
     /// as one sync reads of a topic (`complete` says whether that was all).
     private func readTopic(_ id: Int, client: ForumClient, store: any CommunityStore, site: Discourse.Site,
                            categories: [Int: String]) throws -> (topic: Discourse.Topic, complete: Bool)? {
-        guard let json = try client.object("/t/\(id).json") else { return nil }
+        guard let (json, pageBytes) = try client.sizedObject("/t/\(id).json") else { return nil }
+        var bytes = pageBytes
         let stream = ((json["post_stream"] as? [String: Any])?["stream"] as? [Any])?.compactMap(Discourse.int) ?? []
         let loaded = Set((((json["post_stream"] as? [String: Any])?["posts"] as? [[String: Any]]) ?? []).compactMap { Discourse.int($0["id"]) })
         var known: [Int: Comment.ID] = [:]
@@ -522,13 +550,15 @@ public struct ForumSync: Sendable {
         var more: [[String: Any]] = []
         var index = 0
         var requests = 0
-        while index < missing.count, requests < Self.postRequestsPerTopic {
+        // As many as one sync reads of a topic: a number of requests and a number of bytes.
+        while index < missing.count, requests < Self.postRequestsPerTopic, bytes < Self.topicBytes {
             requests += 1
             let ids = missing[index..<min(missing.count, index + Self.postsPerRequest)]
             index += ids.count
             let query = ids.map { "post_ids[]=\($0)" }.joined(separator: "&")
-            if let page = try client.object("/t/\(id)/posts.json?\(query)") {
+            if let (page, size) = try client.sizedObject("/t/\(id)/posts.json?\(query)") {
                 more += ((page["post_stream"] as? [String: Any])?["posts"] as? [[String: Any]]) ?? []
+                bytes += size
             }
         }
         guard let topic = Discourse.topic(json, site: site, categories: categories, morePosts: more, knownNumbers: known) else { return nil }

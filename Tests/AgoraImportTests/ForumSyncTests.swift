@@ -421,4 +421,21 @@ struct ForumSyncTests {
         #expect(try setup.store.post(topic).comments.count == 4_499)
         #expect(try setup.store.sources().first?.forum?.unfinished == nil)
     }
+
+    @Test func what_one_topic_holds_in_one_sync_is_bounded_by_bytes() throws {
+        // Given a topic of 400 posts of 100 KB each (2 MB an answer of 20 posts)
+        let forum = TestForum.generated(topics: 2, posts: 4, users: 3)
+        forum.addLongTopic(id: 9_100, posts: 400, bodyBytes: 100_000)
+        let setup = try Setup(forum)
+        defer { forum.stop() }
+        // When it is synced
+        let report = try setup.sync()
+        // Then no more than the topic's budget was read of it, and what was read is written
+        let asked = forum.requests("/t/9100/posts.json").count
+        #expect(asked >= 1 && asked <= (ForumSync.topicBytes / 2_000_000) + 1, "\(asked) requests")
+        let topic = Discourse.Site(forum.baseURL)!.topicID(9_100)
+        let written = try setup.store.post(topic).comments.count
+        #expect(written > 19 && written < 399, "\(written)")
+        #expect(report.error?.contains("written in part") == true, "\(report)")
+    }
 }

@@ -210,14 +210,15 @@ public final class TestForum: @unchecked Sendable {
     }
 
     /// A topic of `count` posts (its stream lists every id), the newest topic of the forum.
-    public func addLongTopic(id: Int, posts count: Int) {
+    public func addLongTopic(id: Int, posts count: Int, bodyBytes: Int = 0) {
         locked {
             let created = now
             var topic = Topic(id: id, slug: "long-\(id)", title: "A long topic \(id)", category: 1, created: created, bumped: created,
                               views: 1, likes: 0, tags: [], posts: [])
             for number in 1...count {
                 topic.posts.append(ForumPost(id: nextPostID, number: number, username: users[number % users.count].username,
-                                             cooked: "<p>Post \(number) of the long topic</p>", created: created, updated: created))
+                                             cooked: "<p>Post \(number) of the long topic</p>" + (bodyBytes > 0 ? "<p>" + String(repeating: "x", count: bodyBytes) + "</p>" : ""),
+                                             created: created, updated: created))
                 nextPostID += 1
             }
             topics.append(topic)
