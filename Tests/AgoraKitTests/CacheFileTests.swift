@@ -442,3 +442,66 @@ struct ReadOnlyCacheTests {
         }
     }
 }
+
+/// The JSON cache's marks go to a log beside the file: a mark costs a line, not the file.
+@Suite("The JSON cache's marks log")
+struct MarkLogTests {
+    func store(_ directory: TemporaryDirectory) throws -> (JSONStore, String) {
+        let path = directory.file("cache.json")
+        let store = try JSONStore(path: path)
+        try store.importContent(Fixture.content)
+        return (store, path)
+    }
+
+    @Test func a_mark_appends_a_line_and_leaves_the_file_as_it_was() throws {
+        let directory = TemporaryDirectory()
+        let (store, path) = try store(directory)
+        let before = FileManager.default.contents(atPath: path)
+        try store.setRead(true, posts: ["p1"])
+        try store.setStarred(true, posts: ["p2"])
+        try store.setMuted(true, member: Fixture.content.members[0].id)
+        #expect(FileManager.default.contents(atPath: path) == before, "the file was written whole for a mark")
+        let log = try String(contentsOfFile: path + "-marks", encoding: .utf8)
+        #expect(log.split(separator: "\n").count == 4, "a header and a line a mark: \(log)")
+        // Another store, and a store opened later, see them.
+        let other = try JSONStore(path: path, create: false)
+        #expect(try other.post("p1").state.read && other.post("p2").state.starred)
+        #expect(try other.mutedMembers().keys.contains(Fixture.content.members[0].id))
+        try store.setStarred(false, posts: ["p2"])
+        #expect(try other.changedElsewhere())
+        #expect(try !other.post("p2").state.starred)
+        // A whole write folds the log into the file and removes it.
+        _ = try store.markAllRead(.all)
+        #expect(!FileManager.default.fileExists(atPath: path + "-marks"))
+        let file = try CacheFile.read(path: path)
+        #expect(file.state.posts["p1"]?.read == true)
+    }
+
+    @Test func a_log_left_beside_a_file_written_since_is_not_read() throws {
+        let directory = TemporaryDirectory()
+        let (store, path) = try store(directory)
+        try store.setStarred(true, posts: ["p1"])
+        let stale = try Data(contentsOf: URL(fileURLWithPath: path + "-marks"))
+        try store.setStarred(false, posts: ["p1"])
+        _ = try store.markAllRead(.all)  // written whole; the log goes
+        // A crash between the whole write and the log's removal would leave the old log.
+        try stale.write(to: URL(fileURLWithPath: path + "-marks"))
+        #expect(try !JSONStore(path: path, create: false).post("p1").state.starred)
+    }
+
+    @Test func part_of_a_line_left_by_a_killed_writer_is_skipped_and_the_next_mark_is_whole() throws {
+        let directory = TemporaryDirectory()
+        let (store, path) = try store(directory)
+        try store.setRead(true, posts: ["p1"])
+        let handle = try #require(FileHandle(forWritingAtPath: path + "-marks"))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data(#"{"posts":{"p2":{"read":tr"#.utf8))
+        try handle.close()
+        let other = try JSONStore(path: path, create: false)
+        #expect(try other.post("p1").state.read)
+        #expect(try !other.post("p2").state.read)
+        try other.setStarred(true, posts: ["p3"])
+        let reopened = try JSONStore(path: path, create: false)
+        #expect(try reopened.post("p1").state.read && reopened.post("p3").state.starred && !reopened.post("p2").state.read)
+    }
+}

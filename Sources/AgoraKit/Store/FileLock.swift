@@ -23,7 +23,7 @@ enum FilePlace {
 
 /// Which file a path names at a moment: a file replaced (renamed over) or rewritten since has
 /// another stamp.
-struct FileStamp: Equatable, Sendable {
+struct FileStamp: Equatable, Sendable, Codable {
     var device: UInt64
     var inode: UInt64
     var size: Int64

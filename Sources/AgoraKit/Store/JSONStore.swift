@@ -22,6 +22,8 @@ public final class JSONStore: CommunityStore {
 
     struct Contents {
         var file: CacheFile
+        /// How far the marks log (MarkLog) has been read into `file`.
+        var marks: MarkLog.Position?
         var postIndex: [Post.ID: Int] = [:]
         var memberIndex: [Member.ID: Int] = [:]
         var commentsByPost: [Post.ID: [Int]] = [:]
@@ -134,22 +136,81 @@ public final class JSONStore: CommunityStore {
     /// taken for seen, or the next change would write a stale copy over it).
     private static func load(path: String) throws -> (Contents, FileStamp?) {
         let (bytes, stamp) = try FileStamp.read(path: path)
-        let file = try CacheFile.decode(bytes, path: path)
+        var file = try CacheFile.decode(bytes, path: path)
+        // The marks made since the file was last written whole.
+        let marks = try MarkLog.read(cache: path, file: stamp, after: nil, into: &file.state)
         // A file from elsewhere is content like any import: sanitise and check it.
         let content: CacheContent
         do { content = try ContentCheck.prepared(file.content) } catch AgoraError.invalidArgument(let message) {
             throw AgoraError.notACache(path: path, reason: message)
         }
-        return (Contents(Self.checked(file, content)), stamp)
+        var contents = Contents(Self.checked(file, content))
+        contents.marks = marks
+        return (contents, stamp)
     }
 
     /// The file again, when another process has changed it since this one last read or wrote it.
     private func refreshed(_ contents: inout Contents) throws {
         guard !inMemory else { return }
-        guard FileStamp(path: location) != seen.withLock({ $0 }) else { return }
-        let (fresh, stamp) = try Self.load(path: location)
+        let stamp = seen.withLock { $0 }
+        if FileStamp(path: location) == stamp {
+            // The same file: only marks another process added, read from where this one stopped.
+            guard Self.marksChanged(location, since: contents.marks) else { return }
+            let before = contents.marks
+            var state = contents.file.state
+            if let marks = try MarkLog.read(cache: location, file: stamp, after: before, into: &state),
+               before == nil || marks.inode == before?.inode {
+                contents.file.state = state
+                contents.marks = marks
+                return
+            }
+        }
+        let (fresh, newStamp) = try Self.load(path: location)
         contents = fresh
-        seen.withLock { $0 = stamp }
+        seen.withLock { $0 = newStamp }
+    }
+
+    /// Whether the marks log is another than the one read, or has grown.
+    private static func marksChanged(_ cache: String, since position: MarkLog.Position?) -> Bool {
+        var info = stat()
+        guard stat(MarkLog.path(for: cache), &info) == 0 else { return position != nil }
+        guard let position else { return true }
+        return UInt64(info.st_ino) != position.inode || Int(info.st_size) != position.offset
+    }
+
+    /// A change to reader state alone (`posts`, `comments` and `muted` name what `body` may
+    /// touch): applied to what the file and its marks hold now, then one line appended to the
+    /// marks log, under the file's lock. The file itself is written whole only when the log has
+    /// grown past `MarkLog.foldAt`.
+    private func mark(posts: [Post.ID] = [], comments: [Comment.ID] = [], muted: [Member.ID] = [],
+                      _ body: (inout Contents) throws -> Void) throws {
+        guard !inMemory else { return try change(body) }
+        try data.withLock { contents in
+            let lock = try FileLock(for: location)
+            defer { lock.release() }
+            try refreshed(&contents)
+            var copy = contents
+            try body(&copy)
+            if let marks = copy.marks, marks.offset > MarkLog.foldAt {
+                try writeWhole(&copy)
+            } else {
+                let state = copy.file.state
+                let line = MarkLog.Line(
+                    posts: posts.isEmpty ? nil : Dictionary(posts.map { ($0.rawValue, state.posts[$0.rawValue]) }, uniquingKeysWith: { a, _ in a }),
+                    comments: comments.isEmpty ? nil : Dictionary(comments.map { ($0.rawValue, state.comments[$0.rawValue]) }, uniquingKeysWith: { a, _ in a }),
+                    muted: muted.isEmpty ? nil : Dictionary(muted.map { ($0.rawValue, state.muted[$0.rawValue]) }, uniquingKeysWith: { a, _ in a }))
+                copy.marks = try MarkLog.append(line, cache: location, file: seen.withLock { $0 }, at: copy.marks)
+            }
+            contents = copy
+        }
+    }
+
+    /// The file written whole, the marks folded into it and their log removed.
+    private func writeWhole(_ contents: inout Contents) throws {
+        try contents.file.write(to: location)
+        MarkLog.remove(cache: location)
+        contents.marks = nil
+        seen.withLock { $0 = FileStamp(path: location) }
     }
 
     private func read<T>(_ body: (borrowing Contents) throws -> T) rethrows -> T {
@@ -169,9 +230,8 @@ public final class JSONStore: CommunityStore {
             try refreshed(&contents)
             var copy = contents
             let result = try body(&copy)
-            if !inMemory { try copy.file.write(to: location) }
+            if !inMemory { try writeWhole(&copy) }
             contents = copy
-            seen.withLock { $0 = FileStamp(path: location) }
             return result
         }
     }
@@ -181,9 +241,9 @@ public final class JSONStore: CommunityStore {
     public func changedElsewhere() throws -> Bool {
         guard !inMemory else { return false }
         return try data.withLock { contents in
-            // The file another process replaced is read again now; this store's own writes
-            // leave it as this store last saw it.
-            guard FileStamp(path: location) != seen.withLock({ $0 }) else { return false }
+            // The file another process replaced, or marks it added, are read now; this store's
+            // own writes leave both as this store last saw them.
+            guard FileStamp(path: location) != seen.withLock({ $0 }) || Self.marksChanged(location, since: contents.marks) else { return false }
             try refreshed(&contents)
             return true
         }
@@ -339,7 +399,7 @@ public final class JSONStore: CommunityStore {
 
     public func setRead(_ read: Bool, posts ids: [Post.ID]) throws {
         let now = clock()
-        try change { contents in
+        try mark(posts: ids) { contents in
             for id in ids {
                 guard contents.postIndex[id] != nil else { throw AgoraError.postNotFound(id) }
                 var entry = contents.file.state.posts[id.rawValue] ?? .init()
@@ -353,7 +413,7 @@ public final class JSONStore: CommunityStore {
 
     public func setRead(_ read: Bool, comments ids: [Comment.ID]) throws {
         let now = clock()
-        try change { contents in
+        try mark(comments: ids) { contents in
             let known = Set(contents.file.comments.map(\.id))
             for id in ids {
                 guard known.contains(id) else { throw AgoraError.commentNotFound(id) }
@@ -364,7 +424,7 @@ public final class JSONStore: CommunityStore {
     }
 
     public func setStarred(_ starred: Bool, posts ids: [Post.ID]) throws {
-        try change { contents in
+        try mark(posts: ids) { contents in
             for id in ids {
                 guard contents.postIndex[id] != nil else { throw AgoraError.postNotFound(id) }
                 var entry = contents.file.state.posts[id.rawValue] ?? .init()
@@ -607,7 +667,7 @@ public final class JSONStore: CommunityStore {
 
     public func setMuted(_ muted: Bool, member: Member.ID) throws {
         let now = clock()
-        try change { contents in
+        try mark(muted: [member]) { contents in
             guard muted else {
                 contents.file.state.muted[member.rawValue] = nil
                 return
