@@ -84,7 +84,7 @@ struct Import: ParsableCommand {
             }
             progress.finish()
             try Self.nameCommunity(store, after: try store.sources().first { $0.location == location })
-            try report(summary, format: .feed, notes: [])
+            try report(summary, format: .feed, notes: try Self.sizeNotes(store, path: global.path))
             return
         case .ning?:
             let archive = try NingArchive(path: path)
@@ -111,7 +111,7 @@ struct Import: ParsableCommand {
         }
         let summary = try store.importContent(plan.content)
         if plan.content.community == nil { try Self.nameCommunity(store, after: plan.content.sources.first) }
-        try report(summary, format: kind!, notes: plan.notes, sourcesAdded: addedSources)
+        try report(summary, format: kind!, notes: plan.notes + Self.sizeNotes(store, path: global.path), sourcesAdded: addedSources)
     }
 
     private func report(_ summary: ImportSummary, format: ImportFormat, notes: [String], name: String? = nil,
@@ -147,6 +147,20 @@ struct Import: ParsableCommand {
             Output.line("  dates: \(summary.droppedDates) outside 1970-9999 left out (the records are kept without them)")
         }
         for note in notes { Output.line("  note: " + Output.safe(note)) }
+    }
+
+    /// Past this many posts a JSON cache is the wrong choice (docs/limits.md): it is read whole at
+    /// every start and written whole at every import.
+    static let jsonCacheAdvice = 10_000
+
+    /// A JSON cache grown past `jsonCacheAdvice` posts: said, with the command that moves it.
+    static func sizeNotes(_ store: any CommunityStore, path: String) throws -> [String] {
+        guard Cache.Kind(path: path) == .json, let store = store as? JSONStore else { return [] }
+        let posts = try store.statistics().posts
+        guard posts > jsonCacheAdvice else { return [] }
+        let sqlite = (path as NSString).deletingPathExtension + ".sqlite"
+        return ["this JSON cache holds \(posts) posts; past \(jsonCacheAdvice) a JSON cache is slow to open and to import into "
+                + "(it is read and written whole; docs/limits.md). Move it to SQLite: agora --cache \(sqlite) import \(path)"]
     }
 
     /// A cache with no community yet takes the name of what was brought into it.
