@@ -58,7 +58,7 @@ struct List: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @OptionGroup var filters: FilterOptions
     @Option(help: "Order: newest, oldest, views, comments, unread (unread first, each part newest first).") var sort: PostSort = .newest
-    @Option(parsing: .unconditional, help: "Show at most this many posts.") var limit = 50
+    @Option(parsing: .unconditional, help: "Show at most this many posts (0: only how many there are).") var limit = 50
     @Option(parsing: .unconditional, help: "Skip this many posts first.") var offset = 0
     @Flag(help: "Print JSON.") var json = false
 
