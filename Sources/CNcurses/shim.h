@@ -84,7 +84,20 @@ static void agora_crash_handler(int signal) {
     raise(signal);
 }
 
-/// Remembers the terminal as it is now (call before ncurses changes it) .
+/// The signals a crash sends, each given `handler`.
+static inline void agora_set_crash_handlers(void (*handler)(int), int flags) {
+    int signals[] = { SIGILL, SIGTRAP, SIGSEGV, SIGBUS, SIGABRT, SIGFPE };
+    for (size_t i = 0; i < sizeof signals / sizeof signals[0]; i++) {
+        struct sigaction action;
+        memset(&action, 0, sizeof action);
+        action.sa_handler = handler;
+        sigemptyset(&action.sa_mask);
+        action.sa_flags = flags;
+        sigaction(signals[i], &action, NULL);
+    }
+}
+
+/// Remembers the terminal as it is now (call before ncurses changes it).
 static inline void agora_save_terminal(void) {
     agora_saved_termios_ok = tcgetattr(STDIN_FILENO, &agora_saved_termios) == 0;
 }
@@ -108,27 +121,12 @@ static inline void agora_install_crash_restore(void) {
     stack.ss_size = sizeof agora_crash()->stack;
     stack.ss_flags = 0;
     sigaltstack(&stack, NULL);
-    int signals[] = { SIGILL, SIGTRAP, SIGSEGV, SIGBUS, SIGABRT, SIGFPE };
-    for (size_t i = 0; i < sizeof signals / sizeof signals[0]; i++) {
-        struct sigaction action;
-        memset(&action, 0, sizeof action);
-        action.sa_handler = agora_crash_handler;
-        sigemptyset(&action.sa_mask);
-        action.sa_flags = SA_ONSTACK | SA_NODEFER;
-        sigaction(signals[i], &action, NULL);
-    }
+    agora_set_crash_handlers(agora_crash_handler, SA_ONSTACK | SA_NODEFER);
 }
 
 /// The handlers off again, once the terminal has been given back the ordinary way.
 static inline void agora_remove_crash_restore(void) {
-    int signals[] = { SIGILL, SIGTRAP, SIGSEGV, SIGBUS, SIGABRT, SIGFPE };
-    for (size_t i = 0; i < sizeof signals / sizeof signals[0]; i++) {
-        struct sigaction action;
-        memset(&action, 0, sizeof action);
-        action.sa_handler = SIG_DFL;
-        sigemptyset(&action.sa_mask);
-        sigaction(signals[i], &action, NULL);
-    }
+    agora_set_crash_handlers(SIG_DFL, 0);
     agora_restore_length = 0;
 }
 #endif

@@ -169,14 +169,20 @@ public struct Source: Identifiable, Hashable, Sendable, Codable {
     /// mention links it), when one of `sources` is that forum. Forum member ids are the
     /// source's id, `:u:` and the username in lower case.
     public static func member(linkedBy url: String, among sources: [Source]) -> Member.ID? {
+        guard let (source, rest) = forumPath(url, under: "/u/", among: sources) else { return nil }
+        let name = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        guard let username = String(name).removingPercentEncoding, !username.isEmpty else { return nil }
+        return Member.ID(source.id.rawValue + ":u:" + username.lowercased())
+    }
+
+    /// The forum among `sources` whose address, then `folder`, begins `url`; and the rest of it.
+    private static func forumPath(_ url: String, under folder: String, among sources: [Source]) -> (Source, Substring)? {
         for source in sources where source.kind == .discourse {
             guard var base = source.location else { continue }
             while base.hasSuffix("/") { base.removeLast() }
-            let prefix = base + "/u/"
+            let prefix = base + folder
             guard url.lowercased().hasPrefix(prefix.lowercased()) else { continue }
-            let rest = url.dropFirst(prefix.count).prefix { $0 != "/" && $0 != "?" && $0 != "#" }
-            guard let username = String(rest).removingPercentEncoding, !username.isEmpty else { continue }
-            return Member.ID(source.id.rawValue + ":u:" + username.lowercased())
+            return (source, url.dropFirst(prefix.count))
         }
         return nil
     }
@@ -217,19 +223,11 @@ public struct Source: Identifiable, Hashable, Sendable, Codable {
     /// The topic a forum's topic address names (`https://forum.example.org/t/remote-hubs/101`,
     /// `.../t/101/3`), when one of `sources` is that forum: its post id in the cache.
     public static func post(linkedBy url: String, among sources: [Source]) -> Post.ID? {
-        for source in sources where source.kind == .discourse {
-            guard var base = source.location else { continue }
-            while base.hasSuffix("/") { base.removeLast() }
-            let prefix = base + "/t/"
-            guard url.lowercased().hasPrefix(prefix.lowercased()) else { continue }
-            let path = url.dropFirst(prefix.count).prefix { $0 != "?" && $0 != "#" }
-            let parts = path.split(separator: "/").map(String.init)
-            // /t/SLUG/ID[/N] or /t/ID[/N]: the first number after /t/ or after the slug.
-            let id = parts.first.flatMap { Int($0) } ?? (parts.count > 1 ? Int(parts[1]) : nil)
-            guard let id else { continue }
-            return Post.ID(source.id.rawValue + ":t\(id)")
-        }
-        return nil
+        guard let (source, rest) = forumPath(url, under: "/t/", among: sources) else { return nil }
+        let parts = rest.prefix { $0 != "?" && $0 != "#" }.split(separator: "/").map(String.init)
+        // /t/SLUG/ID[/N] or /t/ID[/N]: the first number after /t/ or after the slug.
+        guard let id = parts.first.flatMap({ Int($0) }) ?? (parts.count > 1 ? Int(parts[1]) : nil) else { return nil }
+        return Post.ID(source.id.rawValue + ":t\(id)")
     }
 
     /// The key a location gives a source and, for a feed known by nothing better, its ids:
