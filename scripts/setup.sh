@@ -3,7 +3,7 @@
 # As root it runs apt-get; otherwise it prints the exact apt-get line to run.
 set -euo pipefail
 
-packages=(libncurses-dev libsqlite3-dev libxml2-dev zlib1g-dev libcurl4-openssl-dev pkg-config tmux procps)
+packages=(libncurses-dev libsqlite3-dev libxml2-dev zlib1g-dev libcurl4-openssl-dev pkg-config tmux procps valgrind bsdutils)
 
 if ! command -v swift >/dev/null 2>&1; then
     if [ -x /opt/swift/usr/bin/swift ]; then
