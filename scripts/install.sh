@@ -9,7 +9,8 @@ cd "$(dirname "$0")/.."
 prefix="${1:-$HOME/.local}"
 source scripts/setup.sh
 swift build -c release --static-swift-stdlib --product agora >&2
-install -D -m 755 .build/release/agora "$prefix/bin/agora"
+# Stripped: the symbols are for debugging and a third of the file (install -s runs strip).
+install -D -m 755 -s .build/release/agora "$prefix/bin/agora"
 install -d "$prefix/share/agora/themes"
 install -m 644 Themes/*.toml "$prefix/share/agora/themes/"
 install -D -m 644 docs/agora.1 "$prefix/share/man/man1/agora.1"
