@@ -139,8 +139,18 @@ public struct ForumSync: Sendable {
 
         // Members: the directory once a day; it comes first, so that most authors are known.
         if forum.directoryRead.map({ now().timeIntervalSince($0) >= Self.directoryEvery }) ?? true {
-            try readDirectory(client: client, store: store, site: site, outcome: &outcome, tally: tally)
-            forum.directoryRead = now()
+            do {
+                try readDirectory(client: client, store: store, site: site, outcome: &outcome, tally: tally)
+                forum.directoryRead = now()
+            } catch let error as Fetcher.DeadlineReached {
+                // The pages read are written; the rest of the members come with their posts. The
+                // next sync goes on to the topics instead of starting the directory again.
+                forum.directoryRead = now()
+                outcome.waited = client.gate.waited
+                outcome.requests = client.requests
+                outcome.source.forum = forum
+                throw Interrupted(outcome: outcome, reason: error)
+            }
         }
 
         // The latest list, back to where the last sync got.

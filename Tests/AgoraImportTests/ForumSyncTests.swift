@@ -438,4 +438,17 @@ struct ForumSyncTests {
         #expect(written > 19 && written < 399, "\(written)")
         #expect(report.error?.contains("written in part") == true, "\(report)")
     }
+
+    @Test func a_directory_longer_than_a_sync_does_not_hold_back_the_topics() throws {
+        // Given a forum of 400 members (8 directory pages) and syncs of 2 seconds at 4 requests a second
+        let forum = TestForum.generated(topics: 6, posts: 12, users: 400)
+        let setup = try Setup(forum)
+        defer { forum.stop() }
+        let first = try setup.sync(rate: 4, deadline: 2)
+        #expect(first.status == .failed && first.error?.contains("the next sync goes on") == true, "\(first)")
+        // Then the next syncs read the topics, not the directory again
+        for _ in 0..<4 { try setup.sync(rate: 4, deadline: 2) }
+        #expect(try setup.store.statistics().posts == 5, "the topics came in")
+        #expect(forum.requests("/directory_items").count <= 9)
+    }
 }
