@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Text as search sees it: case, accents and letters written two ways folded (`Folding.key`),
 /// and each CJK character its own word, so that 明 finds 李明 although Chinese and Japanese
@@ -42,11 +43,24 @@ public enum SearchText {
                 out.append(contentsOf: known)
                 continue
             }
-            let one = Array(Folding.key(String(scalar)).utf8)
+            let one = Self.folded(scalar)
             folded[v] = one
             out.append(contentsOf: one)
         }
         return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Every character folded so far, for every call: `Folding.key` goes through Foundation and
+    /// was a tenth of an import when each body folded its own typographic quotes and names again.
+    private static let foldedScalars = Mutex<[UInt32: [UInt8]]>([:])
+
+    private static func folded(_ scalar: Unicode.Scalar) -> [UInt8] {
+        if let known = foldedScalars.withLock({ $0[scalar.value] }) { return known }
+        let one = Array(Folding.key(String(scalar)).utf8)
+        foldedScalars.withLock { table in
+            if table.count < 1 << 16 { table[scalar.value] = one }
+        }
+        return one
     }
 
     /// Han, kana, Hangul syllables and CJK compatibility letters.

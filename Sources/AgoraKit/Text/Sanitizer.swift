@@ -21,7 +21,7 @@ public enum Sanitizer {
 
     /// For ids and references to them: one line, nothing invisible, no spaces around it.
     public static func identifier(_ string: String) -> String {
-        clean(string, keepLayout: false, joiners: false).trimmingCharacters(in: .whitespaces)
+        clean(string, keepLayout: false, joiners: false).trimmed  // one line already: no newline to trim
     }
 
     /// True when `line` would change nothing: the common case, checked without allocating.
