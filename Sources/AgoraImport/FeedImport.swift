@@ -193,7 +193,9 @@ public enum FeedImport {
     /// attribute); a `<` that does not open an HTML element is the character it is, so
     /// `Vec&lt;T&gt;` stays `Vec<T>` and `Array<Element>` stays whole.
     static func plainTitle(_ raw: String) -> String {
-        guard raw.contains("<") || raw.contains("&") else { return raw.trimmed }
+        // Bytes, not Foundation's substring search (a title is looked at once per item).
+        let hasAmpersand = raw.utf8.contains(UInt8(ascii: "&"))
+        guard hasAmpersand || raw.utf8.contains(UInt8(ascii: "<")) else { return raw.trimmed }
         var escaped = ""
         escaped.reserveCapacity(raw.utf8.count)
         var markup = false
@@ -210,7 +212,7 @@ public enum FeedImport {
             rest = after
         }
         escaped += rest
-        guard markup || raw.contains("&") else { return raw.trimmed }
+        guard markup || hasAmpersand else { return raw.trimmed }
         return PlainText.fromHTML(escaped).trimmed
     }
 
