@@ -161,7 +161,7 @@ struct Muted: ParsableCommand {
     func run() throws {
         let store = try global.open()
         let muted = try store.mutedMembers().sorted { ($0.value, $0.key.rawValue) < ($1.value, $1.key.rawValue) }
-        let rows = try muted.map { id, since in
+        let rows = muted.map { id, since in
             Row(id: id.rawValue, name: (try? store.member(id, limit: 0))?.member.name, since: ISODate.string(since))
         }
         if json {
