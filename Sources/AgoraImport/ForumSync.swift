@@ -161,36 +161,47 @@ public struct ForumSync: Sendable {
         var page = 0
         var askedAgain = false
         var listedIDs = Set<Int>()
-        paging: while true {
-            guard let json = try client.object(page == 0 ? "/latest.json" : "/latest.json?page=\(page)") else { break }
-            let list = Discourse.latest(json)
-            // A page with nothing not seen on the pages before it ends the list (a forum that
-            // answers every page alike would be read for ever).
-            var fresh = false
-            for topic in list.topics {
-                if listedIDs.insert(topic.id).inserted { fresh = true } else { continue }
-                if let bumped = topic.bumped, let through = forum.syncedThrough, bumped <= through {
-                    if topic.pinned { continue }
-                    break paging
+        func listLatest() throws {
+            paging: while true {
+                guard let json = try client.object(page == 0 ? "/latest.json" : "/latest.json?page=\(page)") else { break }
+                let list = Discourse.latest(json)
+                // A page with nothing not seen on the pages before it ends the list (a forum that
+                // answers every page alike would be read for ever).
+                var fresh = false
+                for topic in list.topics {
+                    if listedIDs.insert(topic.id).inserted { fresh = true } else { continue }
+                    if let bumped = topic.bumped, let through = forum.syncedThrough, bumped <= through {
+                        if topic.pinned { continue }
+                        break paging
+                    }
+                    if first, let since = forum.since, let bumped = topic.bumped, bumped < since {
+                        if topic.pinned { continue }
+                        break paging
+                    }
+                    if let category = topic.category, names()[category] == nil, !askedAgain {
+                        askedAgain = true
+                        try readCategories()
+                    }
+                    if let bumped = topic.bumped { newest = max(newest ?? bumped, bumped) }
+                    if let wanted, !(topic.category.map(wanted.contains) ?? false) { continue }
+                    // Read by a sync that stopped at its deadline: left, and gone on from.
+                    if let bumped = topic.bumped, let from = forum.readFrom, let through = forum.readThrough, bumped > from, bumped <= through,
+                       !unfinished.contains(topic.id) { continue }
+                    chosen.append(topic)
+                    if first, let most = forum.maxTopics, chosen.count >= most { break paging }
                 }
-                if first, let since = forum.since, let bumped = topic.bumped, bumped < since {
-                    if topic.pinned { continue }
-                    break paging
-                }
-                if let category = topic.category, names()[category] == nil, !askedAgain {
-                    askedAgain = true
-                    try readCategories()
-                }
-                if let bumped = topic.bumped { newest = max(newest ?? bumped, bumped) }
-                if let wanted, !(topic.category.map(wanted.contains) ?? false) { continue }
-                // Read by a sync that stopped at its deadline: left, and gone on from.
-                if let bumped = topic.bumped, let from = forum.readFrom, let through = forum.readThrough, bumped > from, bumped <= through,
-                   !unfinished.contains(topic.id) { continue }
-                chosen.append(topic)
-                if first, let most = forum.maxTopics, chosen.count >= most { break paging }
+                guard list.more, fresh else { break }
+                page += 1
             }
-            guard list.more, fresh else { break }
-            page += 1
+        }
+        do {
+            try listLatest()
+        } catch let error as Fetcher.DeadlineReached {
+            // Stopped while listing: the categories and the directory's time read so far are kept.
+            outcome.waited = client.gate.waited
+            outcome.requests = client.requests
+            outcome.source.forum = forum
+            throw Interrupted(outcome: outcome, reason: error)
         }
         // Topics written in part last time come first, listed or not.
         let listedNow = Set(chosen.map(\.id))
