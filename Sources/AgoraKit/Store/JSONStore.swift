@@ -175,7 +175,7 @@ public final class JSONStore: CommunityStore {
         var info = stat()
         guard stat(MarkLog.path(for: cache), &info) == 0 else { return position != nil }
         guard let position else { return true }
-        return UInt64(info.st_ino) != position.inode || Int(info.st_size) != position.offset
+        return UInt64(info.st_ino) != position.inode || (!position.stale && Int(info.st_size) != position.offset)
     }
 
     /// A change to reader state alone (`posts`, `comments` and `muted` name what `body` may

@@ -39,10 +39,12 @@ enum MarkLog {
         }
     }
 
-    /// How far a store has read the log.
+    /// How far a store has read the log. A `stale` log belongs to another file: nothing of it is
+    /// read, and the next mark starts a new one.
     struct Position: Equatable {
         var inode: UInt64
         var offset: Int
+        var stale = false
     }
 
     static func encoder() -> JSONEncoder {
@@ -57,8 +59,9 @@ enum MarkLog {
 
     /// Reads the log's lines past `position` (all of them when the log is another file than the
     /// one read before) and applies those of the file stamped `file`. Answers where reading
-    /// ended: after the last whole line (a line being written is read next time). Nil when
-    /// there is no log, or it belongs to another file.
+    /// ended: after the last whole line (a line being written is read next time); nil when there
+    /// is no log; a stale position when it belongs to another file (so that it is not read again
+    /// and again).
     static func read(cache: String, file: FileStamp?, after position: Position?, into state: inout CacheFile.State) throws -> Position? {
         let path = self.path(for: cache)
         let fd = open(path, O_RDONLY | O_CLOEXEC)
@@ -70,6 +73,7 @@ enum MarkLog {
         var info = stat()
         guard fstat(fd, &info) == 0 else { throw AgoraError.cannotRead(path: path, reason: String(cString: strerror(errno))) }
         let inode = UInt64(info.st_ino)
+        if let position, position.stale, position.inode == inode { return position }
         let start = position?.inode == inode ? position!.offset : 0
         guard Int(info.st_size) > start || start == 0 else { return Position(inode: inode, offset: start) }
         guard lseek(fd, off_t(start), SEEK_SET) >= 0 else { throw AgoraError.cannotRead(path: path, reason: String(cString: strerror(errno))) }
@@ -87,7 +91,9 @@ enum MarkLog {
             lineNumber += 1
             if start == 0 && lineNumber == 1 {
                 // The header: the log belongs to this file, or to none that is here now.
-                guard let header = try? decoder.decode(Header.self, from: line), header.file == file else { return nil }
+                guard let header = try? decoder.decode(Header.self, from: line), header.file == file else {
+                    return Position(inode: inode, offset: Int(info.st_size), stale: true)
+                }
             } else {
                 do {
                     try decoder.decode(Line.self, from: line).apply(to: &state)
@@ -113,6 +119,7 @@ enum MarkLog {
         let encoder = self.encoder()
         var bytes = Data()
         var flags = O_WRONLY | O_APPEND | O_CLOEXEC
+        let position = position?.stale == true ? nil : position
         if position == nil {
             // No log of this file yet: a new one (any other is a stale one, of a file gone).
             unlink(path)
