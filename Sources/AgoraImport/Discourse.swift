@@ -20,19 +20,24 @@ public enum Discourse {
                   let host = url.host, !host.isEmpty else { return nil }
             while url.path.hasSuffix("/"), url.path != "/" { url.deleteLastPathComponent() }
             base = url
-            let port = url.port.map { $0 == (scheme == "https" ? 443 : 80) ? "" : "-\($0)" } ?? ""
+            let port = WebOrigin(url).map { $0.isDefaultPort ? "" : "-\($0.port)" } ?? ""
             key = given ?? FeedImport.sourceKey((host + port + url.path).lowercased())
         }
 
         /// The forum a source mirrors, with the key its ids carry.
         public init?(source: Source) {
             guard let location = source.location else { return nil }
-            let prefix = "discourse:"
-            let key = source.id.rawValue.hasPrefix(prefix) ? String(source.id.rawValue.dropFirst(prefix.count)) : nil
-            self.init(location, key: key)
+            self.init(location, key: Self.key(of: source.id))
         }
 
-        public var sourceID: Source.ID { Source.ID("discourse:" + key) }
+        /// The key a forum source's id carries (`discourse:KEY`).
+        public static func key(of id: Source.ID) -> String? {
+            id.rawValue.hasPrefix(idPrefix) ? String(id.rawValue.dropFirst(idPrefix.count)) : nil
+        }
+
+        private static let idPrefix = "discourse:"
+
+        public var sourceID: Source.ID { Source.ID(Self.idPrefix + key) }
         public func topicID(_ id: Int) -> Post.ID { Post.ID("discourse:\(key):t\(id)") }
         public func postID(_ id: Int) -> Comment.ID { Comment.ID("discourse:\(key):p\(id)") }
         public func memberID(_ username: String) -> Member.ID { Member.ID("discourse:\(key):u:\(username.lowercased())") }

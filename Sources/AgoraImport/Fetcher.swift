@@ -116,12 +116,8 @@ public struct Fetcher: Sendable {
         }
     }
 
-    /// Scheme, host and port (the scheme's own when none is written), as browsers compare them.
-    public static func origin(_ url: URL) -> String? {
-        guard let scheme = url.scheme?.lowercased(), let host = url.host?.lowercased() else { return nil }
-        let port = url.port ?? (scheme == "https" ? 443 : scheme == "http" ? 80 : -1)
-        return "\(scheme)://\(host):\(port)"
-    }
+    /// Scheme, host and port, as key grants name them (`WebOrigin`).
+    public static func origin(_ url: URL) -> String? { WebOrigin(url)?.text }
 
     /// An answer: its status, headers (names in lower case) and body.
     public struct Response: Sendable {

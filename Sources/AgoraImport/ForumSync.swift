@@ -120,6 +120,13 @@ public struct ForumSync: Sendable {
         var outcome = ForumOutcome(source: source)
         let tally = Tally(report: progress)
         defer { outcome.requests = client.requests }
+        /// The sync stopped part way: how far it got goes with the error, for the source to keep.
+        func stopped(_ error: any Error) -> Interrupted {
+            outcome.waited = client.gate.waited
+            outcome.requests = client.requests
+            outcome.source.forum = forum
+            return Interrupted(outcome: outcome, reason: error)
+        }
 
         // Categories: once, and again when a topic names one not known.
         func readCategories() throws {
@@ -146,10 +153,7 @@ public struct ForumSync: Sendable {
                 // The pages read are written; the rest of the members come with their posts. The
                 // next sync goes on to the topics instead of starting the directory again.
                 forum.directoryRead = now()
-                outcome.waited = client.gate.waited
-                outcome.requests = client.requests
-                outcome.source.forum = forum
-                throw Interrupted(outcome: outcome, reason: error)
+                throw stopped(error)
             }
         }
 
@@ -198,10 +202,7 @@ public struct ForumSync: Sendable {
             try listLatest()
         } catch let error as Fetcher.DeadlineReached {
             // Stopped while listing: the categories and the directory's time read so far are kept.
-            outcome.waited = client.gate.waited
-            outcome.requests = client.requests
-            outcome.source.forum = forum
-            throw Interrupted(outcome: outcome, reason: error)
+            throw stopped(error)
         }
         // Topics written in part last time come first, listed or not.
         let listedNow = Set(chosen.map(\.id))
@@ -233,10 +234,7 @@ public struct ForumSync: Sendable {
         func interrupted(_ error: any Error) -> any Error {
             saveProgress()
             forum.unfinished = unfinished.isEmpty ? nil : unfinished
-            outcome.waited = client.gate.waited
-            outcome.requests = client.requests
-            outcome.source.forum = forum
-            return Interrupted(outcome: outcome, reason: error)
+            return stopped(error)
         }
         while start < chosen.count {
             // Up to `batch` topics, read a few at a time (as many as are asked at once), until

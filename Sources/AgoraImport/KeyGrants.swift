@@ -57,9 +57,4 @@ public struct KeyGrants: Sendable {
         try AtomicFile.write(Data(text.utf8), to: path)
         chmod(path, 0o600)
     }
-
-    /// The origin a forum's address has, as grants name it.
-    public static func origin(of location: String) -> String? {
-        URL(string: location).flatMap(Fetcher.origin)
-    }
 }

@@ -353,13 +353,13 @@ struct SourcesAdd: ParsableCommand {
         // The same forum is the same address (scheme, host, port, path); another forum whose
         // key would be the same gets one of its own.
         let sources = try store.sources()
-        let identity = Source.identity(ofLocation: site.base.absoluteString)
-        if let same = sources.first(where: { $0.kind == .discourse && $0.location.map(Source.identity(ofLocation:)) == identity }) {
+        if let same = Source.existing(.discourse, at: site.base.absoluteString, among: sources) {
             site = Discourse.Site(source: same) ?? site
         } else {
             let id = Source.newID(preferred: site.sourceID, location: site.base.absoluteString, among: sources)
-            site = Discourse.Site(site.base.absoluteString, key: String(id.rawValue.dropFirst("discourse:".count))) ?? site
+            site = Discourse.Site(site.base.absoluteString, key: Discourse.Site.key(of: id)) ?? site
         }
+        if let keyPath, let origin = Fetcher.origin(site.base) { try KeyGrants.standard().grant(origin: origin, keyFile: keyPath) }
         var forum = Source.Forum(
             categories: askedCategories,
             since: since.flatMap(Self.day), maxTopics: maxTopics, keyFile: keyPath)
@@ -372,12 +372,10 @@ struct SourcesAdd: ParsableCommand {
             }
             existing.forum = forum
             if let name { existing.name = name }
-            if let keyPath, let origin = Fetcher.origin(site.base) { try KeyGrants.standard().grant(origin: origin, keyFile: keyPath) }
             try store.importContent(CacheContent(sources: [existing]))
             Output.line("\(Output.safe(site.base.absoluteString)) is already a source (\(site.sourceID)); its options are now as given.")
             return
         }
-        if let keyPath, let origin = Fetcher.origin(site.base) { try KeyGrants.standard().grant(origin: origin, keyFile: keyPath) }
         let source = Source(id: site.sourceID, kind: .discourse, name: name ?? title ?? site.key, location: site.base.absoluteString, forum: forum)
         try store.importContent(CacheContent(sources: [source]))
         try Import.nameCommunity(store, after: source)
@@ -388,8 +386,7 @@ struct SourcesAdd: ParsableCommand {
     private func addFeed(_ resolved: String, found: Bool) throws {
         let store = try global.openForImport()
         let sources = try store.sources()
-        let identity = Source.identity(ofLocation: resolved)
-        let same = sources.first { $0.kind == .feed && $0.location.map(Source.identity(ofLocation:)) == identity }
+        let same = Source.existing(.feed, at: resolved, among: sources)
         let id = same?.id ?? Source.newID(preferred: FeedImport.sourceID(resolved), location: resolved, among: sources)
         if var existing = same {
             if let name, name != existing.name {

@@ -191,13 +191,17 @@ public struct Source: Identifiable, Hashable, Sendable, Codable {
     /// the scheme's own, the path without a trailing slash; a file's path as it is. Two sources
     /// are one only when these are equal (never when their keys, slugs of them, are).
     public static func identity(ofLocation location: String) -> String {
-        guard let url = URL(string: location), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme),
-              let host = url.host?.lowercased() else { return location }
-        let port = url.port.map { $0 == (scheme == "https" ? 443 : 80) ? "" : ":\($0)" } ?? ""
+        guard let url = URL(string: location), let origin = WebOrigin(url) else { return location }
         var path = url.path
         while path.hasSuffix("/") { path.removeLast() }
         let query = url.query.map { "?" + $0 } ?? ""
-        return "\(scheme)://\(host)\(port)\(path)\(query)"
+        return "\(origin.scheme)://\(origin.host)\(origin.isDefaultPort ? "" : ":\(origin.port)")\(path)\(query)"
+    }
+
+    /// The source of `kind` already at `location` (the same identity), among `sources`.
+    public static func existing(_ kind: Kind, at location: String, among sources: [Source]) -> Source? {
+        let identity = identity(ofLocation: location)
+        return sources.first { $0.kind == kind && $0.location.map(Source.identity(ofLocation:)) == identity }
     }
 
     /// An id for a new source at `location`: `preferred` unless another source at another
@@ -313,4 +317,25 @@ extension Comment {
             body: try c.decodeIfPresent(String.self, forKey: .body) ?? "",
             link: try c.decodeIfPresent(String.self, forKey: .link))
     }
+}
+
+/// An http(s) address's scheme, host (both in lower case) and port (the scheme's own when none is
+/// written): what browsers compare, what a forum's key is bound to, what makes two sources one.
+public struct WebOrigin: Hashable, Sendable {
+    public var scheme: String
+    public var host: String
+    public var port: Int
+
+    public init?(_ url: URL) {
+        guard let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme), let host = url.host?.lowercased(), !host.isEmpty
+        else { return nil }
+        self.scheme = scheme
+        self.host = host
+        port = url.port ?? (scheme == "https" ? 443 : 80)
+    }
+
+    public var isDefaultPort: Bool { port == (scheme == "https" ? 443 : 80) }
+
+    /// `https://host:443`, as key grants are written.
+    public var text: String { "\(scheme)://\(host):\(port)" }
 }

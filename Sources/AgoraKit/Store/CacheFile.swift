@@ -176,13 +176,19 @@ public struct CacheFile: Codable, Sendable, Equatable {
     }
 
     public func encoded() throws -> Data {
+        try Self.makeEncoder(pretty: true).encode(self)
+    }
+
+    /// The file's encoder: keys sorted, dates as `ISODate` strings; lines of the marks log are
+    /// written by it too, unindented.
+    static func makeEncoder(pretty: Bool) -> JSONEncoder {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.outputFormatting = pretty ? [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .custom { date, encoder in
             var container = encoder.singleValueContainer()
             try container.encode(ISODate.string(date))
         }
-        return try encoder.encode(self)
+        return encoder
     }
 
     /// Writes the file atomically: a temporary file beside it, flushed to disk, then renamed over

@@ -184,24 +184,16 @@ public final class JSONStore: CommunityStore {
     /// grown past `MarkLog.foldAt`.
     private func mark(posts: [Post.ID] = [], comments: [Comment.ID] = [], muted: [Member.ID] = [],
                       _ body: (inout Contents) throws -> Void) throws {
-        guard !inMemory else { return try change(body) }
-        try data.withLock { contents in
-            let lock = try FileLock(for: location)
-            defer { lock.release() }
-            try refreshed(&contents)
-            var copy = contents
-            try body(&copy)
-            if let marks = copy.marks, marks.offset > MarkLog.foldAt {
-                try writeWhole(&copy)
-            } else {
-                let state = copy.file.state
-                let line = MarkLog.Line(
-                    posts: posts.isEmpty ? nil : Dictionary(posts.map { ($0.rawValue, state.posts[$0.rawValue]) }, uniquingKeysWith: { a, _ in a }),
-                    comments: comments.isEmpty ? nil : Dictionary(comments.map { ($0.rawValue, state.comments[$0.rawValue]) }, uniquingKeysWith: { a, _ in a }),
-                    muted: muted.isEmpty ? nil : Dictionary(muted.map { ($0.rawValue, state.muted[$0.rawValue]) }, uniquingKeysWith: { a, _ in a }))
-                copy.marks = try MarkLog.append(line, cache: location, file: seen.withLock { $0 }, at: copy.marks)
+        try change(body) { [self] copy in
+            if let marks = copy.marks, marks.offset > MarkLog.foldAt { return try writeWhole(&copy) }
+            // The entries the mark touched, as they are now (nil: gone).
+            func entries<T, V>(_ ids: [Identifier<T>], in table: [String: V]) -> [String: V?]? {
+                ids.isEmpty ? nil : Dictionary(ids.map { ($0.rawValue, table[$0.rawValue]) }, uniquingKeysWith: { a, _ in a })
             }
-            contents = copy
+            let state = copy.file.state
+            let line = MarkLog.Line(posts: entries(posts, in: state.posts), comments: entries(comments, in: state.comments),
+                                    muted: entries(muted, in: state.muted))
+            copy.marks = try MarkLog.append(line, cache: location, file: seen.withLock { $0 }, at: copy.marks)
         }
     }
 
@@ -223,14 +215,15 @@ public final class JSONStore: CommunityStore {
 
     /// Applies a change to what the file holds now and writes it, holding the file's lock; if
     /// anything fails, memory and the file are left as they were.
-    private func change<T>(_ body: (inout Contents) throws -> T) throws -> T {
+    /// `save` says how the change reaches the file: written whole unless it says otherwise.
+    private func change<T>(_ body: (inout Contents) throws -> T, save: ((inout Contents) throws -> Void)? = nil) throws -> T {
         try data.withLock { contents in
             let lock = inMemory ? nil : try FileLock(for: location)
             defer { lock?.release() }
             try refreshed(&contents)
             var copy = contents
             let result = try body(&copy)
-            if !inMemory { try writeWhole(&copy) }
+            if !inMemory { try (save ?? writeWhole)(&copy) }
             contents = copy
             return result
         }

@@ -47,16 +47,6 @@ enum MarkLog {
         var stale = false
     }
 
-    static func encoder() -> JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .custom { date, encoder in
-            var container = encoder.singleValueContainer()
-            try container.encode(ISODate.string(date))
-        }
-        return encoder
-    }
-
     /// Reads the log's lines past `position` (all of them when the log is another file than the
     /// one read before) and applies those of the file stamped `file`. Answers where reading
     /// ended: after the last whole line (a line being written is read next time); nil when there
@@ -116,7 +106,7 @@ enum MarkLog {
         if stat(cache, &mode) == 0, mode.st_mode & 0o222 == 0 {
             throw AgoraError.cannotWrite(path: cache, reason: "the file is read-only")
         }
-        let encoder = self.encoder()
+        let encoder = CacheFile.makeEncoder(pretty: false)
         var bytes = Data()
         var flags = O_WRONLY | O_APPEND | O_CLOEXEC
         let position = position?.stale == true ? nil : position

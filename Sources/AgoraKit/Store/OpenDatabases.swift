@@ -1,10 +1,6 @@
 import Foundation
 import Synchronization
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// The SQLite caches this process has a connection to, by file identity (device and inode).
 ///
 /// SQLite's locks are POSIX advisory locks, which belong to a process and a file, not to a
@@ -20,10 +16,8 @@ enum OpenDatabases {
         var inode: UInt64
 
         init?(path: String) {
-            var info = stat()
-            guard stat(path, &info) == 0 else { return nil }
-            device = UInt64(info.st_dev)
-            inode = UInt64(info.st_ino)
+            guard let stamp = FileStamp(path: path) else { return nil }
+            (device, inode) = (stamp.device, stamp.inode)
         }
     }
 

@@ -187,14 +187,19 @@ public final class SQLiteStore: CommunityStore {
         return .cannotRead(path: path, reason: "a value the cache should not hold (\(short)); the file may be damaged")
     }
 
-    private func read<T>(_ body: (Database) throws -> T) throws -> T {
-        do { return try pool.read(body) } catch let error as DatabaseError {
+    /// The database's own errors, and rows the model cannot take, in words naming the cache.
+    private func inWords<T>(_ body: () throws -> T) throws -> T {
+        do { return try body() } catch let error as DatabaseError {
             throw Self.userError(error, path: location, creating: false)
         } catch let error as RowError {
             throw AgoraError.cannotRead(path: location, reason: error.description)
         } catch let error as RowDecodingError {
             throw Self.userError(error, path: location)
         }
+    }
+
+    private func read<T>(_ body: (Database) throws -> T) throws -> T {
+        try inWords { try pool.read(body) }
     }
 
     /// A write of many megabytes in one transaction. In WAL mode every page would be written
@@ -207,8 +212,8 @@ public final class SQLiteStore: CommunityStore {
     private func bulkWrite<T>(_ body: (Database) throws -> T) throws -> T {
         try writable()
         guard createdHere else { return try write(body) }
-        do {
-            return try pool.writeWithoutTransaction { db in
+        return try inWords {
+            try pool.writeWithoutTransaction { db in
                 let switched = (try? String.fetchOne(db, sql: "PRAGMA journal_mode = DELETE")) == "delete"
                 defer { if switched { _ = try? String.fetchOne(db, sql: "PRAGMA journal_mode = WAL") } }
                 var result: T?
@@ -218,24 +223,12 @@ public final class SQLiteStore: CommunityStore {
                 }
                 return result!
             }
-        } catch let error as DatabaseError {
-            throw Self.userError(error, path: location, creating: false)
-        } catch let error as RowError {
-            throw AgoraError.cannotRead(path: location, reason: error.description)
-        } catch let error as RowDecodingError {
-            throw Self.userError(error, path: location)
         }
     }
 
     private func write<T>(_ body: (Database) throws -> T) throws -> T {
         try writable()
-        do { return try pool.write(body) } catch let error as DatabaseError {
-            throw Self.userError(error, path: location, creating: false)
-        } catch let error as RowError {
-            throw AgoraError.cannotRead(path: location, reason: error.description)
-        } catch let error as RowDecodingError {
-            throw Self.userError(error, path: location)
-        }
+        return try inWords { try pool.write(body) }
     }
 
     // MARK: - Community
