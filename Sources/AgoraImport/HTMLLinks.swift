@@ -9,7 +9,7 @@ enum HTMLLinks {
         // and only a value that changes is written anew (Foundation's substring search, one pass
         // an attribute, was 40% of importing a feed).
         var html = html
-        return html.withUTF8 { bytes -> String in
+        let rewritten = html.withUTF8 { bytes -> String? in
             let n = bytes.count
             var out: [UInt8] = []
             var copied = 0  // bytes[..<copied] are in out, or nothing changed yet
@@ -48,10 +48,12 @@ enum HTMLLinks {
                 }
                 i = end + 1
             }
-            guard changed else { return String(decoding: bytes, as: UTF8.self) }
+            guard changed else { return nil }
             out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[copied...]))
             return String(decoding: out, as: UTF8.self)
         }
+        // A body with nothing to change is handed back as it is, not copied.
+        return rewritten ?? html
     }
 
     /// `scheme:` at the start (letters, digits, `+-.` before a colon): a whole address, or one
