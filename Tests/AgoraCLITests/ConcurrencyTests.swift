@@ -218,6 +218,7 @@ struct ConcurrencyTests {
             try queue.close()
             let store = try SQLiteStore(path: cache, create: false)
             #expect(try store.statistics() == store.recountedStatistics(), "kept totals agree with a recount")
+            #expect(try store.sourceCounts() == store.recountedSourceCounts(), "kept counts by source agree with a recount")
         }
         let store = try Cache.openExisting(path: cache)
         let muted = try store.mutedMembers()

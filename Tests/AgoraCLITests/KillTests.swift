@@ -49,6 +49,7 @@ struct KillTests {
         #expect(integrity == ["ok"], sourceLocation: sourceLocation)
         let store = try SQLiteStore(path: cache, create: false)
         #expect(try store.statistics() == store.recountedStatistics(), "kept totals agree with a recount", sourceLocation: sourceLocation)
+        #expect(try store.sourceCounts() == store.recountedSourceCounts(), "kept counts by source agree with a recount", sourceLocation: sourceLocation)
         return store
     }
 

@@ -86,7 +86,7 @@ struct CacheFileTests {
         try TestSQLite.downgradeToVersion3(path: path)
         #expect(try TestSQLite.userVersion(path: path) == 3)
         let store = try SQLiteStore(path: path)
-        #expect(try TestSQLite.userVersion(path: path) == 5)
+        #expect(try TestSQLite.userVersion(path: path) == Schema.version)
         #expect(try store.statistics().posts == sample.posts.count)
         #expect(try store.post(sample.posts[0].id).state.starred)
         var post = sample.posts[0]
@@ -111,7 +111,7 @@ struct CacheFileTests {
         try TestSQLite.downgradeToVersion4(path: path)
         #expect(try TestSQLite.userVersion(path: path) == 4)
         let store = try SQLiteStore(path: path)
-        #expect(try TestSQLite.userVersion(path: path) == 5)
+        #expect(try TestSQLite.userVersion(path: path) == Schema.version)
         let json = try JSONStore(content: try store.exportContent())
         #expect(try store.communityStats().topCommenters == json.communityStats().topCommenters)
         #expect(try store.communityStats().topCommenters.first.map { $0.count > 0 } == true)
@@ -123,10 +123,10 @@ struct CacheFileTests {
         _ = try SQLiteStore(path: path)
         try TestSQLite.setUserVersion(path: path, 99)
         let before = bytes(path)
-        #expect(throws: AgoraError.newerSchema(path: path, found: 99, supported: 5)) { try SQLiteStore(path: path) }
+        #expect(throws: AgoraError.newerSchema(path: path, found: 99, supported: 6)) { try SQLiteStore(path: path) }
         #expect(bytes(path) == before)
-        #expect(AgoraError.newerSchema(path: path, found: 99, supported: 5).description
-            == "\(path): written by a newer Agora: schema 99; this build reads up to 5")
+        #expect(AgoraError.newerSchema(path: path, found: 99, supported: 6).description
+            == "\(path): written by a newer Agora: schema 99; this build reads up to 6")
     }
 
     @Test func another_programs_database_is_refused() throws {

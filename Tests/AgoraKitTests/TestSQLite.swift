@@ -38,9 +38,17 @@ enum TestSQLite {
         ])
     }
 
+    /// Turns a new cache back into what the fifth schema wrote: no counts by source.
+    static func downgradeToVersion5(path: String) throws {
+        try downgrade(path: path, to: 5, undoing: [
+            "DROP TRIGGER postState_read_counted", "DROP TABLE sourceTotal", "DROP INDEX post_by_source",
+        ])
+    }
+
     /// Turns a new cache back into what the fourth schema wrote: no comment count per member, no
     /// muted members.
     static func downgradeToVersion4(path: String) throws {
+        try downgradeToVersion5(path: path)
         try downgrade(path: path, to: 4, undoing: [
             "DROP INDEX member_by_country_spelling", "DROP INDEX member_by_post_count", "DROP INDEX member_by_comment_count",
             "DROP INDEX member_by_joined", "ALTER TABLE member DROP COLUMN commentCount", "DROP TABLE muted",

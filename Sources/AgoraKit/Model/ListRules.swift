@@ -46,6 +46,8 @@ extension PostFilter {
         if starredOnly && !state.starred { return false }
         if let wanted = self.author, post.author != wanted { return false }
         if let kind, post.kind != kind { return false }
+        if let source, post.source != source { return false }
+        if let category, post.category != category { return false }
         if let tag {
             let key = Folding.key(tag)
             if !(post.tags + [post.category].compactMap { $0 }).contains(where: { Folding.key($0) == key }) { return false }

@@ -260,7 +260,7 @@ public struct Source: Identifiable, Hashable, Sendable, Codable {
     }
 
     /// Brought up to date by `agora sync` (feeds and forums; imported files are not).
-    public var isSynced: Bool { kind == .feed || kind == .discourse }
+    public var isSynced: Bool { kind.syncs }
 
     public init(
         id: ID, kind: Kind, name: String, location: String? = nil, etag: String? = nil,

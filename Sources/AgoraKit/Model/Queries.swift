@@ -10,10 +10,15 @@ public struct PostFilter: Hashable, Sendable {
     /// The author's country, by name or ISO code, matched without regard to case or accents.
     public var country: String?
     public var kind: Post.Kind?
+    /// The source the posts came from (a feed, a forum, an archive).
+    public var source: Source.ID?
+    /// A forum's category, with `source`: the category's name exactly as the source gives it.
+    public var category: String?
 
     public init(
         unreadOnly: Bool = false, starredOnly: Bool = false, author: Member.ID? = nil,
-        tag: String? = nil, country: String? = nil, kind: Post.Kind? = nil
+        tag: String? = nil, country: String? = nil, kind: Post.Kind? = nil,
+        source: Source.ID? = nil, category: String? = nil
     ) {
         self.unreadOnly = unreadOnly
         self.starredOnly = starredOnly
@@ -21,6 +26,8 @@ public struct PostFilter: Hashable, Sendable {
         self.tag = tag
         self.country = country
         self.kind = kind
+        self.source = source
+        self.category = category
     }
 
     public static let all = PostFilter()
@@ -30,15 +37,19 @@ public struct PostFilter: Hashable, Sendable {
 
     /// "all posts", "unread posts by Xu Jing", "blog posts from Brazil": the author by name when
     /// the caller knows it, else by id.
-    public func summary(authorName: String? = nil) -> String {
-        let words = phrase(authorName: authorName)
+    /// A source by its name when the caller knows it ("unread posts in Internet Governance
+    /// Forum › Policy"), else by id.
+    public func summary(authorName: String? = nil, sourceName: String? = nil) -> String {
+        let words = phrase(authorName: authorName, sourceName: sourceName)
         return words == "posts" ? "all posts" : words
     }
 
     /// What "No ..." says when the filter leaves nothing: "No posts.", "No posts from Brazil.".
-    public func nothing(authorName: String? = nil) -> String { "No " + phrase(authorName: authorName) + "." }
+    public func nothing(authorName: String? = nil, sourceName: String? = nil) -> String {
+        "No " + phrase(authorName: authorName, sourceName: sourceName) + "."
+    }
 
-    private func phrase(authorName: String?) -> String {
+    private func phrase(authorName: String?, sourceName: String?) -> String {
         var words: [String] = []
         if unreadOnly { words.append("unread") }
         if starredOnly { words.append("starred") }
@@ -46,6 +57,12 @@ public struct PostFilter: Hashable, Sendable {
         if let author { words.append("by \(authorName ?? author.rawValue)") }
         if let tag { words.append("tagged \(tag)") }
         if let country { words.append("from \(country)") }
+        if let source {
+            let name = sourceName ?? source.rawValue
+            words.append("in " + (category.map { "\(name) › \($0)" } ?? name))
+        } else if let category {
+            words.append("in the category \(category)")
+        }
         return words.joined(separator: " ")
     }
 }

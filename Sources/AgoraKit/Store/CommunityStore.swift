@@ -74,6 +74,9 @@ public protocol CommunityStore: Sendable {
 
     // MARK: Content in and out
     func sources() throws -> [Source]
+    /// Posts and unread posts by source and category (muted members' posts left out), from
+    /// kept counts: the sources screen asks on every change.
+    func sourceCounts() throws -> [SourceCount]
     /// Forgets a source: it is no longer synced. Its posts stay in the cache, with their state.
     /// Throws when there is no source with that id.
     func removeSource(_ id: Source.ID) throws

@@ -563,6 +563,19 @@ public final class JSONStore: CommunityStore {
         read { $0.file.sources.sorted { ($0.name, $0.id) < ($1.name, $1.id) } }
     }
 
+    public func sourceCounts() throws -> [SourceCount] {
+        read { contents in
+            struct Pair: Hashable { var source: Source.ID?, category: String? }
+            var counts: [Pair: SourceCount] = [:]
+            for post in contents.file.posts where !contents.isMuted(post.author) {
+                let pair = Pair(source: post.source, category: post.category)
+                counts[pair, default: SourceCount(source: post.source, category: post.category, posts: 0, unread: 0)].posts += 1
+                if !contents.state(post.id).read { counts[pair]!.unread += 1 }
+            }
+            return counts.values.sorted { ($0.source?.rawValue ?? "", $0.category ?? "") < ($1.source?.rawValue ?? "", $1.category ?? "") }
+        }
+    }
+
     /// A JSON cache is written whole: the batches are gathered and written once.
     @discardableResult
     public func importBatches(_ produce: ((CacheContent) throws -> Void) throws -> Void) throws -> ImportSummary {

@@ -11,6 +11,12 @@ struct SQLiteImport {
     private(set) var summary = ImportSummary()
     private var touchedAuthors = Set<String>()
     private var touchedPosts = Set<String>()
+    /// Pairs of source and category whose posts this import added, moved or left.
+    private var touchedSources = Set<SourcePair>()
+    private struct SourcePair: Hashable {
+        var source: String?
+        var category: String?
+    }
     /// The words of what this import indexed, gathered where the search text is made (posts'
     /// words come from the other thread in a batched import).
     private let terms = Words()
@@ -52,10 +58,14 @@ struct SQLiteImport {
         for (index, post) in content.posts.enumerated() {
             // The author it had counts too: a post that changed hands leaves their count.
             let text = searchTexts.map { $0[index] }
-            if let previous = try upsert(post, searchText: text, isKnown: known.contains(post.id.rawValue), into: &summary.posts) {
+            var movedFrom: SourcePair?
+            if let previous = try upsert(post, searchText: text, isKnown: known.contains(post.id.rawValue), into: &summary.posts,
+                                         movedFrom: &movedFrom) {
                 touchedAuthors.insert(previous.rawValue)
             }
+            if let movedFrom { touchedSources.insert(movedFrom) }
             if let author = post.author { touchedAuthors.insert(author.rawValue) }
+            touchedSources.insert(SourcePair(source: post.source?.rawValue, category: post.category))
         }
         for comment in content.comments {
             // Its author's count, and the count of the author it had.
@@ -86,6 +96,7 @@ struct SQLiteImport {
     /// Brings the kept counts in step with everything written.
     mutating func finish() throws {
         try recount(posts: touchedPosts, authors: touchedAuthors)
+        try recount(sources: touchedSources)
         try db.execute(sql: """
             UPDATE totals SET total = (SELECT count(*) FROM post),
                 unread = (SELECT count(*) FROM postState WHERE isRead = 0),
@@ -163,11 +174,16 @@ struct SQLiteImport {
         return found
     }
 
-    private func upsert(_ p: Post, searchText: String?, isKnown: Bool, into counts: inout ImportSummary.Counts) throws -> Member.ID? {
+    private func upsert(_ p: Post, searchText: String?, isKnown: Bool, into counts: inout ImportSummary.Counts,
+                        movedFrom: inout SourcePair?) throws -> Member.ID? {
         let existing = isKnown ? try Row.fetchOne(db.cachedStatement(sql: """
             SELECT \(SQLiteRows.postColumns), p.rowid AS rowid FROM post p LEFT JOIN postBody b ON b.post = p.rowid WHERE p.id = ?
             """), arguments: [p.id.rawValue]) : nil
         let old = try existing.map { try SQLiteRows.post($0) }
+        // The pair it was counted in, when it moves.
+        if let old, old.source != p.source || old.category != p.category {
+            movedFrom = SourcePair(source: old.source?.rawValue, category: old.category)
+        }
         counts.count(existing: existing != nil, changed: old != p)
         if let old, old == p { return old.author }
         let arguments: StatementArguments = [
@@ -284,6 +300,18 @@ struct SQLiteImport {
             try db.cachedStatement(sql: "UPDATE comment SET isRead = 1, readAt = coalesce(min(readAt, ?), readAt, ?) WHERE id = ?")
                 .execute(arguments: [state.readAt?.timeIntervalSince1970, state.readAt?.timeIntervalSince1970, id.rawValue])
         }
+    }
+
+    /// Counts again the posts of each pair of source and category the import touched (from the
+    /// index by source and category).
+    private func recount(sources pairs: Set<SourcePair>) throws {
+        let count = try db.cachedStatement(sql: """
+            INSERT OR REPLACE INTO sourceTotal (source, category, posts, unread)
+            SELECT coalesce(?1, ''), coalesce(?2, ''), count(*), coalesce(sum(s.isRead = 0), 0)
+            FROM post p JOIN postState s ON s.post = p.rowid WHERE p.source IS ?1 AND p.category IS ?2
+            """)
+        for pair in pairs { try count.execute(arguments: [pair.source, pair.category]) }
+        try db.execute(sql: "DELETE FROM sourceTotal WHERE posts = 0")
     }
 
     /// Keeps the counts that lists sort by in step with what was written.

@@ -27,7 +27,8 @@ struct SQLitePostQuery {
 
     /// Filters on content (not on reader state).
     var hasContentFilter: Bool {
-        filter.author != nil || filter.kind != nil || filter.tag != nil || filter.country != nil
+        filter.author != nil || filter.kind != nil || filter.tag != nil || filter.country != nil || filter.source != nil
+            || filter.category != nil
     }
 
     func fromClause() -> String {
@@ -50,6 +51,14 @@ struct SQLitePostQuery {
         if let kind = filter.kind {
             terms.append("p.kind = ?")
             arguments += [kind.rawValue]
+        }
+        if let source = filter.source {
+            terms.append("p.source = ?")
+            arguments += [source.rawValue]
+        }
+        if let category = filter.category {
+            terms.append("p.category = ?")
+            arguments += [category]
         }
         if let tag = filter.tag {
             terms.append("p.rowid IN (SELECT post FROM postTag WHERE tagKey = ?)")
@@ -88,14 +97,22 @@ struct SQLitePostQuery {
     /// How many rows the filter shows, when that is known without counting (from the kept totals).
     /// Muted members' posts come off: few, counted from the author index.
     func knownCount(_ db: Database) throws -> Int? {
-        guard !hasContentFilter, !filter.starredOnly, !readOnly else { return nil }
-        let totals = try SQLiteStore.totals(db)
-        let known = filter.unreadOnly ? totals.unread : totals.total
+        let known: Int
+        if let bySource = try sourceCount(db) {
+            known = bySource
+        } else {
+            guard !hasContentFilter, !filter.starredOnly, !readOnly else { return nil }
+            let totals = try SQLiteStore.totals(db)
+            known = filter.unreadOnly ? totals.unread : totals.total
+        }
         guard hidingMuted else { return known }
-        let muted = try Int.fetchOne(db, sql: filter.unreadOnly
-            ? "SELECT count(*) FROM post p JOIN postState s ON s.post = p.rowid WHERE p.author IN (SELECT member FROM muted) AND s.isRead = 0"
-            : "SELECT count(*) FROM post p WHERE p.author IN (SELECT member FROM muted)") ?? 0
-        return known - muted
+        var scope = SQLitePostQuery(filter: PostFilter(unreadOnly: filter.unreadOnly, source: filter.source, category: filter.category))
+        scope.hideMuted = false
+        let (whereSQL, arguments) = scope.whereClause()
+        let muted = "p.author IN (SELECT member FROM muted)"
+        let sql = "SELECT count(*) FROM post p JOIN postState s ON s.post = p.rowid "
+            + (whereSQL.isEmpty ? "WHERE \(muted)" : "\(whereSQL) AND \(muted)")
+        return known - (try Int.fetchOne(db, sql: sql, arguments: StatementArguments(arguments)) ?? 0)
     }
 
     /// How many posts of muted members the list leaves out: the same filter over their posts

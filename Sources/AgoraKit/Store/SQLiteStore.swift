@@ -198,7 +198,7 @@ public final class SQLiteStore: CommunityStore {
         }
     }
 
-    private func read<T>(_ body: (Database) throws -> T) throws -> T {
+    func read<T>(_ body: (Database) throws -> T) throws -> T {
         try inWords { try pool.read(body) }
     }
 

@@ -4,7 +4,7 @@ import GRDB
 /// (`PRAGMA user_version`) so that an older Agora refuses a newer file instead of misreading it.
 enum Schema {
     /// The newest schema this build writes and reads.
-    static let version = 5
+    static let version = 6
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -86,8 +86,40 @@ enum Schema {
             try db.execute(sql: "CREATE TABLE muted (member TEXT PRIMARY KEY, since REAL NOT NULL) WITHOUT ROWID")
             try db.execute(sql: "PRAGMA user_version = 5")
         }
+        // Sources in the reader: posts by source and category, and each pair's posts and unread
+        // posts kept in `sourceTotal` (the sources screen reads 50 rows, not 100,000). Imports
+        // count again the pairs they touched; a change of read state is counted by the trigger,
+        // whichever write made it.
+        migrator.registerMigration("v6") { db in
+            try db.execute(sql: v6)
+            try db.execute(sql: "INSERT INTO sourceTotal (source, category, posts, unread) \(sourceTotalsSelect)")
+            try db.execute(sql: "PRAGMA user_version = 6")
+        }
         return migrator
     }
+
+    /// Each pair of source and category with its posts and unread posts, counted from the rows
+    /// ('' for a post with no source or no category).
+    static let sourceTotalsSelect = """
+        SELECT coalesce(p.source, ''), coalesce(p.category, ''), count(*), sum(s.isRead = 0)
+        FROM post p JOIN postState s ON s.post = p.rowid GROUP BY 1, 2
+        """
+
+    private static let v6 = """
+        CREATE INDEX post_by_source ON post(source, category, sortDate);
+        CREATE TABLE sourceTotal (
+            source TEXT NOT NULL,
+            category TEXT NOT NULL,
+            posts INTEGER NOT NULL,
+            unread INTEGER NOT NULL,
+            PRIMARY KEY (source, category)
+        ) WITHOUT ROWID;
+        CREATE TRIGGER postState_read_counted AFTER UPDATE OF isRead ON postState WHEN old.isRead != new.isRead
+        BEGIN
+            UPDATE sourceTotal SET unread = unread + (CASE WHEN new.isRead THEN -1 ELSE 1 END)
+            WHERE (source, category) = (SELECT coalesce(source, ''), coalesce(category, '') FROM post WHERE rowid = new.post);
+        END;
+        """
 
     static func reindexSearch(_ db: Database) throws {
         var terms = TermCollector()

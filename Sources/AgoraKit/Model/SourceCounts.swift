@@ -1,0 +1,52 @@
+import Foundation
+
+/// How many posts, and how many unread, one source holds in one of its categories (a forum's
+/// category; nil where the posts have none). Muted members' posts are left out, as from every
+/// count.
+public struct SourceCount: Hashable, Sendable, Codable {
+    /// Nil for posts that came from no source the cache names (a hand-written file).
+    public var source: Source.ID?
+    public var category: String?
+    public var posts: Int
+    public var unread: Int
+
+    public init(source: Source.ID?, category: String?, posts: Int, unread: Int) {
+        self.source = source
+        self.category = category
+        self.posts = posts
+        self.unread = unread
+    }
+}
+
+/// A source with its counts, as the sources screen and `agora sources` show it: its
+/// categories each with their own counts.
+public struct SourceTally: Hashable, Sendable {
+    /// Nil: the posts that came from no source the cache names.
+    public var source: Source?
+    public var posts: Int
+    public var unread: Int
+    /// By name; only for kinds that have categories (forums).
+    public var categories: [SourceCount]
+
+    /// Every source of the cache with its counts, in the order given (a source with no posts
+    /// shows with zeros), then a row for posts of no known source, if there are any.
+    public static func tally(_ sources: [Source], counts: [SourceCount]) -> [SourceTally] {
+        var bySource: [Source.ID?: [SourceCount]] = [:]
+        for count in counts { bySource[count.source, default: []].append(count) }
+        var out: [SourceTally] = []
+        let known = Set(sources.map(\.id))
+        for source in sources {
+            let rows = bySource[source.id] ?? []
+            let categories = source.kind.hasCategories
+                ? rows.filter { $0.category != nil }.sorted { $0.category!.lowercased() < $1.category!.lowercased() } : []
+            out.append(SourceTally(source: source, posts: rows.reduce(0) { $0 + $1.posts }, unread: rows.reduce(0) { $0 + $1.unread },
+                                   categories: categories))
+        }
+        let others = counts.filter { $0.source.map { !known.contains($0) } ?? true }
+        if !others.isEmpty {
+            out.append(SourceTally(source: nil, posts: others.reduce(0) { $0 + $1.posts }, unread: others.reduce(0) { $0 + $1.unread },
+                                   categories: []))
+        }
+        return out
+    }
+}
