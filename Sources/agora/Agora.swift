@@ -91,10 +91,32 @@ struct FilterOptions: ParsableArguments {
     var country: String?
     @Option(help: ArgumentHelp("Only posts of this kind: \(Post.Kind.allCases.map(\.rawValue).joined(separator: ", ")).", valueName: "kind"))
     var kind: Post.Kind?
+    @Option(help: ArgumentHelp("Only posts from this source (its id, as `agora sources` lists it).", valueName: "source-id"))
+    var source: String?
+    @Option(help: ArgumentHelp("With --source: only posts in this category of it (a forum's, as `agora sources` lists it).",
+                               valueName: "name"))
+    var category: String?
+
+    func validate() throws {
+        if category != nil, source == nil { throw ValidationError("--category needs --source: a category is a source's") }
+    }
 
     var filter: PostFilter {
         PostFilter(unreadOnly: unread, starredOnly: starred, author: author.map { Member.ID($0) }, tag: tag,
-                   country: country, kind: kind)
+                   country: country, kind: kind, source: source.map { Source.ID($0) }, category: category)
+    }
+
+    /// The source the filter names, which must be one the cache has; nil when it names none.
+    func namedSource(in store: any CommunityStore) throws -> Source? {
+        try source.map { try Self.source($0, in: store) }
+    }
+
+    /// The source with this id, which must be one the cache has.
+    static func source(_ id: String, in store: any CommunityStore) throws -> Source {
+        guard let found = try store.sources().first(where: { $0.id.rawValue == id }) else {
+            throw AgoraError.invalidArgument("no source with id '\(id)' (agora sources lists them)")
+        }
+        return found
     }
 }
 

@@ -263,8 +263,9 @@ struct SourcesList: ParsableCommand {
     func run() throws {
         let store = try global.open()
         let sources = try store.sources()
+        let tally = SourceTally.tally(sources, counts: try store.sourceCounts())
         if json {
-            try Output.json(sources)
+            try Output.json(tally.compactMap { row in row.source.map { SourceJSON(source: $0, tally: row) } })
             return
         }
         if sources.isEmpty {
@@ -272,9 +273,18 @@ struct SourcesList: ParsableCommand {
             return
         }
         var table = Table([.init(title: "ID", maxWidth: 36), .init(title: "KIND"), .init(title: "NAME", maxWidth: 30),
+                           .init(title: "POSTS", alignment: .right), .init(title: "UNREAD", alignment: .right),
                            .init(title: "LAST SYNC"), .init(title: "STATUS", flexible: true)])
-        for s in sources {
-            table.add([s.id.rawValue, s.kind.rawValue, s.name, s.lastSync.map(Fetcher.clock) ?? "never", s.lastStatus ?? "—"])
+        for row in tally {
+            guard let s = row.source else {
+                table.add(["", "", "(no source)", String(row.posts), String(row.unread), "", ""])
+                continue
+            }
+            table.add([s.id.rawValue, s.kind.rawValue, s.name, String(row.posts), String(row.unread),
+                       s.isSynced ? s.lastSync.map(Fetcher.clock) ?? "never" : "—", s.lastStatus ?? "—"])
+            for category in row.categories {
+                table.add(["", "", "  › " + (category.category ?? ""), String(category.posts), String(category.unread), "", ""])
+            }
         }
         table.print(header: true)
     }

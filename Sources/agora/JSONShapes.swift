@@ -260,3 +260,28 @@ struct InfoJSON: Encodable {
         cacheKind = Cache.Kind(path: cache).rawValue
     }
 }
+
+/// A source as `agora sources --json` gives it: everything the cache keeps of it, and how many
+/// posts it has, how many unread, by category where its kind has categories.
+struct SourceJSON: Encodable {
+    var source: Source
+    var tally: SourceTally
+
+    struct CategoryJSON: Encodable {
+        var name: String
+        var posts: Int
+        var unread: Int
+    }
+
+    private enum Keys: String, CodingKey { case posts, unread, categories }
+
+    func encode(to encoder: any Encoder) throws {
+        try source.encode(to: encoder)
+        var c = encoder.container(keyedBy: Keys.self)
+        try c.encode(tally.posts, forKey: .posts)
+        try c.encode(tally.unread, forKey: .unread)
+        if source.kind.hasCategories {
+            try c.encode(tally.categories.map { CategoryJSON(name: $0.category ?? "", posts: $0.posts, unread: $0.unread) }, forKey: .categories)
+        }
+    }
+}

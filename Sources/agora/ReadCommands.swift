@@ -72,6 +72,7 @@ struct List: ParsableCommand {
         let filter = filters.filter
         // An unknown id is an error, not an empty list; a known one is named by the member's name.
         let authorName = try filter.author.map { try store.member($0, limit: 0).member.name }
+        let sourceName = try filters.namedSource(in: store)?.name
         let posts = try store.posts(PostQuery(filter: filter, sort: sort, offset: offset, limit: limit))
         if json {
             try Output.json(posts.map(PostJSON.init))
@@ -79,7 +80,7 @@ struct List: ParsableCommand {
         }
         let counts = try store.counts(filter)
         if posts.isEmpty, limit > 0 || counts.total == 0 {
-            Output.line(counts.total == 0 ? filter.nothing(authorName: authorName) : "No posts at offset \(offset) (there are \(counts.total)).")
+            Output.line(counts.total == 0 ? filter.nothing(authorName: authorName, sourceName: sourceName) : "No posts at offset \(offset) (there are \(counts.total)).")
             return
         }
         if !posts.isEmpty {

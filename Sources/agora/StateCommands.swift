@@ -4,8 +4,12 @@ import Foundation
 
 struct Mark: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Mark posts (or comments) read or unread, starred or not.",
-        discussion: "Every id must exist: if one does not, nothing is changed.")
+        abstract: "Mark posts (or comments) read or unread, starred or not; or a whole source read.",
+        discussion: """
+            Every id must exist: if one does not, nothing is changed. `agora mark read --source ID` \
+            marks every post of a source read (with --category, of one of its categories), as \
+            mark-all-read does: `agora undo` takes it back.
+            """)
 
     enum Change: String, ExpressibleByArgument, CaseIterable {
         case read, unread, star, unstar
@@ -13,16 +17,34 @@ struct Mark: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "read, unread, star or unstar.") var change: Change
-    @Argument(help: "Post ids (or comment ids with --comments).") var ids: [String]
+    @Argument(help: "Post ids (or comment ids with --comments).") var ids: [String] = []
     @Flag(help: "The ids are comment ids (read and unread only).") var comments = false
+    @Option(help: ArgumentHelp("Instead of ids: every post of this source (read only; agora undo takes it back).",
+                               valueName: "source-id"))
+    var source: String?
+    @Option(help: ArgumentHelp("With --source: only the posts in this category of it.", valueName: "name")) var category: String?
 
     func validate() throws {
-        if ids.isEmpty { throw ValidationError("name at least one id") }
+        if category != nil, source == nil { throw ValidationError("--category needs --source: a category is a source's") }
+        if source != nil {
+            if !ids.isEmpty { throw ValidationError("name ids or --source, not both") }
+            if change != .read || comments { throw ValidationError("--source marks a source's posts read; nothing else") }
+            return
+        }
+        if ids.isEmpty { throw ValidationError("name at least one id (or --source ID)") }
         if comments, change == .star || change == .unstar { throw ValidationError("comments can be marked read or unread, not starred") }
     }
 
     func run() throws {
         let store = try global.open()
+        if let source {
+            let named = try FilterOptions.source(source, in: store)
+            let entry = try store.markAllRead(PostFilter(source: named.id, category: category))
+            let scope = category.map { "\(named.name) › \($0)" } ?? named.name
+            Output.line(entry.count == 0 ? "Nothing to mark: no unread posts in \(Output.safe(scope))."
+                        : "Marked \(Output.plural(entry.count, "post")) of \(Output.safe(scope)) read (change \(entry.token)). Undo with: agora undo")
+            return
+        }
         if comments {
             try store.setRead(change == .read, comments: ids.map { Comment.ID($0) })
             Output.line("Marked \(Output.plural(ids.count, "comment")) \(change.rawValue).")
@@ -49,6 +71,7 @@ struct MarkAllRead: ParsableCommand {
 
     func run() throws {
         let store = try global.open()
+        _ = try filters.namedSource(in: store)
         let entry = try store.markAllRead(filters.filter)
         if json {
             try Output.json(JournalJSON(entry))
