@@ -236,7 +236,7 @@ public struct ArticleDocument: Hashable, Sendable {
         commentStarts = starts
     }
 
-    /// "by Xu Jing (China) · 2012-12-20 · blog post · 146 views · 3 comments"
+    /// "by Xu Jing (China) · 2012-12-20 · blog post · from Diplo feed · 146 views · 3 comments"
     public static func byline(_ detail: PostDetail, dateFormat: DateFormat = .standard) -> String {
         var parts: [String] = []
         if let author = detail.author {
@@ -246,6 +246,10 @@ public struct ArticleDocument: Hashable, Sendable {
         }
         if detail.post.published != nil { parts.append(dateFormat.string(detail.post.published)) }
         parts.append(detail.post.kind.label)
+        // Where it came from, unless that is the community's own record.
+        if let source = detail.source, !source.kind.traits.isCommunitysOwn {
+            parts.append("from " + source.name + (detail.post.category.map { source.kind.hasCategories ? " › " + $0 : "" } ?? ""))
+        }
         if let views = detail.post.views { parts.append("\(views) view" + (views == 1 ? "" : "s")) }
         if let likes = detail.post.likes, likes > 0 { parts.append("\(likes) like" + (likes == 1 ? "" : "s")) }
         parts.append(detail.commentCount == 0 ? "no comments" : "\(detail.commentCount) comment" + (detail.commentCount == 1 ? "" : "s"))

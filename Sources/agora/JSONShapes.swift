@@ -101,6 +101,14 @@ struct ArticleJSON: Encodable {
     var links: [String]
     var html: String
     var comments: [CommentJSON]
+    /// The source it came from: id, kind and name.
+    var source: SourceRef?
+
+    struct SourceRef: Encodable {
+        var id: String
+        var kind: String
+        var name: String
+    }
 
     init(_ detail: PostDetail) {
         let rich = HTMLRenderer.render(detail.post.body)
@@ -117,6 +125,7 @@ struct ArticleJSON: Encodable {
         links = rich.links
         html = detail.post.body
         comments = detail.comments.map { CommentJSON($0, hidden: detail.isMuted($0)) }
+        source = detail.source.map { SourceRef(id: $0.id.rawValue, kind: $0.kind.rawValue, name: $0.name) }
     }
 }
 

@@ -211,14 +211,18 @@ public struct PostDetail: Hashable, Sendable {
     /// Those of the comments' authors the reader has muted: their comments are in `comments`
     /// (the threads keep their shape) and are shown as "1 hidden".
     public var mutedAuthors: Set<Member.ID>
+    /// The source the post came from, when the cache names it: the byline says which.
+    public var source: Source?
 
-    public init(post: Post, state: PostState, commentCount: Int, author: Member?, comments: [CommentItem], mutedAuthors: Set<Member.ID> = []) {
+    public init(post: Post, state: PostState, commentCount: Int, author: Member?, comments: [CommentItem], mutedAuthors: Set<Member.ID> = [],
+                source: Source? = nil) {
         self.post = post
         self.state = state
         self.commentCount = commentCount
         self.author = author
         self.comments = comments
         self.mutedAuthors = mutedAuthors
+        self.source = source
     }
 
     /// Whether a comment is by a muted member.

@@ -10,13 +10,15 @@ extension Source.Kind {
         public var hasCategories: Bool
         /// Replies keep arriving on old posts: a post's unread replies are news (a forum topic).
         public var repliesArrive: Bool
+        /// The community's own record (its archive, the sample): a byline need not name it.
+        public var isCommunitysOwn = false
     }
 
     public var traits: Traits {
         switch self {
-        case .sample: Traits(label: "sample", syncs: false, hasCategories: false, repliesArrive: false)
+        case .sample: Traits(label: "sample", syncs: false, hasCategories: false, repliesArrive: false, isCommunitysOwn: true)
         case .agoraJSON: Traits(label: "Agora file", syncs: false, hasCategories: false, repliesArrive: false)
-        case .ningArchive: Traits(label: "Ning archive", syncs: false, hasCategories: false, repliesArrive: false)
+        case .ningArchive: Traits(label: "Ning archive", syncs: false, hasCategories: false, repliesArrive: false, isCommunitysOwn: true)
         case .feed: Traits(label: "feed", syncs: true, hasCategories: false, repliesArrive: false)
         case .discourse: Traits(label: "forum", syncs: true, hasCategories: true, repliesArrive: true)
         }

@@ -320,7 +320,8 @@ public final class JSONStore: CommunityStore {
             let author = post.author.flatMap { contents.memberIndex[$0] }.map { contents.file.members[$0] }
             let muted = Set(comments.compactMap(\.comment.author).filter { contents.isMuted($0) })
             return PostDetail(post: post, state: contents.state(id), commentCount: comments.count, author: author,
-                              comments: CommentThreads.ordered(comments), mutedAuthors: muted)
+                              comments: CommentThreads.ordered(comments), mutedAuthors: muted,
+                              source: post.source.flatMap { id in contents.file.sources.first { $0.id == id } })
         }
     }
 

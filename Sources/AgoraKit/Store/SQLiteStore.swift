@@ -358,8 +358,11 @@ public final class SQLiteStore: CommunityStore {
             let mutedIDs: [String] = try String.fetchAll(db, sql: "SELECT member FROM muted")
             let muted = Set(mutedIDs.map { Member.ID($0) })
             let commenters = Set(comments.compactMap { $0.comment.author })
+            let source = try post.source.flatMap {
+                try Row.fetchOne(db, sql: "SELECT \(SQLiteRows.sourceColumns) FROM source WHERE id = ?", arguments: [$0.rawValue])
+            }.map { try SQLiteRows.source($0) }
             return PostDetail(post: post, state: state, commentCount: commentCount, author: author,
-                              comments: CommentThreads.ordered(comments), mutedAuthors: muted.intersection(commenters))
+                              comments: CommentThreads.ordered(comments), mutedAuthors: muted.intersection(commenters), source: source)
         }
     }
 
