@@ -31,6 +31,8 @@ public struct EffectRunner: Sendable {
                 return .muteChanged(id, name: name, muted: muted)
             case .loadStats:
                 return .stats(try store.communityStats())
+            case .loadSources:
+                return .sources(try store.sources(), try store.sourceCounts())
             case .countSearch(let query):
                 return .searchCounts(for: query, try store.searchCounts(query, kinds: Set(SearchKind.allCases)))
             case .findUnread(let search):

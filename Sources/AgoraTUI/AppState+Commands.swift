@@ -57,6 +57,7 @@ extension AppState {
             return windowEffects()
         case .help:
             helpReturnsToGlance = false
+            helpReturnsToSources = false
             mode = .help(scroll: 0)
             return []
         case .toggleMute:
@@ -65,6 +66,8 @@ extension AppState {
                 return []
             }
             return [.toggleMute(member.id, name: member.name)]
+        case .sources:
+            return openSources()
         case .glance:
             glance = GlanceState(origin: place)
             mode = .glance

@@ -58,6 +58,9 @@ extension AppState {
             }
             glance = current
             return []
+        case .sources(let sources, let counts):
+            receiveSources(sources, counts)
+            return []
         case .searchCounts(let query, let totals):
             search?.receive(totals, for: query)
             return []
@@ -99,10 +102,10 @@ extension AppState {
         case .markedAllRead(let entry):
             message = entry.count == 0 ? "Nothing was unread."
                 : "Marked \(plural(entry.count, "post")) read. \(keymap.label(.undo)) undoes it."
-            return postList.reload(visible: layout.postsRows)
+            return postList.reload(visible: layout.postsRows) + [.loadSources]
         case .undone(let result):
             message = "Undid mark-all-read: \(plural(result.restored, "post")) unread again."
-            return postList.reload(visible: layout.postsRows)
+            return postList.reload(visible: layout.postsRows) + [.loadSources]
         case .unreadFound(let index, let post):
             postList.window.select(index, visible: layout.postsRows)
             remember()
@@ -176,7 +179,8 @@ extension AppState {
             rosterInPlaceOfPosts = false
             focus = .posts
         }
-        message = filter == .all ? "All posts." : "Showing " + filter.summary(authorName: postList.authorName) + "."
+        if filter.source == nil { postList.sourceName = nil }
+        message = filter == .all ? "All posts." : "Showing " + filter.summary(authorName: postList.authorName, sourceName: postList.sourceName) + "."
         return postList.reset(visible: layout.postsRows)
     }
 

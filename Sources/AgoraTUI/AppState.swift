@@ -20,6 +20,8 @@ public enum Mode: Hashable, Sendable {
     case rosterFilter
     /// The community at a glance, after `i`.
     case glance
+    /// Every source with its counts, after `F`.
+    case sources
 }
 
 /// The whole reader as a value. `update` is pure: an action in, the state changed and the
@@ -55,6 +57,13 @@ public struct AppState: Hashable, Sendable {
     public var glance: GlanceState?
     /// Help was opened from the at-a-glance screen, and goes back to it.
     var helpReturnsToGlance = false
+    /// The sources screen, while it is open (kept while its question is asked).
+    public var sourcesScreen: SourcesState?
+    /// Help was opened from the sources screen, and goes back to it.
+    var helpReturnsToSources = false
+    /// The cache's sources, as last read: the header counts them, the post list names the one
+    /// it shows.
+    public var sources: [Source] = []
     /// Where the panes are: made when the size, the settings or the panes shown change.
     public private(set) var layout: Layout
     /// A result being opened: its words to mark, and the comment to go to.
@@ -89,7 +98,7 @@ public struct AppState: Hashable, Sendable {
     /// What to load first.
     public mutating func start() -> [Effect] {
         // Just what the first frame shows, and a little: the first frame should not wait.
-        postList.reset(visible: layout.postsRows) + roster.reset(visible: layout.rosterRows)
+        postList.reset(visible: layout.postsRows) + roster.reset(visible: layout.rosterRows) + [.loadSources]
     }
 
     /// Where keys go now.
@@ -102,6 +111,7 @@ public struct AppState: Hashable, Sendable {
         case .search: .search
         case .rosterFilter: .rosterFilter
         case .glance: .glance
+        case .sources: sourcesScreen?.confirming == true ? .confirm : .sources
         }
     }
 
@@ -146,6 +156,8 @@ public struct AppState: Hashable, Sendable {
             }
             // The open post too: a sync may have brought it replies.
             if case .article(let article) = detail { effects.append(.reloadPost(article.id)) }
+            // The sources' counts and how their syncs went.
+            effects.append(.loadSources)
             return effects
         case .command, .insert, .unbound:
             switch mode {
@@ -158,6 +170,7 @@ public struct AppState: Hashable, Sendable {
             case .search: return updateSearch(action)
             case .rosterFilter: return updateRosterFilter(action)
             case .glance: return updateGlance(action)
+            case .sources: return updateSources(action)
             }
         }
     }
@@ -252,7 +265,7 @@ public struct AppState: Hashable, Sendable {
     private mutating func updateHelp(_ action: Action, scroll: Int) -> [Effect] {
         let page = max(1, height - 4)
         let maxScroll = max(0, HelpView.lineCount(keymap, problems: problems) - page)
-        let leave: Mode = helpReturnsToGlance && glance != nil ? .glance : .normal
+        let leave: Mode = helpReturnsToGlance && glance != nil ? .glance : helpReturnsToSources && sourcesScreen != nil ? .sources : .normal
         guard case .command(let command) = action else {
             mode = leave
             return []

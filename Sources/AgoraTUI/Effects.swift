@@ -16,6 +16,8 @@ public enum Effect: Hashable, Sendable {
     case countSearch(SearchQuery)
     /// The community's counts, for the at-a-glance screen.
     case loadStats
+    /// The sources and their counts, for the header, the post list's title and the sources screen.
+    case loadSources
     case openPost(Post.ID)
     /// The open post again, after a sync or another process changed the cache.
     case reloadPost(Post.ID)
@@ -62,6 +64,7 @@ public enum Loaded: Hashable, Sendable {
     case searchResults(for: SearchQuery, SearchResults)
     case searchCounts(for: SearchQuery, [SearchKind: Int])
     case stats(CommunityStats)
+    case sources([Source], [SourceCount])
     case muteChanged(Member.ID, name: String, muted: Bool)
     case post(PostDetail)
     /// The open post as the cache has it now (`reloadPost`).

@@ -18,7 +18,7 @@ public enum Command: String, CaseIterable, Hashable, Sendable {
     case toggleStarredOnly = "toggle-starred-only", filterAuthor = "filter-author", filterCountry = "filter-country"
     case filterTag = "filter-tag", clearFilters = "clear-filters", cycleSort = "cycle-sort", filterRoster = "filter-roster"
     case cycleTheme = "cycle-theme", help = "help", sync = "sync", syncSource = "sync-source", glance = "glance"
-    case toggleMute = "toggle-mute"
+    case toggleMute = "toggle-mute", sources = "sources"
     // While typing into a line, and in the confirmation.
     case erase = "erase", clearLine = "clear-line", yes = "yes"
 }
@@ -67,11 +67,13 @@ public enum KeyContext: Hashable, Sendable {
     case help
     /// The at-a-glance screen: the reader's keys choose and open its rows.
     case glance
+    /// The sources screen: the reader's keys choose, open and mark its rows.
+    case sources
     case search, rosterFilter, link, confirm
 
     public var table: KeyTable {
         switch self {
-        case .reader, .help, .glance: .reader
+        case .reader, .help, .glance, .sources: .reader
         case .search: .search
         case .rosterFilter: .rosterFilter
         case .link: .link
@@ -89,7 +91,7 @@ public enum KeyContext: Hashable, Sendable {
     public var takesText: Bool {
         switch self {
         case .search, .rosterFilter, .link: true
-        case .reader, .help, .glance, .confirm: false
+        case .reader, .help, .glance, .sources, .confirm: false
         }
     }
 }
@@ -193,6 +195,7 @@ public struct KeyMap: Hashable, Sendable {
         Binding(.sync, [.character("R")], "Bring every source up to date in the background, reading on"),
         Binding(.syncSource, [.control("r")], "Bring the open post's feed or forum up to date in the background"),
         Binding(.glance, [.character("i")], "The community at a glance: activity by month, countries, who writes most; each row opens"),
+        Binding(.sources, [.character("F")], "Sources: every feed, forum and archive with its unread posts, to read or mark read one at a time"),
         Binding(.help, [.character("?"), .function(1)], "Show this help", hint: "help"),
     ])
 

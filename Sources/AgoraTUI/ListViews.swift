@@ -16,7 +16,12 @@ public enum PostListView {
 
     static func draw(_ list: PostListModel, dateFormat: DateFormat, in rect: Rect, focused: Bool, theme: Theme,
                      into buffer: inout Buffer) -> (x: Int, y: Int)? {
-        let title = "Posts \(list.unread)/\(list.window.total) unread" + (list.filter == .all ? "" : " (filtered)")
+        var others = list.filter
+        others.source = nil
+        others.category = nil
+        let title = "Posts \(list.unread)/\(list.window.total) unread"
+            + (list.filter.source == nil ? "" : " in " + (list.sourceName ?? list.filter.source!.rawValue))
+            + (others == .all ? "" : " (filtered)")
             + (list.hidden > 0 ? " · \(list.hidden) hidden" : "")
         drawBox(rect, title: title, focused: focused, theme: theme, into: &buffer)
         let area = rect.inset(1)
@@ -28,7 +33,7 @@ public enum PostListView {
                  .init("COMMENTS", widths.comments, right: true, meta)])
             .draw(x: area.x, y: area.y, into: &buffer)
         if list.window.total == 0 {
-            buffer.put(list.filter.nothing(authorName: list.authorName), x: area.x + 2, y: area.y + 1, maxWidth: max(0, area.width - 3), style: meta)
+            buffer.put(list.filter.nothing(authorName: list.authorName, sourceName: list.sourceName), x: area.x + 2, y: area.y + 1, maxWidth: max(0, area.width - 3), style: meta)
             return nil
         }
         return ListRows.draw(list.window, in: area, below: Layout.listHeaderRows, placeholder: meta, into: &buffer) { post, _, y, selected, buffer in

@@ -11,6 +11,8 @@ public struct PostListModel: Hashable, Sendable {
     public var filter = PostFilter.all
     /// The name of the member `filter.author` is, for the status line (their list may be empty).
     public var authorName: String?
+    /// The name of the source (and category) `filter.source` is, for the list's title.
+    public var sourceName: String?
     public var sort = PostSort.newest
 
     public init() {}

@@ -19,9 +19,9 @@ public enum Screen {
         }
         // Header: the community's name and tagline.
         // Cut with an ellipsis, so that it is seen to be cut.
-        let used = buffer.put(DisplayWidth.truncate(Sanitizer.line(state.community.name), to: max(0, state.width - 2)), x: 1, y: 0,
+        let used = buffer.put(DisplayWidth.truncate(Sanitizer.line(state.headerTitle), to: max(0, state.width - 2)), x: 1, y: 0,
                               style: theme.style(.header))
-        if let tagline = state.community.tagline, used + 6 < state.width {
+        if let tagline = state.community.tagline, state.headerTitle == state.community.name, used + 6 < state.width {
             buffer.put(DisplayWidth.truncate(" — " + Sanitizer.line(tagline), to: max(0, state.width - used - 2)), x: 1 + used, y: 0,
                        style: theme.style(.tagline))
         }
@@ -37,6 +37,12 @@ public enum Screen {
         if let glance = state.glance, state.mode == .glance {
             GlanceView.draw(glance, community: state.community, unicode: state.settings.unicodeCharts, keys: keymap,
                             in: Rect(x: 0, y: 1, width: state.width, height: state.height - 2), theme: theme, into: &buffer)
+            StatusBar.draw(status, in: layout.status, theme: theme, into: &buffer)
+            return (buffer, nil)
+        }
+        if let sources = state.sourcesScreen, state.mode == .sources {
+            SourcesView.draw(sources, dateFormat: state.settings.dateFormat, unicode: state.settings.unicodeCharts, keys: keymap,
+                             in: Rect(x: 0, y: 1, width: state.width, height: state.height - 2), theme: theme, into: &buffer)
             StatusBar.draw(status, in: layout.status, theme: theme, into: &buffer)
             return (buffer, nil)
         }
@@ -113,6 +119,18 @@ public enum StatusBar {
                 let month = [key(.previousPane, .left), key(.nextPane, .right)].compactMap { $0 }.joined(separator: "/")
                 left = " At a glance — \(move) choose, \(month) month, \(keys.label(.open)) opens, \(keys.label(.back)) closes"
                 if let message = state.message { left = " " + Sanitizer.line(message); highlighted = .statusMessage }
+            case .sources:
+                let move = [keys.firstKey(.down), keys.firstKey(.up)].compactMap { $0 }.joined(separator: "/")
+                left = " Sources — \(move) choose, \(keys.label(.open)) reads, \(keys.label(.markAllRead)) marks read, "
+                    + "\(keys.label(.undo)) undoes, \(keys.label(.back)) closes"
+                if let screen = state.sourcesScreen, screen.confirming, let row = screen.chosen {
+                    left = " Mark \(row.unread) unread \(row.unread == 1 ? "post" : "posts") of \(row.name) read? "
+                        + "(\(keys.label(.yes, in: .confirm)): yes, any other key: no)"
+                    highlighted = .dialog
+                } else if let message = state.message {
+                    left = " " + Sanitizer.line(message)
+                    highlighted = .statusMessage
+                }
             case .rosterFilter:
                 left = " Filter the roster: \(Sanitizer.line(state.memberName))▏ \(keys.label(.open, in: .rosterFilter)) keeps it, "
                     + "\(keys.label(.back, in: .rosterFilter)) clears it"

@@ -12,8 +12,12 @@ final class Harness: @unchecked Sendable {
     var state: AppState
     var opened: [String] = []
 
-    init(width: Int, height: Int, content: CacheContent? = nil, settings: ReaderSettings = ReaderSettings()) throws {
-        let store = try JSONStore(content: try content ?? SampleCommunity.content())
+    convenience init(width: Int, height: Int, content: CacheContent? = nil, settings: ReaderSettings = ReaderSettings()) throws {
+        try self.init(width: width, height: height, store: try JSONStore(content: try content ?? SampleCommunity.content()), settings: settings)
+    }
+
+    /// A reader on a given cache (a SQLite file, for the tests that run on both caches).
+    init(width: Int, height: Int, store: any CommunityStore, settings: ReaderSettings = ReaderSettings()) throws {
         self.store = store
         runner = EffectRunner(store: store)
         state = AppState(width: width, height: height, community: try store.community(), settings: settings)

@@ -1,0 +1,138 @@
+import AgoraKit
+import TerminalCore
+
+/// The sources screen (`F`): every feed, forum and archive in the cache with its unread and
+/// total posts and how its last sync went, a forum's categories under it. Enter reads one (or one
+/// category) in the post list; mark-all-read marks it read, asking first, and undo takes it back.
+public struct SourcesState: Hashable, Sendable {
+    /// Nil until the store answers.
+    public var tally: [SourceTally]?
+    /// The chosen row, an index into `rows`.
+    public var selected = 0
+    /// The first row shown.
+    public var scroll = 0
+    /// Asking whether to mark the chosen row's posts read.
+    public var confirming = false
+    /// Where the reader was when it opened (Esc goes back there).
+    public var origin: Place { get { from.place } set { from = PlaceBox(newValue) } }
+    private var from: PlaceBox
+
+    public init(origin: Place) { from = PlaceBox(origin) }
+
+    public var rows: [SourcesRow] { tally.map(SourcesRow.rows) ?? [] }
+
+    public var chosen: SourcesRow? {
+        let rows = self.rows
+        return rows.indices.contains(selected) ? rows[selected] : nil
+    }
+
+    /// Keeps the choice on a row and in view, `visible` rows high.
+    mutating func choose(_ index: Int, visible: Int) {
+        let count = rows.count
+        selected = max(0, min(count - 1, index))
+        if selected < scroll { scroll = selected }
+        if selected >= scroll + visible { scroll = selected - visible + 1 }
+        scroll = max(0, min(scroll, max(0, count - visible)))
+    }
+}
+
+/// A row of the sources screen: a source, or one of a forum's categories under it.
+public struct SourcesRow: Hashable, Sendable {
+    /// Nil: posts that came from no source the cache names.
+    public var source: Source?
+    public var category: String?
+    public var posts: Int
+    public var unread: Int
+
+    /// The posts Enter shows and mark-all-read marks.
+    public var filter: PostFilter {
+        PostFilter(source: source?.id, category: category)
+    }
+
+    /// "The Forum", "The Forum › Policy".
+    public var name: String {
+        let base = source.map { Sanitizer.line($0.name) } ?? "Posts of no source"
+        return category.map { "\(base) › \(Sanitizer.line($0))" } ?? base
+    }
+
+    static func rows(_ tally: [SourceTally]) -> [SourcesRow] {
+        tally.flatMap { source in
+            [SourcesRow(source: source.source, category: nil, posts: source.posts, unread: source.unread)]
+                + source.categories.map { SourcesRow(source: source.source, category: $0.category, posts: $0.posts, unread: $0.unread) }
+        }
+    }
+
+    /// How its last sync went: "ok", "failed: HTTP 404", "waiting until 21:40"; nothing for a
+    /// source that is not synced.
+    func syncStatus(dateFormat: DateFormat) -> String {
+        guard let source, category == nil, source.isSynced else { return "" }
+        if let until = source.retryAfter { return "waiting until " + Self.clock.string(until) }
+        guard let last = source.lastSync else { return "never synced" }
+        let status = Sanitizer.line(source.lastStatus ?? "")
+        return dateFormat.string(last) + " " + Self.clock.string(last) + (status.isEmpty ? "" : " " + status)
+    }
+
+    static let clock = DateFormat(pattern: "%H:%M")
+}
+
+/// Draws the sources screen in a box over the panes.
+public enum SourcesView {
+    /// Rows of the list inside the box, at a terminal's height (the box, its column header).
+    static func visibleRows(height: Int) -> Int { max(1, height - 5) }
+
+    static func draw(_ state: SourcesState, dateFormat: DateFormat, unicode: Bool, keys: KeyMap, in rect: Rect, theme: Theme,
+                     into buffer: inout Buffer) {
+        buffer.fill(rect, style: theme.style(.body))
+        drawBox(rect, title: "Sources (\(keys.label(.open)) reads one, \(keys.label(.markAllRead)) marks one read, \(keys.label(.back)) closes)",
+                focused: true, theme: theme, into: &buffer)
+        let area = rect.inset(1)
+        guard area.width > 4, area.height > 1 else { return }
+        let meta = theme.style(.listMeta)
+        guard state.tally != nil else {
+            buffer.put("Counting…", x: area.x + 1, y: area.y, maxWidth: area.width - 2, style: meta)
+            return
+        }
+        let rows = state.rows
+        if rows.isEmpty {
+            buffer.put("No sources yet: agora import FILE or agora sources add URL brings one in.", x: area.x + 1, y: area.y,
+                       maxWidth: area.width - 2, style: meta)
+            return
+        }
+        let widths = columnWidths(area.width, counts: rows.map { "\($0.unread)/\($0.posts)" }.map(\.count).max() ?? 3)
+        Columns([.init("SOURCE", widths.name, meta), .init("KIND", widths.kind, meta), .init("UNREAD", widths.counts, right: true, meta),
+                 .init("LAST SYNC", widths.status, meta)])
+            .draw(x: area.x + 1, y: area.y, into: &buffer)
+        let arrow = unicode ? "› " : "> "
+        for line in 0..<(area.height - 1) {
+            let index = state.scroll + line
+            guard index < rows.count else { break }
+            let row = rows[index]
+            let y = area.y + 1 + line
+            let selected = index == state.selected
+            var style = theme.style(row.unread > 0 ? .listUnread : .listNormal)
+            if selected {
+                style = theme.style(.listSelected).adding(row.unread > 0 ? [.bold] : [])
+                buffer.fill(Rect(x: area.x, y: y, width: area.width, height: 1), style: style)
+            }
+            let metaStyle = selected ? style : meta
+            let name = row.category.map { "  " + arrow + Sanitizer.line($0) } ?? (row.source.map { Sanitizer.line($0.name) } ?? "(posts of no source)")
+            Columns([
+                .init(name, widths.name, style),
+                .init(row.category == nil ? row.source?.kind.label ?? "" : "category", widths.kind, metaStyle),
+                .init("\(row.unread)/\(row.posts)", widths.counts, right: true, style),
+                .init(row.syncStatus(dateFormat: dateFormat), widths.status, metaStyle),
+            ]).draw(x: area.x + 1, y: y, into: &buffer)
+        }
+    }
+
+    /// The name takes what the kind, the counts and the sync's status leave, and those give
+    /// way first as the screen narrows.
+    static func columnWidths(_ width: Int, counts: Int) -> (name: Int, kind: Int, counts: Int, status: Int) {
+        let countsWidth = max(6, counts)
+        var kind = 0, status = 0
+        if width >= 56 { kind = 12 }
+        if width >= 90 { status = min(40, width - 60) }
+        let used = 2 + countsWidth + 1 + [kind, status].filter { $0 > 0 }.reduce(0) { $0 + $1 + 1 }
+        return (max(4, width - used), kind, countsWidth, status)
+    }
+}
