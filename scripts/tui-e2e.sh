@@ -231,6 +231,40 @@ expect "forum: a mention opens the member's profile in the reader" "Posts and co
 keys Escape
 expect "forum: Esc comes back to the topic" "Topic 1039: privacy"
 stop
+
+# Sources: two feeds and the forum in one cache. The sources screen with counts, one source read
+# in the post list, one marked read after the question and undone.
+feed() {  # feed FILE TITLE ITEMS: an RSS file of old items
+    { printf '<?xml version="1.0"?>\n<rss version="2.0"><channel><title>%s</title><link>http://127.0.0.1/%s</link>\n' "$2" "$1"
+      for i in $(seq "$3"); do printf '<item><title>%s item %s</title><guid>%s-%s</guid><pubDate>Mon, 0%s Jul 2002 10:00:00 +0000</pubDate></item>\n' "$2" "$i" "$1" "$i" "$i"; done
+      printf '</channel></rss>\n'; } > "$work/$1.xml"
+}
+feed alpha "Feed Alpha" 3
+feed beta "Feed Beta" 2
+for location in "$work/alpha.xml" "$work/beta.xml" "$forum_url"; do "$agora" --cache "$work/sources.sqlite" sources add "$location" > /dev/null 2>&1; done
+"$agora" --cache "$work/sources.sqlite" sync --rate 0 > /dev/null 2>&1
+start 120 40 "$work/sources.sqlite"
+expect "sources: the header counts the sources" "3 sources: A test forum, Feed Alpha, Feed Beta"
+keys F
+expect "sources: F lists every source with its unread and total posts" "Feed Alpha"
+expect "sources: a feed's counts" "3/3"
+if screen | grep -qE "forum +[0-9]+/[0-9]+"; then check "sources: the forum with its counts" ok; else check "sources: the forum with its counts" no; fi
+if screen | grep -qE "› .*category +[0-9]+/[0-9]+"; then check "sources: the forum's categories under it" ok; else check "sources: the forum's categories under it" no; fi
+keys G Enter
+expect "sources: Enter reads one source in the post list" "Posts 2/2 unread in Feed Beta"
+keys X
+if wait_for "Posts 2/2 unread in Feed Beta" 1; then check "sources: X shows every post again" no; else check "sources: X shows every post again" ok; fi
+keys F G A
+expect "sources: A asks before marking a source read" "Mark 2 unread posts of Feed Beta read?"
+keys y
+expect "sources: the source is marked read" "Marked 2 posts read."
+expect "sources: its row says so" "0/2"
+keys u
+expect "sources: u undoes it" "2 posts unread again"
+expect "sources: the row counts them again" "2/2"
+keys Escape
+expect "sources: Esc closes the screen" "Posts "
+stop
 exec 7>&-
 wait
 

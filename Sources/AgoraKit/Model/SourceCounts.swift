@@ -28,14 +28,15 @@ public struct SourceTally: Hashable, Sendable {
     /// By name; only for kinds that have categories (forums).
     public var categories: [SourceCount]
 
-    /// Every source of the cache with its counts, in the order given (a source with no posts
+    /// Every source of the cache with its counts, by name (a source with no posts
     /// shows with zeros), then a row for posts of no known source, if there are any.
     public static func tally(_ sources: [Source], counts: [SourceCount]) -> [SourceTally] {
         var bySource: [Source.ID?: [SourceCount]] = [:]
         for count in counts { bySource[count.source, default: []].append(count) }
         var out: [SourceTally] = []
         let known = Set(sources.map(\.id))
-        for source in sources {
+        // By name as a person reads it: case and accents aside.
+        for source in sources.sorted(by: { (Folding.key($0.name), $0.id.rawValue) < (Folding.key($1.name), $1.id.rawValue) }) {
             let rows = bySource[source.id] ?? []
             let categories = source.kind.hasCategories
                 ? rows.filter { $0.category != nil }.sorted { $0.category!.lowercased() < $1.category!.lowercased() } : []
