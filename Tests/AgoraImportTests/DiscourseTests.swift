@@ -7,11 +7,7 @@ import Testing
 /// checkout, and a topic written here with what they lack (threads, a whisper, a small action).
 @Suite("Discourse JSON")
 struct DiscourseTests {
-    static let folder: URL = {
-        var url = URL(fileURLWithPath: #filePath)
-        for _ in 0..<2 { url.deleteLastPathComponent() }
-        return url.appendingPathComponent("Fixtures/discourse")
-    }()
+    static let folder: URL = Fixtures.discourse
 
 
     static func json(_ name: String) throws -> [String: Any] {

@@ -13,6 +13,9 @@ enum Fixtures {
 
     static var available: Bool { FileManager.default.fileExists(atPath: root.path) }
 
+    /// Responses recorded from real Discourse forums (read where they are, never copied here).
+    static let discourse: URL = root.deletingLastPathComponent().appendingPathComponent("discourse")
+
     static func all() -> [URL] {
         guard let walker = FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil) else { return [] }
         return walker.compactMap { $0 as? URL }

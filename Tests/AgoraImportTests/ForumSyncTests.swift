@@ -29,11 +29,7 @@ struct ForumSyncTests {
         }
     }
 
-    static let fixtures: String = {
-        var url = URL(fileURLWithPath: #filePath)
-        for _ in 0..<2 { url.deleteLastPathComponent() }
-        return url.appendingPathComponent("Fixtures/discourse").path
-    }()
+    static let fixtures: String = Fixtures.discourse.path
 
     struct Setup {
         let forum: TestForum

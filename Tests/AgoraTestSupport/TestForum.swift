@@ -6,7 +6,7 @@ import Foundation
 /// a member directory and profiles, every list paged. It is generated from a seed, changes when
 /// a test says (a reply, an edit), and misbehaves when asked (login required, 429 with
 /// Retry-After, 500, a slow answer). `recorded` serves the recorded responses of real forums
-/// in Tests/Fixtures/discourse instead.
+/// (../shared/fixtures/discourse beside the checkout) instead.
 public final class TestForum: @unchecked Sendable {
     public struct User: Sendable {
         public var username: String
