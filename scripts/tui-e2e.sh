@@ -264,6 +264,20 @@ expect "sources: u undoes it" "2 posts unread again"
 expect "sources: the row counts them again" "2/2"
 keys Escape
 expect "sources: Esc closes the screen" "Posts "
+# A forum topic read, a reply written on the forum, R: the topic says it has a new reply, the
+# sources screen counts it, and the topic opens at it.
+keys X g Enter
+expect "new replies: a topic is read" "views"
+keys Escape
+echo "reply 1039 member4 A reply since it was read" >&7
+keys R
+expect "new replies: R brings the reply in" "1 new reply"
+expect "new replies: the topic says it has a new reply" "(1 new) Topic 1039"
+keys F
+if wait_for "NEW REPLIES" 5 && screen | grep -qE "forum +[0-9]+/[0-9]+ +1 "; then check "new replies: the sources screen counts it" ok; else check "new replies: the sources screen counts it" no; fi
+keys Escape g Enter
+expect "new replies: the topic opens at the new reply" "1 new reply since you read it"
+expect "new replies: the reply is on screen" "A reply since it was read"
 stop
 exec 7>&-
 wait
@@ -311,7 +325,7 @@ keys "]"
 expect "who commented: ] goes to the line that names them" "comments from"
 keys Enter
 expect "who commented: ] and Enter open a commenter's profile" "Posts and comments (Enter opens)"
-keys Escape r Escape O O
+keys Escape r Escape O O O
 wait_for "Posts: newest" || true
 # M mutes the author of the open post: the list says how many are hidden; M again unmutes.
 keys g Enter
@@ -346,7 +360,7 @@ if screen | tail -1 | grep -q "Tab pane"; then check "week: the help's status li
 keys Escape
 keys Enter o 0
 expect "week: o 0 opens the post's own page" "Opened https://community.example/posts/"
-keys Escape O O O g Enter
+keys Escape O O O O g Enter
 expect "week: back to the newest post, with its threads" "(read me first)"
 keys Z
 expect "week: Z folds the threads to their first comments" "threads to their first comments"

@@ -24,7 +24,7 @@ extension AppState {
             mode = .confirmMarkAllRead
             return []
         case .undo: return [.undo]
-        case .nextUnread: return stepMatch(1) ?? findUnread(forward: true)
+        case .nextUnread: return stepMatch(1) ?? stepToNewReply() ?? findUnread(forward: true)
         case .previousUnread: return stepMatch(-1) ?? findUnread(forward: false)
         case .author: return goToAuthor()
         case .nextComment: return stepComment(1)
@@ -406,6 +406,16 @@ extension AppState {
         }
         article.stepComment(step, visible: layout.detailRows)
         detail = .article(article)
+        return []
+    }
+
+    /// n in a post with replies that came in since it was read: the next of them, then (when
+    /// none is left below) the next unread post. Nil when it does not apply.
+    private mutating func stepToNewReply() -> [Effect]? {
+        guard focus == .detail, case .article(var article) = detail, let (number, count) = article.stepToNew(visible: layout.detailRows)
+        else { return nil }
+        detail = .article(article)
+        message = "New reply \(number) of \(count); \(keymap.label(.nextUnread)) goes on."
         return []
     }
 

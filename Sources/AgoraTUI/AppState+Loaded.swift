@@ -84,6 +84,7 @@ extension AppState {
             article.currentComment = open.currentComment.map { min($0, max(0, article.document.commentStarts.count - 1)) }
             article.chosenMember = open.chosenMember
             article.match = open.match
+            article.readBefore = open.readBefore
             detail = .article(article)
             return []
         case .linkedMember(let profile):
@@ -146,6 +147,11 @@ extension AppState {
         if let pending = pendingMatch, pending.post == post.post.id {
             article.show(match: pending.query, comment: pending.comment, visible: layout.detailRows)
         }
+        article.readBefore = wasRead
+        if pendingMatch?.post != post.post.id, let (_, count) = article.stepToNew(visible: layout.detailRows) {
+            // Read before, with replies since: it opens at the first of them, as a forum does.
+            message = "\(plural(count, "new reply", "new replies")) since you read it; \(keymap.label(.nextUnread)) goes to the next."
+        }
         pendingMatch = nil
         detail = .article(article)
         focus = .detail
@@ -159,6 +165,7 @@ extension AppState {
         // The markers show what is new this time; seen once, the comments are read.
         let unseen = post.comments.filter { !$0.state.read }.map(\.id)
         if !unseen.isEmpty { effects.append(.markCommentsRead(unseen)) }
+        postList.repliesSeen(post.post.id)
         return effects
     }
 

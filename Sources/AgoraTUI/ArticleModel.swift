@@ -16,6 +16,9 @@ public struct ArticleModel: Hashable, Sendable {
     public var chosenCommenter: Int? { chosenMember.flatMap { m in document.commenterStops.firstIndex { $0.member == m } } }
     /// The search it was opened from: its words are marked, n and N step through them.
     public var match: SearchQuery?
+    /// The post had been read before it was opened: its unread replies came in since, and `n`
+    /// goes through them (in a post not read before, every reply is unread and `n` goes on).
+    public var readBefore = false
 
     /// The lines with a match, in order.
     public var matchLines: [Int] {
@@ -87,6 +90,29 @@ public struct ArticleModel: Hashable, Sendable {
             let line = chosenCommenter.map { document.commenterStops[$0].line } ?? -1
             if line < scroll || line >= scroll + visible { chosenMember = nil }
         }
+    }
+
+    /// The replies that were new when the post was opened (not read before), in the order shown,
+    /// folded ones and muted members' left out.
+    var newReplies: [Int] {
+        let comments = document.detail.comments
+        return document.commentStarts.indices.filter {
+            !document.hidden.contains($0) && !comments[$0].state.read && !document.detail.isMuted(comments[$0])
+        }
+    }
+
+    /// `n` in a post: the next new reply after the chosen comment (or from the top of the
+    /// screen). Its number among the new ones and how many there are; nil when none is below.
+    mutating func stepToNew(visible: Int) -> (number: Int, count: Int)? {
+        guard readBefore else { return nil }
+        let starts = document.commentStarts
+        let new = newReplies
+        let from = currentComment.map { starts[$0] } ?? scroll - 1
+        guard let next = new.first(where: { starts[$0] > from }) else { return nil }
+        currentComment = next
+        chosenMember = nil
+        scroll = max(0, min(starts[next], max(0, document.lines.count - visible)))
+        return ((new.firstIndex(of: next) ?? 0) + 1, new.count)
     }
 
     /// Where `[` and `]` stop: each name on the who-commented line, then each comment on screen.

@@ -189,7 +189,7 @@ public struct KeyMap: Hashable, Sendable {
         Binding(.filterTag, [.character("#")], "Show only posts with this post's category (or first tag)", panes: [.detail]),
         Binding(.toggleMute, [.character("M")], "Mute the member in view: their posts and comments are hidden everywhere; again unmutes"),
         Binding(.clearFilters, [.character("X")], "Clear the filters of the post list and the roster"),
-        Binding(.cycleSort, [.character("O")], "Sort the posts (newest, oldest, views, comments, unread first) or the roster"),
+        Binding(.cycleSort, [.character("O")], "Sort the posts (newest, oldest, views, comments, unread first, latest activity) or the roster"),
         Binding(.filterRoster, [.character("f")], "Filter the roster by name as you type", panes: [.roster]),
         Binding(.cycleTheme, [.character("T")], "Switch to the next theme"),
         Binding(.sync, [.character("R")], "Bring every source up to date in the background, reading on"),

@@ -37,14 +37,16 @@ public enum PostListView {
             return nil
         }
         return ListRows.draw(list.window, in: area, below: Layout.listHeaderRows, placeholder: meta, into: &buffer) { post, _, y, selected, buffer in
-            var style = theme.style(post.state.read ? .listNormal : .listUnread)
-            if selected { style = theme.style(.listSelected).adding(post.state.read ? [] : .bold) }
+            // A post read before with replies since is news again: shown as unread, with how many.
+            let news = !post.state.read || post.newComments > 0
+            var style = theme.style(news ? .listUnread : .listNormal)
+            if selected { style = theme.style(.listSelected).adding(news ? .bold : []) }
             if selected { buffer.fill(Rect(x: area.x, y: y, width: area.width, height: 1), style: style) }
             let flagStyle = selected ? style : theme.style(post.state.starred ? .listStarred : .listUnread)
             let metaStyle = selected ? style : meta
             Columns([
                 .init(flags(post.state), 2, flagStyle),
-                .init(post.title, widths.title, style),
+                .init(post.newComments > 0 ? "(\(post.newComments) new) \(post.title)" : post.title, widths.title, style),
                 .init(post.authorName ?? post.author?.rawValue ?? "", widths.author, metaStyle),
                 .init(dateFormat.string(post.published), widths.date, metaStyle),
                 .init(post.views.map(String.init) ?? "", widths.views, right: true, metaStyle),

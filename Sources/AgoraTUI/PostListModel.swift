@@ -50,6 +50,11 @@ public struct PostListModel: Hashable, Sendable {
         window.select(window.selected, visible: visible)
     }
 
+    /// A loaded post's replies seen: none is new any more.
+    mutating func repliesSeen(_ id: Post.ID) {
+        for index in window.rows.indices where window.rows[index].id == id { window.rows[index].newComments = 0 }
+    }
+
     /// Changes a loaded post's state.
     mutating func update(_ id: Post.ID, _ change: (inout PostState) -> Void) {
         for index in window.rows.indices where window.rows[index].id == id { change(&window.rows[index].state) }

@@ -43,6 +43,8 @@ public struct SourcesRow: Hashable, Sendable {
     public var category: String?
     public var posts: Int
     public var unread: Int
+    /// Replies that came in on posts already read (a forum's).
+    public var newReplies: Int
 
     /// The posts Enter shows and mark-all-read marks.
     public var filter: PostFilter {
@@ -57,8 +59,10 @@ public struct SourcesRow: Hashable, Sendable {
 
     static func rows(_ tally: [SourceTally]) -> [SourcesRow] {
         tally.flatMap { source in
-            [SourcesRow(source: source.source, category: nil, posts: source.posts, unread: source.unread)]
-                + source.categories.map { SourcesRow(source: source.source, category: $0.category, posts: $0.posts, unread: $0.unread) }
+            [SourcesRow(source: source.source, category: nil, posts: source.posts, unread: source.unread, newReplies: source.newReplies)]
+                + source.categories.map {
+                    SourcesRow(source: source.source, category: $0.category, posts: $0.posts, unread: $0.unread, newReplies: $0.newReplies)
+                }
         }
     }
 
@@ -98,9 +102,10 @@ public enum SourcesView {
                        maxWidth: area.width - 2, style: meta)
             return
         }
-        let widths = columnWidths(area.width, counts: rows.map { "\($0.unread)/\($0.posts)" }.map(\.count).max() ?? 3)
+        let replies = rows.contains { $0.source?.kind.traits.repliesArrive == true }
+        let widths = columnWidths(area.width, counts: rows.map { "\($0.unread)/\($0.posts)" }.map(\.count).max() ?? 3, replies: replies)
         Columns([.init("SOURCE", widths.name, meta), .init("KIND", widths.kind, meta), .init("UNREAD", widths.counts, right: true, meta),
-                 .init("LAST SYNC", widths.status, meta)])
+                 .init("NEW REPLIES", widths.replies, right: true, meta), .init("LAST SYNC", widths.status, meta)])
             .draw(x: area.x + 1, y: area.y, into: &buffer)
         let arrow = unicode ? "› " : "> "
         for line in 0..<(area.height - 1) {
@@ -120,6 +125,7 @@ public enum SourcesView {
                 .init(name, widths.name, style),
                 .init(row.category == nil ? row.source?.kind.label ?? "" : "category", widths.kind, metaStyle),
                 .init("\(row.unread)/\(row.posts)", widths.counts, right: true, style),
+                .init(row.newReplies > 0 ? String(row.newReplies) : "", widths.replies, right: true, row.newReplies > 0 ? style : metaStyle),
                 .init(row.syncStatus(dateFormat: dateFormat), widths.status, metaStyle),
             ]).draw(x: area.x + 1, y: y, into: &buffer)
         }
@@ -127,12 +133,13 @@ public enum SourcesView {
 
     /// The name takes what the kind, the counts and the sync's status leave, and those give
     /// way first as the screen narrows.
-    static func columnWidths(_ width: Int, counts: Int) -> (name: Int, kind: Int, counts: Int, status: Int) {
+    static func columnWidths(_ width: Int, counts: Int, replies: Bool = false) -> (name: Int, kind: Int, counts: Int, replies: Int, status: Int) {
         let countsWidth = max(6, counts)
-        var kind = 0, status = 0
+        var kind = 0, status = 0, repliesWidth = 0
         if width >= 56 { kind = 12 }
-        if width >= 90 { status = min(40, width - 60) }
-        let used = 2 + countsWidth + 1 + [kind, status].filter { $0 > 0 }.reduce(0) { $0 + $1 + 1 }
-        return (max(4, width - used), kind, countsWidth, status)
+        if replies, width >= 70 { repliesWidth = 11 }
+        if width >= 90 { status = min(40, width - 60 - (repliesWidth > 0 ? 12 : 0)) }
+        let used = 2 + countsWidth + 1 + [kind, repliesWidth, status].filter { $0 > 0 }.reduce(0) { $0 + $1 + 1 }
+        return (max(4, width - used), kind, countsWidth, repliesWidth, status)
     }
 }

@@ -13,6 +13,8 @@ struct PostJSON: Encodable {
     var published: Date?
     var views: Int?
     var comments: Int
+    /// Replies that came in since the post was read.
+    var newComments: Int
     var category: String?
     var tags: [String]
     var read: Bool
@@ -20,6 +22,7 @@ struct PostJSON: Encodable {
     var starred: Bool
 
     init(_ p: PostSummary) {
+        newComments = p.newComments
         id = p.id.rawValue
         kind = p.kind.rawValue
         title = p.title

@@ -57,7 +57,8 @@ struct List: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var filters: FilterOptions
-    @Option(help: "Order: newest, oldest, views, comments, unread (unread first, each part newest first).") var sort: PostSort = .newest
+    @Option(help: "Order: newest, oldest, views, comments, unread (unread first, each part newest first), activity (latest reply first).")
+    var sort: PostSort = .newest
     @Option(parsing: .unconditional, help: "Show at most this many posts (0: only how many there are).") var limit = 50
     @Option(parsing: .unconditional, help: "Skip this many posts first.") var offset = 0
     @Flag(help: "Print JSON.") var json = false
@@ -100,7 +101,7 @@ struct List: ParsableCommand {
         ])
         for post in posts {
             table.add([Output.flags(post.state), post.id.rawValue, Output.date(post.published), post.views.map(String.init) ?? "—",
-                       String(post.commentCount), post.authorName ?? post.author?.rawValue ?? "—", post.title])
+                       post.newComments > 0 ? "\(post.commentCount) (\(post.newComments) new)" : String(post.commentCount), post.authorName ?? post.author?.rawValue ?? "—", post.title])
         }
         table.print()
     }

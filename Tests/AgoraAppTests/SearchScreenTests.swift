@@ -188,6 +188,9 @@ struct ReaderFilterTests {
         reader.press(.character("O"), .character("O"))
         #expect(reader.state.postSort == .unread)
         reader.press(.character("O"))
+        #expect(reader.state.postSort == .activity)
+        #expect(reader.screen.contains("sort: latest activity"))
+        reader.press(.character("O"))
         #expect(reader.state.postSort == .newest)
     }
 

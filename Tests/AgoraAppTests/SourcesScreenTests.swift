@@ -23,6 +23,11 @@ struct SourcesScreenTests {
         var posts = (0..<6).map { post("a\($0)", "feed:a", nil, $0) } + (0..<2).map { post("b\($0)", "feed:b", nil, 10 + $0) }
         posts += (0..<5).map { post("f\($0)", "forum", $0 < 3 ? "Policy" : "Meta", 20 + $0) }
         posts.append(post("s0", "sample", nil, 30))
+        // f0 was read, and two replies came in on it since; one read before it was.
+        func comment(_ id: String, _ hour: Int) -> AgoraKit.Comment {
+            AgoraKit.Comment(id: AgoraKit.Comment.ID(id), post: "f0", authorName: "Sam", published: Date(timeIntervalSince1970: 1_600_000_000 + Double(hour) * 3600),
+                    body: "<p>Reply \(id)</p>")
+        }
         return CacheContent(
             community: Community(name: "Diplo Internet Governance Community"),
             sources: [
@@ -34,7 +39,8 @@ struct SourcesScreenTests {
                        lastStatus: "ok", retryAfter: synced.addingTimeInterval(3600)),
                 Source(id: "sample", kind: .sample, name: "Diplo (sample)"),
             ],
-            posts: posts)
+            posts: posts, comments: [comment("r0", 40), comment("r1", 41), comment("r2", 42)],
+            postStates: ["f0": PostState(read: true, readAt: synced)], commentStates: ["r0": CommentState(read: true, readAt: synced)])
     }()
 
     static func sqliteReader(_ folder: TemporaryDirectory, width: Int = 120, height: Int = 40) throws -> Harness {
@@ -79,9 +85,9 @@ struct SourcesScreenTests {
         func row(_ start: String) -> String? { lines.first { $0.hasPrefix("┃ " + start) } }
         #expect(row("Geneva Internet Platform")?.contains("feed 6/6 2024-12-04 08:13 ok, 6 new") == true, "\(lines)")
         #expect(row("Broken Feed")?.contains("feed 2/2 2024-12-04 08:13 failed: HTTP 404") == true, "the name made harmless: \(lines)")
-        #expect(row("IGF Forum")?.contains("forum 5/5 waiting until 09:13") == true)
+        #expect(row("IGF Forum")?.contains("forum 4/5 2 waiting until 09:13") == true, "2 new replies")
         #expect(row("› Meta")?.contains("category 2/2") == true)
-        #expect(row("› Policy")?.contains("category 3/3") == true)
+        #expect(row("› Policy")?.contains("category 2/3 2") == true)
         #expect(row("Diplo (sample)")?.contains("sample 1/1") == true)
         // Nothing from a source's name reaches the terminal as a control character.
         #expect(!reader.screen.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" })
@@ -102,7 +108,7 @@ struct SourcesScreenTests {
         #expect(reader.state.mode == .normal)
         #expect(reader.state.posts.total == 3)
         #expect(reader.state.posts.rows.map(\.id) == ["f2", "f1", "f0"])
-        #expect(reader.screen.contains("Posts 3/3 unread in IGF Forum › Pol"))
+        #expect(reader.screen.contains("Posts 2/3 unread in IGF Forum › Pol"))
         #expect(reader.state.message == "Showing IGF Forum › Policy; X shows every post, F the sources.")
         // The byline says where a post came from.
         reader.press(.enter)
@@ -110,11 +116,11 @@ struct SourcesScreenTests {
         reader.press(.escape)
         reader.type("X")
         #expect(reader.state.posts.total == 14)
-        #expect(reader.screen.contains("Posts 13/14 unread"), "the post opened was read")
+        #expect(reader.screen.contains("Posts 12/14 unread"), "the post opened was read")
         // F again: the row chosen before is still chosen.
         reader.type("F")
         #expect(reader.state.sourcesScreen?.chosen?.name == "IGF Forum › Policy")
-        #expect(reader.screen.contains("2/3"), "the opened post is counted read")
+        #expect(reader.screen.contains("1/3"), "the opened post is counted read")
     }
 
     @Test(arguments: ["json", "sqlite"])
@@ -134,7 +140,7 @@ struct SourcesScreenTests {
         reader.type("y")
         #expect(reader.state.mode == .sources)
         #expect(try reader.store.counts(PostFilter(source: "feed:a")).unread == 0)
-        #expect(try reader.store.counts(.all).unread == 8, "the other sources are as they were")
+        #expect(try reader.store.counts(.all).unread == 7, "the other sources are as they were")
         #expect(reader.state.sourcesScreen?.chosen?.unread == 0)
         #expect(reader.state.message == "Marked 6 posts read. u undoes it.")
         reader.type("A")
@@ -147,7 +153,38 @@ struct SourcesScreenTests {
         #expect(reader.state.sourcesScreen?.chosen?.name == "IGF Forum › Meta")
         reader.type("A")
         reader.type("y")
-        #expect(try reader.store.counts(PostFilter(source: "forum")).unread == 3)
+        #expect(try reader.store.counts(PostFilter(source: "forum")).unread == 2)
+    }
+
+    @Test(arguments: ["json", "sqlite"])
+    func replies_since_a_post_was_read_are_shown_and_n_goes_through_them(kind: String) throws {
+        let folder = TemporaryDirectory()
+        let reader = try reader(kind, folder)
+        reader.type("F")
+        reader.press(.down, .down, .down, .down, .down)
+        reader.press(.enter)
+        // The topic read before shows its new replies, as news.
+        #expect(reader.screen.contains("(2 new) Post f0 of forum"))
+        while reader.state.posts.selectedRow?.id != "f0" { reader.press(.down) }
+        reader.press(.enter)
+        guard case .article(let article) = reader.state.detail else { Issue.record("not opened"); return }
+        // It opens at the first new reply, and says how many came in.
+        #expect(article.currentComment == 1)
+        #expect(reader.state.message == "2 new replies since you read it; n goes to the next.")
+        reader.type("n")
+        #expect(reader.state.message == "New reply 2 of 2; n goes on.")
+        guard case .article(let second) = reader.state.detail else { return }
+        #expect(second.currentComment == 2)
+        // No new reply left below: n goes to the next unread post (none below the oldest).
+        reader.type("n")
+        #expect(reader.state.message == "No unread posts below.")
+        reader.type("N")
+        guard case .article(let next) = reader.state.detail else { return }
+        #expect(next.id == "f1")
+        // Seen, they are not new any more.
+        #expect(try reader.store.sourceCounts().first { $0.category == "Policy" }?.newReplies == 0)
+        reader.press(.escape)
+        #expect(!reader.screen.contains("new) Post f0"))
     }
 
     @Test func without_colour_the_chosen_row_is_still_seen() throws {
@@ -169,6 +206,9 @@ struct SourcesScreenTests {
         var one = Self.content
         one.sources = [Self.content.sources[0]]
         one.posts = one.posts.filter { $0.source == "feed:a" }
+        one.comments = []
+        one.postStates = [:]
+        one.commentStates = [:]
         let reader = try Harness(width: 100, height: 30, content: one)
         #expect(reader.frame.lines[0].hasPrefix(" Diplo Internet Governance Community"))
         let empty = try Harness(width: 100, height: 30, content: CacheContent(community: Community(name: "Nothing yet")))

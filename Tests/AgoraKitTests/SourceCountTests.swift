@@ -107,6 +107,46 @@ struct SourceCountTests {
         #expect(try store.counts(PostFilter(unreadOnly: true, source: "forum")).total == 3)
     }
 
+    @Test(arguments: StoreKind.allCases)
+    func replies_that_come_in_after_a_post_was_read_are_new_until_read(kind: StoreKind) throws {
+        let (store, folder) = try makeStore(kind, Self.content)
+        _ = folder
+        func reply(_ id: String, on post: String, hour: Int) -> CacheContent {
+            CacheContent(comments: [Comment(id: Comment.ID(id), post: Post.ID(post), authorName: "Sam",
+                                            published: Date(timeIntervalSince1970: 1_600_000_000 + Double(hour) * 3600), body: "reply \(id)")])
+        }
+        func new(_ post: String) throws -> Int? {
+            try store.posts(PostQuery(filter: PostFilter(source: "forum"), limit: 50)).first { $0.id.rawValue == post }?.newComments
+        }
+        func newInPolicy() throws -> Int? { try store.sourceCounts().first { $0.category == "Policy" }?.newReplies }
+        // A reply on a topic read before is new; on a topic not read yet it is not counted apart.
+        try store.importContent(reply("c0", on: "f0", hour: 40))
+        try store.setRead(true, posts: ["f0"])
+        #expect(try new("f0") == 0, "reading the topic read its reply")
+        try store.importContent(reply("c1", on: "f0", hour: 41))
+        try store.importContent(reply("c2", on: "f1", hour: 42))
+        #expect(try new("f0") == 1)
+        #expect(try new("f1") == 0)
+        #expect(try newInPolicy() == 1)
+        // Seen in the thread, it is not new any more.
+        try store.setRead(true, comments: ["c1"])
+        #expect(try new("f0") == 0)
+        #expect(try newInPolicy() == 0)
+        // Marking a source read catches up on its new replies too.
+        try store.importContent(reply("c3", on: "f0", hour: 43))
+        #expect(try newInPolicy() == 1)
+        _ = try store.markAllRead(PostFilter(source: "forum"))
+        #expect(try newInPolicy() == 0)
+        #expect(try store.post("f1").comments.allSatisfy { $0.state.read }, "the replies of a topic marked read are read")
+        // Latest activity: the topic with the latest reply first, whatever its own date.
+        try store.importContent(reply("c4", on: "f1", hour: 50))
+        let byActivity = try store.posts(PostQuery(filter: PostFilter(source: "forum"), sort: .activity, limit: 10)).map(\.id.rawValue)
+        #expect(byActivity == ["f1", "f0", "f3", "f2"])
+        #expect(try new("f1") == 1)
+        if let sqlite = store as? SQLiteStore { #expect(try sqlite.sourceCounts() == sqlite.recountedSourceCounts()) }
+        #expect(try reopen(kind, folder).sourceCounts() == store.sourceCounts())
+    }
+
     @Test func a_cache_of_the_fifth_schema_is_counted_when_it_opens() throws {
         let folder = TemporaryDirectory()
         let path = folder.file("old.sqlite")

@@ -41,7 +41,9 @@ enum TestSQLite {
     /// Turns a new cache back into what the fifth schema wrote: no counts by source.
     static func downgradeToVersion5(path: String) throws {
         try downgrade(path: path, to: 5, undoing: [
-            "DROP TRIGGER postState_read_counted", "DROP TABLE sourceTotal", "DROP INDEX post_by_source",
+            "DROP TRIGGER postState_read_counted", "DROP TRIGGER postState_new_counted", "DROP TABLE sourceTotal",
+            "DROP INDEX post_by_source", "DROP INDEX post_by_activity", "DROP INDEX postState_new", "DROP INDEX comment_unread",
+            "ALTER TABLE post DROP COLUMN lastActivity", "ALTER TABLE postState DROP COLUMN newReplies",
         ])
     }
 

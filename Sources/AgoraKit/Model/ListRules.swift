@@ -68,8 +68,11 @@ public struct PostOrderKey: Hashable, Sendable {
     public var read: Bool
     /// When it was added to the cache, first 0: ties go to the one added last.
     public var added: Int
+    /// Seconds since 1970 of its latest reply, or of `date` when that is later.
+    public var activity: Double
 
-    public init(date: Double, views: Int?, comments: Int, read: Bool, added: Int) {
+    public init(date: Double, views: Int?, comments: Int, read: Bool, added: Int, activity: Double? = nil) {
+        self.activity = max(date, activity ?? date)
         self.date = date
         self.views = views
         self.comments = comments
@@ -88,6 +91,7 @@ extension PostSort {
         case .views: (a.views ?? -1, a.date, a.added) > (b.views ?? -1, b.date, b.added)
         case .comments: (a.comments, a.date, a.added) > (b.comments, b.date, b.added)
         case .unread: (a.read ? 0 : 1, a.date, a.added) > (b.read ? 0 : 1, b.date, b.added)
+        case .activity: (a.activity, a.added) > (b.activity, b.added)
         }
     }
 }

@@ -68,8 +68,9 @@ public struct PostFilter: Hashable, Sendable {
 }
 
 public enum PostSort: String, Hashable, Sendable, CaseIterable, Codable {
-    /// `unread`: unread posts first, each part newest first.
-    case newest, oldest, views, comments, unread
+    /// `unread`: unread posts first, each part newest first. `activity`: by the latest reply
+    /// (or the post's date when it has none), as forums list topics.
+    case newest, oldest, views, comments, unread, activity
 
     /// "most viewed", for the status line.
     public var label: String {
@@ -79,6 +80,7 @@ public enum PostSort: String, Hashable, Sendable, CaseIterable, Codable {
         case .views: "most viewed"
         case .comments: "most commented"
         case .unread: "unread first"
+        case .activity: "latest activity"
         }
     }
 }
@@ -150,12 +152,16 @@ public struct PostSummary: Identifiable, Hashable, Sendable, Codable {
     public var category: String?
     public var tags: [String]
     public var state: PostState
+    /// Replies not read yet on a post that has been read: what came in since (a forum topic's
+    /// "3 new"). 0 for a post not read yet, whose replies are all news.
+    public var newComments: Int
 
     public init(
         id: Post.ID, kind: Post.Kind, title: String, author: Member.ID?, authorName: String?,
         published: Date?, views: Int?, commentCount: Int, category: String?, tags: [String],
-        state: PostState
+        state: PostState, newComments: Int = 0
     ) {
+        self.newComments = newComments
         self.id = id
         self.kind = kind
         self.title = title

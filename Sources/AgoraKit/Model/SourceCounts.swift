@@ -9,12 +9,15 @@ public struct SourceCount: Hashable, Sendable, Codable {
     public var category: String?
     public var posts: Int
     public var unread: Int
+    /// Replies not read yet on posts that have been read: what came in since.
+    public var newReplies: Int
 
-    public init(source: Source.ID?, category: String?, posts: Int, unread: Int) {
+    public init(source: Source.ID?, category: String?, posts: Int, unread: Int, newReplies: Int = 0) {
         self.source = source
         self.category = category
         self.posts = posts
         self.unread = unread
+        self.newReplies = newReplies
     }
 }
 
@@ -25,6 +28,7 @@ public struct SourceTally: Hashable, Sendable {
     public var source: Source?
     public var posts: Int
     public var unread: Int
+    public var newReplies: Int
     /// By name; only for kinds that have categories (forums).
     public var categories: [SourceCount]
 
@@ -41,12 +45,12 @@ public struct SourceTally: Hashable, Sendable {
             let categories = source.kind.hasCategories
                 ? rows.filter { $0.category != nil }.sorted { $0.category!.lowercased() < $1.category!.lowercased() } : []
             out.append(SourceTally(source: source, posts: rows.reduce(0) { $0 + $1.posts }, unread: rows.reduce(0) { $0 + $1.unread },
-                                   categories: categories))
+                                   newReplies: rows.reduce(0) { $0 + $1.newReplies }, categories: categories))
         }
         let others = counts.filter { $0.source.map { !known.contains($0) } ?? true }
         if !others.isEmpty {
             out.append(SourceTally(source: nil, posts: others.reduce(0) { $0 + $1.posts }, unread: others.reduce(0) { $0 + $1.unread },
-                                   categories: []))
+                                   newReplies: others.reduce(0) { $0 + $1.newReplies }, categories: []))
         }
         return out
     }

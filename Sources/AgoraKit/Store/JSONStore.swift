@@ -44,11 +44,26 @@ public final class JSONStore: CommunityStore {
 
         func commentCount(_ id: Post.ID) -> Int { commentsByPost[id]?.count ?? 0 }
 
+        /// A post's replies not read yet.
+        func unreadComments(_ id: Post.ID) -> [Comment.ID] {
+            (commentsByPost[id] ?? []).map { file.comments[$0].id }.filter { file.state.comments[$0.rawValue]?.read != true }
+        }
+
+        /// Replies not read yet on a post that has been read.
+        func newComments(_ id: Post.ID) -> Int { state(id).read ? unreadComments(id).count : 0 }
+
+        /// Its latest reply's date, or its own.
+        func lastActivity(_ post: Post) -> Double {
+            (commentsByPost[post.id] ?? []).reduce(post.sortDate.timeIntervalSince1970) {
+                max($0, file.comments[$1].published?.timeIntervalSince1970 ?? 0)
+            }
+        }
+
         func summary(_ post: Post) -> PostSummary {
             let memberName = post.author.flatMap { memberIndex[$0] }.map { file.members[$0].name }
             return PostSummary(id: post.id, kind: post.kind, title: post.title, author: post.author, authorName: memberName ?? post.authorName,
                         published: post.published, views: post.views, commentCount: commentCount(post.id),
-                        category: post.category, tags: post.tags, state: state(post.id))
+                        category: post.category, tags: post.tags, state: state(post.id), newComments: newComments(post.id))
         }
 
         /// Muted members' posts are left out of every list but the list of that member's posts.
@@ -258,18 +273,20 @@ public final class JSONStore: CommunityStore {
     public func posts(_ query: PostQuery) throws -> [PostSummary] {
         read { contents in
             let matching = contents.file.posts.filter { contents.matches($0, query.filter) }
+            var latest: [Post.ID: Double] = [:]
+            if query.sort == .activity { for post in matching { latest[post.id] = contents.lastActivity(post) } }
             let sorted = Self.sort(matching, by: query.sort, commentCount: contents.commentCount,
-                                   isRead: { contents.state($0).read })
+                                   isRead: { contents.state($0).read }, activity: latest.isEmpty ? nil : { [latest] in latest[$0.id] ?? 0 })
             return sorted.dropFirst(query.offset).prefix(query.limit).map(contents.summary)
         }
     }
 
     /// The order the rule of `PostSort` gives, ties broken as the SQLite cache breaks them.
     static func sort(_ posts: [Post], by sort: PostSort, commentCount: (Post.ID) -> Int,
-                     isRead: (Post.ID) -> Bool = { _ in false }) -> [Post] {
+                     isRead: (Post.ID) -> Bool = { _ in false }, activity: ((Post) -> Double)? = nil) -> [Post] {
         let keys = posts.enumerated().map { index, post in
             PostOrderKey(date: post.sortDate.timeIntervalSince1970, views: post.views, comments: commentCount(post.id),
-                         read: isRead(post.id), added: index)
+                         read: isRead(post.id), added: index, activity: activity?(post))
         }
         return keys.indices.sorted { sort.orders(keys[$0], before: keys[$1]) }.map { posts[$0] }
     }
@@ -393,7 +410,9 @@ public final class JSONStore: CommunityStore {
 
     public func setRead(_ read: Bool, posts ids: [Post.ID]) throws {
         let now = clock()
-        try mark(posts: ids) { contents in
+        // Reading a post reads its replies; marking it unread leaves them as they are.
+        let replies = read ? self.read { contents in ids.flatMap { contents.unreadComments($0) } } : []
+        try mark(posts: ids, comments: replies) { contents in
             for id in ids {
                 guard contents.postIndex[id] != nil else { throw AgoraError.postNotFound(id) }
                 var entry = contents.file.state.posts[id.rawValue] ?? .init()
@@ -401,6 +420,10 @@ public final class JSONStore: CommunityStore {
                 entry.read = read
                 entry.batch = nil
                 contents.file.state.posts[id.rawValue] = entry
+            }
+            for id in replies {
+                let old = contents.file.state.comments[id.rawValue]
+                contents.file.state.comments[id.rawValue] = CommentState(read: true, readAt: old?.readAt ?? now)
             }
         }
     }
@@ -433,7 +456,15 @@ public final class JSONStore: CommunityStore {
         return try change { contents in
             let token = (contents.file.state.journal.map(\.token).max() ?? 0) + 1
             var count = 0
-            for post in contents.file.posts where !contents.state(post.id).read && contents.matches(post, filter) {
+            var caughtUp = filter
+            caughtUp.unreadOnly = false
+            for post in contents.file.posts where contents.matches(post, caughtUp) {
+                // Its replies are read with it (all caught up), whether it was read or not.
+                for id in contents.unreadComments(post.id) {
+                    let old = contents.file.state.comments[id.rawValue]
+                    contents.file.state.comments[id.rawValue] = CommentState(read: true, readAt: old?.readAt ?? now)
+                }
+                guard !contents.state(post.id).read, contents.matches(post, filter) else { continue }
                 var entry = contents.file.state.posts[post.id.rawValue] ?? .init()
                 entry.read = true
                 entry.readAt = now
@@ -572,6 +603,7 @@ public final class JSONStore: CommunityStore {
                 let pair = Pair(source: post.source, category: post.category)
                 counts[pair, default: SourceCount(source: post.source, category: post.category, posts: 0, unread: 0)].posts += 1
                 if !contents.state(post.id).read { counts[pair]!.unread += 1 }
+                counts[pair]!.newReplies += contents.newComments(post.id)
             }
             return counts.values.sorted { ($0.source?.rawValue ?? "", $0.category ?? "") < ($1.source?.rawValue ?? "", $1.category ?? "") }
         }

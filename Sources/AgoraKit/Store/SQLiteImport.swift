@@ -196,8 +196,9 @@ struct SQLiteImport {
             rowid = (try existing.decode(Int64.self, forColumn: "rowid"))
             try db.cachedStatement(sql: """
                 UPDATE post SET source = ?, kind = ?, title = ?, author = ?, authorName = ?, published = ?, updated = ?,
-                    sortDate = ?, category = ?, tags = ?, views = ?, likes = ?, link = ? WHERE rowid = ?
-                """).execute(arguments: arguments + [rowid])
+                    sortDate = ?, category = ?, tags = ?, views = ?, likes = ?, link = ?, lastActivity = max(lastActivity, ?)
+                WHERE rowid = ?
+                """).execute(arguments: arguments + [p.sortDate.timeIntervalSince1970, rowid])
             // The search table keeps no text: removing a row takes the text it was made from.
             try db.cachedStatement(sql: "INSERT INTO postSearch (postSearch, rowid, title, body) VALUES ('delete', ?, ?, ?)")
                 .execute(arguments: [rowid, SearchText.forIndex(old!.title), SearchText.forIndex(PlainText.fromHTML(old!.body))])
@@ -208,8 +209,8 @@ struct SQLiteImport {
         } else {
             try db.cachedStatement(sql: """
                 INSERT INTO post (source, kind, title, author, authorName, published, updated, sortDate, category,
-                    tags, views, likes, link, id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """).execute(arguments: arguments + [p.id.rawValue])
+                    tags, views, likes, link, id, lastActivity) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """).execute(arguments: arguments + [p.id.rawValue, p.sortDate.timeIntervalSince1970])
             rowid = db.lastInsertedRowID
             try db.cachedStatement(sql: "INSERT INTO postBody (post, html) VALUES (?, ?)").execute(arguments: [rowid, p.body])
             try db.cachedStatement(sql: "INSERT INTO postState (post, sortDate) VALUES (?, ?)")
@@ -306,8 +307,8 @@ struct SQLiteImport {
     /// index by source and category).
     private func recount(sources pairs: Set<SourcePair>) throws {
         let count = try db.cachedStatement(sql: """
-            INSERT OR REPLACE INTO sourceTotal (source, category, posts, unread)
-            SELECT coalesce(?1, ''), coalesce(?2, ''), count(*), coalesce(sum(s.isRead = 0), 0)
+            INSERT OR REPLACE INTO sourceTotal (source, category, posts, unread, newReplies)
+            SELECT coalesce(?1, ''), coalesce(?2, ''), count(*), coalesce(sum(s.isRead = 0), 0), coalesce(sum(s.newReplies), 0)
             FROM post p JOIN postState s ON s.post = p.rowid WHERE p.source IS ?1 AND p.category IS ?2
             """)
         for pair in pairs { try count.execute(arguments: [pair.source, pair.category]) }
@@ -316,10 +317,20 @@ struct SQLiteImport {
 
     /// Keeps the counts that lists sort by in step with what was written.
     private func recount(posts: Set<String>, authors: Set<String>) throws {
+        // Its replies, its latest activity, and (once it has been read) the replies not read yet.
         let countComments = try db.cachedStatement(sql: """
-            UPDATE post SET commentCount = (SELECT count(*) FROM comment WHERE comment.post = post.id) WHERE id = ?
+            UPDATE post SET commentCount = (SELECT count(*) FROM comment WHERE comment.post = post.id),
+                lastActivity = max(sortDate, coalesce((SELECT max(sortDate) FROM comment WHERE comment.post = post.id), 0))
+            WHERE id = ?
             """)
-        for id in posts { try countComments.execute(arguments: [id]) }
+        let countNew = try db.cachedStatement(sql: """
+            UPDATE postState SET newReplies = CASE WHEN isRead THEN (SELECT count(*) FROM comment WHERE comment.post = ?1 AND isRead = 0) ELSE 0 END
+            WHERE post = (SELECT rowid FROM post WHERE id = ?1)
+            """)
+        for id in posts {
+            try countComments.execute(arguments: [id])
+            try countNew.execute(arguments: [id])
+        }
         let countPosts = try db.cachedStatement(sql: """
             UPDATE member SET postCount = (SELECT count(*) FROM post WHERE post.author = member.id),
                 commentCount = (SELECT count(*) FROM comment WHERE comment.author = member.id) WHERE id = ?

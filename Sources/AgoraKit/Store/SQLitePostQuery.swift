@@ -89,6 +89,7 @@ struct SQLitePostQuery {
         case .oldest: keys = [date, rowid]; descending = false
         case .views: keys = ["p.views", "p.sortDate", "p.rowid"]
         case .comments: keys = ["p.commentCount", "p.sortDate", "p.rowid"]
+        case .activity: keys = ["p.lastActivity", "p.rowid"]
         }
         let direction = descending != reversed ? "DESC" : "ASC"
         return "ORDER BY " + keys.map { "\($0) \(direction)" }.joined(separator: ", ")

@@ -110,13 +110,13 @@ enum SQLiteRows {
 
     /// A list row: everything but the body, and the reader state.
     enum SummaryColumn: Int, ColumnSet {
-        case id, kind, title, author, authorName, published, views, commentCount, category, tags, isRead, readAt, isStarred
+        case id, kind, title, author, authorName, published, views, commentCount, category, tags, isRead, readAt, isStarred, newReplies
 
         var sql: String {
             switch self {
             // The member's name, where the author is a member, else the source's.
             case .authorName: "coalesce((SELECT m.name FROM member m WHERE m.id = p.author), p.authorName)"
-            case .isRead, .readAt, .isStarred: "s.\(self)"
+            case .isRead, .readAt, .isStarred, .newReplies: "s.\(self)"
             default: "p.\(self)"
             }
         }
@@ -136,7 +136,8 @@ enum SQLiteRows {
             commentCount: try c.int(.commentCount),
             category: try c.optionalText(.category),
             tags: splitTags(try c.optionalText(.tags)),
-            state: try state(row, at: base + SummaryColumn.isRead.rawValue))
+            state: try state(row, at: base + SummaryColumn.isRead.rawValue),
+            newComments: try c.int(.newReplies))
     }
 
     static func splitTags(_ joined: String?) -> [String] {

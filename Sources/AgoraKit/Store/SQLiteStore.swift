@@ -573,9 +573,14 @@ public final class SQLiteStore: CommunityStore {
             for id in ids {
                 let (rowid, state) = try Self.state(db, id)
                 try db.execute(sql: """
-                    UPDATE postState SET isRead = ?, readAt = CASE WHEN ? THEN coalesce(readAt, ?) END, readBatch = NULL
+                    UPDATE postState SET isRead = ?, readAt = CASE WHEN ? THEN coalesce(readAt, ?) END, readBatch = NULL, newReplies = 0
                     WHERE post = ?
                     """, arguments: [read, read, now, rowid])
+                // Reading a post reads its replies; marking it unread leaves them as they are.
+                if read {
+                    try db.cachedStatement(sql: "UPDATE comment SET isRead = 1, readAt = coalesce(readAt, ?) WHERE post = ? AND isRead = 0")
+                        .execute(arguments: [now, id.rawValue])
+                }
                 if state.read != read { change += read ? -1 : 1 }
             }
             try db.execute(sql: "UPDATE totals SET unread = unread + ? WHERE id = 1", arguments: [change])
@@ -600,6 +605,12 @@ public final class SQLiteStore: CommunityStore {
                     """, arguments: [read, read, now, id.rawValue])
                 if db.changesCount == 0 { throw AgoraError.commentNotFound(id) }
             }
+            // The new replies of their posts, counted again.
+            try db.execute(sql: """
+                UPDATE postState SET newReplies = CASE WHEN isRead
+                    THEN (SELECT count(*) FROM comment c JOIN post p ON c.post = p.id WHERE p.rowid = postState.post AND c.isRead = 0) ELSE 0 END
+                WHERE post IN (SELECT p.rowid FROM post p WHERE p.id IN (SELECT post FROM comment WHERE id IN (\(ids.map { _ in "?" }.joined(separator: ",")))))
+                """, arguments: StatementArguments(ids.map(\.rawValue)))
         }
     }
 
@@ -640,6 +651,22 @@ public final class SQLiteStore: CommunityStore {
                                arguments: [now.timeIntervalSince1970, token])
             }
             let count = db.changesCount
+            // Their replies are read with them, and the new replies of posts read before are
+            // seen: all caught up.
+            try db.execute(sql: """
+                UPDATE comment SET isRead = 1, readAt = coalesce(readAt, ?)
+                WHERE isRead = 0 AND post IN (SELECT p.id FROM postState s JOIN post p ON p.rowid = s.post WHERE s.readBatch = ?)
+                """, arguments: [now.timeIntervalSince1970, token])
+            var caughtUp = query
+            caughtUp.filter.unreadOnly = false
+            let (newWhere, newArguments) = caughtUp.whereClause()
+            let withNew = "SELECT p.rowid FROM postState s JOIN post p ON p.rowid = s.post \(newWhere.isEmpty ? "WHERE" : newWhere + " AND") s.newReplies > 0"
+            try db.execute(sql: """
+                UPDATE comment SET isRead = 1, readAt = coalesce(readAt, ?)
+                WHERE isRead = 0 AND post IN (SELECT id FROM post WHERE rowid IN (\(withNew)))
+                """, arguments: StatementArguments([now.timeIntervalSince1970] + newArguments))
+            try db.execute(sql: "UPDATE postState SET newReplies = 0 WHERE newReplies > 0 AND post IN (\(withNew))",
+                           arguments: StatementArguments(newArguments))
             guard count > 0 else {
                 // Nothing changed: nothing to undo, so nothing to journal.
                 try db.execute(sql: "DELETE FROM journal WHERE token = ?", arguments: [token])

@@ -86,13 +86,23 @@ enum Schema {
             try db.execute(sql: "CREATE TABLE muted (member TEXT PRIMARY KEY, since REAL NOT NULL) WITHOUT ROWID")
             try db.execute(sql: "PRAGMA user_version = 5")
         }
-        // Sources in the reader: posts by source and category, and each pair's posts and unread
-        // posts kept in `sourceTotal` (the sources screen reads 50 rows, not 100,000). Imports
-        // count again the pairs they touched; a change of read state is counted by the trigger,
-        // whichever write made it.
+        // Sources in the reader: posts by source and category, and each pair's posts, unread
+        // posts and new replies kept in `sourceTotal` (the sources screen reads 50 rows, not
+        // 100,000). Imports count again the pairs they touched; a change of read state is
+        // counted by triggers, whichever write made it. A post's new replies (unread replies of
+        // a post already read: what came in on a forum topic since it was read) are kept in
+        // `postState.newReplies`, and its latest activity (its date or its latest reply's) in
+        // `post.lastActivity` for the order by activity. Reading a post reads its replies: the
+        // replies of posts read before this are read.
         migrator.registerMigration("v6") { db in
             try db.execute(sql: v6)
-            try db.execute(sql: "INSERT INTO sourceTotal (source, category, posts, unread) \(sourceTotalsSelect)")
+            try db.execute(sql: """
+                UPDATE post SET lastActivity = max(sortDate, coalesce((SELECT max(c.sortDate) FROM comment c WHERE c.post = post.id), 0));
+                UPDATE comment SET isRead = 1,
+                    readAt = coalesce(readAt, (SELECT s.readAt FROM post p JOIN postState s ON s.post = p.rowid WHERE p.id = comment.post))
+                WHERE isRead = 0 AND post IN (SELECT p.id FROM post p JOIN postState s ON s.post = p.rowid WHERE s.isRead = 1);
+                """)
+            try db.execute(sql: "INSERT INTO sourceTotal (source, category, posts, unread, newReplies) \(sourceTotalsSelect)")
             try db.execute(sql: "PRAGMA user_version = 6")
         }
         return migrator
@@ -101,19 +111,30 @@ enum Schema {
     /// Each pair of source and category with its posts and unread posts, counted from the rows
     /// ('' for a post with no source or no category).
     static let sourceTotalsSelect = """
-        SELECT coalesce(p.source, ''), coalesce(p.category, ''), count(*), sum(s.isRead = 0)
+        SELECT coalesce(p.source, ''), coalesce(p.category, ''), count(*), sum(s.isRead = 0), sum(s.newReplies)
         FROM post p JOIN postState s ON s.post = p.rowid GROUP BY 1, 2
         """
 
     private static let v6 = """
         CREATE INDEX post_by_source ON post(source, category, sortDate);
+        ALTER TABLE post ADD COLUMN lastActivity REAL NOT NULL DEFAULT 0;
+        CREATE INDEX post_by_activity ON post(lastActivity);
+        ALTER TABLE postState ADD COLUMN newReplies INTEGER NOT NULL DEFAULT 0;
+        CREATE INDEX postState_new ON postState(post) WHERE newReplies > 0;
+        CREATE INDEX comment_unread ON comment(post) WHERE isRead = 0;
         CREATE TABLE sourceTotal (
             source TEXT NOT NULL,
             category TEXT NOT NULL,
             posts INTEGER NOT NULL,
             unread INTEGER NOT NULL,
+            newReplies INTEGER NOT NULL DEFAULT 0,
             PRIMARY KEY (source, category)
         ) WITHOUT ROWID;
+        CREATE TRIGGER postState_new_counted AFTER UPDATE OF newReplies ON postState WHEN old.newReplies != new.newReplies
+        BEGIN
+            UPDATE sourceTotal SET newReplies = newReplies + new.newReplies - old.newReplies
+            WHERE (source, category) = (SELECT coalesce(source, ''), coalesce(category, '') FROM post WHERE rowid = new.post);
+        END;
         CREATE TRIGGER postState_read_counted AFTER UPDATE OF isRead ON postState WHEN old.isRead != new.isRead
         BEGIN
             UPDATE sourceTotal SET unread = unread + (CASE WHEN new.isRead THEN -1 ELSE 1 END)
