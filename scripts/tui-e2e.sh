@@ -203,6 +203,13 @@ expect "R: the sync says what it brought" "Synced 1 source: 1 new."
 expect "R: the new post is listed while reading" "Fetched by R"
 stop
 
+# agora --sync syncs as the reader opens.
+"$agora" --cache "$work/opening.sqlite" sources add "$work/r.xml" > /dev/null 2>&1
+start 120 40 "$work/opening.sqlite" "" --sync
+expect "--sync: the reader syncs as it opens" "Synced 1 source: 1 new."
+expect "--sync: what it brought is listed" "Fetched by R"
+stop
+
 # A Discourse forum (the test forum, on 127.0.0.1): mirrored, read, and a reply written on the
 # forum while the reader is open comes in with R; a mention opens the member's profile.
 forum_bin="$(dirname "$agora")/agora-test-forum"

@@ -60,13 +60,24 @@ public struct Reader {
         self.openURL = openURL
     }
 
+    /// Seconds on a clock that only goes forward (how long the reader has been open is read
+    /// from it: `sync-interval`).
+    public static func seconds() -> Double {
+        let elapsed = origin.duration(to: .now).components
+        return Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
+    }
+
+    private static let origin = ContinuousClock.now
+
     /// Runs until the reader quits, `stop` says so, or (with `exitAfterFirstFrame`, for timing
     /// start-up) the first frame is up. A backend with no more events ends it too.
     @discardableResult
     public func run<Backend: TerminalBackend>(
         on backend: inout Backend, community: Community, message: String? = nil, problems: [String] = [], exitAfterFirstFrame: Bool = false,
-        stop: () -> Bool = { false }, idleMilliseconds: Int = 500
+        stop: () -> Bool = { false }, idleMilliseconds: Int = 500,
+        clock: () -> Double = Reader.seconds
     ) -> AppState {
+        let opened = clock()
         let size = backend.size
         var state = AppState(width: size.width, height: size.height, community: community, settings: settings)
         state.problems = problems
@@ -107,9 +118,11 @@ public struct Reader {
                 if (try? runner.store.changedElsewhere()) == true {
                     writes = settle(&state, state.update(.refresh))
                 }
+                writes += settle(&state, state.update(.tick(seconds: clock() - opened)))
                 continue
             }
             writes = settle(&state, state.handle(event))
+            writes += settle(&state, state.update(.tick(seconds: clock() - opened)))
         }
     }
 }

@@ -57,6 +57,8 @@ public struct AppState: Hashable, Sendable {
     public var glance: GlanceState?
     /// Help was opened from the at-a-glance screen, and goes back to it.
     var helpReturnsToGlance = false
+    /// When the reader last started a sync by itself (`sync-interval`), in seconds since it opened.
+    var lastTimedSync = 0.0
     /// The sources screen, while it is open (kept while its question is asked).
     public var sourcesScreen: SourcesState?
     /// Help was opened from the sources screen, and goes back to it.
@@ -99,6 +101,7 @@ public struct AppState: Hashable, Sendable {
     public mutating func start() -> [Effect] {
         // Just what the first frame shows, and a little: the first frame should not wait.
         postList.reset(visible: layout.postsRows) + roster.reset(visible: layout.rosterRows) + [.loadSources]
+            + (settings.syncOnStart ? [.sync()] : [])
     }
 
     /// Where keys go now.
@@ -144,6 +147,11 @@ public struct AppState: Hashable, Sendable {
             return handleMouse(mouse)
         case .loaded(let loaded):
             return apply(loaded)
+        case .tick(let seconds):
+            // `sync-interval` minutes since the reader opened, or since the last it started.
+            guard settings.syncInterval > 0, seconds - lastTimedSync >= Double(settings.syncInterval * 60) else { return [] }
+            lastTimedSync = seconds
+            return [.sync()]
         case .command(.quitNow):
             // Wherever the reader is (C-c comes here from every line and question too).
             quit = true

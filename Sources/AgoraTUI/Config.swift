@@ -36,6 +36,11 @@ public struct ReaderSettings: Hashable, Sendable {
     public var themeIndex = 0
     /// Whether charts may use block characters; without a UTF-8 locale they are drawn in ASCII.
     public var unicodeCharts = true
+    /// Sync every source in the background every this many minutes while the reader is open
+    /// (0: never).
+    public var syncInterval = 0
+    /// Sync every source in the background as the reader opens (`agora --sync` says so too).
+    public var syncOnStart = false
 
     public init() {}
 }
@@ -62,7 +67,8 @@ public struct Config: Sendable {
         warn(entry.line, "'\(entry.dottedKey)' should be \(what), not \(entry.value.kindName)")
     }
 
-    private static let topKeys = ["theme", "mark-read-on-open", "confirm-mark-all-read", "date-format", "browser"]
+    private static let topKeys = ["theme", "mark-read-on-open", "confirm-mark-all-read", "date-format", "browser", "sync-on-start",
+                                  "sync-interval"]
     private static let layoutKeys = ["posts-width", "roster-width", "roster", "wide-from", "stack-below"]
 
     /// The file is not TOML: nothing in it applies, every setting is at its default.
@@ -153,6 +159,12 @@ public struct Config: Sendable {
             }
         case "browser":
             if let s = entry.value.string { browser = s } else { expected(entry, "a command as a string, such as \"firefox\"") }
+        case "sync-on-start":
+            if let b = entry.value.bool { settings.syncOnStart = b } else { expected(entry, "true or false") }
+        case "sync-interval":
+            guard let n = entry.value.integer else { return expected(entry, "a whole number of minutes (0: never)") }
+            guard (0...1440).contains(n) else { return warn(entry.line, "sync-interval = \(n) is out of range: 0-1440 minutes (0: never)") }
+            settings.syncInterval = n
         default:
             warn(entry.line, "unknown key '\(key)'\(ThemeFile.suggestion(key, Self.topKeys + Self.layoutKeys.map { "layout." + $0 }))")
         }
@@ -248,6 +260,13 @@ public struct Config: Sendable {
             "#   " + DateFormat.fields.prefix(6).map { "%\($0.0) \($0.1)" }.joined(separator: "; "),
             "#   " + DateFormat.fields.dropFirst(6).map { "%\($0.0) \($0.1)" }.joined(separator: "; "),
             "date-format = \"%Y-%m-%d\"",
+            "",
+            "# Sync every feed and forum in the background as the reader opens (as agora --sync does).",
+            "sync-on-start = false",
+            "",
+            "# Sync every feed and forum in the background every this many minutes while the reader",
+            "# is open; 0 never does.",
+            "sync-interval = 0",
             "",
             "# The program that opens links, instead of $BROWSER; %s stands for the link (else it goes last).",
             "# It is run directly, never through a shell.",

@@ -13,6 +13,8 @@ public enum Action: Hashable, Sendable {
     case loaded(Loaded)
     /// The cache changed under the reader (another process wrote it): load again what is shown.
     case refresh
+    /// Time passes: this many seconds since the reader opened (a clock the loop keeps).
+    case tick(seconds: Double)
 }
 
 /// The one way keys come in: an event, the context keys go to, and the key table in force

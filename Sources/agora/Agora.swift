@@ -20,6 +20,10 @@ struct Agora: ParsableCommand {
             $XDG_CONFIG_HOME/agora/config.toml; agora config --default prints one with every \
             setting). Colours follow the terminal (256, 16, 8); NO_COLOR means none.
 
+            Sources: agora sources lists each feed, forum and archive with its unread posts; in \
+            the reader F does, Enter reads one and A marks one read. agora --sync syncs them all \
+            as the reader opens (sync-on-start, and sync-interval every N minutes, in the config).
+
             Exit status: 0 on success, 1 when something about the input or the cache is wrong \
             (the message says what and where), 2 when the command line itself is wrong.
             """,

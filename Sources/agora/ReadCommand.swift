@@ -19,12 +19,15 @@ struct Read: ParsableCommand {
             all read (u undoes), n next unread, a author, [ ] comments, o N opens link N in \
             $BROWSER, m roster, / search as you type, U unread only, S starred only, P this member's \
             posts, C their country, # this tag, X all again, O sort, f filter the roster by name, T next \
-            theme, R sync every source in the background, i the community at a glance, M mute a member, ? help, q quits, C-c quits from anywhere. The full list is in docs/keys.md and \
+            theme, R sync every source in the background, F sources, i the community at a glance, M mute a member, ? help, q quits, C-c quits from anywhere. The full list is in docs/keys.md and \
             behind ?; the config file can change every key, those of the search line, the roster \
             filter, the link number and the mark-all-read question included (agora config --default).
 
             What another process writes to the cache while the reader is open (a sync, a mark in \
-            another terminal) shows within half a second.
+            another terminal) shows within half a second. F lists the sources with their unread \
+            posts and new replies: Enter reads one, A marks one read. --sync (or sync-on-start in \
+            the config) syncs every source as the reader opens, sync-interval every N minutes \
+            while it is open.
 
             Links open in the config's browser, else $BROWSER, else xdg-open, as one argument and \
             never through a shell; only http, https and mailto links, never one that begins with -.
@@ -35,6 +38,8 @@ struct Read: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var appearance: AppearanceOptions
+    @Flag(name: .customLong("sync"), help: "Sync every feed and forum in the background as the reader opens (config: sync-on-start).")
+    var syncOnStart = false
 
     func run() throws {
         let config = try Appearance.config(path: appearance.config)
@@ -78,6 +83,7 @@ struct Read: ParsableCommand {
         // The terminal is set to UTF-8 for the text either way; charts keep to ASCII where the
         // locale says the terminal has no more.
         settings.unicodeCharts = TextLocale.isUTF8(environment)
+        if syncOnStart { settings.syncOnStart = true }
         var reader = Reader(store: store, themes: shelf, settings: settings) { url in
             Browser.open(url, command: browser, suspending: backend)
         }

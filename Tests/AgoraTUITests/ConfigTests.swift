@@ -105,6 +105,22 @@ struct ConfigTests {
         #expect(config.settings.layout.stackBelow == 70)
     }
 
+    @Test func syncing_by_itself_is_set_and_its_mistakes_named() {
+        let config = Config(text: "sync-on-start = true\nsync-interval = 15\n", path: "c.toml")
+        #expect(config.diagnostics.isEmpty)
+        #expect(config.settings.syncOnStart)
+        #expect(config.settings.syncInterval == 15)
+        let wrong = Config(text: "sync-interval = -5\nsync-on-start = 1\nsync-intervall = 3\n", path: "c.toml")
+        #expect(wrong.diagnostics.map { "\($0.line): \($0.message)" } == [
+            "1: sync-interval = -5 is out of range: 0-1440 minutes (0: never)",
+            "2: 'sync-on-start' should be true or false, not an integer",
+            "3: unknown key 'sync-intervall' (did you mean 'sync-interval'?)",
+        ])
+        #expect(wrong.settings.syncInterval == 0 && !wrong.settings.syncOnStart, "left at their defaults")
+        let words = Config(text: "sync-interval = \"often\"\n", path: "c.toml")
+        #expect(words.diagnostics.map(\.message) == ["'sync-interval' should be a whole number of minutes (0: never), not a string"])
+    }
+
     @Test func every_mistake_is_a_warning_with_its_line_and_the_rest_applies() {
         let text = """
             theme = 3

@@ -97,6 +97,26 @@ struct Driver {
 
 @Suite("The reader as values")
 struct UpdateTests {
+    @Test func sync_interval_syncs_every_so_many_minutes_of_the_readers_clock() {
+        var settings = ReaderSettings()
+        settings.syncInterval = 5
+        var state = AppState(width: 120, height: 40, community: Community(name: "C"), settings: settings)
+        #expect(!state.start().contains(.sync()), "not on start unless sync-on-start says so")
+        #expect(state.update(.tick(seconds: 10)).isEmpty)
+        #expect(state.update(.tick(seconds: 299.5)).isEmpty)
+        #expect(state.update(.tick(seconds: 300)) == [.sync()])
+        #expect(state.update(.tick(seconds: 310)).isEmpty, "counted from the last one")
+        #expect(state.update(.tick(seconds: 599)).isEmpty)
+        #expect(state.update(.tick(seconds: 601)) == [.sync()])
+        // Off by default; sync-on-start syncs as it opens.
+        var plain = AppState(width: 120, height: 40, community: Community(name: "C"))
+        #expect(plain.update(.tick(seconds: 86_400)).isEmpty)
+        settings = ReaderSettings()
+        settings.syncOnStart = true
+        var eager = AppState(width: 120, height: 40, community: Community(name: "C"), settings: settings)
+        #expect(eager.start().last == .sync())
+    }
+
     @Test func a_config_that_moves_open_back_search_and_yes_moves_them_on_every_screen() throws {
         let config = Config(text: """
             [keys]
