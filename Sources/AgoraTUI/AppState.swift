@@ -59,6 +59,8 @@ public struct AppState: Hashable, Sendable {
     var helpReturnsToGlance = false
     /// When the reader last started a sync by itself (`sync-interval`), in seconds since it opened.
     var lastTimedSync = 0.0
+    /// Whether the roster earns a pane of its own in the wide layout: it has members.
+    public var rosterUseful = true { didSet { if rosterUseful != oldValue { relayout() } } }
     /// The sources screen, while it is open (kept while its question is asked).
     public var sourcesScreen: SourcesState?
     /// Help was opened from the sources screen, and goes back to it.
@@ -120,7 +122,7 @@ public struct AppState: Hashable, Sendable {
 
     private mutating func relayout() {
         layout = Layout(width: width, height: height, settings: settings.layout, focus: focus,
-                        rosterInPlaceOfPosts: rosterInPlaceOfPosts, hasDetail: detail != .none)
+                        rosterInPlaceOfPosts: rosterInPlaceOfPosts, hasDetail: detail != .none, rosterUseful: rosterUseful)
     }
 
     // MARK: - Events and actions

@@ -19,12 +19,17 @@ public struct Layout: Hashable, Sendable {
     public let rects: [Pane: Rect]
     /// The panes on screen, left to right.
     public let panes: [Pane]
+    /// Where the detail pane goes once something is opened, when it is not on screen yet (a
+    /// medium terminal shows the list alone until then): an article is laid out for it.
+    private var detailWhenOpened: Rect?
 
     /// The panes for a size and the config's [layout]; which pane is on the left (medium) or
     /// on screen (narrow) follows the focus, the roster standing in for the posts, and whether
     /// there is anything in the detail pane.
+    /// `rosterUseful`: whether the roster has anything a pane of its own is for (any member); a
+    /// cache of feeds that name no authors leaves its room to the posts.
     public init(width: Int, height: Int, settings: LayoutSettings = LayoutSettings(), focus: Pane = .posts,
-                rosterInPlaceOfPosts: Bool = false, hasDetail: Bool = false) {
+                rosterInPlaceOfPosts: Bool = false, hasDetail: Bool = false, rosterUseful: Bool = true) {
         if width < Self.minimumWidth || height < Self.minimumHeight {
             kind = .tooSmall
             header = Rect(x: 0, y: 0, width: 0, height: 0)
@@ -36,7 +41,7 @@ public struct Layout: Hashable, Sendable {
         header = Rect(x: 0, y: 0, width: width, height: 1)
         status = Rect(x: 0, y: height - 1, width: width, height: 1)
         let body = Rect(x: 0, y: 1, width: width, height: height - 2)
-        if width >= settings.wideFrom && height >= 20 && settings.showRoster {
+        if width >= settings.wideFrom && height >= 20 && settings.showRoster && rosterUseful {
             kind = .wide
             let postsWidth = width * settings.postsWidth / 100
             let rosterWidth = max(26, width * settings.rosterWidth / 100)
@@ -46,9 +51,22 @@ public struct Layout: Hashable, Sendable {
                 .roster: Rect(x: width - rosterWidth, y: body.y, width: rosterWidth, height: body.height),
             ]
             panes = [.posts, .detail, .roster]
+        } else if width >= settings.stackBelow && width < settings.wideFrom && height >= 20 && !hasDetail {
+            // Nothing open yet: the list (or the roster) has the whole width, so that titles
+            // have room; opening a post or a profile splits it.
+            kind = .medium
+            let left: Pane = rosterInPlaceOfPosts ? .roster : .posts
+            rects = [left: body]
+            panes = [left]
+            let split = Layout(width: width, height: height, settings: settings, focus: focus, rosterInPlaceOfPosts: rosterInPlaceOfPosts,
+                               hasDetail: true, rosterUseful: rosterUseful)
+            detailWhenOpened = split.rects[.detail]
         } else if width >= settings.stackBelow && height >= 20 {
             kind = .medium
-            let leftWidth = width >= settings.wideFrom ? width * settings.postsWidth / 100 : width * 40 / 100
+            // Wide but with no roster: the posts' share, and the roster's too when it was left out
+            // for having nothing to show.
+            let share = settings.postsWidth + (settings.showRoster ? settings.rosterWidth : 0)
+            let leftWidth = width >= settings.wideFrom ? width * share / 100 : width * 40 / 100
             let left: Pane = rosterInPlaceOfPosts ? .roster : .posts
             rects = [
                 left: Rect(x: 0, y: body.y, width: leftWidth, height: body.height),
@@ -73,6 +91,7 @@ public struct Layout: Hashable, Sendable {
     /// The size a pane has when it is on screen (narrow terminals show one at a time).
     private func contentWhenShown(_ pane: Pane) -> Rect {
         if let rect = rects[pane] { return rect.inset(1) }
+        if pane == .detail, let rect = detailWhenOpened { return rect.inset(1) }
         if let any = rects.values.first { return any.inset(1) }
         return Rect(x: 0, y: 0, width: 0, height: 0)
     }

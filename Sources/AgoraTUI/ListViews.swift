@@ -57,12 +57,12 @@ public enum PostListView {
 
     /// Columns give way, least useful first, as the pane narrows; the value the list is sorted
     /// by never does (it takes the date's place when there is room for only one).
-    static func columnWidths(_ width: Int, dateWidth: Int = 10, sort: PostSort = .newest)
+    public static func columnWidths(_ width: Int, dateWidth: Int = 10, sort: PostSort = .newest)
         -> (title: Int, author: Int, date: Int, views: Int, comments: Int) {
         var author = 0, date = 0, views = 0, comments = 0
         if width >= 26 + min(dateWidth, 24) { date = min(dateWidth, 24) }
         if width >= 60 { author = min(16, width / 6) }
-        if width >= 72 { views = 5; comments = 8 }
+        if width >= 90 { views = 5; comments = 8 }
         switch sort {
         case .views where views == 0:
             views = 5

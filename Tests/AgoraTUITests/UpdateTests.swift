@@ -97,6 +97,22 @@ struct Driver {
 
 @Suite("The reader as values")
 struct UpdateTests {
+    @Test func titles_have_room_at_80_columns_and_where_there_is_no_roster() {
+        // 80x24, nothing open: the list has the whole width; its titles at least 40 columns.
+        let medium = Layout(width: 80, height: 24)
+        #expect(medium.panes == [.posts])
+        #expect(PostListView.columnWidths(medium.content(of: .posts).width).title >= 40)
+        // A post opened: the article beside the list, laid out for the width it has there.
+        let open = Layout(width: 80, height: 24, hasDetail: true)
+        #expect(open.panes == [.posts, .detail])
+        #expect(medium.detailTextWidth == open.detailTextWidth)
+        // 120 columns and no member at all (feeds that name no authors): no roster pane, its room the list's.
+        let feeds = Layout(width: 120, height: 40, hasDetail: true, rosterUseful: false)
+        #expect(feeds.panes == [.posts, .detail])
+        #expect(PostListView.columnWidths(feeds.content(of: .posts).width).title >= 40)
+        #expect(PostListView.columnWidths(Layout(width: 120, height: 40).content(of: .posts).width).title < 40, "with a roster, less")
+    }
+
     @Test func sync_interval_syncs_every_so_many_minutes_of_the_readers_clock() {
         var settings = ReaderSettings()
         settings.syncInterval = 5
