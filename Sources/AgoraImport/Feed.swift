@@ -16,8 +16,30 @@ public struct Feed: Hashable, Sendable {
         /// A summary or description, HTML.
         public var summary: String?
         public var categories: [String] = []
+        /// Files that come with it: a podcast's audio, a statement's PDF (RSS `<enclosure>`,
+        /// Atom `rel="enclosure"`, JSON Feed `attachments`).
+        public var enclosures: [Enclosure] = []
 
         public init() {}
+    }
+
+    /// A file an entry carries: where, what type, how large (as the feed says; nil when it
+    /// does not or says nonsense), and a title where the feed gives one.
+    public struct Enclosure: Hashable, Sendable {
+        public var url: String
+        public var type: String?
+        public var length: Int?
+        public var title: String?
+
+        public init(url: String, type: String? = nil, length: Int? = nil, title: String? = nil) {
+            self.url = url
+            self.type = type
+            self.length = length
+            self.title = title
+        }
+
+        /// The enclosures kept of one entry; the rest are left out.
+        public static let maximum = 20
     }
 
     public enum Format: String, Hashable, Sendable {

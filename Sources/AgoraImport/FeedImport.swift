@@ -26,7 +26,7 @@ public enum FeedImport {
         var builder = Builder(location: location, key: key)
         builder.adopt(feed)
         for entry in feed.entries { builder.add(entry) }
-        return builder.flush(feedTitle: feed.title, last: true)
+        return builder.flush(feedTitle: feed.title, site: feed.link, last: true)
     }
 
     /// Reads a feed file as a stream and writes it in batches, in one transaction: a large
@@ -46,9 +46,9 @@ public enum FeedImport {
                     var builder = Builder(location: location, key: key)
                     let feed = try JSONFeedStream.parse(data, path: path, header: { builder.adopt($0) }) { entry in
                         builder.add(entry)
-                        if builder.pending >= batchSize { try write(builder.flush(feedTitle: nil, last: false)) }
+                        if builder.pending >= batchSize { try write(builder.flush(feedTitle: nil, site: nil, last: false)) }
                     }
-                    try write(builder.flush(feedTitle: feed.title, last: true))
+                    try write(builder.flush(feedTitle: feed.title, site: feed.link, last: true))
                 }
             }
         }
@@ -58,9 +58,9 @@ public enum FeedImport {
                 var builder = Builder(location: location, key: key)
                 let feed = try FeedStream.parse(path: path, chunks: chunks, header: { builder.adopt($0) }) { entry in
                     builder.add(entry)
-                    if builder.pending >= batchSize { try write(builder.flush(feedTitle: nil, last: false)) }
+                    if builder.pending >= batchSize { try write(builder.flush(feedTitle: nil, site: nil, last: false)) }
                 }
-                try write(builder.flush(feedTitle: feed.title, last: true))
+                try write(builder.flush(feedTitle: feed.title, site: feed.link, last: true))
             }
         }
     }
@@ -117,8 +117,9 @@ public enum FeedImport {
                     authorID = id
                 }
             }
-            let body = entry.content ?? entry.summary ?? ""
-            let id = forum.map { $0.site.topicID($0.topic) } ?? FeedImport.postID(entry, feedKey: key, body: body)
+            let text = entry.content ?? entry.summary ?? ""
+            let id = forum.map { $0.site.topicID($0.topic) } ?? FeedImport.postID(entry, feedKey: key, body: text)
+            let body = text + FeedImport.attachments(entry.enclosures)
             guard seen.insert(id).inserted else { return }  // a feed that repeats an item: the first wins
             posts.append(Post(
                 id: id, source: sourceID, kind: .feedItem, title: FeedImport.title(entry, body: body),
@@ -127,11 +128,11 @@ public enum FeedImport {
         }
 
         /// The batch so far; the last one carries the source, named by the feed's title.
-        mutating func flush(feedTitle: String?, last: Bool) -> CacheContent {
+        mutating func flush(feedTitle: String?, site: String?, last: Bool) -> CacheContent {
             var content = CacheContent(members: members.sorted { $0.id < $1.id }, posts: posts)
             if last {
                 content.sources = [Source(id: sourceID, kind: .feed, name: feedTitle ?? FeedImport.sourceKey(location), location: location,
-                                          feedKey: key)]
+                                          feedKey: key, site: site.flatMap { SourcePolicy.isWeb($0) ? $0 : nil })]
             }
             members.removeAll(keepingCapacity: true)
             posts.removeAll(keepingCapacity: true)
@@ -144,6 +145,28 @@ public enum FeedImport {
     /// the feed's key and the item's guid or id (else its link, else a digest of its title,
     /// date and body): two feeds that use the same guids, by accident or on purpose, cannot
     /// overwrite each other's posts.
+    /// An entry's enclosures as the end of its body: a list of links with each file's type and
+    /// size, so that the article numbers them as it numbers every link (only http and https).
+    static func attachments(_ enclosures: [Feed.Enclosure]) -> String {
+        let items = enclosures.compactMap { e -> String? in
+            let scheme = e.url.split(separator: ":", maxSplits: 1).first?.lowercased()
+            guard scheme == "http" || scheme == "https" else { return nil }
+            let name = e.title ?? URL(string: e.url)?.lastPathComponent.removingPercentEncoding.flatMap { $0.isEmpty || $0 == "/" ? nil : $0 } ?? e.url
+            let facts = [e.type, e.length.map(byteSize)].compactMap { $0 }
+            return "<li><a href=\"\(FeedParser.escape(e.url).replacingOccurrences(of: "\"", with: "&quot;"))\">\(FeedParser.escape(name))</a>"
+                + (facts.isEmpty ? "" : " (\(FeedParser.escape(facts.joined(separator: ", "))))") + "</li>"
+        }
+        guard !items.isEmpty else { return "" }
+        return "<p>Attachments:</p><ul>" + items.joined() + "</ul>"
+    }
+
+    /// 12.3 MB, 480 KB, 900 bytes.
+    static func byteSize(_ bytes: Int) -> String {
+        if bytes >= 1_000_000 { return String(format: "%.1f MB", Double(bytes) / 1_000_000) }
+        if bytes >= 1_000 { return "\(bytes / 1_000) KB" }
+        return "\(bytes) bytes"
+    }
+
     static func postID(_ entry: Feed.Entry, feedKey: String, body: String) -> Post.ID {
         if let id = entry.id?.trimmed, !id.isEmpty {
             if id.hasPrefix("tag:"), let ning = ningContentID(id) { return Post.ID(ning) }

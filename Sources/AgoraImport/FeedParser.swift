@@ -65,6 +65,12 @@ public enum FeedParser {
         }
         entry.summary = item["summary"] as? String
         entry.categories = Array(((item["tags"] as? [Any]) ?? []).compactMap { $0 as? String }.prefix(Feed.maximumCategories))
+        entry.enclosures = Array(((item["attachments"] as? [Any]) ?? []).compactMap { value -> Feed.Enclosure? in
+            guard let attachment = value as? [String: Any], let url = attachment["url"] as? String, !url.isEmpty else { return nil }
+            let size = (attachment["size_in_bytes"] as? NSNumber)?.intValue
+            return Feed.Enclosure(url: url, type: attachment["mime_type"] as? String, length: size.flatMap { $0 > 0 ? $0 : nil },
+                                  title: attachment["title"] as? String)
+        }.prefix(Feed.Enclosure.maximum))
         return entry
     }
 

@@ -284,10 +284,16 @@ final class FeedStream {
             entry?.categories.append(text)
         }
         if name == "author", atom { inAuthor = true }
+        if entry != nil, !atom, name == "enclosure", namespace == nil, let url = resolved(attribute("url")) {
+            enclose(url, type: attribute("type"), length: attribute("length"), title: nil)
+        }
         if entry != nil, atom {
             if name == "link" {
                 let rel = attribute("rel") ?? "alternate"
                 if rel == "alternate", entry?.link == nil { entry?.link = resolved(attribute("href")) }
+                if rel == "enclosure", let url = resolved(attribute("href")) {
+                    enclose(url, type: attribute("type"), length: attribute("length"), title: attribute("title"))
+                }
             }
             // The label is the human name; the term is the machine's.
             if name == "category", let term = attribute("label").flatMap({ $0.trimmed.isEmpty ? nil : $0 }) ?? attribute("term"),
@@ -310,6 +316,15 @@ final class FeedStream {
             }
         }
         text.removeAll(keepingCapacity: true)
+    }
+
+    /// An enclosure of the entry being read, up to the most kept.
+    private func enclose(_ url: String, type: String?, length: String?, title: String?) {
+        guard var current = entry, current.enclosures.count < Feed.Enclosure.maximum else { return }
+        entry = nil
+        current.enclosures.append(Feed.Enclosure(url: url, type: type?.trimmed.nilIfEmpty, length: length.flatMap { Int($0.trimmed) }.flatMap { $0 > 0 ? $0 : nil },
+                                                 title: title?.trimmed.nilIfEmpty))
+        entry = current
     }
 
     private func characters(_ bytes: UnsafePointer<xmlChar>?, _ length: Int) {

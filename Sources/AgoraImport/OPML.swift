@@ -7,6 +7,17 @@ public enum OPML {
     public struct Feed: Hashable, Sendable {
         public var url: String
         public var title: String?
+        /// Its site (`htmlUrl`).
+        public var site: String?
+        /// The folder (an outline that holds feeds) it is in.
+        public var folder: String?
+
+        public init(url: String, title: String? = nil, site: String? = nil, folder: String? = nil) {
+            self.url = url
+            self.title = title
+            self.site = site
+            self.folder = folder
+        }
     }
 
     /// Read with libxml2 itself, no network and no external entities: Foundation's XMLParser
@@ -34,15 +45,22 @@ public enum OPML {
         }
         var feeds: [Feed] = []
         var seen = Set<String>()
-        // Every outline at any depth, in document order, walked without recursion.
-        var stack: [xmlNodePtr] = [root]
-        while let node = stack.popLast() {
+        // Every outline at any depth, in document order, walked without recursion, each with the
+        // folder (the nearest outline above it that is not a feed) it is in.
+        var stack: [(node: xmlNodePtr, folder: String?)] = [(root, nil)]
+        while let (node, folder) = stack.popLast() {
+            var inside = folder
             if node.pointee.type == XML_ELEMENT_NODE, name(node) == "outline" {
                 let url = (attribute(node, "xmlUrl") ?? attribute(node, "xmlurl") ?? attribute(node, "url"))?
                     .trimmingCharacters(in: .whitespaces)
-                if let url, !url.isEmpty, seen.insert(url).inserted {
-                    let title = attribute(node, "title") ?? attribute(node, "text")
-                    feeds.append(Feed(url: url, title: title.flatMap { $0.isEmpty ? nil : $0 }))
+                let title = (attribute(node, "title") ?? attribute(node, "text")).map { Sanitizer.line($0).trimmed }.flatMap { $0.isEmpty ? nil : $0 }
+                if let url, !url.isEmpty {
+                    if seen.insert(url).inserted {
+                        let site = (attribute(node, "htmlUrl") ?? attribute(node, "htmlurl"))?.trimmingCharacters(in: .whitespaces)
+                        feeds.append(Feed(url: url, title: title, site: site.flatMap { $0.isEmpty ? nil : $0 }, folder: folder))
+                    }
+                } else if let title {
+                    inside = title
                 }
             }
             var children: [xmlNodePtr] = []
@@ -51,7 +69,7 @@ public enum OPML {
                 if current.pointee.type == XML_ELEMENT_NODE { children.append(current) }
                 child = current.pointee.next
             }
-            stack += children.reversed()
+            stack += children.reversed().map { ($0, inside) }
         }
         return feeds
     }
@@ -77,10 +95,21 @@ public enum OPML {
               <body>
 
             """
-        for source in sources where source.kind == .feed {
-            guard let location = source.location else { continue }
+        // Each folder an outline of its own, with its feeds inside; feeds in none first.
+        let feeds = sources.filter { $0.kind == .feed && $0.location != nil }
+        func outline(_ source: Source, indent: String) -> String {
+            let location = source.location!
             let url = location.hasPrefix("/") ? URL(fileURLWithPath: location).absoluteString : location
-            out += "    <outline type=\"rss\" text=\"\(escape(source.name))\" title=\"\(escape(source.name))\" xmlUrl=\"\(escape(url))\"/>\n"
+            return "\(indent)<outline type=\"rss\" text=\"\(escape(source.name))\" title=\"\(escape(source.name))\" xmlUrl=\"\(escape(url))\""
+                + (source.site.map { " htmlUrl=\"\(escape($0))\"" } ?? "") + "/>\n"
+        }
+        for source in feeds where source.folder == nil { out += outline(source, indent: "    ") }
+        var folders: [String] = []
+        for source in feeds { if let folder = source.folder, !folders.contains(folder) { folders.append(folder) } }
+        for folder in folders {
+            out += "    <outline text=\"\(escape(folder))\" title=\"\(escape(folder))\">\n"
+            for source in feeds where source.folder == folder { out += outline(source, indent: "      ") }
+            out += "    </outline>\n"
         }
         out += "  </body>\n</opml>\n"
         return Data(out.utf8)

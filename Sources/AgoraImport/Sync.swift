@@ -186,6 +186,7 @@ public struct Sync: Sendable {
                 let feed = try FeedParser.parse(data, path: location)
                 var content = FeedImport.content(feed, location: location, key: FeedImport.keptKey(of: source))
                 updated.feedKey = content.sources.first?.feedKey
+                updated.site = content.sources.first?.site ?? updated.site
                 updated.etag = etag
                 updated.lastModified = lastModified
                 if source.name == FeedImport.sourceKey(location) || source.name.isEmpty, let title = feed.title, !title.isEmpty {

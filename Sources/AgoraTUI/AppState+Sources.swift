@@ -40,11 +40,11 @@ extension AppState {
             mode = .help(scroll: 0)
             return []
         case .down: screen.choose(screen.selected + 1, visible: sourcesRows)
-        case .up: screen.choose(screen.selected - 1, visible: sourcesRows)
+        case .up: screen.choose(screen.selected - 1, visible: sourcesRows, step: -1)
         case .top: screen.choose(0, visible: sourcesRows)
-        case .bottom: screen.choose(screen.rows.count - 1, visible: sourcesRows)
+        case .bottom: screen.choose(screen.rows.count - 1, visible: sourcesRows, step: -1)
         case .pageDown: screen.choose(screen.selected + sourcesRows - 1, visible: sourcesRows)
-        case .pageUp: screen.choose(screen.selected - sourcesRows + 1, visible: sourcesRows)
+        case .pageUp: screen.choose(screen.selected - sourcesRows + 1, visible: sourcesRows, step: -1)
         case .open:
             guard let row = screen.chosen else { return [] }
             sourcesScreen = screen

@@ -23,14 +23,28 @@ public struct SourcesState: Hashable, Sendable {
 
     public var chosen: SourcesRow? {
         let rows = self.rows
-        return rows.indices.contains(selected) ? rows[selected] : nil
+        return rows.indices.contains(selected) && rows[selected].heading == nil ? rows[selected] : nil
     }
 
-    /// Keeps the choice on a row and in view, `visible` rows high.
-    mutating func choose(_ index: Int, visible: Int) {
+    /// Keeps the choice on a row and in view, `visible` rows high; a folder's heading is not
+    /// chosen but passed over, on in the direction of the move (`step`).
+    mutating func choose(_ index: Int, visible: Int, step: Int = 1) {
+        let rows = self.rows
         let count = rows.count
-        selected = max(0, min(count - 1, index))
+        var target = max(0, min(count - 1, index))
+        while rows.indices.contains(target), rows[target].heading != nil {
+            let next = target + (step < 0 ? -1 : 1)
+            if !rows.indices.contains(next) { break }
+            target = next
+        }
+        if rows.indices.contains(target), rows[target].heading != nil {
+            // Nothing to choose that way: the nearest row the other way.
+            target = (0..<count).filter { rows[$0].heading == nil }.min { abs($0 - target) < abs($1 - target) } ?? target
+        }
+        selected = target
         if selected < scroll { scroll = selected }
+        // A heading just above the choice is kept in view with it.
+        if selected > 0, rows[selected - 1].heading != nil, selected - 1 < scroll { scroll = selected - 1 }
         if selected >= scroll + visible { scroll = selected - visible + 1 }
         scroll = max(0, min(scroll, max(0, count - visible)))
     }
@@ -45,6 +59,8 @@ public struct SourcesRow: Hashable, Sendable {
     public var unread: Int
     /// Replies that came in on posts already read (a forum's).
     public var newReplies: Int
+    /// A folder's heading (an OPML list's folder), above its sources; not chosen.
+    public var heading: String? = nil
 
     /// The posts Enter shows and mark-all-read marks.
     public var filter: PostFilter {
@@ -58,12 +74,22 @@ public struct SourcesRow: Hashable, Sendable {
     }
 
     static func rows(_ tally: [SourceTally]) -> [SourcesRow] {
-        tally.flatMap { source in
-            [SourcesRow(source: source.source, category: nil, posts: source.posts, unread: source.unread, newReplies: source.newReplies)]
-                + source.categories.map {
-                    SourcesRow(source: source.source, category: $0.category, posts: $0.posts, unread: $0.unread, newReplies: $0.newReplies)
-                }
+        var out: [SourcesRow] = []
+        var folder: String?
+        for source in tally {
+            if let inFolder = source.source?.folder, inFolder != folder {
+                let inside = tally.filter { $0.source?.folder == inFolder }
+                out.append(SourcesRow(source: nil, category: nil, posts: inside.reduce(0) { $0 + $1.posts },
+                                      unread: inside.reduce(0) { $0 + $1.unread }, newReplies: inside.reduce(0) { $0 + $1.newReplies },
+                                      heading: inFolder))
+                folder = inFolder
+            }
+            out.append(SourcesRow(source: source.source, category: nil, posts: source.posts, unread: source.unread, newReplies: source.newReplies))
+            out += source.categories.map {
+                SourcesRow(source: source.source, category: $0.category, posts: $0.posts, unread: $0.unread, newReplies: $0.newReplies)
+            }
         }
+        return out
     }
 
     /// How its last sync went: "ok", "failed: HTTP 404", "waiting until 21:40"; nothing for a
@@ -120,7 +146,15 @@ public enum SourcesView {
                 buffer.fill(Rect(x: area.x, y: y, width: area.width, height: 1), style: style)
             }
             let metaStyle = selected ? style : meta
-            let name = row.category.map { "  " + arrow + Sanitizer.line($0) } ?? (row.source.map { Sanitizer.line($0.name) } ?? "(posts of no source)")
+            if let heading = row.heading {
+                // A folder: its name and what its sources hold together.
+                Columns([.init(Sanitizer.line(heading) + "/", widths.name, theme.style(.heading)), .init("folder", widths.kind, meta),
+                         .init("\(row.unread)/\(row.posts)", widths.counts, right: true, meta)])
+                    .draw(x: area.x + 1, y: y, into: &buffer)
+                continue
+            }
+            let indent = row.source?.folder == nil ? "" : "  "
+            let name = indent + (row.category.map { "  " + arrow + Sanitizer.line($0) } ?? (row.source.map { Sanitizer.line($0.name) } ?? "(posts of no source)"))
             Columns([
                 .init(name, widths.name, style),
                 .init(row.category == nil ? row.source?.kind.label ?? "" : "category", widths.kind, metaStyle),

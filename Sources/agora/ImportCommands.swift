@@ -182,7 +182,8 @@ struct Import: ParsableCommand {
         let store = try global.openForImport()
         let known = Set(try store.sources().map(\.id))
         let new = feeds.filter { !known.contains(FeedImport.sourceID($0.url)) }.map {
-            Source(id: FeedImport.sourceID($0.url), kind: .feed, name: $0.title ?? FeedImport.sourceKey($0.url), location: $0.url)
+            Source(id: FeedImport.sourceID($0.url), kind: .feed, name: $0.title ?? FeedImport.sourceKey($0.url), location: $0.url,
+                   site: $0.site, folder: $0.folder)
         }
         var unique: [Source] = []
         var seen = Set<Source.ID>()

@@ -187,6 +187,29 @@ struct SourcesScreenTests {
         #expect(!reader.screen.contains("new) Post f0"))
     }
 
+    @Test func an_opml_lists_folders_are_headings_passed_over_by_the_choice() throws {
+        var content = Self.content
+        content.sources[0].folder = "Geneva"
+        content.sources[1].folder = "Geneva"
+        let reader = try Harness(width: 120, height: 40, content: content)
+        reader.type("F")
+        let lines = reader.frame.lines.map { $0.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ") }
+        let names = lines.dropFirst(3).prefix(7).map { String($0.dropFirst(2).prefix(30)) }
+        // The sources in no folder first, then each folder with its sources under it.
+        #expect(names[0].hasPrefix("Diplo (sample)"), "\(lines)")
+        #expect(names[1].hasPrefix("IGF Forum"))
+        #expect(names[4].hasPrefix("Geneva/ folder 8/8"), "\(lines)")
+        #expect(names[5].hasPrefix("Broken Feed"))
+        #expect(names[6].hasPrefix("Geneva Internet Platform"))
+        // Down from the forum's last category: the heading is passed over.
+        reader.press(.down, .down, .down)
+        #expect(reader.state.sourcesScreen?.chosen?.name == "IGF Forum › Policy")
+        reader.press(.down)
+        #expect(reader.state.sourcesScreen?.chosen?.name == "Broken Feed")
+        reader.press(.up)
+        #expect(reader.state.sourcesScreen?.chosen?.name == "IGF Forum › Policy")
+    }
+
     @Test func without_colour_the_chosen_row_is_still_seen() throws {
         let reader = try Harness(width: 80, height: 24, content: Self.content)
         reader.type("F")

@@ -71,6 +71,25 @@ struct SourcesCommandTests {
         #expect(try ids(["--unread"]).sorted() == ["f0", "f1", "f2", "f3"])
     }
 
+    @Test func an_opml_lists_folders_and_sites_are_kept_and_exported() throws {
+        defer { agora.remove() }
+        let list = agora.file("list.opml")
+        try Data("""
+            <opml version="2.0"><body><outline text="IG"><outline type="rss" text="IGF" xmlUrl="https://igf.example/rss"
+            htmlUrl="https://igf.example/"/></outline></body></opml>
+            """.utf8).write(to: URL(fileURLWithPath: list))
+        let cache = agora.file("o.sqlite")
+        #expect(try agora.run(["--cache", cache, "import", list]).status == 0)
+        let sources = try #require(try agora.json(["--cache", cache, "sources", "--json"]) as? [[String: Any]])
+        #expect(sources.first?["folder"] as? String == "IG")
+        #expect(sources.first?["site"] as? String == "https://igf.example/")
+        let out = agora.file("out.opml")
+        #expect(try agora.run(["--cache", cache, "export", "--opml", out]).status == 0)
+        let text = try String(contentsOfFile: out, encoding: .utf8)
+        #expect(text.contains("<outline text=\"IG\" title=\"IG\">"))
+        #expect(text.contains("htmlUrl=\"https://igf.example/\""))
+    }
+
     @Test func a_wrong_source_or_a_category_alone_is_refused_and_nothing_changes() throws {
         defer { agora.remove() }
         let cache = try cache()

@@ -122,3 +122,101 @@ struct FeedFieldTests {
         #expect(nothing.first?.link == "/tools/", "never file:///tools/")
     }
 }
+
+/// What feeds carry besides text: podcasts' audio, statements' PDFs. RSS `<enclosure>`, Atom
+/// `rel="enclosure"` and JSON Feed `attachments` become a numbered list of links at the end of
+/// the post, with each file's type and size.
+@Suite("Enclosures and attachments")
+struct EnclosureTests {
+    @Test func rss_atom_and_json_feed_files_are_listed_with_type_and_size() throws {
+        let rss = try FeedFieldTests.posts(FeedFieldTests.rss("""
+            <item><guid>a</guid><title>Episode 12</title><description>&lt;p&gt;Notes&lt;/p&gt;</description>
+            <enclosure url="https://example.org/ep12.mp3" length="12345678" type="audio/mpeg"/>
+            <enclosure url="javascript:alert(1)" length="1" type="text/html"/>
+            <enclosure url="files/statement%20final.pdf" length="not a number" type="application/pdf"/></item>
+            """))
+        let body = try #require(rss.first?.body)
+        #expect(body.hasPrefix("<p>Notes</p><p>Attachments:</p><ul>"))
+        #expect(body.contains("<li><a href=\"https://example.org/ep12.mp3\">ep12.mp3</a> (audio/mpeg, 12.3 MB)</li>"))
+        #expect(body.contains("<li><a href=\"https://example.org/feeds/files/statement%20final.pdf\">statement final.pdf</a> (application/pdf)</li>"),
+                "a relative address resolved against the feed's, a size that is no number left out")
+        #expect(!body.contains("javascript"), "only http and https")
+
+        let atom = try FeedParser.parse(Data("""
+            <feed xmlns="http://www.w3.org/2005/Atom"><title>T</title><entry><id>e1</id><title>E</title>
+            <link rel="alternate" href="https://example.org/e1"/>
+            <link rel="enclosure" href="https://example.org/brief.pdf" type="application/pdf" length="480000" title="The brief"/>
+            </entry></feed>
+            """.utf8), path: "https://example.org/atom.xml")
+        #expect(atom.entries.first?.enclosures == [Feed.Enclosure(url: "https://example.org/brief.pdf", type: "application/pdf", length: 480_000,
+                                                                  title: "The brief")])
+        #expect(atom.entries.first?.link == "https://example.org/e1", "the enclosure is not taken for the entry's own link")
+        let atomBody = try #require(FeedImport.content(atom, location: "x").posts.first?.body)
+        #expect(atomBody.contains("<a href=\"https://example.org/brief.pdf\">The brief</a> (application/pdf, 480 KB)"))
+
+        let json = try FeedParser.parse(Data("""
+            {"version": "https://jsonfeed.org/version/1.1", "title": "J", "items": [{"id": "1", "content_text": "Hi",
+             "attachments": [{"url": "https://example.org/talk.m4a", "mime_type": "audio/x-m4a", "size_in_bytes": 900},
+                             {"mime_type": "text/plain"}]}]}
+            """.utf8), path: "https://example.org/feed.json")
+        #expect(json.entries.first?.enclosures == [Feed.Enclosure(url: "https://example.org/talk.m4a", type: "audio/x-m4a", length: 900)])
+        #expect(FeedImport.content(json, location: "x").posts.first?.body.contains("talk.m4a</a> (audio/x-m4a, 900 bytes)") == true)
+    }
+
+    @Test func the_article_numbers_them_as_links_and_numbers_pictures_too() throws {
+        let body = "<p>See <img src=\"https://example.org/chart.png\" alt=\"A chart\"> and <img src=\"data:image/png;base64,xx\" alt=\"inline\">.</p>"
+            + FeedImport.attachments([Feed.Enclosure(url: "https://example.org/ep.mp3", type: "audio/mpeg", length: 2_000_000)])
+        let rendered = HTMLRenderer.render(body)
+        #expect(rendered.links == ["https://example.org/chart.png", "https://example.org/ep.mp3"])
+        #expect(rendered.plainText.contains("[image: A chart][1]"))
+        #expect(rendered.plainText.contains("[image: inline]"), "a picture with no web address has no number")
+        #expect(rendered.plainText.contains("ep.mp3[2] (audio/mpeg, 2.0 MB)"))
+    }
+
+    @Test func the_real_feeds_enclosures_are_read() throws {
+        let root = Fixtures.root.appendingPathComponent("rome/rome/src/test/resources")
+        let atom = try FeedParser.parse(try Data(contentsOf: root.appendingPathComponent("atom_1.0.xml")), path: "atom_1.0.xml")
+        #expect(atom.entries.flatMap(\.enclosures).map(\.url) == ["http://example.com/blog/enclosure1.gif", "http://example.com/blog/enclosure2.gif"])
+        #expect(atom.entries.first?.enclosures.first?.type == "image/gif")
+        let rss = try FeedParser.parse(try Data(contentsOf: root.appendingPathComponent("rss_2.0.xml")), path: "rss_2.0.xml")
+        #expect(rss.entries.map(\.enclosures.count) == [2, 2])
+        #expect(rss.entries.first?.enclosures.first?.length == 100)
+    }
+}
+
+/// OPML lists as other readers write them: folders of feeds, each feed with its site.
+@Suite("OPML folders and sites")
+struct OPMLFolderTests {
+    static let list = """
+        <?xml version="1.0"?>
+        <opml version="2.0"><head><title>Mine</title></head><body>
+          <outline type="rss" text="Loose" xmlUrl="https://loose.example/feed" htmlUrl="https://loose.example/"/>
+          <outline text="Internet governance">
+            <outline type="rss" text="IGF" xmlUrl="https://igf.example/rss" htmlUrl="https://igf.example/"/>
+            <outline text="Regional">
+              <outline type="rss" title="EuroDIG" xmlUrl="https://eurodig.example/feed"/>
+            </outline>
+          </outline>
+        </body></opml>
+        """
+
+    @Test func folders_and_sites_are_read_and_written_back() throws {
+        let feeds = try OPML.parse(Data(Self.list.utf8), path: "mine.opml")
+        #expect(feeds == [
+            OPML.Feed(url: "https://loose.example/feed", title: "Loose", site: "https://loose.example/", folder: nil),
+            OPML.Feed(url: "https://igf.example/rss", title: "IGF", site: "https://igf.example/", folder: "Internet governance"),
+            OPML.Feed(url: "https://eurodig.example/feed", title: "EuroDIG", site: nil, folder: "Regional"),
+        ])
+        let sources = feeds.map {
+            Source(id: FeedImport.sourceID($0.url), kind: .feed, name: $0.title ?? "", location: $0.url, site: $0.site, folder: $0.folder)
+        }
+        let again = try OPML.parse(OPML.write(sources, title: "Mine"), path: "again.opml")
+        #expect(again == feeds, "htmlUrl and the folders survive an export")
+    }
+
+    @Test func a_feeds_site_is_its_channels_link() throws {
+        let feed = try FeedParser.parse(Data(FeedFieldTests.rss("<item><guid>a</guid><title>A</title></item>").utf8),
+                                        path: "https://example.org/feeds/main.xml")
+        #expect(FeedImport.content(feed, location: "https://example.org/feeds/main.xml").sources.first?.site == "https://example.org/")
+    }
+}

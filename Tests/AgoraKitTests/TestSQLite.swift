@@ -44,6 +44,7 @@ enum TestSQLite {
             "DROP TRIGGER postState_read_counted", "DROP TRIGGER postState_new_counted", "DROP TABLE sourceTotal",
             "DROP INDEX post_by_source", "DROP INDEX post_by_activity", "DROP INDEX postState_new", "DROP INDEX comment_unread",
             "ALTER TABLE post DROP COLUMN lastActivity", "ALTER TABLE postState DROP COLUMN newReplies",
+            "ALTER TABLE source DROP COLUMN site", "ALTER TABLE source DROP COLUMN folder",
         ])
     }
 

@@ -164,6 +164,10 @@ public struct Source: Identifiable, Hashable, Sendable, Codable {
     /// The key a feed's ids carry (from what the feed says it is, or, for a feed first read
     /// before feeds were known by their identity, its location): kept so that ids never change.
     public var feedKey: String?
+    /// The site a feed belongs to (its channel's link, an OPML list's `htmlUrl`).
+    public var site: String?
+    /// The folder an OPML list put it in: the sources screen groups by it.
+    public var folder: String?
 
     /// The member a forum's profile address names (`https://forum.example.org/u/sam`, as a
     /// mention links it), when one of `sources` is that forum. Forum member ids are the
@@ -265,8 +269,10 @@ public struct Source: Identifiable, Hashable, Sendable, Codable {
     public init(
         id: ID, kind: Kind, name: String, location: String? = nil, etag: String? = nil,
         lastModified: String? = nil, lastSync: Date? = nil, lastStatus: String? = nil, retryAfter: Date? = nil,
-        forum: Forum? = nil, feedKey: String? = nil
+        forum: Forum? = nil, feedKey: String? = nil, site: String? = nil, folder: String? = nil
     ) {
+        self.site = site
+        self.folder = folder
         self.id = id
         self.kind = kind
         self.name = name

@@ -39,8 +39,12 @@ public struct SourceTally: Hashable, Sendable {
         for count in counts { bySource[count.source, default: []].append(count) }
         var out: [SourceTally] = []
         let known = Set(sources.map(\.id))
-        // By name as a person reads it: case and accents aside.
-        for source in sources.sorted(by: { (Folding.key($0.name), $0.id.rawValue) < (Folding.key($1.name), $1.id.rawValue) }) {
+        // By folder (an OPML list's; those in none first), then by name as a person reads it:
+        // case and accents aside.
+        func key(_ s: Source) -> (Int, String, String, String) {
+            (s.folder == nil ? 0 : 1, Folding.key(s.folder ?? ""), Folding.key(s.name), s.id.rawValue)
+        }
+        for source in sources.sorted(by: { key($0) < key($1) }) {
             let rows = bySource[source.id] ?? []
             let categories = source.kind.hasCategories
                 ? rows.filter { $0.category != nil }.sorted { $0.category!.lowercased() < $1.category!.lowercased() } : []

@@ -110,15 +110,17 @@ struct SQLiteImport {
 
     private func upsert(_ s: Source) throws {
         try db.cachedStatement(sql: """
-            INSERT INTO source (id, kind, name, location, etag, lastModified, lastSync, lastStatus, retryAfter, forum, feedKey)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO source (id, kind, name, location, etag, lastModified, lastSync, lastStatus, retryAfter, forum, feedKey, site, folder)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT(id) DO UPDATE SET kind = excluded.kind, name = excluded.name, location = excluded.location,
                 etag = excluded.etag, lastModified = excluded.lastModified, lastSync = excluded.lastSync,
                 lastStatus = excluded.lastStatus, retryAfter = excluded.retryAfter, forum = excluded.forum,
-                feedKey = coalesce(excluded.feedKey, source.feedKey)
+                feedKey = coalesce(excluded.feedKey, source.feedKey), site = coalesce(excluded.site, source.site),
+                folder = coalesce(excluded.folder, source.folder)
             """).execute(arguments: [s.id.rawValue, s.kind.rawValue, s.name, s.location, s.etag, s.lastModified,
                                      s.lastSync?.timeIntervalSince1970, s.lastStatus, s.retryAfter?.timeIntervalSince1970,
-                                     try s.forum.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }, s.feedKey])
+                                     try s.forum.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }, s.feedKey,
+                                     s.site, s.folder])
     }
 
     // MARK: Members

@@ -214,7 +214,7 @@ enum SQLiteRows {
     }
 
     enum SourceColumn: Int, ColumnSet {
-        case id, kind, name, location, etag, lastModified, lastSync, lastStatus, retryAfter, forum, feedKey
+        case id, kind, name, location, etag, lastModified, lastSync, lastStatus, retryAfter, forum, feedKey, site, folder
 
         var sql: String { "\(self)" }
     }
@@ -233,7 +233,9 @@ enum SQLiteRows {
             lastStatus: try c.optionalText(.lastStatus),
             retryAfter: try c.date(.retryAfter),
             forum: try c.optionalText(.forum).flatMap { try? JSONDecoder().decode(Source.Forum.self, from: Data($0.utf8)) },
-            feedKey: try c.optionalText(.feedKey))
+            feedKey: try c.optionalText(.feedKey),
+            site: try c.optionalText(.site),
+            folder: try c.optionalText(.folder))
     }
 
     enum JournalColumn: Int, ColumnSet {

@@ -117,6 +117,8 @@ enum Schema {
 
     private static let v6 = """
         CREATE INDEX post_by_source ON post(source, category, sortDate);
+        ALTER TABLE source ADD COLUMN site TEXT;
+        ALTER TABLE source ADD COLUMN folder TEXT;
         ALTER TABLE post ADD COLUMN lastActivity REAL NOT NULL DEFAULT 0;
         CREATE INDEX post_by_activity ON post(lastActivity);
         ALTER TABLE postState ADD COLUMN newReplies INTEGER NOT NULL DEFAULT 0;

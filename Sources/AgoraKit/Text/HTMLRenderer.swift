@@ -207,8 +207,16 @@ private struct Builder {
         case "img" where hasClass(node, "avatar"):
             return
         case "img":
+            // A picture: its words, and its address numbered as a link is (o N opens it).
             let alt = attribute(node, "alt").map(Sanitizer.line)?.trimmingCharacters(in: .whitespaces) ?? ""
-            if !alt.isEmpty { inline("[image: \(alt)]", style: style.union(.italic)) }
+            let src = attribute(node, "src").map(Sanitizer.line)?.trimmingCharacters(in: .whitespaces) ?? ""
+            let scheme = src.split(separator: ":", maxSplits: 1).first?.lowercased() ?? ""
+            guard scheme == "http" || scheme == "https" else {
+                if !alt.isEmpty { inline("[image: \(alt)]", style: style.union(.italic)) }
+                return
+            }
+            inline(alt.isEmpty ? "[image]" : "[image: \(alt)]", style: style.union(.italic))
+            spans.append(.init("[\(number(of: src))]", style: style.union(.linkNumber)))
         default:
             children(node)  // span, font, abbr, small, sup, unknown elements: their text
         }
@@ -303,6 +311,14 @@ private struct Builder {
         style = saved
     }
 
+    /// A link's number: the one it has when it came before, else the next.
+    private mutating func number(of href: String) -> Int {
+        if let known = linkNumbers[href] { return known }
+        links.append(href)
+        linkNumbers[href] = links.count
+        return links.count
+    }
+
     private mutating func link(_ node: UnsafeMutablePointer<xmlNode>) {
         let href = attribute(node, "href").map(Sanitizer.line)?.trimmingCharacters(in: .whitespaces) ?? ""
         let scheme = href.split(separator: ":", maxSplits: 1).first?.lowercased() ?? ""
@@ -310,14 +326,7 @@ private struct Builder {
             children(node)
             return
         }
-        let number: Int
-        if let known = linkNumbers[href] {
-            number = known
-        } else {
-            links.append(href)
-            number = links.count
-            linkNumbers[href] = number
-        }
+        let number = number(of: href)
         let before = spans.count
         withStyle(.link, node)
         if spans.count == before {  // a link with no text shows its address

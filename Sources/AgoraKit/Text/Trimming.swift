@@ -8,4 +8,7 @@ extension String {
         if !first.properties.isWhitespace, !last.properties.isWhitespace { return self }
         return trimmingCharacters(in: .whitespacesAndNewlines)
     }
+
+    /// Nil for an empty string, else the string.
+    public var nilIfEmpty: String? { isEmpty ? nil : self }
 }
