@@ -1,5 +1,4 @@
 import AgoraKit
-import Foundation
 import TerminalCore
 
 /// The community at a glance (`i`): who is in it, where they come from, when it was busy, who
@@ -79,7 +78,16 @@ public struct GlanceDocument: Sendable {
         return "date:\(key)..\(CommunityStats.dayKey(day + 6))"
     }
 
-    static func number(_ n: Int) -> String { n.formatted(.number.locale(Locale(identifier: "en_US"))) }
+    /// 12,345: thousands grouped with commas, whatever the locale.
+    public static func number(_ n: Int) -> String {
+        let digits = String(n.magnitude)
+        var out = ""
+        for (index, digit) in digits.enumerated() {
+            if index > 0, (digits.count - index) % 3 == 0 { out.append(",") }
+            out.append(digit)
+        }
+        return (n < 0 ? "-" : "") + out
+    }
 
     /// The document for a community and its counts at a width. `chartHeight` rows a chart;
     /// `cursor`, the month the chart's cursor is on (highlighted when `chartChosen`).

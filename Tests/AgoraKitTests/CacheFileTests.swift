@@ -267,6 +267,23 @@ struct CacheFileTests {
         }
     }
 
+    @Test func damaged_json_in_a_row_is_an_error_naming_it_not_an_empty_profile() throws {
+        let dir = TemporaryDirectory()
+        let path = dir.file("damaged.sqlite")
+        let store = try SQLiteStore(path: path)
+        try store.importContent(CacheContent(sources: [Source(id: "f", kind: .discourse, name: "F", forum: Source.Forum(categories: ["a"]))],
+                                             members: [Member(id: "ana", name: "Ana", profile: [Member.ProfileAnswer(question: "Q", answer: "A")])]))
+        let queue = try DatabaseQueue(path: path)
+        try queue.write { db in
+            try db.execute(sql: "UPDATE member SET profile = '{not json' WHERE id = 'ana'")
+            try db.execute(sql: "UPDATE source SET forum = '[1, 2]' WHERE id = 'f'")
+        }
+        try queue.close()
+        let reopened = try SQLiteStore(path: path)
+        #expect(throws: AgoraError.cannotRead(path: path, reason: "member 'ana' has a damaged profile column (the file may be damaged)")) { try reopened.member("ana") }
+        #expect(throws: AgoraError.cannotRead(path: path, reason: "source 'f' has a damaged forum column (the file may be damaged)")) { try reopened.sources() }
+    }
+
     @Test func a_kind_or_role_the_model_does_not_know_is_an_error_naming_the_row_not_a_blog_post() throws {
         // Given a cache where another program wrote a post kind and a member role Agora has no case for
         let dir = TemporaryDirectory()

@@ -97,6 +97,10 @@ struct Driver {
 
 @Suite("The reader as values")
 struct UpdateTests {
+    @Test func counts_are_grouped_by_thousands_whatever_the_locale() {
+        #expect([0, 7, 999, 1_000, 12_345, 1_234_567, -4_500].map(GlanceDocument.number) == ["0", "7", "999", "1,000", "12,345", "1,234,567", "-4,500"])
+    }
+
     @Test func titles_have_room_at_80_columns_and_where_there_is_no_roster() {
         // 80x24, nothing open: the list has the whole width; its titles at least 40 columns.
         let medium = Layout(width: 80, height: 24)

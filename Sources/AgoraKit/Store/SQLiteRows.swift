@@ -40,6 +40,17 @@ struct Columns<C: ColumnSet> {
         try row.decode(Double?.self, atIndex: base + c.rawValue).map(Date.init(timeIntervalSince1970:))
     }
 
+    /// A column of JSON the cache wrote (a profile's answers, a forum's options): nil when
+    /// empty, an error naming the row when it is not what was written.
+    func json<T: Decodable>(_ c: C, as type: T.Type, field: String, in record: String, id: String) throws -> T? {
+        guard let text = try optionalText(c) else { return nil }
+        do {
+            return try JSONDecoder().decode(T.self, from: Data(text.utf8))
+        } catch {
+            throw RowError.damaged(record: record, id: id, field: field)
+        }
+    }
+
     /// A value of an enum the model knows; an error naming the row when it is not one.
     func value<T: RawRepresentable>(_ c: C, of what: String, in record: String, id: String) throws -> T where T.RawValue == String {
         let raw = try text(c)
@@ -51,11 +62,15 @@ struct Columns<C: ColumnSet> {
 /// A row the model cannot take: the store turns it into a message with the cache's path.
 enum RowError: Error, CustomStringConvertible {
     case unknownValue(record: String, id: String, field: String, value: String)
+    /// A column of JSON that does not read as what Agora writes there.
+    case damaged(record: String, id: String, field: String)
 
     var description: String {
         switch self {
         case .unknownValue(let record, let id, let field, let value):
             "\(record) '\(id)' has an unknown \(field) '\(value)' (written by a newer Agora?)"
+        case .damaged(let record, let id, let field):
+            "\(record) '\(id)' has a damaged \(field) column (the file may be damaged)"
         }
     }
 }
@@ -190,9 +205,9 @@ enum SQLiteRows {
             role: try c.value(.role, of: "role", in: "member", id: id),
             state: try c.value(.state, of: "state", in: "member", id: id),
             bio: try c.optionalText(.bio),
-            profile: try c.optionalText(.profile).flatMap { try? JSONDecoder().decode([Member.ProfileAnswer].self, from: Data($0.utf8)) } ?? [],
+            profile: try c.json(.profile, as: [Member.ProfileAnswer].self, field: "profile", in: "member", id: id) ?? [],
             avatarPath: try c.optionalText(.avatarPath),
-            wall: try c.optionalText(.wall).flatMap { try? JSONDecoder().decode([Member.WallComment].self, from: Data($0.utf8)) } ?? [])
+            wall: try c.json(.wall, as: [Member.WallComment].self, field: "wall", in: "member", id: id) ?? [])
     }
 
     enum MemberSummaryColumn: Int, ColumnSet {
@@ -232,7 +247,7 @@ enum SQLiteRows {
             lastSync: try c.date(.lastSync),
             lastStatus: try c.optionalText(.lastStatus),
             retryAfter: try c.date(.retryAfter),
-            forum: try c.optionalText(.forum).flatMap { try? JSONDecoder().decode(Source.Forum.self, from: Data($0.utf8)) },
+            forum: try c.json(.forum, as: Source.Forum.self, field: "forum", in: "source", id: id),
             feedKey: try c.optionalText(.feedKey),
             site: try c.optionalText(.site),
             folder: try c.optionalText(.folder))

@@ -1,0 +1,131 @@
+import Foundation
+import GRDB
+
+/// Content in and out: sources, imports (two threads: one makes batches, one writes them) and exports.
+extension SQLiteStore {
+    // MARK: - Content in and out
+
+    public func sources() throws -> [Source] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT \(SQLiteRows.sourceColumns) FROM source ORDER BY name, id")
+                .map { try SQLiteRows.source($0) }
+        }
+    }
+
+    public func removeSource(_ id: Source.ID) throws {
+        try write { db in
+            try db.execute(sql: "DELETE FROM source WHERE id = ?", arguments: [id.rawValue])
+            if db.changesCount == 0 { throw AgoraError.invalidArgument("no source with id '\(id)' (agora sources lists them)") }
+        }
+    }
+
+    @discardableResult
+    public func importContent(_ content: CacheContent) throws -> ImportSummary {
+        let content = try ContentCheck.prepared(content)
+        var summary = try write { db in try SQLiteImport(db: db).run(content) }
+        summary.droppedDates = content.droppedDates
+        return summary
+    }
+
+    @discardableResult
+    public func importBatches(_ produce: ((CacheContent) throws -> Void) throws -> Void) throws -> ImportSummary {
+        // Two threads share the work: a second one makes the batches (for a feed: parsing,
+        // checking, turning bodies into search text) while this one writes the previous batch.
+        let channel = BatchChannel(capacity: 2)
+        return try withoutActuallyEscaping(produce) { (produce: @escaping ((CacheContent) throws -> Void) throws -> Void) throws -> ImportSummary in
+            // The closure may not outlive this block: the producer thread reaches it through a
+            // box that is emptied before the block ends.
+            let box = ProducerBox(produce)
+            let producer = Thread { Self.runProducer(box, into: channel) }
+            producer.stackSize = 8 << 20
+            producer.start()
+            // Whatever happens here, the producer is stopped and waited for before returning.
+            defer {
+                channel.cancelAndWait()
+                box.empty()
+            }
+            return try bulkWrite { db in try Self.consume(channel, db) }
+        }
+    }
+
+    private static func runProducer(_ box: ProducerBox, into channel: BatchChannel) {
+        produceAll(box, into: channel)
+        channel.finishProducing()
+    }
+
+    private static func produceAll(_ box: ProducerBox, into channel: BatchChannel) {
+        guard let produce = box.take() else { return }
+        do {
+            // One collector for the whole import: a word seen in one batch is not sent again.
+            var collector = TermCollector()
+            try produce { (batch: CacheContent) throws -> Void in
+                let prepared = try ContentCheck.prepared(batch)
+                let texts: [String] = prepared.posts.map { SearchText.forIndex(PlainText.fromHTML($0.body)) }
+                let before = collector.found.count
+                for (post, text) in zip(prepared.posts, texts) {
+                    collector.add(SearchText.forIndex(post.title))
+                    collector.add(text)
+                }
+                try channel.put(.batch(prepared, texts, Set(collector.found[before...])))
+            }
+            try? channel.put(.done)
+        } catch {
+            try? channel.put(.failed(error))
+        }
+    }
+
+    private static func consume(_ channel: BatchChannel, _ db: Database) throws -> ImportSummary {
+        var importer = SQLiteImport(db: db)
+        var droppedDates = 0
+        while true {
+            let item = channel.take()
+            if case .batch(let content, let texts, let terms) = item {
+                try importer.add(content, searchTexts: texts, terms: terms)
+                droppedDates += content.droppedDates
+            } else if case .failed(let error) = item {
+                throw error
+            } else {
+                break
+            }
+        }
+        try importer.finish()
+        var summary = importer.summary
+        summary.droppedDates = droppedDates
+        return summary
+    }
+
+    public func exportContent() throws -> CacheContent {
+        try read { db in
+            var content = CacheContent()
+            if let json = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'community'") {
+                content.community = try? JSONDecoder().decode(Community.self, from: Data(json.utf8))
+            }
+            content.sources = try Row.fetchAll(db, sql: "SELECT \(SQLiteRows.sourceColumns) FROM source ORDER BY id")
+                .map { try SQLiteRows.source($0) }
+            content.members = try Row.fetchAll(db, sql: "SELECT \(SQLiteRows.memberColumns) FROM member m ORDER BY m.rowid").map { try SQLiteRows.member($0) }
+            let postRows = try Row.fetchCursor(db, sql: """
+                SELECT \(SQLiteRows.postColumns), \(SQLiteRows.stateColumns)
+                FROM post p JOIN postState s ON s.post = p.rowid LEFT JOIN postBody b ON b.post = p.rowid
+                ORDER BY p.rowid
+                """)
+            while let row = try postRows.next() {
+                let post = try SQLiteRows.post(row)
+                content.posts.append(post)
+                let state = try SQLiteRows.state(row, at: SQLiteRows.PostColumn.count)
+                if state != .unread { content.postStates[post.id] = state }
+            }
+            let commentRows = try Row.fetchCursor(db, sql: "SELECT \(SQLiteRows.commentColumns) FROM comment c ORDER BY c.rowid")
+            while let row = try commentRows.next() {
+                let item = try SQLiteRows.commentItem(row)
+                content.comments.append(item.comment)
+                if item.state.read { content.commentStates[item.id] = item.state }
+            }
+            content.journal = try Row.fetchAll(db, sql: "SELECT \(SQLiteRows.journalColumns) FROM journal ORDER BY token")
+                .map { try SQLiteRows.journalEntry($0) }
+            for row in try Row.fetchAll(db, sql: "SELECT member, since FROM muted") {
+                content.muted[Member.ID((try row.decode(String.self, forColumn: "member")))] = Date(timeIntervalSince1970: try row.decode(forColumn: "since"))
+            }
+            return content
+        }
+    }
+}

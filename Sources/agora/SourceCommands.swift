@@ -1,0 +1,217 @@
+import AgoraImport
+import AgoraKit
+import ArgumentParser
+import Foundation
+
+struct Sources: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sources",
+        abstract: "List, add and remove the feeds and forums that `agora sync` brings up to date.",
+        subcommands: [SourcesList.self, SourcesAdd.self, SourcesRemove.self],
+        defaultSubcommand: SourcesList.self)
+}
+
+struct SourcesList: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list", abstract: "List the sources with when each was last synced and how it went.")
+
+    @OptionGroup var global: GlobalOptions
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() throws {
+        let store = try global.open()
+        let sources = try store.sources()
+        let tally = SourceTally.tally(sources, counts: try store.sourceCounts())
+        if json {
+            try Output.json(tally.compactMap { row in row.source.map { SourceJSON(source: $0, tally: row) } })
+            return
+        }
+        if sources.isEmpty {
+            Output.line("No sources. Add a feed with `agora sources add URL`, or import a file.")
+            return
+        }
+        var table = Table([.init(title: "ID", maxWidth: 36), .init(title: "KIND"), .init(title: "NAME", maxWidth: 30),
+                           .init(title: "POSTS", alignment: .right), .init(title: "UNREAD", alignment: .right),
+                           .init(title: "LAST SYNC"), .init(title: "STATUS", flexible: true)])
+        for row in tally {
+            guard let s = row.source else {
+                table.add(["", "", "(no source)", String(row.posts), String(row.unread), "", ""])
+                continue
+            }
+            table.add([s.id.rawValue, s.kind.rawValue, s.name, String(row.posts), String(row.unread),
+                       s.isSynced ? s.lastSync.map(Fetcher.clock) ?? "never" : "—", s.lastStatus ?? "—"])
+            for category in row.categories {
+                table.add(["", "", "  › " + (category.category ?? ""), String(category.posts), String(category.unread), "", ""])
+            }
+        }
+        table.print(header: true)
+    }
+}
+
+struct SourcesAdd: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "add", abstract: "Add a feed or a Discourse forum for `agora sync` to bring up to date.",
+        discussion: """
+            An http(s) address is asked whether it is a Discourse forum (its /site.json or \
+            /about.json, or the generator tag of its page) and added as what it is; --kind \
+            says instead. A forum is mirrored whole: topics, replies, members. Its options bound \
+            the first sync (--since, --max-topics) or keep to some categories (--categories). A \
+            forum that needs a login takes --api-key-file: a file only you can read (mode 0600) \
+            with `Api-Key:` and `Api-Username:` lines, or a `User-Api-Key:` line. Only the \
+            file's path is kept; the key is sent to the forum and nowhere else.
+            """)
+
+    enum Kind: String, ExpressibleByArgument, CaseIterable {
+        case discourse, feed
+    }
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: ArgumentHelp("The feed's or forum's address, or a feed file.", valueName: "url-or-file")) var location: String
+    @Option(help: "What to call it (else the feed's or forum's own title).") var name: String?
+    @Option(help: "What it is, instead of asking it: discourse or feed.") var kind: Kind?
+    @Option(help: ArgumentHelp("A forum: mirror only these categories (names or slugs, comma-separated).", valueName: "a,b"))
+    var categories: String?
+    @Option(help: ArgumentHelp("A forum: the first sync goes back to this day and no further.", valueName: "YYYY-MM-DD")) var since: String?
+    @Option(name: .customLong("max-topics"), help: "A forum: the first sync takes at most this many topics, the most recent.")
+    var maxTopics: Int?
+    @Option(name: .customLong("api-key-file"), help: ArgumentHelp("A forum that needs a login: the file with its key (mode 0600).", valueName: "file"))
+    var apiKeyFile: String?
+
+    func validate() throws {
+        if let maxTopics, maxTopics < 1 { throw ValidationError("--max-topics must be at least 1") }
+        if let since, Self.day(since) == nil { throw ValidationError("--since must be a day written YYYY-MM-DD, not '\(since)'") }
+        if let categories, categories.split(separator: ",").allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) {
+            throw ValidationError("--categories needs at least one name")
+        }
+    }
+
+    func run() throws {
+        let resolved = try Self.resolve(location)
+        let forumOptions = categories != nil || since != nil || maxTopics != nil || apiKeyFile != nil
+        let keyPath = apiKeyFile.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
+        let key = try keyPath.map(ForumKey.read)
+        var detected: ForumDetection = .notDiscourse
+        let web = resolved.lowercased().hasPrefix("http")
+        switch kind {
+        case .discourse?:
+            guard web else { throw AgoraError.invalidArgument("\(resolved): a forum is an http(s) address, not a file") }
+            detected = .discourse(title: nil)
+        case .feed?:
+            detected = .notDiscourse
+        case nil where web:
+            detected = ForumDetection.detect(resolved, key: key)
+        case nil:
+            break
+        }
+        if detected == .discourseNeedsLogin {
+            throw AgoraError.invalidArgument("\(resolved): a Discourse forum that needs a login; give a key with --api-key-file FILE")
+        }
+        guard case .discourse(let title) = detected else {
+            if forumOptions {
+                throw AgoraError.invalidArgument("\(resolved) is not a Discourse forum: --categories, --since, --max-topics and --api-key-file are for forums (--kind discourse if it is one)")
+            }
+            try addFeed(resolved, found: web && kind == nil)
+            return
+        }
+        guard var site = Discourse.Site(resolved) else { throw AgoraError.invalidArgument("\(resolved): not a valid address") }
+        // Categories the forum does not have are said now, before the cache is touched.
+        let askedCategories = categories.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
+        try ForumSync.checkCategories(askedCategories ?? [], address: site.base.absoluteString, key: key)
+        let store = try global.openForImport()
+        // The same forum is the same address (scheme, host, port, path); another forum whose
+        // key would be the same gets one of its own.
+        let sources = try store.sources()
+        if let same = Source.existing(.discourse, at: site.base.absoluteString, among: sources) {
+            site = Discourse.Site(source: same) ?? site
+        } else {
+            let id = Source.newID(preferred: site.sourceID, location: site.base.absoluteString, among: sources)
+            site = Discourse.Site(site.base.absoluteString, key: Discourse.Site.key(of: id)) ?? site
+        }
+        if let keyPath, let origin = Fetcher.origin(site.base) { try KeyGrants.standard().grant(origin: origin, keyFile: keyPath) }
+        var forum = Source.Forum(
+            categories: askedCategories,
+            since: since.flatMap(Self.day), maxTopics: maxTopics, keyFile: keyPath)
+        if var existing = sources.first(where: { $0.id == site.sourceID }) {
+            // Options given again replace the old ones; how far the sync got is kept.
+            if let old = existing.forum {
+                forum.syncedThrough = old.syncedThrough
+                forum.directoryRead = old.directoryRead
+                forum.categoryNames = old.categoryNames
+            }
+            existing.forum = forum
+            if let name { existing.name = name }
+            try store.importContent(CacheContent(sources: [existing]))
+            Output.line("\(Output.safe(site.base.absoluteString)) is already a source (\(site.sourceID)); its options are now as given.")
+            return
+        }
+        let source = Source(id: site.sourceID, kind: .discourse, name: name ?? title ?? site.key, location: site.base.absoluteString, forum: forum)
+        try store.importContent(CacheContent(sources: [source]))
+        try Import.nameCommunity(store, after: source)
+        Output.line((kind == nil ? "Found a Discourse forum" + (title.map { " (\(Output.safe($0)))" } ?? "") + ". " : "")
+                    + "Added \(site.sourceID). Run `agora sync` to mirror it.")
+    }
+
+    private func addFeed(_ resolved: String, found: Bool) throws {
+        let store = try global.openForImport()
+        let sources = try store.sources()
+        let same = Source.existing(.feed, at: resolved, among: sources)
+        let id = same?.id ?? Source.newID(preferred: FeedImport.sourceID(resolved), location: resolved, among: sources)
+        if var existing = same {
+            if let name, name != existing.name {
+                existing.name = name
+                try store.importContent(CacheContent(sources: [existing]))
+                Output.line("Renamed \(id) to \(Output.safe(name)).")
+            } else {
+                Output.line("\(Output.safe(resolved)) is already a source (\(id)).")
+            }
+            return
+        }
+        let source = Source(id: id, kind: .feed, name: name ?? FeedImport.sourceKey(resolved), location: resolved)
+        try store.importContent(CacheContent(sources: [source]))
+        Output.line((found ? "Not a Discourse forum: taken for a feed. " : "") + "Added \(id). Run `agora sync` to fetch it.")
+    }
+
+    /// "2024-03-01" as the start of that day, UTC.
+    static func day(_ text: String) -> Date? {
+        let parts = text.split(separator: "-").compactMap { Int($0) }
+        guard parts.count == 3, text.count == 10, (1...12).contains(parts[1]), (1...31).contains(parts[2]) else { return nil }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        return calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2]))
+    }
+
+    /// An http(s) URL as given; a file as its absolute path (it must exist).
+    static func resolve(_ location: String) throws -> String {
+        let lower = location.lowercased()
+        if lower.hasPrefix("http://") || lower.hasPrefix("https://") {
+            guard let url = URL(string: location), url.host?.isEmpty == false else {
+                throw AgoraError.invalidArgument("\(location): not a valid address")
+            }
+            return location
+        }
+        if lower.contains("://") {
+            throw AgoraError.invalidArgument("\(location): only http, https and files can be sources")
+        }
+        let path = lower.hasPrefix("file:") ? (URL(string: location)?.path ?? location) : location
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), !isFolder.boolValue else {
+            throw AgoraError.cannotRead(path: path, reason: "no such file")
+        }
+        return URL(fileURLWithPath: path).standardizedFileURL.path
+    }
+}
+
+struct SourcesRemove: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "remove",
+        abstract: "Stop syncing a source. Its posts stay in the cache, read and starred as they were.")
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: ArgumentHelp("The source's id, as `agora sources` lists it.", valueName: "id")) var id: String
+
+    func run() throws {
+        let store = try global.open()
+        try store.removeSource(Source.ID(id))
+        Output.line("Removed \(Output.safe(id)); its posts stay in the cache.")
+    }
+}

@@ -1,0 +1,41 @@
+import Foundation
+import Testing
+
+/// What docs/architecture.md says of the code, checked against the code: a claim there that
+/// stops being true fails here.
+@Suite("The architecture as written")
+struct ArchitectureTests {
+    static let sources: URL = {
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<3 { url.deleteLastPathComponent() }
+        return url.appendingPathComponent("Sources")
+    }()
+
+    static func files(under folder: String = "") -> [(path: String, text: String)] {
+        let root = sources.appendingPathComponent(folder)
+        guard let walker = FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil) else { return [] }
+        return walker.compactMap { $0 as? URL }.filter { $0.pathExtension == "swift" }.sorted { $0.path < $1.path }.compactMap { url in
+            (try? String(contentsOf: url, encoding: .utf8)).map { (String(url.path.dropFirst(sources.path.count + 1)), $0) }
+        }
+    }
+
+    @Test func no_source_file_is_over_400_lines() {
+        let files = Self.files()
+        #expect(files.count > 50)
+        let long = files.filter { $0.text.split(separator: "\n", omittingEmptySubsequences: false).count > 401 }.map(\.path)
+        #expect(long.isEmpty, "over 400 lines: \(long)")
+    }
+
+    @Test func the_reader_as_values_imports_no_foundation() {
+        let files = Self.files(under: "AgoraTUI")
+        #expect(!files.isEmpty)
+        let importing = files.filter { $0.text.contains("import Foundation") }.map(\.path)
+        #expect(importing.isEmpty, "AgoraTUI files importing Foundation: \(importing)")
+    }
+
+    @Test func rows_are_never_read_with_a_silent_default() {
+        let rows = Self.files(under: "AgoraKit/Store").filter { $0.path.hasSuffix("SQLiteRows.swift") }
+        #expect(rows.count == 1)
+        #expect(rows.allSatisfy { !$0.text.contains("try?") }, "a row read with try? hides a damaged cache behind a default")
+    }
+}
