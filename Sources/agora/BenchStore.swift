@@ -95,6 +95,14 @@ struct BenchStore: ParsableCommand {
             _ = try store.members(MemberQuery(offset: max(0, stats.members - 50), limit: 50))
         }
         try time("community statistics (agora stats, the at-a-glance screen)", target: 50) { _ = try store.communityStats() }
+        // The sources screen: F pressed, its counts read, the frame drawn.
+        let sourceCount = try store.sources().count
+        try time("open the sources screen (\(sourceCount) sources)", target: 20) {
+            var screen = AppState(width: 120, height: 40, community: Community(name: "C"))
+            let runner = EffectRunner(store: store)
+            runner.settle(&screen, screen.handle(.key(.character("F"))))
+            _ = Screen.render(screen)
+        }
         try time("search a common word (\(SyntheticCommunity.commonWord))", target: 30) { _ = try store.search(SyntheticCommunity.commonWord) }
         try time("search a rare word (\(SyntheticCommunity.rareWord))", target: 30) { _ = try store.search(SyntheticCommunity.rareWord) }
         try time("search two words as typed (\"internet gov\")", target: 30) { _ = try store.search("internet gov") }

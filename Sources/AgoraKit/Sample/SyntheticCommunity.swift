@@ -29,6 +29,13 @@ public struct SyntheticCommunity: Sendable {
         links: [.init(title: "How it was made", note: "agora generate --posts N --members M --comments C")])
 
     public static func postID(_ index: Int) -> Post.ID { Post.ID(String(format: "post-%06d", index)) }
+
+    /// The sources posts come from, in turn, as a reader of many sources has: 50 files of the
+    /// community (none of them synced: a generated cache never goes to the network).
+    public static let sources: [Source] = (0..<50).map { n in
+        n == 0 ? Source(id: "synthetic", kind: .agoraJSON, name: "Synthetic Community (generated)")
+            : Source(id: Source.ID(String(format: "synthetic-%02d", n)), kind: .agoraJSON, name: String(format: "Synthetic section %02d", n))
+    }
     public static func memberID(_ index: Int) -> Member.ID { Member.ID(String(format: "member-%05d", index)) }
 
     /// Writes the community into `store` in chunks (one transaction each), reporting progress as
@@ -38,7 +45,7 @@ public struct SyntheticCommunity: Sendable {
         let memberList = (0..<members).map { makeMember($0, &random) }
         try store.importContent(CacheContent(
             community: Self.community,
-            sources: [Source(id: "synthetic", kind: .agoraJSON, name: "Synthetic Community (generated)")],
+            sources: Self.sources,
             members: memberList))
         var commentNumber = 0
         var start = 0
@@ -154,7 +161,7 @@ public struct SyntheticCommunity: Sendable {
         }
         let tagCount = random.next(3)
         return Post(
-            id: Self.postID(index), source: "synthetic", kind: kinds[random.next(kinds.count)], title: title,
+            id: Self.postID(index), source: Self.sources[index % Self.sources.count].id, kind: kinds[random.next(kinds.count)], title: title,
             author: author, authorName: nil, published: published, category: Self.topics[random.next(Self.topics.count)],
             tags: (0..<tagCount).map { _ in Self.tags[random.next(Self.tags.count)] }.uniqued(),
             views: random.next(5_000), body: paragraphs.joined(separator: "\n"),
