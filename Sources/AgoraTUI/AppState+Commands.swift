@@ -118,12 +118,11 @@ extension AppState {
                 message = "Open a post first: \(keymap.label(.syncSource)) brings its feed or forum up to date."
                 return []
             }
-            guard let source = article.document.detail.post.source,
-                  ["feed:", "discourse:"].contains(where: source.rawValue.hasPrefix) else {
+            guard let source = article.document.detail.source, source.kind.syncs else {
                 message = "This post is not from a feed or a forum: \(keymap.label(.sync)) syncs every source."
                 return []
             }
-            return [.sync(source)]
+            return [.sync(source.id)]
         case .erase, .clearLine, .yes:
             return []
         }

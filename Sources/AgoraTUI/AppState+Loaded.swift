@@ -84,7 +84,7 @@ extension AppState {
             for index in post.comments.indices where shownNew.contains(post.comments[index].id) { post.comments[index].state.read = false }
             guard open.document.detail != post else { return [] }
             var article = ArticleModel(document: ArticleDocument(post, width: layout.detailTextWidth, dateFormat: settings.dateFormat,
-                                                                 commentPolicy: commentPolicy(for: post.post),
+                                                                 commentPolicy: commentPolicy(for: post),
                                                                  folded: foldedThreads[post.post.id] ?? []))
             article.scroll = min(open.scroll, max(0, article.document.lines.count - 1))
             article.currentComment = open.currentComment.map { min($0, max(0, article.document.commentStarts.count - 1)) }
@@ -148,7 +148,7 @@ extension AppState {
         let marks = settings.markReadOnOpen
         if marks { shown.state.read = true }
         var article = ArticleModel(document: ArticleDocument(shown, width: layout.detailTextWidth, dateFormat: settings.dateFormat,
-                                                             commentPolicy: commentPolicy(for: shown.post),
+                                                             commentPolicy: commentPolicy(for: shown),
                                                              folded: foldedThreads[shown.post.id] ?? []))
         if let pending = pendingMatch, pending.post == post.post.id {
             article.show(match: pending.query, comment: pending.comment, visible: layout.detailRows)
@@ -176,10 +176,8 @@ extension AppState {
     }
 
     /// The community's word on comments, for a post of its own (not a feed's or a forum's).
-    func commentPolicy(for post: Post) -> ArticleDocument.CommentPolicy? {
-        guard let text = community.commentPolicy else { return nil }
-        let source = post.source?.rawValue ?? ""
-        guard !source.hasPrefix("feed:"), !source.hasPrefix("discourse:") else { return nil }
+    func commentPolicy(for detail: PostDetail) -> ArticleDocument.CommentPolicy? {
+        guard let text = community.commentPolicy, detail.source?.kind.syncs != true else { return nil }
         return ArticleDocument.CommentPolicy(text: text, join: community.join)
     }
 
