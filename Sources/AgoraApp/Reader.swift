@@ -97,6 +97,13 @@ public struct Reader {
             let theme = themes.theme(state.settings.themeIndex)
             let (frame, cursor) = Screen.render(state, theme: theme)
             backend.draw(frame, cursor: cursor)
+            // Leaving after this frame: only what it already shows is written (reads that waited
+            // for it would only make another frame).
+            if state.quit || stop() || exitAfterFirstFrame {
+                let kept = writes.filter(\.isStateWrite)
+                if !kept.isEmpty { runner.write(kept, into: &state, openURL: openURL) }
+                return state
+            }
             // The frame is up: now write what it already shows. A failure shows on the next one.
             if !writes.isEmpty {
                 let message = state.message

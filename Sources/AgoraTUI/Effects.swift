@@ -47,10 +47,14 @@ extension Effect {
         }
     }
 
-    /// A read whose answer the frame need not wait for: done once the frame is up, as writes are.
+    /// A read whose answer the frame need not wait for: done once the frame is up, as writes are
+    /// (a search's exact counts; the sources, which only the header and the sources screen show,
+    /// a frame later).
     public var isAfterFrame: Bool {
-        if case .countSearch = self { return true }
-        return false
+        switch self {
+        case .countSearch, .loadSources: true
+        default: false
+        }
     }
 }
 

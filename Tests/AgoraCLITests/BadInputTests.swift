@@ -159,6 +159,7 @@ struct BadInputTests {
         ])
         #expect(AgoraError.words(for: error) == "/srv/out.json: Permission denied")
         #expect(AgoraError.words(for: NSError(domain: "Other", code: 7)) == "failed (Other 7)")
+        #expect(AgoraError.words(for: NSError(domain: "Other", code: 8, userInfo: [NSLocalizedDescriptionKey: "the disk said no"])) == "the disk said no")
     }
 }
 

@@ -51,8 +51,10 @@ extension AgoraError {
         let path = ns.userInfo[NSFilePathErrorKey] as? String ?? (ns.userInfo[NSURLErrorKey] as? URL)?.path
         let posix = (ns.userInfo[NSUnderlyingErrorKey] as? NSError).flatMap { $0.domain == NSPOSIXErrorDomain ? $0.code : nil }
             ?? (ns.domain == NSPOSIXErrorDomain ? ns.code : nil)
-        let reason = posix.map { String(cString: strerror(Int32($0))) }
-            ?? (ns.localizedDescription.hasPrefix("The operation could not be completed") ? "failed (\(ns.domain) \(ns.code))" : ns.localizedDescription)
+        // An error's own words where it has them (its description key), never the generic
+        // sentence Foundation makes up for one that has none.
+        let own = (ns.userInfo[NSLocalizedDescriptionKey] as? String) ?? (ns.userInfo[NSLocalizedFailureReasonErrorKey] as? String)
+        let reason = posix.map { String(cString: strerror(Int32($0))) } ?? own ?? "failed (\(ns.domain) \(ns.code))"
         return path.map { "\($0): \(reason)" } ?? reason
     }
 }
