@@ -83,7 +83,8 @@ public struct EffectRunner: Sendable {
         var writes: [Effect] = []
         while !pending.isEmpty {
             let effect = pending.removeFirst()
-            if deferWrites, effect.isStateWrite || effect.isAfterFrame || !writes.isEmpty {
+            // A sync or a link is not the store's to wait for: never put off behind a write.
+            if deferWrites, !effect.isOutsideTheStore, effect.isStateWrite || effect.isAfterFrame || !writes.isEmpty {
                 writes.append(effect)
             } else if case .openURL(let url) = effect {
                 // A mention of a forum's member opens their profile here, and a link to a topic the

@@ -47,6 +47,14 @@ extension Effect {
         }
     }
 
+    /// Work outside the cache (a background sync, a link opened): done when asked.
+    public var isOutsideTheStore: Bool {
+        switch self {
+        case .sync, .openURL: true
+        default: false
+        }
+    }
+
     /// A read whose answer the frame need not wait for: done once the frame is up, as writes are
     /// (a search's exact counts; the sources, which only the header and the sources screen show,
     /// a frame later).

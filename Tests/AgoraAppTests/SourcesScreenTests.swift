@@ -43,12 +43,6 @@ struct SourcesScreenTests {
             postStates: ["f0": PostState(read: true, readAt: synced)], commentStates: ["r0": CommentState(read: true, readAt: synced)])
     }()
 
-    static func sqliteReader(_ folder: TemporaryDirectory, width: Int = 120, height: Int = 40) throws -> Harness {
-        let store = try SQLiteStore(path: folder.file("c.sqlite"))
-        try store.importContent(content)
-        return try Harness(width: width, height: height, store: store)
-    }
-
     func reader(_ kind: String, _ folder: TemporaryDirectory, width: Int = 120, height: Int = 40,
                 settings: ReaderSettings = ReaderSettings()) throws -> Harness {
         if kind == "sqlite" {
@@ -208,6 +202,21 @@ struct SourcesScreenTests {
         #expect(reader.state.sourcesScreen?.chosen?.name == "Broken Feed")
         reader.press(.up)
         #expect(reader.state.sourcesScreen?.chosen?.name == "IGF Forum › Policy")
+    }
+
+    @Test func a_sync_asked_for_at_the_start_is_started_not_put_off_behind_the_reads_after_the_frame() throws {
+        var settings = ReaderSettings()
+        settings.syncOnStart = true
+        let store = try JSONStore(content: Self.content)
+        var state = AppState(width: 120, height: 40, community: try store.community(), settings: settings)
+        nonisolated(unsafe) var started: [Source.ID?] = []
+        let deferred = EffectRunner(store: store).settle(&state, state.start(), deferWrites: true,
+                                                         startSync: { (source: Source.ID?) -> String in
+                                                             started.append(source)
+                                                             return "Syncing…"
+                                                         })
+        #expect(started.count == 1, "the sync started with the first frame")
+        #expect(deferred == [Effect.loadSources], "the sources are read after it")
     }
 
     @Test func without_colour_the_chosen_row_is_still_seen() throws {
