@@ -97,6 +97,14 @@ struct Driver {
 
 @Suite("The reader as values")
 struct UpdateTests {
+    @Test func a_syncs_summary_is_brief_on_the_sources_screen() {
+        #expect(SourcesRow.brief("11 new, 0 updated, 0 unchanged; 72 new replies, 0 changed; 25 requests; 3 left out")
+                == "11 new, 72 new replies, 3 left out")
+        #expect(SourcesRow.brief("0 new, 0 updated, 4 unchanged") == "no change")
+        #expect(SourcesRow.brief("not modified") == "no change")
+        #expect(SourcesRow.brief("failed: HTTP 404, not found") == "failed: HTTP 404, not found")
+    }
+
     @Test func counts_are_grouped_by_thousands_whatever_the_locale() {
         #expect([0, 7, 999, 1_000, 12_345, 1_234_567, -4_500].map(GlanceDocument.number) == ["0", "7", "999", "1,000", "12,345", "1,234,567", "-4,500"])
     }
