@@ -97,7 +97,7 @@ struct BenchStore: ParsableCommand {
         try time("community statistics (agora stats, the at-a-glance screen)", target: 50) { _ = try store.communityStats() }
         // The sources screen: F pressed, its counts read, the frame drawn.
         let sourceCount = try store.sources().count
-        try time("open the sources screen (\(sourceCount) sources)", target: 20) {
+        time("open the sources screen (\(sourceCount) sources)", target: 20) {
             var screen = AppState(width: 120, height: 40, community: Community(name: "C"))
             let runner = EffectRunner(store: store)
             runner.settle(&screen, screen.handle(.key(.character("F"))))
