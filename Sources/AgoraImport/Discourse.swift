@@ -278,7 +278,7 @@ public enum Discourse {
             out += rest[...end]
             rest = rest[rest.index(after: end)...]
             if let name = names[username.lowercased()] {
-                out += " data-full-name=\"" + FeedParser.escape(name).replacingOccurrences(of: "\"", with: "&quot;") + "\""
+                out += " data-full-name=\"" + FeedParser.escapeAttribute(name) + "\""
             }
         }
         return out + rest

@@ -153,7 +153,7 @@ public enum FeedImport {
             guard scheme == "http" || scheme == "https" else { return nil }
             let name = e.title ?? URL(string: e.url)?.lastPathComponent.removingPercentEncoding.flatMap { $0.isEmpty || $0 == "/" ? nil : $0 } ?? e.url
             let facts = [e.type, e.length.map(byteSize)].compactMap { $0 }
-            return "<li><a href=\"\(FeedParser.escape(e.url).replacingOccurrences(of: "\"", with: "&quot;"))\">\(FeedParser.escape(name))</a>"
+            return "<li><a href=\"\(FeedParser.escapeAttribute(e.url))\">\(FeedParser.escape(name))</a>"
                 + (facts.isEmpty ? "" : " (\(FeedParser.escape(facts.joined(separator: ", "))))") + "</li>"
         }
         guard !items.isEmpty else { return "" }

@@ -79,6 +79,9 @@ public enum FeedParser {
         return (object["author"] as? [String: Any])?["name"] as? String
     }
 
+    /// Text for an attribute's value in double quotes.
+    static func escapeAttribute(_ text: String) -> String { escape(text).replacingOccurrences(of: "\"", with: "&quot;") }
+
     static func escape(_ text: String) -> String {
         text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
             .replacingOccurrences(of: ">", with: "&gt;")

@@ -190,7 +190,7 @@ final class FeedStream {
                     let base = index * 5
                     guard let local = raw[base], let begin = raw[base + 3], let end = raw[base + 4] else { continue }
                     let value = Self.attributeValue(UnsafeBufferPointer(start: begin, count: end - begin))
-                    attrs.append(" \(String(cString: local))=\"\(FeedParser.escape(value).replacingOccurrences(of: "\"", with: "&quot;"))\"")
+                    attrs.append(" \(String(cString: local))=\"\(FeedParser.escapeAttribute(value))\"")
                 }
             }
             text += Array("<\(name)\(attrs.sorted().joined())>".utf8)

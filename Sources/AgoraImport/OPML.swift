@@ -116,6 +116,6 @@ public enum OPML {
     }
 
     static func escape(_ text: String) -> String {
-        FeedParser.escape(Sanitizer.line(text)).replacingOccurrences(of: "\"", with: "&quot;")
+        FeedParser.escapeAttribute(Sanitizer.line(text))
     }
 }

@@ -56,8 +56,7 @@ extension AppState {
             }
             return windowEffects()
         case .help:
-            helpReturnsToGlance = false
-            helpReturnsToSources = false
+            helpReturnsTo = .normal
             mode = .help(scroll: 0)
             return []
         case .toggleMute:

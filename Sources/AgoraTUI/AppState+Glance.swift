@@ -23,7 +23,7 @@ extension AppState {
         // Help and search work here as everywhere: help comes back to this screen, and so does
         // Esc from a search begun here.
         if command == .help {
-            helpReturnsToGlance = true
+            helpReturnsTo = .glance
             mode = .help(scroll: 0)
             return []
         }

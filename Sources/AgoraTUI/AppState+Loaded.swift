@@ -68,7 +68,7 @@ extension AppState {
             roster.receive(offset: offset, rows: rows, total: total, visible: layout.rosterRows)
             // The whole roster: a cache with no members at all (feeds whose items name no
             // author) leaves the roster's pane to the posts.
-            if offset == 0, roster.name.isEmpty, roster.country == nil {
+            if offset == 0, roster.name.isEmpty, roster.country == nil, rosterUseful != (total > 0) {
                 rosterUseful = total > 0
                 fitToSize()
             }

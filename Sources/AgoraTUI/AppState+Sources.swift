@@ -9,7 +9,7 @@ extension AppState {
         if let last = sourcesScreen {
             screen.selected = last.selected
             screen.scroll = last.scroll
-            screen.tally = last.tally
+            screen.rows = last.rows
         }
         sourcesScreen = screen
         mode = .sources
@@ -21,9 +21,9 @@ extension AppState {
 
     mutating func updateSources(_ action: Action) -> [Effect] {
         guard var screen = sourcesScreen else { mode = .normal; return [] }
+        defer { sourcesScreen = screen }
         if screen.confirming {
             screen.confirming = false
-            sourcesScreen = screen
             guard case .command(.yes) = action, let row = screen.chosen else {
                 message = "Nothing marked."
                 return []
@@ -36,18 +36,17 @@ extension AppState {
             closeSources()
             return windowEffects()
         case .help:
-            helpReturnsToSources = true
+            helpReturnsTo = .sources
             mode = .help(scroll: 0)
             return []
         case .down: screen.choose(screen.selected + 1, visible: sourcesRows)
         case .up: screen.choose(screen.selected - 1, visible: sourcesRows, step: -1)
         case .top: screen.choose(0, visible: sourcesRows)
-        case .bottom: screen.choose(screen.rows.count - 1, visible: sourcesRows, step: -1)
+        case .bottom: screen.choose(Int.max / 2, visible: sourcesRows, step: -1)
         case .pageDown: screen.choose(screen.selected + sourcesRows - 1, visible: sourcesRows)
         case .pageUp: screen.choose(screen.selected - sourcesRows + 1, visible: sourcesRows, step: -1)
         case .open:
             guard let row = screen.chosen else { return [] }
-            sourcesScreen = screen
             return readSource(row)
         case .markAllRead:
             guard let row = screen.chosen else { return [] }
@@ -55,25 +54,21 @@ extension AppState {
                 message = "Nothing unread in \(row.name)."
                 break
             }
-            guard settings.confirmMarkAllRead else { sourcesScreen = screen; return [.markAllRead(row.filter)] }
+            guard settings.confirmMarkAllRead else { return [.markAllRead(row.filter)] }
             screen.confirming = true
         case .undo:
-            sourcesScreen = screen
             return [.undo]
         case .sync:
-            sourcesScreen = screen
             return [.sync()]
         case .syncSource:
             guard let source = screen.chosen?.source, source.isSynced else {
                 message = "This source is not synced: \(keymap.label(.sync)) syncs every feed and forum."
                 break
             }
-            sourcesScreen = screen
             return [.sync(source.id)]
         default:
             break
         }
-        sourcesScreen = screen
         return []
     }
 
@@ -90,21 +85,20 @@ extension AppState {
     }
 
     private mutating func closeSources() {
-        let origin = sourcesScreen?.origin
-        sourcesScreen?.confirming = false
-        if let origin { go(to: origin) } else { mode = .normal }
+        if let origin = sourcesScreen?.origin { go(to: origin) }
         mode = .normal
     }
 
     /// The sources as the store has them now.
     mutating func receiveSources(_ sources: [Source], _ counts: [SourceCount]) {
         self.sources = sources
-        let tally = SourceTally.tally(sources, counts: counts)
-        if var screen = sourcesScreen {
+        // The rows are made only for the screen that shows them.
+        if var screen = sourcesScreen, mode == .sources {
             // The same row stays chosen when rows come and go above it.
             let before = screen.chosen
-            screen.tally = tally
-            if let before, let index = screen.rows.firstIndex(where: { $0.source?.id == before.source?.id && $0.category == before.category }) {
+            let rows = SourcesRow.rows(SourceTally.tally(sources, counts: counts))
+            screen.rows = rows
+            if let before, let index = rows.firstIndex(where: { $0.source?.id == before.source?.id && $0.category == before.category }) {
                 screen.selected = index
             }
             screen.choose(screen.selected, visible: sourcesRows)
@@ -112,7 +106,7 @@ extension AppState {
         }
         // The list's title names its source by the name it has now.
         if let id = postFilter.source, let source = sources.first(where: { $0.id == id }) {
-            postList.sourceName = postFilter.category.map { "\(Sanitizer.line(source.name)) › \(Sanitizer.line($0))" } ?? Sanitizer.line(source.name)
+            postList.sourceName = SourcesRow.name(source, category: postFilter.category)
         }
     }
 

@@ -55,16 +55,15 @@ public struct AppState: Hashable, Sendable {
     public var search: SearchState?
     /// The at-a-glance screen, while it is open.
     public var glance: GlanceState?
-    /// Help was opened from the at-a-glance screen, and goes back to it.
-    var helpReturnsToGlance = false
+    /// The screen help was opened from (the at-a-glance or the sources screen), which it goes
+    /// back to; the reader's panes otherwise.
+    var helpReturnsTo: Mode = .normal
     /// When the reader last started a sync by itself (`sync-interval`), in seconds since it opened.
     var lastTimedSync = 0.0
     /// Whether the roster earns a pane of its own in the wide layout: it has members.
     public var rosterUseful = true { didSet { if rosterUseful != oldValue { relayout() } } }
     /// The sources screen, while it is open (kept while its question is asked).
     public var sourcesScreen: SourcesState?
-    /// Help was opened from the sources screen, and goes back to it.
-    var helpReturnsToSources = false
     /// The cache's sources, as last read: the header counts them, the post list names the one
     /// it shows.
     public var sources: [Source] = []
@@ -275,7 +274,11 @@ public struct AppState: Hashable, Sendable {
     private mutating func updateHelp(_ action: Action, scroll: Int) -> [Effect] {
         let page = max(1, height - 4)
         let maxScroll = max(0, HelpView.lineCount(keymap, problems: problems) - page)
-        let leave: Mode = helpReturnsToGlance && glance != nil ? .glance : helpReturnsToSources && sourcesScreen != nil ? .sources : .normal
+        let leave: Mode = switch helpReturnsTo {
+        case .glance where glance != nil: .glance
+        case .sources where sourcesScreen != nil: .sources
+        default: .normal
+        }
         guard case .command(let command) = action else {
             mode = leave
             return []

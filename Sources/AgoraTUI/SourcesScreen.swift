@@ -5,8 +5,8 @@ import TerminalCore
 /// total posts and how its last sync went, a forum's categories under it. Enter reads one (or one
 /// category) in the post list; mark-all-read marks it read, asking first, and undo takes it back.
 public struct SourcesState: Hashable, Sendable {
-    /// Nil until the store answers.
-    public var tally: [SourceTally]?
+    /// Nil until the store answers; made once from its counts.
+    public var rows: [SourcesRow]?
     /// The chosen row, an index into `rows`.
     public var selected = 0
     /// The first row shown.
@@ -19,29 +19,20 @@ public struct SourcesState: Hashable, Sendable {
 
     public init(origin: Place) { from = PlaceBox(origin) }
 
-    public var rows: [SourcesRow] { tally.map(SourcesRow.rows) ?? [] }
-
     public var chosen: SourcesRow? {
-        let rows = self.rows
-        return rows.indices.contains(selected) && rows[selected].heading == nil ? rows[selected] : nil
+        guard let rows, rows.indices.contains(selected), rows[selected].heading == nil else { return nil }
+        return rows[selected]
     }
 
     /// Keeps the choice on a row and in view, `visible` rows high; a folder's heading is not
     /// chosen but passed over, on in the direction of the move (`step`).
     mutating func choose(_ index: Int, visible: Int, step: Int = 1) {
-        let rows = self.rows
+        let rows = self.rows ?? []
         let count = rows.count
-        var target = max(0, min(count - 1, index))
-        while rows.indices.contains(target), rows[target].heading != nil {
-            let next = target + (step < 0 ? -1 : 1)
-            if !rows.indices.contains(next) { break }
-            target = next
-        }
-        if rows.indices.contains(target), rows[target].heading != nil {
-            // Nothing to choose that way: the nearest row the other way.
-            target = (0..<count).filter { rows[$0].heading == nil }.min { abs($0 - target) < abs($1 - target) } ?? target
-        }
-        selected = target
+        let choosable = rows.indices.filter { rows[$0].heading == nil }
+        guard let first = choosable.first, let last = choosable.last else { return }
+        let target = max(0, min(count - 1, index))
+        selected = step < 0 ? (choosable.last { $0 <= target } ?? first) : (choosable.first { $0 >= target } ?? last)
         if selected < scroll { scroll = selected }
         // A heading just above the choice is kept in view with it.
         if selected > 0, rows[selected - 1].heading != nil, selected - 1 < scroll { scroll = selected - 1 }
@@ -68,7 +59,10 @@ public struct SourcesRow: Hashable, Sendable {
     }
 
     /// "The Forum", "The Forum › Policy".
-    public var name: String {
+    public var name: String { Self.name(source, category: category) }
+
+    /// What a source (or one category of it) is called on screen: the list's title says it too.
+    static func name(_ source: Source?, category: String?) -> String {
         let base = source.map { Sanitizer.line($0.name) } ?? "Posts of no source"
         return category.map { "\(base) › \(Sanitizer.line($0))" } ?? base
     }
@@ -129,11 +123,10 @@ public enum SourcesView {
         let area = rect.inset(1)
         guard area.width > 4, area.height > 1 else { return }
         let meta = theme.style(.listMeta)
-        guard state.tally != nil else {
+        guard let rows = state.rows else {
             buffer.put("Counting…", x: area.x + 1, y: area.y, maxWidth: area.width - 2, style: meta)
             return
         }
-        let rows = state.rows
         if rows.isEmpty {
             buffer.put("No sources yet: agora import FILE or agora sources add URL brings one in.", x: area.x + 1, y: area.y,
                        maxWidth: area.width - 2, style: meta)

@@ -325,10 +325,7 @@ struct SQLiteImport {
                 lastActivity = max(sortDate, coalesce((SELECT max(sortDate) FROM comment WHERE comment.post = post.id), 0))
             WHERE id = ?
             """)
-        let countNew = try db.cachedStatement(sql: """
-            UPDATE postState SET newReplies = CASE WHEN isRead THEN (SELECT count(*) FROM comment WHERE comment.post = ?1 AND isRead = 0) ELSE 0 END
-            WHERE post = (SELECT rowid FROM post WHERE id = ?1)
-            """)
+        let countNew = try db.cachedStatement(sql: "UPDATE postState SET \(Schema.newRepliesCounted) WHERE post = (SELECT rowid FROM post WHERE id = ?)")
         for id in posts {
             try countComments.execute(arguments: [id])
             try countNew.execute(arguments: [id])

@@ -111,8 +111,7 @@ struct SQLitePostQuery {
         scope.hideMuted = false
         let (whereSQL, arguments) = scope.whereClause()
         let muted = "p.author IN (SELECT member FROM muted)"
-        let sql = "SELECT count(*) FROM post p JOIN postState s ON s.post = p.rowid "
-            + (whereSQL.isEmpty ? "WHERE \(muted)" : "\(whereSQL) AND \(muted)")
+        let sql = "SELECT count(*) \(scope.fromClause()) " + (whereSQL.isEmpty ? "WHERE \(muted)" : "\(whereSQL) AND \(muted)")
         return known - (try Int.fetchOne(db, sql: sql, arguments: StatementArguments(arguments)) ?? 0)
     }
 

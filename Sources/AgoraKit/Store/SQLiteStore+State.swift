@@ -46,8 +46,7 @@ extension SQLiteStore {
             }
             // The new replies of their posts, counted again.
             try db.execute(sql: """
-                UPDATE postState SET newReplies = CASE WHEN isRead
-                    THEN (SELECT count(*) FROM comment c JOIN post p ON c.post = p.id WHERE p.rowid = postState.post AND c.isRead = 0) ELSE 0 END
+                UPDATE postState SET \(Schema.newRepliesCounted)
                 WHERE post IN (SELECT p.rowid FROM post p WHERE p.id IN (SELECT post FROM comment WHERE id IN (\(ids.map { _ in "?" }.joined(separator: ",")))))
                 """, arguments: StatementArguments(ids.map(\.rawValue)))
         }

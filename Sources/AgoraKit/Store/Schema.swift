@@ -115,6 +115,14 @@ enum Schema {
         FROM post p JOIN postState s ON s.post = p.rowid GROUP BY 1, 2
         """
 
+    /// `postState.newReplies` counted again from the comments: a read post's replies not read
+    /// yet, 0 for a post not read (every write that changes them says it this way).
+    static let newRepliesCounted = """
+        newReplies = CASE WHEN isRead
+            THEN (SELECT count(*) FROM comment c WHERE c.post = (SELECT id FROM post WHERE rowid = postState.post) AND c.isRead = 0)
+            ELSE 0 END
+        """
+
     private static let v6 = """
         CREATE INDEX post_by_source ON post(source, category, sortDate);
         ALTER TABLE source ADD COLUMN site TEXT;
