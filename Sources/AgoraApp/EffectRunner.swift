@@ -60,10 +60,8 @@ public struct EffectRunner: Sendable {
             case .openURL, .sync:
                 return nil
             }
-        } catch let error as AgoraError {
-            return .message(error.description)
         } catch {
-            return .message(String(describing: error))
+            return .message(AgoraError.words(for: error))
         }
     }
 

@@ -62,7 +62,7 @@ final class FeedStream {
         stream.header = header
         try stream.run(path: path, chunks: chunks)
         guard let feed = stream.feed else {
-            throw AgoraError.invalidArgument("\(path): not a feed (no <rss>, <rdf:RDF> or <feed> element)")
+            throw AgoraError.badInput(.init(path: path), "not a feed (no <rss>, <rdf:RDF> or <feed> element)")
         }
         return feed
     }
@@ -100,7 +100,7 @@ final class FeedStream {
         }
         let me = Unmanaged.passUnretained(self).toOpaque()
         guard let context = xmlCreatePushParserCtxt(&handler, me, nil, 0, path) else {
-            throw AgoraError.invalidArgument("\(path): cannot start the XML parser")
+            throw AgoraError.badInput(.init(path: path), "cannot start the XML parser")
         }
         self.context = context
         defer {
@@ -121,8 +121,8 @@ final class FeedStream {
         }
         if let callbackError { throw callbackError }
         if let failure = firstError ?? (status != 0 ? (Int(xmlSAX2GetLineNumber(context)), Int(xmlSAX2GetColumnNumber(context)), "error \(status)") : nil) {
-            throw AgoraError.invalidArgument(
-                "\(path):\(failure.line):\(failure.column): not a feed this can read (invalid XML: \(failure.message))")
+            throw AgoraError.badInput(.init(path: path, line: failure.line, column: failure.column),
+                                      "not a feed this can read (invalid XML: \(failure.message))")
         }
     }
 

@@ -65,7 +65,7 @@ public struct Fetcher: Sendable {
         let until = deadline.map { min($0, own) } ?? own
         guard var url = URL(string: location), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme),
               let origin = Self.origin(url) else {
-            throw AgoraError.invalidArgument("\(location): not an http(s) address or a file")
+            throw AgoraError.badInput(.init(path: location), "not an http(s) address or a file")
         }
         // Header values come from a server's earlier answer: no line breaks may ride along.
         let clean = { (headers: [String]) in headers.map { String($0.unicodeScalars.filter { $0 != "\r" && $0 != "\n" }.map(Character.init)) } }
@@ -93,21 +93,21 @@ public struct Fetcher: Sendable {
                     switch Inflate.inflate(body, wrapper: .gzip, limit: maxBytes) {
                     case .success(let inflated): body = inflated
                     case .failure(.tooLarge):
-                        throw AgoraError.invalidArgument("\(location): the feed inflates to more than \(Self.size(maxBytes)); stopped there")
+                        throw AgoraError.overLimit(.init(path: location), .inflated(maxBytes))
                     case .failure(.broken):
-                        throw AgoraError.invalidArgument("\(location): the gzip-compressed answer is broken")
+                        throw AgoraError.badInput(.init(path: location), "the gzip-compressed answer is broken")
                     }
                 }
                 return Response(status: response.status, headers: response.headers, body: body)
             case 301, 302, 303, 307, 308:
                 redirects += 1
                 guard redirects <= Self.maxRedirects else {
-                    throw AgoraError.invalidArgument("\(location): more than \(Self.maxRedirects) redirects")
+                    throw AgoraError.badInput(.init(path: location), "more than \(Self.maxRedirects) redirects")
                 }
                 guard let target = response.header("Location"),
                       let next = URL(string: target, relativeTo: url)?.absoluteURL,
                       let nextScheme = next.scheme?.lowercased(), ["http", "https"].contains(nextScheme) else {
-                    throw AgoraError.invalidArgument("\(location): HTTP \(response.status) with no usable Location")
+                    throw AgoraError.badInput(.init(path: location), "HTTP \(response.status) with no usable Location")
                 }
                 url = next
             default:
@@ -139,18 +139,18 @@ public struct Fetcher: Sendable {
                                + (wait.map { "; the server asks to wait until \(Self.clock($0))" } ?? ""),
                            until: wait)
         default:
-            return AgoraError.invalidArgument("\(location): HTTP \(response.status) \(HTTPTransfer.reason(response.status))")
+            return AgoraError.badInput(.init(path: location), "HTTP \(response.status) \(HTTPTransfer.reason(response.status))")
         }
     }
 
     /// The whole sync's deadline stopped this source (before its own timeout).
-    public struct DeadlineReached: Error, CustomStringConvertible {
+    public struct DeadlineReached: SaidInWords {
         public var message: String
         public var description: String { message }
     }
 
     /// A refusal that asks for time: HTTP 429, or 503 with Retry-After.
-    public struct BackOff: Error, CustomStringConvertible {
+    public struct BackOff: SaidInWords {
         public var message: String
         public var until: Date?
         public var description: String { message }
@@ -166,7 +166,6 @@ public struct Fetcher: Sendable {
     }
 
     /// "64 MiB", "512 KiB".
-    static func size(_ bytes: Int) -> String { bytes >= 1 << 20 ? "\(bytes >> 20) MiB" : "\(bytes >> 10) KiB" }
 
     /// A time to the minute, as the sources list and sync messages show it.
     public static func clock(_ date: Date) -> String {
@@ -177,20 +176,19 @@ public struct Fetcher: Sendable {
     }
 
     /// "30 s", "0.5 s".
-    static func seconds(_ t: TimeInterval) -> String { t == t.rounded() ? "\(Int(t)) s" : "\(t) s" }
 
     /// A failed transfer in words, naming the source.
     func describe(_ failure: HTTPTransfer.Failure, location: String) -> AgoraError {
         let reason: String
         switch failure {
-        case .tooLarge: reason = "the feed is larger than \(Self.size(maxBytes)); stopped there"
-        case .timedOut: reason = "timed out after \(Self.seconds(timeout))"
+        case .tooLarge: return .overLimit(.init(path: location), .size(maxBytes))
+        case .timedOut: return .overLimit(.init(path: location), .seconds(timeout))
         case .cannotResolve: reason = "cannot find the host (DNS)"
         case .cannotConnect: reason = "cannot connect (nothing listening?)"
         case .tls(let detail): reason = "the TLS connection failed (\(detail))"
         case .badEncoding: reason = "the compressed answer is broken"
         case .other(let detail): reason = detail
         }
-        return .invalidArgument("\(location): \(reason)")
+        return .badInput(.init(path: location), "\(reason)")
     }
 }

@@ -13,7 +13,7 @@ public struct ForumKey: Sendable {
     let headers: [String]
 
     /// The largest key file read: a key and a username are well under a kilobyte.
-    static let largestFile = 16 * 1_024
+    static let largestFile = AgoraError.keyFileLimit
 
     /// The file holds `Name: value` lines (`Api-Key`, `Api-Username`, `User-Api-Key`; `=` works
     /// too). Refused unless group and others have no access to it (mode 0600 or 0400).
@@ -29,15 +29,15 @@ public struct ForumKey: Sendable {
         // A key file is a few lines of text: anything larger, or anything but text, is not one
         // (and is not read whole into memory to find out).
         guard info.st_size <= Self.largestFile else {
-            throw AgoraError.invalidArgument("\(path): not a key file (\(info.st_size) bytes; a key file is a few lines, at most \(Self.largestFile / 1_024) KiB)")
+            throw AgoraError.notAKeyFile(path: path, bytes: Int(info.st_size))
         }
         let data = try CacheFile.readData(path: path, limit: Self.largestFile + 1)
         guard data.count <= Self.largestFile else {
-            throw AgoraError.invalidArgument("\(path): not a key file (more than \(Self.largestFile / 1_024) KiB; a key file is a few lines)")
+            throw AgoraError.notAKeyFile(path: path, bytes: data.count)
         }
         guard let text = String(data: data, encoding: .utf8),
               !text.unicodeScalars.contains(where: { $0.value < 0x20 && $0 != "\n" && $0 != "\r" && $0 != "\t" || $0.value == 0x7F }) else {
-            throw AgoraError.invalidArgument("\(path): not a key file (it holds bytes that are not text, a NUL or another control character; a key file is plain lines of `Name: value`)")
+            throw AgoraError.notAKeyFile(path: path, bytes: nil)
         }
         var values: [String: String] = [:]
         for line in text.split(whereSeparator: \.isNewline) {
@@ -50,7 +50,7 @@ public struct ForumKey: Sendable {
         if let key = values["api-key"], let name = values["api-username"] {
             return ForumKey(headers: ["Api-Key: \(key)", "Api-Username: \(name)"])
         }
-        throw AgoraError.invalidArgument("\(path): no key in it (write `Api-Key:` and `Api-Username:` lines, or a `User-Api-Key:` line)")
+        throw AgoraError.badInput(.init(path: path), "no key in it (write `Api-Key:` and `Api-Username:` lines, or a `User-Api-Key:` line)")
     }
 }
 
@@ -207,17 +207,14 @@ final class ForumClient: @unchecked Sendable {
 
 /// A forum's sync stopped part way (its deadline, a refusal): what it had read is written, and
 /// `outcome.source.forum` says how far it got, for the source to keep.
-public struct Interrupted: Error, CustomStringConvertible {
+public struct Interrupted: SaidInWords {
     public var outcome: ForumOutcome
     public var reason: any Error
 
-    public var description: String {
-        (reason as? Fetcher.DeadlineReached)?.description ?? (reason as? ForumError)?.description
-            ?? (reason as? AgoraError)?.description ?? String(describing: reason)
-    }
+    public var description: String { AgoraError.words(for: reason) }
 }
 
-public enum ForumError: Error, CustomStringConvertible, Equatable {
+public enum ForumError: SaidInWords, Equatable {
     case loginNeeded(site: String, keyGiven: Bool)
 
     public var description: String {

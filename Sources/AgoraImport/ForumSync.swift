@@ -248,7 +248,7 @@ public struct ForumSync: Sendable {
                     stop = stop ?? error
                     prefixBroken = true
                 case .failure(let error):
-                    outcome.failedTopics.append("topic \(listed.id): " + ((error as? AgoraError)?.description ?? String(describing: error)))
+                    outcome.failedTopics.append("topic \(listed.id): " + AgoraError.words(for: error))
                     prefixBroken = true
                 }
             }

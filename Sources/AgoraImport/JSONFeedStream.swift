@@ -34,7 +34,7 @@ enum JSONFeedStream {
                 }
             }
             guard let version = fields["version"] as? String, isFeedVersion(version) else {
-                throw AgoraError.invalidArgument("\(path): not a JSON Feed (no \"version\": \"https://jsonfeed.org/version/1.1\")")
+                throw AgoraError.badInput(.init(path: path), "not a JSON Feed (no \"version\": \"https://jsonfeed.org/version/1.1\")")
             }
             var feed = Feed(format: .jsonFeed, title: fields["title"] as? String, link: fields["home_page_url"] as? String,
                             description: fields["description"] as? String)
@@ -65,7 +65,7 @@ enum JSONFeedStream {
             i = start
         }
 
-        func broken(_ what: String) -> AgoraError { .invalidArgument("\(path): not a feed (invalid JSON: \(what) at byte \(i))") }
+        func broken(_ what: String) -> AgoraError { .badInput(.init(path: path), "not a feed (invalid JSON: \(what) at byte \(i))") }
 
         mutating func skipSpace() {
             while i < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[i]) { i += 1 }
@@ -115,7 +115,7 @@ enum JSONFeedStream {
         static func value(_ range: Range<Int>, in bytes: UnsafeBufferPointer<UInt8>, path: String) throws -> Any {
             let slice = Data(UnsafeBufferPointer(rebasing: bytes[range]))
             do { return try JSONSerialization.jsonObject(with: slice, options: [.fragmentsAllowed]) } catch {
-                throw AgoraError.invalidArgument("\(path): not a feed (invalid JSON at byte \(range.lowerBound))")
+                throw AgoraError.badInput(.init(path: path), "not a feed (invalid JSON at byte \(range.lowerBound))")
             }
         }
 

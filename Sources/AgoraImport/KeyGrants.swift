@@ -50,7 +50,7 @@ public struct KeyGrants: Sendable {
         do {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         } catch {
-            throw AgoraError.cannotWrite(path: path, reason: "cannot create folder \(folder): \(error.localizedDescription)")
+            throw AgoraError.cannotWrite(path: path, reason: "cannot create folder \(folder): \(AgoraError.reason(of: error))")
         }
         let kept = lines().filter { $0.origin != origin }
         let text = (kept + [(origin, keyFile)]).map { "\($0.origin)\t\($0.file)\n" }.joined()

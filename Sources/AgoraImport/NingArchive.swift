@@ -98,7 +98,7 @@ public struct NingArchive {
                 let url = URL(fileURLWithPath: path).standardizedFileURL
                 let name = url.lastPathComponent
                 guard let kind = FileKind(fileName: name) else {
-                    throw AgoraError.invalidArgument("\(path): not a Ning archive file (their names are ning-members.json, ning-blogs.json, ...)")
+                    throw AgoraError.badInput(.init(path: path), "not a Ning archive file (their names are ning-members.json, ning-blogs.json, ...)")
                 }
                 storage = .folder(url.deletingLastPathComponent())
                 files = [kind: name]
@@ -106,7 +106,7 @@ public struct NingArchive {
             }
         }
         if files.isEmpty {
-            throw AgoraError.invalidArgument("\(path): no ning-*.json files in it (at least ning-members.json is expected)")
+            throw AgoraError.badInput(.init(path: path), "no ning-*.json files in it (at least ning-members.json is expected)")
         }
     }
 
@@ -204,7 +204,7 @@ public struct NingArchive {
         var line: Int
 
         func error(_ message: String) -> AgoraError {
-            .invalidArgument("\(file):\(line): record \(record): \(message)")
+            .badInput(.init(path: file, line: line, record: record), message)
         }
     }
 

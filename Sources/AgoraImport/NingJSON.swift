@@ -44,8 +44,8 @@ struct NingJSON {
             scanned = i
             guard bytes[i] == 0x7B else {
                 let shown = String(decoding: bytes[i..<min(bytes.count, i + 12)], as: UTF8.self)
-                throw AgoraError.invalidArgument(
-                    "\(path):\(line):\(i - lineStart + 1): not a Ning archive file: expected a record ({), found \"\(Sanitizer.line(shown))\"")
+                throw AgoraError.badInput(.init(path: path, line: line, column: i - lineStart + 1),
+                                          "not a Ning archive file: expected a record ({), found \"\(Sanitizer.line(shown))\"")
             }
             let start = i
             let startLine = line, startColumn = i - lineStart + 1
@@ -69,14 +69,14 @@ struct NingJSON {
             }
             index += 1
             guard end >= 0 else {
-                throw AgoraError.invalidArgument("\(path):\(startLine):\(startColumn): record \(index) is cut short (the file ends inside it)")
+                throw AgoraError.badInput(.init(path: path, line: startLine, column: startColumn, record: index), "cut short (the file ends inside it)")
             }
             i = end + 1
             let slice = Data(bytes[start...end])
             var json = slice
             if String(data: slice, encoding: .utf8) == nil {
                 guard let text = String(data: slice, encoding: .windowsCP1252) else {
-                    throw AgoraError.invalidArgument("\(path):\(startLine):\(startColumn): record \(index) is neither UTF-8 nor Windows-1252 text")
+                    throw AgoraError.badInput(.init(path: path, line: startLine, column: startColumn, record: index), "neither UTF-8 nor Windows-1252 text")
                 }
                 json = Data(text.utf8)
                 windows1252 += 1
@@ -87,13 +87,13 @@ struct NingJSON {
             } catch {
                 if let problem = JSONSyntax.firstProblem(in: json) {
                     let column = problem.line == 1 ? startColumn + problem.column - 1 : problem.column
-                    throw AgoraError.invalidArgument(
-                        "\(path):\(startLine + problem.line - 1):\(column): record \(index): invalid JSON: \(problem.message)")
+                    throw AgoraError.badInput(.init(path: path, line: startLine + problem.line - 1, column: column, record: index),
+                                              "invalid JSON: \(problem.message)")
                 }
-                throw AgoraError.invalidArgument("\(path):\(startLine):\(startColumn): record \(index): invalid JSON")
+                throw AgoraError.badInput(.init(path: path, line: startLine, column: startColumn, record: index), "invalid JSON")
             }
             guard let record = object as? [String: Any] else {
-                throw AgoraError.invalidArgument("\(path):\(startLine):\(startColumn): record \(index) is not an object")
+                throw AgoraError.badInput(.init(path: path, line: startLine, column: startColumn, record: index), "not an object")
             }
             records.append(record)
             lines.append(startLine)

@@ -37,11 +37,11 @@ public enum OPML {
             let column = error.map { Int($0.pointee.int2) } ?? 0
             let reason = error.flatMap { $0.pointee.message }.map { String(cString: $0).trimmingCharacters(in: .whitespacesAndNewlines) }
                 ?? "no XML document"
-            throw AgoraError.invalidArgument("\(path):\(line):\(column): not an OPML file this can read (invalid XML: \(reason))")
+            throw AgoraError.badInput(.init(path: path, line: line, column: column), "not an OPML file this can read (invalid XML: \(reason))")
         }
         defer { xmlFreeDoc(document) }
         guard let root = xmlDocGetRootElement(document), name(root).lowercased() == "opml" else {
-            throw AgoraError.invalidArgument("\(path): not an OPML file (no <opml> element)")
+            throw AgoraError.badInput(.init(path: path), "not an OPML file (no <opml> element)")
         }
         var feeds: [Feed] = []
         var seen = Set<String>()

@@ -206,7 +206,7 @@ public struct Sync: Sendable {
             }
         } catch {
             report.status = .failed
-            report.error = (error as? AgoraError)?.description ?? (error as? ForumError)?.description ?? String(describing: error)
+            report.error = AgoraError.words(for: error)
             if let backOff = error as? Fetcher.BackOff { updated.retryAfter = backOff.until }
             updated.lastStatus = report.summary
             _ = try? store.importContent(CacheContent(sources: [updated]))

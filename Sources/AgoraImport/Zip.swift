@@ -77,7 +77,7 @@ struct ZipArchive {
         entries = try data.withUnsafeBytes { try Self.directory($0.bindMemory(to: UInt8.self), path: path) }
         let total = entries.values.reduce(0) { $0 + $1.size }
         if total > Self.maximumTotal {
-            throw AgoraError.invalidArgument("\(path): the zip says it holds \((total + (1 << 20) - 1) >> 20) MiB, more than the \(Self.maximumTotal >> 20) MiB this reads")
+            throw AgoraError.overLimit(.init(path: path), .archiveTotal(found: total, most: Self.maximumTotal))
         }
     }
 
@@ -94,16 +94,16 @@ struct ZipArchive {
             if bytes[at] == 0x50, bytes[at + 1] == 0x4B, bytes[at + 2] == 0x05, bytes[at + 3] == 0x06 { end = at; break }
             at -= 1
         }
-        guard end >= 0 else { throw AgoraError.invalidArgument("\(path): not a zip file this can read (no central directory; is it cut short?)") }
+        guard end >= 0 else { throw AgoraError.badInput(.init(path: path), "not a zip file this can read (no central directory; is it cut short?)") }
         let count = u16(end + 10)
         var offset = u32(end + 16)
         for index in 0..<count {
             guard offset + 46 <= bytes.count, u32(offset) == 0x0201_4B50 else {
-                throw AgoraError.invalidArgument("\(path): broken zip directory at entry \(index + 1)")
+                throw AgoraError.badInput(.init(path: path), "broken zip directory at entry \(index + 1)")
             }
             let nameLength = u16(offset + 28), extraLength = u16(offset + 30), commentLength = u16(offset + 32)
             guard offset + 46 + nameLength <= bytes.count else {
-                throw AgoraError.invalidArgument("\(path): broken zip directory at entry \(index + 1)")
+                throw AgoraError.badInput(.init(path: path), "broken zip directory at entry \(index + 1)")
             }
             let name = String(decoding: bytes[(offset + 46)..<(offset + 46 + nameLength)], as: UTF8.self)
             let entry = Entry(name: name, method: UInt16(u16(offset + 10)), compressedSize: u32(offset + 20),
@@ -117,17 +117,17 @@ struct ZipArchive {
     var names: [String] { entries.keys.sorted() }
 
     func contents(_ name: String) throws -> Data {
-        guard let entry = entries[name] else { throw AgoraError.invalidArgument("\(path): no \(name) in the zip") }
+        guard let entry = entries[name] else { throw AgoraError.badInput(.init(path: path), "no \(name) in the zip") }
         let bytes = data
         let base = bytes.startIndex + entry.localHeader
         guard entry.localHeader + 30 <= bytes.count, bytes[base] == 0x50, bytes[base + 1] == 0x4B else {
-            throw AgoraError.invalidArgument("\(path): \(name): broken zip entry")
+            throw AgoraError.badInput(.init(path: path, entry: name), "broken zip entry")
         }
         let nameLength = Int(bytes[base + 26]) | Int(bytes[base + 27]) << 8
         let extraLength = Int(bytes[base + 28]) | Int(bytes[base + 29]) << 8
         let start = entry.localHeader + 30 + nameLength + extraLength
         guard start + entry.compressedSize <= bytes.count else {
-            throw AgoraError.invalidArgument("\(path): \(name): the zip is cut short")
+            throw AgoraError.badInput(.init(path: path, entry: name), "the zip is cut short")
         }
         let stored = bytes.subdata(in: (bytes.startIndex + start)..<(bytes.startIndex + start + entry.compressedSize))
         switch entry.method {
@@ -135,20 +135,20 @@ struct ZipArchive {
             return stored
         case 8:
             if entry.size > Self.maximumEntry {
-                throw AgoraError.invalidArgument("\(path): \(name) holds \(entry.size >> 20) MiB; the most an entry may hold is \(Self.maximumEntry >> 20) MiB")
+                throw AgoraError.overLimit(.init(path: path, entry: name), .entrySize(found: entry.size, most: Self.maximumEntry))
             }
             if entry.size > 1 << 20, entry.size / max(1, entry.compressedSize) > Self.maximumRatio {
-                throw AgoraError.invalidArgument("\(path): \(name) inflates \(entry.size / max(1, entry.compressedSize)) times its size (\(entry.size >> 20) MiB); the most this reads is \(Self.maximumRatio) times: a zip bomb?")
+                throw AgoraError.overLimit(.init(path: path, entry: name), .ratio(found: entry.size / max(1, entry.compressedSize), most: Self.maximumRatio, bytes: entry.size))
             }
             switch Inflate.inflate(stored, wrapper: .raw, limit: entry.size) {
             case .success(let out): return out
             case .failure(.tooLarge):
-                throw AgoraError.invalidArgument("\(path): \(name) inflates to more than the \(entry.size) bytes it says it holds")
+                throw AgoraError.overLimit(.init(path: path, entry: name), .declaredSize(entry.size))
             case .failure(.broken):
-                throw AgoraError.invalidArgument("\(path): \(name): the compressed data is broken")
+                throw AgoraError.badInput(.init(path: path, entry: name), "the compressed data is broken")
             }
         default:
-            throw AgoraError.invalidArgument("\(path): \(name): compressed with method \(entry.method), which this cannot read (only stored and deflate)")
+            throw AgoraError.badInput(.init(path: path, entry: name), "compressed with method \(entry.method), which this cannot read (only stored and deflate)")
         }
     }
 }

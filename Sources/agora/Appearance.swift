@@ -144,7 +144,7 @@ struct ThemesCheck: ParsableCommand {
         if diagnostics.isEmpty {
             Output.line("\(path): no problems; needs \(theme.depth.label)")
         } else {
-            throw AgoraError.invalidArgument("\(path): \(Output.plural(diagnostics.count, "problem"))")
+            throw AgoraError.badInput(.init(path: path), "\(Output.plural(diagnostics.count, "problem"))")
         }
     }
 }

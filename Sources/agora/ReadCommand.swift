@@ -190,7 +190,7 @@ enum Browser {
                 process.waitUntilExit()
                 if process.terminationStatus != 0 { failure = "\(argv[0]) exited with status \(process.terminationStatus)" }
             } catch {
-                failure = "cannot run \(argv[0]): \(error.localizedDescription)"
+                failure = "cannot run \(argv[0]): \(AgoraError.reason(of: error))"
             }
         }
         return failure ?? "Opened \(url)"

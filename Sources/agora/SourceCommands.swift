@@ -185,12 +185,12 @@ struct SourcesAdd: ParsableCommand {
         let lower = location.lowercased()
         if lower.hasPrefix("http://") || lower.hasPrefix("https://") {
             guard let url = URL(string: location), url.host?.isEmpty == false else {
-                throw AgoraError.invalidArgument("\(location): not a valid address")
+                throw AgoraError.badInput(.init(path: location), "not a valid address")
             }
             return location
         }
         if lower.contains("://") {
-            throw AgoraError.invalidArgument("\(location): only http, https and files can be sources")
+            throw AgoraError.badInput(.init(path: location), "only http, https and files can be sources")
         }
         let path = lower.hasPrefix("file:") ? (URL(string: location)?.path ?? location) : location
         var isFolder: ObjCBool = false

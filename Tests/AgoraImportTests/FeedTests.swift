@@ -46,7 +46,7 @@ struct FeedTests {
                 #expect(content.posts.count <= feed.entries.count)
                 parsed += 1
             } catch let error as AgoraError {
-                #expect(error.description.hasPrefix(url.path), "\(error)")
+                #expect(error.path == url.path, "\(error)")
             }
         }
         #expect(parsed > 120, "only \(parsed) of \(files.count) fixtures read")
@@ -144,7 +144,8 @@ struct FeedTests {
                      #"{"version": "https://jsonfeed.org/version/1", "items": [{"id": "a""#,
                      #"{"title": "no version", "items": []}"#] {
             #expect { _ = try FeedParser.parse(Data(text.utf8), path: "bad.json") } throws: { error in
-                (error as? AgoraError)?.description.hasPrefix("bad.json: not a ") == true
+                guard case .badInput(let place, _)? = error as? AgoraError else { return false }
+                return place.path == "bad.json"
             }
         }
     }
@@ -162,7 +163,8 @@ struct FeedTests {
         #expect {
             _ = try FeedParser.parse(Data(rss.utf8), path: "bad.xml")
         } throws: { error in
-            (error as? AgoraError)?.description.hasPrefix("bad.xml:") == true
+            guard case .badInput(let place, _)? = error as? AgoraError else { return false }
+            return place.path == "bad.xml" && place.line == 3
         }
     }
 

@@ -47,7 +47,7 @@ struct ForumKeyTests {
         // A NUL inside the key: refused, never cut short.
         let nul = folder.write("nul-key", Data("User-Api-Key: AB\u{0}CD\n".utf8))
         chmod(nul, 0o600)
-        #expect(throws: AgoraError.invalidArgument("\(nul): not a key file (it holds bytes that are not text, a NUL or another control character; a key file is plain lines of `Name: value`)")) {
+        #expect(throws: AgoraError.notAKeyFile(path: nul, bytes: nil)) {
             try ForumKey.read(path: nul)
         }
         // A large file: refused by its size, not read whole (a sparse 3 GiB file).
@@ -55,7 +55,7 @@ struct ForumKeyTests {
         #expect(FileManager.default.createFile(atPath: large, contents: Data("User-Api-Key: x\n".utf8)))
         #expect(truncate(large, 3 << 30) == 0)
         chmod(large, 0o600)
-        #expect(throws: AgoraError.invalidArgument("\(large): not a key file (3221225472 bytes; a key file is a few lines, at most 16 KiB)")) {
+        #expect(throws: AgoraError.notAKeyFile(path: large, bytes: 3221225472)) {
             try ForumKey.read(path: large)
         }
         // A plain one is read.

@@ -38,4 +38,20 @@ struct ArchitectureTests {
         #expect(rows.count == 1)
         #expect(rows.allSatisfy { !$0.text.contains("try?") }, "a row read with try? hides a damaged cache behind a default")
     }
+
+    /// Errors are typed and said in words in one place (`AgoraError.words(for:)`): no other
+    /// file makes words of an error by hand, and no code or test reads an error's words back.
+    @Test func errors_become_words_in_one_place_and_are_never_read_back() {
+        let tests = Self.sources.deletingLastPathComponent().appendingPathComponent("Tests")
+        let testFiles = (FileManager.default.enumerator(at: tests, includingPropertiesForKeys: nil)?.compactMap { $0 as? URL } ?? [])
+            .filter { $0.pathExtension == "swift" && $0.lastPathComponent != "ArchitectureTests.swift" }
+            .compactMap { url in (try? String(contentsOf: url, encoding: .utf8)).map { (url.lastPathComponent, $0) } }
+        #expect(testFiles.count > 30)
+        let saying = ["localizedDescription", "String(describing: error)", "\"\\(error)\"", "(error as? AgoraError)?.description"]
+        let reading = [".description.contains(", ".description.hasPrefix(", "error.message.contains("]
+        let makers = Self.files().filter { $0.path != "AgoraKit/Store/AgoraError.swift" && saying.contains(where: $0.text.contains) }.map(\.path)
+        #expect(makers.isEmpty, "errors made words outside AgoraError.words(for:): \(makers)")
+        let readers = (Self.files().map { ($0.path, $0.text) } + testFiles).filter { file in reading.contains(where: file.1.contains) }.map(\.0)
+        #expect(readers.isEmpty, "an error's words read back: \(readers)")
+    }
 }

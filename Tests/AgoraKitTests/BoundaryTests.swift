@@ -65,7 +65,7 @@ struct BoundaryTests {
         let (store, directory) = try makeStore(kind, CacheContent())
         _ = directory
         let content = CacheContent(comments: [Comment(id: "c", post: "gone\u{1B}]0;pwned\u{07}")])
-        #expect(throws: AgoraError.invalidArgument("comment 'c' is on post 'gone', which is not in the cache")) {
+        #expect(throws: AgoraError.commentWithoutPost(comment: "c", post: "gone")) {
             try store.importContent(content)
         }
     }

@@ -262,7 +262,7 @@ struct CacheFileTests {
         let path = dir.file("shape.json")
         let text = #"{"format": "agora-cache", "version": 1, "posts": [{"id": "a", "title": "A"}, {"id": "b", "title": 7}]}"#
         _ = FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
-        #expect(throws: AgoraError.invalidJSON(path: path, line: nil, column: nil, reason: "posts[1].title: expected a string")) {
+        #expect(throws: AgoraError.badInput(.init(path: path, field: "posts[1].title"), "expected a string")) {
             try JSONStore(path: path)
         }
     }
@@ -320,7 +320,8 @@ struct CacheFileTests {
         _ = FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
         #expect(throws: AgoraError.self) { try JSONStore(path: path) }
         do { _ = try JSONStore(path: path) } catch let error as AgoraError {
-            #expect(error.description.contains("posts[0].kind"), "\(error)")
+            guard case .badInput(let place, _) = error else { Issue.record("not bad input: \(error)"); return }
+            #expect(place == AgoraError.Place(path: path, field: "posts[0].kind"))
         }
     }
 

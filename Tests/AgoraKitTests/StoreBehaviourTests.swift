@@ -343,13 +343,13 @@ struct StoreBehaviourTests {
         var broken = Fixture.content
         broken.posts[1].title = "Changed before the failure"
         broken.comments.append(AgoraKit.Comment(id: "c9", post: "missing", body: "orphan"))
-        #expect(throws: AgoraError.invalidArgument("comment 'c9' is on post 'missing', which is not in the cache")) {
+        #expect(throws: AgoraError.commentWithoutPost(comment: "c9", post: "missing")) {
             try store.importContent(broken)
         }
         #expect(try store.exportContent() == before)
         var duplicated = Fixture.content
         duplicated.posts.append(Fixture.posts[0])
-        #expect(throws: AgoraError.invalidArgument("post id 'p1' appears more than once")) { try store.importContent(duplicated) }
+        #expect(throws: AgoraError.repeatedID(kind: "post", id: "p1")) { try store.importContent(duplicated) }
         #expect(try store.exportContent() == before)
     }
 

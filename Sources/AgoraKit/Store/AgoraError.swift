@@ -17,6 +17,17 @@ public enum AgoraError: Error, Equatable, CustomStringConvertible, Sendable {
     case cannotRead(path: String, reason: String)
     case nothingToUndo
     case invalidArgument(String)
+    /// Input that cannot be read as what it says it is, and where: a file, an entry in an
+    /// archive, a line and column, a record, a field. Tests and code ask the place, not the words.
+    case badInput(Place, String)
+    /// Reading stopped at a limit: a size, an inflation, a time.
+    case overLimit(Place, Limit)
+    /// A comment whose post is neither in the write nor in the cache.
+    case commentWithoutPost(comment: String, post: String)
+    /// An id that comes twice in one write (`kind` is "post", "comment", "member").
+    case repeatedID(kind: String, id: String)
+    /// A forum key file that is not one: too large, or not text.
+    case notAKeyFile(path: String, bytes: Int?)
 
     public var description: String {
         switch self {
@@ -37,24 +48,129 @@ public enum AgoraError: Error, Equatable, CustomStringConvertible, Sendable {
         case .cannotRead(let path, let reason): "cannot read \(path): \(reason)"
         case .nothingToUndo: "nothing to undo"
         case .invalidArgument(let message): message
+        case .badInput(let place, let what): "\(place): \(what)"
+        case .overLimit(let place, let limit): "\(place): \(limit)"
+        case .commentWithoutPost(let comment, let post): "comment '\(comment)' is on post '\(post)', which is not in the cache"
+        case .repeatedID(let kind, let id): "\(kind) id '\(id)' appears more than once"
+        case .notAKeyFile(let path, let bytes?):
+            "\(path): not a key file (\(bytes) bytes; a key file is a few lines, at most \(AgoraError.keyFileLimit / 1_024) KiB)"
+        case .notAKeyFile(let path, nil):
+            "\(path): not a key file (it holds bytes that are not text, a NUL or another control character; a key file is plain lines of `Name: value`)"
+        }
+    }
+
+    /// The file an error is about, where it names one.
+    public var path: String? {
+        switch self {
+        case .notACache(let path, _), .newerSchema(let path, _, _), .invalidJSON(let path, _, _, _), .cannotCreate(let path, _),
+             .cannotWrite(let path, _), .cannotRead(let path, _): path
+        case .badInput(let place, _), .overLimit(let place, _): place.path
+        case .notAKeyFile(let path, _): path
+        default: nil
+        }
+    }
+
+    /// The most a forum key file may hold.
+    public static let keyFileLimit = 16 << 10
+
+    /// A limit that stopped a read, and what was found.
+    public enum Limit: Hashable, Sendable, CustomStringConvertible {
+        /// More bytes came than may.
+        case size(Int)
+        /// Inflated, it grew past this.
+        case inflated(Int)
+        /// An archive's entry inflates past the size it declares.
+        case declaredSize(Int)
+        /// An archive's entry would inflate `found` times its size, past `most`.
+        case ratio(found: Int, most: Int, bytes: Int)
+        /// An archive says it holds `found` bytes in all, past `most`.
+        case archiveTotal(found: Int, most: Int)
+        /// An archive's entry says it holds `found` bytes, past `most`.
+        case entrySize(found: Int, most: Int)
+        /// The answer did not come in time.
+        case seconds(Double)
+
+        public var description: String {
+            switch self {
+            case .size(let most): "larger than \(Self.size(most)); stopped there"
+            case .inflated(let most): "inflates to more than \(Self.size(most)); stopped there"
+            case .declaredSize(let bytes): "inflates to more than the \(bytes) bytes it says it holds"
+            case .ratio(let found, let most, let bytes):
+                "inflates \(found) times its size (\(bytes >> 20) MiB); the most this reads is \(most) times: a zip bomb?"
+            case .archiveTotal(let found, let most):
+                "the zip says it holds \((found + (1 << 20) - 1) >> 20) MiB, more than the \(most >> 20) MiB this reads"
+            case .entrySize(let found, let most): "holds \(found >> 20) MiB; the most an entry may hold is \(most >> 20) MiB"
+            case .seconds(let t): "timed out after \(t == t.rounded() ? "\(Int(t))" : "\(t)") s"
+            }
+        }
+
+        /// `1 MiB`, `512 KiB`.
+        public static func size(_ bytes: Int) -> String { bytes >= 1 << 20 ? "\(bytes >> 20) MiB" : "\(bytes >> 10) KiB" }
+    }
+
+    /// Where in a file: `path[:entry][:line[:column]][: record N][: field]`.
+    public struct Place: Hashable, Sendable, CustomStringConvertible {
+        public var path: String
+        /// A file inside an archive.
+        public var entry: String?
+        public var line: Int?
+        public var column: Int?
+        /// The record's number in the file, from 1.
+        public var record: Int?
+        /// A field by its path in the record: `posts[3].title`.
+        public var field: String?
+
+        public init(path: String, entry: String? = nil, line: Int? = nil, column: Int? = nil, record: Int? = nil, field: String? = nil) {
+            self.path = path
+            self.entry = entry
+            self.line = line
+            self.column = column
+            self.record = record
+            self.field = field
+        }
+
+        public var description: String {
+            var out = path
+            if let entry { out += ": " + entry }
+            if let line {
+                out += ":\(line)"
+                if let column { out += ":\(column)" }
+            }
+            if let record { out += ": record \(record)" }
+            if let field { out += ": " + field }
+            return out
         }
     }
 }
 
+/// An error whose own description is what a person is told (Agora's error types, the forum's,
+/// the terminal's): `AgoraError.words(for:)` says it as it is.
+public protocol SaidInWords: Error, CustomStringConvertible {}
+
+extension AgoraError: SaidInWords {}
+
 extension AgoraError {
-    /// Any error in words: Agora's own as they are; one from below Agora (Foundation's) as the
-    /// file and the system's reason where it has them, never "The operation could not be
-    /// completed".
+    /// Any error in words, the one place errors become words: Agora's own as they are; one
+    /// from below Agora (Foundation's) as the file and the system's reason where it has them,
+    /// never "The operation could not be completed".
     public static func words(for error: any Error) -> String {
-        if let error = error as? AgoraError { return error.description }
+        if let error = error as? any SaidInWords { return error.description }
         let ns = error as NSError
         let path = ns.userInfo[NSFilePathErrorKey] as? String ?? (ns.userInfo[NSURLErrorKey] as? URL)?.path
+        return path.map { "\($0): \(reason(of: error))" } ?? reason(of: error)
+    }
+
+    /// The reason alone, for a message that names the file itself: the system's words for an
+    /// errno, else the error's own description, else its domain and code.
+    public static func reason(of error: any Error) -> String {
+        if let error = error as? any SaidInWords { return error.description }
+        if let error = error as? DecodingError { return "invalid data (\(error))" }
+        let ns = error as NSError
         let posix = (ns.userInfo[NSUnderlyingErrorKey] as? NSError).flatMap { $0.domain == NSPOSIXErrorDomain ? $0.code : nil }
             ?? (ns.domain == NSPOSIXErrorDomain ? ns.code : nil)
         // An error's own words where it has them (its description key), never the generic
         // sentence Foundation makes up for one that has none.
         let own = (ns.userInfo[NSLocalizedDescriptionKey] as? String) ?? (ns.userInfo[NSLocalizedFailureReasonErrorKey] as? String)
-        let reason = posix.map { String(cString: strerror(Int32($0))) } ?? own ?? "failed (\(ns.domain) \(ns.code))"
-        return path.map { "\($0): \(reason)" } ?? reason
+        return posix.map { String(cString: strerror(Int32($0))) } ?? own ?? "failed (\(ns.domain) \(ns.code))"
     }
 }

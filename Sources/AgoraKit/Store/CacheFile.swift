@@ -142,7 +142,7 @@ public struct CacheFile: Codable, Sendable, Equatable {
             }
             return try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
-            throw AgoraError.cannotRead(path: path, reason: reasonText(error))
+            throw AgoraError.cannotRead(path: path, reason: AgoraError.reason(of: error))
         }
     }
 
@@ -214,7 +214,7 @@ public struct CacheFile: Codable, Sendable, Equatable {
     /// path for JSON of the wrong shape.
     static func jsonError(_ error: any Error, data: Data, path: String) -> AgoraError {
         guard let decoding = error as? DecodingError else {
-            return .invalidJSON(path: path, line: nil, column: nil, reason: "\(error)")
+            return .invalidJSON(path: path, line: nil, column: nil, reason: AgoraError.reason(of: error))
         }
         switch decoding {
         case .dataCorrupted(let context):
@@ -222,27 +222,21 @@ public struct CacheFile: Codable, Sendable, Equatable {
                 return .invalidJSON(path: path, line: problem.line, column: problem.column, reason: problem.message)
             }
             if context.codingPath.isEmpty {
-                let underlying = (context.underlyingError as NSError?)
-                let text = (underlying?.userInfo[NSDebugDescriptionErrorKey] as? String) ?? context.debugDescription
-                if let (line, column) = lineAndColumn(in: text) {
-                    let reason = text.replacingOccurrences(of: #"\s*around line \d+, column \d+\.?"#, with: "", options: .regularExpression)
-                    return .invalidJSON(path: path, line: line, column: column, reason: reason.isEmpty ? "broken JSON" : reason)
-                }
                 if data.isEmpty { return .invalidJSON(path: path, line: 1, column: 1, reason: "the file is empty") }
-                return .invalidJSON(path: path, line: nil, column: nil, reason: text)
+                // Foundation's words, as they are: where it says the JSON broke is not read out of them.
+                let underlying = (context.underlyingError as NSError?)
+                return .invalidJSON(path: path, line: nil, column: nil,
+                                    reason: (underlying?.userInfo[NSDebugDescriptionErrorKey] as? String) ?? context.debugDescription)
             }
-            return .invalidJSON(path: path, line: nil, column: nil, reason: "\(codingPath(context.codingPath)): \(context.debugDescription)")
+            return .badInput(place(path, context.codingPath), context.debugDescription)
         case .keyNotFound(let key, let context):
-            return .invalidJSON(path: path, line: nil, column: nil,
-                                reason: "\(codingPath(context.codingPath + [key])): missing")
+            return .badInput(place(path, context.codingPath + [key]), "missing")
         case .typeMismatch(let type, let context):
-            return .invalidJSON(path: path, line: nil, column: nil,
-                                reason: "\(codingPath(context.codingPath)): expected \(typeName(type))")
+            return .badInput(place(path, context.codingPath), "expected \(typeName(type))")
         case .valueNotFound(let type, let context):
-            return .invalidJSON(path: path, line: nil, column: nil,
-                                reason: "\(codingPath(context.codingPath)): expected \(typeName(type)), found null")
+            return .badInput(place(path, context.codingPath), "expected \(typeName(type)), found null")
         @unknown default:
-            return .invalidJSON(path: path, line: nil, column: nil, reason: "\(error)")
+            return .invalidJSON(path: path, line: nil, column: nil, reason: AgoraError.reason(of: error))
         }
     }
 
@@ -256,6 +250,10 @@ public struct CacheFile: Codable, Sendable, Equatable {
         }
     }
 
+    private static func place(_ path: String, _ codingPath: [any CodingKey]) -> AgoraError.Place {
+        AgoraError.Place(path: path, field: Self.codingPath(codingPath))
+    }
+
     /// `posts[3].title`
     static func codingPath(_ path: [any CodingKey]) -> String {
         var out = ""
@@ -263,12 +261,6 @@ public struct CacheFile: Codable, Sendable, Equatable {
             if let index = key.intValue { out += "[\(index)]" } else { out += (out.isEmpty ? "" : ".") + key.stringValue }
         }
         return out.isEmpty ? "the top level" : out
-    }
-
-    private static func lineAndColumn(in text: String) -> (Int, Int)? {
-        guard let match = text.range(of: #"line \d+, column \d+"#, options: .regularExpression) else { return nil }
-        let numbers = text[match].split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
-        return numbers.count == 2 ? (numbers[0], numbers[1]) : nil
     }
 }
 

@@ -57,7 +57,7 @@ enum ContentCheck {
         var seen = Set<String>()
         seen.reserveCapacity(ids.count)
         for id in ids where !seen.insert(id).inserted {
-            throw AgoraError.invalidArgument("\(kind) id '\(id)' appears more than once")
+            throw AgoraError.repeatedID(kind: kind, id: id)
         }
     }
 

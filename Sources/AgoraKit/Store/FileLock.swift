@@ -67,7 +67,7 @@ struct FileStamp: Equatable, Sendable, Codable {
         do {
             return (try handle.readToEnd() ?? Data(), stamp)
         } catch {
-            throw AgoraError.cannotRead(path: path, reason: reasonText(error))
+            throw AgoraError.cannotRead(path: path, reason: AgoraError.reason(of: error))
         }
     }
 }

@@ -63,7 +63,7 @@ extension JSONStore {
             Self.merge(content.posts, into: &file.posts, index: contents.postIndex, counts: &summary.posts)
             let knownPosts = Set(file.posts.map(\.id))
             for comment in content.comments where !knownPosts.contains(comment.post) {
-                throw AgoraError.invalidArgument("comment '\(comment.id)' is on post '\(comment.post)', which is not in the cache")
+                throw AgoraError.commentWithoutPost(comment: comment.id.rawValue, post: comment.post.rawValue)
             }
             let commentIndex = Dictionary(file.comments.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
             Self.merge(content.comments, into: &file.comments, index: commentIndex, counts: &summary.comments)

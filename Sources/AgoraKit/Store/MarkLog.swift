@@ -70,7 +70,7 @@ enum MarkLog {
         let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: false)
         let bytes: Data
         do { bytes = try handle.readToEnd() ?? Data() } catch {
-            throw AgoraError.cannotRead(path: path, reason: error.localizedDescription)
+            throw AgoraError.cannotRead(path: path, reason: AgoraError.reason(of: error))
         }
         let decoder = CacheFile.makeDecoder()
         var offset = start

@@ -237,7 +237,7 @@ struct SQLiteImport {
         let postExists = try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM post WHERE id = ?"),
                                            arguments: [c.post.rawValue]) ?? false
         guard postExists else {
-            throw AgoraError.invalidArgument("comment '\(c.id)' is on post '\(c.post)', which is not in the cache")
+            throw AgoraError.commentWithoutPost(comment: c.id.rawValue, post: c.post.rawValue)
         }
         let existing = try Row.fetchOne(db.cachedStatement(sql: """
             SELECT \(SQLiteRows.commentColumns), c.rowid AS rowid FROM comment c WHERE c.id = ?

@@ -31,13 +31,22 @@ struct Columns<C: ColumnSet> {
     // Each reads through GRDB's throwing decode: a value of the wrong kind (a damaged file, a
     // column another program wrote) is an error that names the column, never a trap.
     func text(_ c: C) throws -> String { try optionalText(c) ?? "" }
-    func optionalText(_ c: C) throws -> String? { try row.decode(String?.self, atIndex: base + c.rawValue) }
+    func optionalText(_ c: C) throws -> String? { try read(String.self, c, "text") }
     func int(_ c: C) throws -> Int { try optionalInt(c) ?? 0 }
-    func int64(_ c: C) throws -> Int64 { try row.decode(Int64?.self, atIndex: base + c.rawValue) ?? 0 }
-    func optionalInt(_ c: C) throws -> Int? { try row.decode(Int?.self, atIndex: base + c.rawValue) }
-    func bool(_ c: C) throws -> Bool { try row.decode(Bool?.self, atIndex: base + c.rawValue) ?? false }
+    func int64(_ c: C) throws -> Int64 { try read(Int64.self, c, "a whole number") ?? 0 }
+    func optionalInt(_ c: C) throws -> Int? { try read(Int.self, c, "a whole number") }
+    func bool(_ c: C) throws -> Bool { try read(Bool.self, c, "true or false") ?? false }
     func date(_ c: C) throws -> Date? {
-        try row.decode(Double?.self, atIndex: base + c.rawValue).map(Date.init(timeIntervalSince1970:))
+        try read(Double.self, c, "a date").map(Date.init(timeIntervalSince1970:))
+    }
+
+    /// GRDB's decoding error made one of ours, naming the column by its case: its text is never read.
+    private func read<T: DatabaseValueConvertible>(_ type: T.Type, _ c: C, _ expected: String) throws -> T? {
+        do {
+            return try row.decode(T?.self, atIndex: base + c.rawValue)
+        } catch is RowDecodingError {
+            throw RowError.wrongType(column: String(describing: c), expected: expected, found: (row[base + c.rawValue] as DatabaseValue).storage.kind)
+        }
     }
 
     /// A column of JSON the cache wrote (a profile's answers, a forum's options): nil when
@@ -60,10 +69,12 @@ struct Columns<C: ColumnSet> {
 }
 
 /// A row the model cannot take: the store turns it into a message with the cache's path.
-enum RowError: Error, CustomStringConvertible {
+enum RowError: SaidInWords {
     case unknownValue(record: String, id: String, field: String, value: String)
     /// A column of JSON that does not read as what Agora writes there.
     case damaged(record: String, id: String, field: String)
+    /// A value of the wrong kind in a column (another program wrote it, the file is damaged).
+    case wrongType(column: String, expected: String, found: String)
 
     var description: String {
         switch self {
@@ -71,6 +82,21 @@ enum RowError: Error, CustomStringConvertible {
             "\(record) '\(id)' has an unknown \(field) '\(value)' (written by a newer Agora?)"
         case .damaged(let record, let id, let field):
             "\(record) '\(id)' has a damaged \(field) column (the file may be damaged)"
+        case .wrongType(let column, let expected, let found):
+            "a value the cache should not hold (\(found) in the \(column) column, where \(expected) belongs); the file may be damaged"
+        }
+    }
+}
+
+extension DatabaseValue.Storage {
+    /// The kind of value, in words.
+    var kind: String {
+        switch self {
+        case .null: "nothing"
+        case .int64: "a number"
+        case .double: "a number"
+        case .string: "text"
+        case .blob: "binary data"
         }
     }
 }

@@ -160,7 +160,7 @@ public final class SQLiteStore: CommunityStore {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {
-            throw AgoraError.cannotCreate(path: path, reason: "cannot create folder \(directory): \(reasonText(error))")
+            throw AgoraError.cannotCreate(path: path, reason: "cannot create folder \(directory): \(AgoraError.reason(of: error))")
         }
     }
 
@@ -178,23 +178,12 @@ public final class SQLiteStore: CommunityStore {
         }
     }
 
-    /// A value of the wrong kind in a column (a damaged file, a row another program wrote): one
-    /// line naming the column and the value, never a trap.
-    static func userError(_ error: RowDecodingError, path: String) -> AgoraError {
-        let text = "\(error)"
-        // GRDB's text names the type, the value and the column; the row dump after it is too long.
-        let short = text.components(separatedBy: ", row:").first ?? text
-        return .cannotRead(path: path, reason: "a value the cache should not hold (\(short)); the file may be damaged")
-    }
-
     /// The database's own errors, and rows the model cannot take, in words naming the cache.
     func inWords<T>(_ body: () throws -> T) throws -> T {
         do { return try body() } catch let error as DatabaseError {
             throw Self.userError(error, path: location, creating: false)
         } catch let error as RowError {
             throw AgoraError.cannotRead(path: location, reason: error.description)
-        } catch let error as RowDecodingError {
-            throw Self.userError(error, path: location)
         }
     }
 
@@ -281,14 +270,4 @@ public final class SQLiteStore: CommunityStore {
                 comments: try count("SELECT count(*) FROM comment"))
         }
     }
-}
-
-func reasonText(_ error: any Error) -> String {
-    if let cocoa = error as? CocoaError, let underlying = cocoa.userInfo[NSUnderlyingErrorKey] as? NSError,
-       underlying.domain == NSPOSIXErrorDomain {
-        return String(cString: strerror(Int32(underlying.code)))
-    }
-    let nsError = error as NSError
-    if nsError.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(nsError.code))) }
-    return nsError.localizedDescription
 }
