@@ -91,7 +91,7 @@ struct Read: ParsableCommand {
         // For timing start-up from outside (docs/benchmarks.md): quit once the first frame is up.
         var startMessage: String?
         if store.isReadOnly {
-            let why = (store as? SQLiteStore)?.readOnlyReason ?? "the cache is read-only"
+            let why = ((store as? SQLiteStore)?.readOnlyReason ?? .file).description
             startMessage = "Reading only (\(why)): marks are not saved."
         }
         reader.run(on: &screen, community: community, message: startMessage, problems: warnings.map { Sanitizer.line($0.description) },

@@ -280,8 +280,8 @@ struct CacheFileTests {
         }
         try queue.close()
         let reopened = try SQLiteStore(path: path)
-        #expect(throws: AgoraError.cannotRead(path: path, reason: "member 'ana' has a damaged profile column (the file may be damaged)")) { try reopened.member("ana") }
-        #expect(throws: AgoraError.cannotRead(path: path, reason: "source 'f' has a damaged forum column (the file may be damaged)")) { try reopened.sources() }
+        #expect(throws: AgoraError.badRow(path: path, .damaged(record: "member", id: "ana", field: "profile"))) { try reopened.member("ana") }
+        #expect(throws: AgoraError.badRow(path: path, .damaged(record: "source", id: "f", field: "forum"))) { try reopened.sources() }
     }
 
     @Test func a_kind_or_role_the_model_does_not_know_is_an_error_naming_the_row_not_a_blog_post() throws {
@@ -299,13 +299,13 @@ struct CacheFileTests {
         try queue.close()
         // When it is read, then the row is named, with its value and the file
         let reopened = try SQLiteStore(path: path)
-        #expect(throws: AgoraError.cannotRead(path: path, reason: "post 'b' has an unknown kind 'podcast' (written by a newer Agora?)")) {
+        #expect(throws: AgoraError.badRow(path: path, .unknownValue(record: "post", id: "b", field: "kind", value: "podcast"))) {
             try reopened.posts(PostQuery())
         }
-        #expect(throws: AgoraError.cannotRead(path: path, reason: "post 'b' has an unknown kind 'podcast' (written by a newer Agora?)")) {
+        #expect(throws: AgoraError.badRow(path: path, .unknownValue(record: "post", id: "b", field: "kind", value: "podcast"))) {
             try reopened.post("b")
         }
-        #expect(throws: AgoraError.cannotRead(path: path, reason: "member 'ana' has an unknown role 'emperor' (written by a newer Agora?)")) {
+        #expect(throws: AgoraError.badRow(path: path, .unknownValue(record: "member", id: "ana", field: "role", value: "emperor"))) {
             try reopened.members(MemberQuery())
         }
         // and what does not touch those rows still reads.
@@ -383,7 +383,7 @@ struct ReadOnlyCacheTests {
         #expect(try reopened.statistics().posts == 6)
         #expect(throws: AgoraError.self) { try reopened.setRead(true, posts: ["p1"]) }
         if kind == .sqlite {
-            #expect(throws: AgoraError.cannotWrite(path: path, reason: "the cache is read-only; marks and imports cannot be saved")) {
+            #expect(throws: AgoraError.cannotSave(path: path, .file)) {
                 try reopened.markAllRead(.all)
             }
         }
@@ -433,7 +433,7 @@ struct ReadOnlyCacheTests {
             #expect(readOnly.isReadOnly)
             #expect(try readOnly.post("p1").state.read)
             #expect(try readOnly.counts(.all).total == 6)
-            #expect(throws: AgoraError.cannotWrite(path: target + "/ro.sqlite", reason: "the cache is read-only; marks and imports cannot be saved")) {
+            #expect(throws: AgoraError.cannotSave(path: target + "/ro.sqlite", .file)) {
                 try readOnly.setRead(true, posts: ["p2"])
             }
         }
@@ -459,9 +459,9 @@ struct ReadOnlyCacheTests {
         try? filler.close()
         // When it is opened, it reads; a mark says there is no room.
         let full = try SQLiteStore(path: folder + "/full.sqlite", create: false)
-        #expect(full.readOnlyReason == "there is no room on its disk")
+        #expect(full.readOnlyReason == .diskFull)
         #expect(try full.statistics().posts == 6)
-        #expect(throws: AgoraError.cannotWrite(path: folder + "/full.sqlite", reason: "there is no room on its disk; marks and imports cannot be saved")) {
+        #expect(throws: AgoraError.cannotSave(path: folder + "/full.sqlite", .diskFull)) {
             try full.setRead(true, posts: ["p1"])
         }
     }

@@ -26,6 +26,10 @@ public enum AgoraError: Error, Equatable, CustomStringConvertible, Sendable {
     case commentWithoutPost(comment: String, post: String)
     /// An id that comes twice in one write (`kind` is "post", "comment", "member").
     case repeatedID(kind: String, id: String)
+    /// A cache that is read, and why it cannot take a write.
+    case cannotSave(path: String, ReadOnly)
+    /// A row of the cache the model cannot take.
+    case badRow(path: String, RowProblem)
     /// A forum key file that is not one: too large, or not text.
     case notAKeyFile(path: String, bytes: Int?)
 
@@ -50,6 +54,8 @@ public enum AgoraError: Error, Equatable, CustomStringConvertible, Sendable {
         case .invalidArgument(let message): message
         case .badInput(let place, let what): "\(place): \(what)"
         case .overLimit(let place, let limit): "\(place): \(limit)"
+        case .cannotSave(let path, let why): "cannot write \(path): \(why); marks and imports cannot be saved"
+        case .badRow(let path, let problem): "cannot read \(path): \(problem)"
         case .commentWithoutPost(let comment, let post): "comment '\(comment)' is on post '\(post)', which is not in the cache"
         case .repeatedID(let kind, let id): "\(kind) id '\(id)' appears more than once"
         case .notAKeyFile(let path, let bytes?):
@@ -65,8 +71,44 @@ public enum AgoraError: Error, Equatable, CustomStringConvertible, Sendable {
         case .notACache(let path, _), .newerSchema(let path, _, _), .invalidJSON(let path, _, _, _), .cannotCreate(let path, _),
              .cannotWrite(let path, _), .cannotRead(let path, _): path
         case .badInput(let place, _), .overLimit(let place, _): place.path
-        case .notAKeyFile(let path, _): path
+        case .notAKeyFile(let path, _), .cannotSave(let path, _), .badRow(let path, _): path
         default: nil
+        }
+    }
+
+    /// Why a cache is only read.
+    public enum ReadOnly: Hashable, Sendable, CustomStringConvertible {
+        /// The file or its file system cannot be written.
+        case file
+        /// Its disk is full.
+        case diskFull
+
+        public var description: String {
+            switch self {
+            case .file: "the cache is read-only"
+            case .diskFull: "there is no room on its disk"
+            }
+        }
+    }
+
+    /// A row the model cannot take.
+    public enum RowProblem: Hashable, Sendable, CustomStringConvertible {
+        /// A value the model has no case for (written by a newer Agora).
+        case unknownValue(record: String, id: String, field: String, value: String)
+        /// A column of JSON that does not read as what Agora writes there.
+        case damaged(record: String, id: String, field: String)
+        /// A value of the wrong kind in a column (another program wrote it, the file is damaged).
+        case wrongType(column: String, expected: String, found: String)
+
+        public var description: String {
+            switch self {
+            case .unknownValue(let record, let id, let field, let value):
+                "\(record) '\(id)' has an unknown \(field) '\(value)' (written by a newer Agora?)"
+            case .damaged(let record, let id, let field):
+                "\(record) '\(id)' has a damaged \(field) column (the file may be damaged)"
+            case .wrongType(let column, let expected, let found):
+                "a value the cache should not hold (\(found) in the \(column) column, where \(expected) belongs); the file may be damaged"
+            }
         }
     }
 

@@ -156,8 +156,8 @@ public final class JSONStore: CommunityStore {
         let marks = try MarkLog.read(cache: path, file: stamp, after: nil, into: &file.state)
         // A file from elsewhere is content like any import: sanitise and check it.
         let content: CacheContent
-        do { content = try ContentCheck.prepared(file.content) } catch AgoraError.invalidArgument(let message) {
-            throw AgoraError.notACache(path: path, reason: message)
+        do { content = try ContentCheck.prepared(file.content) } catch let error as AgoraError {
+            throw AgoraError.notACache(path: path, reason: error.description)
         }
         var contents = Contents(Self.checked(file, content))
         contents.marks = marks

@@ -68,25 +68,9 @@ struct Columns<C: ColumnSet> {
     }
 }
 
-/// A row the model cannot take: the store turns it into a message with the cache's path.
-enum RowError: SaidInWords {
-    case unknownValue(record: String, id: String, field: String, value: String)
-    /// A column of JSON that does not read as what Agora writes there.
-    case damaged(record: String, id: String, field: String)
-    /// A value of the wrong kind in a column (another program wrote it, the file is damaged).
-    case wrongType(column: String, expected: String, found: String)
-
-    var description: String {
-        switch self {
-        case .unknownValue(let record, let id, let field, let value):
-            "\(record) '\(id)' has an unknown \(field) '\(value)' (written by a newer Agora?)"
-        case .damaged(let record, let id, let field):
-            "\(record) '\(id)' has a damaged \(field) column (the file may be damaged)"
-        case .wrongType(let column, let expected, let found):
-            "a value the cache should not hold (\(found) in the \(column) column, where \(expected) belongs); the file may be damaged"
-        }
-    }
-}
+/// A row the model cannot take: the store names its cache's path (`AgoraError.badRow`).
+typealias RowError = AgoraError.RowProblem
+extension AgoraError.RowProblem: Error {}
 
 extension DatabaseValue.Storage {
     /// The kind of value, in words.

@@ -11,7 +11,7 @@ public final class SQLiteStore: CommunityStore {
     let clock: @Sendable () -> Date
     /// Why the file cannot be written (a read-only file or file system, a full disk): it is
     /// read, and every write is refused with one clear message.
-    public let readOnlyReason: String?
+    public let readOnlyReason: AgoraError.ReadOnly?
     public var isReadOnly: Bool { readOnlyReason != nil }
     /// The data version last seen by `changedElsewhere`.
     let lastDataVersion = Mutex<Int64?>(nil)
@@ -59,19 +59,19 @@ public final class SQLiteStore: CommunityStore {
         OpenDatabases.closed(openFile)
     }
 
-    private static func open(path: String, exists: Bool, readOnly: Bool, pendingLog: Bool) throws -> (DatabaseQueue, String?) {
+    private static func open(path: String, exists: Bool, readOnly: Bool, pendingLog: Bool) throws -> (DatabaseQueue, AgoraError.ReadOnly?) {
         do {
             // On a read-only file system SQLite cannot make the WAL index beside the file; the
             // file is then opened as immutable (nothing can change it there anyway).
             let queue = try queue(path: path, readOnly: readOnly, immutable: readOnly && !pendingLog && FilePlace.isOnReadOnlyFileSystem(path))
             if !readOnly { try Schema.migrator.migrate(queue) }
-            return (queue, readOnly ? "the cache is read-only" : nil)
+            return (queue, readOnly ? .file : nil)
         } catch let error as DatabaseError
                     where exists && !readOnly && !pendingLog && [.SQLITE_IOERR, .SQLITE_FULL, .SQLITE_CANTOPEN].contains(error.resultCode.primaryResultCode) {
             // No room to open it for writing (a full disk needs space even to read a WAL
             // cache): read it as it is, which needs none.
             do {
-                return (try queue(path: path, readOnly: true, immutable: true), "there is no room on its disk")
+                return (try queue(path: path, readOnly: true, immutable: true), .diskFull)
             } catch let again as DatabaseError {
                 throw userError(again, path: path, creating: false)
             }
@@ -135,7 +135,7 @@ public final class SQLiteStore: CommunityStore {
 
     /// Every write to a read-only cache fails with this.
     func writable() throws {
-        if let readOnlyReason { throw AgoraError.cannotWrite(path: location, reason: "\(readOnlyReason); marks and imports cannot be saved") }
+        if let readOnlyReason { throw AgoraError.cannotSave(path: location, readOnlyReason) }
     }
 
     /// Reads the header without opening the file as a database: a file that is not one is
@@ -183,7 +183,7 @@ public final class SQLiteStore: CommunityStore {
         do { return try body() } catch let error as DatabaseError {
             throw Self.userError(error, path: location, creating: false)
         } catch let error as RowError {
-            throw AgoraError.cannotRead(path: location, reason: error.description)
+            throw AgoraError.badRow(path: location, error)
         }
     }
 
