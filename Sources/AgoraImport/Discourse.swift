@@ -30,17 +30,18 @@ public enum Discourse {
             self.init(location, key: Self.key(of: source.id))
         }
 
+        /// How a forum's ids are made: the forum kind's rule.
+        static let ids = Source.IDRule.discourse
+
         /// The key a forum source's id carries (`discourse:KEY`).
-        public static func key(of id: Source.ID) -> String? {
-            id.rawValue.hasPrefix(idPrefix) ? String(id.rawValue.dropFirst(idPrefix.count)) : nil
-        }
+        public static func key(of id: Source.ID) -> String? { ids.key(of: id) }
 
-        private static let idPrefix = "discourse:"
-
-        public var sourceID: Source.ID { Source.ID(Self.idPrefix + key) }
-        public func topicID(_ id: Int) -> Post.ID { Post.ID("discourse:\(key):t\(id)") }
-        public func postID(_ id: Int) -> Comment.ID { Comment.ID("discourse:\(key):p\(id)") }
-        public func memberID(_ username: String) -> Member.ID { Member.ID("discourse:\(key):u:\(username.lowercased())") }
+        public var sourceID: Source.ID { Self.ids.sourceID(key: key) }
+        public func topicID(_ id: Int) -> Post.ID { Self.ids.topicID(id, in: sourceID) }
+        public func postID(_ id: Int) -> Comment.ID { Self.ids.replyID(id, in: sourceID) }
+        public func memberID(_ username: String) -> Member.ID { Self.ids.memberID(username, in: sourceID) }
+        /// The username a member id of this forum carries.
+        public func username(of member: Member.ID) -> String { Self.ids.memberName(member, in: sourceID) ?? "" }
 
         /// A path of the forum's API (`/latest.json`) under its address, which may be a folder.
         public func api(_ path: String) -> String {
@@ -143,7 +144,7 @@ public enum Discourse {
         // Quotes name the quoted by username; the forum's page shows the name. Each quote of a
         // member this topic knows carries the name too (the renderer heads the quote with it).
         let names = Dictionary(authors.values.compactMap { member -> (String, String)? in
-            let username = member.id.rawValue.components(separatedBy: ":u:").last ?? ""
+            let username = site.username(of: member.id)
             return username.isEmpty || member.name.lowercased() == username ? nil : (username, member.name)
         }, uniquingKeysWith: { a, _ in a })
         if !names.isEmpty {
@@ -227,24 +228,6 @@ public enum Discourse {
             guard let id = int(category["id"]), let name = category["name"] as? String else { continue }
             out[id] = (name, (category["slug"] as? String) ?? name)
         }
-        return out
-    }
-
-    /// A member's facts from a newer reading laid over an older one: what the newer one lacks
-    /// (a directory item has no location or bio) is kept.
-    public static func merge(_ newer: Member, over older: Member) -> Member {
-        var out = older
-        out.name = newer.name
-        if newer.role != .member { out.role = newer.role }
-        if newer.location != nil { out.location = newer.location; out.country = newer.country; out.countryCode = newer.countryCode }
-        out.joined = newer.joined ?? older.joined
-        out.bio = newer.bio ?? older.bio
-        out.avatarPath = newer.avatarPath ?? older.avatarPath
-        var answers = older.profile
-        for answer in newer.profile {
-            if let index = answers.firstIndex(where: { $0.question == answer.question }) { answers[index] = answer } else { answers.append(answer) }
-        }
-        out.profile = answers
         return out
     }
 

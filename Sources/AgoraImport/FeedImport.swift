@@ -10,14 +10,14 @@ public enum FeedImport {
     /// The id a feed at `location` gets: the same whether it is added, imported or synced.
     public static func sourceID(_ location: String) -> Source.ID { sourceID(key: sourceKey(location)) }
 
-    static func sourceID(key: String) -> Source.ID { Source.ID("feed:" + key) }
+    static func sourceID(key: String) -> Source.ID { Source.IDRule.feed.sourceID(key: key) }
 
     /// The key a source's feed must keep: the one it was given, or, for a source read before
     /// feeds were known by their identity, the one its location gave. Nil for a new source.
     public static func keptKey(of source: Source?) -> String? {
         guard let source else { return nil }
         if let key = source.feedKey { return key }
-        return source.lastSync != nil || source.kind == .feed && source.etag != nil ? sourceKey(source.location ?? "") : nil
+        return source.lastSync != nil || source.etag != nil ? sourceKey(source.location ?? "") : nil
     }
 
     /// `key`: the key the feed's ids carry, when the caller knows it (a source synced before
@@ -32,7 +32,7 @@ public enum FeedImport {
     /// Reads a feed file as a stream and writes it in batches, in one transaction: a large
     /// file never sits in memory whole. JSON Feed files are read whole (they are one JSON value).
     @discardableResult
-    public static func importFile(_ path: String, into store: any CommunityStore, batchSize: Int = 2_000, key: String? = nil,
+    public static func importFile(_ path: String, into store: any ImportPort, batchSize: Int = 2_000, key: String? = nil,
                                   progress: ((_ done: Int, _ total: Int) -> Void)? = nil) throws -> ImportSummary {
         let location = URL(fileURLWithPath: path).standardizedFileURL.path
         let handle = FileHandle(forReadingAtPath: path)
@@ -132,7 +132,7 @@ public enum FeedImport {
             var content = CacheContent(members: members.sorted { $0.id < $1.id }, posts: posts)
             if last {
                 content.sources = [Source(id: sourceID, kind: .feed, name: feedTitle ?? FeedImport.sourceKey(location), location: location,
-                                          feedKey: key, site: site.flatMap { SourcePolicy.isWeb($0) ? $0 : nil })]
+                                          options: .feed(key: key), site: site.flatMap { SourcePolicy.isWeb($0) ? $0 : nil })]
             }
             members.removeAll(keepingCapacity: true)
             posts.removeAll(keepingCapacity: true)
@@ -275,35 +275,6 @@ public enum FeedImport {
             hash = hash &* 0x100_0000_01b3
         }
         return hash
-    }
-}
-
-/// What `agora import PATH` can read, told from the file's first bytes.
-public enum ImportFormat: String, CaseIterable, Sendable {
-    case agoraJSON = "agora-json", feed, ning, opml
-
-    /// From the name and the first bytes; a `.json` file that is nothing else is taken for a
-    /// cache, so that broken JSON is reported with the line and column where it broke. A folder
-    /// is told by `NingArchive.looksLikeArchive`, not here.
-    public static func detect(_ data: Data, name: String = "") -> ImportFormat? {
-        if NingArchive.FileKind(fileName: (name as NSString).lastPathComponent) != nil { return .ning }
-        if ZipArchive.isZip(data) { return .ning }
-        let head = String(decoding: data.prefix(2048), as: UTF8.self)
-        let trimmed = head.drop { $0.isWhitespace || $0 == "\u{FEFF}" }
-        let jsonName = (name as NSString).pathExtension.lowercased() == "json"
-        if trimmed.hasPrefix("{") {
-            if head.contains("\"agora-cache\"") { return .agoraJSON }
-            if head.contains("jsonfeed.org") || JSONFeedStream.looksLikeFeed(head) { return .feed }
-            return jsonName ? .agoraJSON : nil
-        }
-        // The archiver's files are wrapped in parentheses.
-        if trimmed.hasPrefix("(") { return .ning }
-        if jsonName, !trimmed.hasPrefix("<") { return .agoraJSON }
-        if trimmed.hasPrefix("<") {
-            if head.contains("<opml") { return .opml }
-            for marker in ["<rss", "<rdf:RDF", "<RDF", "<feed", ":RDF", ":feed "] where head.contains(marker) { return .feed }
-        }
-        return nil
     }
 }
 

@@ -74,7 +74,7 @@ public struct ForumSync: Sendable {
     static let postsPerRequest = 20
     static let directoryEvery: TimeInterval = 86_400
 
-    public func sync(_ source: Source, into store: any CommunityStore) throws -> ForumOutcome {
+    public func sync(_ source: Source, into store: any ImportPort) throws -> ForumOutcome {
         guard let site = Discourse.Site(source: source) else {
             throw AgoraError.invalidArgument("\(source.id): the source has no forum address")
         }
@@ -298,14 +298,14 @@ public struct ForumSync: Sendable {
 
     /// One topic: its page, and the posts after the first twenty that the cache lacks, as many
     /// as one sync reads of a topic (`complete` says whether that was all).
-    private func readTopic(_ id: Int, client: ForumClient, store: any CommunityStore, site: Discourse.Site,
+    private func readTopic(_ id: Int, client: ForumClient, store: any ImportPort, site: Discourse.Site,
                            categories: [Int: String]) throws -> (topic: Discourse.Topic, complete: Bool)? {
         guard let (json, pageBytes) = try client.sizedObject("/t/\(id).json") else { return nil }
         var bytes = pageBytes
         let stream = ((json["post_stream"] as? [String: Any])?["stream"] as? [Any])?.compactMap(Discourse.int) ?? []
         let loaded = Set((((json["post_stream"] as? [String: Any])?["posts"] as? [[String: Any]]) ?? []).compactMap { Discourse.int($0["id"]) })
         var known: [Int: Comment.ID] = [:]
-        let links = try store.commentLinks(of: site.topicID(id))
+        let links = try store.knownReplies(of: site.topicID(id))
         let cached = Set(links.keys)
         for (comment, link) in links {
             if let link, let number = link.split(separator: "/").last.flatMap({ Int($0) }) { known[number] = comment }
@@ -331,22 +331,22 @@ public struct ForumSync: Sendable {
 
     /// Authors not in the cache yet, each from their profile when it can be read.
     /// A failed profile is counted (`profilesFailed`) and the member kept as the list gave them.
-    private func newMembers(_ authors: [Member], client: ForumClient, store: any CommunityStore, site: Discourse.Site,
+    private func newMembers(_ authors: [Member], client: ForumClient, store: any ImportPort, site: Discourse.Site,
                             outcome: inout ForumOutcome) throws -> [Member] {
-        let known = try store.existingMembers(authors.map(\.id))
-        let unknown = authors.filter { known[$0.id] == nil }
+        let known = try store.knownMembers(authors.map(\.id))
+        let unknown = authors.filter { !known.contains($0.id) }
         let profiles = Parallel.map(unknown, workers: pacing.concurrency) { author -> (Member, read: Bool) in
-            let username = author.id.rawValue.components(separatedBy: ":u:").last ?? ""
+            let username = site.username(of: author.id)
             guard let path = Self.profilePath(username: username),
                   let json = try? client.object(path), let member = Discourse.member(json, site: site) else { return (author, false) }
-            return (Discourse.merge(member, over: author), true)
+            return (MergeRule.member(member, over: author), true)
         }
         outcome.profilesFailed += profiles.filter { !$0.read }.count
         return profiles.map(\.0)
     }
 
     /// The member directory, page by page; members the cache lacks are read from their profile.
-    private func readDirectory(client: ForumClient, store: any CommunityStore, site: Discourse.Site,
+    private func readDirectory(client: ForumClient, store: any ImportPort, site: Discourse.Site,
                                outcome: inout ForumOutcome, tally: Tally) throws {
         var page = 0
         var seen = Set<Member.ID>()
@@ -362,19 +362,13 @@ public struct ForumSync: Sendable {
             if let total = Discourse.int((json["meta"] as? [String: Any])?["total_rows_directory_items"]), !items.isEmpty {
                 lastPage = min(lastPage, total / items.count + 2)
             }
-            var members: [Member] = []
-            var unknown: [Member] = []
-            let known = try store.existingMembers(listed.map(\.id))
-            for member in listed {
-                if let cached = known[member.id] {
-                    let merged = Discourse.merge(member, over: cached)
-                    if merged != cached { members.append(merged) }
-                } else {
-                    unknown.append(member)
-                }
-            }
+            // Members the cache has are written as the directory gives them (the cache keeps what
+            // the row does not say); the others are read from their profile first.
+            let known = try store.knownMembers(listed.map(\.id))
+            var members = listed.filter { known.contains($0.id) }
+            let unknown = listed.filter { !known.contains($0.id) }
             members += try newMembers(unknown, client: client, store: store, site: site, outcome: &outcome).map { profile in
-                unknown.first { $0.id == profile.id }.map { Discourse.merge($0, over: profile) } ?? profile
+                unknown.first { $0.id == profile.id }.map { MergeRule.member($0, over: profile) } ?? profile
             }
             var batch = CacheContent(members: members)
             outcome.duplicates += batch.dropDuplicateIDs()

@@ -96,7 +96,7 @@ public enum OPML {
 
             """
         // Each folder an outline of its own, with its feeds inside; feeds in none first.
-        let feeds = sources.filter { $0.kind == .feed && $0.location != nil }
+        let feeds = sources.filter { $0.kind.traits.listedInOPML && $0.location != nil }
         func outline(_ source: Source, indent: String) -> String {
             let location = source.location!
             let url = location.hasPrefix("/") ? URL(fileURLWithPath: location).absoluteString : location

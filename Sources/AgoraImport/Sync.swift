@@ -29,6 +29,25 @@ public struct SyncReport: Sendable, Codable, Equatable {
     /// A forum's records whose id came twice (the first kept).
     public var duplicates: Int?
 
+    /// The report kept with its source: in words (`agora sources`) and as values (the sources
+    /// screen's brief column).
+    public func record(in source: inout Source) {
+        source.lastStatus = summary
+        source.lastResult = result
+    }
+
+    /// The result as values.
+    public var result: SyncResult {
+        let outcome: SyncResult.Outcome = switch status {
+        case .updated: .updated
+        case .notModified: .notModified
+        case .failed: .failed
+        case .waiting: .waiting
+        }
+        return SyncResult(outcome: outcome, added: added, updated: updated, newReplies: commentsAdded ?? 0,
+                          changedReplies: commentsUpdated ?? 0, reason: error)
+    }
+
     /// The words kept as the source's last status.
     public var summary: String {
         switch status {
@@ -65,9 +84,12 @@ public struct Sync: Sendable {
 
     /// Which key files were given for which forums (the user's own, outside any cache).
     public var keyGrants = KeyGrants.standard()
+    /// The kinds of source, and how each syncs.
+    public var kinds = SourceKindTable.standard
 
     public init(fetcher: Fetcher = Fetcher(), concurrency: Int = 4, deadline: TimeInterval? = nil, ignoreRetryAfter: Bool = false,
-                now: @escaping @Sendable () -> Date = Date.init) {
+                kinds: SourceKindTable = .standard, now: @escaping @Sendable () -> Date = Date.init) {
+        self.kinds = kinds
         self.fetcher = fetcher
         self.concurrency = max(1, concurrency)
         self.deadline = deadline
@@ -77,7 +99,7 @@ public struct Sync: Sendable {
 
     /// Syncs `sources` and returns a report for each, in the order given. `progress` hears each
     /// report as its source finishes (from any thread, one at a time).
-    public func run(_ sources: [Source], into store: any CommunityStore,
+    public func run(_ sources: [Source], into store: any ImportPort,
                     progress: (@Sendable (SyncReport) -> Void)? = nil) -> [SyncReport] {
         let end = deadline.map { DispatchTime.now() + $0 }
         let this: Sync = {
@@ -107,12 +129,12 @@ public struct Sync: Sendable {
     }
 
     /// One source: fetch, parse, write; a failure is written as the source's last status.
-    public func sync(_ source: Source, into store: any CommunityStore) -> SyncReport {
+    public func sync(_ source: Source, into store: any ImportPort) -> SyncReport {
         run([source], into: store).first ?? syncOne(source, into: store).report
     }
 
     /// The same, and whether the sync's deadline stopped it.
-    func syncOne(_ source: Source, into store: any CommunityStore) -> (report: SyncReport, stoppedByDeadline: Bool) {
+    func syncOne(_ source: Source, into store: any ImportPort) -> (report: SyncReport, stoppedByDeadline: Bool) {
         let location = source.location ?? ""
         var report = SyncReport(source: source.id.rawValue, name: source.name, location: location, status: .failed)
         var updated = source
@@ -127,106 +149,105 @@ public struct Sync: Sendable {
         updated.lastSync = now()
         do {
             guard !location.isEmpty else { throw AgoraError.invalidArgument("\(source.id): the source has no address") }
-            if source.kind == .discourse {
-                var forum = ForumSync(fetcher: fetcher, pacing: pacing, now: now)
-                forum.keyGrants = keyGrants
-                if let tell = forumProgress {
-                    forum.progress = { @Sendable progress in tell(source, progress) }
-                }
-                let outcome: ForumOutcome
-                var stopped: Interrupted?
-                do {
-                    outcome = try forum.sync(updated, into: store)
-                } catch let interrupted as Interrupted {
-                    // What was read is in the cache; how far the sync got is kept with the source.
-                    outcome = interrupted.outcome
-                    stopped = interrupted
-                }
-                updated = outcome.source
-                updated.lastStatus = source.lastStatus
-                updated.lastSync = now()
-                report.status = .updated
-                report.added = outcome.posts.added
-                report.updated = outcome.posts.updated
-                report.unchanged = outcome.posts.unchanged
-                report.commentsAdded = outcome.comments.added
-                report.commentsUpdated = outcome.comments.updated
-                report.requests = outcome.requests
-                report.leftOut = outcome.leftOut
-                report.waited = outcome.waited
-                report.profilesFailed = outcome.profilesFailed
-                report.duplicates = outcome.duplicates
-                if !outcome.failedTopics.isEmpty {
-                    report.status = .failed
-                    report.error = "\(outcome.failedTopics.count) topics not read (they are asked again next time): "
-                        + outcome.failedTopics.prefix(3).joined(separator: "; ")
-                }
-                if outcome.unfinishedTopics > 0 {
-                    report.error = [report.error, "\(outcome.unfinishedTopics) long \(outcome.unfinishedTopics == 1 ? "topic" : "topics") written in part (the next sync goes on)"]
-                        .compactMap { $0 }.joined(separator: "; ")
-                }
-                if let stopped {
-                    report.status = .failed
-                    report.error = "\(stopped.description); what was read is kept and the next sync goes on from there"
-                    if let backOff = stopped.reason as? Fetcher.BackOff { updated.retryAfter = backOff.until }
-                    updated.lastStatus = report.summary
-                    try store.importContent(CacheContent(sources: [updated]))
-                    return (report, stopped.reason is Fetcher.DeadlineReached)
-                }
-                updated.lastStatus = report.summary
-                try store.importContent(CacheContent(sources: [updated]))
-                return (report, false)
+            guard let syncing = kinds.syncer(for: source.kind) else {
+                throw AgoraError.invalidArgument("\(source.id): a \(source.kind.label) is not synced")
             }
-            switch try fetcher.fetch(location, etag: source.etag, lastModified: source.lastModified) {
-            case .notModified:
-                report.status = .notModified
-                updated.lastStatus = report.summary
-                try store.importContent(CacheContent(sources: [updated]))
-            case .fetched(let data, let etag, let lastModified):
-                let feed = try FeedParser.parse(data, path: location)
-                var content = FeedImport.content(feed, location: location, key: FeedImport.keptKey(of: source))
-                updated.feedKey = content.sources.first?.feedKey
-                updated.site = content.sources.first?.site ?? updated.site
-                updated.etag = etag
-                updated.lastModified = lastModified
-                if source.name == FeedImport.sourceKey(location) || source.name.isEmpty, let title = feed.title, !title.isEmpty {
-                    updated.name = title
-                }
-                content.sources = [updated]
-                try Self.keepForums(&content, in: store)
-                report.status = .updated
-                let summary = try store.importContent(content)
-                report.added = summary.posts.added
-                report.updated = summary.posts.updated
-                report.unchanged = summary.posts.unchanged
-                report.name = updated.name
-                // The status is written after the counts are known; a second, tiny write.
-                updated.lastStatus = report.summary
-                try store.importContent(CacheContent(sources: [updated]))
-            }
+            let stopped = try syncing(self, source, &updated, &report, store)
+            return (report, stopped)
         } catch {
             report.status = .failed
             report.error = AgoraError.words(for: error)
             if let backOff = error as? Fetcher.BackOff { updated.retryAfter = backOff.until }
-            updated.lastStatus = report.summary
+            report.record(in: &updated)
             _ = try? store.importContent(CacheContent(sources: [updated]))
             return (report, error is Fetcher.DeadlineReached)
         }
-        return (report, false)
     }
 }
 
 extension Sync {
-    /// A forum's feed brings less than the forum's own sync (no views, no replies, a short
-    /// body): where the cache has a topic or a member from the forum itself, the feed leaves it be.
-    static func keepForums(_ content: inout CacheContent, in store: any CommunityStore) throws {
-        let forumSources = Set(try store.sources().filter { $0.kind == .discourse }.map(\.id))
-        guard !forumSources.isEmpty else { return }
-        content.posts.removeAll { post in
-            post.id.rawValue.hasPrefix("discourse:") && (try? store.post(post.id)).flatMap { $0.post.source }.map(forumSources.contains) == true
+    /// A forum: its latest topics since the last sync, their new replies, new members.
+    func syncForum(_ source: Source, _ updated: inout Source, _ report: inout SyncReport, into store: any ImportPort) throws -> Bool {
+        var forum = ForumSync(fetcher: fetcher, pacing: pacing, now: now)
+        forum.keyGrants = keyGrants
+        if let tell = forumProgress {
+            forum.progress = { @Sendable progress in tell(source, progress) }
         }
-        let known = try store.existingMembers(content.members.map(\.id).filter { $0.rawValue.hasPrefix("discourse:") })
-        content.members.removeAll { known[$0.id] != nil }
+        let outcome: ForumOutcome
+        var stopped: Interrupted?
+        do {
+            outcome = try forum.sync(updated, into: store)
+        } catch let interrupted as Interrupted {
+            // What was read is in the cache; how far the sync got is kept with the source.
+            outcome = interrupted.outcome
+            stopped = interrupted
+        }
+        updated = outcome.source
+        updated.lastStatus = source.lastStatus
+        updated.lastSync = now()
+        report.status = .updated
+        report.added = outcome.posts.added
+        report.updated = outcome.posts.updated
+        report.unchanged = outcome.posts.unchanged
+        report.commentsAdded = outcome.comments.added
+        report.commentsUpdated = outcome.comments.updated
+        report.requests = outcome.requests
+        report.leftOut = outcome.leftOut
+        report.waited = outcome.waited
+        report.profilesFailed = outcome.profilesFailed
+        report.duplicates = outcome.duplicates
+        if !outcome.failedTopics.isEmpty {
+            report.status = .failed
+            report.error = "\(outcome.failedTopics.count) topics not read (they are asked again next time): "
+                + outcome.failedTopics.prefix(3).joined(separator: "; ")
+        }
+        if outcome.unfinishedTopics > 0 {
+            report.error = [report.error, "\(outcome.unfinishedTopics) long \(outcome.unfinishedTopics == 1 ? "topic" : "topics") written in part (the next sync goes on)"]
+                .compactMap { $0 }.joined(separator: "; ")
+        }
+        if let stopped {
+            report.status = .failed
+            report.error = "\(stopped.description); what was read is kept and the next sync goes on from there"
+            if let backOff = stopped.reason as? Fetcher.BackOff { updated.retryAfter = backOff.until }
+            report.record(in: &updated)
+            try store.importContent(CacheContent(sources: [updated]))
+            return stopped.reason is Fetcher.DeadlineReached
+        }
+        report.record(in: &updated)
+        try store.importContent(CacheContent(sources: [updated]))
+        return false
+    }
+
+    /// A feed: fetched again when it has changed (conditional GET), its items written.
+    func syncFeed(_ source: Source, _ updated: inout Source, _ report: inout SyncReport, into store: any ImportPort) throws -> Bool {
+        let location = source.location ?? ""
+        switch try fetcher.fetch(location, etag: source.etag, lastModified: source.lastModified) {
+        case .notModified:
+            report.status = .notModified
+            report.record(in: &updated)
+            try store.importContent(CacheContent(sources: [updated]))
+        case .fetched(let data, let etag, let lastModified):
+            let feed = try FeedParser.parse(data, path: location)
+            var content = FeedImport.content(feed, location: location, key: FeedImport.keptKey(of: source))
+            updated.feedKey = content.sources.first?.feedKey
+            updated.site = content.sources.first?.site ?? updated.site
+            updated.etag = etag
+            updated.lastModified = lastModified
+            if source.name == FeedImport.sourceKey(location) || source.name.isEmpty, let title = feed.title, !title.isEmpty {
+                updated.name = title
+            }
+            content.sources = [updated]
+            report.status = .updated
+            let summary = try store.importContent(content)
+            report.added = summary.posts.added
+            report.updated = summary.posts.updated
+            report.unchanged = summary.posts.unchanged
+            report.name = updated.name
+            // The status is written after the counts are known; a second, tiny write.
+            report.record(in: &updated)
+            try store.importContent(CacheContent(sources: [updated]))
+        }
+        return false
     }
 }
 

@@ -92,19 +92,9 @@ public struct SourcesRow: Hashable, Sendable {
         guard let source, category == nil, source.isSynced else { return "" }
         if let until = source.retryAfter { return "waiting until " + Self.clock.string(until) }
         guard let last = source.lastSync else { return "never synced" }
-        let status = Self.brief(Sanitizer.line(source.lastStatus ?? ""))
+        // A cache from before results were kept as values shows its words whole.
+        let status = Sanitizer.line(source.lastResult?.brief ?? source.lastStatus ?? "")
         return dateFormat.string(last) + " " + Self.clock.string(last) + (status.isEmpty ? "" : " " + status)
-    }
-
-    /// A sync's summary as the column has room for: what was new, not the zeros, the unchanged
-    /// and the requests ("11 new, 72 new replies"); "no change"; a failure whole.
-    public static func brief(_ status: String) -> String {
-        if status.hasPrefix("failed") || status.isEmpty { return status }
-        if status == "not modified" { return "no change" }
-        let parts = status.split(separator: ";").flatMap { $0.split(separator: ",") }
-            .map { String($0).trimmed }
-            .filter { !$0.isEmpty && !$0.hasPrefix("0 ") && !$0.hasSuffix("unchanged") && !$0.hasSuffix("requests") && !$0.hasSuffix("request") }
-        return parts.isEmpty ? "no change" : parts.joined(separator: ", ")
     }
 
     static let clock = DateFormat(pattern: "%H:%M")

@@ -90,7 +90,7 @@ struct Export: ParsableCommand {
     func run() throws {
         let store = try global.open()
         if opml {
-            let sources = try store.sources().filter { $0.kind == .feed }
+            let sources = try store.sources().filter { $0.kind.traits.listedInOPML }
             try AtomicFile.write(OPML.write(sources, title: try store.community().name + " feeds"), to: file)
             Output.line("Wrote \(Output.plural(sources.count, "feed source")) to \(file).")
             return

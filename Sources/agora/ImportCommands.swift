@@ -28,10 +28,13 @@ struct Import: ParsableCommand {
     var path: String { pathGiven ?? "" }
 
     func validate() throws {
+        if let format, SourceKindTable.standard.reader(format: format) == nil {
+            throw ValidationError("--format is one of \(SourceKindTable.standard.formats.joined(separator: ", ")), not '\(format)'")
+        }
         if sample, pathGiven != nil { throw ValidationError("give a PATH or --sample, not both") }
         if !sample, pathGiven == nil { throw ValidationError("Missing expected argument '<path>' (or --sample)") }
     }
-    @Option(help: "What PATH is: \(ImportFormat.allCases.map(\.rawValue).joined(separator: ", ")).") var format: ImportFormat?
+    @Option(help: "What PATH is: \(SourceKindTable.standard.formats.joined(separator: ", ")).") var format: String?
     @Flag(help: "Print a JSON summary.") var json = false
 
     func run() throws {
@@ -53,7 +56,7 @@ struct Import: ParsableCommand {
         if sample {
             let store = try global.openForImport()
             let summary = try store.importContent(try SampleCommunity.content())
-            try report(summary, format: .agoraJSON, notes: [], name: "the sample community (\(SampleCommunity.name))")
+            try report(summary, format: SourceReader.agoraJSON.format, notes: [], name: "the sample community (\(SampleCommunity.name))")
             return
         }
         let progress = Progress()
@@ -63,61 +66,32 @@ struct Import: ParsableCommand {
             throw AgoraError.cannotRead(path: path, reason: "no such file or folder")
         }
         // What it is, from its name and first bytes: a 300 MB feed is read as a stream, never whole.
-        var head: Data?
-        if !isFolder.boolValue { head = try Self.head(path) }
-        let kind: ImportFormat? = format
-            ?? (isFolder.boolValue ? (NingArchive.looksLikeArchive(path: path, data: nil) ? .ning : nil)
-                : ImportFormat.detect(head!, name: path))
-        var plan: ImportPlan
-        switch kind {
-        case .agoraJSON?:
-            guard head != nil else { throw AgoraError.invalidArgument("\(path) is a folder, not an Agora JSON file") }
-            plan = ImportPlan(content: try CacheFile.read(path: path).content)
-        case .feed?:
-            guard head != nil else { throw AgoraError.invalidArgument("\(path) is a folder, not a feed") }
-            // Read as a stream and written in batches, in one transaction.
+        let table = SourceKindTable.standard
+        let reader = try format.flatMap(table.reader(format:))
+            ?? (isFolder.boolValue ? table.recognise(folder: path) : table.recognise(try Self.head(path), name: path))
+        guard let reader, let read = reader.read else {
+            throw AgoraError.invalidArgument("\(path): not something agora can import (\(table.readable)); --format says what it is")
+        }
+        // The cache is opened only once the reader knows the file is good; it is kept here for
+        // what follows the import (the community's name, the size advice).
+        let opened = Opened()
+        let outcome = try read(SourceReader.Request(path: path, isFolder: isFolder.boolValue, open: { [global] in
             let store = try global.openForImport()
-            let location = URL(fileURLWithPath: path).standardizedFileURL.path
-            let known = try store.sources().first { $0.id == FeedImport.sourceID(location) }
-            let summary = try FeedImport.importFile(path, into: store, key: FeedImport.keptKey(of: known)) { done, total in
-                if total > 4 << 20 { progress.bar((path as NSString).lastPathComponent, done: done >> 20, total: total >> 20, unit: "MiB") }
-            }
-            progress.finish()
-            try Self.nameCommunity(store, after: try store.sources().first { $0.location == location })
-            try report(summary, format: .feed, notes: try Self.sizeNotes(store, path: global.path))
+            opened.store = store
+            return store
+        }, progress: progress))
+        guard let summary = outcome.summary, let store = opened.store else {
+            try reportList(outcome, format: reader.format)
             return
-        case .ning?:
-            let archive = try NingArchive(path: path)
-            plan = try archive.read { file, done, total in progress.bar(file, done: done, total: total) }
-            progress.finish()
-        case .opml?:
-            guard head != nil else { throw AgoraError.invalidArgument("\(path) is a folder, not an OPML file") }
-            try importOPML(try CacheFile.readData(path: path))
-            return
-        case nil:
-            throw AgoraError.invalidArgument(
-                "\(path): not something agora can import (a Ning archive, an RSS, Atom or JSON Feed file, an OPML file or an Agora JSON cache); --format says what it is")
         }
-        let store = try global.openForImport()
-        var addedSources: [Source] = []
-        if kind == .agoraJSON {
-            let imported = SourcePolicy.imported(plan.content.sources, existing: try store.sources())
-            plan.content.sources = imported.added
-            plan.notes += imported.notes
-            addedSources = imported.added
-        }
-        if plan.content.posts.count + plan.content.comments.count > 5_000 {
-            progress.line("writing \(Output.plural(plan.content.posts.count, "post")), \(Output.plural(plan.content.comments.count, "comment")) and \(Output.plural(plan.content.members.count, "member"))")
-        }
-        let summary = try store.importContent(plan.content)
-        if plan.content.community == nil { try Self.nameCommunity(store, after: plan.content.sources.first) }
-        try report(summary, format: kind!, notes: plan.notes + Self.sizeNotes(store, path: global.path), sourcesAdded: addedSources)
+        try Self.nameCommunity(store, after: outcome.namesCommunity)
+        try report(summary, format: reader.format, notes: outcome.notes + Self.sizeNotes(store, path: global.path), sourcesAdded: outcome.sourcesAdded)
     }
 
-    private func report(_ summary: ImportSummary, format: ImportFormat, notes: [String], name: String? = nil,
+    private func report(_ summary: ImportSummary, format: String, notes: [String], name: String? = nil,
                         sourcesAdded: [Source] = []) throws {
         if json {
-            try Output.json(ImportJSON(path: name == nil ? path : "sample", format: name == nil ? format.rawValue : "sample", summary: summary, notes: notes,
+            try Output.json(ImportJSON(path: name == nil ? path : "sample", format: name == nil ? format : "sample", summary: summary, notes: notes,
                                        sourcesAdded: sourcesAdded.map { ImportJSON.AddedSource(id: $0.id.rawValue, kind: $0.kind.rawValue, location: $0.location) }))
             return
         }
@@ -174,34 +148,22 @@ struct Import: ParsableCommand {
         try CacheFile.readData(path: path, limit: 4_096)
     }
 
-    /// An OPML file's feeds become sources; ones already there are left as they are.
-    private func importOPML(_ data: Data) throws {
-        let listed = try OPML.parse(data, path: path)
-        let feeds = listed.filter { SourcePolicy.isWeb($0.url) }
-        let leftOut = listed.count - feeds.count
-        let store = try global.openForImport()
-        let known = Set(try store.sources().map(\.id))
-        let new = feeds.filter { !known.contains(FeedImport.sourceID($0.url)) }.map {
-            Source(id: FeedImport.sourceID($0.url), kind: .feed, name: $0.title ?? FeedImport.sourceKey($0.url), location: $0.url,
-                   site: $0.site, folder: $0.folder)
-        }
-        var unique: [Source] = []
-        var seen = Set<Source.ID>()
-        for source in new where seen.insert(source.id).inserted { unique.append(source) }
-        try store.importContent(CacheContent(sources: unique))
+    /// A list of sources (OPML) imported: what it added, what the cache had, what it left out.
+    private func reportList(_ outcome: SourceReader.Outcome, format: String) throws {
+        let added = outcome.sourcesAdded.count
         if json {
-            try Output.json(OPMLImportJSON(path: path, format: "opml", sourcesAdded: unique.count, sourcesKnown: feeds.count - unique.count))
+            try Output.json(OPMLImportJSON(path: path, format: format, sourcesAdded: added, sourcesKnown: outcome.sourcesKnown))
             return
         }
-        Output.line("Imported \(Output.safe(path)): \(Output.plural(unique.count, "new source")), \(feeds.count - unique.count) already known.")
-        if leftOut > 0 {
-            Output.line("  note: \(Output.plural(leftOut, "feed")) with a local or non-web address left out: only feeds added with `agora sources add` may be local files")
+        Output.line("Imported \(Output.safe(path)): \(Output.plural(added, "new source")), \(outcome.sourcesKnown) already known.")
+        if outcome.leftOut > 0 {
+            Output.line("  note: \(Output.plural(outcome.leftOut, "feed")) with a local or non-web address left out: only feeds added with `agora sources add` may be local files")
         }
-        if !unique.isEmpty { Output.line("Run `agora sync` to fetch them.") }
+        if added > 0 { Output.line("Run `agora sync` to fetch them.") }
     }
 }
 
-extension ImportFormat: ExpressibleByArgument {}
+
 
 struct ImportJSON: Encodable {
     var path: String
@@ -244,4 +206,11 @@ struct OPMLImportJSON: Encodable {
     var format: String
     var sourcesAdded: Int
     var sourcesKnown: Int
+}
+
+extension Progress: ImportProgress {}
+
+/// The cache an import opened, once it has.
+private final class Opened: @unchecked Sendable {
+    var store: (any CommunityStore)?
 }

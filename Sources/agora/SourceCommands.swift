@@ -144,7 +144,7 @@ struct SourcesAdd: ParsableCommand {
             Output.line("\(Output.safe(site.base.absoluteString)) is already a source (\(site.sourceID)); its options are now as given.")
             return
         }
-        let source = Source(id: site.sourceID, kind: .discourse, name: name ?? title ?? site.key, location: site.base.absoluteString, forum: forum)
+        let source = Source(id: site.sourceID, kind: .discourse, name: name ?? title ?? site.key, location: site.base.absoluteString, options: .forum(forum))
         try store.importContent(CacheContent(sources: [source]))
         try Import.nameCommunity(store, after: source)
         Output.line((kind == nil ? "Found a Discourse forum" + (title.map { " (\(Output.safe($0)))" } ?? "") + ". " : "")

@@ -184,7 +184,7 @@ struct FeedTests {
         #expect(content.posts[0].authorName == "Ana Müller")
         #expect(content.posts[1].title == "No title here at all")
         #expect(content.sources.first?.id == "feed:e-org-feed-json")
-        #expect(ImportFormat.detect(Data(json.utf8)) == .feed)
+        #expect(SourceKindTable.standard.recognise(Data(json.utf8))?.format == "feed")
     }
 
     @Test func ning_feed_ids_meet_the_archives_content_ids() {
@@ -215,12 +215,12 @@ struct FeedTests {
     }
 
     @Test func detection_tells_caches_from_feeds_from_anything_else() {
-        #expect(ImportFormat.detect(Data(#"{"format": "agora-cache", "version": 1}"#.utf8)) == .agoraJSON)
-        #expect(ImportFormat.detect(Data("<?xml version=\"1.0\"?>\n<rss version=\"2.0\">".utf8)) == .feed)
-        #expect(ImportFormat.detect(Data("<feed xmlns=\"http://www.w3.org/2005/Atom\">".utf8)) == .feed)
-        #expect(ImportFormat.detect(Data("<rdf:RDF xmlns:rdf=\"x\">".utf8)) == .feed)
-        #expect(ImportFormat.detect(Data("hello".utf8)) == nil)
-        #expect(ImportFormat.detect(Data(#"{"items": []}"#.utf8)) == nil)
+        #expect(SourceKindTable.standard.recognise(Data(#"{"format": "agora-cache", "version": 1}"#.utf8))?.format == "agora-json")
+        #expect(SourceKindTable.standard.recognise(Data("<?xml version=\"1.0\"?>\n<rss version=\"2.0\">".utf8))?.format == "feed")
+        #expect(SourceKindTable.standard.recognise(Data("<feed xmlns=\"http://www.w3.org/2005/Atom\">".utf8))?.format == "feed")
+        #expect(SourceKindTable.standard.recognise(Data("<rdf:RDF xmlns:rdf=\"x\">".utf8))?.format == "feed")
+        #expect(SourceKindTable.standard.recognise(Data("hello".utf8)) == nil)
+        #expect(SourceKindTable.standard.recognise(Data(#"{"items": []}"#.utf8)) == nil)
     }
 
     @Test func the_hand_read_rfc822_dates_agree_with_the_formatters() {

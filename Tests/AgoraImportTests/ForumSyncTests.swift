@@ -42,7 +42,7 @@ struct ForumSyncTests {
             self.forum = try forum.start()
             store = try SQLiteStore(path: folder.file("c.sqlite"))
             let site = Discourse.Site(self.forum.baseURL)!
-            source = Source(id: site.sourceID, kind: .discourse, name: "Test forum", location: self.forum.baseURL, forum: options)
+            source = Source(id: site.sourceID, kind: .discourse, name: "Test forum", location: self.forum.baseURL, options: .forum(options))
             try store.importContent(CacheContent(sources: [source]))
         }
 
@@ -141,6 +141,9 @@ struct ForumSyncTests {
         let report = try setup.sync()
         #expect(report.commentsAdded == 1)
         #expect(report.updated == 1, "the edited first post changes the topic's body")
+        // Kept with the source as values, for the sources screen to say briefly.
+        let kept = try #require(try setup.store.sources().first?.lastResult)
+        #expect(kept == SyncResult(outcome: .updated, updated: 1, newReplies: 1) && kept.brief == "1 updated, 1 new reply")
         // The latest page and the one changed topic; nothing else.
         #expect(setup.forum.requests().count - before == 2, "\(setup.forum.requests().dropFirst(before).map(\.path))")
         let detail = try setup.store.post(site.topicID(1_020))

@@ -54,4 +54,24 @@ struct ArchitectureTests {
         let readers = (Self.files().map { ($0.path, $0.text) } + testFiles).filter { file in reading.contains(where: file.1.contains) }.map(\.0)
         #expect(readers.isEmpty, "an error's words read back: \(readers)")
     }
+
+    /// A kind of source is decided by its traits (AgoraKit's table of kinds) and its reader
+    /// (AgoraImport's `SourceKindTable`): no other file compares a kind or reads a kind out of
+    /// an id's prefix.
+    @Test func kinds_are_asked_not_compared() throws {
+        let files = Self.files()
+        let comparing = try Regex(#"kind\s*[!=]=\s*\.(sample|agoraJSON|ningArchive|feed|discourse)\b"#)
+        let prefixes = try Regex(#"\"(discourse|feed):\"|\":u:\""#)
+        let tables = ["AgoraKit/Model/SourceKinds.swift"]
+        let offenders = files.filter { !tables.contains($0.path) && ($0.text.contains(comparing) || $0.text.contains(prefixes)) }.map(\.path)
+        #expect(offenders.isEmpty, "kinds compared or ids read by prefix outside the tables of kinds: \(offenders)")
+    }
+
+    /// Importers and syncs see a cache only through `ImportPort`: which ids it has, write a batch.
+    @Test func importers_reach_a_cache_only_through_its_import_port() {
+        let importers = Self.files(under: "AgoraImport")
+        #expect(importers.count > 10)
+        let reaching = importers.filter { $0.text.contains("CommunityStore") || $0.text.contains("SQLiteStore") || $0.text.contains("JSONStore") }
+        #expect(reaching.isEmpty, "importers holding a whole cache: \(reaching.map(\.path))")
+    }
 }

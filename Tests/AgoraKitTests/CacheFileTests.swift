@@ -92,7 +92,7 @@ struct CacheFileTests {
         var post = sample.posts[0]
         post.likes = 7
         var forum = Source(id: "discourse:f", kind: .discourse, name: "F", location: "https://f.example.org",
-                           forum: Source.Forum(categories: ["policy"], maxTopics: 10))
+                           options: .forum(Source.Forum(categories: ["policy"], maxTopics: 10)))
         forum.forum?.syncedThrough = Date(timeIntervalSince1970: 1_700_000_000)
         let comment = Comment(id: "c-forum", post: post.id, body: "<p>Hi</p>", link: "https://f.example.org/t/x/1/2")
         try store.importContent(CacheContent(sources: [forum], posts: [post], comments: [comment]))
@@ -123,10 +123,10 @@ struct CacheFileTests {
         _ = try SQLiteStore(path: path)
         try TestSQLite.setUserVersion(path: path, 99)
         let before = bytes(path)
-        #expect(throws: AgoraError.newerSchema(path: path, found: 99, supported: 6)) { try SQLiteStore(path: path) }
+        #expect(throws: AgoraError.newerSchema(path: path, found: 99, supported: Schema.version)) { try SQLiteStore(path: path) }
         #expect(bytes(path) == before)
-        #expect(AgoraError.newerSchema(path: path, found: 99, supported: 6).description
-            == "\(path): written by a newer Agora: schema 99; this build reads up to 6")
+        #expect(AgoraError.newerSchema(path: path, found: 99, supported: Schema.version).description
+            == "\(path): written by a newer Agora: schema 99; this build reads up to \(Schema.version)")
     }
 
     @Test func another_programs_database_is_refused() throws {
@@ -271,7 +271,7 @@ struct CacheFileTests {
         let dir = TemporaryDirectory()
         let path = dir.file("damaged.sqlite")
         let store = try SQLiteStore(path: path)
-        try store.importContent(CacheContent(sources: [Source(id: "f", kind: .discourse, name: "F", forum: Source.Forum(categories: ["a"]))],
+        try store.importContent(CacheContent(sources: [Source(id: "f", kind: .discourse, name: "F", options: .forum(Source.Forum(categories: ["a"])))],
                                              members: [Member(id: "ana", name: "Ana", profile: [Member.ProfileAnswer(question: "Q", answer: "A")])]))
         let queue = try DatabaseQueue(path: path)
         try queue.write { db in

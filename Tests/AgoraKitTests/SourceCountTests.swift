@@ -157,7 +157,7 @@ struct SourceCountTests {
         }
         try TestSQLite.downgradeToVersion5(path: path)
         let store = try SQLiteStore(path: path)
-        #expect(try TestSQLite.userVersion(path: path) == 6)
+        #expect(try TestSQLite.userVersion(path: path) == Schema.version)
         #expect(try Self.counts(store) == ["feed:a/News": [1, 0], "feed:a/-": [4, 4], "feed:b/-": [3, 3],
                                            "forum/Policy": [3, 2], "forum/Meta": [1, 1], "-/-": [1, 1]])
         try store.setRead(true, posts: ["b0"])

@@ -38,8 +38,14 @@ enum TestSQLite {
         ])
     }
 
+    /// Turns a new cache back into what the sixth schema wrote: no sync results as values.
+    static func downgradeToVersion6(path: String) throws {
+        try downgrade(path: path, to: 6, undoing: ["ALTER TABLE source DROP COLUMN lastResult"])
+    }
+
     /// Turns a new cache back into what the fifth schema wrote: no counts by source.
     static func downgradeToVersion5(path: String) throws {
+        try downgradeToVersion6(path: path)
         try downgrade(path: path, to: 5, undoing: [
             "DROP TRIGGER postState_read_counted", "DROP TRIGGER postState_new_counted", "DROP TABLE sourceTotal",
             "DROP INDEX post_by_source", "DROP INDEX post_by_activity", "DROP INDEX postState_new", "DROP INDEX comment_unread",

@@ -98,11 +98,11 @@ struct Driver {
 @Suite("The reader as values")
 struct UpdateTests {
     @Test func a_syncs_summary_is_brief_on_the_sources_screen() {
-        #expect(SourcesRow.brief("11 new, 0 updated, 0 unchanged; 72 new replies, 0 changed; 25 requests; 3 left out")
-                == "11 new, 72 new replies, 3 left out")
-        #expect(SourcesRow.brief("0 new, 0 updated, 4 unchanged") == "no change")
-        #expect(SourcesRow.brief("not modified") == "no change")
-        #expect(SourcesRow.brief("failed: HTTP 404, not found") == "failed: HTTP 404, not found")
+        #expect(SyncResult(outcome: .updated, added: 11, newReplies: 72).brief == "11 new, 72 new replies")
+        #expect(SyncResult(outcome: .updated, updated: 2, newReplies: 1, changedReplies: 3).brief == "2 updated, 1 new reply, 3 changed")
+        #expect(SyncResult(outcome: .updated).brief == "no change")
+        #expect(SyncResult(outcome: .notModified).brief == "no change")
+        #expect(SyncResult(outcome: .failed, reason: "HTTP 404, not found").brief == "failed: HTTP 404, not found")
     }
 
     @Test func counts_are_grouped_by_thousands_whatever_the_locale() {

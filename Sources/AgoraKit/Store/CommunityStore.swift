@@ -4,7 +4,7 @@ import Foundation
 /// and pass the same behaviour suite.
 ///
 /// Every list is a window (offset and limit): nothing here hands out "all posts".
-public protocol CommunityStore: Sendable {
+public protocol CommunityStore: ImportPort {
     /// Where the cache lives, for messages.
     var location: String { get }
     /// Whether it can only be read (a read-only file or file system): writes are refused.
@@ -73,34 +73,17 @@ public protocol CommunityStore: Sendable {
     func setMuted(_ muted: Bool, member: Member.ID) throws
 
     // MARK: Content in and out
-    func sources() throws -> [Source]
     /// Posts and unread posts by source and category (muted members' posts left out), from
     /// kept counts: the sources screen asks on every change.
     func sourceCounts() throws -> [SourceCount]
     /// Forgets a source: it is no longer synced. Its posts stay in the cache, with their state.
     /// Throws when there is no source with that id.
     func removeSource(_ id: Source.ID) throws
-    /// Writes content in one transaction: the same ids update in place, reader state is merged
-    /// (read or starred in either stays so). On any error nothing is written.
-    @discardableResult
-    func importContent(_ content: CacheContent) throws -> ImportSummary
-    /// Writes content that arrives in batches (a large feed read as a stream), all in one
-    /// transaction: `produce` hands each batch to the function it is given. On any error, from
-    /// `produce` or from the cache, nothing is written. Ids must not repeat across batches.
-    @discardableResult
-    func importBatches(_ produce: (_ write: (CacheContent) throws -> Void) throws -> Void) throws -> ImportSummary
     /// Everything, for `agora export`.
     func exportContent() throws -> CacheContent
 
     /// The community at a glance (`agora stats`).
     func communityStats() throws -> CommunityStats
-
-    // MARK: What a sync asks before it writes
-    /// The members of these ids that the cache has.
-    func existingMembers(_ ids: [Member.ID]) throws -> [Member.ID: Member]
-    /// A post's comments by id, with their own address (nil where they have none); empty for a
-    /// post the cache does not have.
-    func commentLinks(of post: Post.ID) throws -> [Comment.ID: String?]
 }
 
 extension CommunityStore {
@@ -111,15 +94,11 @@ extension CommunityStore {
         return CommunityStats.of(content, unread: { content.postStates[$0]?.read != true })
     }
 
-    public func existingMembers(_ ids: [Member.ID]) throws -> [Member.ID: Member] {
-        var out: [Member.ID: Member] = [:]
-        for id in ids {
-            if let member = try? member(id, limit: 0).member { out[id] = member }
-        }
-        return out
+    public func knownMembers(_ ids: [Member.ID]) throws -> Set<Member.ID> {
+        Set(ids.filter { (try? member($0, limit: 0)) != nil })
     }
 
-    public func commentLinks(of post: Post.ID) throws -> [Comment.ID: String?] {
+    public func knownReplies(of post: Post.ID) throws -> [Comment.ID: String?] {
         guard let detail = try? self.post(post) else { return [:] }
         return Dictionary(detail.comments.map { ($0.comment.id, $0.comment.link) }, uniquingKeysWith: { a, _ in a })
     }

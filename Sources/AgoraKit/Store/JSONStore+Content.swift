@@ -59,8 +59,11 @@ extension JSONStore {
                 if let index = file.sources.firstIndex(where: { $0.id == source.id }) { file.sources[index] = source }
                 else { file.sources.append(source) }
             }
-            Self.merge(content.members, into: &file.members, index: contents.memberIndex, counts: &summary.members)
-            Self.merge(content.posts, into: &file.posts, index: contents.postIndex, counts: &summary.posts)
+            Self.merge(content.members, into: &file.members, index: contents.memberIndex, counts: &summary.members, rule: MergeRule.member)
+            let kinds = Dictionary(file.sources.map { ($0.id, $0.kind) }, uniquingKeysWith: { a, _ in a })
+            Self.merge(content.posts, into: &file.posts, index: contents.postIndex, counts: &summary.posts) { incoming, stored in
+                MergeRule.post(incoming, over: stored) { $0.flatMap { kinds[$0] }?.traits.richness ?? 0 }
+            }
             let knownPosts = Set(file.posts.map(\.id))
             for comment in content.comments where !knownPosts.contains(comment.post) {
                 throw AgoraError.commentWithoutPost(comment: comment.id.rawValue, post: comment.post.rawValue)
@@ -100,15 +103,17 @@ extension JSONStore {
     }
 
     static func merge<T: Identifiable & Equatable>(
-        _ incoming: [T], into existing: inout [T], index: [T.ID: Int], counts: inout ImportSummary.Counts
+        _ incoming: [T], into existing: inout [T], index: [T.ID: Int], counts: inout ImportSummary.Counts,
+        rule: (_ incoming: T, _ stored: T) -> T = { incoming, _ in incoming }
     ) {
-        for item in incoming {
-            if let at = index[item.id] {
+        for given in incoming {
+            if let at = index[given.id] {
+                let item = rule(given, existing[at])
                 counts.count(existing: true, changed: existing[at] != item)
                 existing[at] = item
             } else {
                 counts.count(existing: false, changed: true)
-                existing.append(item)
+                existing.append(given)
             }
         }
     }

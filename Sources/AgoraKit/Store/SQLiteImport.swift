@@ -110,26 +110,28 @@ struct SQLiteImport {
 
     private func upsert(_ s: Source) throws {
         try db.cachedStatement(sql: """
-            INSERT INTO source (id, kind, name, location, etag, lastModified, lastSync, lastStatus, retryAfter, forum, feedKey, site, folder)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO source (id, kind, name, location, etag, lastModified, lastSync, lastStatus, retryAfter, forum, feedKey, site, folder,
+                lastResult)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT(id) DO UPDATE SET kind = excluded.kind, name = excluded.name, location = excluded.location,
                 etag = excluded.etag, lastModified = excluded.lastModified, lastSync = excluded.lastSync,
                 lastStatus = excluded.lastStatus, retryAfter = excluded.retryAfter, forum = excluded.forum,
                 feedKey = coalesce(excluded.feedKey, source.feedKey), site = coalesce(excluded.site, source.site),
-                folder = coalesce(excluded.folder, source.folder)
+                folder = coalesce(excluded.folder, source.folder), lastResult = coalesce(excluded.lastResult, source.lastResult)
             """).execute(arguments: [s.id.rawValue, s.kind.rawValue, s.name, s.location, s.etag, s.lastModified,
                                      s.lastSync?.timeIntervalSince1970, s.lastStatus, s.retryAfter?.timeIntervalSince1970,
                                      try s.forum.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }, s.feedKey,
-                                     s.site, s.folder])
+                                     s.site, s.folder, try s.lastResult.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }])
     }
 
     // MARK: Members
 
-    private func upsert(_ m: Member, into counts: inout ImportSummary.Counts) throws {
+    private func upsert(_ given: Member, into counts: inout ImportSummary.Counts) throws {
         let existing = try Row.fetchOne(
             db.cachedStatement(sql: "SELECT \(SQLiteRows.memberColumns), m.rowid AS rowid FROM member m WHERE m.id = ?"),
-            arguments: [m.id.rawValue])
+            arguments: [given.id.rawValue])
         let old = try existing.map { try SQLiteRows.member($0) }
+        let m = old.map { MergeRule.member(given, over: $0) } ?? given
         counts.count(existing: existing != nil, changed: old != m)
         if let old, old == m { return }
         let profile = m.profile.isEmpty ? nil : String(decoding: try JSONEncoder().encode(m.profile), as: UTF8.self)
@@ -176,12 +178,15 @@ struct SQLiteImport {
         return found
     }
 
-    private func upsert(_ p: Post, searchText: String?, isKnown: Bool, into counts: inout ImportSummary.Counts,
+    private func upsert(_ given: Post, searchText precomputed: String?, isKnown: Bool, into counts: inout ImportSummary.Counts,
                         movedFrom: inout SourcePair?) throws -> Member.ID? {
         let existing = isKnown ? try Row.fetchOne(db.cachedStatement(sql: """
             SELECT \(SQLiteRows.postColumns), p.rowid AS rowid FROM post p LEFT JOIN postBody b ON b.post = p.rowid WHERE p.id = ?
-            """), arguments: [p.id.rawValue]) : nil
+            """), arguments: [given.id.rawValue]) : nil
         let old = try existing.map { try SQLiteRows.post($0) }
+        let p = try old.map { old in try MergeRule.post(given, over: old, richness: richness(of:)) } ?? given
+        // The search text made ahead is the write's; a post the merge changed makes its own.
+        let searchText = p == given ? precomputed : nil
         // The pair it was counted in, when it moves.
         if let old, old.source != p.source || old.category != p.category {
             movedFrom = SourcePair(source: old.source?.rawValue, category: old.category)
@@ -227,6 +232,13 @@ struct SQLiteImport {
             .execute(arguments: [rowid, searchText == nil ? terms.indexed(SearchText.forIndex(p.title)) : SearchText.forIndex(p.title),
                                  searchText ?? terms.indexed(SearchText.forIndex(PlainText.fromHTML(p.body)))])
         return old?.author
+    }
+
+    /// How rich a source's kind is, for the merge rule (asked only when two sources bring one post).
+    private func richness(of source: Source.ID?) throws -> Int {
+        guard let source else { return 0 }
+        let kind = try String.fetchOne(db.cachedStatement(sql: "SELECT kind FROM source WHERE id = ?"), arguments: [source.rawValue])
+        return kind.map { Source.Kind($0).traits.richness } ?? 0
     }
 
     // MARK: Comments

@@ -239,7 +239,7 @@ enum SQLiteRows {
     }
 
     enum SourceColumn: Int, ColumnSet {
-        case id, kind, name, location, etag, lastModified, lastSync, lastStatus, retryAfter, forum, feedKey, site, folder
+        case id, kind, name, location, etag, lastModified, lastSync, lastStatus, retryAfter, forum, feedKey, site, folder, lastResult
 
         var sql: String { "\(self)" }
     }
@@ -249,7 +249,7 @@ enum SQLiteRows {
         let id = try c.text(.id)
         return Source(
             id: Source.ID(id),
-            kind: try c.value(.kind, of: "kind", in: "source", id: id),
+            kind: Source.Kind(try c.text(.kind)),
             name: try c.text(.name),
             location: try c.optionalText(.location),
             etag: try c.optionalText(.etag),
@@ -257,10 +257,11 @@ enum SQLiteRows {
             lastSync: try c.date(.lastSync),
             lastStatus: try c.optionalText(.lastStatus),
             retryAfter: try c.date(.retryAfter),
-            forum: try c.json(.forum, as: Source.Forum.self, field: "forum", in: "source", id: id),
-            feedKey: try c.optionalText(.feedKey),
+            options: try c.json(.forum, as: Source.Forum.self, field: "forum", in: "source", id: id).map(Source.Options.forum)
+                ?? c.optionalText(.feedKey).map { .feed(key: $0) } ?? .none,
             site: try c.optionalText(.site),
-            folder: try c.optionalText(.folder))
+            folder: try c.optionalText(.folder),
+            lastResult: try c.json(.lastResult, as: SyncResult.self, field: "lastResult", in: "source", id: id))
     }
 
     enum JournalColumn: Int, ColumnSet {

@@ -86,26 +86,22 @@ extension SQLiteStore {
         }
     }
 
-    public func existingMembers(_ ids: [Member.ID]) throws -> [Member.ID: Member] {
-        guard !ids.isEmpty else { return [:] }
+    public func knownMembers(_ ids: [Member.ID]) throws -> Set<Member.ID> {
+        guard !ids.isEmpty else { return [] }
         return try read { db in
-            var out: [Member.ID: Member] = [:]
+            var out = Set<Member.ID>()
             // In slices, well under SQLite's limit on bound values.
             for start in stride(from: 0, to: ids.count, by: 500) {
                 let slice = Array(ids[start..<min(ids.count, start + 500)])
                 let marks = Array(repeating: "?", count: slice.count).joined(separator: ",")
-                let rows = try Row.fetchAll(db, sql: "SELECT \(SQLiteRows.memberColumns) FROM member m WHERE m.id IN (\(marks))",
-                                            arguments: StatementArguments(slice.map(\.rawValue)))
-                for row in rows {
-                    let member = try SQLiteRows.member(row)
-                    out[member.id] = member
-                }
+                let found = try String.fetchAll(db, sql: "SELECT id FROM member WHERE id IN (\(marks))", arguments: StatementArguments(slice.map(\.rawValue)))
+                out.formUnion(found.map { Member.ID($0) })
             }
             return out
         }
     }
 
-    public func commentLinks(of post: Post.ID) throws -> [Comment.ID: String?] {
+    public func knownReplies(of post: Post.ID) throws -> [Comment.ID: String?] {
         try read { db in
             var out: [Comment.ID: String?] = [:]
             let rows = try Row.fetchCursor(db.cachedStatement(sql: "SELECT id, link FROM comment WHERE post = ?"), arguments: [post.rawValue])

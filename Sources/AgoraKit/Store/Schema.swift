@@ -4,7 +4,7 @@ import GRDB
 /// (`PRAGMA user_version`) so that an older Agora refuses a newer file instead of misreading it.
 enum Schema {
     /// The newest schema this build writes and reads.
-    static let version = 6
+    static let version = 7
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -104,6 +104,11 @@ enum Schema {
                 """)
             try db.execute(sql: "INSERT INTO sourceTotal (source, category, posts, unread, newReplies) \(sourceTotalsSelect)")
             try db.execute(sql: "PRAGMA user_version = 6")
+        }
+        // A source's last sync as values (JSON), for the sources screen to say briefly.
+        migrator.registerMigration("v7") { db in
+            try db.execute(sql: "ALTER TABLE source ADD COLUMN lastResult TEXT")
+            try db.execute(sql: "PRAGMA user_version = 7")
         }
         return migrator
     }
