@@ -114,10 +114,13 @@ public struct SourceReader: Sendable {
     public var recogniseFolder: (@Sendable (String) -> Bool)?
     public var read: (@Sendable (Request) throws -> Outcome)?
     public var sync: Syncing?
+    /// How `agora sources add` asks an address and makes the source (nil: not added by address).
+    public var adding: Adding?
 
     public init(format: String, kind: Source.Kind?, describes: String, recognise: (@Sendable (FileHead) -> Recognition?)? = nil,
                 recogniseFolder: (@Sendable (String) -> Bool)? = nil, read: (@Sendable (Request) throws -> Outcome)? = nil,
-                sync: Syncing? = nil) {
+                sync: Syncing? = nil, adding: Adding? = nil) {
+        self.adding = adding
         self.format = format
         self.kind = kind
         self.describes = describes

@@ -89,12 +89,14 @@ extension SourceReader {
             outcome.namesCommunity = try store.sources().first { $0.location == location }
             return outcome
         },
-        sync: { sync, source, updated, report, store in try sync.syncFeed(source, &updated, &report, into: store) })
+        sync: { sync, source, updated, report, store in try sync.syncFeed(source, &updated, &report, into: store) },
+        adding: .feed)
 
     /// A Discourse forum, mirrored over its JSON API (`agora sources add URL`).
     public static let discourse = SourceReader(
         format: "discourse", kind: .discourse, describes: "a Discourse forum",
-        sync: { sync, source, updated, report, store in try sync.syncForum(source, &updated, &report, into: store) })
+        sync: { sync, source, updated, report, store in try sync.syncForum(source, &updated, &report, into: store) },
+        adding: .discourse)
 
     /// A plan read whole, written in one transaction.
     static func write(_ plan: ImportPlan, _ request: Request, into given: (any ImportPort)? = nil) throws -> Outcome {

@@ -13,7 +13,8 @@ struct Import: ParsableCommand {
             is, is told from its name and first bytes; --format says it instead.
 
             Posts, comments and members with ids the cache already has are updated in place; read \
-            and starred state stays. It all happens in one transaction: if anything is wrong, the \
+            and starred state stays. A member keeps what the new record does not say, and a post \
+            a richer source brought (a forum's own topic, beside its feed) keeps that source's fields. It all happens in one transaction: if anything is wrong, the \
             cache is left exactly as it was and the message says which file, and the line, column \
             or record where known. Progress shows on stderr when it is a terminal.
 
@@ -74,13 +75,9 @@ struct Import: ParsableCommand {
         }
         // The cache is opened only once the reader knows the file is good; it is kept here for
         // what follows the import (the community's name, the size advice).
-        let opened = Opened()
-        let outcome = try read(SourceReader.Request(path: path, isFolder: isFolder.boolValue, open: { [global] in
-            let store = try global.openForImport()
-            opened.store = store
-            return store
-        }, progress: progress))
-        guard let summary = outcome.summary, let store = opened.store else {
+        let cache = OpenedOnFirstUse { [global] in try global.openForImport() }
+        let outcome = try read(SourceReader.Request(path: path, isFolder: isFolder.boolValue, open: { cache }, progress: progress))
+        guard let summary = outcome.summary, let store = cache.opened else {
             try reportList(outcome, format: reader.format)
             return
         }
@@ -209,8 +206,3 @@ struct OPMLImportJSON: Encodable {
 }
 
 extension Progress: ImportProgress {}
-
-/// The cache an import opened, once it has.
-private final class Opened: @unchecked Sendable {
-    var store: (any CommunityStore)?
-}

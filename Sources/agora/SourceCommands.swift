@@ -61,14 +61,10 @@ struct SourcesAdd: ParsableCommand {
             file's path is kept; the key is sent to the forum and nowhere else.
             """)
 
-    enum Kind: String, ExpressibleByArgument, CaseIterable {
-        case discourse, feed
-    }
-
     @OptionGroup var global: GlobalOptions
     @Argument(help: ArgumentHelp("The feed's or forum's address, or a feed file.", valueName: "url-or-file")) var location: String
     @Option(help: "What to call it (else the feed's or forum's own title).") var name: String?
-    @Option(help: "What it is, instead of asking it: discourse or feed.") var kind: Kind?
+    @Option(help: "What it is, instead of asking it: \(SourceKindTable.standard.addable.map(\.format).joined(separator: " or ")).") var kind: String?
     @Option(help: ArgumentHelp("A forum: mirror only these categories (names or slugs, comma-separated).", valueName: "a,b"))
     var categories: String?
     @Option(help: ArgumentHelp("A forum: the first sync goes back to this day and no further.", valueName: "YYYY-MM-DD")) var since: String?
@@ -78,6 +74,9 @@ struct SourcesAdd: ParsableCommand {
     var apiKeyFile: String?
 
     func validate() throws {
+        if let kind, !SourceKindTable.standard.addable.contains(where: { $0.format == kind }) {
+            throw ValidationError("--kind is one of \(SourceKindTable.standard.addable.map(\.format).joined(separator: ", ")), not '\(kind)'")
+        }
         if let maxTopics, maxTopics < 1 { throw ValidationError("--max-topics must be at least 1") }
         if let since, Self.day(since) == nil { throw ValidationError("--since must be a day written YYYY-MM-DD, not '\(since)'") }
         if let categories, categories.split(separator: ",").allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) {
@@ -90,85 +89,31 @@ struct SourcesAdd: ParsableCommand {
         let forumOptions = categories != nil || since != nil || maxTopics != nil || apiKeyFile != nil
         let keyPath = apiKeyFile.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
         let key = try keyPath.map(ForumKey.read)
-        var detected: ForumDetection = .notDiscourse
-        let web = resolved.lowercased().hasPrefix("http")
-        switch kind {
-        case .discourse?:
-            guard web else { throw AgoraError.invalidArgument("\(resolved): a forum is an http(s) address, not a file") }
-            detected = .discourse(title: nil)
-        case .feed?:
-            detected = .notDiscourse
-        case nil where web:
-            detected = ForumDetection.detect(resolved, key: key)
-        case nil:
-            break
+        // The kind named, or the one the address says it is (asked of each kind in the table).
+        let table = SourceKindTable.standard
+        let found: (SourceReader, SourceReader.Answer)? = if let kind { table.reader(format: kind).map { ($0, .no) } }
+            else { table.reader(forAddress: resolved, key: key) }
+        guard let (reader, answer) = found, let adding = reader.adding else {
+            throw AgoraError.invalidArgument("\(resolved): not something agora can add")
         }
-        if detected == .discourseNeedsLogin {
-            throw AgoraError.invalidArgument("\(resolved): a Discourse forum that needs a login; give a key with --api-key-file FILE")
+        if answer == .needsLogin {
+            throw AgoraError.invalidArgument("\(resolved): \(reader.describes) that needs a login; give a key with --api-key-file FILE")
         }
-        guard case .discourse(let title) = detected else {
-            if forumOptions {
-                throw AgoraError.invalidArgument("\(resolved) is not a Discourse forum: --categories, --since, --max-topics and --api-key-file are for forums (--kind discourse if it is one)")
-            }
-            try addFeed(resolved, found: web && kind == nil)
-            return
+        if forumOptions, !adding.takesForumOptions {
+            throw AgoraError.invalidArgument("\(resolved) is not a Discourse forum: --categories, --since, --max-topics and --api-key-file are for forums (--kind discourse if it is one)")
         }
-        guard var site = Discourse.Site(resolved) else { throw AgoraError.invalidArgument("\(resolved): not a valid address") }
-        // Categories the forum does not have are said now, before the cache is touched.
-        let askedCategories = categories.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
-        try ForumSync.checkCategories(askedCategories ?? [], address: site.base.absoluteString, key: key)
-        let store = try global.openForImport()
-        // The same forum is the same address (scheme, host, port, path); another forum whose
-        // key would be the same gets one of its own.
-        let sources = try store.sources()
-        if let same = Source.existing(.discourse, at: site.base.absoluteString, among: sources) {
-            site = Discourse.Site(source: same) ?? site
-        } else {
-            let id = Source.newID(preferred: site.sourceID, location: site.base.absoluteString, among: sources)
-            site = Discourse.Site(site.base.absoluteString, key: Discourse.Site.key(of: id)) ?? site
-        }
-        if let keyPath, let origin = Fetcher.origin(site.base) { try KeyGrants.standard().grant(origin: origin, keyFile: keyPath) }
-        var forum = Source.Forum(
-            categories: askedCategories,
-            since: since.flatMap(Self.day), maxTopics: maxTopics, keyFile: keyPath)
-        if var existing = sources.first(where: { $0.id == site.sourceID }) {
-            // Options given again replace the old ones; how far the sync got is kept.
-            if let old = existing.forum {
-                forum.syncedThrough = old.syncedThrough
-                forum.directoryRead = old.directoryRead
-                forum.categoryNames = old.categoryNames
-            }
-            existing.forum = forum
-            if let name { existing.name = name }
-            try store.importContent(CacheContent(sources: [existing]))
-            Output.line("\(Output.safe(site.base.absoluteString)) is already a source (\(site.sourceID)); its options are now as given.")
-            return
-        }
-        let source = Source(id: site.sourceID, kind: .discourse, name: name ?? title ?? site.key, location: site.base.absoluteString, options: .forum(forum))
-        try store.importContent(CacheContent(sources: [source]))
-        try Import.nameCommunity(store, after: source)
-        Output.line((kind == nil ? "Found a Discourse forum" + (title.map { " (\(Output.safe($0)))" } ?? "") + ". " : "")
-                    + "Added \(site.sourceID). Run `agora sync` to mirror it.")
-    }
-
-    private func addFeed(_ resolved: String, found: Bool) throws {
-        let store = try global.openForImport()
-        let sources = try store.sources()
-        let same = Source.existing(.feed, at: resolved, among: sources)
-        let id = same?.id ?? Source.newID(preferred: FeedImport.sourceID(resolved), location: resolved, among: sources)
-        if var existing = same {
-            if let name, name != existing.name {
-                existing.name = name
-                try store.importContent(CacheContent(sources: [existing]))
-                Output.line("Renamed \(id) to \(Output.safe(name)).")
-            } else {
-                Output.line("\(Output.safe(resolved)) is already a source (\(id)).")
-            }
-            return
-        }
-        let source = Source(id: id, kind: .feed, name: name ?? FeedImport.sourceKey(resolved), location: resolved)
-        try store.importContent(CacheContent(sources: [source]))
-        Output.line((found ? "Not a Discourse forum: taken for a feed. " : "") + "Added \(id). Run `agora sync` to fetch it.")
+        let asked = categories.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
+        var title: String?
+        if case .yes(let said) = answer { title = said }
+        let request = SourceReader.AddRequest(
+            location: resolved, name: name, named: kind != nil, title: title,
+            forum: forumOptions ? Source.Forum(categories: asked, since: since.flatMap(Self.day), maxTopics: maxTopics) : nil,
+            keyPath: keyPath, key: key)
+        // A forum's categories are checked against it before the cache is opened.
+        let cache = OpenedOnFirstUse { try global.openForImport() }
+        let outcome = try adding.add(request, cache)
+        if outcome.isNew, let store = cache.opened { try Import.nameCommunity(store, after: outcome.source) }
+        Output.line(Output.safe(outcome.message))
     }
 
     /// "2024-03-01" as the start of that day, UTC.
@@ -213,5 +158,29 @@ struct SourcesRemove: ParsableCommand {
         let store = try global.open()
         try store.removeSource(Source.ID(id))
         Output.line("Removed \(Output.safe(id)); its posts stay in the cache.")
+    }
+}
+
+/// A cache opened when it is first asked: what is checked before (a forum's categories) leaves
+/// no cache behind when it fails.
+final class OpenedOnFirstUse: ImportPort, @unchecked Sendable {
+    private let open: () throws -> any CommunityStore
+    private(set) var opened: (any CommunityStore)?
+
+    init(_ open: @escaping () throws -> any CommunityStore) { self.open = open }
+
+    private func store() throws -> any CommunityStore {
+        if let opened { return opened }
+        let store = try open()
+        opened = store
+        return store
+    }
+
+    func sources() throws -> [Source] { try store().sources() }
+    func knownMembers(_ ids: [Member.ID]) throws -> Set<Member.ID> { try store().knownMembers(ids) }
+    func knownReplies(of post: Post.ID) throws -> [Comment.ID: String?] { try store().knownReplies(of: post) }
+    func importContent(_ content: CacheContent) throws -> ImportSummary { try store().importContent(content) }
+    func importBatches(_ produce: (_ write: (CacheContent) throws -> Void) throws -> Void) throws -> ImportSummary {
+        try store().importBatches(produce)
     }
 }
