@@ -19,7 +19,7 @@ public struct ForumKey: Sendable {
     /// too). Refused unless group and others have no access to it (mode 0600 or 0400).
     public static func read(path: String) throws -> ForumKey {
         var info = stat()
-        guard stat(path, &info) == 0 else { throw AgoraError.cannotRead(path: path, reason: "no such file") }
+        guard stat(path, &info) == 0 else { throw AgoraError.missing(path: path, folder: false) }
         guard info.st_mode & S_IFMT == S_IFREG else { throw AgoraError.cannotRead(path: path, reason: "not a file") }
         let mode = info.st_mode & 0o777
         guard mode & 0o077 == 0 else {

@@ -77,7 +77,7 @@ public struct NingArchive {
         self.path = path
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
-            throw AgoraError.cannotRead(path: path, reason: "no such file or folder")
+            throw AgoraError.missing(path: path, folder: true)
         }
         if isFolder.boolValue {
             let url = URL(fileURLWithPath: path, isDirectory: true).standardizedFileURL

@@ -176,8 +176,8 @@ extension AppState {
     }
 
     /// The community's word on comments, for a post of its own (not a feed's or a forum's).
-    func commentPolicy(for detail: PostDetail) -> ArticleDocument.CommentPolicy? {
-        guard let text = community.commentPolicy, detail.source?.kind.syncs != true else { return nil }
+    public func commentPolicy(for detail: PostDetail) -> ArticleDocument.CommentPolicy? {
+        guard let text = community.commentPolicy, detail.source?.kind.traits.takesCommentPolicy != false else { return nil }
         return ArticleDocument.CommentPolicy(text: text, join: community.join)
     }
 

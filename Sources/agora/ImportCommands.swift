@@ -64,7 +64,7 @@ struct Import: ParsableCommand {
         // Read and check everything before touching (or creating) the cache.
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
-            throw AgoraError.cannotRead(path: path, reason: "no such file or folder")
+            throw AgoraError.missing(path: path, folder: true)
         }
         // What it is, from its name and first bytes: a 300 MB feed is read as a stream, never whole.
         let table = SourceKindTable.standard

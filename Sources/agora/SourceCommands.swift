@@ -140,7 +140,7 @@ struct SourcesAdd: ParsableCommand {
         let path = lower.hasPrefix("file:") ? (URL(string: location)?.path ?? location) : location
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), !isFolder.boolValue else {
-            throw AgoraError.cannotRead(path: path, reason: "no such file")
+            throw AgoraError.missing(path: path, folder: false)
         }
         return URL(fileURLWithPath: path).standardizedFileURL.path
     }

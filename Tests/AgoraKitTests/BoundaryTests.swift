@@ -120,7 +120,7 @@ struct JSONCacheFileTests {
         try JSONStore(path: frozen).importContent(Self.content(2))
         chmod(frozen, 0o444)
         let before = FileManager.default.contents(atPath: frozen)
-        #expect(throws: AgoraError.cannotWrite(path: frozen, reason: "the file is read-only")) {
+        #expect(throws: AgoraError.cannotSave(path: frozen, .mode)) {
             try JSONStore(path: frozen).setRead(true, posts: ["p0"])
         }
         #expect(FileManager.default.contents(atPath: frozen) == before)

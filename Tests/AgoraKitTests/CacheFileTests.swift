@@ -25,7 +25,7 @@ struct CacheFileTests {
         let path = dir.file("notes.sqlite")
         let original = Data("These are my notes, not a database.\n".utf8)
         _ = FileManager.default.createFile(atPath: path, contents: original)
-        #expect(throws: AgoraError.notACache(path: path, reason: "not a SQLite database")) { try SQLiteStore(path: path) }
+        #expect(throws: AgoraError.notACache(path: path, .notSQLite)) { try SQLiteStore(path: path) }
         #expect(bytes(path) == original)
         #expect(!FileManager.default.fileExists(atPath: path + "-wal"))
     }
@@ -134,13 +134,13 @@ struct CacheFileTests {
         let path = dir.file("other.sqlite")
         try TestSQLite.createForeign(path: path)
         let before = bytes(path)
-        #expect(throws: AgoraError.notACache(path: path, reason: "a SQLite database of something else")) { try SQLiteStore(path: path) }
+        #expect(throws: AgoraError.notACache(path: path, .otherDatabase)) { try SQLiteStore(path: path) }
         #expect(bytes(path) == before)
     }
 
     @Test func a_missing_cache_is_not_created_when_it_must_exist() {
         let dir = TemporaryDirectory()
-        #expect(throws: AgoraError.cannotRead(path: dir.file("no.sqlite"), reason: "no such file")) {
+        #expect(throws: AgoraError.missing(path: dir.file("no.sqlite"), folder: false)) {
             try SQLiteStore(path: dir.file("no.sqlite"), create: false)
         }
         #expect(throws: AgoraError.self) { try JSONStore(path: dir.file("no.json"), create: false) }
@@ -332,7 +332,7 @@ struct CacheFileTests {
         #expect(throws: AgoraError.newerSchema(path: newer, found: 7, supported: 1)) { try JSONStore(path: newer) }
         let other = dir.file("other.json")
         _ = FileManager.default.createFile(atPath: other, contents: Data(#"{"items": []}"#.utf8))
-        #expect(throws: AgoraError.notACache(path: other, reason: "no \"format\": \"agora-cache\" field")) { try JSONStore(path: other) }
+        #expect(throws: AgoraError.notACache(path: other, .format(nil))) { try JSONStore(path: other) }
     }
 
     @Test func json_state_is_written_back_atomically_and_completely() throws {

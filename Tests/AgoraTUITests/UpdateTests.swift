@@ -97,6 +97,20 @@ struct Driver {
 
 @Suite("The reader as values")
 struct UpdateTests {
+    @Test func the_communitys_comment_policy_is_shown_on_its_own_posts_not_a_feeds_or_a_forums() {
+        var community = Community(name: "C")
+        community.commentPolicy = "Members may comment."
+        let state = AppState(width: 120, height: 40, community: community)
+        func detail(_ kind: Source.Kind?) -> PostDetail {
+            PostDetail(post: Post(id: "p", title: "P"), state: .unread, commentCount: 0, author: nil, comments: [],
+                       source: kind.map { Source(id: "s", kind: $0, name: "S") })
+        }
+        #expect(state.commentPolicy(for: detail(.ningArchive))?.text == "Members may comment.")
+        #expect(state.commentPolicy(for: detail(nil)) != nil)
+        #expect(state.commentPolicy(for: detail(.feed)) == nil)
+        #expect(state.commentPolicy(for: detail(.discourse)) == nil)
+    }
+
     @Test func a_syncs_summary_is_brief_on_the_sources_screen() {
         #expect(SyncResult(outcome: .updated, added: 11, newReplies: 72).brief == "11 new, 72 new replies")
         #expect(SyncResult(outcome: .updated, updated: 2, newReplies: 1, changedReplies: 3).brief == "2 updated, 1 new reply, 3 changed")

@@ -44,6 +44,9 @@ extension Source {
         public var repliesArrive = false
         /// The community's own record (its archive, the sample): a byline need not name it.
         public var isCommunitysOwn = false
+        /// Its posts are commented on under the community's comment policy, which the article
+        /// shows; a feed's or a forum's are commented where they came from, under theirs.
+        public var takesCommentPolicy = false
         /// An OPML list (`agora export --opml`) names it: a feed a reader subscribes to.
         public var listedInOPML = false
         /// When two sources bring the same post, the richer one's fields win (a forum's own
@@ -53,7 +56,9 @@ extension Source {
         public var ids: IDRule?
 
         public init(label: String, syncs: Bool = false, hasCategories: Bool = false, repliesArrive: Bool = false,
-                    isCommunitysOwn: Bool = false, listedInOPML: Bool = false, richness: Int = 0, ids: IDRule? = nil) {
+                    isCommunitysOwn: Bool = false, takesCommentPolicy: Bool = false, listedInOPML: Bool = false, richness: Int = 0,
+                    ids: IDRule? = nil) {
+            self.takesCommentPolicy = takesCommentPolicy
             self.label = label
             self.syncs = syncs
             self.hasCategories = hasCategories
@@ -126,9 +131,9 @@ extension Source.Kind {
 
     /// Every kind this build knows, with its traits.
     private static let table = Mutex<[String: Source.Traits]>([
-        sample.rawValue: Source.Traits(label: "sample", isCommunitysOwn: true),
-        agoraJSON.rawValue: Source.Traits(label: "Agora file"),
-        ningArchive.rawValue: Source.Traits(label: "Ning archive", isCommunitysOwn: true),
+        sample.rawValue: Source.Traits(label: "sample", isCommunitysOwn: true, takesCommentPolicy: true),
+        agoraJSON.rawValue: Source.Traits(label: "Agora file", takesCommentPolicy: true),
+        ningArchive.rawValue: Source.Traits(label: "Ning archive", isCommunitysOwn: true, takesCommentPolicy: true),
         feed.rawValue: Source.Traits(label: "feed", syncs: true, listedInOPML: true, richness: 1, ids: .feed),
         discourse.rawValue: Source.Traits(label: "forum", syncs: true, hasCategories: true, repliesArrive: true, richness: 2, ids: .discourse),
     ])

@@ -7,7 +7,7 @@ public enum AgoraError: Error, Equatable, CustomStringConvertible, Sendable {
     case memberNotFound(Member.ID)
     case commentNotFound(Comment.ID)
     /// The file exists but is not an Agora cache.
-    case notACache(path: String, reason: String)
+    case notACache(path: String, Foreign)
     /// The file was written by a newer Agora.
     case newerSchema(path: String, found: Int, supported: Int)
     /// JSON that does not parse, with the line and column where known.
@@ -15,6 +15,8 @@ public enum AgoraError: Error, Equatable, CustomStringConvertible, Sendable {
     case cannotCreate(path: String, reason: String)
     case cannotWrite(path: String, reason: String)
     case cannotRead(path: String, reason: String)
+    /// Nothing at the path: no file (or, `folder`, no file or folder).
+    case missing(path: String, folder: Bool)
     case nothingToUndo
     case invalidArgument(String)
     /// Input that cannot be read as what it says it is, and where: a file, an entry in an
@@ -38,7 +40,7 @@ public enum AgoraError: Error, Equatable, CustomStringConvertible, Sendable {
         case .postNotFound(let id): "no post with id '\(id)'"
         case .memberNotFound(let id): "no member with id '\(id)'"
         case .commentNotFound(let id): "no comment with id '\(id)'"
-        case .notACache(let path, let reason): "\(path): not an Agora cache (\(reason))"
+        case .notACache(let path, let why): "\(path): not an Agora cache (\(why))"
         case .newerSchema(let path, let found, let supported):
             "\(path): written by a newer Agora: schema \(found); this build reads up to \(supported)"
         case .invalidJSON(let path, let line, let column, let reason):
@@ -50,10 +52,12 @@ public enum AgoraError: Error, Equatable, CustomStringConvertible, Sendable {
         case .cannotCreate(let path, let reason): "cannot create \(path): \(reason)"
         case .cannotWrite(let path, let reason): "cannot write \(path): \(reason)"
         case .cannotRead(let path, let reason): "cannot read \(path): \(reason)"
+        case .missing(let path, let folder): "cannot read \(path): no such file\(folder ? " or folder" : "")"
         case .nothingToUndo: "nothing to undo"
         case .invalidArgument(let message): message
         case .badInput(let place, let what): "\(place): \(what)"
         case .overLimit(let place, let limit): "\(place): \(limit)"
+        case .cannotSave(let path, .mode): "cannot write \(path): \(ReadOnly.mode)"
         case .cannotSave(let path, let why): "cannot write \(path): \(why); marks and imports cannot be saved"
         case .badRow(let path, let problem): "cannot read \(path): \(problem)"
         case .commentWithoutPost(let comment, let post): "comment '\(comment)' is on post '\(post)', which is not in the cache"
@@ -71,8 +75,36 @@ public enum AgoraError: Error, Equatable, CustomStringConvertible, Sendable {
         case .notACache(let path, _), .newerSchema(let path, _, _), .invalidJSON(let path, _, _, _), .cannotCreate(let path, _),
              .cannotWrite(let path, _), .cannotRead(let path, _): path
         case .badInput(let place, _), .overLimit(let place, _): place.path
-        case .notAKeyFile(let path, _), .cannotSave(let path, _), .badRow(let path, _): path
+        case .notAKeyFile(let path, _), .cannotSave(let path, _), .badRow(let path, _), .missing(let path, _): path
         default: nil
+        }
+    }
+
+    /// Why a file is not an Agora cache.
+    public indirect enum Foreign: Equatable, Sendable, CustomStringConvertible {
+        case notSQLite
+        /// A SQLite database with tables of its own.
+        case otherDatabase
+        case damaged
+        /// A JSON file whose `format` is another (nil: it has none).
+        case format(String?)
+        case noVersion
+        /// A JSON cache whose content breaks a rule (an id twice, a comment on no post).
+        case content(AgoraError)
+        /// A line of the marks log beside a JSON cache that is not a mark.
+        case marksLog(line: Int, AgoraError)
+
+        public var description: String {
+            switch self {
+            case .notSQLite: "not a SQLite database"
+            case .otherDatabase: "a SQLite database of something else"
+            case .damaged: "the database is damaged"
+            case .format(let found?): "format is '\(found)'"
+            case .format(nil): "no \"format\": \"agora-cache\" field"
+            case .noVersion: "no \"version\" field"
+            case .content(let error): error.description
+            case .marksLog(let line, let error): "line \(line) of the marks log is not a mark (\(error.description))"
+            }
         }
     }
 
@@ -82,11 +114,14 @@ public enum AgoraError: Error, Equatable, CustomStringConvertible, Sendable {
         case file
         /// Its disk is full.
         case diskFull
+        /// The file's mode says no (root could write it, and would not).
+        case mode
 
         public var description: String {
             switch self {
             case .file: "the cache is read-only"
             case .diskFull: "there is no room on its disk"
+            case .mode: "the file is read-only"
             }
         }
     }

@@ -15,7 +15,7 @@ public enum AtomicFile {
         let exists = stat(path, &existing) == 0
         // A file made read-only is not replaced (root could, and would): the mode says no.
         if exists, existing.st_mode & 0o222 == 0 {
-            throw AgoraError.cannotWrite(path: given, reason: "the file is read-only")
+            throw AgoraError.cannotSave(path: given, .mode)
         }
         let directory = (path as NSString).deletingLastPathComponent
         let temporary = (directory.isEmpty ? "." : directory) + "/." + (path as NSString).lastPathComponent

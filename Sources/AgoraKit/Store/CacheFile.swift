@@ -128,7 +128,7 @@ public struct CacheFile: Codable, Sendable, Equatable {
     public static func readData(path: String, limit: Int? = nil) throws -> Data {
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
-            throw AgoraError.cannotRead(path: path, reason: "no such file")
+            throw AgoraError.missing(path: path, folder: false)
         }
         if isFolder.boolValue { throw AgoraError.cannotRead(path: path, reason: "it is a folder") }
         guard FileManager.default.isReadableFile(atPath: path) else {
@@ -159,11 +159,10 @@ public struct CacheFile: Codable, Sendable, Equatable {
             throw jsonError(error, data: data, path: path)
         }
         guard header.format == formatName else {
-            let found = header.format.map { "format is '\($0)'" } ?? "no \"format\": \"\(formatName)\" field"
-            throw AgoraError.notACache(path: path, reason: found)
+            throw AgoraError.notACache(path: path, .format(header.format))
         }
         guard let version = header.version else {
-            throw AgoraError.notACache(path: path, reason: "no \"version\" field")
+            throw AgoraError.notACache(path: path, .noVersion)
         }
         if version > Self.version {
             throw AgoraError.newerSchema(path: path, found: version, supported: Self.version)

@@ -123,7 +123,7 @@ public final class JSONStore: CommunityStore {
             data = Mutex(Contents(file))
             seen = Mutex(FileStamp(path: path))
         } else {
-            throw AgoraError.cannotRead(path: path, reason: "no such file")
+            throw AgoraError.missing(path: path, folder: false)
         }
     }
 
@@ -157,7 +157,7 @@ public final class JSONStore: CommunityStore {
         // A file from elsewhere is content like any import: sanitise and check it.
         let content: CacheContent
         do { content = try ContentCheck.prepared(file.content) } catch let error as AgoraError {
-            throw AgoraError.notACache(path: path, reason: error.description)
+            throw AgoraError.notACache(path: path, .content(error))
         }
         var contents = Contents(Self.checked(file, content))
         contents.marks = marks

@@ -88,7 +88,7 @@ enum MarkLog {
                 do {
                     try decoder.decode(Line.self, from: line).apply(to: &state)
                 } catch {
-                    throw AgoraError.notACache(path: path, reason: "line \(lineNumber) of the marks log is not a mark (\(CacheFile.jsonError(error, data: Data(line), path: path).description))")
+                    throw AgoraError.notACache(path: path, .marksLog(line: lineNumber, CacheFile.jsonError(error, data: Data(line), path: path)))
                 }
             }
             offset += newline - lineStart + 1
@@ -104,7 +104,7 @@ enum MarkLog {
         // A file made read-only takes no marks either: the mode says no, as for a whole write.
         var mode = stat()
         if stat(cache, &mode) == 0, mode.st_mode & 0o222 == 0 {
-            throw AgoraError.cannotWrite(path: cache, reason: "the file is read-only")
+            throw AgoraError.cannotSave(path: cache, .mode)
         }
         let encoder = CacheFile.makeEncoder(pretty: false)
         var bytes = Data()

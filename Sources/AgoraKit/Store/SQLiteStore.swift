@@ -36,7 +36,7 @@ public final class SQLiteStore: CommunityStore {
         createdHere = !exists
         if isFolder.boolValue { throw AgoraError.cannotRead(path: path, reason: "it is a folder") }
         if !exists {
-            guard create else { throw AgoraError.cannotRead(path: path, reason: "no such file") }
+            guard create else { throw AgoraError.missing(path: path, folder: false) }
             try Self.prepareDirectory(for: path)
         }
         // A file with no write bit, or on a read-only file system, is opened to read: listing
@@ -99,7 +99,7 @@ public final class SQLiteStore: CommunityStore {
             if version == 0 {
                 let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'")
                 if !tables.isEmpty && !tables.contains("grdb_migrations") {
-                    throw AgoraError.notACache(path: path, reason: "a SQLite database of something else")
+                    throw AgoraError.notACache(path: path, .otherDatabase)
                 }
             }
             if readOnly {
@@ -150,7 +150,7 @@ public final class SQLiteStore: CommunityStore {
         guard count > 0 else { return }  // an empty file is an empty database
         let header = bytes.prefix(count)
         guard count == 16, header.elementsEqual(Array("SQLite format 3\0".utf8)) else {
-            throw AgoraError.notACache(path: path, reason: "not a SQLite database")
+            throw AgoraError.notACache(path: path, .notSQLite)
         }
     }
 
@@ -166,8 +166,8 @@ public final class SQLiteStore: CommunityStore {
 
     static func userError(_ error: DatabaseError, path: String, creating: Bool) -> AgoraError {
         switch error.resultCode {
-        case .SQLITE_NOTADB: return .notACache(path: path, reason: "not a SQLite database")
-        case .SQLITE_CORRUPT: return .notACache(path: path, reason: "the database is damaged")
+        case .SQLITE_NOTADB: return .notACache(path: path, .notSQLite)
+        case .SQLITE_CORRUPT: return .notACache(path: path, .damaged)
         case .SQLITE_CANTOPEN, .SQLITE_READONLY, .SQLITE_PERM, .SQLITE_IOERR:
             let reason = error.message ?? "\(error.resultCode)"
             return creating ? .cannotCreate(path: path, reason: reason) : .cannotWrite(path: path, reason: reason)
