@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Fuzzes every reader of outside input with libFuzzer: feeds, Ning archive files, zips, Agora
-# JSON, OPML, Discourse JSON, HTML bodies, TOML config and theme files, search queries.
+# JSON, OPML, Discourse JSON, mail (mbox, MIME, charsets, threads), HTML bodies, TOML config and
+# theme files, search queries.
 #   scripts/fuzz.sh [SECONDS] [TARGET...]     (default: 30 seconds each, every target)
 # Seeds come from Tests/FuzzCorpus/TARGET (and the shared feed fixtures beside the checkout, when
 # there); what libFuzzer finds new goes to .build-fuzz/corpus/TARGET, kept between runs. A crash,
@@ -13,7 +14,7 @@ source scripts/setup.sh
 seconds="${1:-30}"
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(feed ning zip agora-json opml discourse html toml search)
+[ ${#targets[@]} -gt 0 ] || targets=(feed ning zip agora-json opml discourse mbox html toml search)
 swift build --product agora-fuzz --scratch-path .build-fuzz \
     -Xswiftc -sanitize=fuzzer -Xswiftc -DFUZZING -Xlinker --export-dynamic >&2
 fuzz=.build-fuzz/debug/agora-fuzz
@@ -25,6 +26,9 @@ for target in "${targets[@]}"; do
     seeds=("Tests/FuzzCorpus/$target")
     if [ "$target" = discourse ] && [ -d ../shared/fixtures/discourse ]; then
         seeds+=("../shared/fixtures/discourse")
+    fi
+    if [ "$target" = mbox ] && [ -d ../shared/fixtures/mail ]; then
+        seeds+=("../shared/fixtures/mail")
     fi
     if [ "$target" = feed ] && [ -d ../shared/fixtures/feeds ]; then
         extra=".build-fuzz/seeds-feed"

@@ -12,7 +12,7 @@ public struct SourceKindTable: Sendable {
     public init(_ readers: [SourceReader]) { self.readers = readers }
 
     /// The kinds Agora reads.
-    public static let standard = SourceKindTable([.ningArchive, .agoraJSON, .opml, .feed, .discourse])
+    public static let standard = SourceKindTable([.ningArchive, .agoraJSON, .opml, .feed, .discourse, .mailingList])
 
     /// This table and one more reader (before the others: what it recognises is its own).
     public func adding(_ reader: SourceReader) -> SourceKindTable { SourceKindTable([reader] + readers) }

@@ -12,6 +12,28 @@ enum Inflate {
 
     enum Failure: Error { case broken, tooLarge }
 
+    /// The first `count` bytes a gzip stream inflates to, or as many as `input` holds (it may
+    /// be the start of a file): enough to tell what the file inside is.
+    static func head(ofGzip input: Data, count: Int) -> Data {
+        var stream = z_stream()
+        guard agora_inflate_init(&stream, Wrapper.gzip.windowBits) == Z_OK else { return Data() }
+        defer { inflateEnd(&stream) }
+        var buffer = [UInt8](repeating: 0, count: count)
+        let produced: Int = input.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> Int in
+            stream.next_in = UnsafeMutablePointer(mutating: raw.bindMemory(to: Bytef.self).baseAddress)
+            stream.avail_in = uInt(raw.count)
+            return buffer.withUnsafeMutableBufferPointer { out -> Int in
+                stream.next_out = out.baseAddress
+                stream.avail_out = uInt(count)
+                _ = CZlib.inflate(&stream, Z_SYNC_FLUSH)
+                return count - Int(stream.avail_out)
+            }
+        }
+        return Data(buffer.prefix(produced))
+    }
+
+    static func isGzip(_ data: Data) -> Bool { data.count >= 2 && data[data.startIndex] == 0x1F && data[data.startIndex + 1] == 0x8B }
+
     /// The inflated bytes, made a chunk at a time and stopped as soon as they would grow past
     /// `limit`: a bomb costs no more memory than the limit.
     static func inflate(_ input: Data, wrapper: Wrapper, limit: Int = 1 << 31) -> Result<Data, Failure> {

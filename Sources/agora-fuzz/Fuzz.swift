@@ -31,6 +31,12 @@ enum Targets {
             _ = Discourse.member(json, site: site)
             _ = Discourse.latest(json)
         },
+        "mbox": { data in
+            // The mbox splitter, then each message's MIME, charsets and threading.
+            let messages = Mbox.messages(data)
+            _ = MailImport.content(messages.isEmpty ? [data] : messages, location: "/fuzz.mbox")
+            _ = MailDate.parse(String(decoding: data.prefix(80), as: UTF8.self))
+        },
         "html": { data in
             let rich = HTMLRenderer.render(String(decoding: data, as: UTF8.self))
             _ = ArticleLayout.lines(rich, width: 40)

@@ -5,12 +5,14 @@ import Foundation
 
 struct Import: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Bring a community in: a Ning archive, an RSS/Atom/JSON feed file, an OPML list or an Agora JSON file.",
+        abstract: "Bring a community in: a Ning archive, an RSS/Atom/JSON feed file, a mailing list's archive, an OPML list or an Agora JSON file.",
         discussion: """
             PATH may be a Ning archive folder, a zip of one, a single ning-*.json file, an Agora \
             JSON cache (as `agora export` writes), an RSS 0.9x/1.0/2.0, Atom 0.3/1.0 or JSON Feed \
-            1.0/1.1 file, or an OPML file (whose feeds become sources for `agora sync`). What it \
-            is, is told from its name and first bytes; --format says it instead.
+            1.0/1.1 file, a mailing list's archive (an mbox, a pipermail month, a LISTSERV export, \
+            gzip'd or not, or a folder of its months: threads become posts with their replies, \
+            senders members), or an OPML file (whose feeds become sources for `agora sync`). What \
+            it is, is told from its first bytes (and a Ning file's name); --format says it instead.
 
             Posts, comments and members with ids the cache already has are updated in place; read \
             and starred state stays. A member keeps what the new record does not say, and a post \

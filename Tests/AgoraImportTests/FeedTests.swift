@@ -15,6 +15,8 @@ enum Fixtures {
 
     /// Responses recorded from real Discourse forums (read where they are, never copied here).
     static let discourse: URL = root.deletingLastPathComponent().appendingPathComponent("discourse")
+    /// Mailing-list archives (a pipermail month, a LISTSERV export).
+    static let mail: URL = root.deletingLastPathComponent().appendingPathComponent("mail")
 
     static func all() -> [URL] {
         guard let walker = FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil) else { return [] }

@@ -173,6 +173,7 @@ struct FuzzCorpusTests {
     @Test func every_input_that_crashed_a_reader_is_now_an_answer() throws {
         for (name, data) in try Self.files("feed") { _ = try? FeedParser.parse(data, path: name) }
         for (name, data) in try Self.files("ning") { _ = try? NingJSON(data: data, path: name) }
+        for (_, data) in try Self.files("mbox") { _ = MailImport.content(Mbox.messages(data), location: "/corpus.mbox") }
         for (name, data) in try Self.files("zip") {
             guard let zip = try? ZipArchive(data: data, path: name) else { continue }
             for entry in zip.names { _ = try? zip.contents(entry) }

@@ -98,8 +98,11 @@ extension Source {
         public func key(of id: Source.ID) -> String? {
             id.rawValue.hasPrefix(sourcePrefix) ? String(id.rawValue.dropFirst(sourcePrefix.count)) : nil
         }
-        public func topicID(_ n: Int, in source: Source.ID) -> Post.ID { Post.ID(source.rawValue + topicMark + String(n)) }
-        public func replyID(_ n: Int, in source: Source.ID) -> Comment.ID { Comment.ID(source.rawValue + replyMark + String(n)) }
+        public func topicID(_ n: Int, in source: Source.ID) -> Post.ID { topicID(key: String(n), in: source) }
+        public func replyID(_ n: Int, in source: Source.ID) -> Comment.ID { replyID(key: String(n), in: source) }
+        /// For ids that are not numbers (a Message-ID).
+        public func topicID(key: String, in source: Source.ID) -> Post.ID { Post.ID(source.rawValue + topicMark + key) }
+        public func replyID(key: String, in source: Source.ID) -> Comment.ID { Comment.ID(source.rawValue + replyMark + key) }
         /// Member names are compared in lower case, as the sites do.
         public func memberID(_ name: String, in source: Source.ID) -> Member.ID {
             Member.ID(source.rawValue + memberMark + name.lowercased())
@@ -120,6 +123,9 @@ extension Source.IDRule {
     /// A forum's source is `discourse:KEY`; a topic `discourse:KEY:t57`, a reply `:p83`, a
     /// member `:u:sam`; its pages for them are `/t/...` and `/u/NAME`.
     public static let discourse = Source.IDRule(sourcePrefix: "discourse:", topicPages: "/t/", memberPages: "/u/")
+    /// A mailing list's source is `list:KEY`; a thread and a message are the list's id and the
+    /// message's Message-ID (`list:KEY:m:<id@host>`), a member `list:KEY:u:` and their address.
+    public static let mailingList = Source.IDRule(sourcePrefix: "list:", topicMark: ":m:", replyMark: ":m:", memberMark: ":u:")
 }
 
 extension Source.Kind {
@@ -128,6 +134,7 @@ extension Source.Kind {
     public static let ningArchive = Source.Kind("ning-archive")
     public static let feed = Source.Kind("feed")
     public static let discourse = Source.Kind("discourse")
+    public static let mailingList = Source.Kind("mailing-list")
 
     /// Every kind this build knows, with its traits.
     private static let table = Mutex<[String: Source.Traits]>([
@@ -136,6 +143,7 @@ extension Source.Kind {
         ningArchive.rawValue: Source.Traits(label: "Ning archive", isCommunitysOwn: true, takesCommentPolicy: true),
         feed.rawValue: Source.Traits(label: "feed", syncs: true, listedInOPML: true, richness: 1, ids: .feed),
         discourse.rawValue: Source.Traits(label: "forum", syncs: true, hasCategories: true, repliesArrive: true, richness: 2, ids: .discourse),
+        mailingList.rawValue: Source.Traits(label: "mailing list", repliesArrive: true, richness: 1, ids: .mailingList),
     ])
 
     /// The kinds known, by name.

@@ -1,0 +1,146 @@
+import AgoraKit
+import Foundation
+
+/// A mailing list's messages as a community: each thread a post (its first message) with the
+/// rest as its comments, nested as they answered each other; the senders as members, one per
+/// person however many addresses and spellings they wrote with.
+public enum MailImport {
+    /// One message as the import keeps it.
+    struct Letter {
+        var id: String
+        var message: MailMessage
+        var date: Date?
+        var subject: String
+        var sender: MailAddress
+        var order: Int
+    }
+
+    /// Content from the messages of one list (several files of one list are one call).
+    public static func content(_ messages: [Data], location: String, listName: String? = nil) -> CacheContent {
+        var letters: [Letter] = []
+        var seen = Set<String>()
+        for (order, data) in messages.enumerated() {
+            let message = MailMessage.parse(data)
+            // An entry with none of a message's headers (an export's empty record) is no message.
+            guard ["from", "subject", "date", "message-id"].contains(where: { message.header($0) != nil }) else { continue }
+            let subject = Sanitizer.line(message.header("subject") ?? "").split(whereSeparator: \.isWhitespace).joined(separator: " ")
+                .trimmingCharacters(in: CharacterSet(charactersIn: " '"))
+            let date = (message.header("date")).flatMap(MailDate.parse)
+            let id = messageID(message.header("message-id")) ?? synthesizedID(message, subject: subject)
+            // The same message archived twice (a cross-post, two months that overlap) is one.
+            guard seen.insert(id).inserted else { continue }
+            letters.append(Letter(id: id, message: message, date: date, subject: subject, sender: sender(of: message), order: order))
+        }
+        letters.sort { ($0.date ?? .distantPast, $0.order) < ($1.date ?? .distantPast, $1.order) }
+        let name = listName ?? Self.listName(letters.map(\.message)) ?? (location as NSString).lastPathComponent
+        let source = Source(id: Source.IDRule.mailingList.sourceID(key: Source.key(forLocation: location)), kind: .mailingList,
+                            name: name, location: location)
+        let people = MailPeople(letters.map(\.sender))
+        var content = CacheContent(sources: [source])
+        content.members = people.members(source: source.id)
+        let items = letters.map { letter -> MailThreads.Item in
+            let (key, isReply) = MailThreads.subjectKey(letter.subject)
+            return MailThreads.Item(id: letter.id, parents: parents(of: letter.message), subjectKey: key, isReply: isReply)
+        }
+        let rules = Source.IDRule.mailingList
+        let prefix = "[" + name + "]"
+        /// A title without the list's own `[Name]` (every subject has it).
+        func title(_ subject: String) -> String {
+            var text = Substring(subject)
+            if let range = text.range(of: prefix, options: .caseInsensitive) { text.removeSubrange(range) }
+            let trimmed = text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+            return trimmed.isEmpty ? "(no subject)" : trimmed
+        }
+        for thread in MailThreads.thread(items) {
+            let first = thread.root.map { letters[$0] }
+            let postID = rules.topicID(key: thread.rootID, in: source.id)
+            if let first {
+                var made = post(first, id: postID, source: source.id, people: people)
+                made.title = title(first.subject)
+                content.posts.append(made)
+            } else {
+                // The message this thread answers is not in the archive: a place for it.
+                let earliest = letters[thread.replies[0].index]
+                var subject = title(earliest.subject)
+                while let colon = subject.firstIndex(of: ":"), MailThreads.subjectKey(String(subject[...colon])).isReply {
+                    subject = String(subject[subject.index(after: colon)...]).trimmingCharacters(in: .whitespaces)
+                }
+                content.posts.append(Post(id: postID, source: source.id, kind: .discussion, title: subject.isEmpty ? "(no subject)" : subject,
+                                          published: earliest.date, body: "<p>(The message that began this thread is not in the archive.)</p>"))
+            }
+            for reply in thread.replies {
+                let letter = letters[reply.index]
+                content.comments.append(Comment(
+                    id: rules.replyID(key: letter.id, in: source.id), post: postID,
+                    parent: reply.parent.map { rules.replyID(key: letters[$0].id, in: source.id) },
+                    author: people.memberID(of: letter.sender, source: source.id), authorName: people.name(of: letter.sender),
+                    published: letter.date, body: html(letter.message)))
+            }
+        }
+        return content
+    }
+
+    static func post(_ letter: Letter, id: Post.ID, source: Source.ID, people: MailPeople) -> Post {
+        Post(id: id, source: source, kind: .discussion, title: letter.subject.isEmpty ? "(no subject)" : letter.subject,
+             author: people.memberID(of: letter.sender, source: source), authorName: people.name(of: letter.sender),
+             published: letter.date, body: html(letter.message))
+    }
+
+    /// `<id@host>` as `id@host`; LISTSERV writes it without brackets.
+    static func messageID(_ raw: String?) -> String? {
+        guard let raw else { return nil }
+        let trimmed = raw.trimmingCharacters(in: CharacterSet(charactersIn: " <>\t"))
+        guard !trimmed.isEmpty, !trimmed.contains(where: \.isWhitespace) else { return nil }
+        return trimmed
+    }
+
+    /// References, oldest first, then In-Reply-To (bracketed ids, or bare ones).
+    static func parents(of message: MailMessage) -> [String] {
+        func ids(_ text: String?) -> [String] {
+            guard let text, !text.isEmpty else { return [] }
+            if text.contains("<") {
+                return text.split(separator: "<").compactMap { piece in
+                    piece.split(separator: ">").first.map { String($0).trimmed }.flatMap { $0.isEmpty || $0.contains(" ") ? nil : $0 }
+                }
+            }
+            return text.split(whereSeparator: \.isWhitespace).map(String.init).filter { $0.contains("@") }
+        }
+        var out = ids(message.header("references"))
+        if let reply = ids(message.header("in-reply-to")).first, out.last != reply { out.append(reply) }
+        return out
+    }
+
+    /// A message with no Message-ID gets one from what it says: the same on every import.
+    static func synthesizedID(_ message: MailMessage, subject: String) -> String {
+        let text = (message.header("from") ?? "") + "|" + (message.header("date") ?? "") + "|" + subject
+        return "agora-" + String(FeedImport.stableHash(text), radix: 16) + "@mail"
+    }
+
+    /// Who wrote it: the From, or, for a list that rewrote it ("NAME via LIST"), the address in
+    /// X-Original-From or Reply-To with the name from From.
+    static func sender(of message: MailMessage) -> MailAddress {
+        var from = MailAddress.parse(message.header("from") ?? "")
+        if from.viaList {
+            let real = [message.header("x-original-from"), message.header("reply-to")].compactMap { $0.map(MailAddress.parse) }.first { $0.address != nil }
+            if let real { from.address = real.address }
+        }
+        return from
+    }
+
+    /// The list's name: its List-Id's phrase, else the `[Name]` its subjects begin with.
+    static func listName(_ messages: [MailMessage]) -> String? {
+        for message in messages.prefix(50) {
+            if let id = message.header("list-id"), let phrase = MailAddress.parse(id).name, !phrase.contains("@") { return phrase }
+        }
+        // LISTSERV names the list as every message's sender.
+        let senders = Set(messages.prefix(50).compactMap { $0.header("sender").flatMap { MailAddress.parse($0).name } })
+        if senders.count == 1, let sender = senders.first, !sender.isEmpty { return sender }
+        for message in messages.prefix(50) {
+            if let subject = message.header("subject"), let open = subject.firstIndex(of: "["), let close = subject[open...].firstIndex(of: "]") {
+                let name = String(subject[subject.index(after: open)..<close]).trimmingCharacters(in: .whitespaces)
+                if !name.isEmpty { return Sanitizer.line(name) }
+            }
+        }
+        return nil
+    }
+}

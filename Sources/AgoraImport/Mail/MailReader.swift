@@ -1,0 +1,56 @@
+import AgoraKit
+import Foundation
+
+extension SourceReader {
+    /// A mailing list's archive: an mbox (mboxo, mboxrd, mboxcl2), a pipermail month, a
+    /// LISTSERV export, gzip'd or not; or a folder of them (its months), one list.
+    public static let mailingList = SourceReader(
+        format: "mbox", kind: .mailingList, describes: "a mailing-list archive (mbox, pipermail month)",
+        recognise: { head in MailArchive.looksLikeMail(head.data) ? .byContent : nil },
+        recogniseFolder: { !MailArchive.files(inFolder: $0).isEmpty },
+        read: { request in
+            let files = request.isFolder ? MailArchive.files(inFolder: request.path) : [request.path]
+            var messages: [Data] = []
+            for (index, file) in files.enumerated() {
+                request.progress.bar((file as NSString).lastPathComponent, done: index, total: files.count, unit: "files")
+                messages += Mbox.messages(try MailArchive.contents(file))
+            }
+            request.progress.finish()
+            let location = URL(fileURLWithPath: request.path).standardizedFileURL.path
+            let content = MailImport.content(messages, location: location)
+            var outcome = Outcome(summary: try request.open().importContent(content))
+            outcome.namesCommunity = content.sources.first
+            return outcome
+        })
+}
+
+/// Files of mail: read whole, inflated when gzip'd (within a cap).
+enum MailArchive {
+    /// The most a gzip'd archive may inflate to.
+    static let largest = 2 << 30
+
+    static func looksLikeMail(_ head: Data) -> Bool {
+        Mbox.looksLikeMbox(Inflate.isGzip(head) ? Inflate.head(ofGzip: head, count: 4_096) : head)
+    }
+
+    static func contents(_ path: String) throws -> Data {
+        let data = try CacheFile.readData(path: path)
+        guard Inflate.isGzip(data) else { return data }
+        switch Inflate.inflate(data, wrapper: .gzip, limit: largest) {
+        case .success(let inflated): return inflated
+        case .failure(.tooLarge): throw AgoraError.overLimit(.init(path: path), .inflated(largest))
+        case .failure: throw AgoraError.badInput(.init(path: path), "the gzip stream is broken")
+        }
+    }
+
+    /// A folder's mail archives (its months), in name order; none for a folder of anything else.
+    static func files(inFolder path: String) -> [String] {
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).sorted()
+        return names.map { (path as NSString).appendingPathComponent($0) }.filter { file in
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: file, isDirectory: &isFolder), !isFolder.boolValue,
+                  let head = try? CacheFile.readData(path: file, limit: 4_096) else { return false }
+            return looksLikeMail(head)
+        }
+    }
+}

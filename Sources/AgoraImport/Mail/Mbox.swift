@@ -1,0 +1,79 @@
+import AgoraKit
+import Foundation
+
+/// An mbox read as its messages: mboxo, mboxrd, mboxcl2, a pipermail month, a LISTSERV export,
+/// gzip'd or not (../shared/formats/mail.md). A message starts at a `From ` line at the start of
+/// the file or after a blank line, and only when the line after it reads as a header: a body
+/// line "From here on..." that no one quoted does not split a message. `>From ` lines are
+/// unquoted one level (mboxrd; mboxo's quoting is the same one level).
+public enum Mbox {
+    /// Whether the first bytes look like an mbox: a `From ` line, then a header.
+    public static func looksLikeMbox(_ head: Data) -> Bool {
+        let bytes = [UInt8](head.prefix(4_096))
+        guard bytes.starts(with: Array("From ".utf8)), let end = bytes.firstIndex(of: 0x0A) else { return false }
+        return isHeaderLine(bytes[(end + 1)...])
+    }
+
+    /// The messages of an mbox, each as its bytes (envelope line left out, `>From ` unquoted).
+    public static func messages(_ data: Data) -> [Data] {
+        data.withUnsafeBytes { raw -> [Data] in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            var starts: [(line: Int, body: Int)] = []
+            var lineStart = 0
+            var previousBlank = true
+            let count = bytes.count
+            while lineStart < count {
+                var lineEnd = lineStart
+                while lineEnd < count, bytes[lineEnd] != 0x0A { lineEnd += 1 }
+                let next = min(count, lineEnd + 1)
+                if previousBlank, lineEnd - lineStart >= 5, bytes[lineStart] == 0x46, bytes[lineStart + 1] == 0x72,
+                   bytes[lineStart + 2] == 0x6F, bytes[lineStart + 3] == 0x6D, bytes[lineStart + 4] == 0x20,
+                   next < count, isHeaderLine(bytes[next...]) {
+                    starts.append((lineStart, next))
+                }
+                let length = lineEnd - lineStart - (lineEnd > lineStart && bytes[lineEnd - 1] == 0x0D ? 1 : 0)
+                previousBlank = length == 0
+                lineStart = next
+            }
+            var out: [Data] = []
+            out.reserveCapacity(starts.count)
+            for (index, start) in starts.enumerated() {
+                let end = index + 1 < starts.count ? starts[index + 1].line : count
+                out.append(unquoted(UnsafeBufferPointer(rebasing: bytes[start.body..<end])))
+            }
+            return out
+        }
+    }
+
+    /// A header line: a name of printable characters without space, then a colon.
+    static func isHeaderLine<C: Collection>(_ bytes: C) -> Bool where C.Element == UInt8 {
+        var length = 0
+        for byte in bytes {
+            if byte == 0x3A { return length > 0 }
+            guard byte > 0x20, byte < 0x7F else { return false }
+            length += 1
+            if length > 76 { return false }
+        }
+        return false
+    }
+
+    /// The message with one `>` taken off each `>…>From ` line.
+    private static func unquoted(_ bytes: UnsafeBufferPointer<UInt8>) -> Data {
+        var out = Data()
+        out.reserveCapacity(bytes.count)
+        var lineStart = 0
+        let count = bytes.count
+        while lineStart < count {
+            var i = lineStart
+            while i < count, bytes[i] == 0x3E { i += 1 }
+            let quoted = i > lineStart && i + 5 <= count && bytes[i] == 0x46 && bytes[i + 1] == 0x72 && bytes[i + 2] == 0x6F
+                && bytes[i + 3] == 0x6D && bytes[i + 4] == 0x20
+            var lineEnd = i
+            while lineEnd < count, bytes[lineEnd] != 0x0A { lineEnd += 1 }
+            let next = min(count, lineEnd + 1)
+            out.append(UnsafeBufferPointer(rebasing: bytes[(quoted ? lineStart + 1 : lineStart)..<next]))
+            lineStart = next
+        }
+        return out
+    }
+}
