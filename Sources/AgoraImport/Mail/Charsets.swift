@@ -8,7 +8,8 @@ import Glibc
 /// missing charset is guessed: UTF-8 when the bytes are UTF-8, else Windows-1252; never a crash.
 public enum Charsets {
     public static func decode(_ bytes: [UInt8], charset: String?) -> String {
-        let name = (charset ?? "").trimmingCharacters(in: CharacterSet(charactersIn: "\"' ")).lowercased()
+        var name = (charset ?? "").lowercased().spacesTrimmed
+        if name.hasPrefix("\"") || name.hasPrefix("'") { name = String(name.dropFirst().dropLast()) }
         if name.isEmpty || name == "utf-8" || name == "utf8" || name == "us-ascii" || name == "ascii" {
             return guessed(bytes)
         }

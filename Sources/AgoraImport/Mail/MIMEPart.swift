@@ -17,13 +17,13 @@ struct MIMEPart {
             guard let value else { return }
             var pieces = Self.pieces(value)
             if let first = pieces.first, !first.contains("=") {
-                type = first.lowercased().trimmingCharacters(in: .whitespaces)
+                type = first.lowercased().spacesTrimmed
                 pieces.removeFirst()
             }
             for piece in pieces {
                 guard let equals = piece.firstIndex(of: "=") else { continue }
-                let name = piece[..<equals].trimmingCharacters(in: .whitespaces).lowercased()
-                var value = piece[piece.index(after: equals)...].trimmingCharacters(in: .whitespaces)
+                let name = Substring(piece[..<equals]).spacesTrimmed.lowercased()
+                var value = Substring(piece[piece.index(after: equals)...]).spacesTrimmed
                 if value.hasPrefix("\""), value.hasSuffix("\""), value.count >= 2 { value = String(value.dropFirst().dropLast()) }
                 if parameters[name] == nil { parameters[name] = value }
             }
@@ -45,7 +45,7 @@ struct MIMEPart {
                 }
             }
             out.append(current)
-            return out.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            return out.map(\.spacesTrimmed).filter { !$0.isEmpty }
         }
     }
 
@@ -55,7 +55,7 @@ struct MIMEPart {
 
     /// The body with its transfer encoding undone.
     var decoded: [UInt8] {
-        let encoding = (header("content-transfer-encoding") ?? "").lowercased().trimmingCharacters(in: .whitespaces)
+        let encoding = (header("content-transfer-encoding") ?? "").lowercased().spacesTrimmed
         switch encoding {
         case "quoted-printable": return QuotedPrintable.decode([UInt8](body))
         case "base64":
@@ -70,7 +70,7 @@ struct MIMEPart {
     var text: String {
         let type = contentType
         var text = Charsets.decode(decoded, charset: type.parameters["charset"])
-        text = text.replacingOccurrences(of: "\r\n", with: "\n")
+        if text.utf8.contains(0x0D) { text = text.replacingOccurrences(of: "\r\n", with: "\n") }
         if type.parameters["format"]?.lowercased() == "flowed" {
             text = Self.unflowed(text, deleteSpace: type.parameters["delsp"]?.lowercased() == "yes")
         }
@@ -154,7 +154,7 @@ struct MIMEPart {
         var out: [String] = []
         var pending: String?
         var pendingDepth = 0
-        for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        for raw in MailText.lines(text) {
             var line = Substring(raw)
             let depth = line.prefix { $0 == ">" }.count
             line = line.dropFirst(depth)

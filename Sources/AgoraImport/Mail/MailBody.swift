@@ -6,7 +6,7 @@ extension MailImport {
     /// as quotes (nested as deep as they are), its attachments as a list. An HTML part is kept
     /// as HTML (the renderer reads it as any other body).
     static func html(_ message: MailMessage) -> String {
-        var out = message.bodyIsHTML ? message.body : plainHTML(message.body.trimmingCharacters(in: .newlines))
+        var out = message.bodyIsHTML ? message.body : plainHTML(message.body)
         if !message.attachments.isEmpty {
             let items = message.attachments.map { attachment -> String in
                 let facts = [attachment.type.isEmpty ? nil : attachment.type, attachment.size.map(FeedImport.byteSize)].compactMap { $0 }
@@ -21,9 +21,9 @@ extension MailImport {
 
     /// Plain text as paragraphs; runs of `>` lines as quotes.
     static func plainHTML(_ text: String) -> String {
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> Substring in
-            line.hasSuffix("\r") ? line.dropLast() : line
-        }
+        var lines = MailText.lines(text)
+        while let first = lines.first, first.isBlankLine { lines.removeFirst() }
+        while let last = lines.last, last.isBlankLine { lines.removeLast() }
         return blocks(lines[...])
     }
 
@@ -32,7 +32,7 @@ extension MailImport {
         var paragraph: [Substring] = []
         var quoted: [Substring] = []
         func flushParagraph() {
-            if !paragraph.isEmpty { out += "<p>" + paragraph.map { FeedParser.escape(String($0)) }.joined(separator: "<br>") + "</p>" }
+            if !paragraph.isEmpty { out += "<p>" + paragraph.map { MailText.escape($0) }.joined(separator: "<br>") + "</p>" }
             paragraph.removeAll()
         }
         func flushQuote() {
@@ -45,7 +45,7 @@ extension MailImport {
                 var inner = line.dropFirst()
                 if inner.hasPrefix(" ") { inner = inner.dropFirst() }
                 quoted.append(inner)
-            } else if line.trimmingCharacters(in: .whitespaces).isEmpty {
+            } else if line.isBlankLine {
                 flushQuote()
                 flushParagraph()
             } else {

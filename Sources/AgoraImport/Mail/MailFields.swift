@@ -40,22 +40,15 @@ public enum MailDate {
                 offset = known
             }
         }
-        var components = DateComponents()
-        components.year = year
-        components.month = month + 1
-        components.day = day
-        components.hour = clock[0]
-        components.minute = clock[1]
-        components.second = second
-        guard let date = calendar.date(from: components) else { return nil }
-        return date.addingTimeInterval(TimeInterval(-offset * 60))
+        // Days from 1970-01-01 to the civil date (Howard Hinnant's algorithm): no Calendar.
+        let y = month < 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let m = month + 1
+        let doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + day - 1
+        let days = era * 146_097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719_468
+        return Date(timeIntervalSince1970: TimeInterval(days * 86_400 + clock[0] * 3_600 + clock[1] * 60 + second - offset * 60))
     }
-
-    private static let calendar: Calendar = {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        return calendar
-    }()
 }
 
 /// A sender as a message names them: a name and an address, in any of the forms archives use.
@@ -75,7 +68,7 @@ public struct MailAddress: Sendable, Equatable {
     /// `Name <user@host>`, `"Last, First" <user@host>`, `user@host (Name)`, `user at host (Name)`,
     /// `"Last, First"   user@HOST` (LISTSERV), a bare address.
     public static func parse(_ raw: String) -> MailAddress {
-        var text = raw.trimmingCharacters(in: .whitespaces)
+        var text = raw.spacesTrimmed
         var name: String?
         var address: String?
         if let open = text.lastIndex(of: "<"), let close = text[open...].firstIndex(of: ">") {
@@ -85,7 +78,7 @@ public struct MailAddress: Sendable, Equatable {
             name = String(text[text.index(after: open)..<close])
             address = String(text[..<open])
         } else {
-            text = text.replacingOccurrences(of: " at ", with: "@")
+            if text.containsBytes(" at ") { text = text.replacingOccurrences(of: " at ", with: "@") }
             let words = text.split(whereSeparator: \.isWhitespace)
             if let last = words.last, last.contains("@") {
                 address = String(last)
@@ -104,15 +97,17 @@ public struct MailAddress: Sendable, Equatable {
     }
 
     private static func cleanName(_ raw: String) -> String {
-        var name = raw.trimmingCharacters(in: .whitespaces)
+        var name = raw.spacesTrimmed
         if name.hasPrefix("\""), name.hasSuffix("\""), name.count >= 2 { name = String(name.dropFirst().dropLast()) }
         if name.hasPrefix("'"), name.hasSuffix("'"), name.count >= 2 { name = String(name.dropFirst().dropLast()) }
-        return Sanitizer.line(name.replacingOccurrences(of: "\\\"", with: "\"")).trimmingCharacters(in: .whitespaces)
+        if name.containsBytes("\\\"") { name = name.replacingOccurrences(of: "\\\"", with: "\"") }
+        return Sanitizer.line(name).spacesTrimmed
     }
 
     /// Lower case, `at` written back, a truncated end (`user@host....`) dropped; nil for no address.
     private static func cleanAddress(_ raw: String) -> String? {
-        var address = raw.trimmingCharacters(in: CharacterSet(charactersIn: " <>\"'")).replacingOccurrences(of: " at ", with: "@")
+        var address = String(Substring(raw).drop { " <>\"'".contains($0) }.reversed().drop { " <>\"'".contains($0) }.reversed())
+        if address.containsBytes(" at ") { address = address.replacingOccurrences(of: " at ", with: "@") }
         while address.hasSuffix(".") { address.removeLast() }
         address = address.lowercased()
         guard let at = address.firstIndex(of: "@"), at > address.startIndex, address.index(after: at) < address.endIndex,

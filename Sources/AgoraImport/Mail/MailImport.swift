@@ -13,24 +13,45 @@ public enum MailImport {
         var subject: String
         var sender: MailAddress
         var order: Int
+        /// The body as a post's or comment's HTML.
+        var html: String
+        var thread: MailThreads.Item
+    }
+
+    /// One message read whole: what threading, people and the post need of it. Nil for an
+    /// entry with none of a message's headers (an export's empty record).
+    static func letter(_ data: Data, order: Int) -> Letter? {
+        let message = MailMessage.parse(data)
+        guard ["from", "subject", "date", "message-id"].contains(where: { message.header($0) != nil }) else { return nil }
+        let subject = Substring(Sanitizer.line(message.header("subject") ?? "")).split(whereSeparator: { $0 == " " || $0 == "\t" })
+            .joined(separator: " ").trimmingCharacters(in: CharacterSet(charactersIn: " '"))
+        let date = (message.header("date")).flatMap(MailDate.parse)
+        let id = messageID(message.header("message-id")) ?? synthesizedID(message, subject: subject)
+        let (key, isReply) = MailThreads.subjectKey(subject)
+        let body = html(message)
+        // Only the headers are needed from here on: the body is in `html`.
+        var headers = message
+        headers.body = ""
+        headers.attachments = []
+        return Letter(id: id, message: headers, date: date, subject: subject, sender: sender(of: message), order: order, html: body,
+                      thread: MailThreads.Item(id: id, parents: parents(of: message), subjectKey: key, isReply: isReply))
     }
 
     /// Content from the messages of one list (several files of one list are one call).
     public static func content(_ messages: [Data], location: String, listName: String? = nil) -> CacheContent {
-        var letters: [Letter] = []
-        var seen = Set<String>()
-        for (order, data) in messages.enumerated() {
-            let message = MailMessage.parse(data)
-            // An entry with none of a message's headers (an export's empty record) is no message.
-            guard ["from", "subject", "date", "message-id"].contains(where: { message.header($0) != nil }) else { continue }
-            let subject = Sanitizer.line(message.header("subject") ?? "").split(whereSeparator: \.isWhitespace).joined(separator: " ")
-                .trimmingCharacters(in: CharacterSet(charactersIn: " '"))
-            let date = (message.header("date")).flatMap(MailDate.parse)
-            let id = messageID(message.header("message-id")) ?? synthesizedID(message, subject: subject)
-            // The same message archived twice (a cross-post, two months that overlap) is one.
-            guard seen.insert(id).inserted else { continue }
-            letters.append(Letter(id: id, message: message, date: date, subject: subject, sender: sender(of: message), order: order))
+        // Each message is read on its own, on every core, a few hundred at a time.
+        let batch = 256
+        let chunks = stride(from: 0, to: messages.count, by: batch).map { start in
+            (start, Array(messages[start..<min(messages.count, start + batch)]))
         }
+        let read = Parallel.map(chunks, workers: ProcessInfo.processInfo.activeProcessorCount) { start, chunk in
+            chunk.enumerated().compactMap { letter($1, order: start + $0) }
+        }
+        var letters: [Letter] = []
+        letters.reserveCapacity(messages.count)
+        var seen = Set<String>()
+        // The same message archived twice (a cross-post, two months that overlap) is one.
+        for letter in read.joined() where seen.insert(letter.id).inserted { letters.append(letter) }
         letters.sort { ($0.date ?? .distantPast, $0.order) < ($1.date ?? .distantPast, $1.order) }
         let name = listName ?? Self.listName(letters.map(\.message)) ?? (location as NSString).lastPathComponent
         let source = Source(id: Source.IDRule.mailingList.sourceID(key: Source.key(forLocation: location)), kind: .mailingList,
@@ -38,10 +59,7 @@ public enum MailImport {
         let people = MailPeople(letters.map(\.sender))
         var content = CacheContent(sources: [source])
         content.members = people.members(source: source.id)
-        let items = letters.map { letter -> MailThreads.Item in
-            let (key, isReply) = MailThreads.subjectKey(letter.subject)
-            return MailThreads.Item(id: letter.id, parents: parents(of: letter.message), subjectKey: key, isReply: isReply)
-        }
+        let items = letters.map(\.thread)
         let rules = Source.IDRule.mailingList
         let prefix = "[" + name + "]"
         /// A title without the list's own `[Name]` (every subject has it).
@@ -74,7 +92,7 @@ public enum MailImport {
                     id: rules.replyID(key: letter.id, in: source.id), post: postID,
                     parent: reply.parent.map { rules.replyID(key: letters[$0].id, in: source.id) },
                     author: people.memberID(of: letter.sender, source: source.id), authorName: people.name(of: letter.sender),
-                    published: letter.date, body: html(letter.message)))
+                    published: letter.date, body: letter.html))
             }
         }
         return content
@@ -83,7 +101,7 @@ public enum MailImport {
     static func post(_ letter: Letter, id: Post.ID, source: Source.ID, people: MailPeople) -> Post {
         Post(id: id, source: source, kind: .discussion, title: letter.subject.isEmpty ? "(no subject)" : letter.subject,
              author: people.memberID(of: letter.sender, source: source), authorName: people.name(of: letter.sender),
-             published: letter.date, body: html(letter.message))
+             published: letter.date, body: letter.html)
     }
 
     /// `<id@host>` as `id@host`; LISTSERV writes it without brackets.

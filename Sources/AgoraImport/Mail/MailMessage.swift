@@ -72,10 +72,10 @@ public struct MailMessage: Sendable, Equatable {
                 let line = text(UnsafeBufferPointer(rebasing: bytes[i..<lineEnd]))
                 if bytes[i] == 0x20 || bytes[i] == 0x09 {
                     // A folded line continues the header above it.
-                    if !headers.isEmpty { headers[headers.count - 1].value += " " + line.trimmingCharacters(in: .whitespaces) }
+                    if !headers.isEmpty { headers[headers.count - 1].value += " " + line.spacesTrimmed }
                 } else if let colon = line.firstIndex(of: ":"), colon > line.startIndex,
                           line[..<colon].unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F }) {
-                    headers.append((String(line[..<colon]).lowercased(), String(line[line.index(after: colon)...]).trimmingCharacters(in: .whitespaces)))
+                    headers.append((String(line[..<colon]).lowercased(), line[line.index(after: colon)...].spacesTrimmed))
                 } else {
                     // Not a header: the body begins here (a message with no blank line after its headers).
                     bodyStart = i
@@ -97,7 +97,7 @@ public struct MailMessage: Sendable, Equatable {
     /// taken out of the body and listed as attachments with their address.
     static func scrubbed(_ body: inout String) -> [Attachment] {
         let marker = "-------------- next part --------------"
-        guard body.contains(marker) else { return [] }
+        guard body.containsBytes(marker) else { return [] }
         var attachments: [Attachment] = []
         let pieces = body.components(separatedBy: marker)
         for piece in pieces.dropFirst() {
@@ -117,7 +117,7 @@ public struct MailMessage: Sendable, Equatable {
 /// adjacent encoded words join without the space between them.
 public enum EncodedWords {
     public static func decode(_ text: String) -> String {
-        guard text.contains("=?") else { return text }
+        guard text.containsBytes("=?") else { return text }
         var out = ""
         var rest = Substring(text)
         var lastWasEncoded = false

@@ -16,13 +16,20 @@ struct MailPeople {
 
     init(_ senders: [MailAddress]) {
         var byName: [String: [Int]] = [:]
+        // Each spelling and each pair of address and spelling is looked at once.
+        var keys: [String: String] = [:]
+        var pairs = Set<String>()
         for (order, sender) in senders.enumerated() {
             guard let node = node(for: sender) else { continue }
             firstSeen[node] = firstSeen[node] ?? order
             if let name = sender.name, !name.isEmpty {
                 names[node, default: [:]][name, default: 0] += 1
-                let key = MailAddress.nameKey(name)
-                if !key.isEmpty, let address = sender.address, Self.address(address, carries: key) { byName[key, default: []].append(node) }
+                let key = keys[name] ?? MailAddress.nameKey(name)
+                keys[name] = key
+                if !key.isEmpty, let address = sender.address, pairs.insert(address + "\u{0}" + key).inserted,
+                   Self.address(address, carries: key) {
+                    byName[key, default: []].append(node)
+                }
             }
             if let address = sender.address { counts[node, default: [:]][address, default: 0] += 1 }
         }
