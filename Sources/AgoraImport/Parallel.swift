@@ -47,7 +47,7 @@ enum Parallel {
     }
 }
 
-private struct UncheckedSendable<T>: @unchecked Sendable {
+struct UncheckedSendable<T>: @unchecked Sendable {
     let value: T
     init(_ value: T) { self.value = value }
 }

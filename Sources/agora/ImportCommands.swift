@@ -10,7 +10,7 @@ struct Import: ParsableCommand {
             PATH may be a Ning archive folder, a zip of one, a single ning-*.json file, an Agora \
             JSON cache (as `agora export` writes), an RSS 0.9x/1.0/2.0, Atom 0.3/1.0 or JSON Feed \
             1.0/1.1 file, a mailing list's archive (an mbox, a pipermail month, a LISTSERV export, \
-            gzip'd or not, or a folder of its months: threads become posts with their replies, \
+            gzip'd or not, a folder of its months, or a Maildir: threads become posts with their replies, \
             senders members), or an OPML file (whose feeds become sources for `agora sync`). What \
             it is, is told from its first bytes (and a Ning file's name); --format says it instead.
 

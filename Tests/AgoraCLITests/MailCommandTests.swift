@@ -46,4 +46,58 @@ struct MailCommandTests {
         // --format names it.
         #expect(try agora.run(["--cache", agora.file("d.sqlite"), "import", "--format", "mbox", folder + "/next"]).status == 0)
     }
+
+    @Test func a_maildirs_seen_and_flagged_and_an_mbox_status_become_read_and_starred() throws {
+        let agora = AgoraBinary()
+        defer { agora.remove() }
+        let maildir = agora.file("Maildir")
+        for folder in ["cur", "new", "tmp"] {
+            try FileManager.default.createDirectory(atPath: maildir + "/" + folder, withIntermediateDirectories: true)
+        }
+        func message(_ id: String, _ parent: String?, _ subject: String) -> Data {
+            Data(("From: Ana Lima <ana@example.org>\nDate: Mon, 3 Mar 2014 10:00:0\(id.count) +0000\nSubject: \(subject)\nMessage-ID: <\(id)@x>\n"
+                + (parent.map { "In-Reply-To: <\($0)@x>\n" } ?? "") + "\nText.\n").utf8)
+        }
+        try message("a", nil, "Seen and flagged").write(to: URL(fileURLWithPath: maildir + "/cur/1.host:2,FS"))
+        try message("b", nil, "Seen").write(to: URL(fileURLWithPath: maildir + "/cur/2.host:2,S"))
+        try message("c", nil, "New").write(to: URL(fileURLWithPath: maildir + "/new/3.host"))
+        try message("dd", "c", "Re: New").write(to: URL(fileURLWithPath: maildir + "/cur/4.host:2,FS"))
+        let cache = agora.file("m.sqlite")
+        let imported = try agora.run(["--cache", cache, "import", maildir])
+        #expect(imported.status == 0, "\(imported.stderr)")
+        let posts = try #require(try agora.json(["--cache", cache, "list", "--json"]) as? [[String: Any]])
+        func post(_ title: String) -> [String: Any]? { posts.first { $0["title"] as? String == title } }
+        #expect(post("Seen and flagged")?["read"] as? Bool == true && post("Seen and flagged")?["starred"] as? Bool == true)
+        #expect(post("Seen")?["read"] as? Bool == true && post("Seen")?["starred"] as? Bool == false)
+        // Unread in new/; its flagged reply stars the thread.
+        #expect(post("New")?["read"] as? Bool == false && post("New")?["starred"] as? Bool == true)
+
+        // An mbox says the same with Status (R) and X-Status (F).
+        let mbox = agora.file("list.mbox")
+        try Data("""
+            From ana Mon Mar  3 10:00:00 2014
+            From: ana@example.org
+            Subject: Read one
+            Message-ID: <r@x>
+            Status: RO
+            X-Status: F
+
+            Text.
+
+            From ana Mon Mar  3 10:00:00 2014
+            From: ana@example.org
+            Subject: Unread one
+            Message-ID: <u@x>
+            Status: O
+
+            Text.
+
+            """.utf8).write(to: URL(fileURLWithPath: mbox))
+        let other = agora.file("o.sqlite")
+        #expect(try agora.run(["--cache", other, "import", mbox]).status == 0)
+        let listed = try #require(try agora.json(["--cache", other, "list", "--json"]) as? [[String: Any]])
+        #expect(listed.first { $0["title"] as? String == "Read one" }?["read"] as? Bool == true)
+        #expect(listed.first { $0["title"] as? String == "Read one" }?["starred"] as? Bool == true)
+        #expect(listed.first { $0["title"] as? String == "Unread one" }?["read"] as? Bool == false)
+    }
 }

@@ -16,11 +16,39 @@ public enum MailImport {
         /// The body as a post's or comment's HTML.
         var html: String
         var thread: MailThreads.Item
+        /// What the person's mail program said of it: seen (read) and flagged (starred).
+        var flags: Flags
+    }
+
+    /// A message's flags as a mail program keeps them: Maildir's name (`:2,FS`) or an mbox's
+    /// `Status:` (R, read) and `X-Status:` (F, flagged).
+    public struct Flags: Sendable, Equatable {
+        public var seen = false
+        public var flagged = false
+
+        public init(seen: Bool = false, flagged: Bool = false) {
+            self.seen = seen
+            self.flagged = flagged
+        }
+
+        /// From a Maildir file's name: the letters after `:2,`.
+        public init(maildirName name: String) {
+            guard let info = name.range(of: ":2,", options: .backwards) else { return }
+            let letters = name[info.upperBound...]
+            seen = letters.contains("S")
+            flagged = letters.contains("F")
+        }
+
+        /// From an mbox message's Status and X-Status headers.
+        init(_ message: MailMessage) {
+            seen = (message.header("status") ?? "").contains("R")
+            flagged = (message.header("x-status") ?? "").contains("F")
+        }
     }
 
     /// One message read whole: what threading, people and the post need of it. Nil for an
     /// entry with none of a message's headers (an export's empty record).
-    static func letter(_ data: Data, order: Int) -> Letter? {
+    static func letter(_ data: Data, order: Int, flags given: Flags? = nil) -> Letter? {
         let message = MailMessage.parse(data)
         guard ["from", "subject", "date", "message-id"].contains(where: { message.header($0) != nil }) else { return nil }
         let subject = Substring(Sanitizer.line(message.header("subject") ?? "")).split(whereSeparator: { $0 == " " || $0 == "\t" })
@@ -34,18 +62,21 @@ public enum MailImport {
         headers.body = ""
         headers.attachments = []
         return Letter(id: id, message: headers, date: date, subject: subject, sender: sender(of: message), order: order, html: body,
-                      thread: MailThreads.Item(id: id, parents: parents(of: message), subjectKey: key, isReply: isReply))
+                      thread: MailThreads.Item(id: id, parents: parents(of: message), subjectKey: key, isReply: isReply),
+                      flags: given ?? Flags(message))
     }
 
     /// Content from the messages of one list (several files of one list are one call).
-    public static func content(_ messages: [Data], location: String, listName: String? = nil) -> CacheContent {
+    /// `flags`, one per message when given (a Maildir's), else each message's own headers say.
+    public static func content(_ messages: [Data], flags: [Flags]? = nil, location: String, listName: String? = nil) -> CacheContent {
         // Each message is read on its own, on every core, a few hundred at a time.
         let batch = 256
         let chunks = stride(from: 0, to: messages.count, by: batch).map { start in
             (start, Array(messages[start..<min(messages.count, start + batch)]))
         }
+        let given = flags.map { UncheckedSendable($0) }
         let read = Parallel.map(chunks, workers: ProcessInfo.processInfo.activeProcessorCount) { start, chunk in
-            chunk.enumerated().compactMap { letter($1, order: start + $0) }
+            chunk.enumerated().compactMap { offset, data in letter(data, order: start + offset, flags: given?.value[start + offset]) }
         }
         var letters: [Letter] = []
         letters.reserveCapacity(messages.count)
@@ -76,6 +107,9 @@ public enum MailImport {
                 var made = post(first, id: postID, source: source.id, people: people)
                 made.title = title(first.subject)
                 content.posts.append(made)
+                if first.flags.seen || first.flags.flagged {
+                    content.postStates[postID] = PostState(read: first.flags.seen, starred: first.flags.flagged)
+                }
             } else {
                 // The message this thread answers is not in the archive: a place for it.
                 let earliest = letters[thread.replies[0].index]
@@ -93,6 +127,9 @@ public enum MailImport {
                     parent: reply.parent.map { rules.replyID(key: letters[$0].id, in: source.id) },
                     author: people.memberID(of: letter.sender, source: source.id), authorName: people.name(of: letter.sender),
                     published: letter.date, body: letter.html))
+                if letter.flags.seen { content.commentStates[rules.replyID(key: letter.id, in: source.id)] = CommentState(read: true) }
+                // A reply flagged is its thread flagged.
+                if letter.flags.flagged { content.postStates[postID, default: PostState()].starred = true }
             }
         }
         return content

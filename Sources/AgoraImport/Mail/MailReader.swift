@@ -3,12 +3,22 @@ import Foundation
 
 extension SourceReader {
     /// A mailing list's archive: an mbox (mboxo, mboxrd, mboxcl2), a pipermail month, a
-    /// LISTSERV export, gzip'd or not; or a folder of them (its months), one list.
+    /// LISTSERV export, gzip'd or not; a folder of them (its months), one list; or a Maildir.
     public static let mailingList = SourceReader(
         format: "mbox", kind: .mailingList, describes: "a mailing-list archive (mbox, pipermail month)",
         recognise: { head in MailArchive.looksLikeMail(head.data) ? .byContent : nil },
-        recogniseFolder: { !MailArchive.files(inFolder: $0).isEmpty },
+        recogniseFolder: { MailArchive.isMaildir($0) || !MailArchive.files(inFolder: $0).isEmpty },
         read: { request in
+            let location = URL(fileURLWithPath: request.path).standardizedFileURL.path
+            if request.isFolder, MailArchive.isMaildir(request.path) {
+                // One file a message, its flags in its name.
+                let files = MailArchive.maildirFiles(request.path)
+                let messages = try files.map { try CacheFile.readData(path: $0.path) }
+                let content = MailImport.content(messages, flags: files.map(\.flags), location: location)
+                var outcome = Outcome(summary: try request.open().importContent(content))
+                outcome.namesCommunity = content.sources.first
+                return outcome
+            }
             let files = request.isFolder ? MailArchive.files(inFolder: request.path) : [request.path]
             var messages: [Data] = []
             for (index, file) in files.enumerated() {
@@ -16,7 +26,6 @@ extension SourceReader {
                 messages += Mbox.messages(try MailArchive.contents(file))
             }
             request.progress.finish()
-            let location = URL(fileURLWithPath: request.path).standardizedFileURL.path
             let content = MailImport.content(messages, location: location)
             var outcome = Outcome(summary: try request.open().importContent(content))
             outcome.namesCommunity = content.sources.first
@@ -40,6 +49,28 @@ enum MailArchive {
         case .success(let inflated): return inflated
         case .failure(.tooLarge): throw AgoraError.overLimit(.init(path: path), .inflated(largest))
         case .failure: throw AgoraError.badInput(.init(path: path), "the gzip stream is broken")
+        }
+    }
+
+    /// A Maildir: a folder with `cur` or `new` in it.
+    static func isMaildir(_ path: String) -> Bool {
+        ["cur", "new"].contains { name in
+            var isFolder: ObjCBool = false
+            return FileManager.default.fileExists(atPath: (path as NSString).appendingPathComponent(name), isDirectory: &isFolder) && isFolder.boolValue
+        }
+    }
+
+    /// A Maildir's messages (`cur`, then `new`, each in name order) with the flags their names
+    /// carry; a message in `new` has not been seen.
+    static func maildirFiles(_ path: String) -> [(path: String, flags: MailImport.Flags)] {
+        ["cur", "new"].flatMap { folder -> [(path: String, flags: MailImport.Flags)] in
+            let dir = (path as NSString).appendingPathComponent(folder)
+            let names = ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).filter { !$0.hasPrefix(".") }.sorted()
+            return names.map { name in
+                var flags = MailImport.Flags(maildirName: name)
+                if folder == "new" { flags.seen = false }
+                return ((dir as NSString).appendingPathComponent(name), flags)
+            }
         }
     }
 
