@@ -501,5 +501,50 @@ expect "sync at a terminal: a line for the source that failed" "! not-a-feed-xml
 if exited && [ "$(cat "$work/status")" = 1 ]; then check "sync: exit status 1 when a source failed" ok; else check "sync: exit status 1 when a source failed" no; fi
 tm kill-session -t e2e 2>/dev/null || true
 
+# A mailing list: a thread opened, its quoted text folded and opened with x, a sender who wrote
+# from two addresses one member with both on the profile.
+cat > "$work/list.mbox" <<'MBOX'
+From ana Mon Mar  3 10:00:00 2014
+From: Ana Lima <ana.lima@example.org>
+Date: Mon, 3 Mar 2014 10:00:00 +0000
+Subject: [Gov] Remote hubs
+Message-ID: <a@example.org>
+
+Who can host a remote hub this year?
+
+From ana Tue Mar  4 10:00:00 2014
+From: "Lima, Ana" <ANA@other.example>
+Date: Tue, 4 Mar 2014 10:00:00 +0000
+Subject: Re: [Gov] Remote hubs
+Message-ID: <b@example.org>
+In-Reply-To: <a@example.org>
+
+Recife can.
+
+On Mon, 3 Mar 2014, Ana Lima wrote:
+> Who can host a remote hub this year?
+
+-- 
+Ana, from her other address
+MBOX
+"$agora" --cache "$work/list.sqlite" import "$work/list.mbox" > /dev/null 2>&1
+start 120 40 "$work/list.sqlite"
+expect "list: the thread is a post, the list's [Gov] taken off" "Remote hubs"
+keys Enter
+expect "list: the thread opens with its first message" "Who can host a remote hub this year?"
+expect "list: the reply's quoted text is folded to a line" "▸ quoted text"
+expect "list: the reply's signature is folded to a line" "▸ signature"
+keys x
+expect "list: x shows the quoted text" "│ Who can host a remote hub this year?"
+expect "list: x shows the signature" "Ana, from her other address"
+keys x
+expect "list: x folds them again" "▸ quoted text"
+keys a
+expect "list: the author's profile" "Ana Lima"
+expect "list: one member, the first address on the profile" "Addresses: ana.lima@example.org,"
+expect "list: one member, the other address on the profile" "ana@other.example"
+expect "list: the other spelling on the profile" "Also writes as: Lima, Ana"
+stop
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

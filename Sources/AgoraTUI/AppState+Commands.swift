@@ -35,6 +35,17 @@ extension AppState {
             detail = .article(article)
             return []
         case .previousComment: return stepComment(-1)
+        case .toggleQuotes:
+            guard case .article(var article) = detail else { return [] }
+            guard article.document.foldsQuotes else {
+                message = "Nothing here folds: quoted text folds in a mailing list's messages."
+                return []
+            }
+            let open = !article.document.quotesOpen
+            article.requote(open: open, visible: layout.detailRows)
+            message = open ? "Quoted text and signatures shown whole." : "Quoted text and signatures folded."
+            detail = .article(article)
+            return []
         case .openLink:
             // An open article's links, or, with nothing open, the community's.
             if case .none = detail, !community.addresses.isEmpty {

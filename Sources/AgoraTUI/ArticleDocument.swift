@@ -16,6 +16,10 @@ public struct ArticleDocument: Hashable, Sendable {
     /// Comments whose replies are folded away: each shows its first line and how many replies
     /// (and new ones) it holds.
     public private(set) var folded: Set<Comment.ID>
+    /// A mail's quoted text and signatures shown whole (`x`), not folded to a line each.
+    public private(set) var quotesOpen = false
+    /// Whether its quoted text folds at all (its source's kind says: a mailing list's does).
+    public var foldsQuotes: Bool { detail.source?.kind.traits.foldsQuotes == true }
     /// Comments (by their place in `detail.comments`) inside a folded thread: not on screen.
     public private(set) var hidden: Set<Int> = []
     /// The members named on the who-commented line, in order, each where it is: `]` and `[`
@@ -54,13 +58,19 @@ public struct ArticleDocument: Hashable, Sendable {
     /// The same article laid out for another width.
     public func relaid(width: Int) -> ArticleDocument {
         ArticleDocument(detail, body: body, commentBodies: commentBodies, width: width, dateFormat: dateFormat, commentPolicy: commentPolicy,
-                        folded: folded)
+                        folded: folded, quotesOpen: quotesOpen)
     }
 
     /// The same article with other threads folded (nothing parsed again).
     public func refolded(_ folded: Set<Comment.ID>) -> ArticleDocument {
         ArticleDocument(detail, body: body, commentBodies: commentBodies, width: width, dateFormat: dateFormat, commentPolicy: commentPolicy,
-                        folded: folded)
+                        folded: folded, quotesOpen: quotesOpen)
+    }
+
+    /// The same article with its quoted text and signatures shown whole, or folded again.
+    public func requoted(open: Bool) -> ArticleDocument {
+        ArticleDocument(detail, body: body, commentBodies: commentBodies, width: width, dateFormat: dateFormat, commentPolicy: commentPolicy,
+                        folded: folded, quotesOpen: open)
     }
 
     /// The same article with a member muted or unmuted (nothing parsed again).
@@ -70,7 +80,7 @@ public struct ArticleDocument: Hashable, Sendable {
         if !muted { changed.mutedAuthors.remove(member) }
         guard changed != detail else { return self }
         return ArticleDocument(changed, body: body, commentBodies: commentBodies, width: width, dateFormat: dateFormat,
-                               commentPolicy: commentPolicy, folded: folded)
+                               commentPolicy: commentPolicy, folded: folded, quotesOpen: quotesOpen)
     }
 
     /// Text whose spaces do not break a line.
@@ -92,8 +102,9 @@ public struct ArticleDocument: Hashable, Sendable {
     }
 
     private init(_ detail: PostDetail, body rich: RichText, commentBodies: [RichText], width: Int, dateFormat: DateFormat,
-                 commentPolicy: CommentPolicy?, folded: Set<Comment.ID>) {
+                 commentPolicy: CommentPolicy?, folded: Set<Comment.ID>, quotesOpen: Bool = false) {
         self.detail = detail
+        self.quotesOpen = quotesOpen
         self.width = max(8, width)
         self.dateFormat = dateFormat
         self.commentPolicy = commentPolicy
@@ -115,7 +126,8 @@ public struct ArticleDocument: Hashable, Sendable {
             for row in Wrap.lines(Sanitizer.line(tags), width: w) { lines.append(line(row, .byline)) }
         }
         lines.append(ArticleLine([]))
-        lines += ArticleLayout.lines(rich, width: w)
+        let folding = !quotesOpen && detail.source?.kind.traits.foldsQuotes == true
+        lines += ArticleLayout.lines(rich, width: w, foldingQuotes: folding)
         if !rich.links.isEmpty {
             lines.append(ArticleLine([]))
             lines.append(line("Links", .section, .bold))
@@ -201,7 +213,7 @@ public struct ArticleDocument: Hashable, Sendable {
                 lines.append(ArticleLine(head))
                 let room = max(8, w - indent.count)
                 let isFolded = folded.contains(item.id) && Self.replies(in: detail.comments, of: index).all > 0
-                var bodyLines = ArticleLayout.lines(commentBody, width: room)
+                var bodyLines = ArticleLayout.lines(commentBody, width: room, foldingQuotes: folding)
                 if isFolded { bodyLines = Array(bodyLines.prefix(1)) }
                 for body in bodyLines {
                     // A comment's own text has its own role; links, code and quotes in it keep theirs.

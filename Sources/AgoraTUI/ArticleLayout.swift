@@ -30,18 +30,57 @@ public struct ArticleLine: Hashable, Sendable {
 /// Lays out rich text at a width: paragraphs wrapped and separated by blank lines, list items
 /// with their markers and hanging indents, quotes behind a bar, preformatted text kept as it is.
 public enum ArticleLayout {
-    public static func lines(_ text: RichText, width: Int) -> [ArticleLine] {
+    /// `foldingQuotes`: a mail's quoted text (with the "... wrote:" line above it), its
+    /// signature and an Outlook-style quoted message each become one line that says what is
+    /// folded there and how long it is.
+    public static func lines(_ text: RichText, width: Int, foldingQuotes: Bool = false) -> [ArticleLine] {
         let width = max(8, width)
         var out: [ArticleLine] = []
         var previous: RichText.Block?
-        for block in text.blocks {
+        let blocks = text.blocks
+        var index = 0
+        while index < blocks.count {
+            let block = blocks[index]
+            if foldingQuotes, let (end, label) = Self.fold(blocks, at: index) {
+                if previous != nil { out.append(blankLine(quoteDepth: 0)) }
+                let hidden = lines(RichText(blocks: Array(blocks[index..<end]), links: []), width: width).count
+                out.append(ArticleLine([Wrap.Piece("▸ ", ArticleStyle(.quote, .bold)),
+                                        Wrap.Piece("\(label) (\(hidden) \(hidden == 1 ? "line" : "lines"))", ArticleStyle(.quote))]))
+                previous = RichText.Block(kind: .paragraph, spans: [])
+                index = end
+                continue
+            }
             if let previous, !(isListItem(previous) && isListItem(block)) || previous.quoteDepth != block.quoteDepth {
                 out.append(blankLine(quoteDepth: min(previous.quoteDepth, block.quoteDepth)))
             }
             out += lines(block, width: width)
             previous = block
+            index += 1
         }
         return out
+    }
+
+    /// What folds at `index`, and where it ends: quoted text (with its attribution line),
+    /// a signature (from `-- ` to the end), an Outlook-style quoted message (to the end).
+    static func fold(_ blocks: [RichText.Block], at index: Int) -> (end: Int, label: String)? {
+        let block = blocks[index]
+        let text = block.text
+        if text.hasPrefix("-- \n") || text == "-- " || text == "--" || text.hasPrefix("--\n") {
+            return (blocks.count, "signature")
+        }
+        if block.quoteDepth == 0,
+           text.hasPrefix("-----Original Message-----") || text.hasPrefix("From: ") && (text.contains("\nSent: ") || text.contains("\nDate: ")) {
+            return (blocks.count, "quoted message")
+        }
+        var start = index
+        if block.quoteDepth == 0 {
+            let ends = text.trimmingTrailingSpaces.hasSuffix("wrote:") || text.trimmingTrailingSpaces.hasSuffix("a écrit :")
+            guard ends, index + 1 < blocks.count, blocks[index + 1].quoteDepth > 0, text.count < 400 else { return nil }
+            start = index + 1
+        }
+        var end = start
+        while end < blocks.count, blocks[end].quoteDepth > 0 { end += 1 }
+        return (end, "quoted text")
     }
 
     /// "[1] https://..." for each link, wrapped under its number.
@@ -119,5 +158,14 @@ public enum ArticleLayout {
             let wrapped = Wrap.lines(pieces, width: room)
             return wrapped.enumerated().map { index, line in ArticleLine(prefixPieces(index == 0) + line) }
         }
+    }
+}
+
+extension String {
+    /// Without spaces and line breaks at the end.
+    var trimmingTrailingSpaces: Substring {
+        var end = endIndex
+        while end > startIndex, let last = self[..<end].last, last == " " || last == "\n" || last == "\t" { end = index(before: end) }
+        return self[..<end]
     }
 }

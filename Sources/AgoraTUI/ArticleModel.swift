@@ -196,6 +196,16 @@ public struct ArticleModel: Hashable, Sendable {
         return allFolded ? "Every thread unfolded." : "Folded \(roots.count) \(roots.count == 1 ? "thread" : "threads") to their first comments."
     }
 
+    /// Quoted text and signatures shown whole or folded, the reader kept on the same comment.
+    mutating func requote(open: Bool, visible: Int) {
+        document = document.requoted(open: open)
+        if let current = currentComment, document.commentStarts.indices.contains(current) {
+            scroll = max(0, min(document.commentStarts[current], max(0, document.lines.count - visible)))
+        } else {
+            scroll = max(0, min(scroll, max(0, document.lines.count - visible)))
+        }
+    }
+
     private mutating func refold(_ folded: Set<Comment.ID>, at index: Int?, visible: Int) {
         document = document.refolded(folded)
         if let index {

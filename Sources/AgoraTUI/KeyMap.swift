@@ -13,7 +13,7 @@ public enum Command: String, CaseIterable, Hashable, Sendable {
     case quit = "quit", quitNow = "quit-now", toggleRead = "toggle-read", toggleStar = "toggle-star"
     case markAllRead = "mark-all-read", undo = "undo", nextUnread = "next-unread", previousUnread = "previous-unread"
     case author = "author", nextComment = "next-comment", previousComment = "previous-comment"
-    case foldThread = "fold-thread", foldAll = "fold-all"
+    case foldThread = "fold-thread", foldAll = "fold-all", toggleQuotes = "toggle-quotes"
     case openLink = "open-link", roster = "roster", search = "search", toggleUnreadOnly = "toggle-unread-only"
     case toggleStarredOnly = "toggle-starred-only", filterAuthor = "filter-author", filterCountry = "filter-country"
     case filterTag = "filter-tag", clearFilters = "clear-filters", cycleSort = "cycle-sort", filterRoster = "filter-roster"
@@ -178,6 +178,8 @@ public struct KeyMap: Hashable, Sendable {
         Binding(.previousComment, [.character("[")], "Go to the previous comment (or name of who commented)", panes: [.detail]),
         Binding(.foldThread, [.character("z")], "Fold or unfold the replies of the chosen comment (kept for the post)", panes: [.detail]),
         Binding(.foldAll, [.character("Z")], "Fold every thread to its first comment, or unfold them all", panes: [.detail]),
+        Binding(.toggleQuotes, [.character("x")], "Show a mail's quoted text and signatures whole, or fold each to a line again",
+                panes: [.detail]),
         Binding(.openLink, [.character("o")], "Open link N (typed next; 0: the post's own page), or a forum member's profile here",
                 panes: [.posts, .detail], hint: "link"),
         Binding(.roster, [.character("m")], "Show the member roster (in place of the posts when narrow)"),

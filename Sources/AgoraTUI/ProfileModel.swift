@@ -95,6 +95,11 @@ public struct ProfileModel: Hashable, Sendable {
         if profile.muted {
             lines.append(HeaderLine(text: "Muted: hidden everywhere but here.", role: .heading))
         }
+        // What the profile says (a Ning profile's questions, a list member's addresses), each wrapped.
+        for answer in m.profile where !answer.answer.isEmpty {
+            let text = Sanitizer.line(answer.question) + ": " + Sanitizer.line(answer.answer)
+            lines += Wrap.lines(text, width: max(8, width)).map { HeaderLine(text: $0, role: .profileLabel) }
+        }
         if let bio = m.bio {
             // Whole, wrapped: paragraph by paragraph, a blank line between them.
             let paragraphs = HTMLRenderer.render(bio).plainText.components(separatedBy: "\n")

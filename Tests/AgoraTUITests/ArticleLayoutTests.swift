@@ -25,6 +25,36 @@ struct ArticleLayoutTests {
         ])
     }
 
+    @Test func a_mails_quoted_text_signature_and_outlook_block_fold_to_a_line_each() {
+        let html = "<p>Agreed.</p><p>On Mon, 3 Mar 2014, Ana Lima wrote:</p><blockquote><p>one two three</p><p>four</p></blockquote>"
+            + "<p>Then more.</p><p>-- <br>Ana<br>Diplo</p>"
+        let folded = ArticleLayout.lines(HTMLRenderer.render(html), width: 10, foldingQuotes: true).map(\.text)
+        // The attribution (four lines at this width), a blank, "│ one two", "│ three", "│",
+        // "│ four": nine lines, one fold.
+        #expect(folded == ["Agreed.", "", "▸ quoted text (9 lines)", "", "Then more.", "", "▸ signature (3 lines)"])
+        #expect(text(html, width: 10).contains("│ four"), "unfolded, as any other post")
+        let outlook = "<p>Fine by me.</p><p>-----Original Message-----<br>From: Ana<br>Sent: Monday</p><p>The old text.</p>"
+        #expect(ArticleLayout.lines(HTMLRenderer.render(outlook), width: 40, foldingQuotes: true).map(\.text)
+                == ["Fine by me.", "", "▸ quoted message (5 lines)"])
+        // A quote with no "wrote:" line above it folds alone.
+        #expect(ArticleLayout.lines(HTMLRenderer.render("<p>Yes.</p><blockquote><p>q</p></blockquote>"), width: 40, foldingQuotes: true)
+            .map(\.text) == ["Yes.", "", "▸ quoted text (1 line)"])
+    }
+
+    @Test func only_a_mailing_lists_messages_fold_and_x_shows_them_whole() {
+        let html = "<p>Reply.</p><blockquote><p>the quoted words</p></blockquote>"
+        func document(_ kind: Source.Kind) -> ArticleDocument {
+            ArticleDocument(PostDetail(post: Post(id: "p", title: "T", body: html), state: .unread, commentCount: 0, author: nil, comments: [],
+                                       source: Source(id: "s", kind: kind, name: "S")), width: 60)
+        }
+        let mail = document(.mailingList)
+        #expect(mail.lines.map(\.text).contains("▸ quoted text (1 line)"))
+        #expect(!mail.lines.map(\.text).contains("│ the quoted words"))
+        #expect(mail.requoted(open: true).lines.map(\.text).contains("│ the quoted words"))
+        #expect(mail.requoted(open: true).relaid(width: 40).quotesOpen, "a new width keeps them open")
+        #expect(document(.feed).lines.map(\.text).contains("│ the quoted words"))
+    }
+
     @Test func links_are_listed_with_their_numbers() {
         let rich = HTMLRenderer.render(#"<p><a href="https://example.org/a/very/long/address">x</a></p>"#)
         #expect(ArticleLayout.lines(rich, width: 40).map(\.text) == ["x[1]"])

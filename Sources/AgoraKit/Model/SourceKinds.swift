@@ -47,6 +47,8 @@ extension Source {
         /// Its posts are commented on under the community's comment policy, which the article
         /// shows; a feed's or a forum's are commented where they came from, under theirs.
         public var takesCommentPolicy = false
+        /// Its posts are mail: quoted text and signatures fold to a line in the article.
+        public var foldsQuotes = false
         /// An OPML list (`agora export --opml`) names it: a feed a reader subscribes to.
         public var listedInOPML = false
         /// When two sources bring the same post, the richer one's fields win (a forum's own
@@ -57,7 +59,8 @@ extension Source {
 
         public init(label: String, syncs: Bool = false, hasCategories: Bool = false, repliesArrive: Bool = false,
                     isCommunitysOwn: Bool = false, takesCommentPolicy: Bool = false, listedInOPML: Bool = false, richness: Int = 0,
-                    ids: IDRule? = nil) {
+                    ids: IDRule? = nil, foldsQuotes: Bool = false) {
+            self.foldsQuotes = foldsQuotes
             self.takesCommentPolicy = takesCommentPolicy
             self.label = label
             self.syncs = syncs
@@ -143,7 +146,7 @@ extension Source.Kind {
         ningArchive.rawValue: Source.Traits(label: "Ning archive", isCommunitysOwn: true, takesCommentPolicy: true),
         feed.rawValue: Source.Traits(label: "feed", syncs: true, listedInOPML: true, richness: 1, ids: .feed),
         discourse.rawValue: Source.Traits(label: "forum", syncs: true, hasCategories: true, repliesArrive: true, richness: 2, ids: .discourse),
-        mailingList.rawValue: Source.Traits(label: "mailing list", repliesArrive: true, richness: 1, ids: .mailingList),
+        mailingList.rawValue: Source.Traits(label: "mailing list", repliesArrive: true, richness: 1, ids: .mailingList, foldsQuotes: true),
     ])
 
     /// The kinds known, by name.
