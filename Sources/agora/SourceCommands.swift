@@ -179,6 +179,7 @@ final class OpenedOnFirstUse: ImportPort, @unchecked Sendable {
     func sources() throws -> [Source] { try store().sources() }
     func knownMembers(_ ids: [Member.ID]) throws -> Set<Member.ID> { try store().knownMembers(ids) }
     func knownReplies(of post: Post.ID) throws -> [Comment.ID: String?] { try store().knownReplies(of: post) }
+    func holders(of ids: [String]) throws -> [String: Holder] { try store().holders(of: ids) }
     func importContent(_ content: CacheContent) throws -> ImportSummary { try store().importContent(content) }
     func importBatches(_ produce: (_ write: (CacheContent) throws -> Void) throws -> Void) throws -> ImportSummary {
         try store().importBatches(produce)

@@ -109,4 +109,24 @@ struct MailThreadTests {
         #expect(content.comments.contains { $0.body.contains("\u{201C}Revisit Initial phase definition of channel model, that is common part") })
         #expect(content.posts.allSatisfy { !$0.title.hasPrefix("'") })
     }
+
+    @Test(arguments: ["sqlite", "json"])
+    func a_reply_imported_later_goes_on_the_thread_the_cache_has(kind: String) throws {
+        let dir = TemporaryDirectory()
+        let store: any CommunityStore = kind == "json" ? try JSONStore(path: dir.file("c.json")) : try SQLiteStore(path: dir.file("c.sqlite"))
+        let list = "https://lists.example.org/pipermail/gov/"
+        let march = [Self.letter("Ana <ana@example.org>", "a"), Self.letter("Li <li@example.org>", "b", extra: "In-Reply-To: <a>\n")]
+        try store.importContent(try MailImport.content(march.flatMap { Mbox.messages($0) }, location: list, port: store))
+        // April: a reply to b (so to a's thread), and one to a message no one has.
+        let april = [Self.letter("Ana <ana@example.org>", "c", extra: "In-Reply-To: <b>\nReferences: <a> <b>\n"),
+                     Self.letter("Li <li@example.org>", "d", extra: "In-Reply-To: <lost>\n")]
+        let content = try MailImport.content(april.flatMap { Mbox.messages($0) }, location: list, port: store)
+        try store.importContent(content)
+        let rules = Source.IDRule.mailingList
+        let source = Source.IDRule.mailingList.sourceID(key: Source.key(forLocation: list))
+        let thread = try store.post(rules.topicID(key: "a", in: source))
+        #expect(thread.comments.map(\.comment.id) == [rules.replyID(key: "b", in: source), rules.replyID(key: "c", in: source)])
+        #expect(thread.comments.last?.comment.parent == rules.replyID(key: "b", in: source), "c answers b")
+        #expect(content.posts.map(\.id) == [rules.topicID(key: "lost", in: source)], "only the thread no one has gets a place of its own")
+    }
 }

@@ -69,7 +69,24 @@ public enum MailImport {
     /// Content from the messages of one list (several files of one list are one call).
     /// `flags`, one per message when given (a Maildir's), else each message's own headers say.
     public static func content(_ messages: [Data], flags: [Flags]? = nil, location: String, listName: String? = nil) -> CacheContent {
-        // Each message is read on its own, on every core, a few hundred at a time.
+        content(read(messages, flags: flags), location: location, listName: listName)
+    }
+
+    /// The same, asking `port` for the threads that messages imported before began: a reply
+    /// in April to a thread of March goes on that thread.
+    public static func content(_ messages: [Data], flags: [Flags]? = nil, location: String, port: any ImportPort) throws -> CacheContent {
+        let letters = read(messages, flags: flags)
+        let source = sourceID(location)
+        let here = Set(letters.map(\.id))
+        let asked = Set(letters.flatMap(\.thread.parents)).subtracting(here).map { Source.IDRule.mailingList.replyID(key: $0, in: source).rawValue }
+        return content(letters, location: location, listName: nil, holders: try port.holders(of: asked.sorted()))
+    }
+
+    static func sourceID(_ location: String) -> Source.ID { Source.IDRule.mailingList.sourceID(key: Source.key(forLocation: location)) }
+
+    /// Each message read on its own, on every core, a few hundred at a time; the same message
+    /// archived twice (a cross-post, two months that overlap) is one; oldest first.
+    static func read(_ messages: [Data], flags: [Flags]?) -> [Letter] {
         let batch = 256
         let chunks = stride(from: 0, to: messages.count, by: batch).map { start in
             (start, Array(messages[start..<min(messages.count, start + batch)]))
@@ -84,9 +101,14 @@ public enum MailImport {
         // The same message archived twice (a cross-post, two months that overlap) is one.
         for letter in read.joined() where seen.insert(letter.id).inserted { letters.append(letter) }
         letters.sort { ($0.date ?? .distantPast, $0.order) < ($1.date ?? .distantPast, $1.order) }
+        return letters
+    }
+
+    /// The list's content from its letters; `holders`: the messages this import answers that the
+    /// cache has, by their full ids.
+    static func content(_ letters: [Letter], location: String, listName: String?, holders: [String: Holder] = [:]) -> CacheContent {
         let name = listName ?? Self.listName(letters.map(\.message)) ?? (location as NSString).lastPathComponent
-        let source = Source(id: Source.IDRule.mailingList.sourceID(key: Source.key(forLocation: location)), kind: .mailingList,
-                            name: name, location: location)
+        let source = Source(id: sourceID(location), kind: .mailingList, name: name, location: location)
         let people = MailPeople(letters.map(\.sender))
         var content = CacheContent(sources: [source])
         content.members = people.members(source: source.id)
@@ -102,8 +124,13 @@ public enum MailImport {
         }
         for thread in MailThreads.thread(items) {
             let first = thread.root.map { letters[$0] }
-            let postID = rules.topicID(key: thread.rootID, in: source.id)
-            if let first {
+            var postID = rules.topicID(key: thread.rootID, in: source.id)
+            // A thread whose first message is not here may go on one the cache has.
+            let candidates = first == nil ? [thread.rootID] + thread.replies.flatMap { letters[$0.index].thread.parents } : []
+            let held = candidates.lazy.compactMap { holders[rules.replyID(key: $0, in: source.id).rawValue] }.first
+            if let held {
+                postID = held.post
+            } else if let first {
                 var made = post(first, id: postID, source: source.id, people: people)
                 made.title = title(first.subject)
                 content.posts.append(made)
@@ -124,7 +151,8 @@ public enum MailImport {
                 let letter = letters[reply.index]
                 content.comments.append(Comment(
                     id: rules.replyID(key: letter.id, in: source.id), post: postID,
-                    parent: reply.parent.map { rules.replyID(key: letters[$0].id, in: source.id) },
+                    parent: reply.parent.map { rules.replyID(key: letters[$0].id, in: source.id) }
+                        ?? heldParent(of: letter, in: postID, holders: holders, source: source.id),
                     author: people.memberID(of: letter.sender, source: source.id), authorName: people.name(of: letter.sender),
                     published: letter.date, body: letter.html))
                 if letter.flags.seen { content.commentStates[rules.replyID(key: letter.id, in: source.id)] = CommentState(read: true) }
@@ -133,6 +161,14 @@ public enum MailImport {
             }
         }
         return content
+    }
+
+    /// A reply's parent among the comments the cache has on the thread it goes on.
+    static func heldParent(of letter: Letter, in post: Post.ID, holders: [String: Holder], source: Source.ID) -> Comment.ID? {
+        guard let parent = letter.thread.parents.last else { return nil }
+        let id = Source.IDRule.mailingList.replyID(key: parent, in: source)
+        guard let held = holders[id.rawValue], held.isComment, held.post == post else { return nil }
+        return id
     }
 
     static func post(_ letter: Letter, id: Post.ID, source: Source.ID, people: MailPeople) -> Post {

@@ -14,8 +14,9 @@ extension SourceReader {
                 // One file a message, its flags in its name.
                 let files = MailArchive.maildirFiles(request.path)
                 let messages = try files.map { try CacheFile.readData(path: $0.path) }
-                let content = MailImport.content(messages, flags: files.map(\.flags), location: location)
-                var outcome = Outcome(summary: try request.open().importContent(content))
+                let port = try request.open()
+                let content = try MailImport.content(messages, flags: files.map(\.flags), location: location, port: port)
+                var outcome = Outcome(summary: try port.importContent(content))
                 outcome.namesCommunity = content.sources.first
                 return outcome
             }
@@ -26,8 +27,9 @@ extension SourceReader {
                 messages += Mbox.messages(try MailArchive.contents(file))
             }
             request.progress.finish()
-            let content = MailImport.content(messages, location: location)
-            var outcome = Outcome(summary: try request.open().importContent(content))
+            let port = try request.open()
+            let content = try MailImport.content(messages, location: location, port: port)
+            var outcome = Outcome(summary: try port.importContent(content))
             outcome.namesCommunity = content.sources.first
             return outcome
         })

@@ -98,6 +98,18 @@ extension CommunityStore {
         Set(ids.filter { (try? member($0, limit: 0)) != nil })
     }
 
+    public func holders(of ids: [String]) throws -> [String: Holder] {
+        guard !ids.isEmpty else { return [:] }
+        let wanted = Set(ids)
+        let content = try exportContent()
+        var out: [String: Holder] = [:]
+        for post in content.posts where wanted.contains(post.id.rawValue) { out[post.id.rawValue] = Holder(post: post.id, isComment: false) }
+        for comment in content.comments where wanted.contains(comment.id.rawValue) {
+            out[comment.id.rawValue] = Holder(post: comment.post, isComment: true)
+        }
+        return out
+    }
+
     public func knownReplies(of post: Post.ID) throws -> [Comment.ID: String?] {
         guard let detail = try? self.post(post) else { return [:] }
         return Dictionary(detail.comments.map { ($0.comment.id, $0.comment.link) }, uniquingKeysWith: { a, _ in a })

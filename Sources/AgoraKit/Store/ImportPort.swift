@@ -11,6 +11,9 @@ public protocol ImportPort: Sendable {
     /// A post's replies the cache has, by id, with their own address (nil where they have none);
     /// empty for a post the cache does not have.
     func knownReplies(of post: Post.ID) throws -> [Comment.ID: String?]
+    /// Which of these ids the cache has, as a post or as a comment, and the post that holds
+    /// each (a message imported before that a new one answers: the thread it goes on).
+    func holders(of ids: [String]) throws -> [String: Holder]
     /// Writes content in one transaction: the same ids update in place (as `MergeRule` says),
     /// reader state is merged (read or starred in either stays so). On any error nothing is written.
     @discardableResult
@@ -20,4 +23,16 @@ public protocol ImportPort: Sendable {
     /// `produce` or from the cache, nothing is written. Ids must not repeat across batches.
     @discardableResult
     func importBatches(_ produce: (_ write: (CacheContent) throws -> Void) throws -> Void) throws -> ImportSummary
+}
+
+/// Where an id is in a cache: the post it is, or the post of the comment it is.
+public struct Holder: Hashable, Sendable {
+    public var post: Post.ID
+    /// The id is a comment's (else the post's own).
+    public var isComment: Bool
+
+    public init(post: Post.ID, isComment: Bool) {
+        self.post = post
+        self.isComment = isComment
+    }
 }

@@ -101,6 +101,24 @@ extension SQLiteStore {
         }
     }
 
+    public func holders(of ids: [String]) throws -> [String: Holder] {
+        guard !ids.isEmpty else { return [:] }
+        return try read { db in
+            var out: [String: Holder] = [:]
+            for start in stride(from: 0, to: ids.count, by: 500) {
+                let slice = Array(ids[start..<min(ids.count, start + 500)])
+                let marks = Array(repeating: "?", count: slice.count).joined(separator: ",")
+                for id in try String.fetchAll(db, sql: "SELECT id FROM post WHERE id IN (\(marks))", arguments: StatementArguments(slice)) {
+                    out[id] = Holder(post: Post.ID(id), isComment: false)
+                }
+                for row in try Row.fetchAll(db, sql: "SELECT id, post FROM comment WHERE id IN (\(marks))", arguments: StatementArguments(slice)) {
+                    out[try row.decode(String.self, atIndex: 0)] = Holder(post: Post.ID(try row.decode(String.self, atIndex: 1)), isComment: true)
+                }
+            }
+            return out
+        }
+    }
+
     public func knownReplies(of post: Post.ID) throws -> [Comment.ID: String?] {
         try read { db in
             var out: [Comment.ID: String?] = [:]
