@@ -128,7 +128,7 @@ extension AppState {
                 message = "Open a post first: \(keymap.label(.syncSource)) brings its feed or forum up to date."
                 return []
             }
-            guard let source = article.document.detail.source, source.kind.syncs else {
+            guard let source = article.document.detail.source, source.isSynced else {
                 message = "This post is not from a feed or a forum: \(keymap.label(.sync)) syncs every source."
                 return []
             }

@@ -50,11 +50,13 @@ struct SourcesList: ParsableCommand {
 
 struct SourcesAdd: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "add", abstract: "Add a feed or a Discourse forum for `agora sync` to bring up to date.",
+        commandName: "add", abstract: "Add a feed, a Discourse forum or a mailing list's archive for `agora sync` to bring up to date.",
         discussion: """
             An http(s) address is asked whether it is a Discourse forum (its /site.json or \
-            /about.json, or the generator tag of its page) and added as what it is; --kind \
-            says instead. A forum is mirrored whole: topics, replies, members. Its options bound \
+            /about.json, or the generator tag of its page) or a Mailman 2 (pipermail) archive \
+            (an index page that links months, `2014-March.txt.gz`), and added as what it is; \
+            else it is taken for a feed; --kind says instead. A list's archive is synced month \
+            by month: the months not read yet, and the newest again (with its ETag), nothing else. A forum is mirrored whole: topics, replies, members. Its options bound \
             the first sync (--since, --max-topics) or keep to some categories (--categories). A \
             forum that needs a login takes --api-key-file: a file only you can read (mode 0600) \
             with `Api-Key:` and `Api-Username:` lines, or a `User-Api-Key:` line. Only the \

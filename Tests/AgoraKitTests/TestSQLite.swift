@@ -40,7 +40,7 @@ enum TestSQLite {
 
     /// Turns a new cache back into what the sixth schema wrote: no sync results as values.
     static func downgradeToVersion6(path: String) throws {
-        try downgrade(path: path, to: 6, undoing: ["ALTER TABLE source DROP COLUMN lastResult"])
+        try downgrade(path: path, to: 6, undoing: ["ALTER TABLE source DROP COLUMN lastResult", "ALTER TABLE source DROP COLUMN list"])
     }
 
     /// Turns a new cache back into what the fifth schema wrote: no counts by source.

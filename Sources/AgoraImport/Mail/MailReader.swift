@@ -32,7 +32,9 @@ extension SourceReader {
             var outcome = Outcome(summary: try port.importContent(content))
             outcome.namesCommunity = content.sources.first
             return outcome
-        })
+        },
+        sync: { sync, source, updated, report, store in try sync.syncList(source, &updated, &report, into: store) },
+        adding: .mailingList)
 }
 
 /// Files of mail: read whole, inflated when gzip'd (within a cap).
@@ -46,7 +48,11 @@ enum MailArchive {
 
     static func contents(_ path: String) throws -> Data {
         let data = try CacheFile.readData(path: path)
-        guard Inflate.isGzip(data) else { return data }
+        return Inflate.isGzip(data) ? try inflated(data, path: path) : data
+    }
+
+    /// Gzip'd mail inflated, within the cap.
+    static func inflated(_ data: Data, path: String) throws -> Data {
         switch Inflate.inflate(data, wrapper: .gzip, limit: largest) {
         case .success(let inflated): return inflated
         case .failure(.tooLarge): throw AgoraError.overLimit(.init(path: path), .inflated(largest))

@@ -62,6 +62,35 @@ public struct Source: Identifiable, Hashable, Sendable, Codable {
         case feed(key: String)
         /// A forum: what it is asked for, and how far its last sync got.
         case forum(Forum)
+        /// A mailing list's web archive: the months read, each with its validators.
+        case list(ListArchive)
+    }
+
+    /// A list archive's months (`2014-March.txt.gz`) as a sync left them: a month is read
+    /// again only while it may still grow (the newest), and then with its validators.
+    public struct ListArchive: Hashable, Sendable, Codable {
+        public struct Month: Hashable, Sendable, Codable {
+            public var etag: String?
+            public var lastModified: String?
+            /// Read whole when it could no longer grow (a newer month had begun).
+            public var complete: Bool
+
+            public init(etag: String? = nil, lastModified: String? = nil, complete: Bool = false) {
+                self.etag = etag
+                self.lastModified = lastModified
+                self.complete = complete
+            }
+        }
+
+        public var months: [String: Month]
+
+        public init(months: [String: Month] = [:]) { self.months = months }
+    }
+
+    /// A list archive's state; setting it makes the options a list's.
+    public var list: ListArchive? {
+        get { if case .list(let list) = options { list } else { nil } }
+        set { options = newValue.map(Options.list) ?? (list == nil ? options : .none) }
     }
 
     /// A forum's options; setting them makes the options a forum's.
@@ -180,7 +209,12 @@ public struct Source: Identifiable, Hashable, Sendable, Codable {
     }
 
     /// Brought up to date by `agora sync` (feeds and forums; imported files are not).
-    public var isSynced: Bool { kind.syncs }
+    public var isSynced: Bool {
+        guard kind.syncs else { return false }
+        guard kind.traits.syncsFromTheWebOnly else { return true }
+        let scheme = location?.split(separator: ":", maxSplits: 1).first?.lowercased()
+        return scheme == "http" || scheme == "https"
+    }
 
     public init(
         id: ID, kind: Kind, name: String, location: String? = nil, etag: String? = nil,
@@ -207,7 +241,7 @@ public struct Source: Identifiable, Hashable, Sendable, Codable {
 // for a forum's, `feedKey` for a feed's.
 extension Source {
     enum CodingKeys: String, CodingKey {
-        case id, kind, name, location, etag, lastModified, lastSync, lastStatus, retryAfter, forum, feedKey, site, folder, lastResult
+        case id, kind, name, location, etag, lastModified, lastSync, lastStatus, retryAfter, forum, feedKey, site, folder, lastResult, list
     }
 
     public init(from decoder: any Decoder) throws {
@@ -216,6 +250,8 @@ extension Source {
             .forum(forum)
         } else if let key = try c.decodeIfPresent(String.self, forKey: .feedKey) {
             .feed(key: key)
+        } else if let list = try c.decodeIfPresent(ListArchive.self, forKey: .list) {
+            .list(list)
         } else {
             .none
         }
@@ -243,5 +279,6 @@ extension Source {
         try c.encodeIfPresent(site, forKey: .site)
         try c.encodeIfPresent(folder, forKey: .folder)
         try c.encodeIfPresent(lastResult, forKey: .lastResult)
+        try c.encodeIfPresent(list, forKey: .list)
     }
 }

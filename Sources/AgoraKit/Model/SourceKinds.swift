@@ -49,6 +49,9 @@ extension Source {
         public var takesCommentPolicy = false
         /// Its posts are mail: quoted text and signatures fold to a line in the article.
         public var foldsQuotes = false
+        /// Synced only when it was added by its web address (a list's archive is; a list
+        /// imported from a file is a record, not a subscription).
+        public var syncsFromTheWebOnly = false
         /// An OPML list (`agora export --opml`) names it: a feed a reader subscribes to.
         public var listedInOPML = false
         /// When two sources bring the same post, the richer one's fields win (a forum's own
@@ -59,8 +62,9 @@ extension Source {
 
         public init(label: String, syncs: Bool = false, hasCategories: Bool = false, repliesArrive: Bool = false,
                     isCommunitysOwn: Bool = false, takesCommentPolicy: Bool = false, listedInOPML: Bool = false, richness: Int = 0,
-                    ids: IDRule? = nil, foldsQuotes: Bool = false) {
+                    ids: IDRule? = nil, foldsQuotes: Bool = false, syncsFromTheWebOnly: Bool = false) {
             self.foldsQuotes = foldsQuotes
+            self.syncsFromTheWebOnly = syncsFromTheWebOnly
             self.takesCommentPolicy = takesCommentPolicy
             self.label = label
             self.syncs = syncs
@@ -146,7 +150,8 @@ extension Source.Kind {
         ningArchive.rawValue: Source.Traits(label: "Ning archive", isCommunitysOwn: true, takesCommentPolicy: true),
         feed.rawValue: Source.Traits(label: "feed", syncs: true, listedInOPML: true, richness: 1, ids: .feed),
         discourse.rawValue: Source.Traits(label: "forum", syncs: true, hasCategories: true, repliesArrive: true, richness: 2, ids: .discourse),
-        mailingList.rawValue: Source.Traits(label: "mailing list", repliesArrive: true, richness: 1, ids: .mailingList, foldsQuotes: true),
+        mailingList.rawValue: Source.Traits(label: "mailing list", syncs: true, repliesArrive: true, richness: 1, ids: .mailingList,
+                                            foldsQuotes: true, syncsFromTheWebOnly: true),
     ])
 
     /// The kinds known, by name.

@@ -111,17 +111,18 @@ struct SQLiteImport {
     private func upsert(_ s: Source) throws {
         try db.cachedStatement(sql: """
             INSERT INTO source (id, kind, name, location, etag, lastModified, lastSync, lastStatus, retryAfter, forum, feedKey, site, folder,
-                lastResult)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                lastResult, list)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT(id) DO UPDATE SET kind = excluded.kind, name = excluded.name, location = excluded.location,
                 etag = excluded.etag, lastModified = excluded.lastModified, lastSync = excluded.lastSync,
                 lastStatus = excluded.lastStatus, retryAfter = excluded.retryAfter, forum = excluded.forum,
                 feedKey = coalesce(excluded.feedKey, source.feedKey), site = coalesce(excluded.site, source.site),
-                folder = coalesce(excluded.folder, source.folder), lastResult = coalesce(excluded.lastResult, source.lastResult)
+                folder = coalesce(excluded.folder, source.folder), lastResult = coalesce(excluded.lastResult, source.lastResult), list = excluded.list
             """).execute(arguments: [s.id.rawValue, s.kind.rawValue, s.name, s.location, s.etag, s.lastModified,
                                      s.lastSync?.timeIntervalSince1970, s.lastStatus, s.retryAfter?.timeIntervalSince1970,
                                      try s.forum.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }, s.feedKey,
-                                     s.site, s.folder, try s.lastResult.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }])
+                                     s.site, s.folder, try s.lastResult.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) },
+                                     try s.list.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }])
     }
 
     // MARK: Members

@@ -239,7 +239,7 @@ enum SQLiteRows {
     }
 
     enum SourceColumn: Int, ColumnSet {
-        case id, kind, name, location, etag, lastModified, lastSync, lastStatus, retryAfter, forum, feedKey, site, folder, lastResult
+        case id, kind, name, location, etag, lastModified, lastSync, lastStatus, retryAfter, forum, feedKey, site, folder, lastResult, list
 
         var sql: String { "\(self)" }
     }
@@ -258,7 +258,8 @@ enum SQLiteRows {
             lastStatus: try c.optionalText(.lastStatus),
             retryAfter: try c.date(.retryAfter),
             options: try c.json(.forum, as: Source.Forum.self, field: "forum", in: "source", id: id).map(Source.Options.forum)
-                ?? c.optionalText(.feedKey).map { .feed(key: $0) } ?? .none,
+                ?? c.optionalText(.feedKey).map { .feed(key: $0) }
+                ?? c.json(.list, as: Source.ListArchive.self, field: "list", in: "source", id: id).map(Source.Options.list) ?? .none,
             site: try c.optionalText(.site),
             folder: try c.optionalText(.folder),
             lastResult: try c.json(.lastResult, as: SyncResult.self, field: "lastResult", in: "source", id: id))

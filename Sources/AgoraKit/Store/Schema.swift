@@ -105,9 +105,11 @@ enum Schema {
             try db.execute(sql: "INSERT INTO sourceTotal (source, category, posts, unread, newReplies) \(sourceTotalsSelect)")
             try db.execute(sql: "PRAGMA user_version = 6")
         }
-        // A source's last sync as values (JSON), for the sources screen to say briefly.
+        // A source's last sync as values (JSON), for the sources screen to say briefly; a
+        // mailing list archive's months read (JSON).
         migrator.registerMigration("v7") { db in
             try db.execute(sql: "ALTER TABLE source ADD COLUMN lastResult TEXT")
+            try db.execute(sql: "ALTER TABLE source ADD COLUMN list TEXT")
             try db.execute(sql: "PRAGMA user_version = 7")
         }
         return migrator

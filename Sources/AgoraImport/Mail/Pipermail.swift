@@ -1,0 +1,137 @@
+import AgoraKit
+import Foundation
+
+/// A Mailman 2 list's web archive (`https://host/pipermail/LIST/`): an index page linking each
+/// month's text (`2014-March.txt`, or `.txt.gz`). A sync reads the months it has not read whole,
+/// and the newest again (it grows) with its validators; nothing else.
+public enum Pipermail {
+    static let monthNames = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+                             "November", "December"]
+
+    /// A month of the archive: its name (`2014-March`) and where its text is.
+    public struct Month: Equatable, Sendable {
+        public var name: String
+        public var url: String
+        var order: Int
+    }
+
+    /// The months an index page links, oldest first.
+    public static func months(inIndex html: String, base: URL) -> [Month] {
+        var found: [String: Month] = [:]
+        var rest = Substring(html)
+        while let href = rest.range(of: "href=\"") {
+            rest = rest[href.upperBound...]
+            guard let end = rest.firstIndex(of: "\"") else { break }
+            let link = String(rest[..<end])
+            rest = rest[end...]
+            let file = link.split(separator: "/").last.map(String.init) ?? link
+            guard file.hasSuffix(".txt") || file.hasSuffix(".txt.gz") else { continue }
+            let name = file.replacingOccurrences(of: ".txt.gz", with: "").replacingOccurrences(of: ".txt", with: "")
+            let parts = name.split(separator: "-")
+            guard parts.count == 2, let year = Int(parts[0]), let month = monthNames.firstIndex(of: String(parts[1])),
+                  let url = URL(string: link, relativeTo: base)?.absoluteURL.absoluteString, SourcePolicy.isWeb(url) else { continue }
+            // A month linked both ways is read as the plain text (the same messages).
+            if let known = found[name], known.url.hasSuffix(".txt") { continue }
+            found[name] = Month(name: name, url: url, order: year * 12 + month)
+        }
+        return found.values.sorted { $0.order < $1.order }
+    }
+
+    /// The list's name from the index page's title ("The Gov Archives"), else its folder.
+    static func title(_ html: String, base: URL) -> String {
+        if let open = html.range(of: "<title>", options: .caseInsensitive), let close = html.range(of: "</title>", options: .caseInsensitive),
+           open.upperBound < close.lowerBound {
+            var title = Sanitizer.line(String(html[open.upperBound..<close.lowerBound])).trimmingCharacters(in: .whitespaces)
+            if title.hasPrefix("The "), title.hasSuffix(" Archives") { title = String(title.dropFirst(4).dropLast(9)) }
+            if !title.isEmpty { return title }
+        }
+        return base.lastPathComponent
+    }
+
+    /// An address as the archive's index (a folder, with its slash).
+    static func index(_ address: String) -> String { address.hasSuffix("/") ? address : address + "/" }
+
+    /// Whether an address is a pipermail archive: it says `/pipermail/` and its page links months.
+    static func asks(_ address: String, fetcher: Fetcher = Fetcher(timeout: 15)) -> SourceReader.Answer {
+        let index = Self.index(address)
+        guard let base = URL(string: index), let page = try? fetcher.get(index, headers: ["Accept: text/html"]), page.status == 200 else {
+            return .no
+        }
+        let html = String(decoding: page.body.prefix(4 << 20), as: UTF8.self)
+        guard !months(inIndex: html, base: base).isEmpty else { return .no }
+        return .yes(title: title(html, base: base))
+    }
+}
+
+extension SourceReader.Adding {
+    /// A Mailman 2 (pipermail) archive, asked by its index page.
+    static let mailingList = SourceReader.Adding(asks: { address, _ in Pipermail.asks(address) }, takesForumOptions: false) { request, port in
+        guard request.isWeb else { throw AgoraError.invalidArgument("\(request.location): a list's archive is an http(s) address, not a file") }
+        let index = Pipermail.index(request.location)
+        let sources = try port.sources()
+        if var existing = Source.existing(.mailingList, at: index, among: sources) {
+            guard let name = request.name, name != existing.name else {
+                return SourceReader.AddOutcome(source: nil, isNew: false, message: "\(index) is already a source (\(existing.id)).")
+            }
+            existing.name = name
+            try port.importContent(CacheContent(sources: [existing]))
+            return SourceReader.AddOutcome(source: existing, isNew: false, message: "Renamed \(existing.id) to \(name).")
+        }
+        let id = Source.newID(preferred: MailImport.sourceID(index), location: index, among: sources)
+        let source = Source(id: id, kind: .mailingList, name: request.name ?? request.title ?? Source.key(forLocation: index), location: index,
+                            options: .list(Source.ListArchive()))
+        try port.importContent(CacheContent(sources: [source]))
+        let found = request.named ? "" : "Found a mailing list's archive" + (request.title.map { " (\($0))" } ?? "") + ". "
+        return SourceReader.AddOutcome(source: source, isNew: true, message: found + "Added \(id). Run `agora sync` to bring its months in.")
+    }
+}
+
+extension Sync {
+    /// A list's archive: the index read, then each month not read whole, oldest first, and the
+    /// newest again with its validators; each month written in its own transaction, so what was
+    /// read stays when a later month fails.
+    func syncList(_ source: Source, _ updated: inout Source, _ report: inout SyncReport, into store: any ImportPort) throws -> Bool {
+        let index = source.location ?? ""
+        guard let base = URL(string: index) else { throw AgoraError.invalidArgument("\(source.id): not a valid address") }
+        let gate = RequestGate(pacing, deadline: fetcher.deadline)
+        func fetch(_ url: String, _ month: Source.ListArchive.Month?) throws -> Fetcher.Outcome {
+            try gate.enter()
+            defer { gate.leave() }
+            return try fetcher.fetch(url, etag: month?.etag, lastModified: month?.lastModified)
+        }
+        guard case .fetched(let page, _, _) = try fetch(index, nil) else { return false }
+        let months = Pipermail.months(inIndex: String(decoding: page, as: UTF8.self), base: base)
+        var state = source.list ?? Source.ListArchive()
+        var requests = 1
+        var changed = false
+        report.status = .notModified
+        for (position, month) in months.enumerated() where state.months[month.name]?.complete != true {
+            requests += 1
+            let newest = position == months.count - 1
+            switch try fetch(month.url, state.months[month.name]) {
+            case .notModified:
+                continue
+            case .fetched(let data, let etag, let lastModified):
+                let text = Inflate.isGzip(data) ? try MailArchive.inflated(data, path: month.url) : data
+                // The same list is the same source, whatever the month: its id is the archive's.
+                var content = try MailImport.content(Mbox.messages(text), location: index, port: store)
+                content.sources = []
+                for index in content.posts.indices { content.posts[index].source = source.id }
+                let summary = try store.importContent(content)
+                report.added += summary.posts.added
+                report.updated += summary.posts.updated
+                report.unchanged += summary.posts.unchanged
+                report.commentsAdded = (report.commentsAdded ?? 0) + summary.comments.added
+                report.commentsUpdated = (report.commentsUpdated ?? 0) + summary.comments.updated
+                state.months[month.name] = Source.ListArchive.Month(etag: etag, lastModified: lastModified, complete: !newest)
+                changed = true
+            }
+        }
+        report.requests = requests
+        if changed { report.status = .updated }
+        updated.list = state
+        report.record(in: &updated)
+        try store.importContent(CacheContent(sources: [updated]))
+        return false
+    }
+}

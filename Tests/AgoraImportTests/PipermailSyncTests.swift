@@ -1,0 +1,105 @@
+import AgoraImport
+import AgoraKit
+import AgoraTestSupport
+import Foundation
+import Testing
+
+/// A Mailman 2 archive served on 127.0.0.1: an index page, a gzip'd month and a month that grows.
+final class TestList: @unchecked Sendable {
+    private let lock = NSLock()
+    private var april: [String] = []
+    private var aprilVersion = 1
+    private(set) var server: TestHTTPServer!
+
+    static func message(_ id: String, _ parent: String?, _ day: Int, _ month: String) -> String {
+        """
+        From ana at example.org  Mon \(month) \(day) 10:00:00 2014
+        From: ana at example.org (Ana Lima)
+        Date: Mon, \(day) \(month) 2014 10:00:00 +0000
+        Subject: [Gov] \(parent == nil ? "" : "Re: ")Remote hubs
+        Message-ID: <\(id)@example.org>
+        \(parent.map { "In-Reply-To: <\($0)@example.org>\n" } ?? "")
+        Message \(id).
+
+
+        """
+    }
+
+    init() throws {
+        april = [Self.message("c", "b", 2, "Apr")]
+        let march = Deflate.gzip(Data((Self.message("a", nil, 3, "Mar") + Self.message("b", "a", 4, "Mar")).utf8))
+        server = try TestHTTPServer { [unowned self] request in
+            switch request.path {
+            case "/pipermail/gov/":
+                return .init(text: """
+                    <html><head><title>The Gov Archives</title></head><body>
+                    <a href="2014-April.txt">[ Text 1 KB ]</a> <a href="2014-March.txt.gz">[ Gzip'd Text 1 KB ]</a>
+                    </body></html>
+                    """)
+            case "/pipermail/gov/2014-March.txt.gz":
+                return .init(headers: [("ETag", "\"m\"")], body: march)
+            case "/pipermail/gov/2014-April.txt":
+                let (text, version) = self.lock.withLock { (self.april.joined(), self.aprilVersion) }
+                if request.headers["if-none-match"] == "\"a\(version)\"" { return .init(status: 304) }
+                return .init(headers: [("ETag", "\"a\(version)\"")], text: text)
+            default:
+                return .init(status: 404, text: "no")
+            }
+        }
+    }
+
+    /// A message arrives in April: the month grows and its ETag changes.
+    func post(_ id: String, answering parent: String) {
+        lock.withLock {
+            april.append(Self.message(id, parent, 5, "Apr"))
+            aprilVersion += 1
+        }
+    }
+
+    var index: String { server.baseURL + "/pipermail/gov/" }
+}
+
+@Suite("A mailing list's archive kept up to date")
+struct PipermailSyncTests {
+    @Test func sources_add_finds_the_archive_and_sync_reads_each_month_once_and_the_newest_again() throws {
+        let list = try TestList()
+        defer { list.server.stop() }
+        let dir = TemporaryDirectory()
+        let store = try SQLiteStore(path: dir.file("c.sqlite"))
+        // Asked by its address: the index page links months.
+        let found = try #require(SourceKindTable.standard.reader(forAddress: list.index, key: nil))
+        #expect(found.0.kind == .mailingList && found.1 == .yes(title: "Gov"))
+        let added = try #require(found.0.adding).add(
+            SourceReader.AddRequest(location: list.index, name: nil, named: false, title: "Gov"), store)
+        #expect(added.isNew && added.message.hasPrefix("Found a mailing list's archive (Gov)."))
+        var sync = Sync()
+        sync.pacing = Pacing(rate: nil)
+        func run() throws -> SyncReport { try #require(sync.run(try store.sources(), into: store).first) }
+
+        let first = try run()
+        #expect(first.status == .updated && first.added == 1 && first.commentsAdded == 2, "\(first)")
+        let thread = try store.post(try #require(try store.posts(PostQuery()).first).id)
+        #expect(thread.post.title == "Remote hubs" && thread.comments.count == 2, "April's reply joins March's thread")
+        let kept = try #require(try store.sources().first?.list)
+        #expect(kept.months["2014-March"]?.complete == true && kept.months["2014-April"]?.complete == false)
+
+        // Again: the index and the newest month, which has not changed; March is not asked.
+        let before = list.server.requests.count
+        let second = try run()
+        #expect(second.status == .notModified)
+        #expect(list.server.requests.dropFirst(before).map(\.path) == ["/pipermail/gov/", "/pipermail/gov/2014-April.txt"])
+
+        // April grows: read again, the new reply on the same thread.
+        list.post("d", answering: "c")
+        let third = try run()
+        #expect(third.status == .updated && third.commentsAdded == 1)
+        #expect(try store.post(thread.post.id).comments.count == 3)
+        #expect(try store.sources().first?.lastResult?.brief == "1 new reply")
+    }
+
+    @Test func a_list_imported_from_a_file_is_a_record_not_a_subscription() throws {
+        let imported = Source(id: "list:x", kind: .mailingList, name: "X", location: "/home/ana/x.mbox")
+        let added = Source(id: "list:y", kind: .mailingList, name: "Y", location: "https://lists.example.org/pipermail/y/")
+        #expect(!imported.isSynced && added.isSynced)
+    }
+}
