@@ -154,4 +154,35 @@ struct MailFormTests {
         #expect(MailAddress.nameKey("Çağla Yıldız") == MailAddress.nameKey("Cagla Yildiz"))
         #expect(MailAddress.nameKey("徐静 (Xu Jing)") == MailAddress.nameKey("徐静"))
     }
+
+    @Test func a_listserv_notebook_log_is_read_by_its_rules_and_aligned_headers() {
+        let rule = String(repeating: "=", count: 73)
+        let log = """
+            \(rule)
+            Date:         Thu, 9 Mar 2017 10:00:00 +0000
+            Reply-To:     Ana Lima <ana@example.org>
+            Sender:       Governance list <GOV@LISTSERV.EXAMPLE.ORG>
+            From:         Ana Lima <ana@example.org>
+            Subject:      Agenda
+            Message-ID:   <a@example.org>
+
+            The agenda.
+            \(rule)
+            Date:         Fri, 10 Mar 2017 10:00:00 +0000
+            From:         Li Ming <li@example.org>
+            Subject:      Re: Agenda
+            In-Reply-To:  <a@example.org>
+            Message-ID:   <b@example.org>
+
+            Agreed.
+
+            """
+        let data = Data(log.utf8)
+        #expect(Mbox.looksLikeListservLog(data) && !Mbox.looksLikeMbox(data))
+        #expect(SourceKindTable.standard.recognise(data, name: "GOV.LOG1703")?.format == "mbox")
+        let content = MailImport.content(Mbox.listservMessages(data), location: "/logs/GOV.LOG1703")
+        #expect(content.posts.map(\.title) == ["Agenda"] && content.comments.count == 1)
+        #expect(content.sources.first?.name == "Governance list")
+        #expect(content.comments.first?.body == "<p>Agreed.</p>")
+    }
 }

@@ -5,7 +5,7 @@ extension SourceReader {
     /// A mailing list's archive: an mbox (mboxo, mboxrd, mboxcl2), a pipermail month, a
     /// LISTSERV export, gzip'd or not; a folder of them (its months), one list; or a Maildir.
     public static let mailingList = SourceReader(
-        format: "mbox", kind: .mailingList, describes: "a mailing-list archive (mbox, pipermail month)",
+        format: "mbox", kind: .mailingList, describes: "a mailing-list archive (mbox, pipermail month, LISTSERV log)",
         recognise: { head in MailArchive.looksLikeMail(head.data) ? .byContent : nil },
         recogniseFolder: { MailArchive.isMaildir($0) || !MailArchive.files(inFolder: $0).isEmpty },
         read: { request in
@@ -24,7 +24,8 @@ extension SourceReader {
             var messages: [Data] = []
             for (index, file) in files.enumerated() {
                 request.progress.bar((file as NSString).lastPathComponent, done: index, total: files.count, unit: "files")
-                messages += Mbox.messages(try MailArchive.contents(file))
+                let data = try MailArchive.contents(file)
+                messages += Mbox.looksLikeListservLog(data) ? Mbox.listservMessages(data) : Mbox.messages(data)
             }
             request.progress.finish()
             let port = try request.open()
@@ -43,7 +44,8 @@ enum MailArchive {
     static let largest = 2 << 30
 
     static func looksLikeMail(_ head: Data) -> Bool {
-        Mbox.looksLikeMbox(Inflate.isGzip(head) ? Inflate.head(ofGzip: head, count: 4_096) : head)
+        let text = Inflate.isGzip(head) ? Inflate.head(ofGzip: head, count: 4_096) : head
+        return Mbox.looksLikeMbox(text) || Mbox.looksLikeListservLog(text)
     }
 
     static func contents(_ path: String) throws -> Data {

@@ -7,6 +7,37 @@ import Foundation
 /// line "From here on..." that no one quoted does not split a message. `>From ` lines are
 /// unquoted one level (mboxrd; mboxo's quoting is the same one level).
 public enum Mbox {
+    /// A LISTSERV notebook log's separator: a line of 73 `=`.
+    static let listservRule = [UInt8](repeating: 0x3D, count: 73)
+
+    /// Whether the first bytes are a LISTSERV notebook log (`LIST.LOG1403`): the rule, then headers.
+    public static func looksLikeListservLog(_ head: Data) -> Bool {
+        let bytes = [UInt8](head.prefix(4_096))
+        guard bytes.starts(with: listservRule), let end = bytes.firstIndex(of: 0x0A) else { return false }
+        return isHeaderLine(bytes[(end + 1)...])
+    }
+
+    /// A LISTSERV notebook log's messages: each after a line of 73 `=`.
+    public static func listservMessages(_ data: Data) -> [Data] {
+        let bytes = [UInt8](data)
+        var out: [Data] = []
+        var start: Int?
+        var lineStart = 0
+        while lineStart < bytes.count {
+            var end = lineStart
+            while end < bytes.count, bytes[end] != 0x0A { end += 1 }
+            var line = bytes[lineStart..<end]
+            if line.last == 0x0D { line = line.dropLast() }
+            if line.elementsEqual(listservRule) {
+                if let start { out.append(Data(bytes[start..<lineStart])) }
+                start = min(bytes.count, end + 1)
+            }
+            lineStart = end + 1
+        }
+        if let start, start < bytes.count { out.append(Data(bytes[start...])) }
+        return out
+    }
+
     /// Whether the first bytes look like an mbox: a `From ` line, then a header.
     public static func looksLikeMbox(_ head: Data) -> Bool {
         let bytes = [UInt8](head.prefix(4_096))
