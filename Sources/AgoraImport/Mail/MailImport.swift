@@ -75,7 +75,11 @@ public enum MailImport {
     /// The same, asking `port` for the threads that messages imported before began: a reply
     /// in April to a thread of March goes on that thread.
     public static func content(_ messages: [Data], flags: [Flags]? = nil, location: String, port: any ImportPort) throws -> CacheContent {
-        let letters = read(messages, flags: flags)
+        try content(read(messages, flags: flags), location: location, port: port)
+    }
+
+    /// The same from letters already read (the messages' bytes can go first).
+    static func content(_ letters: [Letter], location: String, port: any ImportPort) throws -> CacheContent {
         let source = sourceID(location)
         let here = Set(letters.map(\.id))
         let asked = Set(letters.flatMap(\.thread.parents)).subtracting(here).map { Source.IDRule.mailingList.replyID(key: $0, in: source).rawValue }

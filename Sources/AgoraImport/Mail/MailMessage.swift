@@ -84,7 +84,8 @@ public struct MailMessage: Sendable, Equatable {
                 i = next
             }
         }
-        return (headers, bodyStart < data.count ? data.subdata(in: bodyStart..<data.count) : Data())
+        // Offsets into the bytes: `data` may be a slice of a larger file, whose indices do not start at 0.
+        return (headers, bodyStart < data.count ? Data(data.dropFirst(bodyStart)) : Data())
     }
 
     /// Header text: UTF-8, else Latin-1 (raw 8-bit headers occur).

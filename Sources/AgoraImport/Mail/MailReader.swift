@@ -28,8 +28,11 @@ extension SourceReader {
                 messages += Mbox.looksLikeListservLog(data) ? Mbox.listservMessages(data) : Mbox.messages(data)
             }
             request.progress.finish()
+            // Read, then the bytes let go: what is written is made from the letters.
+            let letters = MailImport.read(messages, flags: nil)
+            messages = []
             let port = try request.open()
-            let content = try MailImport.content(messages, location: location, port: port)
+            let content = try MailImport.content(letters, location: location, port: port)
             var outcome = Outcome(summary: try port.importContent(content))
             outcome.namesCommunity = content.sources.first
             return outcome

@@ -68,9 +68,12 @@ public enum Mbox {
             }
             var out: [Data] = []
             out.reserveCapacity(starts.count)
+            let base = data.startIndex
             for (index, start) in starts.enumerated() {
                 let end = index + 1 < starts.count ? starts[index + 1].line : count
-                out.append(unquoted(UnsafeBufferPointer(rebasing: bytes[start.body..<end])))
+                let message = UnsafeBufferPointer(rebasing: bytes[start.body..<end])
+                // Most messages have no `>From ` line: a slice of the file, not a copy.
+                out.append(hasQuotedFrom(message) ? unquoted(message) : data[(base + start.body)..<(base + end)])
             }
             return out
         }
@@ -84,6 +87,24 @@ public enum Mbox {
             guard byte > 0x20, byte < 0x7F else { return false }
             length += 1
             if length > 76 { return false }
+        }
+        return false
+    }
+
+    /// Whether a line of it is `>From `, `>>From ` ...
+    private static func hasQuotedFrom(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var atLineStart = true
+        var i = 0
+        while i < bytes.count {
+            if atLineStart, bytes[i] == 0x3E {
+                var j = i
+                while j < bytes.count, bytes[j] == 0x3E { j += 1 }
+                if j + 5 <= bytes.count, bytes[j] == 0x46, bytes[j + 1] == 0x72, bytes[j + 2] == 0x6F, bytes[j + 3] == 0x6D, bytes[j + 4] == 0x20 {
+                    return true
+                }
+            }
+            atLineStart = bytes[i] == 0x0A
+            i += 1
         }
         return false
     }
