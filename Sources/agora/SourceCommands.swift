@@ -53,8 +53,9 @@ struct SourcesAdd: ParsableCommand {
         commandName: "add", abstract: "Add a feed, a Discourse forum or a mailing list's archive for `agora sync` to bring up to date.",
         discussion: """
             An http(s) address is asked whether it is a Discourse forum (its /site.json or \
-            /about.json, or the generator tag of its page) or a Mailman 2 (pipermail) archive \
-            (an index page that links months, `2014-March.txt.gz`), and added as what it is; \
+            /about.json, or the generator tag of its page) or a Mailman archive (a pipermail \
+            index that links months, `2014-March.txt.gz`, or a HyperKitty list page that links \
+            them, read through its monthly exports), and added as what it is; \
             else it is taken for a feed; --kind says instead. A list's archive is synced month \
             by month: the months not read yet, and the newest again (with its ETag), nothing else. A forum is mirrored whole: topics, replies, members. Its options bound \
             the first sync (--since, --max-topics) or keep to some categories (--categories). A \

@@ -102,4 +102,39 @@ struct PipermailSyncTests {
         let added = Source(id: "list:y", kind: .mailingList, name: "Y", location: "https://lists.example.org/pipermail/y/")
         #expect(!imported.isSynced && added.isSynced)
     }
+
+    @Test func a_hyperkitty_list_is_found_by_its_page_and_synced_through_its_monthly_exports() throws {
+        let march = Deflate.gzip(Data((TestList.message("a", nil, 3, "Mar") + TestList.message("b", "a", 4, "Mar")).utf8))
+        let april = Deflate.gzip(Data(TestList.message("c", "b", 2, "Apr").utf8))
+        let server = try TestHTTPServer { request in
+            let list = "/hyperkitty/list/gov@lists.example.org/"
+            if request.path == list {
+                return .init(text: """
+                    <html><head><title>Gov - lists.example.org</title></head><body>
+                    <a href="\(list)2014/4/">April 2014</a> <a href="\(list)2014/3/">March 2014</a>
+                    </body></html>
+                    """)
+            }
+            if request.path.hasPrefix(list + "export/gov@lists.example.org-2014-03.mbox.gz?start=2014-03-01&end=2014-04-01") {
+                return .init(body: march)
+            }
+            if request.path.hasPrefix(list + "export/gov@lists.example.org-2014-04.mbox.gz?start=2014-04-01&end=2014-05-01") {
+                return .init(body: april)
+            }
+            return .init(status: 404, text: "no")
+        }
+        defer { server.stop() }
+        let address = server.baseURL + "/hyperkitty/list/gov@lists.example.org/"
+        let dir = TemporaryDirectory()
+        let store = try SQLiteStore(path: dir.file("c.sqlite"))
+        let found = try #require(SourceKindTable.standard.reader(forAddress: address, key: nil))
+        #expect(found.0.kind == .mailingList && found.1 == .yes(title: "Gov"))
+        _ = try #require(found.0.adding).add(SourceReader.AddRequest(location: address, name: nil, named: false, title: "Gov"), store)
+        var sync = Sync()
+        sync.pacing = Pacing(rate: nil)
+        let report = try #require(sync.run(try store.sources(), into: store).first)
+        #expect(report.status == .updated && report.added == 1 && report.commentsAdded == 2, "\(report)")
+        let kept = try #require(try store.sources().first?.list)
+        #expect(kept.months["2014-03"]?.complete == true && kept.months["2014-04"]?.complete == false)
+    }
 }

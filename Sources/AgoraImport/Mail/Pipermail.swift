@@ -1,9 +1,11 @@
 import AgoraKit
 import Foundation
 
-/// A Mailman 2 list's web archive (`https://host/pipermail/LIST/`): an index page linking each
-/// month's text (`2014-March.txt`, or `.txt.gz`). A sync reads the months it has not read whole,
-/// and the newest again (it grows) with its validators; nothing else.
+/// A Mailman list's web archive: Mailman 2's (`https://host/pipermail/LIST/`, an index page
+/// linking each month's text, `2014-March.txt` or `.txt.gz`) or Mailman 3's HyperKitty
+/// (`https://host/hyperkitty/list/LIST@HOST/`, a page linking its months, each exported as a
+/// gzip'd mbox). A sync reads the months it has not read whole, and the newest again (it grows)
+/// with its validators; nothing else.
 public enum Pipermail {
     static let monthNames = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
                              "November", "December"]
@@ -15,8 +17,40 @@ public enum Pipermail {
         var order: Int
     }
 
-    /// The months an index page links, oldest first.
+    /// The months an index page links, oldest first: a pipermail index's month files, or a
+    /// HyperKitty list page's months (`.../list/LIST@HOST/2024/3/`), each read through the
+    /// list's export (`export/LIST@HOST-2024-03.mbox.gz?start=2024-03-01&end=2024-04-01`).
     public static func months(inIndex html: String, base: URL) -> [Month] {
+        let files = pipermailMonths(html, base: base)
+        return files.isEmpty ? hyperkittyMonths(html, base: base) : files
+    }
+
+    static func hyperkittyMonths(_ html: String, base: URL) -> [Month] {
+        // The list's address is the path's last part: .../list/gov@lists.example.org/
+        let parts = base.path.split(separator: "/")
+        guard let listIndex = parts.lastIndex(of: "list"), listIndex + 1 < parts.count, parts[listIndex + 1].contains("@") else { return [] }
+        let address = String(parts[listIndex + 1])
+        let marker = "/list/" + address + "/"
+        var found: [String: Month] = [:]
+        var rest = Substring(html)
+        while let href = rest.range(of: "href=\"") {
+            rest = rest[href.upperBound...]
+            guard let end = rest.firstIndex(of: "\"") else { break }
+            let link = rest[..<end]
+            rest = rest[end...]
+            guard let at = link.range(of: marker) else { continue }
+            let date = link[at.upperBound...].split(separator: "/")
+            guard date.count == 2, let year = Int(date[0]), let month = Int(date[1]), (1...12).contains(month), (1970...9999).contains(year) else { continue }
+            let name = String(format: "%04d-%02d", year, month)
+            let next = month == 12 ? String(format: "%04d-01", year + 1) : String(format: "%04d-%02d", year, month + 1)
+            let export = "export/\(address)-\(name).mbox.gz?start=\(name)-01&end=\(next)-01"
+            guard let url = URL(string: export, relativeTo: base)?.absoluteURL.absoluteString, SourcePolicy.isWeb(url) else { continue }
+            found[name] = Month(name: name, url: url, order: year * 12 + month - 1)
+        }
+        return found.values.sorted { $0.order < $1.order }
+    }
+
+    static func pipermailMonths(_ html: String, base: URL) -> [Month] {
         var found: [String: Month] = [:]
         var rest = Substring(html)
         while let href = rest.range(of: "href=\"") {
@@ -43,6 +77,8 @@ public enum Pipermail {
            open.upperBound < close.lowerBound {
             var title = Sanitizer.line(String(html[open.upperBound..<close.lowerBound])).trimmingCharacters(in: .whitespaces)
             if title.hasPrefix("The "), title.hasSuffix(" Archives") { title = String(title.dropFirst(4).dropLast(9)) }
+            // HyperKitty's "Gov - lists.example.org": the list's own name.
+            if let dash = title.range(of: " - ") { title = String(title[..<dash.lowerBound]) }
             if !title.isEmpty { return title }
         }
         return base.lastPathComponent
