@@ -20,6 +20,12 @@ struct SQLiteImport {
     /// The words of what this import indexed, gathered where the search text is made (posts'
     /// words come from the other thread in a batched import).
     private let terms = Words()
+    /// Comments per day, changed by this import: written once, at the end.
+    private let days = DayCounts()
+
+    private final class DayCounts {
+        var delta: [Int64: Int] = [:]
+    }
 
     private final class Words {
         var collector = TermCollector()
@@ -67,9 +73,19 @@ struct SQLiteImport {
             if let author = post.author { touchedAuthors.insert(author.rawValue) }
             touchedSources.insert(SourcePair(source: post.source?.rawValue, category: post.category))
         }
+        // Which comments are there already, and which of their posts: one query a few hundred
+        // at a time, not two a comment.
+        let knownComments = try existing("comment", content.comments.map(\.id.rawValue))
+        let batchPosts = Set(content.posts.map(\.id.rawValue))
+        let knownPosts = batchPosts.union(try existing("post", Set(content.comments.map(\.post.rawValue)).subtracting(batchPosts).sorted()))
         for comment in content.comments {
+            guard knownPosts.contains(comment.post.rawValue) else {
+                throw AgoraError.commentWithoutPost(comment: comment.id.rawValue, post: comment.post.rawValue)
+            }
             // Its author's count, and the count of the author it had.
-            if let previous = try upsert(comment, into: &summary.comments) { touchedAuthors.insert(previous.rawValue) }
+            if let previous = try upsert(comment, isKnown: knownComments.contains(comment.id.rawValue), into: &summary.comments) {
+                touchedAuthors.insert(previous.rawValue)
+            }
             if let author = comment.author { touchedAuthors.insert(author.rawValue) }
             touchedPosts.insert(comment.post.rawValue)
         }
@@ -95,6 +111,11 @@ struct SQLiteImport {
 
     /// Brings the kept counts in step with everything written.
     mutating func finish() throws {
+        let day = try db.cachedStatement(sql: """
+            INSERT INTO commentDay (day, comments) VALUES (?, ?) ON CONFLICT(day) DO UPDATE SET comments = comments + excluded.comments
+            """)
+        for (key, delta) in days.delta where delta != 0 { try day.execute(arguments: [key, delta]) }
+        days.delta.removeAll()
         try recount(posts: touchedPosts, authors: touchedAuthors)
         try recount(sources: touchedSources)
         try db.execute(sql: """
@@ -166,14 +187,16 @@ struct SQLiteImport {
     /// Returns the author the post had before, if it had one.
     /// Which of the batch's posts the cache has already, in one query per 500: a first import
     /// of 100,000 posts then reads no row it does not need.
-    private func existingPosts(_ posts: [Post]) throws -> Set<String> {
+    private func existingPosts(_ posts: [Post]) throws -> Set<String> { try existing("post", posts.map(\.id.rawValue)) }
+
+    /// Which of these ids `table` has, a few hundred at a time.
+    private func existing(_ table: String, _ ids: [String]) throws -> Set<String> {
         var found = Set<String>()
         var start = 0
-        while start < posts.count {
-            let slice = posts[start..<min(posts.count, start + 500)]
+        while start < ids.count {
+            let slice = ids[start..<min(ids.count, start + 500)]
             let marks = Array(repeating: "?", count: slice.count).joined(separator: ",")
-            found.formUnion(try String.fetchAll(db, sql: "SELECT id FROM post WHERE id IN (\(marks))",
-                                                arguments: StatementArguments(slice.map(\.id.rawValue))))
+            found.formUnion(try String.fetchAll(db, sql: "SELECT id FROM \(table) WHERE id IN (\(marks))", arguments: StatementArguments(Array(slice))))
             start += 500
         }
         return found
@@ -246,15 +269,10 @@ struct SQLiteImport {
 
     /// Returns the author the comment had before, when it had one.
     @discardableResult
-    private func upsert(_ c: Comment, into counts: inout ImportSummary.Counts) throws -> Member.ID? {
-        let postExists = try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM post WHERE id = ?"),
-                                           arguments: [c.post.rawValue]) ?? false
-        guard postExists else {
-            throw AgoraError.commentWithoutPost(comment: c.id.rawValue, post: c.post.rawValue)
-        }
-        let existing = try Row.fetchOne(db.cachedStatement(sql: """
+    private func upsert(_ c: Comment, isKnown: Bool, into counts: inout ImportSummary.Counts) throws -> Member.ID? {
+        let existing = isKnown ? try Row.fetchOne(db.cachedStatement(sql: """
             SELECT \(SQLiteRows.commentColumns), c.rowid AS rowid FROM comment c WHERE c.id = ?
-            """), arguments: [c.id.rawValue])
+            """), arguments: [c.id.rawValue]) : nil
         let old = try existing.map(SQLiteRows.comment)
         counts.count(existing: existing != nil, changed: old != c)
         if let old, old == c { return nil }
@@ -262,11 +280,8 @@ struct SQLiteImport {
         func day(_ date: Date?) -> Int64? { date.flatMap { $0.timeIntervalSince1970 > 0 ? Int64($0.timeIntervalSince1970 / 86_400) : nil } }
         let (was, now) = (existing == nil ? nil : day(old?.published), day(c.published))
         if was != now {
-            if let was { try db.cachedStatement(sql: "UPDATE commentDay SET comments = comments - 1 WHERE day = ?").execute(arguments: [was]) }
-            if let now {
-                try db.cachedStatement(sql: "INSERT INTO commentDay (day, comments) VALUES (?, 1) ON CONFLICT(day) DO UPDATE SET comments = comments + 1")
-                    .execute(arguments: [now])
-            }
+            if let was { days.delta[was, default: 0] -= 1 }
+            if let now { days.delta[now, default: 0] += 1 }
         }
         let arguments: StatementArguments = [
             c.post.rawValue, c.parent?.rawValue, c.author?.rawValue, c.authorName, c.published?.timeIntervalSince1970,
