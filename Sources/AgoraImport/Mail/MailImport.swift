@@ -58,9 +58,9 @@ public enum MailImport {
         let (key, isReply) = MailThreads.subjectKey(subject)
         let body = html(message)
         // Only the headers are needed from here on: the body is in `html`.
-        var headers = message
-        headers.body = ""
-        headers.attachments = []
+        // (of the headers, only what names the list).
+        var headers = MailMessage(headers: message.headers.filter { ["list-id", "sender", "subject"].contains($0.name) }, body: "")
+        headers.bodyIsHTML = message.bodyIsHTML
         return Letter(id: id, message: headers, date: date, subject: subject, sender: sender(of: message), order: order, html: body,
                       thread: MailThreads.Item(id: id, parents: parents(of: message), subjectKey: key, isReply: isReply),
                       flags: given ?? Flags(message))
@@ -237,5 +237,25 @@ public enum MailImport {
             }
         }
         return nil
+    }
+
+    /// Writes a list's content a few thousand records at a time, in one transaction: the
+    /// sources and members first, then the posts, then the comments (each post written before
+    /// its replies), then the read and starred state; the cache's checks and copies are made
+    /// a batch at a time, not for the whole archive at once.
+    static func write(_ content: CacheContent, to port: any ImportPort, batch: Int = 4_000) throws -> ImportSummary {
+        try port.importBatches { write in
+            try write(CacheContent(community: content.community, sources: content.sources, members: content.members))
+            for start in stride(from: 0, to: content.posts.count, by: batch) {
+                try write(CacheContent(posts: Array(content.posts[start..<min(content.posts.count, start + batch)])))
+            }
+            for start in stride(from: 0, to: content.comments.count, by: batch) {
+                try write(CacheContent(comments: Array(content.comments[start..<min(content.comments.count, start + batch)])))
+            }
+            var state = CacheContent()
+            state.postStates = content.postStates
+            state.commentStates = content.commentStates
+            try write(state)
+        }
     }
 }

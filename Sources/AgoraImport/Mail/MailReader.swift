@@ -16,7 +16,7 @@ extension SourceReader {
                 let messages = try files.map { try CacheFile.readData(path: $0.path) }
                 let port = try request.open()
                 let content = try MailImport.content(messages, flags: files.map(\.flags), location: location, port: port)
-                var outcome = Outcome(summary: try port.importContent(content))
+                var outcome = Outcome(summary: try MailImport.write(content, to: port))
                 outcome.namesCommunity = content.sources.first
                 return outcome
             }
@@ -33,7 +33,7 @@ extension SourceReader {
             messages = []
             let port = try request.open()
             let content = try MailImport.content(letters, location: location, port: port)
-            var outcome = Outcome(summary: try port.importContent(content))
+            var outcome = Outcome(summary: try MailImport.write(content, to: port))
             outcome.namesCommunity = content.sources.first
             return outcome
         },
