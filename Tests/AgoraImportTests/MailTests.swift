@@ -36,6 +36,30 @@ struct MailFormTests {
         #expect(!Mbox.looksLikeMbox(Data("From here on\nit is prose\n".utf8)))
     }
 
+    @Test func an_mbox_read_a_piece_at_a_time_is_the_same_messages_wherever_the_pieces_break() {
+        let text = (1...4).map { n in
+            "From a Thu Nov  1 11:19:12 2001\nFrom: a@example.org\nSubject: \(n)\n\nBody \(n).\n>From quoted\n\nFrom here on, prose.\n\n"
+        }.joined()
+        let whole = Mbox.messages(Data(text.utf8))
+        #expect(whole.count == 4)
+        let bytes = Data(text.utf8)
+        for size in [1, 7, 33, 64, 100, 1_000] {
+            var carry = Data()
+            var read: [Data] = []
+            var offset = 0
+            while true {
+                let piece = bytes[offset..<min(bytes.count, offset + size)]
+                offset += piece.count
+                carry.append(contentsOf: piece)
+                let (messages, rest) = Mbox.split(carry, final: piece.isEmpty)
+                read += messages
+                carry = rest
+                if piece.isEmpty { break }
+            }
+            #expect(read.map { Array($0) } == whole.map { Array($0) }, "pieces of \(size) bytes")
+        }
+    }
+
     @Test func headers_unfold_their_names_are_any_case_and_encoded_words_are_read() {
         let message = MailMessage.parse(Data("""
             SUBJECT: =?utf-8?q?Toftg=C3=A5rd?= =?ISO-8859-1?B?5g==?= and

@@ -91,19 +91,30 @@ public enum MailImport {
     /// Each message read on its own, on every core, a few hundred at a time; the same message
     /// archived twice (a cross-post, two months that overlap) is one; oldest first.
     static func read(_ messages: [Data], flags: [Flags]?) -> [Letter] {
+        ordered(letters(messages, flags: flags, orderBase: 0))
+    }
+
+    /// Each message read on its own, on every core; `orderBase` numbers them after the ones
+    /// read before (an archive read a piece at a time).
+    static func letters(_ messages: [Data], flags: [Flags]?, orderBase: Int) -> [Letter] {
         let batch = 256
         let chunks = stride(from: 0, to: messages.count, by: batch).map { start in
             (start, Array(messages[start..<min(messages.count, start + batch)]))
         }
         let given = flags.map { UncheckedSendable($0) }
         let read = Parallel.map(chunks, workers: ProcessInfo.processInfo.activeProcessorCount) { start, chunk in
-            chunk.enumerated().compactMap { offset, data in letter(data, order: start + offset, flags: given?.value[start + offset]) }
+            chunk.enumerated().compactMap { offset, data in letter(data, order: orderBase + start + offset, flags: given?.value[start + offset]) }
         }
+        return Array(read.joined())
+    }
+
+    /// The same message archived twice (a cross-post, two months that overlap) is one; oldest first.
+    static func ordered(_ read: [Letter]) -> [Letter] {
         var letters: [Letter] = []
-        letters.reserveCapacity(messages.count)
+        letters.reserveCapacity(read.count)
         var seen = Set<String>()
         // The same message archived twice (a cross-post, two months that overlap) is one.
-        for letter in read.joined() where seen.insert(letter.id).inserted { letters.append(letter) }
+        for letter in read where seen.insert(letter.id).inserted { letters.append(letter) }
         letters.sort { ($0.date ?? .distantPast, $0.order) < ($1.date ?? .distantPast, $1.order) }
         return letters
     }

@@ -21,18 +21,15 @@ extension SourceReader {
                 return outcome
             }
             let files = request.isFolder ? MailArchive.files(inFolder: request.path) : [request.path]
-            var messages: [Data] = []
+            var read: [MailImport.Letter] = []
             for (index, file) in files.enumerated() {
                 request.progress.bar((file as NSString).lastPathComponent, done: index, total: files.count, unit: "files")
-                let data = try MailArchive.contents(file)
-                messages += Mbox.looksLikeListservLog(data) ? Mbox.listservMessages(data) : Mbox.messages(data)
+                // Numbered far apart per file: a file's messages keep their order among its own.
+                read += try MailArchive.letters(ofFile: file, orderBase: index << 32)
             }
             request.progress.finish()
-            // Read, then the bytes let go: what is written is made from the letters.
-            let letters = MailImport.read(messages, flags: nil)
-            messages = []
             let port = try request.open()
-            let content = try MailImport.content(letters, location: location, port: port)
+            let content = try MailImport.content(MailImport.ordered(read), location: location, port: port)
             var outcome = Outcome(summary: try MailImport.write(content, to: port))
             outcome.namesCommunity = content.sources.first
             return outcome
@@ -54,6 +51,37 @@ enum MailArchive {
     static func contents(_ path: String) throws -> Data {
         let data = try CacheFile.readData(path: path)
         return Inflate.isGzip(data) ? try inflated(data, path: path) : data
+    }
+
+    /// A file's messages read: an mbox a piece at a time (16 MiB), each piece's messages read and
+    /// let go before the next, so that a 245 MiB archive is never held whole; a gzip'd file or
+    /// a LISTSERV log whole.
+    static func letters(ofFile path: String, orderBase: Int) throws -> [MailImport.Letter] {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return try whole(path, orderBase: orderBase) }
+        defer { try? handle.close() }
+        let head = (try? handle.read(upToCount: 4_096)) ?? Data()
+        guard !Inflate.isGzip(head), !Mbox.looksLikeListservLog(head) else { return try whole(path, orderBase: orderBase) }
+        var carry = head
+        var letters: [MailImport.Letter] = []
+        var order = orderBase
+        while true {
+            let piece: Data
+            do { piece = try handle.read(upToCount: 16 << 20) ?? Data() } catch {
+                throw AgoraError.cannotRead(path: path, reason: AgoraError.reason(of: error))
+            }
+            carry.append(piece)
+            let (messages, rest) = Mbox.split(carry, final: piece.isEmpty)
+            letters += MailImport.letters(messages, flags: nil, orderBase: order)
+            order += messages.count
+            carry = rest
+            if piece.isEmpty { return letters }
+        }
+    }
+
+    private static func whole(_ path: String, orderBase: Int) throws -> [MailImport.Letter] {
+        let data = try contents(path)
+        let messages = Mbox.looksLikeListservLog(data) ? Mbox.listservMessages(data) : Mbox.messages(data)
+        return MailImport.letters(messages, flags: nil, orderBase: orderBase)
     }
 
     /// Gzip'd mail inflated, within the cap.

@@ -46,8 +46,12 @@ public enum Mbox {
     }
 
     /// The messages of an mbox, each as its bytes (envelope line left out, `>From ` unquoted).
-    public static func messages(_ data: Data) -> [Data] {
-        data.withUnsafeBytes { raw -> [Data] in
+    public static func messages(_ data: Data) -> [Data] { split(data, final: true).messages }
+
+    /// The messages of a piece of an mbox; unless it is the `final` piece, the last message may
+    /// go on in the next, so it is handed back as `rest`, to be read again with what follows.
+    public static func split(_ data: Data, final: Bool) -> (messages: [Data], rest: Data) {
+        data.withUnsafeBytes { raw -> ([Data], Data) in
             let bytes = raw.bindMemory(to: UInt8.self)
             var starts: [(line: Int, body: Int)] = []
             var lineStart = 0
@@ -69,13 +73,16 @@ public enum Mbox {
             var out: [Data] = []
             out.reserveCapacity(starts.count)
             let base = data.startIndex
-            for (index, start) in starts.enumerated() {
+            let complete = final ? starts.count : max(0, starts.count - 1)
+            for index in 0..<complete {
+                let start = starts[index]
                 let end = index + 1 < starts.count ? starts[index + 1].line : count
                 let message = UnsafeBufferPointer(rebasing: bytes[start.body..<end])
                 // Most messages have no `>From ` line: a slice of the file, not a copy.
                 out.append(hasQuotedFrom(message) ? unquoted(message) : data[(base + start.body)..<(base + end)])
             }
-            return out
+            let restStart = final ? count : (starts.last.map { starts.count > complete ? $0.line : count } ?? 0)
+            return (out, Data(data[(base + restStart)...]))
         }
     }
 
