@@ -7,15 +7,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 items=${1:-100000}
 runs=${2:-3}
-source scripts/setup.sh
-swift build -c release --static-swift-stdlib --product agora >&2
-[ -x /usr/bin/time ] || { echo "bench-import: /usr/bin/time is needed (Debian package time)" >&2; exit 1; }
-work=$(mktemp -d /tmp/agora-bench-import.XXXXXX)
-trap 'rm -rf "$work"' EXIT
+source scripts/bench-common.sh
+bench_work bench-import
 feed="$work/feed.xml"
 python3 ../shared/bench/gen_feed.py "$items" "$feed" >&2
-echo "Machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(lscpu | sed -n 's/^Model name: *//p')"
-echo "Date: $(date -u +%Y-%m-%d)"
+bench_machine
 echo "Feed: $items items, $(( $(stat -c %s "$feed") / 1048576 )) MiB"
 measure() {  # label, then the command
     local label=$1; shift

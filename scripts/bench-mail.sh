@@ -8,15 +8,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 messages=${1:-100000}
 runs=${2:-3}
-source scripts/setup.sh
-swift build -c release --static-swift-stdlib --product agora >&2
-[ -x /usr/bin/time ] || { echo "bench-mail: /usr/bin/time is needed (Debian package time)" >&2; exit 1; }
-work=$(mktemp -d /tmp/agora-bench-mail.XXXXXX)
-trap 'rm -rf "$work"' EXIT
+source scripts/bench-common.sh
+bench_work bench-mail
 mbox="$work/list.mbox"
 python3 ../shared/bench/gen_mbox.py "$messages" "$mbox" >&2
-echo "Machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(lscpu | sed -n 's/^Model name: *//p')"
-echo "Date: $(date -u +%Y-%m-%d)"
+bench_machine
 echo "Archive: $messages messages, $(( $(stat -c %s "$mbox") / 1048576 )) MiB"
 for run in $(seq 1 "$runs"); do
     rm -f "$work"/cache.sqlite*
