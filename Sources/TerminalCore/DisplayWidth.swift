@@ -4,6 +4,23 @@
 /// A table of its own rather than libc's `wcwidth`, which answers -1 for everything non-ASCII
 /// under the C locale and differs between systems.
 public enum DisplayWidth {
+    /// The common case, without generics: a String's width (wrapping asks this for every word).
+    public static func of(_ string: String) -> Int {
+        var copy = string
+        let ascii: Int? = copy.withUTF8 { bytes in
+            var columns = 0
+            for byte in bytes {
+                if byte >= 0x80 { return nil }
+                if byte >= 0x20 && byte != 0x7F { columns += 1 }
+            }
+            return columns
+        }
+        if let ascii { return ascii }
+        var width = 0
+        for character in string { width += of(character) }
+        return width
+    }
+
     public static func of<S: StringProtocol>(_ string: S) -> Int {
         // Most text is ASCII: one column a printable byte, no grapheme breaking needed.
         var ascii = 0

@@ -14,6 +14,9 @@ public enum Wrap {
     /// Breaks pieces into lines of at most `width` columns: at spaces where it can, inside a
     /// word only when the word alone is wider than a line. "\n" in a piece forces a break.
     /// Spaces at the start of a wrapped line are dropped.
+    // Inlinable, so that each caller's style is specialised: generic wrapping paid a metadata
+    // look-up per piece (a 500-message mail thread opened in 74 ms, most of it here).
+    @inlinable
     public static func lines<Style>(_ pieces: [Piece<Style>], width: Int) -> [[Piece<Style>]] {
         let width = max(1, width)
         var lines: [[Piece<Style>]] = []
@@ -109,7 +112,8 @@ public enum Wrap {
     }
 }
 
-private enum WrapToken<Style> {
+@usableFromInline
+enum WrapToken<Style> {
     case word(String, Style)
     case space(Style)
     case newline
