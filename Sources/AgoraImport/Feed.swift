@@ -139,20 +139,25 @@ enum FeedDate {
         } else {
             return nil
         }
-        // Days from 1970-01-01 to the civil date (Howard Hinnant's algorithm).
-        let y = month < 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let m = month + 1
-        let doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        let days = era * 146_097 + doe - 719_468
-        let seconds = days * 86_400 + hour * 3_600 + minute * 60 + second - offsetMinutes * 60
-        return Date(timeIntervalSince1970: TimeInterval(seconds))
+        return CivilTime.date(year: year, month: month, day: day, hour: hour, minute: minute, second: second, offsetMinutes: offsetMinutes)
     }
 
     private static func iso8601(_ text: String) -> Date? {
         guard text.count >= 10, text.first?.isNumber == true, text.dropFirst(4).first == "-" else { return nil }
         return ISODate.parse(text)
+    }
+}
+
+/// A civil date and time at an offset from UTC as a Date, by Howard Hinnant's days-from-civil:
+/// no Calendar (a hundred thousand Calendar calls take seconds). `month` counts from 0.
+enum CivilTime {
+    static func date(year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int, offsetMinutes: Int) -> Date {
+        let y = month < 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let m = month + 1
+        let doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + day - 1
+        let days = era * 146_097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719_468
+        return Date(timeIntervalSince1970: TimeInterval(days * 86_400 + hour * 3_600 + minute * 60 + second - offsetMinutes * 60))
     }
 }

@@ -82,9 +82,23 @@ public enum FeedParser {
     /// Text for an attribute's value in double quotes.
     static func escapeAttribute(_ text: String) -> String { escape(text).replacingOccurrences(of: "\"", with: "&quot;") }
 
-    static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;")
+    static func escape(_ text: String) -> String { escape(Substring(text)) }
+
+    /// `&`, `<` and `>` escaped, on the bytes (the text itself when it has none of them): a
+    /// list's import escapes every line of 100,000 messages.
+    static func escape(_ text: Substring) -> String {
+        guard text.utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E }) else { return String(text) }
+        var out = [UInt8]()
+        out.reserveCapacity(text.utf8.count + 16)
+        for byte in text.utf8 {
+            switch byte {
+            case 0x26: out += [0x26, 0x61, 0x6D, 0x70, 0x3B]
+            case 0x3C: out += [0x26, 0x6C, 0x74, 0x3B]
+            case 0x3E: out += [0x26, 0x67, 0x74, 0x3B]
+            default: out.append(byte)
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 }
 

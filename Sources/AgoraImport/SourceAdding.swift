@@ -82,19 +82,23 @@ extension SourceKindTable {
 }
 
 extension SourceReader.Adding {
+    /// A source added again at its address: renamed when a new name is given, else left as it is.
+    static func renamed(_ existing: Source, as name: String?, address: String, port: any ImportPort) throws -> SourceReader.AddOutcome {
+        guard let name, name != existing.name else {
+            return SourceReader.AddOutcome(source: nil, isNew: false, message: "\(address) is already a source (\(existing.id)).")
+        }
+        var renamed = existing
+        renamed.name = name
+        try port.importContent(CacheContent(sources: [renamed]))
+        return SourceReader.AddOutcome(source: renamed, isNew: false, message: "Renamed \(existing.id) to \(name).")
+    }
+
     /// A feed: any address or file; a source at the same address is renamed, or left.
     static let feed = SourceReader.Adding(asks: nil, takesForumOptions: false) { request, port in
         let sources = try port.sources()
         let same = Source.existing(.feed, at: request.location, among: sources)
         let id = same?.id ?? Source.newID(preferred: FeedImport.sourceID(request.location), location: request.location, among: sources)
-        if var existing = same {
-            guard let name = request.name, name != existing.name else {
-                return SourceReader.AddOutcome(source: nil, isNew: false, message: "\(request.location) is already a source (\(id)).")
-            }
-            existing.name = name
-            try port.importContent(CacheContent(sources: [existing]))
-            return SourceReader.AddOutcome(source: existing, isNew: false, message: "Renamed \(id) to \(name).")
-        }
+        if let existing = same { return try renamed(existing, as: request.name, address: request.location, port: port) }
         let source = Source(id: id, kind: .feed, name: request.name ?? FeedImport.sourceKey(request.location), location: request.location)
         try port.importContent(CacheContent(sources: [source]))
         let found = request.isWeb && !request.named ? "Not a Discourse forum: taken for a feed. " : ""

@@ -3,11 +3,8 @@ import Foundation
 
 /// How one source's sync went.
 public struct SyncReport: Sendable, Codable, Equatable {
-    public enum Status: String, Sendable, Codable {
-        case updated, notModified = "not-modified", failed
-        /// Not asked: the server said to wait (Retry-After) and the time has not come.
-        case waiting
-    }
+    /// How it ended: the same outcome the source keeps (`SyncResult`).
+    public typealias Status = SyncResult.Outcome
 
     public var source: String
     public var name: String
@@ -38,13 +35,7 @@ public struct SyncReport: Sendable, Codable, Equatable {
 
     /// The result as values.
     public var result: SyncResult {
-        let outcome: SyncResult.Outcome = switch status {
-        case .updated: .updated
-        case .notModified: .notModified
-        case .failed: .failed
-        case .waiting: .waiting
-        }
-        return SyncResult(outcome: outcome, added: added, updated: updated, newReplies: commentsAdded ?? 0,
+        SyncResult(outcome: status, added: added, updated: updated, newReplies: commentsAdded ?? 0,
                           changedReplies: commentsUpdated ?? 0, reason: error)
     }
 

@@ -32,7 +32,7 @@ extension MailImport {
         var paragraph: [Substring] = []
         var quoted: [Substring] = []
         func flushParagraph() {
-            if !paragraph.isEmpty { out += "<p>" + paragraph.map { MailText.escape($0) }.joined(separator: "<br>") + "</p>" }
+            if !paragraph.isEmpty { out += "<p>" + paragraph.map { FeedParser.escape($0) }.joined(separator: "<br>") + "</p>" }
             paragraph.removeAll()
         }
         func flushQuote() {

@@ -40,14 +40,7 @@ public enum MailDate {
                 offset = known
             }
         }
-        // Days from 1970-01-01 to the civil date (Howard Hinnant's algorithm): no Calendar.
-        let y = month < 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let m = month + 1
-        let doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + day - 1
-        let days = era * 146_097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719_468
-        return Date(timeIntervalSince1970: TimeInterval(days * 86_400 + clock[0] * 3_600 + clock[1] * 60 + second - offset * 60))
+        return CivilTime.date(year: year, month: month, day: day, hour: clock[0], minute: clock[1], second: second, offsetMinutes: offset)
     }
 }
 

@@ -47,22 +47,6 @@ extension String {
 }
 
 enum MailText {
-    /// Text for HTML: `&`, `<` and `>` escaped (the text itself when it has none of them).
-    static func escape(_ text: Substring) -> String {
-        guard text.utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E }) else { return String(text) }
-        var out = [UInt8]()
-        out.reserveCapacity(text.utf8.count + 16)
-        for byte in text.utf8 {
-            switch byte {
-            case 0x26: out += [0x26, 0x61, 0x6D, 0x70, 0x3B]
-            case 0x3C: out += [0x26, 0x6C, 0x74, 0x3B]
-            case 0x3E: out += [0x26, 0x67, 0x74, 0x3B]
-            default: out.append(byte)
-            }
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
-
     /// Lines, split at `\n` on the bytes.
     static func lines(_ text: String) -> [Substring] {
         var out: [Substring] = []

@@ -81,7 +81,8 @@ public enum Mbox {
                 // Most messages have no `>From ` line: a slice of the file, not a copy.
                 out.append(hasQuotedFrom(message) ? unquoted(message) : data[(base + start.body)..<(base + end)])
             }
-            let restStart = final ? count : (starts.last.map { starts.count > complete ? $0.line : count } ?? 0)
+            // Not final: the last message found (or, with none found, all of it) waits for more.
+            let restStart = final ? count : (starts.last?.line ?? 0)
             return (out, Data(data[(base + restStart)...]))
         }
     }

@@ -32,12 +32,7 @@ public enum Pipermail {
         let address = String(parts[listIndex + 1])
         let marker = "/list/" + address + "/"
         var found: [String: Month] = [:]
-        var rest = Substring(html)
-        while let href = rest.range(of: "href=\"") {
-            rest = rest[href.upperBound...]
-            guard let end = rest.firstIndex(of: "\"") else { break }
-            let link = rest[..<end]
-            rest = rest[end...]
+        for link in hrefs(html) {
             guard let at = link.range(of: marker) else { continue }
             let date = link[at.upperBound...].split(separator: "/")
             guard date.count == 2, let year = Int(date[0]), let month = Int(date[1]), (1...12).contains(month), (1970...9999).contains(year) else { continue }
@@ -52,12 +47,8 @@ public enum Pipermail {
 
     static func pipermailMonths(_ html: String, base: URL) -> [Month] {
         var found: [String: Month] = [:]
-        var rest = Substring(html)
-        while let href = rest.range(of: "href=\"") {
-            rest = rest[href.upperBound...]
-            guard let end = rest.firstIndex(of: "\"") else { break }
-            let link = String(rest[..<end])
-            rest = rest[end...]
+        for href in hrefs(html) {
+            let link = String(href)
             let file = link.split(separator: "/").last.map(String.init) ?? link
             guard file.hasSuffix(".txt") || file.hasSuffix(".txt.gz") else { continue }
             let name = file.replacingOccurrences(of: ".txt.gz", with: "").replacingOccurrences(of: ".txt", with: "")
@@ -69,6 +60,19 @@ public enum Pipermail {
             found[name] = Month(name: name, url: url, order: year * 12 + month)
         }
         return found.values.sorted { $0.order < $1.order }
+    }
+
+    /// Every `href="..."` value of a page, in order.
+    static func hrefs(_ html: String) -> [Substring] {
+        var out: [Substring] = []
+        var rest = Substring(html)
+        while let href = rest.range(of: "href=\"") {
+            rest = rest[href.upperBound...]
+            guard let end = rest.firstIndex(of: "\"") else { break }
+            out.append(rest[..<end])
+            rest = rest[end...]
+        }
+        return out
     }
 
     /// The list's name from the index page's title ("The Gov Archives"), else its folder.
@@ -105,13 +109,8 @@ extension SourceReader.Adding {
         guard request.isWeb else { throw AgoraError.invalidArgument("\(request.location): a list's archive is an http(s) address, not a file") }
         let index = Pipermail.index(request.location)
         let sources = try port.sources()
-        if var existing = Source.existing(.mailingList, at: index, among: sources) {
-            guard let name = request.name, name != existing.name else {
-                return SourceReader.AddOutcome(source: nil, isNew: false, message: "\(index) is already a source (\(existing.id)).")
-            }
-            existing.name = name
-            try port.importContent(CacheContent(sources: [existing]))
-            return SourceReader.AddOutcome(source: existing, isNew: false, message: "Renamed \(existing.id) to \(name).")
+        if let existing = Source.existing(.mailingList, at: index, among: sources) {
+            return try SourceReader.Adding.renamed(existing, as: request.name, address: index, port: port)
         }
         let id = Source.newID(preferred: MailImport.sourceID(index), location: index, among: sources)
         let source = Source(id: id, kind: .mailingList, name: request.name ?? request.title ?? Source.key(forLocation: index), location: index,

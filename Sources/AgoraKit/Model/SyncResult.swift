@@ -4,7 +4,9 @@ import Foundation
 /// new replies", "no change", "failed: ...") is made from these, never read out of the words.
 public struct SyncResult: Hashable, Sendable, Codable {
     public enum Outcome: String, Hashable, Sendable, Codable {
-        case updated, notModified = "not-modified", failed, waiting
+        case updated, notModified = "not-modified", failed
+        /// Not asked: the server said to wait (Retry-After) and the time has not come.
+        case waiting
     }
 
     public var outcome: Outcome
