@@ -313,6 +313,30 @@ struct TypedPrefixTests {
     }
 }
 
+@Suite("Search texts made beside the writing")
+struct BatchedSearchTextTests {
+    /// A batched import makes each post's and comment's search text on other threads, a few
+    /// hundred at a time: each is found by its own words, and by no one else's.
+    @Test(arguments: StoreKind.allCases)
+    func every_post_and_comment_of_a_batched_import_is_found_by_its_own_words(kind: StoreKind) throws {
+        let dir = TemporaryDirectory()
+        let store: any CommunityStore = kind == .json ? try JSONStore(path: dir.file("t.json")) : try SQLiteStore(path: dir.file("t.sqlite"))
+        let count = 300
+        try store.importBatches { write in
+            for batch in 0..<2 {
+                let range = (batch * count / 2)..<((batch + 1) * count / 2)
+                try write(CacheContent(
+                    posts: range.map { Post(id: Post.ID("p\($0)"), title: "Post \($0)", body: "<p>About ptok\($0)x here.</p>") },
+                    comments: range.map { Comment(id: Comment.ID("c\($0)"), post: Post.ID("p\($0)"), body: "<p>Said ctok\($0)x there.</p>") }))
+            }
+        }
+        for n in [0, 1, 127, 128, 129, 149, 150, 151, 255, 256, 299] {
+            #expect(try store.search("ctok\(n)x").comments.map(\.comment.rawValue) == ["c\(n)"], "comment \(n)")
+            #expect(try store.search("ptok\(n)x").posts.map(\.post.id.rawValue) == ["p\(n)"], "post \(n)")
+        }
+    }
+}
+
 @Suite("The list rules, in both caches")
 struct ListRuleTests {
     /// Every filter and order a person can pick, on a generated community with reader state:

@@ -6,6 +6,12 @@ import GRDB
 /// Only content is written: reader state (`postState`, and the comment's isRead and readAt) is
 /// merged from the batch's states, never overwritten by content. Search indexes and the kept
 /// totals are brought in step before the transaction ends.
+/// The plain text the search indexes hold of a batch's posts and comments, in their order.
+struct SearchTexts {
+    var posts: [String]
+    var comments: [String]
+}
+
 struct SQLiteImport {
     let db: Database
     private(set) var summary = ImportSummary()
@@ -47,8 +53,9 @@ struct SQLiteImport {
     }
 
     /// Writes one batch; `finish` must follow the last one. `searchTexts`, when given, holds
-    /// each post's body as plain text (made on another thread while this one writes).
-    mutating func add(_ content: CacheContent, searchTexts: [String]? = nil, terms batchTerms: Set<String>? = nil) throws {
+    /// each post's and comment's body as plain text (made on another thread while this one
+    /// writes), and `batchTerms` their words.
+    mutating func add(_ content: CacheContent, searchTexts: SearchTexts? = nil, terms batchTerms: Set<String>? = nil) throws {
         let wordsBefore = terms.collector.found.count
         if let community = content.community {
             let json = String(decoding: try JSONEncoder().encode(community), as: UTF8.self)
@@ -63,7 +70,7 @@ struct SQLiteImport {
         let known = try existingPosts(content.posts)
         for (index, post) in content.posts.enumerated() {
             // The author it had counts too: a post that changed hands leaves their count.
-            let text = searchTexts.map { $0[index] }
+            let text = searchTexts.map { $0.posts[index] }
             var movedFrom: SourcePair?
             if let previous = try upsert(post, searchText: text, isKnown: known.contains(post.id.rawValue), into: &summary.posts,
                                          movedFrom: &movedFrom) {
@@ -78,12 +85,13 @@ struct SQLiteImport {
         let knownComments = try existing("comment", content.comments.map(\.id.rawValue))
         let batchPosts = Set(content.posts.map(\.id.rawValue))
         let knownPosts = batchPosts.union(try existing("post", Set(content.comments.map(\.post.rawValue)).subtracting(batchPosts).sorted()))
-        for comment in content.comments {
+        for (index, comment) in content.comments.enumerated() {
             guard knownPosts.contains(comment.post.rawValue) else {
                 throw AgoraError.commentWithoutPost(comment: comment.id.rawValue, post: comment.post.rawValue)
             }
             // Its author's count, and the count of the author it had.
-            if let previous = try upsert(comment, isKnown: knownComments.contains(comment.id.rawValue), into: &summary.comments) {
+            if let previous = try upsert(comment, searchText: searchTexts?.comments[index], isKnown: knownComments.contains(comment.id.rawValue),
+                                         into: &summary.comments) {
                 touchedAuthors.insert(previous.rawValue)
             }
             if let author = comment.author { touchedAuthors.insert(author.rawValue) }
@@ -269,7 +277,7 @@ struct SQLiteImport {
 
     /// Returns the author the comment had before, when it had one.
     @discardableResult
-    private func upsert(_ c: Comment, isKnown: Bool, into counts: inout ImportSummary.Counts) throws -> Member.ID? {
+    private func upsert(_ c: Comment, searchText: String?, isKnown: Bool, into counts: inout ImportSummary.Counts) throws -> Member.ID? {
         let existing = isKnown ? try Row.fetchOne(db.cachedStatement(sql: """
             SELECT \(SQLiteRows.commentColumns), c.rowid AS rowid FROM comment c WHERE c.id = ?
             """), arguments: [c.id.rawValue]) : nil
@@ -304,7 +312,7 @@ struct SQLiteImport {
             rowid = db.lastInsertedRowID
         }
         try db.cachedStatement(sql: "INSERT INTO commentSearch (rowid, body) VALUES (?, ?)")
-            .execute(arguments: [rowid, terms.indexed(SearchText.forIndex(PlainText.fromHTML(c.body)))])
+            .execute(arguments: [rowid, searchText ?? terms.indexed(SearchText.forIndex(PlainText.fromHTML(c.body)))])
         return old?.author
     }
 
