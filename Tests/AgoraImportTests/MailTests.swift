@@ -1,4 +1,4 @@
-import AgoraImport
+@testable import AgoraImport
 import AgoraKit
 import AgoraTestSupport
 import Foundation
@@ -7,7 +7,7 @@ import Testing
 /// Every trap of ../shared/formats/mail.md, a small case each.
 @Suite("Mail: the forms archives come in")
 struct MailFormTests {
-    static func mbox(_ text: String) -> [MailMessage] { Mbox.messages(Data(text.utf8)).map(MailMessage.parse) }
+    static func mbox(_ text: String) -> [MailMessage] { Mbox.messages(Data(text.utf8)).map { MailMessage.parse($0) } }
 
     @Test func a_message_starts_only_at_a_from_line_after_a_blank_line_that_headers_follow() {
         let messages = Self.mbox("""
@@ -57,6 +57,47 @@ struct MailFormTests {
                 if piece.isEmpty { break }
             }
             #expect(read.map { Array($0) } == whole.map { Array($0) }, "pieces of \(size) bytes")
+        }
+    }
+
+    /// The import reads an archive's headers first and its bodies again later, from where each
+    /// message is in the file: wherever the pieces break, the bodies are the messages' own, a
+    /// `>From ` line unquoted.
+    @Test func bodies_read_again_from_the_file_are_the_messages_wherever_the_pieces_break() throws {
+        let text = (1...5).map { n in
+            "From a Thu Nov  1 11:19:12 2001\nFrom: a@example.org\nMessage-ID: <m\(n)@x>\nSubject: \(n)\n"
+                + (n > 1 ? "In-Reply-To: <m\(n - 1)@x>\n" : "") + "\nBody \(n).\n>From quoted \(n)\n\nFrom here on, prose.\n\n"
+        }.joined()
+        let path = NSTemporaryDirectory() + "agora-pieces-\(UUID().uuidString).mbox"
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let whole = MailImport.content(Mbox.messages(Data(text.utf8)), location: path)
+        #expect(whole.posts.count == 1 && whole.comments.count == 4)
+        #expect(whole.comments.last?.body.contains("From quoted 5") == true && whole.comments.last?.body.contains("&gt;From") == false)
+        for size in [1, 7, 33, 100, 100_000] {
+            let letters = try MailArchive.letters(ofFile: path, index: 0, orderBase: 0, pieceSize: size)
+            let plan = MailImport.plan(MailImport.ordered(letters), location: path, listName: nil)
+            #expect(plan.content.comments.allSatisfy { $0.body.isEmpty }, "bodies wait for their turn")
+            let read = try MailImport.filled(plan, files: MailFiles([path]))
+            #expect(read.posts.map(\.body) == whole.posts.map(\.body), "pieces of \(size) bytes")
+            #expect(read.comments.map(\.body) == whole.comments.map(\.body), "pieces of \(size) bytes")
+            #expect(read.comments.map(\.parent) == whole.comments.map(\.parent), "pieces of \(size) bytes")
+        }
+    }
+
+    /// A file that is shorter when its bodies are read than when its headers were (changed
+    /// under the import) is an error that names it, not a message cut short.
+    @Test func an_archive_that_changes_while_it_is_imported_is_said() throws {
+        let path = NSTemporaryDirectory() + "agora-changed-\(UUID().uuidString).mbox"
+        try Data("From a Thu Nov  1 11:19:12 2001\nFrom: a@example.org\nSubject: s\n\nBody.\n".utf8).write(to: URL(fileURLWithPath: path))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let letters = try MailArchive.letters(ofFile: path, index: 0, orderBase: 0)
+        try Data("From a".utf8).write(to: URL(fileURLWithPath: path))
+        let plan = MailImport.plan(letters, location: path, listName: nil)
+        #expect {
+            try MailImport.filled(plan, files: MailFiles([path]))
+        } throws: { error in
+            AgoraError.words(for: error).contains(path) && AgoraError.words(for: error).contains("changed")
         }
     }
 

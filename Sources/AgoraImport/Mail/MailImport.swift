@@ -5,19 +5,21 @@ import Foundation
 /// rest as its comments, nested as they answered each other; the senders as members, one per
 /// person however many addresses and spellings they wrote with.
 public enum MailImport {
-    /// One message as the import keeps it.
+    /// One message as the import keeps it: what threading, people and the post need (its
+    /// headers), and where its bytes are, to be read again for its body when its turn to be
+    /// written comes (a 245 MiB archive's bodies are never held at once).
     struct Letter {
         var id: String
+        /// Only the headers that name the list.
         var message: MailMessage
         var date: Date?
         var subject: String
         var sender: MailAddress
         var order: Int
-        /// The body as a post's or comment's HTML.
-        var html: String
         var thread: MailThreads.Item
         /// What the person's mail program said of it: seen (read) and flagged (starred).
         var flags: Flags
+        var bytes: MailBytes
     }
 
     /// A message's flags as a mail program keeps them: Maildir's name (`:2,FS`) or an mbox's
@@ -46,44 +48,46 @@ public enum MailImport {
         }
     }
 
-    /// One message read whole: what threading, people and the post need of it. Nil for an
-    /// entry with none of a message's headers (an export's empty record).
-    static func letter(_ data: Data, order: Int, flags given: Flags? = nil) -> Letter? {
-        let message = MailMessage.parse(data)
-        guard ["from", "subject", "date", "message-id"].contains(where: { message.header($0) != nil }) else { return nil }
-        let subject = Substring(Sanitizer.line(message.header("subject") ?? "")).split(whereSeparator: { $0 == " " || $0 == "\t" })
-            .joined(separator: " ").trimmingCharacters(in: CharacterSet(charactersIn: " '"))
+    /// One message's headers read: what threading, people and the post need of it. Nil for an
+    /// entry with none of a message's headers (an export's empty record). `bytes`: where the
+    /// message is to be read again for its body (by default, `data` itself).
+    static func letter(_ data: Data, order: Int, flags given: Flags? = nil, bytes: MailBytes? = nil) -> Letter? {
+        let message = MailMessage.headersOnly(data)
+        guard message.headers.contains(where: { ["from", "subject", "date", "message-id"].contains($0.name) }) else { return nil }
+        let subject = Substring(Sanitizer.line(message.header("subject") ?? "")).collapsedSpaces.quotesTrimmed
         let date = (message.header("date")).flatMap(MailDate.parse)
         let id = messageID(message.header("message-id")) ?? synthesizedID(message, subject: subject)
         let (key, isReply) = MailThreads.subjectKey(subject)
-        let body = html(message)
-        // Only the headers are needed from here on: the body is in `html`.
-        // (of the headers, only what names the list).
-        var headers = MailMessage(headers: message.headers.filter { ["list-id", "sender", "subject"].contains($0.name) }, body: "")
-        headers.bodyIsHTML = message.bodyIsHTML
-        return Letter(id: id, message: headers, date: date, subject: subject, sender: sender(of: message), order: order, html: body,
+        // Of the headers, only what names the list is kept.
+        let kept = MailMessage(headers: message.headers.filter { $0.name == "list-id" || $0.name == "sender" || $0.name == "subject" }, body: "")
+        return Letter(id: id, message: kept, date: date, subject: subject, sender: sender(of: message), order: order,
                       thread: MailThreads.Item(id: id, parents: parents(of: message), subjectKey: key, isReply: isReply),
-                      flags: given ?? Flags(message))
+                      flags: given ?? Flags(message), bytes: bytes ?? .held(data))
     }
+
+    /// A message's body as a post's or comment's HTML, from its bytes.
+    static func body(_ data: Data) -> String { html(MailMessage.parse(data, headers: false)) }
 
     /// Content from the messages of one list (several files of one list are one call).
     /// `flags`, one per message when given (a Maildir's), else each message's own headers say.
     public static func content(_ messages: [Data], flags: [Flags]? = nil, location: String, listName: String? = nil) -> CacheContent {
-        content(read(messages, flags: flags), location: location, listName: listName)
+        // Held messages are read from memory: nothing can fail.
+        (try? filled(plan(read(messages, flags: flags), location: location, listName: listName), files: MailFiles([]))) ?? CacheContent()
     }
 
     /// The same, asking `port` for the threads that messages imported before began: a reply
     /// in April to a thread of March goes on that thread.
     public static func content(_ messages: [Data], flags: [Flags]? = nil, location: String, port: any ImportPort) throws -> CacheContent {
-        try content(read(messages, flags: flags), location: location, port: port)
+        try filled(plan(read(messages, flags: flags), location: location, port: port), files: MailFiles([]))
     }
 
-    /// The same from letters already read (the messages' bytes can go first).
-    static func content(_ letters: [Letter], location: String, port: any ImportPort) throws -> CacheContent {
+    /// The plan from letters already read, asking `port` for the messages they answer that an
+    /// import before brought.
+    static func plan(_ letters: [Letter], location: String, port: any ImportPort) throws -> Plan {
         let source = sourceID(location)
         let here = Set(letters.map(\.id))
         let asked = Set(letters.flatMap(\.thread.parents)).subtracting(here).map { Source.IDRule.mailingList.replyID(key: $0, in: source).rawValue }
-        return content(letters, location: location, listName: nil, holders: try port.holders(of: asked.sorted()))
+        return plan(letters, location: location, listName: nil, holders: try port.holders(of: asked.sorted()))
     }
 
     static func sourceID(_ location: String) -> Source.ID { Source.IDRule.mailingList.sourceID(key: Source.key(forLocation: location)) }
@@ -108,6 +112,23 @@ public enum MailImport {
         return Array(read.joined())
     }
 
+    /// The headers of messages located in a piece of an mbox that begins at `offset` in `file`,
+    /// each remembered by where it is in the file.
+    static func letters(_ located: [Mbox.Located], in piece: Data, file: Int, offset: Int, orderBase: Int) -> [Letter] {
+        let batch = 256
+        let chunks = stride(from: 0, to: located.count, by: batch).map { start in (start, Array(located[start..<min(located.count, start + batch)])) }
+        let shared = UncheckedSendable(piece)
+        let read = Parallel.map(chunks, workers: ProcessInfo.processInfo.activeProcessorCount) { start, chunk in
+            let base = shared.value.startIndex
+            return chunk.enumerated().compactMap { index, place in
+                // The headers come before any `>From ` line: read from the piece as it is.
+                letter(shared.value[(base + place.start)..<(base + place.end)], order: orderBase + start + index,
+                       bytes: .inFile(file: file, offset: offset + place.start, count: place.end - place.start, quoted: place.quoted))
+            }
+        }
+        return Array(read.joined())
+    }
+
     /// The same message archived twice (a cross-post, two months that overlap) is one; oldest first.
     static func ordered(_ read: [Letter]) -> [Letter] {
         var letters: [Letter] = []
@@ -119,13 +140,15 @@ public enum MailImport {
         return letters
     }
 
-    /// The list's content from its letters; `holders`: the messages this import answers that the
-    /// cache has, by their full ids.
-    static func content(_ letters: [Letter], location: String, listName: String?, holders: [String: Holder] = [:]) -> CacheContent {
+    /// The list's content from its letters, each post's and comment's body still to be read
+    /// (`Plan`); `holders`: the messages this import answers that the cache has, by their full ids.
+    static func plan(_ letters: [Letter], location: String, listName: String?, holders: [String: Holder] = [:]) -> Plan {
         let name = listName ?? Self.listName(letters.map(\.message)) ?? (location as NSString).lastPathComponent
         let source = Source(id: sourceID(location), kind: .mailingList, name: name, location: location)
         let people = MailPeople(letters.map(\.sender))
         var content = CacheContent(sources: [source])
+        var postLetters: [Int?] = []
+        var commentLetters: [Int] = []
         content.members = people.members(source: source.id)
         let items = letters.map(\.thread)
         let rules = Source.IDRule.mailingList
@@ -149,6 +172,7 @@ public enum MailImport {
                 var made = post(first, id: postID, source: source.id, people: people)
                 made.title = title(first.subject)
                 content.posts.append(made)
+                postLetters.append(thread.root)
                 if first.flags.seen || first.flags.flagged {
                     content.postStates[postID] = PostState(read: first.flags.seen, starred: first.flags.flagged)
                 }
@@ -161,6 +185,7 @@ public enum MailImport {
                 }
                 content.posts.append(Post(id: postID, source: source.id, kind: .discussion, title: subject.isEmpty ? "(no subject)" : subject,
                                           published: earliest.date, body: "<p>(The message that began this thread is not in the archive.)</p>"))
+                postLetters.append(nil)
             }
             for reply in thread.replies {
                 let letter = letters[reply.index]
@@ -169,12 +194,60 @@ public enum MailImport {
                     parent: reply.parent.map { rules.replyID(key: letters[$0].id, in: source.id) }
                         ?? heldParent(of: letter, in: postID, holders: holders, source: source.id),
                     author: people.memberID(of: letter.sender, source: source.id), authorName: people.name(of: letter.sender),
-                    published: letter.date, body: letter.html))
+                    published: letter.date, body: ""))
+                commentLetters.append(reply.index)
                 if letter.flags.seen { content.commentStates[rules.replyID(key: letter.id, in: source.id)] = CommentState(read: true) }
                 // A reply flagged is its thread flagged.
                 if letter.flags.flagged { content.postStates[postID, default: PostState()].starred = true }
             }
         }
+        // Of the letters, only where their bodies are is needed from here on.
+        return Plan(content: content, bytes: letters.map(\.bytes), postLetters: postLetters, commentLetters: commentLetters)
+    }
+
+    /// A list's content with the bodies still where they are: which letter each post (nil for a
+    /// thread's placeholder, whose body is made) and each comment is read from.
+    struct Plan {
+        var content: CacheContent
+        /// Where each letter's bytes are.
+        var bytes: [MailBytes]
+        var postLetters: [Int?]
+        var commentLetters: [Int]
+    }
+
+    /// The bodies of some letters, read again and made into HTML on every core.
+    static func bodies(_ indices: [Int], of letters: [MailBytes], files: MailFiles) throws -> [String] {
+        let chunk = 64
+        let chunks = stride(from: 0, to: indices.count, by: chunk).map { Array(indices[$0..<min(indices.count, $0 + chunk)]) }
+        let shared = UncheckedSendable(letters)
+        let made = Parallel.map(chunks, workers: ProcessInfo.processInfo.activeProcessorCount) { chunk -> Result<[String], Error> in
+            Result { try chunk.map { body(try files.read(shared.value[$0])) } }
+        }
+        return try made.flatMap { try $0.get() }
+    }
+
+    /// The plan's posts from `range` with their bodies.
+    static func posts(_ plan: Plan, _ range: Range<Int>, files: MailFiles) throws -> [Post] {
+        var posts = Array(plan.content.posts[range])
+        let from = range.filter { plan.postLetters[$0] != nil }
+        let made = try bodies(from.map { plan.postLetters[$0]! }, of: plan.bytes, files: files)
+        for (offset, index) in from.enumerated() { posts[index - range.lowerBound].body = made[offset] }
+        return posts
+    }
+
+    /// The plan's comments from `range` with their bodies.
+    static func comments(_ plan: Plan, _ range: Range<Int>, files: MailFiles) throws -> [Comment] {
+        var comments = Array(plan.content.comments[range])
+        let made = try bodies(Array(plan.commentLetters[range]), of: plan.bytes, files: files)
+        for offset in comments.indices { comments[offset].body = made[offset] }
+        return comments
+    }
+
+    /// The whole content with every body (a month, a test's messages: small enough to hold).
+    static func filled(_ plan: Plan, files: MailFiles) throws -> CacheContent {
+        var content = plan.content
+        content.posts = try posts(plan, 0..<content.posts.count, files: files)
+        content.comments = try comments(plan, 0..<content.comments.count, files: files)
         return content
     }
 
@@ -189,27 +262,38 @@ public enum MailImport {
     static func post(_ letter: Letter, id: Post.ID, source: Source.ID, people: MailPeople) -> Post {
         Post(id: id, source: source, kind: .discussion, title: letter.subject.isEmpty ? "(no subject)" : letter.subject,
              author: people.memberID(of: letter.sender, source: source), authorName: people.name(of: letter.sender),
-             published: letter.date, body: letter.html)
+             published: letter.date, body: "")
     }
 
     /// `<id@host>` as `id@host`; LISTSERV writes it without brackets.
     static func messageID(_ raw: String?) -> String? {
         guard let raw else { return nil }
-        let trimmed = raw.trimmingCharacters(in: CharacterSet(charactersIn: " <>\t"))
-        guard !trimmed.isEmpty, !trimmed.contains(where: \.isWhitespace) else { return nil }
-        return trimmed
+        let edge: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x3C || $0 == 0x3E || $0 == 0x09 }
+        guard let first = raw.utf8.firstIndex(where: { !edge($0) }), let last = raw.utf8.lastIndex(where: { !edge($0) }) else { return nil }
+        let trimmed = raw[first...last]
+        guard !trimmed.utf8.contains(where: { $0 <= 0x20 }), trimmed.utf8.allSatisfy({ $0 < 0x80 }) || !trimmed.contains(where: \.isWhitespace) else { return nil }
+        return String(trimmed)
     }
 
     /// References, oldest first, then In-Reply-To (bracketed ids, or bare ones).
     static func parents(of message: MailMessage) -> [String] {
         func ids(_ text: String?) -> [String] {
             guard let text, !text.isEmpty else { return [] }
-            if text.contains("<") {
-                return text.split(separator: "<").compactMap { piece in
-                    piece.split(separator: ">").first.map { String($0).trimmed }.flatMap { $0.isEmpty || $0.contains(" ") ? nil : $0 }
+            let utf8 = text.utf8
+            if utf8.contains(0x3C) {
+                // What is between each `<` and the `>` after it (or the next `<`); text outside them is not an id.
+                var out: [String] = []
+                var index = utf8.firstIndex(of: 0x3C)
+                while let open = index {
+                    let start = utf8.index(after: open)
+                    let stop = utf8[start...].firstIndex { $0 == 0x3E || $0 == 0x3C } ?? utf8.endIndex
+                    let id = Substring(text[start..<stop]).spacesTrimmed
+                    if !id.isEmpty, !id.utf8.contains(where: { $0 == 0x20 || $0 == 0x09 }) { out.append(id) }
+                    index = utf8[stop...].firstIndex(of: 0x3C)
                 }
+                return out
             }
-            return text.split(whereSeparator: \.isWhitespace).map(String.init).filter { $0.contains("@") }
+            return utf8.split { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }.map { String(Substring($0)) }.filter { $0.utf8.contains(0x40) }
         }
         var out = ids(message.header("references"))
         if let reply = ids(message.header("in-reply-to")).first, out.last != reply { out.append(reply) }
@@ -252,21 +336,61 @@ public enum MailImport {
 
     /// Writes a list's content a few thousand records at a time, in one transaction: the
     /// sources and members first, then the posts, then the comments (each post written before
-    /// its replies), then the read and starred state; the cache's checks and copies are made
-    /// a batch at a time, not for the whole archive at once.
-    static func write(_ content: CacheContent, to port: any ImportPort, batch: Int = 4_000) throws -> ImportSummary {
-        try port.importBatches { write in
-            try write(CacheContent(community: content.community, sources: content.sources, members: content.members))
-            for start in stride(from: 0, to: content.posts.count, by: batch) {
-                try write(CacheContent(posts: Array(content.posts[start..<min(content.posts.count, start + batch)])))
+    /// its replies), then the read and starred state. Each batch's bodies are read from the
+    /// archive and made while the cache writes the batch before, so the archive's bodies are
+    /// never all held at once.
+    static func write(_ plan: Plan, files: MailFiles, to port: any ImportPort, batch: Int = 2_000) throws -> ImportSummary {
+        let content = plan.content
+        let shared = UncheckedSendable(plan)
+        // The batches in the order they are written (posts, then comments); each made while the
+        // one before is written.
+        let jobs = stride(from: 0, to: content.posts.count, by: batch).map { (true, $0..<min(content.posts.count, $0 + batch)) }
+            + stride(from: 0, to: content.comments.count, by: batch).map { (false, $0..<min(content.comments.count, $0 + batch)) }
+        func ahead(_ index: Int) -> Ahead<CacheContent>? {
+            guard index < jobs.count else { return nil }
+            let (isPosts, range) = jobs[index]
+            return Ahead {
+                isPosts ? CacheContent(posts: try posts(shared.value, range, files: files))
+                    : CacheContent(comments: try comments(shared.value, range, files: files))
             }
-            for start in stride(from: 0, to: content.comments.count, by: batch) {
-                try write(CacheContent(comments: Array(content.comments[start..<min(content.comments.count, start + batch)])))
+        }
+        return try port.importBatches { write in
+            try write(CacheContent(community: content.community, sources: content.sources, members: content.members))
+            var next = ahead(0)
+            for index in jobs.indices {
+                guard let made = next else { break }
+                next = ahead(index + 1)
+                do { try write(try made.value()) } catch {
+                    // The batch being made is let finish before its plan goes.
+                    _ = try? next?.value()
+                    throw error
+                }
             }
             var state = CacheContent()
             state.postStates = content.postStates
             state.commentStates = content.commentStates
             try write(state)
+        }
+    }
+
+    /// Work done on a thread of its own, its result waited for when it is wanted.
+    final class Ahead<T>: @unchecked Sendable {
+        private var result: Result<T, Error>?
+        private let done = DispatchSemaphore(value: 0)
+
+        init(_ work: @escaping @Sendable () throws -> T) {
+            let thread = Thread { [self] in
+                result = Result { try work() }
+                done.signal()
+            }
+            thread.stackSize = 4 << 20
+            thread.start()
+        }
+
+        func value() throws -> T {
+            done.wait()
+            done.signal()
+            return try result!.get()
         }
     }
 }

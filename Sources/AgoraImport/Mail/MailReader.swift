@@ -10,28 +10,34 @@ extension SourceReader {
         recogniseFolder: { MailArchive.isMaildir($0) || !MailArchive.files(inFolder: $0).isEmpty },
         read: { request in
             let location = URL(fileURLWithPath: request.path).standardizedFileURL.path
+            // First every message's headers (threads and people need only them), each message
+            // remembered by where it is; then the bodies, read again a batch at a time as they are written.
+            let files: MailFiles
+            var read: [MailImport.Letter] = []
             if request.isFolder, MailArchive.isMaildir(request.path) {
                 // One file a message, its flags in its name.
-                let files = MailArchive.maildirFiles(request.path)
-                let messages = try files.map { try CacheFile.readData(path: $0.path) }
-                let port = try request.open()
-                let content = try MailImport.content(messages, flags: files.map(\.flags), location: location, port: port)
-                var outcome = Outcome(summary: try MailImport.write(content, to: port))
-                outcome.namesCommunity = content.sources.first
-                return outcome
+                let found = MailArchive.maildirFiles(request.path)
+                files = MailFiles(found.map(\.path))
+                read = try MailArchive.letters(ofMaildir: found, files: files)
+            } else {
+                let paths = request.isFolder ? MailArchive.files(inFolder: request.path) : [request.path]
+                files = MailFiles(paths)
+                for (index, file) in paths.enumerated() {
+                    request.progress.bar((file as NSString).lastPathComponent, done: index, total: paths.count, unit: "files")
+                    // Numbered far apart per file: a file's messages keep their order among its own.
+                    read += try MailArchive.letters(ofFile: file, index: index, orderBase: index << 32)
+                }
+                request.progress.finish()
             }
-            let files = request.isFolder ? MailArchive.files(inFolder: request.path) : [request.path]
-            var read: [MailImport.Letter] = []
-            for (index, file) in files.enumerated() {
-                request.progress.bar((file as NSString).lastPathComponent, done: index, total: files.count, unit: "files")
-                // Numbered far apart per file: a file's messages keep their order among its own.
-                read += try MailArchive.letters(ofFile: file, orderBase: index << 32)
-            }
-            request.progress.finish()
             let port = try request.open()
-            let content = try MailImport.content(MailImport.ordered(read), location: location, port: port)
-            var outcome = Outcome(summary: try MailImport.write(content, to: port))
-            outcome.namesCommunity = content.sources.first
+            // The letters are let go once the plan is made: it keeps only where their bodies are.
+            let plan = try { () throws -> MailImport.Plan in
+                let ordered = MailImport.ordered(read)
+                read = []
+                return try MailImport.plan(ordered, location: location, port: port)
+            }()
+            var outcome = Outcome(summary: try MailImport.write(plan, files: files, to: port))
+            outcome.namesCommunity = plan.content.sources.first
             return outcome
         },
         sync: { sync, source, updated, report, store in try sync.syncList(source, &updated, &report, into: store) },
@@ -53,29 +59,51 @@ enum MailArchive {
         return Inflate.isGzip(data) ? try inflated(data, path: path) : data
     }
 
-    /// A file's messages read: an mbox a piece at a time (16 MiB), each piece's messages read and
-    /// let go before the next, so that a 245 MiB archive is never held whole; a gzip'd file or
-    /// a LISTSERV log whole.
-    static func letters(ofFile path: String, orderBase: Int) throws -> [MailImport.Letter] {
+    /// A file's messages' headers read, each message remembered by where it is: an mbox a piece
+    /// at a time (16 MiB), so that a 245 MiB archive is never held whole; a gzip'd file or a
+    /// LISTSERV log whole (its messages held).
+    static func letters(ofFile path: String, index file: Int, orderBase: Int, pieceSize: Int = 16 << 20) throws -> [MailImport.Letter] {
         guard let handle = FileHandle(forReadingAtPath: path) else { return try whole(path, orderBase: orderBase) }
         defer { try? handle.close() }
         let head = (try? handle.read(upToCount: 4_096)) ?? Data()
         guard !Inflate.isGzip(head), !Mbox.looksLikeListservLog(head) else { return try whole(path, orderBase: orderBase) }
         var carry = head
+        // Where `carry` begins in the file.
+        var carryOffset = 0
         var letters: [MailImport.Letter] = []
         var order = orderBase
         while true {
             let piece: Data
-            do { piece = try handle.read(upToCount: 16 << 20) ?? Data() } catch {
+            do { piece = try handle.read(upToCount: pieceSize) ?? Data() } catch {
                 throw AgoraError.cannotRead(path: path, reason: AgoraError.reason(of: error))
             }
             carry.append(piece)
-            let (messages, rest) = Mbox.split(carry, final: piece.isEmpty)
-            letters += MailImport.letters(messages, flags: nil, orderBase: order)
-            order += messages.count
-            carry = rest
+            let (located, restStart) = Mbox.locate(carry, final: piece.isEmpty)
+            letters += MailImport.letters(located, in: carry, file: file, offset: carryOffset, orderBase: order)
+            order += located.count
+            carry = Data(carry[(carry.startIndex + restStart)...])
+            carryOffset += restStart
             if piece.isEmpty { return letters }
         }
+    }
+
+    /// A Maildir's messages' headers, each read from its own file (only the first 64 KiB: the headers).
+    static func letters(ofMaildir found: [(path: String, flags: MailImport.Flags)], files: MailFiles) throws -> [MailImport.Letter] {
+        let indices = Array(found.indices)
+        let chunks = stride(from: 0, to: indices.count, by: 256).map { Array(indices[$0..<min(indices.count, $0 + 256)]) }
+        let shared = UncheckedSendable(found)
+        let read = Parallel.map(chunks, workers: ProcessInfo.processInfo.activeProcessorCount) { chunk -> Result<[MailImport.Letter], Error> in
+            Result {
+                try chunk.compactMap { index -> MailImport.Letter? in
+                    let path = shared.value[index].path
+                    let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
+                    let head = try CacheFile.readData(path: path, limit: 64 << 10)
+                    return MailImport.letter(head, order: index, flags: shared.value[index].flags,
+                                             bytes: .inFile(file: index, offset: 0, count: size ?? head.count, quoted: false))
+                }
+            }
+        }
+        return try read.flatMap { try $0.get() }
     }
 
     private static func whole(_ path: String, orderBase: Int) throws -> [MailImport.Letter] {

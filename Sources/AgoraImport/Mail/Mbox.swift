@@ -1,5 +1,8 @@
 import AgoraKit
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// An mbox read as its messages: mboxo, mboxrd, mboxcl2, a pipermail month, a LISTSERV export,
 /// gzip'd or not (../shared/formats/mail.md). A message starts at a `From ` line at the start of
@@ -48,43 +51,72 @@ public enum Mbox {
     /// The messages of an mbox, each as its bytes (envelope line left out, `>From ` unquoted).
     public static func messages(_ data: Data) -> [Data] { split(data, final: true).messages }
 
+    /// Where a message is in a piece of an mbox: its bytes (after the envelope line) and whether
+    /// a line of it is a quoted `>From ` (to be unquoted when it is read).
+    public struct Located: Sendable, Equatable {
+        public var start: Int
+        public var end: Int
+        public var quoted: Bool
+    }
+
     /// The messages of a piece of an mbox; unless it is the `final` piece, the last message may
     /// go on in the next, so it is handed back as `rest`, to be read again with what follows.
     public static func split(_ data: Data, final: Bool) -> (messages: [Data], rest: Data) {
-        data.withUnsafeBytes { raw -> ([Data], Data) in
+        let (located, restStart) = locate(data, final: final)
+        let base = data.startIndex
+        let messages = data.withUnsafeBytes { raw -> [Data] in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            // Most messages have no `>From ` line: a slice of the file, not a copy.
+            return located.map { $0.quoted ? unquoted(UnsafeBufferPointer(rebasing: bytes[$0.start..<$0.end])) : data[(base + $0.start)..<(base + $0.end)] }
+        }
+        return (messages, Data(data[(base + restStart)...]))
+    }
+
+    /// Where the messages of a piece of an mbox are (offsets from its start), and where the rest
+    /// that waits for the next piece begins (the end, for the `final` piece).
+    public static func locate(_ data: Data, final: Bool) -> (messages: [Located], restStart: Int) {
+        data.withUnsafeBytes { raw -> ([Located], Int) in
             let bytes = raw.bindMemory(to: UInt8.self)
             var starts: [(line: Int, body: Int)] = []
             var lineStart = 0
             var previousBlank = true
             let count = bytes.count
             while lineStart < count {
-                var lineEnd = lineStart
-                while lineEnd < count, bytes[lineEnd] != 0x0A { lineEnd += 1 }
+                let lineEnd = Self.lineEnd(bytes, from: lineStart)
                 let next = min(count, lineEnd + 1)
                 if previousBlank, lineEnd - lineStart >= 5, bytes[lineStart] == 0x46, bytes[lineStart + 1] == 0x72,
                    bytes[lineStart + 2] == 0x6F, bytes[lineStart + 3] == 0x6D, bytes[lineStart + 4] == 0x20,
-                   next < count, isHeaderLine(bytes[next...]) {
+                   next < count, isHeaderLine(UnsafeBufferPointer(rebasing: bytes[next...])) {
                     starts.append((lineStart, next))
                 }
                 let length = lineEnd - lineStart - (lineEnd > lineStart && bytes[lineEnd - 1] == 0x0D ? 1 : 0)
                 previousBlank = length == 0
                 lineStart = next
             }
-            var out: [Data] = []
+            var out: [Located] = []
             out.reserveCapacity(starts.count)
-            let base = data.startIndex
             let complete = final ? starts.count : max(0, starts.count - 1)
             for index in 0..<complete {
                 let start = starts[index]
                 let end = index + 1 < starts.count ? starts[index + 1].line : count
-                let message = UnsafeBufferPointer(rebasing: bytes[start.body..<end])
-                // Most messages have no `>From ` line: a slice of the file, not a copy.
-                out.append(hasQuotedFrom(message) ? unquoted(message) : data[(base + start.body)..<(base + end)])
+                out.append(Located(start: start.body, end: end, quoted: hasQuotedFrom(UnsafeBufferPointer(rebasing: bytes[start.body..<end]))))
             }
             // Not final: the last message found (or, with none found, all of it) waits for more.
-            let restStart = final ? count : (starts.last?.line ?? 0)
-            return (out, Data(data[(base + restStart)...]))
+            return (out, final ? count : (starts.last?.line ?? 0))
         }
+    }
+
+    /// The index of the line feed that ends the line from `start` (the end, for a last line
+    /// without one): memchr, not a loop a byte at a time.
+    static func lineEnd(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        guard start < bytes.count, let base = bytes.baseAddress else { return bytes.count }
+        guard let found = memchr(base + start, 0x0A, bytes.count - start) else { return bytes.count }
+        return base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+    }
+
+    /// A message located by `locate`, read from its piece: `>From ` lines unquoted.
+    static func message(_ bytes: UnsafeBufferPointer<UInt8>, quoted: Bool) -> Data {
+        quoted ? unquoted(bytes) : Data(buffer: bytes)
     }
 
     /// A header line: a name of printable characters without space, then a colon.
@@ -118,7 +150,7 @@ public enum Mbox {
     }
 
     /// The message with one `>` taken off each `>…>From ` line.
-    private static func unquoted(_ bytes: UnsafeBufferPointer<UInt8>) -> Data {
+    static func unquoted(_ bytes: UnsafeBufferPointer<UInt8>) -> Data {
         var out = Data()
         out.reserveCapacity(bytes.count)
         var lineStart = 0
