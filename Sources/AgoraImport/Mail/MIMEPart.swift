@@ -33,19 +33,18 @@ struct MIMEPart {
         /// Split at semicolons outside quotes.
         private static func pieces(_ value: String) -> [String] {
             var out: [String] = []
-            var current = ""
+            var start = value.utf8.startIndex
             var quoted = false
-            for character in value {
-                if character == "\"" { quoted.toggle() }
-                if character == ";", !quoted {
-                    out.append(current)
-                    current = ""
-                } else {
-                    current.append(character)
+            for index in value.utf8.indices {
+                let byte = value.utf8[index]
+                if byte == 0x22 { quoted.toggle() }
+                if byte == 0x3B, !quoted {
+                    out.append(Substring(value[start..<index]).spacesTrimmed)
+                    start = value.utf8.index(after: index)
                 }
             }
-            out.append(current)
-            return out.map(\.spacesTrimmed).filter { !$0.isEmpty }
+            out.append(Substring(value[start...]).spacesTrimmed)
+            return out.filter { !$0.isEmpty }
         }
     }
 
@@ -59,9 +58,9 @@ struct MIMEPart {
         switch encoding {
         case "quoted-printable": return QuotedPrintable.decode([UInt8](body))
         case "base64":
-            let text = String(decoding: body, as: UTF8.self).filter { !$0.isWhitespace }
-            let padded = text + String(repeating: "=", count: (4 - text.count % 4) % 4)
-            return [UInt8](Data(base64Encoded: padded) ?? Data())
+            var text = body.filter { !($0 == 0x20 || ($0 >= 0x09 && $0 <= 0x0D)) }
+            text.append(contentsOf: [UInt8](repeating: 0x3D, count: (4 - text.count % 4) % 4))
+            return [UInt8](Data(base64Encoded: text) ?? Data())
         default: return [UInt8](body)
         }
     }
@@ -70,11 +69,25 @@ struct MIMEPart {
     var text: String {
         let type = contentType
         var text = Charsets.decode(decoded, charset: type.parameters["charset"])
-        if text.utf8.contains(0x0D) { text = text.replacingOccurrences(of: "\r\n", with: "\n") }
+        if text.utf8.contains(0x0D) { text = Self.withoutCarriageReturns(text) }
         if type.parameters["format"]?.lowercased() == "flowed" {
             text = Self.unflowed(text, deleteSpace: type.parameters["delsp"]?.lowercased() == "yes")
         }
         return text
+    }
+
+    /// `\r\n` as `\n`, on the bytes.
+    static func withoutCarriageReturns(_ text: String) -> String {
+        var out = [UInt8]()
+        out.reserveCapacity(text.utf8.count)
+        var iterator = text.utf8.makeIterator()
+        var pending: UInt8?
+        while let byte = iterator.next() {
+            if let held = pending, !(held == 0x0D && byte == 0x0A) { out.append(held) }
+            pending = byte
+        }
+        if let held = pending { out.append(held) }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// What a person reads of it: the text, whether it is HTML, and the attachments.
@@ -151,32 +164,41 @@ struct MIMEPart {
     /// format=flowed (RFC 3676): a line ending in a space goes on in the next; a space that
     /// starts a line was added to protect it; quoted lines flow only with lines of their depth.
     static func unflowed(_ text: String, deleteSpace: Bool) -> String {
-        var out: [String] = []
-        var pending: String?
+        var out = [UInt8]()
+        out.reserveCapacity(text.utf8.count)
+        // The line being joined (its quote marks written), and its depth.
+        var pending: [UInt8]?
         var pendingDepth = 0
+        var first = true
+        func emit(_ line: [UInt8]) {
+            if !first { out.append(0x0A) }
+            first = false
+            out += line
+        }
         for raw in MailText.lines(text) {
-            var line = Substring(raw)
-            let depth = line.prefix { $0 == ">" }.count
+            var line = raw.utf8[...]
+            let depth = line.prefix { $0 == 0x3E }.count
             line = line.dropFirst(depth)
-            if line.hasPrefix(" ") { line = line.dropFirst() }
-            let isSignature = line == "-- "
-            let quote = String(repeating: ">", count: depth) + (depth > 0 ? " " : "")
-            if let carried = pending, pendingDepth == depth {
-                pending = carried + line
+            if line.first == 0x20 { line = line.dropFirst() }
+            let isSignature = line.elementsEqual([0x2D, 0x2D, 0x20])
+            if pending != nil, pendingDepth == depth {
+                pending! += line
             } else {
-                if let carried = pending { out.append(carried) }
-                pending = quote + line
+                if let carried = pending { emit(carried) }
+                var start = [UInt8](repeating: 0x3E, count: depth)
+                if depth > 0 { start.append(0x20) }
+                start += line
+                pending = start
                 pendingDepth = depth
             }
-            if isSignature || !line.hasSuffix(" ") {
-                out.append(pending ?? "")
+            if isSignature || line.last != 0x20 {
+                emit(pending ?? [])
                 pending = nil
-            } else if deleteSpace, var carried = pending {
-                carried.removeLast()
-                pending = carried
+            } else if deleteSpace, pending?.isEmpty == false {
+                pending!.removeLast()
             }
         }
-        if let carried = pending { out.append(carried) }
-        return out.joined(separator: "\n")
+        if let carried = pending { emit(carried) }
+        return String(decoding: out, as: UTF8.self)
     }
 }

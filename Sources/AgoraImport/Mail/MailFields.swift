@@ -10,13 +10,21 @@ public enum MailDate {
                                 "met": 60, "mest": 120, "eet": 120, "eest": 180, "jst": 540, "ist": 330]
 
     public static func parse(_ raw: String) -> Date? {
-        // Comments go: "(CET)", "(GMT Standard Time)".
-        var text = ""
+        // Comments go: "(CET)", "(GMT Standard Time)"; words in lower case, split at spaces and commas.
+        var parts: [String] = []
+        var word: [UInt8] = []
         var depth = 0
-        for character in raw {
-            if character == "(" { depth += 1 } else if character == ")" { depth = max(0, depth - 1) } else if depth == 0 { text.append(character) }
+        for byte in raw.utf8 {
+            if byte == 0x28 { depth += 1; continue }
+            if byte == 0x29 { depth = max(0, depth - 1); continue }
+            guard depth == 0 else { continue }
+            if byte == 0x20 || byte == 0x2C || (byte >= 0x09 && byte <= 0x0D) {
+                if !word.isEmpty { parts.append(String(decoding: word, as: UTF8.self)); word.removeAll(keepingCapacity: true) }
+            } else {
+                word.append(byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte)
+            }
         }
-        var parts = text.replacingOccurrences(of: ",", with: " ").split(whereSeparator: \.isWhitespace).map { $0.lowercased() }
+        if !word.isEmpty { parts.append(String(decoding: word, as: UTF8.self)) }
         if let first = parts.first, first.count >= 3, months.firstIndex(of: String(first.prefix(3))) == nil, Int(first) == nil {
             parts.removeFirst()  // the weekday
         }
@@ -64,16 +72,16 @@ public struct MailAddress: Sendable, Equatable {
         var text = raw.spacesTrimmed
         var name: String?
         var address: String?
-        if let open = text.lastIndex(of: "<"), let close = text[open...].firstIndex(of: ">") {
+        if let open = text.utf8.lastIndex(of: 0x3C), let close = text.utf8[open...].firstIndex(of: 0x3E) {
             address = String(text[text.index(after: open)..<close])
             name = String(text[..<open])
-        } else if let open = text.firstIndex(of: "("), let close = text.lastIndex(of: ")"), open < close {
+        } else if let open = text.utf8.firstIndex(of: 0x28), let close = text.utf8.lastIndex(of: 0x29), open < close {
             name = String(text[text.index(after: open)..<close])
             address = String(text[..<open])
         } else {
             if text.containsBytes(" at ") { text = text.replacingOccurrences(of: " at ", with: "@") }
-            let words = text.split(whereSeparator: \.isWhitespace)
-            if let last = words.last, last.contains("@") {
+            let words = text.split(whereSeparator: { $0 == " " || $0 == "\t" })
+            if let last = words.last, last.utf8.contains(0x40) {
                 address = String(last)
                 name = words.dropLast().joined(separator: " ")
             } else {
@@ -82,7 +90,7 @@ public struct MailAddress: Sendable, Equatable {
         }
         var cleanName = name.map(Self.cleanName)
         var via = false
-        if let named = cleanName, let range = named.range(of: " via ", options: .backwards) {
+        if let named = cleanName, named.containsBytes(" via "), let range = named.range(of: " via ", options: .backwards) {
             cleanName = String(named[..<range.lowerBound])
             via = true
         }
@@ -99,12 +107,15 @@ public struct MailAddress: Sendable, Equatable {
 
     /// Lower case, `at` written back, a truncated end (`user@host....`) dropped; nil for no address.
     private static func cleanAddress(_ raw: String) -> String? {
-        var address = String(Substring(raw).drop { " <>\"'".contains($0) }.reversed().drop { " <>\"'".contains($0) }.reversed())
+        let edge: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 == 0x27 }
+        guard let first = raw.utf8.firstIndex(where: { !edge($0) }), let last = raw.utf8.lastIndex(where: { !edge($0) }) else { return nil }
+        var address = String(raw[first...last])
         if address.containsBytes(" at ") { address = address.replacingOccurrences(of: " at ", with: "@") }
         while address.hasSuffix(".") { address.removeLast() }
         address = address.lowercased()
         guard let at = address.firstIndex(of: "@"), at > address.startIndex, address.index(after: at) < address.endIndex,
-              !address.contains(where: \.isWhitespace) else { return nil }
+              !address.utf8.contains(where: { $0 == 0x20 || ($0 >= 0x09 && $0 <= 0x0D) }),
+              address.utf8.allSatisfy({ $0 < 0x80 }) || !address.contains(where: \.isWhitespace) else { return nil }
         return address
     }
 

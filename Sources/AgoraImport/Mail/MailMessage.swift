@@ -40,11 +40,13 @@ public struct MailMessage: Sendable, Equatable {
     }
 
     /// Reads a message's bytes (as an mbox holds it, without the envelope line).
-    public static func parse(_ data: Data) -> MailMessage {
-        let (rawHeaders, bodyBytes) = split(data)
-        let headers = rawHeaders.map { (name: $0.name, value: EncodedWords.decode($0.value)) }
+    /// `headers: false` leaves the headers out (only the body is wanted: the import has read them before).
+    public static func parse(_ data: Data, headers keepHeaders: Bool = true) -> MailMessage {
+        let (rawHeaders, bodyStart) = headerBlock(data)
+        let headers = keepHeaders ? rawHeaders.map { (name: $0.name, value: EncodedWords.decode($0.value)) } : []
         var message = MailMessage(headers: headers, body: "")
-        let part = MIMEPart(headers: rawHeaders, body: bodyBytes)
+        // A slice, not a copy: the part reads its body through its own indices.
+        let part = MIMEPart(headers: rawHeaders, body: data[(data.startIndex + bodyStart)...])
         let (text, isHTML, attachments) = part.readable()
         message.body = text
         message.bodyIsHTML = isHTML
@@ -52,16 +54,35 @@ public struct MailMessage: Sendable, Equatable {
         return message
     }
 
+    /// Only the headers (encoded words decoded): what an import needs of a message before its
+    /// body's turn comes.
+    static func headersOnly(_ data: Data) -> MailMessage {
+        MailMessage(headers: headerBlock(data).headers.map { (name: $0.name, value: EncodedWords.decode($0.value)) }, body: "")
+    }
+
     /// The header block, unfolded (values as raw text), and the body's bytes.
     static func split(_ data: Data) -> ([(name: String, value: String)], Data) {
+        let (headers, bodyStart) = headerBlock(data)
+        // Offsets into the bytes: `data` may be a slice of a larger file, whose indices do not start at 0.
+        return (headers, bodyStart < data.count ? Data(data.dropFirst(bodyStart)) : Data())
+    }
+
+    /// The header block, unfolded (values as raw text), and where the body begins.
+    static func headerBlock(_ data: Data) -> (headers: [(name: String, value: String)], bodyStart: Int) {
         var headers: [(name: String, value: String)] = []
         var bodyStart = data.count
         data.withUnsafeBytes { raw in
             let bytes = raw.bindMemory(to: UInt8.self)
+            /// The bytes from..<to without spaces and tabs at either end, as text.
+            func trimmed(_ from: Int, _ to: Int) -> String {
+                var start = from, end = to
+                while start < end, bytes[start] == 0x20 || bytes[start] == 0x09 { start += 1 }
+                while end > start, bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09 { end -= 1 }
+                return text(UnsafeBufferPointer(rebasing: bytes[start..<end]))
+            }
             var i = 0
             while i < bytes.count {
-                var end = i
-                while end < bytes.count, bytes[end] != 0x0A { end += 1 }
+                let end = Mbox.lineEnd(bytes, from: i)
                 var lineEnd = end
                 if lineEnd > i, bytes[lineEnd - 1] == 0x0D { lineEnd -= 1 }
                 let next = min(bytes.count, end + 1)
@@ -69,23 +90,29 @@ public struct MailMessage: Sendable, Equatable {
                     bodyStart = next
                     return
                 }
-                let line = text(UnsafeBufferPointer(rebasing: bytes[i..<lineEnd]))
                 if bytes[i] == 0x20 || bytes[i] == 0x09 {
                     // A folded line continues the header above it.
-                    if !headers.isEmpty { headers[headers.count - 1].value += " " + line.spacesTrimmed }
-                } else if let colon = line.firstIndex(of: ":"), colon > line.startIndex,
-                          line[..<colon].unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F }) {
-                    headers.append((String(line[..<colon]).lowercased(), line[line.index(after: colon)...].spacesTrimmed))
-                } else {
+                    if !headers.isEmpty { headers[headers.count - 1].value += " " + trimmed(i, lineEnd) }
+                    i = next
+                    continue
+                }
+                // A name of printable ASCII without spaces, then a colon.
+                var colon = i
+                while colon < lineEnd, bytes[colon] > 0x20, bytes[colon] < 0x7F, bytes[colon] != 0x3A { colon += 1 }
+                guard colon > i, colon < lineEnd, bytes[colon] == 0x3A else {
                     // Not a header: the body begins here (a message with no blank line after its headers).
                     bodyStart = i
                     return
                 }
+                let name = String(unsafeUninitializedCapacity: colon - i) { out in
+                    for k in i..<colon { out[k - i] = bytes[k] >= 0x41 && bytes[k] <= 0x5A ? bytes[k] | 0x20 : bytes[k] }
+                    return colon - i
+                }
+                headers.append((name, trimmed(colon + 1, lineEnd)))
                 i = next
             }
         }
-        // Offsets into the bytes: `data` may be a slice of a larger file, whose indices do not start at 0.
-        return (headers, bodyStart < data.count ? Data(data.dropFirst(bodyStart)) : Data())
+        return (headers, bodyStart)
     }
 
     /// Header text: UTF-8, else Latin-1 (raw 8-bit headers occur).

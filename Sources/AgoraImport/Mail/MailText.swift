@@ -15,11 +15,32 @@ extension Substring {
         return String(self[first...last])
     }
 
+    /// Runs of spaces and tabs as one space, none at either end.
+    var collapsedSpaces: String {
+        var out = ""
+        out.reserveCapacity(utf8.count)
+        var space = false
+        for piece in utf8.split(whereSeparator: { $0 == 0x20 || $0 == 0x09 }) {
+            if space { out += " " }
+            out += Substring(piece)
+            space = true
+        }
+        return out
+    }
+
     /// Only spaces and tabs (or nothing).
     var isBlankLine: Bool { utf8.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D } }
 }
 
 extension String {
+    /// Without spaces and single quotes at either end (a subject's decoration).
+    var quotesTrimmed: String {
+        let utf8 = self.utf8
+        guard let first = utf8.firstIndex(where: { $0 != 0x20 && $0 != 0x27 }) else { return "" }
+        let last = utf8.lastIndex(where: { $0 != 0x20 && $0 != 0x27 }) ?? first
+        return String(self[first...last])
+    }
+
     var spacesTrimmed: String { Substring(self).spacesTrimmed }
 
     /// Whether the UTF-8 bytes of `needle` occur in it (on the bytes, not a generic search).
@@ -49,18 +70,31 @@ extension String {
 enum MailText {
     /// Lines, split at `\n` on the bytes.
     static func lines(_ text: String) -> [Substring] {
+        var text = text
         var out: [Substring] = []
-        var start = text.utf8.startIndex
-        var index = start
-        let end = text.utf8.endIndex
-        while index < end {
-            if text.utf8[index] == 0x0A {
-                out.append(text[start..<index])
-                start = text.utf8.index(after: index)
+        // The offsets of the line feeds, found with memchr; then the lines as slices.
+        let breaks: [Int] = text.withUTF8 { bytes in
+            var found: [Int] = []
+            guard let base = bytes.baseAddress else { return found }
+            var from = 0
+            while from < bytes.count, let hit = memchr(base + from, 0x0A, bytes.count - from) {
+                let at = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+                found.append(at)
+                from = at + 1
             }
-            index = text.utf8.index(after: index)
+            return found
         }
-        out.append(text[start..<end])
+        out.reserveCapacity(breaks.count + 1)
+        let utf8 = text.utf8
+        var start = utf8.startIndex
+        var previous = 0
+        for at in breaks {
+            let end = utf8.index(start, offsetBy: at - previous)
+            out.append(text[start..<end])
+            start = utf8.index(after: end)
+            previous = at + 1
+        }
+        out.append(text[start...])
         return out
     }
 }

@@ -126,23 +126,36 @@ public enum MailThreads {
     /// A subject as threads are matched by: `Re:`, `RE:`, `Aw:`, `Fwd:`, `[LIST]` and quotes
     /// taken off, folded; and whether it said it was a reply.
     public static func subjectKey(_ subject: String) -> (key: String, isReply: Bool) {
-        var text = Substring(subject.trimmingCharacters(in: CharacterSet(charactersIn: " '\"")))
+        var text = Substring(subject).utf8.drop { $0 == 0x20 || $0 == 0x27 || $0 == 0x22 }
+        while let last = text.last, last == 0x20 || last == 0x27 || last == 0x22 { text = text.dropLast() }
         var isReply = false
         var changed = true
+        /// Whether the text begins with `prefix` (lower-case ASCII), in any case.
+        func starts(_ prefix: StaticString) -> Bool {
+            guard text.count >= prefix.utf8CodeUnitCount else { return false }
+            var index = text.startIndex
+            for k in 0..<prefix.utf8CodeUnitCount {
+                let byte = text[index]
+                guard (byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte) == prefix.utf8Start[k] else { return false }
+                index = text.index(after: index)
+            }
+            return true
+        }
         while changed {
             changed = false
-            text = text.drop(while: \.isWhitespace)
-            if text.hasPrefix("["), let close = text.firstIndex(of: "]") {
+            text = text.drop { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
+            if text.first == 0x5B, let close = text.firstIndex(of: 0x5D) {
                 text = text[text.index(after: close)...]
                 changed = true
                 continue
             }
-            for prefix in ["re:", "aw:", "sv:", "fwd:", "fw:", "re :", "tr:"] where text.lowercased().hasPrefix(prefix) {
-                if prefix.hasPrefix("re") || prefix == "aw:" || prefix == "sv:" { isReply = true }
-                text = text.dropFirst(prefix.count)
+            for (prefix, reply) in [("re:", true), ("aw:", true), ("sv:", true), ("fwd:", false), ("fw:", false), ("re :", true), ("tr:", false)] as [(StaticString, Bool)]
+            where starts(prefix) {
+                if reply { isReply = true }
+                text = text.dropFirst(prefix.utf8CodeUnitCount)
                 changed = true
             }
         }
-        return (Folding.key(String(text)).split(whereSeparator: \.isWhitespace).joined(separator: " "), isReply)
+        return (Folding.key(String(Substring(text))), isReply)
     }
 }

@@ -4,6 +4,22 @@ import Foundation
 /// ways ("ß" and "ss"), so that "marilia" matches "Marília" and "MARILIA".
 public enum Folding {
     public static func key(_ string: String) -> String {
+        // Most keys are ASCII: lower case and single spaces, on the bytes.
+        if string.utf8.allSatisfy({ $0 < 0x80 }) {
+            var out = [UInt8]()
+            out.reserveCapacity(string.utf8.count)
+            var space = false
+            for byte in string.utf8 {
+                if byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) {
+                    space = !out.isEmpty
+                    continue
+                }
+                if space { out.append(0x20) }
+                space = false
+                out.append(byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte)
+            }
+            return String(decoding: out, as: UTF8.self)
+        }
         var folded = string.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
         if folded.unicodeScalars.contains(where: { !$0.isASCII }) {
             folded = folded
