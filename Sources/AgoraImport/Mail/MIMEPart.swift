@@ -164,41 +164,42 @@ struct MIMEPart {
     /// format=flowed (RFC 3676): a line ending in a space goes on in the next; a space that
     /// starts a line was added to protect it; quoted lines flow only with lines of their depth.
     static func unflowed(_ text: String, deleteSpace: Bool) -> String {
-        var out = [UInt8]()
-        out.reserveCapacity(text.utf8.count)
-        // The line being joined (its quote marks written), and its depth.
-        var pending: [UInt8]?
-        var pendingDepth = 0
-        var first = true
-        func emit(_ line: [UInt8]) {
-            if !first { out.append(0x0A) }
-            first = false
-            out += line
-        }
-        for raw in MailText.lines(text) {
-            var line = raw.utf8[...]
-            let depth = line.prefix { $0 == 0x3E }.count
-            line = line.dropFirst(depth)
-            if line.first == 0x20 { line = line.dropFirst() }
-            let isSignature = line.elementsEqual([0x2D, 0x2D, 0x20])
-            if pending != nil, pendingDepth == depth {
-                pending! += line
-            } else {
-                if let carried = pending { emit(carried) }
-                var start = [UInt8](repeating: 0x3E, count: depth)
-                if depth > 0 { start.append(0x20) }
-                start += line
-                pending = start
-                pendingDepth = depth
+        var text = text
+        let out = text.withUTF8 { bytes -> [UInt8] in
+            var out = [UInt8]()
+            out.reserveCapacity(bytes.count)
+            // Whether a line is being joined (its start written), and its depth.
+            var joining = false
+            var joiningDepth = 0
+            var first = true
+            var start = 0
+            while start <= bytes.count {
+                let end = Mbox.lineEnd(bytes, from: start)
+                var from = start
+                while from < end, bytes[from] == 0x3E { from += 1 }
+                let depth = from - start
+                if from < end, bytes[from] == 0x20 { from += 1 }
+                let line = UnsafeBufferPointer(rebasing: bytes[from..<end])
+                let isSignature = line.count == 3 && line[0] == 0x2D && line[1] == 0x2D && line[2] == 0x20
+                if !(joining && joiningDepth == depth) {
+                    // A new line: the one being joined (if any) ends, this one's quote marks begin it.
+                    if !first { out.append(0x0A) }
+                    first = false
+                    out.append(contentsOf: repeatElement(0x3E, count: depth))
+                    if depth > 0 { out.append(0x20) }
+                    joiningDepth = depth
+                }
+                out.append(contentsOf: line)
+                if isSignature || line.last != 0x20 {
+                    joining = false
+                } else {
+                    joining = true
+                    if deleteSpace { out.removeLast() }
+                }
+                start = end + 1
             }
-            if isSignature || line.last != 0x20 {
-                emit(pending ?? [])
-                pending = nil
-            } else if deleteSpace, pending?.isEmpty == false {
-                pending!.removeLast()
-            }
+            return out
         }
-        if let carried = pending { emit(carried) }
         return String(decoding: out, as: UTF8.self)
     }
 }

@@ -53,47 +53,65 @@ extension SQLiteStore {
         channel.finishProducing()
     }
 
-    /// Bodies as the plain text the search indexes hold, on every core (a batch is thousands).
-    static func searchTexts(_ bodies: [String]) -> [String] {
+    /// Bodies as the plain text the search indexes hold, and the words in them and in the
+    /// `titles` (for the list of words a typed prefix begins), on every core: a batch is thousands.
+    static func searchTexts(_ bodies: [String], titles: [String] = []) -> (texts: [String], words: Set<String>) {
+        guard !bodies.isEmpty else { return ([], []) }
         let chunk = 128
         let chunks = (bodies.count + chunk - 1) / chunk
-        guard chunks > 1 else { return bodies.map { SearchText.forIndex(PlainText.fromHTML($0)) } }
         let made = UnsafeMutableBufferPointer<String>.allocate(capacity: bodies.count)
-        defer { made.deallocate() }
+        let found = UnsafeMutableBufferPointer<[String]>.allocate(capacity: chunks)
+        defer {
+            made.deallocate()
+            found.deallocate()
+        }
         let out = SendablePointer(made.baseAddress!)
+        let words = SendablePointer(found.baseAddress!)
         bodies.withUnsafeBufferPointer { input in
-            let given = SendableBuffer(input)
-            DispatchQueue.concurrentPerform(iterations: chunks) { index in
-                for k in (index * chunk)..<min(given.buffer.count, (index + 1) * chunk) {
-                    (out.pointer + k).initialize(to: SearchText.forIndex(PlainText.fromHTML(given.buffer[k])))
+            titles.withUnsafeBufferPointer { titled in
+                let given = (bodies: SendableBuffer(input), titles: SendableBuffer(titled))
+                DispatchQueue.concurrentPerform(iterations: chunks) { index in
+                    var collector = TermCollector()
+                    for k in (index * chunk)..<min(given.bodies.buffer.count, (index + 1) * chunk) {
+                        let text = SearchText.forIndex(PlainText.fromHTML(given.bodies.buffer[k]))
+                        collector.add(text)
+                        if k < given.titles.buffer.count { collector.add(SearchText.forIndex(given.titles.buffer[k])) }
+                        (out.pointer + k).initialize(to: text)
+                    }
+                    (words.pointer + index).initialize(to: collector.found)
                 }
             }
         }
         let texts = Array(made)
         _ = made.baseAddress!.deinitialize(count: bodies.count)
-        return texts
+        let all = Set(found.joined())
+        _ = found.baseAddress!.deinitialize(count: chunks)
+        return (texts, all)
     }
 
-    private struct SendablePointer: @unchecked Sendable { let pointer: UnsafeMutablePointer<String>; init(_ p: UnsafeMutablePointer<String>) { pointer = p } }
-    private struct SendableBuffer: @unchecked Sendable { let buffer: UnsafeBufferPointer<String>; init(_ b: UnsafeBufferPointer<String>) { buffer = b } }
+    private struct SendablePointer<T>: @unchecked Sendable {
+        let pointer: UnsafeMutablePointer<T>
+        init(_ pointer: UnsafeMutablePointer<T>) { self.pointer = pointer }
+    }
+
+    private struct SendableBuffer<T>: @unchecked Sendable {
+        let buffer: UnsafeBufferPointer<T>
+        init(_ buffer: UnsafeBufferPointer<T>) { self.buffer = buffer }
+    }
 
     private static func produceAll(_ box: ProducerBox, into channel: BatchChannel) {
         guard let produce = box.take() else { return }
         do {
-            // One collector for the whole import: a word seen in one batch is not sent again.
-            var collector = TermCollector()
+            // A word sent with one batch is not sent again.
+            var sent = Set<String>()
             try produce { (batch: CacheContent) throws -> Void in
                 let prepared = try ContentCheck.prepared(batch)
                 // The search texts are made here, not on the writing thread: it has enough to do.
-                let texts = SearchTexts(posts: Self.searchTexts(prepared.posts.map(\.body)),
-                                        comments: Self.searchTexts(prepared.comments.map(\.body)))
-                let before = collector.found.count
-                for (post, text) in zip(prepared.posts, texts.posts) {
-                    collector.add(SearchText.forIndex(post.title))
-                    collector.add(text)
-                }
-                for text in texts.comments { collector.add(text) }
-                try channel.put(.batch(prepared, texts, Set(collector.found[before...])))
+                let posts = Self.searchTexts(prepared.posts.map(\.body), titles: prepared.posts.map(\.title))
+                let comments = Self.searchTexts(prepared.comments.map(\.body))
+                let words = posts.words.union(comments.words).subtracting(sent)
+                sent.formUnion(words)
+                try channel.put(.batch(prepared, SearchTexts(posts: posts.texts, comments: comments.texts), words))
             }
             try? channel.put(.done)
         } catch {
