@@ -23,12 +23,45 @@ enum FilePlace {
 
 /// Which file a path names at a moment: a file replaced (renamed over) or rewritten since has
 /// another stamp.
+///
+/// A stamp that a store keeps (of the file it last read or wrote) holds that file open
+/// (`pin`): its inode cannot be given to another file while the stamp is kept, so a file with
+/// the same device, inode, size and time is that file, never a newer one that happened to get
+/// the old one's inode, size and (coarse) time, which would be taken for seen and written over.
 struct FileStamp: Equatable, Sendable, Codable {
     var device: UInt64
     var inode: UInt64
     var size: Int64
     var modified: Int64
     var modifiedNanoseconds: Int64
+    /// The file held open while the stamp is kept; not part of what a stamp is.
+    private(set) var pin: Pin?
+
+    enum CodingKeys: String, CodingKey { case device, inode, size, modified, modifiedNanoseconds }
+
+    static func == (a: FileStamp, b: FileStamp) -> Bool {
+        a.device == b.device && a.inode == b.inode && a.size == b.size && a.modified == b.modified
+            && a.modifiedNanoseconds == b.modifiedNanoseconds
+    }
+
+    /// An open descriptor, closed when the last stamp holding it goes.
+    final class Pin: @unchecked Sendable {
+        let descriptor: Int32
+        init(_ descriptor: Int32) { self.descriptor = descriptor }
+        deinit { close(descriptor) }
+    }
+
+    /// The stamp of the file at `path` now, the file held open with it.
+    static func pinned(path: String) -> FileStamp? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        guard var stamp = FileStamp(descriptor: fd) else {
+            close(fd)
+            return nil
+        }
+        stamp.pin = Pin(fd)
+        return stamp
+    }
 
     init?(path: String) {
         var info = stat()
@@ -61,8 +94,10 @@ struct FileStamp: Equatable, Sendable, Codable {
             let reason = errno == ENOENT ? "no such file" : String(cString: strerror(errno))
             throw AgoraError.cannotRead(path: path, reason: reason)
         }
-        defer { close(fd) }
-        let stamp = FileStamp(descriptor: fd)
+        // The stamp keeps the descriptor (the file held open while the stamp is kept).
+        var stamp = FileStamp(descriptor: fd)
+        stamp?.pin = Pin(fd)
+        if stamp == nil { close(fd) }
         let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: false)
         do {
             return (try handle.readToEnd() ?? Data(), stamp)

@@ -121,7 +121,7 @@ public final class JSONStore: CommunityStore {
                 throw error
             }
             data = Mutex(Contents(file))
-            seen = Mutex(FileStamp(path: path))
+            seen = Mutex(FileStamp.pinned(path: path))
         } else {
             throw AgoraError.missing(path: path, folder: false)
         }
@@ -217,7 +217,8 @@ public final class JSONStore: CommunityStore {
         try contents.file.write(to: location)
         MarkLog.remove(cache: location)
         contents.marks = nil
-        seen.withLock { $0 = FileStamp(path: location) }
+        // Under the lock: the file at the path is the one just written.
+        seen.withLock { $0 = FileStamp.pinned(path: location) }
     }
 
     func read<T>(_ body: (borrowing Contents) throws -> T) rethrows -> T {
