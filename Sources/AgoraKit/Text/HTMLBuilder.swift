@@ -294,6 +294,7 @@ struct Builder {
 
     mutating func appendText(_ raw: String) { text(raw) }
 
+
     private mutating func text(_ raw: String) {
         let clean = Sanitizer.text(raw)
         if preformatted > 0 {
@@ -334,7 +335,7 @@ struct Builder {
         return !last.text.hasSuffix("\n")
     }
 
-    private mutating func append(_ text: String, style: RichText.Style) {
+    mutating func append(_ text: String, style: RichText.Style) {
         if let last = spans.last, last.style == style {
             spans[spans.count - 1].text += text
         } else {
@@ -343,7 +344,7 @@ struct Builder {
     }
 
     /// Ends the current block, if it has any text.
-    private mutating func flush() {
+    mutating func flush() {
         pendingSpace = false
         // Trailing breaks and spaces belong to no one.
         while let last = spans.last {

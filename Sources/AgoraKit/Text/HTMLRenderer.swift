@@ -8,6 +8,12 @@ public enum HTMLRenderer {
     public static func render(_ html: String) -> RichText {
         if html.isEmpty { return RichText() }
         if let simple = simple(html) { return simple }
+        if let paragraphs = paragraphs(html) { return paragraphs }
+        return parsed(html)
+    }
+
+    /// Through libxml2's HTML parser: any HTML.
+    static func parsed(_ html: String) -> RichText {
         // Escape sequences go whole before parsing: libxml2 would drop the ESC and leave "[31m".
         var bytes = Array(Sanitizer.text(html).utf8)
         if bytes.isEmpty { return RichText() }
