@@ -43,7 +43,7 @@ public enum ArticleLayout {
             let block = blocks[index]
             if foldingQuotes, let (end, label) = Self.fold(blocks, at: index) {
                 if previous != nil { out.append(blankLine(quoteDepth: 0)) }
-                let hidden = lines(RichText(blocks: Array(blocks[index..<end]), links: []), width: width).count
+                let hidden = writtenLines(blocks[index..<end])
                 out.append(ArticleLine([Wrap.Piece("▸ ", ArticleStyle(.quote, .bold)),
                                         Wrap.Piece("\(label) (\(hidden) \(hidden == 1 ? "line" : "lines"))", ArticleStyle(.quote))]))
                 previous = RichText.Block(kind: .paragraph, spans: [])
@@ -58,6 +58,20 @@ public enum ArticleLayout {
             index += 1
         }
         return out
+    }
+
+    /// How many lines blocks take as written (each paragraph's lines, a blank line between
+    /// paragraphs): what a fold says it hides, the same at every width, and counted without
+    /// laying out what is not shown (a 500-message thread has a fold or two in each).
+    static func writtenLines(_ blocks: ArraySlice<RichText.Block>) -> Int {
+        var count = 0
+        var previous: RichText.Block?
+        for block in blocks {
+            if let previous, !(isListItem(previous) && isListItem(block)) || previous.quoteDepth != block.quoteDepth { count += 1 }
+            count += 1 + block.spans.reduce(0) { $0 + $1.text.utf8.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) } }
+            previous = block
+        }
+        return count
     }
 
     /// What folds at `index`, and where it ends: quoted text (with its attribution line),
