@@ -21,6 +21,20 @@ public enum DisplayWidth {
         return width
     }
 
+    /// A slice's width, without generics (wrapping asks it of every word).
+    public static func of(_ string: Substring) -> Int {
+        var ascii = 0
+        for byte in string.utf8 {
+            if byte >= 0x80 {
+                var width = 0
+                for character in string { width += of(character) }
+                return width
+            }
+            if byte >= 0x20 && byte != 0x7F { ascii += 1 }
+        }
+        return ascii
+    }
+
     public static func of<S: StringProtocol>(_ string: S) -> Int {
         // Most text is ASCII: one column a printable byte, no grapheme breaking needed.
         var ascii = 0

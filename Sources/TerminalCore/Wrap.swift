@@ -23,12 +23,12 @@ public enum Wrap {
         var line: [Piece<Style>] = []
         var used = 0
 
-        func add(_ text: String, _ style: Style) {
+        func add(_ text: Substring, _ style: Style) {
             guard !text.isEmpty else { return }
             if let last = line.last, last.style == style {
                 line[line.count - 1].text += text
             } else {
-                line.append(Piece(text, style))
+                line.append(Piece(String(text), style))
             }
         }
         func endLine() {
@@ -44,7 +44,8 @@ public enum Wrap {
         }
 
         // Split into words (with the spaces after them) and hard breaks. Spaces and newlines are
-        // single ASCII bytes, so the split works on bytes, not on grapheme clusters.
+        // single ASCII bytes, so the split works on bytes, not on grapheme clusters; a word is a
+        // slice of its piece, not a string of its own.
         var tokens: [WrapToken<Style>] = []
         for piece in pieces {
             let text = piece.text
@@ -54,7 +55,7 @@ public enum Wrap {
             while index < text.endIndex {
                 let byte = utf8[index]
                 if byte == 0x20 || byte == 0x0A {
-                    if wordStart < index { tokens.append(.word(String(text[wordStart..<index]), piece.style)) }
+                    if wordStart < index { tokens.append(.word(text[wordStart..<index], piece.style)) }
                     tokens.append(byte == 0x0A ? .newline : .space(piece.style))
                     index = utf8.index(after: index)
                     wordStart = index
@@ -62,10 +63,11 @@ public enum Wrap {
                     index = utf8.index(after: index)
                 }
             }
-            if wordStart < text.endIndex { tokens.append(.word(String(text[wordStart..<text.endIndex]), piece.style)) }
+            if wordStart < text.endIndex { tokens.append(.word(text[wordStart..<text.endIndex], piece.style)) }
         }
 
         // Words that touch (a link and its "[1]") must stay together: group them.
+        var group: [(text: Substring, style: Style, width: Int)] = []
         var index = 0
         while index < tokens.count {
             switch tokens[index] {
@@ -79,24 +81,26 @@ public enum Wrap {
                 }
                 index += 1
             case .word:
-                var group: [(String, Style)] = []
+                group.removeAll(keepingCapacity: true)
+                var groupWidth = 0
                 while index < tokens.count, case .word(let text, let style) = tokens[index] {
-                    group.append((text, style))
+                    let columns = DisplayWidth.of(text)
+                    group.append((text, style, columns))
+                    groupWidth += columns
                     index += 1
                 }
-                let groupWidth = group.reduce(0) { $0 + DisplayWidth.of($1.0) }
                 if used + groupWidth > width, used > 0 { endLine() }
-                for (text, style) in group {
-                    if used + DisplayWidth.of(text) <= width {
+                for (text, style, columns) in group {
+                    if used + columns <= width {
                         add(text, style)
-                        used += DisplayWidth.of(text)
+                        used += columns
                         continue
                     }
                     // Wider than a whole line: break it by characters.
                     for character in text {
                         let w = DisplayWidth.of(character)
                         if used + w > width, used > 0 { endLine() }
-                        add(String(character), style)
+                        add(Substring(String(character)), style)
                         used += w
                     }
                 }
@@ -114,7 +118,7 @@ public enum Wrap {
 
 @usableFromInline
 enum WrapToken<Style> {
-    case word(String, Style)
+    case word(Substring, Style)
     case space(Style)
     case newline
 }

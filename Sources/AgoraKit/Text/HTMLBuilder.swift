@@ -292,49 +292,6 @@ struct Builder {
 
     // MARK: Text
 
-    mutating func appendText(_ raw: String) { text(raw) }
-
-
-    private mutating func text(_ raw: String) {
-        let clean = Sanitizer.text(raw)
-        if preformatted > 0 {
-            append(clean, style: style)
-            return
-        }
-        // HTML collapses ASCII whitespace only (a no-break space stays); those are single bytes,
-        // so words are found on bytes rather than grapheme clusters.
-        let utf8 = clean.utf8
-        var wordStart = clean.startIndex
-        var index = clean.startIndex
-        while index < clean.endIndex {
-            let byte = utf8[index]
-            if byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D || byte == 0x0C {
-                if wordStart < index { inline(String(clean[wordStart..<index]), style: style) }
-                if !pendingSpace { pendingSpaceStyle = style.subtracting(.linkNumber) }
-                pendingSpace = true
-                index = utf8.index(after: index)
-                wordStart = index
-            } else {
-                index = utf8.index(after: index)
-            }
-        }
-        if wordStart < clean.endIndex { inline(String(clean[wordStart..<clean.endIndex]), style: style) }
-    }
-
-    /// Appends a word, with the collapsed space before it when there was one.
-    private mutating func inline(_ word: String, style: RichText.Style) {
-        if pendingSpace, hasText {
-            append(" ", style: pendingSpaceStyle)
-        }
-        pendingSpace = false
-        append(word, style: style)
-    }
-
-    private var hasText: Bool {
-        guard let last = spans.last else { return false }
-        return !last.text.hasSuffix("\n")
-    }
-
     mutating func append(_ text: String, style: RichText.Style) {
         if let last = spans.last, last.style == style {
             spans[spans.count - 1].text += text
