@@ -72,6 +72,8 @@ public struct Sync: Sendable {
     public var pacing = Pacing()
     /// A forum's progress as it goes, by source.
     public var forumProgress: (@Sendable (Source, ForumProgress) -> Void)?
+    /// A mailing list's progress as it goes (its months), by source.
+    public var listProgress: (@Sendable (Source, ListProgress) -> Void)?
 
     /// Which key files were given for which forums (the user's own, outside any cache).
     public var keyGrants = KeyGrants.standard()

@@ -113,6 +113,9 @@ enum BackgroundSyncJob {
             sync.forumProgress = { source, step in
                 progress(tally.detail("\(source.name): \(step.topics)/\(step.topicsToRead) topics, \(step.requests) requests"))
             }
+            sync.listProgress = { source, step in
+                progress(tally.detail("\(source.name): \(step.months)/\(step.monthsToRead) months, \(step.requests) requests"))
+            }
             _ = sync.run(sources, into: store) { report in progress(tally.add(report)) }
             return tally.news
         }

@@ -60,6 +60,9 @@ struct SyncCommand: ParsableCommand {
             progress.status("\(source.name): \(step.topics)/\(step.topicsToRead) topics, \(step.posts) posts, \(step.members) members, "
                             + "\(step.requests) requests" + (step.waited > 0 ? ", waited \(Int(step.waited.rounded())) s" : ""))
         }
+        sync.listProgress = { source, step in
+            progress.status("\(source.name): \(step.months)/\(step.monthsToRead) months, \(step.messages) messages, \(step.requests) requests")
+        }
         let reports = sync.run(chosen, into: store) { report in
             progress.line("\(report.status == .failed ? "!" : "·") \(report.name): \(report.summary)")
         }

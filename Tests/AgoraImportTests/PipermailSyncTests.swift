@@ -137,4 +137,68 @@ struct PipermailSyncTests {
         let kept = try #require(try store.sources().first?.list)
         #expect(kept.months["2014-03"]?.complete == true && kept.months["2014-04"]?.complete == false)
     }
+
+    /// Months are fetched as a forum's pages are, two at a time (the second asked while the
+    /// first is still coming) and no more, and written in order; the sync says how far it has got.
+    @Test func months_come_two_at_a_time_in_order_with_progress() throws {
+        let names = ["2014-January", "2014-February", "2014-March", "2014-April"]
+        let window = Window()
+        let condition = window.condition
+        let server = try TestHTTPServer { request in
+            if request.path == "/pipermail/gov/" {
+                return .init(text: "<html><head><title>The Gov Archives</title></head><body>"
+                             + names.map { "<a href=\"\($0).txt\">[ Text ]</a>" }.joined() + "</body></html>")
+            }
+            guard let number = names.firstIndex(where: { request.path == "/pipermail/gov/\($0).txt" }) else { return .init(status: 404, text: "no") }
+            condition.lock()
+            window.inFlight += 1
+            window.most = max(window.most, window.inFlight)
+            window.asked.insert(names[number])
+            condition.broadcast()
+            // January answers only once February has been asked for (or after five seconds).
+            if number == 0 {
+                let deadline = Date(timeIntervalSinceNow: 5)
+                while !window.asked.contains(names[1]), condition.wait(until: deadline) {}
+            }
+            window.inFlight -= 1
+            condition.unlock()
+            let month = String(names[number].split(separator: "-")[1].prefix(3))
+            return .init(text: TestList.message("m\(number)", nil, 3, month))
+        }
+        defer { server.stop() }
+        let index = server.baseURL + "/pipermail/gov/"
+        let dir = TemporaryDirectory()
+        let store = try SQLiteStore(path: dir.file("c.sqlite"))
+        _ = try #require(SourceReader.mailingList.adding).add(SourceReader.AddRequest(location: index, name: "Gov", named: true, title: nil), store)
+        let heard = Heard()
+        var sync = Sync()
+        sync.pacing = Pacing(rate: nil)
+        sync.listProgress = { _, step in heard.add(step) }
+        let report = try #require(sync.run(try store.sources(), into: store).first)
+        #expect(report.status == .updated && report.added == 4 && report.requests == 5, "\(report)")
+        condition.lock()
+        #expect(window.most == 2, "at most two at once, and two: \(window.most)")
+        condition.unlock()
+        let steps = heard.all
+        #expect(steps.first == ListProgress(months: 0, monthsToRead: 4, messages: 0, requests: 1))
+        #expect(steps.last == ListProgress(months: 4, monthsToRead: 4, messages: 4, requests: 5))
+        #expect(steps.map(\.months) == [0, 1, 2, 3, 4], "a step a month, in order")
+        // Written in order: the oldest month's thread first.
+        #expect(try store.posts(PostQuery(sort: .oldest, limit: 10)).map(\.title) == ["Remote hubs", "Remote hubs", "Remote hubs", "Remote hubs"])
+    }
+
+    /// What the server saw, under its condition's lock.
+    final class Window: @unchecked Sendable {
+        let condition = NSCondition()
+        var inFlight = 0
+        var most = 0
+        var asked = Set<String>()
+    }
+
+    final class Heard: @unchecked Sendable {
+        private let lock = NSLock()
+        private var steps: [ListProgress] = []
+        func add(_ step: ListProgress) { lock.withLock { steps.append(step) } }
+        var all: [ListProgress] { lock.withLock { steps } }
+    }
 }

@@ -121,15 +121,33 @@ extension SourceReader.Adding {
     }
 }
 
+/// How far a list's sync has got, for a progress line.
+public struct ListProgress: Sendable, Equatable {
+    /// Months read (fetched and written, or not modified) of those to read.
+    public var months = 0
+    public var monthsToRead = 0
+    /// Messages the months brought (threads and replies added or changed).
+    public var messages = 0
+    public var requests = 0
+
+    public init(months: Int = 0, monthsToRead: Int = 0, messages: Int = 0, requests: Int = 0) {
+        self.months = months
+        self.monthsToRead = monthsToRead
+        self.messages = messages
+        self.requests = requests
+    }
+}
+
 extension Sync {
     /// A list's archive: the index read, then each month not read whole, oldest first, and the
-    /// newest again with its validators; each month written in its own transaction, so what was
-    /// read stays when a later month fails.
+    /// newest again with its validators, fetched as the forum's pacing allows (two at a time
+    /// by default, at its rate) and written in order, each month in its own transaction, so
+    /// what was read stays when a later month fails.
     func syncList(_ source: Source, _ updated: inout Source, _ report: inout SyncReport, into store: any ImportPort) throws -> Bool {
         let index = source.location ?? ""
         guard let base = URL(string: index) else { throw AgoraError.invalidArgument("\(source.id): not a valid address") }
         let gate = RequestGate(pacing, deadline: fetcher.deadline)
-        func fetch(_ url: String, _ month: Source.ListArchive.Month?) throws -> Fetcher.Outcome {
+        let fetch: @Sendable (String, Source.ListArchive.Month?) throws -> Fetcher.Outcome = { [fetcher] url, month in
             try gate.enter()
             defer { gate.leave() }
             return try fetcher.fetch(url, etag: month?.etag, lastModified: month?.lastModified)
@@ -137,32 +155,55 @@ extension Sync {
         guard case .fetched(let page, _, _) = try fetch(index, nil) else { return false }
         let months = Pipermail.months(inIndex: String(decoding: page, as: UTF8.self), base: base)
         var state = source.list ?? Source.ListArchive()
-        var requests = 1
+        let toRead = months.enumerated().filter { state.months[$0.element.name]?.complete != true }
+        var progress = ListProgress(monthsToRead: toRead.count, requests: 1)
+        listProgress?(source, progress)
         var changed = false
         report.status = .notModified
-        for (position, month) in months.enumerated() where state.months[month.name]?.complete != true {
-            requests += 1
-            let newest = position == months.count - 1
-            switch try fetch(month.url, state.months[month.name]) {
-            case .notModified:
-                continue
-            case .fetched(let data, let etag, let lastModified):
-                let text = Inflate.isGzip(data) ? try MailArchive.inflated(data, path: month.url) : data
-                // The same list is the same source, whatever the month: its id is the archive's.
-                var content = try MailImport.content(Mbox.messages(text), location: index, port: store)
-                content.sources = []
-                for index in content.posts.indices { content.posts[index].source = source.id }
-                let summary = try store.importContent(content)
-                report.added += summary.posts.added
-                report.updated += summary.posts.updated
-                report.unchanged += summary.posts.unchanged
-                report.commentsAdded = (report.commentsAdded ?? 0) + summary.comments.added
-                report.commentsUpdated = (report.commentsUpdated ?? 0) + summary.comments.updated
-                state.months[month.name] = Source.ListArchive.Month(etag: etag, lastModified: lastModified, complete: !newest)
-                changed = true
+        // The months being fetched, in order: as many at once as the gate lets through.
+        var ahead: [(position: Int, month: Pipermail.Month, outcome: Ahead<Fetcher.Outcome>)] = []
+        var next = 0
+        func fetchMore() {
+            while ahead.count < pacing.concurrency, next < toRead.count {
+                let (position, month) = toRead[next]
+                let known = state.months[month.name]
+                ahead.append((position, month, Ahead { try fetch(month.url, known) }))
+                next += 1
             }
         }
-        report.requests = requests
+        fetchMore()
+        while !ahead.isEmpty {
+            let (position, month, outcome) = ahead.removeFirst()
+            let fetched: Fetcher.Outcome
+            do { fetched = try outcome.value() } catch {
+                // The months still being fetched are let finish before the sync says why it stopped.
+                for other in ahead { _ = try? other.outcome.value() }
+                throw error
+            }
+            fetchMore()
+            progress.requests += 1
+            progress.months += 1
+            guard case .fetched(let data, let etag, let lastModified) = fetched else {
+                listProgress?(source, progress)
+                continue
+            }
+            let text = Inflate.isGzip(data) ? try MailArchive.inflated(data, path: month.url) : data
+            // The same list is the same source, whatever the month: its id is the archive's.
+            var content = try MailImport.content(Mbox.messages(text), location: index, port: store)
+            content.sources = []
+            for index in content.posts.indices { content.posts[index].source = source.id }
+            let summary = try store.importContent(content)
+            report.added += summary.posts.added
+            report.updated += summary.posts.updated
+            report.unchanged += summary.posts.unchanged
+            report.commentsAdded = (report.commentsAdded ?? 0) + summary.comments.added
+            report.commentsUpdated = (report.commentsUpdated ?? 0) + summary.comments.updated
+            state.months[month.name] = Source.ListArchive.Month(etag: etag, lastModified: lastModified, complete: position != months.count - 1)
+            changed = true
+            progress.messages += summary.posts.added + summary.posts.updated + summary.comments.added + summary.comments.updated
+            listProgress?(source, progress)
+        }
+        report.requests = progress.requests
         if changed { report.status = .updated }
         updated.list = state
         report.record(in: &updated)
