@@ -55,9 +55,11 @@ struct SourcesAdd: ParsableCommand {
             An http(s) address is asked whether it is a Discourse forum (its /site.json or \
             /about.json, or the generator tag of its page) or a Mailman archive (a pipermail \
             index that links months, `2014-March.txt.gz`, or a HyperKitty list page that links \
-            them, read through its monthly exports), and added as what it is; \
+            them, read through its monthly exports) or a public-inbox list (its page links \
+            `new.atom`), and added as what it is; \
             else it is taken for a feed; --kind says instead. A list's archive is synced month \
-            by month: the months not read yet, and the newest again (with its ETag), nothing else. A forum is mirrored whole: topics, replies, members. Its options bound \
+            by month: the months not read yet, and the newest again (with its ETag), nothing else; \
+            a public-inbox list through its feed, each message it lists fetched once. A forum is mirrored whole: topics, replies, members. Its options bound \
             the first sync (--since, --max-topics) or keep to some categories (--categories). A \
             forum that needs a login takes --api-key-file: a file only you can read (mode 0600) \
             with `Api-Key:` and `Api-Username:` lines, or a `User-Api-Key:` line. Only the \

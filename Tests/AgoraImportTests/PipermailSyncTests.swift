@@ -202,4 +202,70 @@ struct PipermailSyncTests {
         func add(_ step: ListProgress) { lock.withLock { steps.append(step) } }
         var all: [ListProgress] { lock.withLock { steps } }
     }
+
+    /// A public-inbox list (lore.kernel.org's kind): found by its page, followed through its
+    /// `new.atom`, each message fetched raw once; a feed not modified costs one request.
+    @Test func a_public_inbox_list_is_found_and_followed_through_its_atom_feed() throws {
+        final class Inbox: @unchecked Sendable {
+            let lock = NSLock()
+            var ids = ["a", "b"]
+            var rawAsked: [String: Int] = [:]
+            var version = 1
+            var base = ""
+        }
+        let inbox = Inbox()
+        let server = try TestHTTPServer { request in
+            inbox.lock.lock()
+            defer { inbox.lock.unlock() }
+            switch request.path {
+            case "/git/":
+                return .init(text: "<html><head><title>git archive mirror</title></head><body><a href=\"new.atom\">Atom feed</a>"
+                             + "<pre>This is a public-inbox, see documentation</pre></body></html>")
+            case "/git/new.atom":
+                if request.headers["if-none-match"] == "\"v\(inbox.version)\"" { return .init(status: 304) }
+                // Newest first, as public-inbox lists them.
+                let entries = inbox.ids.reversed().map { id in
+                    "<entry><title>m \(id)</title><link href=\"\(inbox.base)/git/\(id)%40example.org/\"/><id>urn:uuid:\(id)</id>"
+                        + "<updated>2024-01-0\(inbox.ids.firstIndex(of: id)! + 1)T00:00:00Z</updated></entry>"
+                }
+                return .init(headers: [("ETag", "\"v\(inbox.version)\"")],
+                             text: "<?xml version=\"1.0\"?><feed xmlns=\"http://www.w3.org/2005/Atom\"><title>git</title>" + entries.joined() + "</feed>")
+            default:
+                let parts = (request.path.removingPercentEncoding ?? request.path).split(separator: "/")
+                guard parts.count == 3, parts[2] == "raw", let at = parts[1].range(of: "@example.org") else { return .init(status: 404, text: "no") }
+                let id = String(parts[1][..<at.lowerBound])
+                guard let number = inbox.ids.firstIndex(of: id) else { return .init(status: 404, text: "no") }
+                inbox.rawAsked[id, default: 0] += 1
+                let parent = number == 0 ? nil : inbox.ids[number - 1]
+                let text = TestList.message(id, parent, number + 1, "Jan").split(separator: "\n", maxSplits: 1)[1]
+                return .init(text: String(text))
+            }
+        }
+        defer { server.stop() }
+        // The feed's links are whole addresses, as public-inbox writes them.
+        inbox.lock.withLock { inbox.base = server.baseURL }
+        let address = server.baseURL + "/git/"
+        let dir = TemporaryDirectory()
+        let store = try SQLiteStore(path: dir.file("c.sqlite"))
+        let found = try #require(SourceKindTable.standard.reader(forAddress: address, key: nil))
+        #expect(found.0.kind == .mailingList && found.1 == .yes(title: "git"))
+        _ = try #require(found.0.adding).add(SourceReader.AddRequest(location: address, name: nil, named: false, title: "git"), store)
+        var sync = Sync()
+        sync.pacing = Pacing(rate: nil)
+        func run() throws -> SyncReport { try #require(sync.run(try store.sources(), into: store).first) }
+
+        let first = try run()
+        #expect(first.status == .updated && first.added == 1 && first.commentsAdded == 1 && first.requests == 4, "\(first)")
+        inbox.lock.withLock {
+            inbox.ids.append("c")
+            inbox.version += 1
+        }
+        let second = try run()
+        #expect(second.status == .updated && second.added == 0 && second.commentsAdded == 1 && second.requests == 3, "\(second)")
+        #expect(inbox.lock.withLock { inbox.rawAsked } == ["a": 1, "b": 1, "c": 1], "each message fetched once")
+        let third = try run()
+        #expect(third.status == .notModified && third.requests == 2, "\(third)")
+        let thread = try store.posts(PostQuery(limit: 10))
+        #expect(thread.count == 1 && thread.first?.commentCount == 2)
+    }
 }

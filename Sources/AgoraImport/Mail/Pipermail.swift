@@ -98,6 +98,7 @@ public enum Pipermail {
             return .no
         }
         let html = String(decoding: page.body.prefix(4 << 20), as: UTF8.self)
+        if PublicInbox.isArchive(html) { return .yes(title: base.lastPathComponent) }
         guard !months(inIndex: html, base: base).isEmpty else { return .no }
         return .yes(title: title(html, base: base))
     }
@@ -153,13 +154,21 @@ extension Sync {
             return try fetcher.fetch(url, etag: month?.etag, lastModified: month?.lastModified)
         }
         guard case .fetched(let page, _, _) = try fetch(index, nil) else { return false }
-        let months = Pipermail.months(inIndex: String(decoding: page, as: UTF8.self), base: base)
+        let html = String(decoding: page, as: UTF8.self)
+        let months = Pipermail.months(inIndex: html, base: base)
         var state = source.list ?? Source.ListArchive()
+        report.status = .notModified
+        if months.isEmpty, PublicInbox.isArchive(html) {
+            try syncPublicInbox(source, index: index, base: base, state: &state, fetch: fetch, &report, into: store)
+            updated.list = state
+            report.record(in: &updated)
+            try store.importContent(CacheContent(sources: [updated]))
+            return false
+        }
         let toRead = months.enumerated().filter { state.months[$0.element.name]?.complete != true }
         var progress = ListProgress(monthsToRead: toRead.count, requests: 1)
         listProgress?(source, progress)
         var changed = false
-        report.status = .notModified
         // The months being fetched, in order: as many at once as the gate lets through.
         var ahead: [(position: Int, month: Pipermail.Month, outcome: Ahead<Fetcher.Outcome>)] = []
         var next = 0
