@@ -51,7 +51,7 @@ public struct ArticleDocument: Hashable, Sendable {
     public init(_ detail: PostDetail, width: Int, dateFormat: DateFormat = .standard, commentPolicy: CommentPolicy? = nil,
                 folded: Set<Comment.ID> = []) {
         self.init(detail, body: HTMLRenderer.render(detail.post.body),
-                  commentBodies: detail.comments.map { HTMLRenderer.render($0.comment.body) }, width: width, dateFormat: dateFormat,
+                  commentBodies: Concurrently.map(detail.comments) { HTMLRenderer.render($0.comment.body) }, width: width, dateFormat: dateFormat,
                   commentPolicy: commentPolicy, folded: folded)
     }
 
@@ -187,9 +187,14 @@ public struct ArticleDocument: Hashable, Sendable {
                     commenterStops.append(CommenterStop(line: first + row, member: member, name: person.name, text: text))
                 }
             }
+            // Each comment's body laid out at its indent, on every core (a list's thread can be
+            // hundreds of messages); the lines are then put in order.
+            let laidOut = Concurrently.map(Array(zip(detail.comments, commentBodies))) { [detail] item, body -> [ArticleLine] in
+                detail.isMuted(item) ? [] : ArticleLayout.lines(body, width: max(8, w - 2 * min(item.depth, 8)), foldingQuotes: folding)
+            }
             var hidden = Set<Int>()
             var foldedDepth: Int?
-            for (index, (item, commentBody)) in zip(detail.comments, commentBodies).enumerated() {
+            for (index, item) in detail.comments.enumerated() {
                 // Inside a folded thread: not shown; `[` and `]` go to where the thread is.
                 if let depth = foldedDepth, item.depth > depth {
                     hidden.insert(index)
@@ -211,9 +216,8 @@ public struct ArticleDocument: Hashable, Sendable {
                 head.append(Wrap.Piece(who, ArticleStyle(.commentAuthor, .bold)))
                 head.append(Wrap.Piece(" · " + dateFormat.string(item.comment.published), ArticleStyle(.commentMeta)))
                 lines.append(ArticleLine(head))
-                let room = max(8, w - indent.count)
                 let isFolded = folded.contains(item.id) && Self.replies(in: detail.comments, of: index).all > 0
-                var bodyLines = ArticleLayout.lines(commentBody, width: room, foldingQuotes: folding)
+                var bodyLines = laidOut[index]
                 if isFolded { bodyLines = Array(bodyLines.prefix(1)) }
                 for body in bodyLines {
                     // A comment's own text has its own role; links, code and quotes in it keep theirs.
