@@ -56,6 +56,31 @@ struct ArticleLayoutTests {
         #expect(document(.feed).lines.map(\.text).contains("│ the quoted words"))
     }
 
+    /// A long thread is laid out on every core: each comment's lines are its own, in its place,
+    /// at its depth's indent, folded as a list's are, whatever order they were made in.
+    @Test func a_long_threads_comments_are_each_in_their_place() {
+        let comments = (0..<120).map { n in
+            CommentItem(comment: Comment(id: Comment.ID("c\(n)"), post: "p", authorName: "Person \(n % 7)",
+                                         body: "<p>Body number \(n) says something long enough to wrap at this width, twice over at least.</p>"
+                                            + (n % 3 == 0 ? "<p>On Monday, Ana wrote:</p><blockquote><p>quoted \(n)</p></blockquote>" : "")),
+                        state: CommentState(read: n % 2 == 0), depth: n % 4)
+        }
+        let document = ArticleDocument(PostDetail(post: Post(id: "p", title: "T", body: "<p>b</p>"), state: .unread, commentCount: comments.count,
+                                                  author: nil, comments: comments, source: Source(id: "s", kind: .mailingList, name: "S")),
+                                       width: 40)
+        let text = document.lines.map(\.text)
+        #expect(document.commentStarts.count == 120)
+        for n in 0..<120 {
+            let start = document.commentStarts[n]
+            let indent = String(repeating: " ", count: 2 * (n % 4))
+            #expect(text[start].hasPrefix(indent) && text[start].contains("Person \(n % 7)"), "comment \(n)'s head: \(text[start])")
+            #expect(text[start + 1].hasPrefix(indent + "Body number \(n) says"), "comment \(n)'s first line: \(text[start + 1])")
+            let end = n + 1 < 120 ? document.commentStarts[n + 1] : text.count
+            #expect(text[start..<end].allSatisfy { $0.count <= 40 }, "comment \(n) wrapped within the width at its indent")
+            #expect(text[start..<end].contains(indent + "▸ quoted text (3 lines)") == (n % 3 == 0), "comment \(n)'s fold")
+        }
+    }
+
     @Test func links_are_listed_with_their_numbers() {
         let rich = HTMLRenderer.render(#"<p><a href="https://example.org/a/very/long/address">x</a></p>"#)
         #expect(ArticleLayout.lines(rich, width: 40).map(\.text) == ["x[1]"])
