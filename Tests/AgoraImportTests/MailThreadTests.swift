@@ -129,4 +129,25 @@ struct MailThreadTests {
         #expect(thread.comments.last?.comment.parent == rules.replyID(key: "b", in: source), "c answers b")
         #expect(content.posts.map(\.id) == [rules.topicID(key: "lost", in: source)], "only the thread no one has gets a place of its own")
     }
+
+    /// A person the cache knows from an earlier month stays one member when, this month, they
+    /// write mostly from another address: the member they had is kept, and the new address joins it.
+    @Test(arguments: ["sqlite", "json"])
+    func a_person_keeps_their_member_when_another_address_takes_over(kind: String) throws {
+        let dir = TemporaryDirectory()
+        let store: any CommunityStore = kind == "json" ? try JSONStore(path: dir.file("c.json")) : try SQLiteStore(path: dir.file("c.sqlite"))
+        let list = "https://lists.example.org/pipermail/gov/"
+        let march = [Self.letter("Ana Lima <ana@example.org>", "a")]
+        try store.importContent(try MailImport.content(march.flatMap { Mbox.messages($0) }, location: list, port: store))
+        let april = [Self.letter("Ana Lima <ana@example.org>", "b")]
+            + (1...3).map { Self.letter("Ana Lima <ana.lima@other.example>", "c\($0)") }
+        try store.importContent(try MailImport.content(april.flatMap { Mbox.messages($0) }, location: list, port: store))
+        let source = Source.IDRule.mailingList.sourceID(key: Source.key(forLocation: list))
+        let ana = Source.IDRule.mailingList.memberID("ana@example.org", in: source)
+        let members = try store.members(MemberQuery(limit: 10))
+        #expect(members.map(\.id) == [ana], "one member: \(members.map(\.id))")
+        let profile = try store.member(ana)
+        #expect(profile.postCount == 5, "all five threads are hers")
+        #expect(profile.member.profile.first { $0.question == "Addresses" }?.answer == "ana.lima@other.example, ana@example.org")
+    }
 }

@@ -87,7 +87,11 @@ public enum MailImport {
         let source = sourceID(location)
         let here = Set(letters.map(\.id))
         let asked = Set(letters.flatMap(\.thread.parents)).subtracting(here).map { Source.IDRule.mailingList.replyID(key: $0, in: source).rawValue }
-        return plan(letters, location: location, listName: nil, holders: try port.holders(of: asked.sorted()))
+        // A person the cache knows keeps their member, whichever address they wrote from most this time.
+        var people = MailPeople(letters.map(\.sender))
+        let candidates = people.addresses.map { Source.IDRule.mailingList.memberID($0, in: source) }
+        people.prefer(known: try port.knownMembers(candidates.sorted { $0.rawValue < $1.rawValue }), source: source)
+        return plan(letters, location: location, listName: nil, holders: try port.holders(of: asked.sorted()), people: people)
     }
 
     static func sourceID(_ location: String) -> Source.ID { Source.IDRule.mailingList.sourceID(key: Source.key(forLocation: location)) }
@@ -142,10 +146,10 @@ public enum MailImport {
 
     /// The list's content from its letters, each post's and comment's body still to be read
     /// (`Plan`); `holders`: the messages this import answers that the cache has, by their full ids.
-    static func plan(_ letters: [Letter], location: String, listName: String?, holders: [String: Holder] = [:]) -> Plan {
+    static func plan(_ letters: [Letter], location: String, listName: String?, holders: [String: Holder] = [:], people known: MailPeople? = nil) -> Plan {
         let name = listName ?? Self.listName(letters.map(\.message)) ?? (location as NSString).lastPathComponent
         let source = Source(id: sourceID(location), kind: .mailingList, name: name, location: location)
-        let people = MailPeople(letters.map(\.sender))
+        let people = known ?? MailPeople(letters.map(\.sender))
         var content = CacheContent(sources: [source])
         var postLetters: [Int?] = []
         var commentLetters: [Int] = []

@@ -96,6 +96,20 @@ struct MailPeople {
         return MailAddress.nameKey(names.keys.sorted().first ?? "unknown")
     }
 
+    /// Every address any sender wrote from.
+    var addresses: [String] { Array(Set(gatheredAddresses.values.flatMap(\.keys))) }
+
+    /// A person whose address already names a member in the cache (an earlier month, an earlier
+    /// import) keeps that member: the known address they wrote from most is theirs, even when
+    /// another is more frequent now. Without this the same person would split in two members.
+    mutating func prefer(known: Set<Member.ID>, source: Source.ID) {
+        guard !known.isEmpty else { return }
+        for (person, addresses) in gatheredAddresses {
+            let held = addresses.filter { known.contains(Source.IDRule.mailingList.memberID($0.key, in: source)) }
+            if let best = held.max(by: { ($0.value, $1.key) < ($1.value, $0.key) }) { canonicalAddress[person] = best.key }
+        }
+    }
+
     func memberID(of sender: MailAddress, source: Source.ID) -> Member.ID? {
         person(of: sender).map { Source.IDRule.mailingList.memberID(canonicalAddress[$0] ?? canonical($0), in: source) }
     }
