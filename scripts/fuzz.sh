@@ -14,7 +14,7 @@ source scripts/setup.sh
 seconds="${1:-30}"
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(feed ning zip agora-json opml discourse mbox html toml search)
+[ ${#targets[@]} -gt 0 ] || targets=(feed ning zip agora-json opml discourse mbox mime html toml search)
 swift build --product agora-fuzz --scratch-path .build-fuzz \
     -Xswiftc -sanitize=fuzzer -Xswiftc -DFUZZING -Xlinker --export-dynamic >&2
 fuzz=.build-fuzz/debug/agora-fuzz

@@ -4,8 +4,8 @@
 import Foundation
 
 /// The readers of everything that comes from outside, as fuzz targets: feeds (RSS, Atom, JSON
-/// Feed), Ning archive files, zips, Agora's JSON, OPML, HTML bodies, TOML config and theme
-/// files, and search queries. Each must answer any bytes with a value or an error, never a
+/// Feed), Ning archive files, zips, Agora's JSON, OPML, mail (an mbox, one MIME message), HTML
+/// bodies, TOML config and theme files, and search queries. Each must answer any bytes with a value or an error, never a
 /// crash, a hang or unbounded memory.
 ///
 /// Built with libFuzzer by `scripts/fuzz.sh` (`-sanitize=fuzzer -DFUZZING`), the target is
@@ -36,6 +36,14 @@ enum Targets {
             let messages = Mbox.messages(data)
             _ = MailImport.content(messages.isEmpty ? [data] : messages, location: "/fuzz.mbox")
             _ = MailDate.parse(String(decoding: data.prefix(80), as: UTF8.self))
+        },
+        "mime": { data in
+            // One message: its headers, its MIME parts, transfer encodings, charsets, flowed
+            // text, and the HTML made of it read back as the reader reads it.
+            let message = MailMessage.parse(data)
+            let html = MailImport.html(message)
+            _ = HTMLRenderer.render(html)
+            _ = MailImport.letter(data, order: 0)
         },
         "html": { data in
             let rich = HTMLRenderer.render(String(decoding: data, as: UTF8.self))

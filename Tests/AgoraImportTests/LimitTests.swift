@@ -174,6 +174,13 @@ struct FuzzCorpusTests {
         for (name, data) in try Self.files("feed") { _ = try? FeedParser.parse(data, path: name) }
         for (name, data) in try Self.files("ning") { _ = try? NingJSON(data: data, path: name) }
         for (_, data) in try Self.files("mbox") { _ = MailImport.content(Mbox.messages(data), location: "/corpus.mbox") }
+        let mime = Dictionary(uniqueKeysWithValues: try Self.files("mime"))
+        for (_, data) in mime { _ = MailImport.html(MailMessage.parse(data)) }
+        // The seeds are read as what they are.
+        let seed = MailMessage.parse(try #require(mime["multipart-qp-flowed.eml"]))
+        #expect(seed.body.hasPrefix("Café au lait, please. \n> quoted line goes on") && seed.attachments.map(\.name) == ["résumé.pdf"],
+                "\(seed.body) \(seed.attachments)")
+        #expect(MailMessage.parse(try #require(mime["koi8-base64.eml"])).body == "Привет")
         for (name, data) in try Self.files("zip") {
             guard let zip = try? ZipArchive(data: data, path: name) else { continue }
             for entry in zip.names { _ = try? zip.contents(entry) }
