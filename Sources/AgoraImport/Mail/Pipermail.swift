@@ -169,47 +169,19 @@ extension Sync {
         var progress = ListProgress(monthsToRead: toRead.count, requests: 1)
         listProgress?(source, progress)
         var changed = false
-        // The months being fetched, in order: as many at once as the gate lets through.
-        var ahead: [(position: Int, month: Pipermail.Month, outcome: Ahead<Fetcher.Outcome>)] = []
-        var next = 0
-        func fetchMore() {
-            while ahead.count < pacing.concurrency, next < toRead.count {
-                let (position, month) = toRead[next]
-                let known = state.months[month.name]
-                ahead.append((position, month, Ahead { try fetch(month.url, known) }))
-                next += 1
-            }
-        }
-        fetchMore()
-        while !ahead.isEmpty {
-            let (position, month, outcome) = ahead.removeFirst()
-            let fetched: Fetcher.Outcome
-            do { fetched = try outcome.value() } catch {
-                // The months still being fetched are let finish before the sync says why it stopped.
-                for other in ahead { _ = try? other.outcome.value() }
-                throw error
-            }
-            fetchMore()
+        let validators = state.months
+        try inOrder(toRead, fetch: { try fetch($0.element.url, validators[$0.element.name]) }) { item, fetched in
+            let (position, month) = item
             progress.requests += 1
             progress.months += 1
             guard case .fetched(let data, let etag, let lastModified) = fetched else {
                 listProgress?(source, progress)
-                continue
+                return
             }
             let text = Inflate.isGzip(data) ? try MailArchive.inflated(data, path: month.url) : data
-            // The same list is the same source, whatever the month: its id is the archive's.
-            var content = try MailImport.content(Mbox.messages(text), location: index, port: store)
-            content.sources = []
-            for index in content.posts.indices { content.posts[index].source = source.id }
-            let summary = try store.importContent(content)
-            report.added += summary.posts.added
-            report.updated += summary.posts.updated
-            report.unchanged += summary.posts.unchanged
-            report.commentsAdded = (report.commentsAdded ?? 0) + summary.comments.added
-            report.commentsUpdated = (report.commentsUpdated ?? 0) + summary.comments.updated
+            progress.messages += try writeList(Mbox.messages(text), index: index, source: source, into: store, &report)
             state.months[month.name] = Source.ListArchive.Month(etag: etag, lastModified: lastModified, complete: position != months.count - 1)
             changed = true
-            progress.messages += summary.posts.added + summary.posts.updated + summary.comments.added + summary.comments.updated
             listProgress?(source, progress)
         }
         report.requests = progress.requests
@@ -218,5 +190,49 @@ extension Sync {
         report.record(in: &updated)
         try store.importContent(CacheContent(sources: [updated]))
         return false
+    }
+}
+
+extension Sync {
+    /// Fetches `items` in order, as many at once as the pacing lets through the gate (two by
+    /// default), and hands each answer over in order; when one fails, those still being
+    /// fetched are let finish before the error goes on.
+    func inOrder<T: Sendable>(_ items: [T], fetch: @escaping @Sendable (T) throws -> Fetcher.Outcome,
+                              _ each: (T, Fetcher.Outcome) throws -> Void) throws {
+        var ahead: [(item: T, outcome: Ahead<Fetcher.Outcome>)] = []
+        var next = 0
+        func fetchMore() {
+            while ahead.count < pacing.concurrency, next < items.count {
+                let item = items[next]
+                ahead.append((item, Ahead { try fetch(item) }))
+                next += 1
+            }
+        }
+        fetchMore()
+        while !ahead.isEmpty {
+            let (item, outcome) = ahead.removeFirst()
+            let fetched: Fetcher.Outcome
+            do { fetched = try outcome.value() } catch {
+                for other in ahead { _ = try? other.outcome.value() }
+                throw error
+            }
+            fetchMore()
+            try each(item, fetched)
+        }
+    }
+
+    /// A list's messages written as the list's own (whatever the month or feed they came in,
+    /// its id is the archive's), the report told; how many threads and replies came or changed.
+    func writeList(_ messages: [Data], index: String, source: Source, into store: any ImportPort, _ report: inout SyncReport) throws -> Int {
+        var content = try MailImport.content(messages, location: index, port: store)
+        content.sources = []
+        for index in content.posts.indices { content.posts[index].source = source.id }
+        let summary = try store.importContent(content)
+        report.added += summary.posts.added
+        report.updated += summary.posts.updated
+        report.unchanged += summary.posts.unchanged
+        report.commentsAdded = (report.commentsAdded ?? 0) + summary.comments.added
+        report.commentsUpdated = (report.commentsUpdated ?? 0) + summary.comments.updated
+        return summary.posts.added + summary.posts.updated + summary.comments.added + summary.comments.updated
     }
 }

@@ -46,39 +46,13 @@ extension Sync {
         progress.monthsToRead = 0
         listProgress?(source, progress)
         var messages: [Data] = []
-        var ahead: [Ahead<Fetcher.Outcome>] = []
-        var next = 0
-        func fetchMore() {
-            while ahead.count < pacing.concurrency, next < wanted.count {
-                let raw = wanted[next].raw
-                ahead.append(Ahead { try fetch(raw, nil) })
-                next += 1
-            }
-        }
-        fetchMore()
-        while !ahead.isEmpty {
-            let outcome = ahead.removeFirst()
-            let fetched: Fetcher.Outcome
-            do { fetched = try outcome.value() } catch {
-                for other in ahead { _ = try? other.value() }
-                throw error
-            }
-            fetchMore()
+        try inOrder(wanted.map(\.raw), fetch: { try fetch($0, nil) }) { _, fetched in
             progress.requests += 1
             if case .fetched(let message, _, _) = fetched { messages.append(message) }
             progress.messages = messages.count
             listProgress?(source, progress)
         }
-        if !messages.isEmpty {
-            var content = try MailImport.content(messages, location: index, port: store)
-            content.sources = []
-            for index in content.posts.indices { content.posts[index].source = source.id }
-            let summary = try store.importContent(content)
-            report.added += summary.posts.added
-            report.updated += summary.posts.updated
-            report.unchanged += summary.posts.unchanged
-            report.commentsAdded = (report.commentsAdded ?? 0) + summary.comments.added
-            report.commentsUpdated = (report.commentsUpdated ?? 0) + summary.comments.updated
+        if !messages.isEmpty, try writeList(messages, index: index, source: source, into: store, &report) > 0 {
             report.status = .updated
         }
         state.months[feedName] = Source.ListArchive.Month(etag: etag, lastModified: lastModified, complete: false)

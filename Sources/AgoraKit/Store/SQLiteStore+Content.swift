@@ -56,47 +56,19 @@ extension SQLiteStore {
     /// Bodies as the plain text the search indexes hold, and the words in them and in the
     /// `titles` (for the list of words a typed prefix begins), on every core: a batch is thousands.
     static func searchTexts(_ bodies: [String], titles: [String] = []) -> (texts: [String], words: Set<String>) {
-        guard !bodies.isEmpty else { return ([], []) }
         let chunk = 128
-        let chunks = (bodies.count + chunk - 1) / chunk
-        let made = UnsafeMutableBufferPointer<String>.allocate(capacity: bodies.count)
-        let found = UnsafeMutableBufferPointer<[String]>.allocate(capacity: chunks)
-        defer {
-            made.deallocate()
-            found.deallocate()
-        }
-        let out = SendablePointer(made.baseAddress!)
-        let words = SendablePointer(found.baseAddress!)
-        bodies.withUnsafeBufferPointer { input in
-            titles.withUnsafeBufferPointer { titled in
-                let given = (bodies: SendableBuffer(input), titles: SendableBuffer(titled))
-                DispatchQueue.concurrentPerform(iterations: chunks) { index in
-                    var collector = TermCollector()
-                    for k in (index * chunk)..<min(given.bodies.buffer.count, (index + 1) * chunk) {
-                        let text = SearchText.forIndex(PlainText.fromHTML(given.bodies.buffer[k]))
-                        collector.add(text)
-                        if k < given.titles.buffer.count { collector.add(SearchText.forIndex(given.titles.buffer[k])) }
-                        (out.pointer + k).initialize(to: text)
-                    }
-                    (words.pointer + index).initialize(to: collector.found)
-                }
+        let ranges = stride(from: 0, to: bodies.count, by: chunk).map { $0..<min(bodies.count, $0 + chunk) }
+        let made = Concurrently.map(ranges, minimum: 2, chunk: 1) { range -> (texts: [String], words: [String]) in
+            var collector = TermCollector()
+            let texts = range.map { k -> String in
+                let text = SearchText.forIndex(PlainText.fromHTML(bodies[k]))
+                collector.add(text)
+                if k < titles.count { collector.add(SearchText.forIndex(titles[k])) }
+                return text
             }
+            return (texts, collector.found)
         }
-        let texts = Array(made)
-        _ = made.baseAddress!.deinitialize(count: bodies.count)
-        let all = Set(found.joined())
-        _ = found.baseAddress!.deinitialize(count: chunks)
-        return (texts, all)
-    }
-
-    private struct SendablePointer<T>: @unchecked Sendable {
-        let pointer: UnsafeMutablePointer<T>
-        init(_ pointer: UnsafeMutablePointer<T>) { self.pointer = pointer }
-    }
-
-    private struct SendableBuffer<T>: @unchecked Sendable {
-        let buffer: UnsafeBufferPointer<T>
-        init(_ buffer: UnsafeBufferPointer<T>) { self.buffer = buffer }
+        return (made.flatMap(\.texts), Set(made.flatMap(\.words)))
     }
 
     private static func produceAll(_ box: ProducerBox, into channel: BatchChannel) {
