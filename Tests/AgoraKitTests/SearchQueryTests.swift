@@ -319,8 +319,8 @@ struct BatchedSearchTextTests {
     /// hundred at a time: each is found by its own words, and by no one else's.
     @Test(arguments: StoreKind.allCases)
     func every_post_and_comment_of_a_batched_import_is_found_by_its_own_words(kind: StoreKind) throws {
-        let dir = TemporaryDirectory()
-        let store: any CommunityStore = kind == .json ? try JSONStore(path: dir.file("t.json")) : try SQLiteStore(path: dir.file("t.sqlite"))
+        let (store, directory) = try makeStore(kind, CacheContent())
+        defer { _ = directory }
         let count = 300
         try store.importBatches { write in
             for batch in 0..<2 {
