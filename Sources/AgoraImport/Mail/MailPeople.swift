@@ -124,6 +124,8 @@ struct MailPeople {
     }
 
     /// A member per person: the spelling they use most, every address and spelling on the profile.
+    /// (How many messages they wrote is the profile's own count of their threads and replies,
+    /// right however many imports brought them; a number here would be this import's alone.)
     func members(source: Source.ID) -> [Member] {
         gatheredNames.keys.sorted { (firstSeen[$0] ?? 0) < (firstSeen[$1] ?? 0) }.map { person in
             let (names, addresses) = gathered(person)
@@ -131,7 +133,6 @@ struct MailPeople {
             var profile = [Member.ProfileAnswer(question: "Addresses", answer: addresses.keys.sorted().joined(separator: ", "))]
             let others = names.keys.filter { $0 != name }.sorted()
             if !others.isEmpty { profile.append(.init(question: "Also writes as", answer: others.joined(separator: "; "))) }
-            profile.append(.init(question: "Messages", answer: String(addresses.values.reduce(0, +))))
             return Member(id: Source.IDRule.mailingList.memberID(canonicalAddress[person] ?? canonical(person), in: source), name: name, profile: profile)
         }
     }
