@@ -13,3 +13,11 @@ bench_work() {  # bench_work NAME: $work, a folder that goes when the script end
     work=$(mktemp -d "/tmp/agora-$1.XXXXXX")
     trap 'rm -rf "$work"' EXIT
 }
+
+measure() {  # measure LABEL COMMAND...: its wall time and peak memory, a line
+    local label=$1; shift
+    local out="$work/time.txt"
+    /usr/bin/time -f "%e %M" -o "$out" "$@" >/dev/null 2>"$work/stderr.txt" || { cat "$work/stderr.txt" >&2; return 1; }
+    read -r seconds kib < "$out"
+    printf '%-10s %6.2f s  %5d MiB\n' "$label" "$seconds" $(( kib / 1024 ))
+}

@@ -13,13 +13,6 @@ feed="$work/feed.xml"
 python3 ../shared/bench/gen_feed.py "$items" "$feed" >&2
 bench_machine
 echo "Feed: $items items, $(( $(stat -c %s "$feed") / 1048576 )) MiB"
-measure() {  # label, then the command
-    local label=$1; shift
-    local out="$work/time.txt"
-    /usr/bin/time -f "%e %M" -o "$out" "$@" >/dev/null 2>"$work/stderr.txt" || { cat "$work/stderr.txt" >&2; return 1; }
-    read -r seconds kib < "$out"
-    printf '%-10s %6.2f s  %5d MiB\n' "$label" "$seconds" $(( kib / 1024 ))
-}
 for run in $(seq 1 "$runs"); do
     rm -f "$work"/cache.sqlite*
     measure "agora" .build/release/agora --cache "$work/cache.sqlite" import "$feed"

@@ -16,9 +16,7 @@ bench_machine
 echo "Archive: $messages messages, $(( $(stat -c %s "$mbox") / 1048576 )) MiB"
 for run in $(seq 1 "$runs"); do
     rm -f "$work"/cache.sqlite*
-    /usr/bin/time -f "%e %M" -o "$work/time.txt" .build/release/agora --cache "$work/cache.sqlite" import "$mbox" >/dev/null 2>&1
-    read -r seconds kib < "$work/time.txt"
-    printf 'agora      %6.2f s  %5d MiB\n' "$seconds" $(( kib / 1024 ))
+    measure "agora" .build/release/agora --cache "$work/cache.sqlite" import "$mbox"
 done
 if command -v neomutt >/dev/null 2>&1; then
     printf 'set folder=%s\nset spoolfile=%s\nset quit=yes\n' "$work" "$mbox" > "$work/neomuttrc"

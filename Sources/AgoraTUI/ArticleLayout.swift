@@ -50,7 +50,7 @@ public enum ArticleLayout {
                 index = end
                 continue
             }
-            if let previous, !(isListItem(previous) && isListItem(block)) || previous.quoteDepth != block.quoteDepth {
+            if let previous, blankBetween(previous, block) {
                 out.append(blankLine(quoteDepth: min(previous.quoteDepth, block.quoteDepth)))
             }
             out += lines(block, width: width)
@@ -67,7 +67,7 @@ public enum ArticleLayout {
         var count = 0
         var previous: RichText.Block?
         for block in blocks {
-            if let previous, !(isListItem(previous) && isListItem(block)) || previous.quoteDepth != block.quoteDepth { count += 1 }
+            if let previous, blankBetween(previous, block) { count += 1 }
             count += 1 + block.spans.reduce(0) { $0 + $1.text.utf8.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) } }
             previous = block
         }
@@ -107,6 +107,11 @@ public enum ArticleLayout {
                     ArticleLine([Wrap.Piece(row == 0 ? number : hang, ArticleStyle(.marker, .linkNumber))] + pieces)
                 }
         }
+    }
+
+    /// Blocks are a blank line apart, but for list items one after another at one depth.
+    private static func blankBetween(_ previous: RichText.Block, _ block: RichText.Block) -> Bool {
+        !(isListItem(previous) && isListItem(block)) || previous.quoteDepth != block.quoteDepth
     }
 
     private static func isListItem(_ block: RichText.Block) -> Bool {

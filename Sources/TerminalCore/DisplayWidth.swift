@@ -4,24 +4,10 @@
 /// A table of its own rather than libc's `wcwidth`, which answers -1 for everything non-ASCII
 /// under the C locale and differs between systems.
 public enum DisplayWidth {
-    /// The common case, without generics: a String's width (wrapping asks this for every word).
-    public static func of(_ string: String) -> Int {
-        var copy = string
-        let ascii: Int? = copy.withUTF8 { bytes in
-            var columns = 0
-            for byte in bytes {
-                if byte >= 0x80 { return nil }
-                if byte >= 0x20 && byte != 0x7F { columns += 1 }
-            }
-            return columns
-        }
-        if let ascii { return ascii }
-        var width = 0
-        for character in string { width += of(character) }
-        return width
-    }
+    /// A string's width, without generics (wrapping asks it of every word).
+    public static func of(_ string: String) -> Int { of(string[...]) }
 
-    /// A slice's width, without generics (wrapping asks it of every word).
+    /// A slice's width: most text is ASCII, one column a printable byte, no grapheme breaking needed.
     public static func of(_ string: Substring) -> Int {
         var ascii = 0
         for byte in string.utf8 {
@@ -33,20 +19,6 @@ public enum DisplayWidth {
             if byte >= 0x20 && byte != 0x7F { ascii += 1 }
         }
         return ascii
-    }
-
-    public static func of<S: StringProtocol>(_ string: S) -> Int {
-        // Most text is ASCII: one column a printable byte, no grapheme breaking needed.
-        var ascii = 0
-        var isASCII = true
-        for byte in string.utf8 {
-            if byte >= 0x80 { isASCII = false; break }
-            if byte >= 0x20 && byte != 0x7F { ascii += 1 }
-        }
-        if isASCII { return ascii }
-        var width = 0
-        for character in string { width += of(character) }
-        return width
     }
 
     public static func of(_ character: Character) -> Int {

@@ -110,7 +110,7 @@ public enum MailImport {
             (start, Array(messages[start..<min(messages.count, start + batch)]))
         }
         let given = flags.map { UncheckedSendable($0) }
-        let read = Parallel.map(chunks, workers: ProcessInfo.processInfo.activeProcessorCount) { start, chunk in
+        let read = Concurrently.map(chunks, minimum: 2, chunk: 1) { start, chunk in
             chunk.enumerated().compactMap { offset, data in letter(data, order: orderBase + start + offset, flags: given?.value[start + offset]) }
         }
         return Array(read.joined())
@@ -122,7 +122,7 @@ public enum MailImport {
         let batch = 256
         let chunks = stride(from: 0, to: located.count, by: batch).map { start in (start, Array(located[start..<min(located.count, start + batch)])) }
         let shared = UncheckedSendable(piece)
-        let read = Parallel.map(chunks, workers: ProcessInfo.processInfo.activeProcessorCount) { start, chunk in
+        let read = Concurrently.map(chunks, minimum: 2, chunk: 1) { start, chunk in
             let base = shared.value.startIndex
             return chunk.enumerated().compactMap { index, place in
                 // The headers come before any `>From ` line: read from the piece as it is.
@@ -224,7 +224,7 @@ public enum MailImport {
         let chunk = 64
         let chunks = stride(from: 0, to: indices.count, by: chunk).map { Array(indices[$0..<min(indices.count, $0 + chunk)]) }
         let shared = UncheckedSendable(letters)
-        let made = Parallel.map(chunks, workers: ProcessInfo.processInfo.activeProcessorCount) { chunk -> Result<[String], Error> in
+        let made = Concurrently.map(chunks, minimum: 2, chunk: 1) { chunk -> Result<[String], Error> in
             Result { try chunk.map { body(try files.read(shared.value[$0])) } }
         }
         return try made.flatMap { try $0.get() }

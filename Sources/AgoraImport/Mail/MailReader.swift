@@ -92,7 +92,7 @@ enum MailArchive {
         let indices = Array(found.indices)
         let chunks = stride(from: 0, to: indices.count, by: 256).map { Array(indices[$0..<min(indices.count, $0 + 256)]) }
         let shared = UncheckedSendable(found)
-        let read = Parallel.map(chunks, workers: ProcessInfo.processInfo.activeProcessorCount) { chunk -> Result<[MailImport.Letter], Error> in
+        let read = Concurrently.map(chunks, minimum: 2, chunk: 1) { chunk -> Result<[MailImport.Letter], Error> in
             Result {
                 try chunk.compactMap { index -> MailImport.Letter? in
                     let path = shared.value[index].path

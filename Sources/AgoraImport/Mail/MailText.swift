@@ -1,7 +1,4 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 
 // Text work on the hot path of a mail import, done on UTF-8 bytes and on concrete types:
 // Foundation's string methods go through NSString on Linux, and generic string code pays for
@@ -27,9 +24,6 @@ extension Substring {
         }
         return out
     }
-
-    /// Only spaces and tabs (or nothing).
-    var isBlankLine: Bool { utf8.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D } }
 }
 
 extension String {
@@ -64,37 +58,5 @@ extension String {
                 return false
             }
         }
-    }
-}
-
-enum MailText {
-    /// Lines, split at `\n` on the bytes.
-    static func lines(_ text: String) -> [Substring] {
-        var text = text
-        var out: [Substring] = []
-        // The offsets of the line feeds, found with memchr; then the lines as slices.
-        let breaks: [Int] = text.withUTF8 { bytes in
-            var found: [Int] = []
-            guard let base = bytes.baseAddress else { return found }
-            var from = 0
-            while from < bytes.count, let hit = memchr(base + from, 0x0A, bytes.count - from) {
-                let at = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
-                found.append(at)
-                from = at + 1
-            }
-            return found
-        }
-        out.reserveCapacity(breaks.count + 1)
-        let utf8 = text.utf8
-        var start = utf8.startIndex
-        var previous = 0
-        for at in breaks {
-            let end = utf8.index(start, offsetBy: at - previous)
-            out.append(text[start..<end])
-            start = utf8.index(after: end)
-            previous = at + 1
-        }
-        out.append(text[start...])
-        return out
     }
 }

@@ -114,11 +114,6 @@ public enum Mbox {
         return base.distance(to: found.assumingMemoryBound(to: UInt8.self))
     }
 
-    /// A message located by `locate`, read from its piece: `>From ` lines unquoted.
-    static func message(_ bytes: UnsafeBufferPointer<UInt8>, quoted: Bool) -> Data {
-        quoted ? unquoted(bytes) : Data(buffer: bytes)
-    }
-
     /// A header line: a name of printable characters without space, then a colon.
     static func isHeaderLine<C: Collection>(_ bytes: C) -> Bool where C.Element == UInt8 {
         var length = 0

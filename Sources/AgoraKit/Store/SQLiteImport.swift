@@ -1,17 +1,17 @@
 import Foundation
 import GRDB
 
-/// Writes a batch of content into the SQLite cache, inside the caller's transaction.
-///
-/// Only content is written: reader state (`postState`, and the comment's isRead and readAt) is
-/// merged from the batch's states, never overwritten by content. Search indexes and the kept
-/// totals are brought in step before the transaction ends.
 /// The plain text the search indexes hold of a batch's posts and comments, in their order.
 struct SearchTexts {
     var posts: [String]
     var comments: [String]
 }
 
+/// Writes a batch of content into the SQLite cache, inside the caller's transaction.
+///
+/// Only content is written: reader state (`postState`, and the comment's isRead and readAt) is
+/// merged from the batch's states, never overwritten by content. Search indexes and the kept
+/// totals are brought in step before the transaction ends.
 struct SQLiteImport {
     let db: Database
     private(set) var summary = ImportSummary()
