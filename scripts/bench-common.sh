@@ -21,3 +21,10 @@ measure() {  # measure LABEL COMMAND...: its wall time and peak memory, a line
     read -r seconds kib < "$out"
     printf '%-10s %6.2f s  %5d MiB\n' "$label" "$seconds" $(( kib / 1024 ))
 }
+
+agora_imports() {  # agora_imports FILE RUNS: `agora import FILE` into a new $work/cache.sqlite, measured each time
+    for run in $(seq 1 "$2"); do
+        rm -f "$work"/cache.sqlite*
+        measure "agora" .build/release/agora --cache "$work/cache.sqlite" import "$1"
+    done
+}

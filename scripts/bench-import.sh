@@ -13,10 +13,7 @@ feed="$work/feed.xml"
 python3 ../shared/bench/gen_feed.py "$items" "$feed" >&2
 bench_machine
 echo "Feed: $items items, $(( $(stat -c %s "$feed") / 1048576 )) MiB"
-for run in $(seq 1 "$runs"); do
-    rm -f "$work"/cache.sqlite*
-    measure "agora" .build/release/agora --cache "$work/cache.sqlite" import "$feed"
-done
+agora_imports "$feed" "$runs"
 echo "Cache: $(( $(stat -c %s "$work/cache.sqlite") / 1048576 )) MiB"
 if command -v newsboat >/dev/null 2>&1; then
     echo "file://$feed" > "$work/urls"

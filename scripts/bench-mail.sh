@@ -14,10 +14,7 @@ mbox="$work/list.mbox"
 python3 ../shared/bench/gen_mbox.py "$messages" "$mbox" >&2
 bench_machine
 echo "Archive: $messages messages, $(( $(stat -c %s "$mbox") / 1048576 )) MiB"
-for run in $(seq 1 "$runs"); do
-    rm -f "$work"/cache.sqlite*
-    measure "agora" .build/release/agora --cache "$work/cache.sqlite" import "$mbox"
-done
+agora_imports "$mbox" "$runs"
 if command -v neomutt >/dev/null 2>&1; then
     printf 'set folder=%s\nset spoolfile=%s\nset quit=yes\n' "$work" "$mbox" > "$work/neomuttrc"
     for run in $(seq 1 "$runs"); do
