@@ -51,24 +51,3 @@ struct UncheckedSendable<T>: @unchecked Sendable {
     let value: T
     init(_ value: T) { self.value = value }
 }
-
-/// Work done on a thread of its own, its result waited for when it is wanted.
-final class Ahead<T>: @unchecked Sendable {
-    private var result: Result<T, Error>?
-    private let done = DispatchSemaphore(value: 0)
-
-    init(_ work: @escaping @Sendable () throws -> T) {
-        let thread = Thread { [self] in
-            result = Result { try work() }
-            done.signal()
-        }
-        thread.stackSize = 4 << 20
-        thread.start()
-    }
-
-    func value() throws -> T {
-        done.wait()
-        done.signal()
-        return try result!.get()
-    }
-}

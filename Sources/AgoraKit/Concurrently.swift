@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 
 /// Work on every core, for what is pure and large enough to be worth the threads: results in
 /// the order of the input, whatever order they are made in.
@@ -32,5 +33,26 @@ public enum Concurrently {
     private struct Given<T>: @unchecked Sendable {
         let buffer: UnsafeBufferPointer<T>
         init(_ buffer: UnsafeBufferPointer<T>) { self.buffer = buffer }
+    }
+}
+
+/// Work done on a thread of its own, its result waited for when it is wanted.
+public final class Ahead<T>: @unchecked Sendable {
+    private var result: Result<T, Error>?
+    private let done = DispatchSemaphore(value: 0)
+
+    public init(_ work: @escaping @Sendable () throws -> T) {
+        let thread = Thread { [self] in
+            result = Result { try work() }
+            done.signal()
+        }
+        thread.stackSize = 4 << 20
+        thread.start()
+    }
+
+    public func value() throws -> T {
+        done.wait()
+        done.signal()
+        return try result!.get()
     }
 }

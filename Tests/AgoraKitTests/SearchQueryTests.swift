@@ -313,9 +313,9 @@ struct TypedPrefixTests {
     }
 }
 
-@Suite("Search texts made beside the writing")
+@Suite("Search texts made on every core")
 struct BatchedSearchTextTests {
-    /// A batched import makes each post's and comment's search text on other threads, a few
+    /// The search index makes each post's and comment's search text on every core, a few
     /// hundred at a time: each is found by its own words, and by no one else's.
     @Test(arguments: StoreKind.allCases)
     func every_post_and_comment_of_a_batched_import_is_found_by_its_own_words(kind: StoreKind) throws {

@@ -38,8 +38,15 @@ enum TestSQLite {
         ])
     }
 
+    /// Turns a new cache back into what the seventh schema wrote: the search index always
+    /// complete, no mark of how far it has got.
+    static func downgradeToVersion7(path: String) throws {
+        try downgrade(path: path, to: 7, undoing: ["DROP TABLE searchIndexed"])
+    }
+
     /// Turns a new cache back into what the sixth schema wrote: no sync results as values.
     static func downgradeToVersion6(path: String) throws {
+        try downgradeToVersion7(path: path)
         try downgrade(path: path, to: 6, undoing: ["ALTER TABLE source DROP COLUMN lastResult", "ALTER TABLE source DROP COLUMN list"])
     }
 

@@ -306,6 +306,9 @@ public struct SearchResults: Hashable, Sendable {
     /// a quick search leaves the exact count of words with filters for after the frame, and a
     /// cache too large for a set of its rowids counts them no further.
     public var atLeast: Set<SearchKind> = []
+    /// How far the search index has got, when an import has not finished making it: what is
+    /// not indexed yet is not found.
+    public var indexing: SearchIndexProgress?
     public static let countCap = 1_000
 
     /// "19", "21+", "1,000+": a kind's count as a person reads it.

@@ -4,8 +4,7 @@ import Foundation
 /// A producer blocked on a full queue is released (with an error) when the writer gives up.
 final class BatchChannel: @unchecked Sendable {
     enum Item {
-        /// A batch, its posts' and comments' search texts, and the words in them (for the search term list).
-        case batch(CacheContent, SearchTexts, Set<String>)
+        case batch(CacheContent)
         case done
         case failed(any Error)
     }

@@ -1,17 +1,13 @@
 import Foundation
 import GRDB
 
-/// The plain text the search indexes hold of a batch's posts and comments, in their order.
-struct SearchTexts {
-    var posts: [String]
-    var comments: [String]
-}
-
 /// Writes a batch of content into the SQLite cache, inside the caller's transaction.
 ///
 /// Only content is written: reader state (`postState`, and the comment's isRead and readAt) is
-/// merged from the batch's states, never overwritten by content. Search indexes and the kept
-/// totals are brought in step before the transaction ends.
+/// merged from the batch's states, never overwritten by content. The kept totals are brought in
+/// step before the transaction ends. The search index follows the content (`SearchIndexing`):
+/// new posts and comments are left for it, and a post or comment it holds already that changes
+/// has its words replaced here, so that the index never holds text a row no longer has.
 struct SQLiteImport {
     let db: Database
     private(set) var summary = ImportSummary()
@@ -23,9 +19,10 @@ struct SQLiteImport {
         var source: String?
         var category: String?
     }
-    /// The words of what this import indexed, gathered where the search text is made (posts'
-    /// words come from the other thread in a batched import).
+    /// The words of what this import indexed (members, and rows the index held that changed).
     private let terms = Words()
+    /// Posts and comments up to these rowids are in the search index; those after are not yet.
+    private let indexed: SearchIndexing.Mark
     /// Comments per day, changed by this import: written once, at the end.
     private let days = DayCounts()
 
@@ -43,7 +40,10 @@ struct SQLiteImport {
         }
     }
 
-    init(db: Database) { self.db = db }
+    init(db: Database) throws {
+        self.db = db
+        indexed = try SearchIndexing.mark(db)
+    }
 
     func run(_ content: CacheContent) throws -> ImportSummary {
         var importer = self
@@ -52,10 +52,8 @@ struct SQLiteImport {
         return importer.summary
     }
 
-    /// Writes one batch; `finish` must follow the last one. `searchTexts`, when given, holds
-    /// each post's and comment's body as plain text (made on another thread while this one
-    /// writes), and `batchTerms` their words.
-    mutating func add(_ content: CacheContent, searchTexts: SearchTexts? = nil, terms batchTerms: Set<String>? = nil) throws {
+    /// Writes one batch; `finish` must follow the last one.
+    mutating func add(_ content: CacheContent) throws {
         let wordsBefore = terms.collector.found.count
         if let community = content.community {
             let json = String(decoding: try JSONEncoder().encode(community), as: UTF8.self)
@@ -68,11 +66,10 @@ struct SQLiteImport {
             touchedAuthors.insert(member.id.rawValue)
         }
         let known = try existingPosts(content.posts)
-        for (index, post) in content.posts.enumerated() {
+        for post in content.posts {
             // The author it had counts too: a post that changed hands leaves their count.
-            let text = searchTexts.map { $0.posts[index] }
             var movedFrom: SourcePair?
-            if let previous = try upsert(post, searchText: text, isKnown: known.contains(post.id.rawValue), into: &summary.posts,
+            if let previous = try upsert(post, isKnown: known.contains(post.id.rawValue), into: &summary.posts,
                                          movedFrom: &movedFrom) {
                 touchedAuthors.insert(previous.rawValue)
             }
@@ -85,12 +82,12 @@ struct SQLiteImport {
         let knownComments = try existing("comment", content.comments.map(\.id.rawValue))
         let batchPosts = Set(content.posts.map(\.id.rawValue))
         let knownPosts = batchPosts.union(try existing("post", Set(content.comments.map(\.post.rawValue)).subtracting(batchPosts).sorted()))
-        for (index, comment) in content.comments.enumerated() {
+        for comment in content.comments {
             guard knownPosts.contains(comment.post.rawValue) else {
                 throw AgoraError.commentWithoutPost(comment: comment.id.rawValue, post: comment.post.rawValue)
             }
             // Its author's count, and the count of the author it had.
-            if let previous = try upsert(comment, searchText: searchTexts?.comments[index], isKnown: knownComments.contains(comment.id.rawValue),
+            if let previous = try upsert(comment, isKnown: knownComments.contains(comment.id.rawValue),
                                          into: &summary.comments) {
                 touchedAuthors.insert(previous.rawValue)
             }
@@ -112,7 +109,7 @@ struct SQLiteImport {
         // The words of what went into the search indexes, for finding the words a typed prefix
         // begins.
         let insert = try db.cachedStatement(sql: "INSERT OR IGNORE INTO searchTerm (term) VALUES (?)")
-        for word in (batchTerms ?? []).union(terms.collector.found[wordsBefore...]) {
+        for word in Set(terms.collector.found[wordsBefore...]) {
             try insert.execute(arguments: [word])
         }
     }
@@ -210,15 +207,13 @@ struct SQLiteImport {
         return found
     }
 
-    private func upsert(_ given: Post, searchText precomputed: String?, isKnown: Bool, into counts: inout ImportSummary.Counts,
+    private func upsert(_ given: Post, isKnown: Bool, into counts: inout ImportSummary.Counts,
                         movedFrom: inout SourcePair?) throws -> Member.ID? {
         let existing = isKnown ? try Row.fetchOne(db.cachedStatement(sql: """
             SELECT \(SQLiteRows.postColumns), p.rowid AS rowid FROM post p LEFT JOIN postBody b ON b.post = p.rowid WHERE p.id = ?
             """), arguments: [given.id.rawValue]) : nil
         let old = try existing.map { try SQLiteRows.post($0) }
         let p = try old.map { old in try MergeRule.post(given, over: old, richness: richness(of:)) } ?? given
-        // The search text made ahead is the write's; a post the merge changed makes its own.
-        let searchText = p == given ? precomputed : nil
         // The pair it was counted in, when it moves.
         if let old, old.source != p.source || old.category != p.category {
             movedFrom = SourcePair(source: old.source?.rawValue, category: old.category)
@@ -239,8 +234,10 @@ struct SQLiteImport {
                 WHERE rowid = ?
                 """).execute(arguments: arguments + [p.sortDate.timeIntervalSince1970, rowid])
             // The search table keeps no text: removing a row takes the text it was made from.
-            try db.cachedStatement(sql: "INSERT INTO postSearch (postSearch, rowid, title, body) VALUES ('delete', ?, ?, ?)")
-                .execute(arguments: [rowid, SearchText.forIndex(old!.title), SearchText.forIndex(PlainText.fromHTML(old!.body))])
+            if rowid <= indexed.posts {
+                try db.cachedStatement(sql: "INSERT INTO postSearch (postSearch, rowid, title, body) VALUES ('delete', ?, ?, ?)")
+                    .execute(arguments: [rowid, SearchText.forIndex(old!.title), SearchText.forIndex(PlainText.fromHTML(old!.body))])
+            }
             try db.cachedStatement(sql: "DELETE FROM postTag WHERE post = ?").execute(arguments: [rowid])
             try db.cachedStatement(sql: "UPDATE postBody SET html = ? WHERE post = ?").execute(arguments: [p.body, rowid])
             try db.cachedStatement(sql: "UPDATE postState SET sortDate = ? WHERE post = ?")
@@ -260,9 +257,11 @@ struct SQLiteImport {
         for key in tagKeys where !key.isEmpty {
             try db.cachedStatement(sql: "INSERT INTO postTag (tagKey, post) VALUES (?, ?)").execute(arguments: [key, rowid])
         }
-        try db.cachedStatement(sql: "INSERT INTO postSearch (rowid, title, body) VALUES (?, ?, ?)")
-            .execute(arguments: [rowid, searchText == nil ? terms.indexed(SearchText.forIndex(p.title)) : SearchText.forIndex(p.title),
-                                 searchText ?? terms.indexed(SearchText.forIndex(PlainText.fromHTML(p.body)))])
+        // A new post waits for the index (a later rowid than it holds); one it holds gets its new words.
+        if rowid <= indexed.posts {
+            try db.cachedStatement(sql: "INSERT INTO postSearch (rowid, title, body) VALUES (?, ?, ?)")
+                .execute(arguments: [rowid, terms.indexed(SearchText.forIndex(p.title)), terms.indexed(SearchText.forIndex(PlainText.fromHTML(p.body)))])
+        }
         return old?.author
     }
 
@@ -277,7 +276,7 @@ struct SQLiteImport {
 
     /// Returns the author the comment had before, when it had one.
     @discardableResult
-    private func upsert(_ c: Comment, searchText: String?, isKnown: Bool, into counts: inout ImportSummary.Counts) throws -> Member.ID? {
+    private func upsert(_ c: Comment, isKnown: Bool, into counts: inout ImportSummary.Counts) throws -> Member.ID? {
         let existing = isKnown ? try Row.fetchOne(db.cachedStatement(sql: """
             SELECT \(SQLiteRows.commentColumns), c.rowid AS rowid FROM comment c WHERE c.id = ?
             """), arguments: [c.id.rawValue]) : nil
@@ -302,8 +301,10 @@ struct SQLiteImport {
                 UPDATE comment SET post = ?, parent = ?, author = ?, authorName = ?, published = ?, sortDate = ?, body = ?, link = ?
                 WHERE rowid = ?
                 """).execute(arguments: arguments + [rowid])
-            try db.cachedStatement(sql: "INSERT INTO commentSearch (commentSearch, rowid, body) VALUES ('delete', ?, ?)")
-                .execute(arguments: [rowid, SearchText.forIndex(PlainText.fromHTML(old!.body))])
+            if rowid <= indexed.comments {
+                try db.cachedStatement(sql: "INSERT INTO commentSearch (commentSearch, rowid, body) VALUES ('delete', ?, ?)")
+                    .execute(arguments: [rowid, SearchText.forIndex(PlainText.fromHTML(old!.body))])
+            }
         } else {
             try db.cachedStatement(sql: """
                 INSERT INTO comment (post, parent, author, authorName, published, sortDate, body, link, id)
@@ -311,8 +312,10 @@ struct SQLiteImport {
                 """).execute(arguments: arguments + [c.id.rawValue])
             rowid = db.lastInsertedRowID
         }
-        try db.cachedStatement(sql: "INSERT INTO commentSearch (rowid, body) VALUES (?, ?)")
-            .execute(arguments: [rowid, searchText ?? terms.indexed(SearchText.forIndex(PlainText.fromHTML(c.body)))])
+        if rowid <= indexed.comments {
+            try db.cachedStatement(sql: "INSERT INTO commentSearch (rowid, body) VALUES (?, ?)")
+                .execute(arguments: [rowid, terms.indexed(SearchText.forIndex(PlainText.fromHTML(c.body)))])
+        }
         return old?.author
     }
 

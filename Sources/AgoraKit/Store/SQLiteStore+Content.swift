@@ -24,13 +24,21 @@ extension SQLiteStore {
         let content = try ContentCheck.prepared(content)
         var summary = try write { db in try SQLiteImport(db: db).run(content) }
         summary.droppedDates = content.droppedDates
+        try indexForSearch()
         return summary
     }
 
     @discardableResult
     public func importBatches(_ produce: ((CacheContent) throws -> Void) throws -> Void) throws -> ImportSummary {
-        // Two threads share the work: a second one makes the batches (for a feed: parsing,
-        // checking, turning bodies into search text) while this one writes the previous batch.
+        // Two threads share the work: a second one makes the batches (for a feed: parsing and
+        // checking) while this one writes the previous batch. The content is committed first;
+        // the search index follows in steps that a reader opening the cache sees between.
+        let summary = try importContent(batches: produce)
+        try indexForSearch()
+        return summary
+    }
+
+    private func importContent(batches produce: ((CacheContent) throws -> Void) throws -> Void) throws -> ImportSummary {
         let channel = BatchChannel(capacity: 2)
         return try withoutActuallyEscaping(produce) { (produce: @escaping ((CacheContent) throws -> Void) throws -> Void) throws -> ImportSummary in
             // The closure may not outlive this block: the producer thread reaches it through a
@@ -54,7 +62,7 @@ extension SQLiteStore {
     }
 
     /// Bodies as the plain text the search indexes hold, and the words in them and in the
-    /// `titles` (for the list of words a typed prefix begins), on every core: a batch is thousands.
+    /// `titles` (for the list of words a typed prefix begins), on every core: a step is thousands.
     static func searchTexts(_ bodies: [String], titles: [String] = []) -> (texts: [String], words: Set<String>) {
         let chunk = 128
         let ranges = stride(from: 0, to: bodies.count, by: chunk).map { $0..<min(bodies.count, $0 + chunk) }
@@ -74,16 +82,8 @@ extension SQLiteStore {
     private static func produceAll(_ box: ProducerBox, into channel: BatchChannel) {
         guard let produce = box.take() else { return }
         do {
-            // A word sent with one batch is not sent again.
-            var sent = Set<String>()
             try produce { (batch: CacheContent) throws -> Void in
-                let prepared = try ContentCheck.prepared(batch)
-                // The search texts are made here, not on the writing thread: it has enough to do.
-                let posts = Self.searchTexts(prepared.posts.map(\.body), titles: prepared.posts.map(\.title))
-                let comments = Self.searchTexts(prepared.comments.map(\.body))
-                let words = posts.words.union(comments.words).subtracting(sent)
-                sent.formUnion(words)
-                try channel.put(.batch(prepared, SearchTexts(posts: posts.texts, comments: comments.texts), words))
+                try channel.put(.batch(try ContentCheck.prepared(batch)))
             }
             try? channel.put(.done)
         } catch {
@@ -92,12 +92,12 @@ extension SQLiteStore {
     }
 
     private static func consume(_ channel: BatchChannel, _ db: Database) throws -> ImportSummary {
-        var importer = SQLiteImport(db: db)
+        var importer = try SQLiteImport(db: db)
         var droppedDates = 0
         while true {
             let item = channel.take()
-            if case .batch(let content, let texts, let terms) = item {
-                try importer.add(content, searchTexts: texts, terms: terms)
+            if case .batch(let content) = item {
+                try importer.add(content)
                 // The batch's memory was made on other threads, in their malloc arenas, which
                 // glibc keeps when it is freed: given back after each batch, a 100,000-message
                 // import peaks at 275 MiB, not 316.

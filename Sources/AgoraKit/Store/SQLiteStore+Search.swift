@@ -17,6 +17,8 @@ extension SQLiteStore {
         var results = SearchResults(problems: query.problems)
         guard !query.isEmpty else { return results }
         return try read { db in
+            let indexing = try SearchIndexing.progress(db)
+            if !indexing.isComplete { results.indexing = indexing }
             /// How many rows a FROM and WHERE give, counted up to the cap and no further.
             func count(_ from: String, _ terms: [String], _ arguments: [(any DatabaseValueConvertible)?],
                        upTo cap: Int = SearchResults.countCap) throws -> Int {

@@ -20,6 +20,11 @@ public final class SQLiteStore: CommunityStore {
     let createdHere: Bool
     /// The file this store's connection has open, as `OpenDatabases` counts it.
     let openFile: OpenDatabases.FileID?
+    /// Told how far the search index has got while an import indexes what it wrote (the
+    /// command line shows it, and times the content apart from the index).
+    public let indexObserver = Mutex<(@Sendable (SearchIndexProgress) -> Void)?>(nil)
+    /// How many posts or comments an import indexes a transaction (`indexForSearch`).
+    let indexStep: Int
 
     /// Opens the cache at `path`, creating it (empty) when it does not exist and `create` is true.
     ///
@@ -28,9 +33,11 @@ public final class SQLiteStore: CommunityStore {
     ///
     /// `clock` stamps reader state (when a post was read, when a bulk change was made); tests
     /// give one of their own.
-    public init(path: String, create: Bool = true, clock: @escaping @Sendable () -> Date = { ReaderClock.now() }) throws {
+    public init(path: String, create: Bool = true, clock: @escaping @Sendable () -> Date = { ReaderClock.now() },
+                indexStep: Int = 5_000) throws {
         location = path
         self.clock = clock
+        self.indexStep = indexStep
         var isFolder: ObjCBool = false
         let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isFolder)
         createdHere = !exists

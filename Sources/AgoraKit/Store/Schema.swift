@@ -4,7 +4,7 @@ import GRDB
 /// (`PRAGMA user_version`) so that an older Agora refuses a newer file instead of misreading it.
 enum Schema {
     /// The newest schema this build writes and reads.
-    static let version = 7
+    static let version = 8
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -111,6 +111,17 @@ enum Schema {
             try db.execute(sql: "ALTER TABLE source ADD COLUMN lastResult TEXT")
             try db.execute(sql: "ALTER TABLE source ADD COLUMN list TEXT")
             try db.execute(sql: "PRAGMA user_version = 7")
+        }
+        // The search index may follow the content: posts and comments up to these rowids are in
+        // it, those after are not yet (an import commits its content first, then indexes it in
+        // steps that readers can see between). Everything before this schema is indexed.
+        migrator.registerMigration("v8") { db in
+            try db.execute(sql: """
+                CREATE TABLE searchIndexed (what TEXT PRIMARY KEY NOT NULL, upTo INTEGER NOT NULL) WITHOUT ROWID;
+                INSERT INTO searchIndexed (what, upTo) VALUES ('post', coalesce((SELECT max(rowid) FROM post), 0)),
+                    ('comment', coalesce((SELECT max(rowid) FROM comment), 0));
+                PRAGMA user_version = 8;
+                """)
         }
         return migrator
     }
