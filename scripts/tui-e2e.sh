@@ -165,6 +165,27 @@ keys U
 expect "filters: U shows unread only, in the status line" "unread only"
 stop
 
+# An import stopped after its content, before its search index: the reader makes the rest while
+# it reads, and search finds it.
+sampled "$work/unindexed.sqlite"
+python3 -c "import sqlite3,sys; db=sqlite3.connect(sys.argv[1]); db.executescript(\"INSERT INTO postSearch (postSearch) VALUES ('delete-all'); INSERT INTO commentSearch (commentSearch) VALUES ('delete-all'); UPDATE searchIndexed SET upTo = 0;\"); db.commit()" "$work/unindexed.sqlite"
+if "$agora" --cache "$work/unindexed.sqlite" search wcit 2>&1 | grep -q "indexing for search: 0 of 1 posts"; then
+    check "index: agora search says the index is not made yet" ok
+else
+    check "index: agora search says the index is not made yet" no
+fi
+start 120 30 "$work/unindexed.sqlite"
+wait_for "Diplo Internet Governance Community" || true
+keys /
+tm send-keys -t e2e -l "wcit"
+expect "index: the reader makes the index it lacks, and search finds the post" "Posts (1)"
+stop
+if "$agora" --cache "$work/unindexed.sqlite" search wcit 2>&1 | grep -q "indexing for search"; then
+    check "index: after the reader, the index is complete" no
+else
+    check "index: after the reader, the index is complete" ok
+fi
+
 # Themes: --theme light paints its blue status line; NO_COLOR beats any theme; T switches.
 sgr_colours() { tm capture-pane -p -e -t e2e | grep -oE $'\e\\[[0-9;]*m' | tr -d '\033' | sort -u | tr '\n' ' '; }
 start 100 30 "$work/theme.sqlite" "" "--theme light"

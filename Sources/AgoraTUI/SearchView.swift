@@ -39,12 +39,18 @@ public enum SearchView {
             buffer.put("! " + problem, x: area.x + 1, y: y, maxWidth: area.width - 2, style: theme.style(.statusMessage))
             y += 1
         }
+        // An import still making the index (or stopped before it finished): said, as search misses the rest.
+        if let indexing = search.results.indexing?.words, y < area.maxY {
+            buffer.put(indexing + "; the rest is not found yet", x: area.x + 1, y: y, maxWidth: area.width - 2, style: theme.style(.byline))
+            y += 1
+        }
         y += 1
         if search.text.allSatisfy(\.isWhitespace) {
             let help = [
                 "Type to search posts, comments and members; case and accents do not matter.",
                 "Every word and \"quoted phrase\" must match; the last word matches as you type it.",
                 "author:NAME  country:NAME  tag:NAME  date:2012-12  is:unread  is:starred  narrow the search.",
+                "While an import is still indexing, the line under the query says how far it has got.",
                 chooseHelp(keys),
             ]
             for line in help where y < area.maxY {

@@ -12,7 +12,8 @@ struct Search: ParsableCommand {
             Müller. Terms: author:NAME, country:NAME (or ISO code), tag:NAME (prefixes of each), \
             date:2012, date:2012-12 or date:2012-12-20 (posts and comments of that year, month or day), \
             is:unread, is:starred. A term that is not understood is reported and the rest searched. \
-            In the reader, / searches as you type.
+            While an import is still making the search index, a note says how far it has got and \
+            what is indexed is searched. In the reader, / searches as you type.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -41,6 +42,8 @@ struct Search: ParsableCommand {
         let query = words.joined(separator: " ")
         let kinds = kind.isEmpty ? Set(SearchKind.allCases) : Set(kind)
         let results = try store.search(SearchQuery(query), kinds: kinds, limit: limit, offset: offset)
+        // An import still indexing (or stopped before it finished): what is not indexed is not found yet.
+        if let indexing = results.indexing?.words { Output.note(indexing + "; what is not indexed yet is not searched") }
         if json {
             try Output.json(SearchJSON(query: query, results))
             return

@@ -18,7 +18,9 @@ struct Import: ParsableCommand {
             and starred state stays. A member keeps what the new record does not say, and a post \
             a richer source brought (a forum's own topic, beside its feed) keeps that source's fields. It all happens in one transaction: if anything is wrong, the \
             cache is left exactly as it was and the message says which file, and the line, column \
-            or record where known. Progress shows on stderr when it is a terminal.
+            or record where known. The search index is made after the content is committed: a reader \
+            opened meanwhile reads everything and its search says how far the index has got. \
+            Progress shows on stderr when it is a terminal.
 
             --sample instead of PATH brings in the embedded sample community (Diplo Internet \
             Governance Community): how a cache other than the default one gets it.
@@ -77,21 +79,37 @@ struct Import: ParsableCommand {
         }
         // The cache is opened only once the reader knows the file is good; it is kept here for
         // what follows the import (the community's name, the size advice).
-        let cache = OpenedOnFirstUse { [global] in try global.openForImport() }
+        // The content is committed before the search index is made: the time to each is kept
+        // (for --json), and the index's progress shows as the import's does.
+        let timing = ImportTiming()
+        let cache = OpenedOnFirstUse { [global] in
+            let store = try global.openForImport()
+            (store as? SQLiteStore)?.indexObserver.withLock { observer in
+                observer = { state in
+                    timing.contentCommitted()
+                    progress.bar("indexing for search", done: state.postsIndexed + state.commentsIndexed, total: state.posts + state.comments,
+                                 unit: "posts and comments")
+                }
+            }
+            return store
+        }
         let outcome = try read(SourceReader.Request(path: path, isFolder: isFolder.boolValue, open: { cache }, progress: progress))
+        progress.finish()
         guard let summary = outcome.summary, let store = cache.opened else {
             try reportList(outcome, format: reader.format)
             return
         }
         try Self.nameCommunity(store, after: outcome.namesCommunity)
-        try report(summary, format: reader.format, notes: outcome.notes + Self.sizeNotes(store, path: global.path), sourcesAdded: outcome.sourcesAdded)
+        try report(summary, format: reader.format, notes: outcome.notes + Self.sizeNotes(store, path: global.path), sourcesAdded: outcome.sourcesAdded,
+                   seconds: timing.seconds())
     }
 
     private func report(_ summary: ImportSummary, format: String, notes: [String], name: String? = nil,
-                        sourcesAdded: [Source] = []) throws {
+                        sourcesAdded: [Source] = [], seconds: ImportJSON.Seconds? = nil) throws {
         if json {
             try Output.json(ImportJSON(path: name == nil ? path : "sample", format: name == nil ? format : "sample", summary: summary, notes: notes,
-                                       sourcesAdded: sourcesAdded.map { ImportJSON.AddedSource(id: $0.id.rawValue, kind: $0.kind.rawValue, location: $0.location) }))
+                                       sourcesAdded: sourcesAdded.map { ImportJSON.AddedSource(id: $0.id.rawValue, kind: $0.kind.rawValue, location: $0.location) },
+                                       seconds: seconds))
             return
         }
         func describe(_ c: ImportSummary.Counts, _ word: String) -> String {
@@ -170,6 +188,13 @@ struct ImportJSON: Encodable {
     var summary: ImportSummary
     var notes: [String]
     var sourcesAdded: [AddedSource] = []
+    var seconds: Seconds?
+
+    /// How long the content took to be committed, and the search index after it.
+    struct Seconds: Encodable {
+        var content: Double
+        var searchIndex: Double
+    }
 
     struct AddedSource: Encodable {
         var id: String
@@ -179,7 +204,7 @@ struct ImportJSON: Encodable {
 
     enum CodingKeys: String, CodingKey {
         case path, format, posts, comments, members, droppedDates, postsMarkedRead, postsStarred, commentsMarkedRead, membersMuted, mutesLeftOut, notes
-        case sourcesAdded
+        case sourcesAdded, seconds
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -197,6 +222,27 @@ struct ImportJSON: Encodable {
         try c.encode(summary.droppedDates, forKey: .droppedDates)
         try c.encode(notes, forKey: .notes)
         try c.encode(sourcesAdded, forKey: .sourcesAdded)
+        try c.encodeIfPresent(seconds, forKey: .seconds)
+    }
+}
+
+/// When an import began, and when its content was committed (the search index's first report).
+final class ImportTiming: @unchecked Sendable {
+    private let start = ContinuousClock.now
+    private var committed: ContinuousClock.Instant?
+    private let lock = NSLock()
+
+    func contentCommitted() {
+        lock.withLock { if committed == nil { committed = .now } }
+    }
+
+    /// Seconds to the content and then to the index; nil when there was no index to make after.
+    func seconds() -> ImportJSON.Seconds? {
+        lock.withLock {
+            guard let committed else { return nil }
+            func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
+            return ImportJSON.Seconds(content: seconds(committed - start), searchIndex: seconds(ContinuousClock.now - committed))
+        }
     }
 }
 

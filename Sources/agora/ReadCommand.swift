@@ -88,6 +88,8 @@ struct Read: ParsableCommand {
             Browser.open(url, command: browser, suspending: backend)
         }
         reader.sync = BackgroundSync(job: BackgroundSyncJob.every(in: global.path))
+        // Asked of this connection (a few rows): the thread and its connection only when needed.
+        if !store.isReadOnly, (try? store.searchIndexProgress().isComplete) == false { SearchIndexCatchUp.start(in: global.path) }
         // For timing start-up from outside (docs/benchmarks.md): quit once the first frame is up.
         var startMessage: String?
         if store.isReadOnly {
@@ -97,6 +99,21 @@ struct Read: ParsableCommand {
         reader.run(on: &screen, community: community, message: startMessage, problems: warnings.map { Sanitizer.line($0.description) },
                    exitAfterFirstFrame: environment["AGORA_EXIT_AFTER_FIRST_FRAME"] != nil,
                    stop: { Signals.stop != 0 })
+    }
+}
+
+/// An import stopped after its content and before its search index was made (a person pressed
+/// Ctrl-C, the machine went down): the reader makes the rest while it reads, on a connection and
+/// a thread of its own, a few hundred posts or comments a transaction. Another process indexing
+/// at the same time takes turns with it; quitting mid-step leaves that step undone, not half done.
+enum SearchIndexCatchUp {
+    static func start(in path: String) {
+        let thread = Thread {
+            guard let store = try? SQLiteStore(path: path, create: false) else { return }
+            _ = try? store.indexForSearch(step: 500)
+        }
+        thread.stackSize = 8 << 20
+        thread.start()
     }
 }
 

@@ -3,6 +3,7 @@ import AgoraKit
 import AgoraTUI
 import AgoraTestSupport
 import Foundation
+import Synchronization
 import Testing
 import TerminalCore
 
@@ -334,5 +335,37 @@ struct SearchCountsAfterFrameTests {
         for key in "x" { runner.settle(&state, state.handle(.key(.character(key))), deferWrites: true) }
         _ = state.update(.loaded(.searchCounts(for: query, [.posts: 7])))
         #expect(state.search?.results.totals[.posts] != 7)
+    }
+}
+
+@Suite("Search in the reader while an import indexes")
+struct SearchWhileIndexingTests {
+    /// A reader opened on a cache whose import has committed its content but not yet indexed it
+    /// lists every post, and its search says how far the index has got and finds what is in it.
+    @Test func the_search_screen_says_how_far_the_index_has_got() throws {
+        let directory = TemporaryDirectory()
+        let path = directory.file("c.sqlite")
+        let importer = try SQLiteStore(path: path)
+        let seen = Mutex<[(screen: String, found: Int, listed: Int)]>([])
+        importer.indexObserver.withLock {
+            $0 = { (_: SearchIndexProgress) in
+                guard let store = try? SQLiteStore(path: path, create: false),
+                      let reader = try? Harness(width: 120, height: 30, store: store) else { return }
+                let listed = (try? store.statistics().posts) ?? -1
+                reader.press(.character("/"))
+                reader.type("nothing")
+                seen.withLock { $0.append((reader.screen, reader.state.search?.results.totals[.posts] ?? -1, listed)) }
+            }
+        }
+        try importer.importBatches { write in
+            try write(Findable.content)
+        }
+        let steps = seen.withLock { $0 }
+        // Before the first step, after the posts' step and after the comments'.
+        #expect(steps.map(\.listed) == [23, 23, 23])
+        #expect(steps.map(\.found) == [0, 20, 20])
+        #expect(steps.first?.screen.contains("indexing for search: 0 of 23 posts, 0 of 1 comments; the rest is not found yet") == true)
+        #expect(steps.dropFirst().first?.screen.contains("indexing for search: 23 of 23 posts, 0 of 1 comments") == true)
+        #expect(steps.last?.screen.contains("indexing for search") == false, "complete: nothing said")
     }
 }
