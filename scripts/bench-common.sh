@@ -17,14 +17,17 @@ bench_work() {  # bench_work NAME: $work, a folder that goes when the script end
 measure() {  # measure LABEL COMMAND...: its wall time and peak memory, a line
     local label=$1; shift
     local out="$work/time.txt"
-    /usr/bin/time -f "%e %M" -o "$out" "$@" >/dev/null 2>"$work/stderr.txt" || { cat "$work/stderr.txt" >&2; return 1; }
+    /usr/bin/time -f "%e %M" -o "$out" "$@" >"$work/stdout.txt" 2>"$work/stderr.txt" || { cat "$work/stderr.txt" >&2; return 1; }
     read -r seconds kib < "$out"
     printf '%-10s %6.2f s  %5d MiB\n' "$label" "$seconds" $(( kib / 1024 ))
 }
 
-agora_imports() {  # agora_imports FILE RUNS: `agora import FILE` into a new $work/cache.sqlite, measured each time
+agora_imports() {  # agora_imports FILE RUNS: `agora import FILE` into a new $work/cache.sqlite, measured each time,
+    # with when the content was in the cache (a reader opens on it) and how long the search index took after
     for run in $(seq 1 "$2"); do
         rm -f "$work"/cache.sqlite*
-        measure "agora" .build/release/agora --cache "$work/cache.sqlite" import "$1"
+        measure "agora" .build/release/agora --cache "$work/cache.sqlite" import --json "$1"
+        python3 -c 'import json, sys; s = json.load(open(sys.argv[1])).get("seconds")
+print("           content in the cache after %.2f s, then the search index %.2f s" % (s["content"], s["searchIndex"]) if s else "")' "$work/stdout.txt"
     done
 }
