@@ -152,4 +152,29 @@ struct MailThreadTests {
         #expect(profile.member.profile.map(\.question) == ["Addresses"])
         #expect(profile.member.profile.first { $0.question == "Addresses" }?.answer == "ana.lima@other.example, ana@example.org")
     }
+
+    /// A list synced a month at a time: a person who wrote from two addresses and under two
+    /// spellings in March, and only from one in April, keeps both on the profile.
+    @Test(arguments: ["sqlite", "json"])
+    func every_address_a_person_wrote_from_stays_on_the_profile_across_imports(kind: String) throws {
+        let dir = TemporaryDirectory()
+        let path = dir.file(kind == "json" ? "c.json" : "c.sqlite")
+        let list = "https://lists.example.org/pipermail/gov/"
+        do {
+            let store: any CommunityStore = kind == "json" ? try JSONStore(path: path) : try SQLiteStore(path: path)
+            let march = [Self.letter("Ana Lima <ana@example.org>", "a"), Self.letter("Ana Lima <ana@example.org>", "b"),
+                         Self.letter("\"Lima, Ana\" <ANA.LIMA@other.example>", "c")]
+            try store.importContent(try MailImport.content(march.flatMap { Mbox.messages($0) }, location: list, port: store))
+        }
+        // Another process, as `agora sync` a month later is.
+        let store: any CommunityStore = kind == "json" ? try JSONStore(path: path) : try SQLiteStore(path: path)
+        let april = [Self.letter("Ana Lima <ana@example.org>", "d")]
+        try store.importContent(try MailImport.content(april.flatMap { Mbox.messages($0) }, location: list, port: store))
+        let source = Source.IDRule.mailingList.sourceID(key: Source.key(forLocation: list))
+        let profile = try store.member(Source.IDRule.mailingList.memberID("ana@example.org", in: source))
+        #expect(profile.member.profile.first { $0.question == "Addresses" }?.answer == "ana.lima@other.example, ana@example.org")
+        #expect(profile.member.profile.first { $0.question == "Also writes as" }?.answer == "Lima, Ana")
+        #expect(profile.postCount == 4)
+        #expect(try store.members(MemberQuery(limit: 10)).count == 1)
+    }
 }

@@ -130,9 +130,11 @@ struct MailPeople {
         gatheredNames.keys.sorted { (firstSeen[$0] ?? 0) < (firstSeen[$1] ?? 0) }.map { person in
             let (names, addresses) = gathered(person)
             let name = usualName(names) ?? canonical(person)
-            var profile = [Member.ProfileAnswer(question: "Addresses", answer: addresses.keys.sorted().joined(separator: ", "))]
+            // Lists: a later import adds to them (`MergeRule`), so a list synced a month at a
+            // time keeps every address and spelling.
+            var profile = [Member.ProfileAnswer(question: "Addresses", answer: addresses.keys.sorted().joined(separator: ", "), separator: ", ")]
             let others = names.keys.filter { $0 != name }.sorted()
-            if !others.isEmpty { profile.append(.init(question: "Also writes as", answer: others.joined(separator: "; "))) }
+            if !others.isEmpty { profile.append(.init(question: "Also writes as", answer: others.joined(separator: "; "), separator: "; ")) }
             return Member(id: Source.IDRule.mailingList.memberID(canonicalAddress[person] ?? canonical(person), in: source), name: name, profile: profile)
         }
     }

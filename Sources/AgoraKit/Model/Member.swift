@@ -16,10 +16,21 @@ public struct Member: Identifiable, Hashable, Sendable, Codable {
     public struct ProfileAnswer: Hashable, Sendable, Codable {
         public var question: String
         public var answer: String
+        /// The answer is a list with its items apart by this ("a@x, b@y"): a later write adds
+        /// its items to the ones kept (a mailing list's member, synced a month at a time, keeps
+        /// every address they wrote from). Nil: a later answer replaces this one.
+        public var separator: String?
 
-        public init(question: String, answer: String) {
+        public init(question: String, answer: String, separator: String? = nil) {
             self.question = question
             self.answer = answer
+            self.separator = separator
+        }
+
+        /// The items of a list answer, in order, none empty.
+        public var items: [String] {
+            guard let separator else { return [answer] }
+            return answer.components(separatedBy: separator).filter { !$0.isEmpty }
         }
     }
 

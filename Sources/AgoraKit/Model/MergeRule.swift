@@ -45,7 +45,18 @@ public enum MergeRule {
         out.avatarPath = incoming.avatarPath ?? stored.avatarPath
         var answers = stored.profile
         for answer in incoming.profile {
-            if let index = answers.firstIndex(where: { $0.question == answer.question }) { answers[index] = answer } else { answers.append(answer) }
+            guard let index = answers.firstIndex(where: { $0.question == answer.question }) else {
+                answers.append(answer)
+                continue
+            }
+            // A list keeps what it had and gains what is new, sorted: the same whichever write came first.
+            if let separator = answer.separator {
+                let kept = answers[index].answer.components(separatedBy: separator).filter { !$0.isEmpty }
+                let all = Set(kept + answer.items).sorted()
+                answers[index] = Member.ProfileAnswer(question: answer.question, answer: all.joined(separator: separator), separator: separator)
+            } else {
+                answers[index] = answer
+            }
         }
         out.profile = answers
         if !incoming.wall.isEmpty { out.wall = incoming.wall }

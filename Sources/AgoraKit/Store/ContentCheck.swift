@@ -119,7 +119,11 @@ enum ContentCheck {
         m.countryCode = line(m.countryCode)?.uppercased()
         m.location = line(m.location)
         m.bio = m.bio.map(Sanitizer.text)
-        m.profile = m.profile.map { .init(question: Sanitizer.line($0.question), answer: Sanitizer.text($0.answer)) }
+        // A list's separator is text like the rest (from a file, it may be anything): none when empty.
+        m.profile = m.profile.map {
+            .init(question: Sanitizer.line($0.question), answer: Sanitizer.text($0.answer),
+                  separator: $0.separator.map(Sanitizer.line).flatMap { $0.isEmpty ? nil : $0 })
+        }
         m.avatarPath = line(m.avatarPath)
         m.wall = m.wall.map {
             .init(id: Comment.ID(reference($0.id.rawValue)), author: reference($0.author),
