@@ -186,6 +186,19 @@ else
     check "index: after the reader, the index is complete" ok
 fi
 
+# A thread of 200 comments: the first frame has its first comments, the rest is laid out after it
+# (G reaches the last one).
+"$agora" generate --posts 1 --members 20 --comments 200 --out "$work/long.sqlite" > /dev/null
+last=$("$agora" --cache "$work/long.sqlite" show post-000000 --json | python3 -c "import json,sys; print(json.load(sys.stdin)['comments'][-1]['authorName'])")
+start 120 40 "$work/long.sqlite"
+wait_for "Call for comments" || true
+keys Enter
+expect "long thread: it opens, its byline counting 200 comments" "200 comments"
+keys G
+expect "long thread: G reaches the last of 200 comments" "$last ·"
+if screen | grep -q "more comments…"; then check "long thread: nothing is left to lay out" no; else check "long thread: nothing is left to lay out" ok; fi
+stop
+
 # Themes: --theme light paints its blue status line; NO_COLOR beats any theme; T switches.
 sgr_colours() { tm capture-pane -p -e -t e2e | grep -oE $'\e\\[[0-9;]*m' | tr -d '\033' | sort -u | tr '\n' ' '; }
 start 100 30 "$work/theme.sqlite" "" "--theme light"

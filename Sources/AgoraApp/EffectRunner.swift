@@ -42,6 +42,8 @@ public struct EffectRunner: Sendable {
                 return .post(try store.post(id))
             case .reloadPost(let id):
                 return .postReloaded(try store.post(id))
+            case .completeArticle(let partial):
+                return .articleCompleted(partial.completed())
             case .openMember(let id):
                 return .member(try store.member(id, limit: 50))
             case .setRead(let id, let read):

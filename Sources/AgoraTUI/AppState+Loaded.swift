@@ -75,6 +75,9 @@ extension AppState {
             return []
         case .post(let post):
             return opened(post)
+        case .articleCompleted(let full):
+            completed(full)
+            return []
         case .postReloaded(let reloaded):
             // Where the reader is in it stays. A reply that came in is new: marked, and left unread
             // until the post is opened again; the ones marked new when it was opened stay marked.
@@ -147,9 +150,17 @@ extension AppState {
         let wasRead = post.state.read
         let marks = settings.markReadOnOpen
         if marks { shown.state.read = true }
-        var article = ArticleModel(document: ArticleDocument(shown, width: layout.detailTextWidth, dateFormat: settings.dateFormat,
-                                                             commentPolicy: commentPolicy(for: shown),
-                                                             folded: foldedThreads[shown.post.id] ?? []))
+        // A long thread (not opened at a match, nor at replies new since it was read): its first
+        // comments are laid out for the frame, the rest once the frame is up.
+        let goesToNew = wasRead && shown.comments.contains { !$0.state.read }
+        let partly = shown.comments.count > Self.laidOutFirst && pendingMatch?.post != post.post.id && !goesToNew
+        let folded = foldedThreads[shown.post.id] ?? []
+        let document = partly
+            ? ArticleDocument(shown, width: layout.detailTextWidth, dateFormat: settings.dateFormat, commentPolicy: commentPolicy(for: shown),
+                              folded: folded, firstComments: max(Self.laidOutFirst / 2, layout.detailRows))
+            : ArticleDocument(shown, width: layout.detailTextWidth, dateFormat: settings.dateFormat, commentPolicy: commentPolicy(for: shown),
+                              folded: folded)
+        var article = ArticleModel(document: document)
         if let pending = pendingMatch, pending.post == post.post.id {
             article.show(match: pending.query, comment: pending.comment, visible: layout.detailRows)
         }
@@ -162,7 +173,7 @@ extension AppState {
         detail = .article(article)
         focus = .detail
         if layout.kind == .narrow { rosterInPlaceOfPosts = false }
-        var effects: [Effect] = []
+        var effects: [Effect] = document.isPartial ? [.completeArticle(document)] : []
         if !wasRead, marks {
             setRead(post.post.id, true, was: false)
             effects.append(.setRead(post.post.id, true))
@@ -173,6 +184,19 @@ extension AppState {
         if !unseen.isEmpty { effects.append(.markCommentsRead(unseen)) }
         postList.repliesSeen(post.post.id)
         return effects
+    }
+
+    /// Past this many comments a thread's first frame lays out only its first ones.
+    static let laidOutFirst = 60
+
+    /// A partial article's rest, laid out: it takes the partial one's place where it still
+    /// stands (the same post, width, folds and quotes), and the reader's place in it stays.
+    private mutating func completed(_ full: ArticleDocument) {
+        guard case .article(var open) = detail, open.id == full.detail.post.id, open.document.isPartial else { return }
+        let shown = open.document
+        open.document = shown.width == full.width && shown.folded == full.folded && shown.quotesOpen == full.quotesOpen
+            && shown.detail == full.detail ? full : shown.completed()
+        detail = .article(open)
     }
 
     /// The community's word on comments, for a post of its own (not a feed's or a forum's).

@@ -55,6 +55,26 @@ public struct ArticleDocument: Hashable, Sendable {
                   commentPolicy: commentPolicy, folded: folded)
     }
 
+    /// The article with only its first `firstComments` comments parsed and laid out: what the
+    /// first frame of a long thread shows, the rest laid out once it is up (`completed`).
+    public init(_ detail: PostDetail, width: Int, dateFormat: DateFormat = .standard, commentPolicy: CommentPolicy? = nil,
+                folded: Set<Comment.ID> = [], firstComments: Int) {
+        self.init(detail, body: HTMLRenderer.render(detail.post.body),
+                  commentBodies: Concurrently.map(Array(detail.comments.prefix(firstComments))) { HTMLRenderer.render($0.comment.body) },
+                  width: width, dateFormat: dateFormat, commentPolicy: commentPolicy, folded: folded)
+    }
+
+    /// Only the first comments are laid out (`init(firstComments:)`).
+    public var isPartial: Bool { commentBodies.count < detail.comments.count }
+
+    /// Every comment laid out: the rest of a partial article parsed, the same width and folds.
+    public func completed() -> ArticleDocument {
+        guard isPartial else { return self }
+        let rest = Concurrently.map(Array(detail.comments.dropFirst(commentBodies.count))) { HTMLRenderer.render($0.comment.body) }
+        return ArticleDocument(detail, body: body, commentBodies: commentBodies + rest, width: width, dateFormat: dateFormat,
+                               commentPolicy: commentPolicy, folded: folded, quotesOpen: quotesOpen)
+    }
+
     /// The same article laid out for another width.
     public func relaid(width: Int) -> ArticleDocument {
         ArticleDocument(detail, body: body, commentBodies: commentBodies, width: width, dateFormat: dateFormat, commentPolicy: commentPolicy,
@@ -194,7 +214,7 @@ public struct ArticleDocument: Hashable, Sendable {
             }
             var hidden = Set<Int>()
             var foldedDepth: Int?
-            for (index, item) in detail.comments.enumerated() {
+            for (index, item) in detail.comments.prefix(commentBodies.count).enumerated() {
                 // Inside a folded thread: not shown; `[` and `]` go to where the thread is.
                 if let depth = foldedDepth, item.depth > depth {
                     hidden.insert(index)
@@ -235,6 +255,11 @@ public struct ArticleDocument: Hashable, Sendable {
                 }
             }
             self.hidden = hidden
+            // A partial article: the rest follows once the first frame is up.
+            if commentBodies.count < detail.comments.count {
+                lines.append(ArticleLine([]))
+                lines.append(line("\(detail.comments.count - commentBodies.count) more comments…", .commentMeta))
+            }
         }
         if let policy = commentPolicy {
             lines.append(ArticleLine([]))

@@ -36,6 +36,8 @@ public enum Effect: Hashable, Sendable {
     /// Bring every source up to date (or only this one) in the background (the loop runs it
     /// on a thread of its own).
     case sync(Source.ID? = nil)
+    /// The rest of a long thread laid out, once its first comments are on screen.
+    case completeArticle(ArticleDocument)
 }
 
 extension Effect {
@@ -60,7 +62,7 @@ extension Effect {
     /// a frame later).
     public var isAfterFrame: Bool {
         switch self {
-        case .countSearch, .loadSources: true
+        case .countSearch, .loadSources, .completeArticle: true
         default: false
         }
     }
@@ -81,6 +83,8 @@ public enum Loaded: Hashable, Sendable {
     case post(PostDetail)
     /// The open post as the cache has it now (`reloadPost`).
     case postReloaded(PostDetail)
+    /// A long thread with every comment laid out (`Effect.completeArticle`).
+    case articleCompleted(ArticleDocument)
     case member(MemberProfile)
     /// A link that names a member of the cache (a forum's mention): their profile, opened as a
     /// jump from the article (Esc comes back).
