@@ -251,3 +251,37 @@ struct MailFormTests {
         #expect(content.comments.first?.body == "<p>Agreed.</p>")
     }
 }
+
+@Suite("Mail: a large archive's headers in memory")
+struct MailMemoryTests {
+    /// Where a string's bytes are: the same place for two strings that share one copy.
+    static func storage(_ text: String?) -> UInt? {
+        guard var text else { return nil }
+        return text.withUTF8 { $0.baseAddress.map { UInt(bitPattern: $0) } }
+    }
+
+    /// A list's messages carry the same List-Id and their senders write many each: the letters
+    /// read together hold one copy of each such value, not one a message.
+    @Test func letters_share_one_copy_of_a_sender_and_a_list_id_that_repeat() {
+        let messages = (0..<4).map { n in
+            Data("""
+                From x Thu Nov  1 11:19:12 2001
+                From: A Rather Long Sender Name <a.rather.long.address@lists.example.org>
+                List-Id: The Internet Governance Discussion List <governance.lists.example.org>
+                Message-ID: <m\(n)@example.org>
+                Subject: [Gov] topic \(n)
+
+                Body \(n).
+
+                """.utf8)
+        }
+        let letters = MailImport.letters(messages.flatMap { Mbox.messages($0) }, flags: nil, orderBase: 0)
+        #expect(letters.count == 4)
+        #expect(Set(letters.map { Self.storage($0.sender.address) }).count == 1)
+        #expect(Set(letters.map { Self.storage($0.sender.name) }).count == 1)
+        #expect(Set(letters.map { Self.storage($0.message.header("list-id")) }).count == 1)
+        #expect(letters.first?.sender.address == "a.rather.long.address@lists.example.org")
+        let plan = MailImport.plan(letters, location: "/m/gov.mbox", listName: nil)
+        #expect(plan.content.sources.first?.name == "The Internet Governance Discussion List")
+    }
+}

@@ -51,16 +51,21 @@ public enum MailImport {
     /// One message's headers read: what threading, people and the post need of it. Nil for an
     /// entry with none of a message's headers (an export's empty record). `bytes`: where the
     /// message is to be read again for its body (by default, `data` itself).
-    static func letter(_ data: Data, order: Int, flags given: Flags? = nil, bytes: MailBytes? = nil) -> Letter? {
+    /// `copies` keeps one copy of the values that repeat from one letter to the next.
+    static func letter(_ data: Data, order: Int, flags given: Flags? = nil, bytes: MailBytes? = nil, copies: OneCopy = OneCopy()) -> Letter? {
         let message = MailMessage.headersOnly(data)
         guard message.headers.contains(where: { ["from", "subject", "date", "message-id"].contains($0.name) }) else { return nil }
         let subject = Substring(Sanitizer.line(message.header("subject") ?? "")).collapsedSpaces.quotesTrimmed
         let date = (message.header("date")).flatMap(MailDate.parse)
         let id = messageID(message.header("message-id")) ?? synthesizedID(message, subject: subject)
         let (key, isReply) = MailThreads.subjectKey(subject)
-        // Of the headers, only what names the list is kept.
-        let kept = MailMessage(headers: message.headers.filter { $0.name == "list-id" || $0.name == "sender" || $0.name == "subject" }, body: "")
-        return Letter(id: id, message: kept, date: date, subject: subject, sender: sender(of: message), order: order,
+        // Of the headers, only what names the list is kept (the subject is the letter's own), each
+        // value once for all the letters that carry it: a list's messages share one List-Id.
+        let kept = MailMessage(headers: message.headers.filter { $0.name == "list-id" || $0.name == "sender" }
+            .map { (name: $0.name, value: copies.once($0.value)) }, body: "")
+        var from = sender(of: message)
+        (from.name, from.address) = (from.name.map(copies.once), from.address.map(copies.once))
+        return Letter(id: id, message: kept, date: date, subject: subject, sender: from, order: order,
                       thread: MailThreads.Item(id: id, parents: parents(of: message), subjectKey: key, isReply: isReply),
                       flags: given ?? Flags(message), bytes: bytes ?? .held(data))
     }
@@ -110,8 +115,11 @@ public enum MailImport {
             (start, Array(messages[start..<min(messages.count, start + batch)]))
         }
         let given = flags.map { UncheckedSendable($0) }
+        let copies = OneCopy()
         let read = Concurrently.map(chunks, minimum: 2, chunk: 1) { start, chunk in
-            chunk.enumerated().compactMap { offset, data in letter(data, order: orderBase + start + offset, flags: given?.value[start + offset]) }
+            chunk.enumerated().compactMap { offset, data in
+                letter(data, order: orderBase + start + offset, flags: given?.value[start + offset], copies: copies)
+            }
         }
         return Array(read.joined())
     }
@@ -122,12 +130,14 @@ public enum MailImport {
         let batch = 256
         let chunks = stride(from: 0, to: located.count, by: batch).map { start in (start, Array(located[start..<min(located.count, start + batch)])) }
         let shared = UncheckedSendable(piece)
+        let copies = OneCopy()
         let read = Concurrently.map(chunks, minimum: 2, chunk: 1) { start, chunk in
             let base = shared.value.startIndex
             return chunk.enumerated().compactMap { index, place in
                 // The headers come before any `>From ` line: read from the piece as it is.
                 letter(shared.value[(base + place.start)..<(base + place.end)], order: orderBase + start + index,
-                       bytes: .inFile(file: file, offset: offset + place.start, count: place.end - place.start, quoted: place.quoted))
+                       bytes: .inFile(file: file, offset: offset + place.start, count: place.end - place.start, quoted: place.quoted),
+                       copies: copies)
             }
         }
         return Array(read.joined())
@@ -147,7 +157,9 @@ public enum MailImport {
     /// The list's content from its letters, each post's and comment's body still to be read
     /// (`Plan`); `holders`: the messages this import answers that the cache has, by their full ids.
     static func plan(_ letters: [Letter], location: String, listName: String?, holders: [String: Holder] = [:], people known: MailPeople? = nil) -> Plan {
-        let name = listName ?? Self.listName(letters.map(\.message)) ?? (location as NSString).lastPathComponent
+        let name = listName ?? Self.listName(letters.prefix(listNameReads).map { letter in
+            MailMessage(headers: letter.message.headers + [(name: "subject", value: letter.subject)], body: "")
+        }) ?? (location as NSString).lastPathComponent
         let source = Source(id: sourceID(location), kind: .mailingList, name: name, location: location)
         let people = known ?? MailPeople(letters.map(\.sender))
         var content = CacheContent(sources: [source])
@@ -321,15 +333,18 @@ public enum MailImport {
         return from
     }
 
+    /// How many of the oldest messages `listName` looks at.
+    static let listNameReads = 50
+
     /// The list's name: its List-Id's phrase, else the `[Name]` its subjects begin with.
     static func listName(_ messages: [MailMessage]) -> String? {
-        for message in messages.prefix(50) {
+        for message in messages.prefix(listNameReads) {
             if let id = message.header("list-id"), let phrase = MailAddress.parse(id).name, !phrase.contains("@") { return phrase }
         }
         // LISTSERV names the list as every message's sender.
-        let senders = Set(messages.prefix(50).compactMap { $0.header("sender").flatMap { MailAddress.parse($0).name } })
+        let senders = Set(messages.prefix(listNameReads).compactMap { $0.header("sender").flatMap { MailAddress.parse($0).name } })
         if senders.count == 1, let sender = senders.first, !sender.isEmpty { return sender }
-        for message in messages.prefix(50) {
+        for message in messages.prefix(listNameReads) {
             if let subject = message.header("subject"), let open = subject.firstIndex(of: "["), let close = subject[open...].firstIndex(of: "]") {
                 let name = String(subject[subject.index(after: open)..<close]).trimmingCharacters(in: .whitespaces)
                 if !name.isEmpty { return Sanitizer.line(name) }

@@ -92,6 +92,7 @@ enum MailArchive {
         let indices = Array(found.indices)
         let chunks = stride(from: 0, to: indices.count, by: 256).map { Array(indices[$0..<min(indices.count, $0 + 256)]) }
         let shared = UncheckedSendable(found)
+        let copies = OneCopy()
         let read = Concurrently.map(chunks, minimum: 2, chunk: 1) { chunk -> Result<[MailImport.Letter], Error> in
             Result {
                 try chunk.compactMap { index -> MailImport.Letter? in
@@ -99,7 +100,7 @@ enum MailArchive {
                     let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
                     let head = try CacheFile.readData(path: path, limit: 64 << 10)
                     return MailImport.letter(head, order: index, flags: shared.value[index].flags,
-                                             bytes: .inFile(file: index, offset: 0, count: size ?? head.count, quoted: false))
+                                             bytes: .inFile(file: index, offset: 0, count: size ?? head.count, quoted: false), copies: copies)
                 }
             }
         }

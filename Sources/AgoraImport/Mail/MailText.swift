@@ -60,3 +60,23 @@ extension String {
         }
     }
 }
+
+/// One copy of each value that repeats (a list's List-Id on each of its messages, a sender's
+/// address on each of theirs), for the threads that read a piece of an archive at once: a
+/// 100,000-message archive held 100,000 copies of a few hundred strings. Past `limit` values it
+/// keeps no more; it goes with the piece it was made for.
+final class OneCopy: @unchecked Sendable {
+    private var copies: [String: String] = [:]
+    private let lock = NSLock()
+    private let limit: Int
+
+    init(limit: Int = 4_096) { self.limit = limit }
+
+    func once(_ value: String) -> String {
+        lock.lock()
+        defer { lock.unlock() }
+        if let copy = copies[value] { return copy }
+        if copies.count < limit { copies[value] = value }
+        return value
+    }
+}
