@@ -73,12 +73,15 @@ public struct SourceReader: Sendable {
     public struct Request {
         public var path: String
         public var isFolder: Bool
+        /// Files given after `path`, one import with it (a mailing list's months).
+        public var morePaths: [String]
         public var open: () throws -> any ImportPort
         public var progress: any ImportProgress
 
-        public init(path: String, isFolder: Bool, open: @escaping () throws -> any ImportPort, progress: any ImportProgress) {
+        public init(path: String, isFolder: Bool, morePaths: [String] = [], open: @escaping () throws -> any ImportPort, progress: any ImportProgress) {
             self.path = path
             self.isFolder = isFolder
+            self.morePaths = morePaths
             self.open = open
             self.progress = progress
         }

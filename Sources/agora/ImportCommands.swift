@@ -10,7 +10,8 @@ struct Import: ParsableCommand {
             PATH may be a Ning archive folder, a zip of one, a single ning-*.json file, an Agora \
             JSON cache (as `agora export` writes), an RSS 0.9x/1.0/2.0, Atom 0.3/1.0 or JSON Feed \
             1.0/1.1 file, a mailing list's archive (an mbox, a pipermail month, a LISTSERV export, \
-            gzip'd or not, a folder of its months, or a Maildir: threads become posts with their replies, \
+            gzip'd or not, a folder of its months or several of its files given at once (one list), or a \
+            Maildir: threads become posts with their replies, \
             senders members), or an OPML file (whose feeds become sources for `agora sync`). What \
             it is, is told from its first bytes (and a Ning file's name); --format says it instead.
 
@@ -27,17 +28,18 @@ struct Import: ParsableCommand {
             """)
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: ArgumentHelp("The file or folder to import.", valueName: "path")) var pathGiven: String?
+    @Argument(help: ArgumentHelp("The file or folder to import (several files: a mailing list's months, one list).", valueName: "path"))
+    var paths: [String] = []
     @Flag(help: "Import the embedded sample community instead of a file.") var sample = false
 
-    var path: String { pathGiven ?? "" }
+    var path: String { paths.first ?? "" }
 
     func validate() throws {
         if let format, SourceKindTable.standard.reader(format: format) == nil {
             throw ValidationError("--format is one of \(SourceKindTable.standard.formats.joined(separator: ", ")), not '\(format)'")
         }
-        if sample, pathGiven != nil { throw ValidationError("give a PATH or --sample, not both") }
-        if !sample, pathGiven == nil { throw ValidationError("Missing expected argument '<path>' (or --sample)") }
+        if sample, !paths.isEmpty { throw ValidationError("give a PATH or --sample, not both") }
+        if !sample, paths.isEmpty { throw ValidationError("Missing expected argument '<path>' (or --sample)") }
     }
     @Option(help: "What PATH is: \(SourceKindTable.standard.formats.joined(separator: ", ")).") var format: String?
     @Flag(help: "Print a JSON summary.") var json = false
@@ -77,6 +79,7 @@ struct Import: ParsableCommand {
         guard let reader, let read = reader.read else {
             throw AgoraError.invalidArgument("\(path): not something agora can import (\(table.readable)); --format says what it is")
         }
+        let morePaths = try Self.moreMonths(Array(paths.dropFirst()), after: path, isFolder: isFolder.boolValue, reader: reader, table: table)
         // The cache is opened only once the reader knows the file is good; it is kept here for
         // what follows the import (the community's name, the size advice).
         // The content is committed before the search index is made: the time to each is kept
@@ -93,7 +96,7 @@ struct Import: ParsableCommand {
             }
             return store
         }
-        let outcome = try read(SourceReader.Request(path: path, isFolder: isFolder.boolValue, open: { cache }, progress: progress))
+        let outcome = try read(SourceReader.Request(path: path, isFolder: isFolder.boolValue, morePaths: morePaths, open: { cache }, progress: progress))
         progress.finish()
         guard let summary = outcome.summary, let store = cache.opened else {
             try reportList(outcome, format: reader.format)
@@ -115,7 +118,7 @@ struct Import: ParsableCommand {
         func describe(_ c: ImportSummary.Counts, _ word: String) -> String {
             "\(word): \(c.added) added, \(c.updated) updated, \(c.unchanged) unchanged"
         }
-        Output.line("Imported \(name ?? Output.safe(path))")
+        Output.line("Imported \(name ?? Output.safe(paths.count > 1 ? "\(path) and \(paths.count - 1) more" : path))")
         Output.line("  " + describe(summary.posts, "posts"))
         Output.line("  " + describe(summary.comments, "comments"))
         Output.line("  " + describe(summary.members, "members"))
@@ -138,6 +141,23 @@ struct Import: ParsableCommand {
             Output.line("  dates: \(summary.droppedDates) outside 1970-9999 left out (the records are kept without them)")
         }
         for note in notes { Output.line("  note: " + Output.safe(note)) }
+    }
+
+    /// The files given after the first: only a mailing list's months, each a file of mail,
+    /// checked before anything is written.
+    static func moreMonths(_ more: [String], after first: String, isFolder: Bool, reader: SourceReader, table: SourceKindTable) throws -> [String] {
+        guard !more.isEmpty else { return [] }
+        guard reader.format == SourceReader.mailingList.format, !isFolder else {
+            throw AgoraError.invalidArgument("several paths are one import only for a mailing list's files (its months); \(first) is not one: import one path at a time")
+        }
+        for file in more {
+            var folder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: file, isDirectory: &folder) else { throw AgoraError.missing(path: file, folder: false) }
+            guard !folder.boolValue, table.recognise(try head(file), name: file)?.format == reader.format else {
+                throw AgoraError.invalidArgument("\(file): not a mailing list's file like \(first); several paths are one list's months")
+            }
+        }
+        return more
     }
 
     /// Past this many posts a JSON cache is the wrong choice (docs/limits.md): it is read whole at

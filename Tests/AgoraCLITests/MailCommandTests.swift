@@ -20,6 +20,39 @@ struct MailCommandTests {
         }.joined(separator: "\n")
     }
 
+    /// Months given as several files are one list, the same one as their folder imported whole;
+    /// anything but a list's file among them is refused before a cache is made.
+    @Test func several_months_given_as_files_are_one_list_the_same_as_their_folder() throws {
+        let agora = AgoraBinary()
+        defer { agora.remove() }
+        let folder = agora.file("gov")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let march = folder + "/2014-March.txt", april = folder + "/2014-April.txt"
+        try Data(Self.month([("a", nil, "Remote hubs", 3)]).utf8).write(to: URL(fileURLWithPath: march))
+        try Data(Self.month([("b", "a", "Re: Remote hubs", 4), ("c", nil, "Agenda", 5)]).utf8).write(to: URL(fileURLWithPath: april))
+        let cache = agora.file("c.sqlite")
+        // A feed among them: refused, naming it, and no cache is made.
+        let feed = agora.file("feed.xml")
+        try "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>F</title></channel></rss>".write(toFile: feed, atomically: true, encoding: .utf8)
+        let refused = try agora.run(["--cache", cache, "import", march, feed])
+        #expect(refused.status != 0 && refused.stderr.contains("feed.xml: not a mailing list's file"), "\(refused.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: cache))
+        let feedFirst = try agora.run(["--cache", cache, "import", feed, march])
+        #expect(feedFirst.status != 0 && feedFirst.stderr.contains("several paths are one import only for a mailing list's files"), "\(feedFirst.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: cache))
+        let several = try agora.run(["--cache", cache, "import", march, april])
+        #expect(several.status == 0, "\(several.stderr)")
+        #expect(several.stdout.contains("and 1 more") && several.stdout.contains("posts: 2 added") && several.stdout.contains("comments: 1 added"),
+                "\(several.stdout)")
+        let posts = try #require(try agora.json(["--cache", cache, "list", "--json"]) as? [[String: Any]])
+        #expect(posts.first { $0["title"] as? String == "Remote hubs" }?["comments"] as? Int == 1, "April's reply is on March's thread")
+        // The folder imported whole is the same list: nothing new, one source.
+        let whole = try agora.run(["--cache", cache, "import", folder])
+        #expect(whole.stdout.contains("posts: 0 added, 0 updated, 2 unchanged"), "\(whole.stdout)")
+        let sources = try #require(try agora.json(["--cache", cache, "sources", "--json"]) as? [[String: Any]])
+        #expect(sources.count == 1)
+    }
+
     @Test func a_folder_of_months_is_one_list_whose_threads_cross_months_and_gzip_is_read_by_content() throws {
         let agora = AgoraBinary()
         defer { agora.remove() }

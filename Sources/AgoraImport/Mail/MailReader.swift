@@ -9,7 +9,11 @@ extension SourceReader {
         recognise: { head in MailArchive.looksLikeMail(head.data) ? .byContent : nil },
         recogniseFolder: { MailArchive.isMaildir($0) || !MailArchive.files(inFolder: $0).isEmpty },
         read: { request in
-            let location = URL(fileURLWithPath: request.path).standardizedFileURL.path
+            // Several files are the list of the folder the first is in: the same list as that
+            // folder imported whole.
+            let several = !request.morePaths.isEmpty
+            let location = URL(fileURLWithPath: several ? (request.path as NSString).deletingLastPathComponent : request.path)
+                .standardizedFileURL.path
             // First every message's headers (threads and people need only them), each message
             // remembered by where it is; then the bodies, read again a batch at a time as they are written.
             let files: MailFiles
@@ -20,7 +24,7 @@ extension SourceReader {
                 files = MailFiles(found.map(\.path))
                 read = try MailArchive.letters(ofMaildir: found, files: files)
             } else {
-                let paths = request.isFolder ? MailArchive.files(inFolder: request.path) : [request.path]
+                let paths = request.isFolder ? MailArchive.files(inFolder: request.path) : [request.path] + request.morePaths
                 files = MailFiles(paths)
                 for (index, file) in paths.enumerated() {
                     request.progress.bar((file as NSString).lastPathComponent, done: index, total: paths.count, unit: "files")
