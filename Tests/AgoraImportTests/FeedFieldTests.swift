@@ -220,3 +220,29 @@ struct OPMLFolderTests {
         #expect(FeedImport.content(feed, location: "https://example.org/feeds/main.xml").sources.first?.site == "https://example.org/")
     }
 }
+
+@Suite("Links made whole")
+struct LinkResolutionTests {
+    /// One address against a base, each form a body brings: what is whole or only a fragment
+    /// stays, what is relative is made whole, entities around it kept.
+    @Test func each_form_of_address_against_a_base() throws {
+        let base = try #require(URL(string: "https://forum.example.org/t/topic/12"))
+        let cases: [(String, String)] = [
+            ("/u/ana", "https://forum.example.org/u/ana"),
+            ("  /u/ana  ", "https://forum.example.org/u/ana"),
+            ("../other/3", "https://forum.example.org/t/other/3"),
+            ("page?a=1&amp;b=2", "https://forum.example.org/t/topic/page?a=1&amp;b=2"),
+            ("//cdn.example.org/x.png", "https://cdn.example.org/x.png"),
+            ("#reply-4", "#reply-4"),
+            ("mailto:ana@example.org", "mailto:ana@example.org"),
+            ("https://other.example.org/a", "https://other.example.org/a"),
+            ("a/b:c", "https://forum.example.org/t/topic/a/b:c"),
+            ("", ""),
+            ("   ", "   "),
+        ]
+        for (given, whole) in cases {
+            #expect(HTMLLinks.resolve(given, base: base) == whole, "\(given)")
+        }
+        #expect(HTMLLinks.resolve("/u/ana", base: nil) == "/u/ana")
+    }
+}
