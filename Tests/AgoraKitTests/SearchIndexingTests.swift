@@ -127,6 +127,12 @@ struct SearchIndexingTests {
         let store = try SQLiteStore(path: path)
         #expect(try TestSQLite.userVersion(path: path) == Schema.version)
         #expect(try store.searchIndexProgress() == SearchIndexProgress(posts: 20, postsIndexed: 20, comments: 1, commentsIndexed: 1))
+        // Its post and comment indexes merge eight segments at a level, as a new cache's do.
+        let queue = try DatabaseQueue(path: path)
+        for table in ["postSearch", "commentSearch"] {
+            #expect(try queue.read { try Int.fetchOne($0, sql: "SELECT v FROM \(table)_config WHERE k = 'automerge'") } == 8, "\(table)")
+        }
+        try queue.close()
         try store.importContent(CacheContent(posts: Self.posts(20..<21)))
         #expect(try store.searchCounts(SearchQuery("common"), kinds: [.posts, .comments]) == [.posts: 21, .comments: 1])
     }

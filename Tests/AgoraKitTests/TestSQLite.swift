@@ -39,9 +39,12 @@ enum TestSQLite {
     }
 
     /// Turns a new cache back into what the seventh schema wrote: the search index always
-    /// complete, no mark of how far it has got.
+    /// complete, no mark of how far it has got, FTS5's own merge setting.
     static func downgradeToVersion7(path: String) throws {
-        try downgrade(path: path, to: 7, undoing: ["DROP TABLE searchIndexed"])
+        try downgrade(path: path, to: 7, undoing: [
+            "DROP TABLE searchIndexed",
+            "DELETE FROM postSearch_config WHERE k = 'automerge'", "DELETE FROM commentSearch_config WHERE k = 'automerge'",
+        ])
     }
 
     /// Turns a new cache back into what the sixth schema wrote: no sync results as values.
