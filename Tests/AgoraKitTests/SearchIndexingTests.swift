@@ -27,6 +27,17 @@ struct SearchIndexingTests {
         try queue.close()
     }
 
+    /// A cache of `content` as an import stopped right after its content commit leaves it, opened again.
+    static func unindexed(_ content: CacheContent, in directory: TemporaryDirectory) throws -> SQLiteStore {
+        let path = directory.file("c.sqlite")
+        do {
+            let store = try SQLiteStore(path: path)
+            try store.importContent(content)
+        }
+        try forgetIndex(path: path)
+        return try SQLiteStore(path: path)
+    }
+
     @Test func another_process_reads_the_content_while_the_index_is_made_and_finds_what_is_indexed() throws {
         let directory = TemporaryDirectory()
         let path = directory.file("c.sqlite")
@@ -69,13 +80,7 @@ struct SearchIndexingTests {
 
     @Test func an_index_left_unfinished_is_carried_on_by_the_next_writer_without_doubles() throws {
         let directory = TemporaryDirectory()
-        let path = directory.file("c.sqlite")
-        do {
-            let store = try SQLiteStore(path: path)
-            try store.importContent(CacheContent(posts: Self.posts(0..<300)))
-        }
-        try Self.forgetIndex(path: path)
-        let store = try SQLiteStore(path: path)
+        let store = try Self.unindexed(CacheContent(posts: Self.posts(0..<300)), in: directory)
         #expect(try store.searchIndexProgress() == SearchIndexProgress(posts: 300, postsIndexed: 0, comments: 0, commentsIndexed: 0))
         #expect(try store.search("common", limit: 1_000).posts.isEmpty)
         #expect(try store.posts(PostQuery(limit: 1_000)).count == 300, "the content is there, unindexed")
@@ -92,14 +97,8 @@ struct SearchIndexingTests {
 
     @Test func a_post_changed_before_it_is_indexed_is_found_by_its_new_words_and_one_indexed_by_its_new_words_too() throws {
         let directory = TemporaryDirectory()
-        let path = directory.file("c.sqlite")
-        do {
-            let store = try SQLiteStore(path: path)
-            try store.importContent(CacheContent(posts: Self.posts(0..<2, word: "alpha"),
-                                                 comments: [Comment(id: "c0", post: "p0", body: "<p>gamma</p>")]))
-        }
-        try Self.forgetIndex(path: path)
-        let store = try SQLiteStore(path: path)
+        let store = try Self.unindexed(CacheContent(posts: Self.posts(0..<2, word: "alpha"), comments: [Comment(id: "c0", post: "p0", body: "<p>gamma</p>")]),
+                                       in: directory)
         // p0 and c0 change while unindexed: the change leaves the index alone, the index takes the new text.
         try store.importContent(CacheContent(posts: Self.posts(0..<1, word: "beta"), comments: [Comment(id: "c0", post: "p0", body: "<p>delta</p>")]))
         #expect(try store.search("alpha").posts.map { $0.post.id.rawValue } == ["p1"])

@@ -80,26 +80,36 @@ enum SearchIndexing {
         var after: Int64
     }
 
+    /// Rows as read for a step, their search texts not made yet.
+    struct Rows: Sendable {
+        var kind: Step.Kind
+        var after: Int64
+        var rowids: [Int64]
+        var titles: [String]
+        var html: [String]
+    }
+
     /// The next rows the index lacks after `mark` (posts first, then comments), up to `limit`:
-    /// their ids and text as read, the search texts not made yet. Empty when nothing waits.
-    static func rows(_ db: Database, after mark: Mark, limit: Int) throws -> (Step.Kind, after: Int64, rowids: [Int64], titles: [String], html: [String]) {
+    /// their ids and text as read. Empty when nothing waits.
+    static func rows(_ db: Database, after mark: Mark, limit: Int) throws -> Rows {
         let posts = try Row.fetchAll(db, sql: """
             SELECT p.rowid AS rowid, p.title AS title, coalesce(b.html, '') AS html FROM post p LEFT JOIN postBody b ON b.post = p.rowid
             WHERE p.rowid > ? ORDER BY p.rowid LIMIT ?
             """, arguments: [mark.posts, limit])
         if !posts.isEmpty {
-            return (.posts, mark.posts, try posts.map { try $0.decode(forColumn: "rowid") }, try posts.map { try $0.decode(forColumn: "title") },
-                    try posts.map { try $0.decode(forColumn: "html") })
+            return Rows(kind: .posts, after: mark.posts, rowids: try posts.map { try $0.decode(forColumn: "rowid") },
+                        titles: try posts.map { try $0.decode(forColumn: "title") }, html: try posts.map { try $0.decode(forColumn: "html") })
         }
         let comments = try Row.fetchAll(db, sql: "SELECT rowid, body FROM comment WHERE rowid > ? ORDER BY rowid LIMIT ?",
                                         arguments: [mark.comments, limit])
-        return (.comments, mark.comments, try comments.map { try $0.decode(forColumn: "rowid") }, [], try comments.map { try $0.decode(forColumn: "body") })
+        return Rows(kind: .comments, after: mark.comments, rowids: try comments.map { try $0.decode(forColumn: "rowid") }, titles: [],
+                    html: try comments.map { try $0.decode(forColumn: "body") })
     }
 
     /// The search texts of rows read by `rows` (on every core).
-    static func made(_ read: (Step.Kind, after: Int64, rowids: [Int64], titles: [String], html: [String])) -> Step {
+    static func made(_ read: Rows) -> Step {
         let made = SQLiteStore.searchTexts(read.html, titles: read.titles)
-        return Step(kind: read.0, rowids: read.rowids, titles: read.titles.map(SearchText.forIndex), texts: made.texts, words: made.words, after: read.after)
+        return Step(kind: read.kind, rowids: read.rowids, titles: read.titles.map(SearchText.forIndex), texts: made.texts, words: made.words, after: read.after)
     }
 
     /// Writes a step's rows into the index and moves the mark past them; false (and nothing
@@ -130,8 +140,8 @@ extension SQLiteStore {
 
     /// Indexes what the search index lacks, `step` posts or comments a transaction (the store's
     /// `indexStep` unless given), until nothing waits (another process indexing at the same
-    /// time takes turns with this one).
-    /// While one step is written, the next one's search texts are made on the other cores;
+    /// time takes turns with this one). While one step is written, the next one's search texts
+    /// are made on the other cores;
     /// they are used only if no other connection wrote in between (`PRAGMA data_version`), else
     /// read and made again. `progress` hears how far it has got before the first step and after
     /// each; the store's `indexObserver` too. A cache that cannot be written is left as it is.
@@ -161,8 +171,8 @@ extension SQLiteStore {
                 // The next step's rows, read now, made while this one is written.
                 var next = mark
                 if current.kind == .posts { next.posts = current.rowids.last! } else { next.comments = current.rowids.last! }
-                let rows = UncheckedRows(try SearchIndexing.rows(db, after: next, limit: step))
-                ahead = rows.value.rowids.isEmpty ? nil : (Ahead { SearchIndexing.made(rows.value) }, version)
+                let rows = try SearchIndexing.rows(db, after: next, limit: step)
+                ahead = rows.rowids.isEmpty ? nil : (Ahead { SearchIndexing.made(rows) }, version)
                 if try SearchIndexing.write(current, db, sent: &sent) { return true }
                 // Another process moved the mark: what was made ahead is of no use.
                 ahead = nil
@@ -186,10 +196,4 @@ extension SQLiteStore {
         }
         return try searchIndexProgress()
     }
-}
-
-/// Rows read on the writing thread, handed to the thread that makes their texts.
-private struct UncheckedRows: @unchecked Sendable {
-    let value: (SearchIndexing.Step.Kind, after: Int64, rowids: [Int64], titles: [String], html: [String])
-    init(_ value: (SearchIndexing.Step.Kind, after: Int64, rowids: [Int64], titles: [String], html: [String])) { self.value = value }
 }
