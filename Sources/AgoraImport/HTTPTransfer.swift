@@ -35,10 +35,17 @@ struct HTTPTransfer {
 
     private static let setUp: Void = { curl_global_init(Int(CURL_GLOBAL_DEFAULT)) }()
 
+    /// Handles kept between requests: curl keeps a handle's connections open, so the next
+    /// request to the same server goes out on one already made (no new TCP and TLS handshake
+    /// for each of a forum's thousands of requests). A handle serves one request at a time.
+    private static let kept = KeptHandles()
+
     func perform() -> Result<Response, Failure> {
         _ = Self.setUp
-        guard let handle = curl_easy_init() else { return .failure(.other("cannot start an HTTP transfer")) }
-        defer { curl_easy_cleanup(handle) }
+        guard let handle = Self.kept.take() ?? curl_easy_init() else { return .failure(.other("cannot start an HTTP transfer")) }
+        defer { Self.kept.give(handle) }
+        // Every option as new; the connections, DNS and TLS session caches stay.
+        curl_easy_reset(handle)
         let state = State(limit: maxBytes)
         let user = Unmanaged.passUnretained(state).toOpaque()
         var list: UnsafeMutablePointer<curl_slist>?
@@ -103,6 +110,25 @@ struct HTTPTransfer {
             return .failure(.tls(String(cString: curl_easy_strerror(code))))
         case CURLE_BAD_CONTENT_ENCODING: return .failure(.badEncoding)
         default: return .failure(.other(String(cString: curl_easy_strerror(code))))
+        }
+    }
+
+    /// The handles not in use, a few at most (the rest are let go with their connections).
+    private final class KeptHandles: @unchecked Sendable {
+        private var handles: [UnsafeMutableRawPointer] = []
+        private let lock = NSLock()
+
+        func take() -> UnsafeMutableRawPointer? {
+            lock.withLock { handles.popLast() }
+        }
+
+        func give(_ handle: UnsafeMutableRawPointer) {
+            let kept = lock.withLock { () -> Bool in
+                guard handles.count < 4 else { return false }
+                handles.append(handle)
+                return true
+            }
+            if !kept { curl_easy_cleanup(handle) }
         }
     }
 

@@ -92,9 +92,10 @@ public final class TestForum: @unchecked Sendable {
 
     private init() {}
 
-    /// Starts serving. `stop()` when done.
-    public func start() throws -> TestForum {
-        server = try TestHTTPServer { [unowned self] request in self.answer(request) }
+    /// Starts serving, keeping connections open between requests when asked (as Discourse
+    /// does). `stop()` when done.
+    public func start(keepAlive: Bool = false) throws -> TestForum {
+        server = try TestHTTPServer(keepAlive: keepAlive) { [unowned self] request in self.answer(request) }
         return self
     }
 

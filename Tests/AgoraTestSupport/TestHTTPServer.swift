@@ -63,6 +63,17 @@ public final class TestHTTPServer: @unchecked Sendable {
     private var mostInFlight = 0
     private var streamed: [String: Int] = [:]
     private var streamsEnded: [String: Bool] = [:]
+    private var accepted = 0
+    /// Answers keep the connection open for the client's next request (HTTP/1.1's default),
+    /// as real servers do; else every answer closes it.
+    private let keepAlive: Bool
+
+    /// The connections clients opened.
+    public var connections: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return accepted
+    }
 
     /// Bytes of streamed body sent for a path, and whether the stream ended because the client
     /// went away (rather than running to its end).
@@ -88,8 +99,9 @@ public final class TestHTTPServer: @unchecked Sendable {
         return received
     }
 
-    public init(handler: @escaping @Sendable (Request) -> Response) throws {
+    public init(keepAlive: Bool = false, handler: @escaping @Sendable (Request) -> Response) throws {
         self.handler = handler
+        self.keepAlive = keepAlive
         let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard listener >= 0 else { throw POSIXError(.EMFILE) }
         var yes: Int32 = 1
@@ -142,6 +154,9 @@ public final class TestHTTPServer: @unchecked Sendable {
                 if isStopped { return }
                 continue
             }
+            lock.lock()
+            accepted += 1
+            lock.unlock()
             let thread = Thread { [self] in serve(connection) }
             thread.start()
         }
@@ -149,17 +164,27 @@ public final class TestHTTPServer: @unchecked Sendable {
 
     private func serve(_ connection: Int32) {
         defer { close(connection) }
-        var buffer = [UInt8](repeating: 0, count: 65_536)
         var received = Data()
-        while !received.contains(Data("\r\n\r\n".utf8)) {
+        // Requests one after another on the connection while it is kept open (none has a body).
+        while answer(connection, &received) {}
+    }
+
+    /// Reads one request from the connection (what is left of `received` first) and answers it;
+    /// true when the connection stays open for another.
+    private func answer(_ connection: Int32, _ received: inout Data) -> Bool {
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        let end = Data("\r\n\r\n".utf8)
+        while received.range(of: end) == nil {
             let count = read(connection, &buffer, buffer.count)
-            if count <= 0 { return }
+            if count <= 0 { return false }
             received.append(contentsOf: buffer[..<count])
         }
-        let head = String(decoding: received, as: UTF8.self).components(separatedBy: "\r\n\r\n")[0]
+        let headEnd = received.range(of: end)!
+        let head = String(decoding: received[received.startIndex..<headEnd.lowerBound], as: UTF8.self)
+        received = Data(received[headEnd.upperBound...])
         var lines = head.components(separatedBy: "\r\n")
         let requestLine = lines.removeFirst().split(separator: " ")
-        guard requestLine.count >= 2 else { return }
+        guard requestLine.count >= 2 else { return false }
         var headers: [String: String] = [:]
         for line in lines {
             guard let colon = line.firstIndex(of: ":") else { continue }
@@ -199,22 +224,16 @@ public final class TestHTTPServer: @unchecked Sendable {
             streamed[request.path] = sent
             streamsEnded[request.path] = left
             lock.unlock()
-            return
+            return false
         }
         if !response.headers.contains(where: { $0.0.lowercased() == "content-length" }) {
             text += "Content-Length: \(response.status == 304 ? 0 : response.body.count)\r\n"
         }
-        text += "Connection: close\r\n\r\n"
+        let stays = keepAlive && request.headers["connection"]?.lowercased() != "close"
+        text += stays ? "\r\n" : "Connection: close\r\n\r\n"
         var out = Data(text.utf8)
         if response.status != 304 { out.append(response.body) }
-        out.withUnsafeBytes { raw in
-            var sent = 0
-            while sent < raw.count {
-                let n = write(connection, raw.baseAddress! + sent, raw.count - sent)
-                if n <= 0 { return }
-                sent += n
-            }
-        }
+        return send(out, on: connection) && stays && !isStopped
     }
 
     /// Writes all of `data`; false when the client has gone.

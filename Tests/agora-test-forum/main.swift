@@ -21,7 +21,7 @@ while let name = arguments.popFirst() {
     settings[name] = value
 }
 let forum = try TestForum.generated(topics: settings["--topics"]!, posts: settings["--posts"]!, users: settings["--users"]!,
-                                    seed: UInt64(settings["--seed"]!)).start()
+                                    seed: UInt64(settings["--seed"]!)).start(keepAlive: true)
 say(forum.baseURL)
 while let line = readLine() {
     let words = line.split(separator: " ", maxSplits: 2).map(String.init)
