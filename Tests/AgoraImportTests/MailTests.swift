@@ -285,3 +285,15 @@ struct MailMemoryTests {
         #expect(plan.content.sources.first?.name == "The Internet Governance Discussion List")
     }
 }
+
+@Suite("Mail: plain text as HTML")
+struct MailPlainTextTests {
+    /// A signature begins a block of its own whether or not a blank line comes before `-- `, so
+    /// that the article can fold it; `--` inside a line, or with more after it, is text.
+    @Test func a_signature_starts_a_block_with_or_without_a_blank_line_before_it() {
+        #expect(MailImport.plainHTML("We can, in Lagos.\n-- \nBo, from the hub") == "<p>We can, in Lagos.</p><p>-- <br>Bo, from the hub</p>")
+        #expect(MailImport.plainHTML("We can.\n--\nBo") == "<p>We can.</p><p>--<br>Bo</p>")
+        #expect(MailImport.plainHTML("We can.\n\n-- \nBo") == "<p>We can.</p><p>-- <br>Bo</p>")
+        #expect(MailImport.plainHTML("a -- b\n--- \nc") == "<p>a -- b<br>--- <br>c</p>")
+    }
+}

@@ -43,6 +43,13 @@ extension MailImport {
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// `-- ` (or `--`) alone on its line: where a signature begins.
+    static func isSignatureDelimiter(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
+        var end = line.count
+        if end > 0, line[end - 1] == 0x0D { end -= 1 }
+        return (end == 2 || end == 3 && line[2] == 0x20) && line[0] == 0x2D && line[1] == 0x2D
+    }
+
     /// The lines as HTML, written into `out`.
     private static func blocks(_ lines: ArraySlice<Range<Int>>, of bytes: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
         var paragraph: [Range<Int>] = []
@@ -73,6 +80,12 @@ extension MailImport {
             } else if line.allSatisfy({ bytes[$0] == 0x20 || bytes[$0] == 0x09 || bytes[$0] == 0x0D }) {
                 flushQuote()
                 flushParagraph()
+            } else if isSignatureDelimiter(UnsafeBufferPointer(rebasing: bytes[line])) {
+                // A signature begins a block of its own, blank line before it or not (the
+                // article folds it from there).
+                flushQuote()
+                flushParagraph()
+                paragraph.append(line)
             } else {
                 flushQuote()
                 paragraph.append(line)
