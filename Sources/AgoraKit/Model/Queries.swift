@@ -321,13 +321,12 @@ public struct SearchResults: Hashable, Sendable {
     public var totalText: String {
         let all = totals.map { atLeast.contains($0.key) ? $0.value - 1 : $0.value }.reduce(0, +)
         let capped = totals.values.contains { $0 >= Self.countCap } || !atLeast.isEmpty
-        return all.formatted(.number.locale(Locale(identifier: "en_US"))) + (capped ? "+" : "")
+        return all.grouped + (capped ? "+" : "")
     }
 
     /// "19", "1,000+".
     public static func countText(_ count: Int) -> String {
-        let formatted = count.formatted(.number.grouping(.automatic).locale(Locale(identifier: "en_US")))
-        return count >= countCap ? "\(SearchResults.countCap.formatted(.number.locale(Locale(identifier: "en_US"))))+" : formatted
+        count >= countCap ? "\(countCap.grouped)+" : count.grouped
     }
 
     public init(posts: [PostHit] = [], comments: [CommentHit] = [], members: [MemberSummary] = [], problems: [String] = []) {
@@ -369,4 +368,9 @@ public struct UnreadSearch: Hashable, Sendable {
 
     /// The list of all posts, newest first: the one the caches keep an index of unread posts for.
     public var isPlainList: Bool { filter == .all && sort == .newest }
+}
+
+extension Int {
+    /// "1,268": a count as a person reads it, whatever the locale.
+    public var grouped: String { formatted(.number.grouping(.automatic).locale(Locale(identifier: "en_US"))) }
 }

@@ -14,7 +14,7 @@ public enum StatsSVG {
         func text(_ s: String, x: Int = margin, size: Int = 13, weight: String = "normal", fill: String = "#222", anchor: String = "start") {
             body.append("<text x=\"\(x)\" y=\"\(y)\" font-size=\"\(size)\" font-weight=\"\(weight)\" fill=\"\(fill)\" text-anchor=\"\(anchor)\">\(escape(s))</text>")
         }
-        func number(_ n: Int) -> String { n.formatted(.number.locale(Locale(identifier: "en_US"))) }
+        func number(_ n: Int) -> String { n.grouped }
 
         y += 8
         text(community.name, size: 22, weight: "bold")

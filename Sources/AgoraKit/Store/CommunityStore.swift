@@ -67,9 +67,6 @@ public protocol CommunityStore: ImportPort {
     /// How far the search index has got: an import commits its content first and indexes it
     /// after, so a search finds what is indexed (complete for a cache searched without an index).
     func searchIndexProgress() throws -> SearchIndexProgress
-    /// Indexes one step of what the search index lacks (a reader does it between other work,
-    /// when an import stopped before its index was complete); says how far it has got.
-    func indexForSearchStep(limit: Int) throws -> SearchIndexProgress
 
     // MARK: Muted members
     /// The members whose posts and comments are hidden everywhere (lists, threads, search,
@@ -96,7 +93,6 @@ extension CommunityStore {
     public func member(_ id: Member.ID) throws -> MemberProfile { try member(id, limit: 100) }
 
     public func searchIndexProgress() throws -> SearchIndexProgress { .complete }
-    public func indexForSearchStep(limit: Int) throws -> SearchIndexProgress { .complete }
 
     public func communityStats() throws -> CommunityStats {
         let content = try exportContent()

@@ -22,8 +22,16 @@ extension SQLiteStore {
     @discardableResult
     public func importContent(_ content: CacheContent) throws -> ImportSummary {
         let content = try ContentCheck.prepared(content)
-        var summary = try write { db in try SQLiteImport(db: db).run(content) }
+        var summary = try write { db -> ImportSummary in
+            let summary = try SQLiteImport(db: db).run(content)
+            // A small write (a forum's topic, a month of a list) is indexed in its own transaction,
+            // a step of posts and one of comments: no second transaction for each of a sync's writes.
+            var sent = Set<String>()
+            if try SearchIndexing.stepNow(db, limit: indexStep, sent: &sent) { _ = try SearchIndexing.stepNow(db, limit: indexStep, sent: &sent) }
+            return summary
+        }
         summary.droppedDates = content.droppedDates
+        // What is left (more than a step waited): in steps of their own.
         try indexForSearch()
         return summary
     }
@@ -59,24 +67,6 @@ extension SQLiteStore {
     private static func runProducer(_ box: ProducerBox, into channel: BatchChannel) {
         produceAll(box, into: channel)
         channel.finishProducing()
-    }
-
-    /// Bodies as the plain text the search indexes hold, and the words in them and in the
-    /// `titles` (for the list of words a typed prefix begins), on every core: a step is thousands.
-    static func searchTexts(_ bodies: [String], titles: [String] = []) -> (texts: [String], words: Set<String>) {
-        let chunk = 128
-        let ranges = stride(from: 0, to: bodies.count, by: chunk).map { $0..<min(bodies.count, $0 + chunk) }
-        let made = Concurrently.map(ranges, minimum: 2, chunk: 1) { range -> (texts: [String], words: [String]) in
-            var collector = TermCollector()
-            let texts = range.map { k -> String in
-                let text = SearchText.forIndex(PlainText.fromHTML(bodies[k]))
-                collector.add(text)
-                if k < titles.count { collector.add(SearchText.forIndex(titles[k])) }
-                return text
-            }
-            return (texts, collector.found)
-        }
-        return (made.flatMap(\.texts), Set(made.flatMap(\.words)))
     }
 
     private static func produceAll(_ box: ProducerBox, into channel: BatchChannel) {

@@ -22,9 +22,8 @@ public struct SearchIndexProgress: Hashable, Sendable {
     /// search may miss what is not indexed yet; nil when nothing waits.
     public var words: String? {
         guard !isComplete else { return nil }
-        func n(_ value: Int) -> String { value.formatted(.number.grouping(.automatic).locale(Locale(identifier: "en_US_POSIX"))) }
-        var parts = ["\(n(postsIndexed)) of \(n(posts)) posts"]
-        if comments > 0 { parts.append("\(n(commentsIndexed)) of \(n(comments)) comments") }
+        var parts = ["\(postsIndexed.grouped) of \(posts.grouped) posts"]
+        if comments > 0 { parts.append("\(commentsIndexed.grouped) of \(comments.grouped) comments") }
         return "indexing for search: " + parts.joined(separator: ", ")
     }
 }
@@ -112,6 +111,11 @@ enum SearchIndexing {
         return Step(kind: read.kind, rowids: read.rowids, titles: read.titles.map(SearchText.forIndex), texts: made.texts, words: made.words, after: read.after)
     }
 
+    /// The next rows after the mark as it is now, read, made and written in the caller's transaction.
+    static func stepNow(_ db: Database, limit: Int, sent: inout Set<String>) throws -> Bool {
+        try write(made(try rows(db, after: mark(db), limit: limit)), db, sent: &sent)
+    }
+
     /// Writes a step's rows into the index and moves the mark past them; false (and nothing
     /// written) when the mark is no longer where the step was read after.
     static func write(_ step: Step, _ db: Database, sent: inout Set<String>) throws -> Bool {
@@ -134,6 +138,24 @@ enum SearchIndexing {
 }
 
 extension SQLiteStore {
+    /// Bodies as the plain text the search indexes hold, and the words in them and in the
+    /// `titles` (for the list of words a typed prefix begins), on every core: a step is thousands.
+    static func searchTexts(_ bodies: [String], titles: [String] = []) -> (texts: [String], words: Set<String>) {
+        let chunk = 128
+        let ranges = stride(from: 0, to: bodies.count, by: chunk).map { $0..<min(bodies.count, $0 + chunk) }
+        let made = Concurrently.map(ranges, minimum: 2, chunk: 1) { range -> (texts: [String], words: [String]) in
+            var collector = TermCollector()
+            let texts = range.map { k -> String in
+                let text = SearchText.forIndex(PlainText.fromHTML(bodies[k]))
+                collector.add(text)
+                if k < titles.count { collector.add(SearchText.forIndex(titles[k])) }
+                return text
+            }
+            return (texts, collector.found)
+        }
+        return (made.flatMap(\.texts), Set(made.flatMap(\.words)))
+    }
+
     public func searchIndexProgress() throws -> SearchIndexProgress {
         try read { db in try SearchIndexing.progress(db) }
     }
@@ -176,7 +198,7 @@ extension SQLiteStore {
                 if try SearchIndexing.write(current, db, sent: &sent) { return true }
                 // Another process moved the mark: what was made ahead is of no use.
                 ahead = nil
-                return try SearchIndexing.write(SearchIndexing.made(try SearchIndexing.rows(db, after: SearchIndexing.mark(db), limit: step)), db, sent: &sent)
+                return try SearchIndexing.stepNow(db, limit: step, sent: &sent)
             }
             state = try searchIndexProgress()
             try progress?(state)
@@ -186,14 +208,12 @@ extension SQLiteStore {
         return state
     }
 
-    /// One step of `indexForSearch`: for a reader that indexes between other work.
+    /// One step of `indexForSearch`, in a transaction of its own.
     @discardableResult
     public func indexForSearchStep(limit: Int = 500) throws -> SearchIndexProgress {
         guard !isReadOnly else { return try searchIndexProgress() }
         var sent = Set<String>()
-        _ = try write { db in
-            try SearchIndexing.write(SearchIndexing.made(try SearchIndexing.rows(db, after: SearchIndexing.mark(db), limit: limit)), db, sent: &sent)
-        }
+        _ = try write { db in try SearchIndexing.stepNow(db, limit: limit, sent: &sent) }
         return try searchIndexProgress()
     }
 }
