@@ -102,7 +102,7 @@ public enum Discourse {
         for raw in posts.sorted(by: { (int($0["post_number"]) ?? 0) < (int($1["post_number"]) ?? 0) }) {
             guard let postID = int(raw["id"]), let number = int(raw["post_number"]), seen.insert(postID).inserted else { continue }
             let type = int(raw["post_type"]) ?? 1
-            let gone = (raw["hidden"] as? Bool) == true || raw["deleted_at"] is String || (raw["user_deleted"] as? Bool) == true
+            let gone = flag(raw["hidden"]) || raw["deleted_at"] is String || flag(raw["user_deleted"])
             if gone || type == 4 {
                 leftOut += 1
                 continue
@@ -111,7 +111,7 @@ public enum Discourse {
             let name = (raw["name"] as? String).flatMap { $0.isEmpty ? nil : $0 } ?? username
             let memberID = username.map(site.memberID)
             if let memberID, let username, authors[memberID] == nil {
-                let role: Member.Role = (raw["admin"] as? Bool) == true ? .admin : (raw["moderator"] as? Bool) == true ? .moderator : .member
+                let role: Member.Role = flag(raw["admin"]) ? .admin : flag(raw["moderator"]) ? .moderator : .member
                 authors[memberID] = Member(id: memberID, name: name ?? username, role: role)
             }
             let cooked = absoluteLinks(in: (raw["cooked"] as? String) ?? "", site: site)
@@ -164,7 +164,7 @@ public enum Discourse {
         let user = (json["user"] as? [String: Any]) ?? json
         guard let username = user["username"] as? String else { return nil }
         let location = (user["location"] as? String).flatMap { $0.trimmed.isEmpty ? nil : $0.trimmed }
-        let role: Member.Role = (user["admin"] as? Bool) == true ? .admin : (user["moderator"] as? Bool) == true ? .moderator : .member
+        let role: Member.Role = flag(user["admin"]) ? .admin : flag(user["moderator"]) ? .moderator : .member
         var answers = [Member.ProfileAnswer(question: "Username", answer: "@" + username)]
         if let title = (user["title"] as? String)?.trimmed, !title.isEmpty { answers.append(.init(question: "Title", answer: title)) }
         if let website = (user["website"] as? String)?.trimmed, !website.isEmpty { answers.append(.init(question: "Website", answer: website)) }
@@ -193,7 +193,7 @@ public enum Discourse {
         let topics = ((list["topics"] as? [[String: Any]]) ?? []).compactMap { topic -> Listed? in
             int(topic["id"]).map {
                 Listed(id: $0, bumped: date(topic["bumped_at"]) ?? date(topic["last_posted_at"]), category: int(topic["category_id"]),
-                       pinned: (topic["pinned"] as? Bool) == true || (topic["pinned_globally"] as? Bool) == true)
+                       pinned: flag(topic["pinned"]) || flag(topic["pinned_globally"]))
             }
         }
         return (topics, list["more_topics_url"] is String)
@@ -249,28 +249,65 @@ public enum Discourse {
     }
 
     /// `data-username="u"` in a quote gains `data-full-name="Name"` when the name is known.
+    /// (On the bytes: Foundation's substring search was a twentieth of a forum's sync.)
     static func namedQuotes(_ html: String, names: [String: String]) -> String {
-        guard html.contains("data-username=\"") else { return html }
-        var out = ""
-        var rest = Substring(html)
-        while let range = rest.range(of: "data-username=\"") {
-            out += rest[..<range.upperBound]
-            rest = rest[range.upperBound...]
-            guard let end = rest.firstIndex(of: "\"") else { break }
-            let username = String(rest[..<end])
-            out += rest[...end]
-            rest = rest[rest.index(after: end)...]
-            if let name = names[username.lowercased()] {
-                out += " data-full-name=\"" + FeedParser.escapeAttribute(name) + "\""
+        let marker = Array("data-username=\"".utf8)
+        var html = html
+        let rewritten = html.withUTF8 { b -> String? in
+            var out: [UInt8] = []
+            var copied = 0
+            var at = 0
+            while let found = Self.find(marker, in: b, from: at) {
+                let start = found + marker.count
+                guard let end = b[start...].firstIndex(of: UInt8(ascii: "\"")) else { break }
+                at = end + 1
+                let username = String(decoding: UnsafeBufferPointer(rebasing: b[start..<end]), as: UTF8.self).lowercased()
+                guard let name = names[username] else { continue }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: b[copied...end]))
+                out.append(contentsOf: " data-full-name=\"".utf8)
+                out.append(contentsOf: FeedParser.escapeAttribute(name).utf8)
+                out.append(UInt8(ascii: "\""))
+                copied = end + 1
             }
+            guard copied > 0 else { return nil }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: b[copied...]))
+            return String(decoding: out, as: UTF8.self)
         }
-        return out + rest
+        return rewritten ?? html
+    }
+
+    /// Where `needle` next starts in `bytes` at or after `from`.
+    private static func find(_ needle: [UInt8], in bytes: UnsafeBufferPointer<UInt8>, from: Int) -> Int? {
+        guard let first = needle.first, bytes.count >= needle.count else { return nil }
+        var i = from
+        let last = bytes.count - needle.count
+        while i <= last {
+            if bytes[i] == first {
+                var j = 1
+                while j < needle.count, bytes[i + j] == needle[j] { j += 1 }
+                if j == needle.count { return i }
+            }
+            i += 1
+        }
+        return nil
     }
 
     /// Links and images relative to the forum, made absolute.
     static func absoluteLinks(in html: String, site: Site) -> String { HTMLLinks.absolute(html, base: site.base) }
 
-    static func int(_ value: Any?) -> Int? { (value as? Int) ?? (value as? NSNumber)?.intValue ?? (value as? String).flatMap { Int($0) } }
+    /// A whole number, also when written as a string (`"12"`). JSONSerialization's numbers are
+    /// NSNumbers, asked as such first: a cast to Int through Any bridges, and was a twentieth of
+    /// a sync.
+    static func int(_ value: Any?) -> Int? {
+        if let number = value as? NSNumber {
+            let whole = number.intValue
+            return Double(whole) == number.doubleValue ? whole : nil
+        }
+        return (value as? Int) ?? (value as? String).flatMap { Int($0) }
+    }
+
+    /// A JSON `true` (or a number other than 0, as Foundation bridges it).
+    static func flag(_ value: Any?) -> Bool { (value as? NSNumber)?.boolValue ?? (value as? Bool) ?? false }
 
     static func date(_ value: Any?) -> Date? { (value as? String).flatMap(FeedDate.parse) }
 }

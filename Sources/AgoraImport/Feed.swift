@@ -90,6 +90,7 @@ enum FeedDate {
     }
 
     static func parse(_ raw: String) -> Date? {
+        if let iso = ISODate.common(raw) { return iso }
         let text = raw.trimmed
         // Feed dates are ASCII; anything else is no date (Foundation's DateFormatter stops the
         // program on a combining mark inside one: "22:0̿33").
@@ -145,19 +146,5 @@ enum FeedDate {
     private static func iso8601(_ text: String) -> Date? {
         guard text.count >= 10, text.first?.isNumber == true, text.dropFirst(4).first == "-" else { return nil }
         return ISODate.parse(text)
-    }
-}
-
-/// A civil date and time at an offset from UTC as a Date, by Howard Hinnant's days-from-civil:
-/// no Calendar (a hundred thousand Calendar calls take seconds). `month` counts from 0.
-enum CivilTime {
-    static func date(year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int, offsetMinutes: Int) -> Date {
-        let y = month < 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let m = month + 1
-        let doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + day - 1
-        let days = era * 146_097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719_468
-        return Date(timeIntervalSince1970: TimeInterval(days * 86_400 + hour * 3_600 + minute * 60 + second - offsetMinutes * 60))
     }
 }

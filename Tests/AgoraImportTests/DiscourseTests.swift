@@ -114,4 +114,14 @@ struct DiscourseTests {
         let topic = try #require(Discourse.topic(json, site: site))
         #expect(topic.comments.first?.body.contains(#"data-username="wanjiru" data-full-name="Wanjiru Kamau""#) == true, "\(topic.comments.first?.body ?? "")")
     }
+
+    @Test func each_quote_is_named_and_the_rest_of_the_body_kept() {
+        let names = ["wanjiru": "Wanjiru \"W\" Kamau", "bo": "Bo Li"]
+        let html = #"<p>é</p><aside data-username="Wanjiru">a</aside><aside data-username="nobody">b</aside><aside data-username="bo">c</aside>"#
+        #expect(Discourse.namedQuotes(html, names: names) == #"<p>é</p><aside data-username="Wanjiru" data-full-name="Wanjiru &quot;W&quot; Kamau">a</aside>"#
+            + #"<aside data-username="nobody">b</aside><aside data-username="bo" data-full-name="Bo Li">c</aside>"#)
+        let nothing = #"<aside data-username="nobody">b</aside><p data-username="unclosed"#
+        #expect(Discourse.namedQuotes(nothing, names: names) == nothing)
+        #expect(Discourse.namedQuotes("", names: names) == "")
+    }
 }

@@ -245,4 +245,34 @@ struct LinkResolutionTests {
         }
         #expect(HTMLLinks.resolve("/u/ana", base: nil) == "/u/ana")
     }
+
+    /// The links read by hand (from the root or the authority) come out as Foundation resolves
+    /// them, and what the hand reading declines (dot segments, `%`, spaces, entities, relative
+    /// paths) still goes to Foundation, in a whole body as for one address.
+    @Test func the_hand_read_links_agree_with_foundation() throws {
+        let bases = ["https://forum.example.org", "https://forum.example.org/", "http://127.0.0.1:8080/forum/", "https://Forum.Example.org:443/t/x/1?page=2#p3",
+                     "https://user@host.example/a/b"]
+        let pieces = ["/u/ana", "/t/slug-name/12/3", "/uploads/default/original/1X/abc.png", "//cdn.example.org/x.png", "//CDN.Example.ORG/",
+                      "/a/./b", "/a/../b", "/.well-known/x", "/p?x=1;y=2#frag", "/search?q=a+b", "/%E4%B8%AD", "/a b", "/a&amp;b", "/", "//",
+                      "/~me/(1)/it's,ok!*$=@:", "/a/.", "/a/..", "/x#y/../z", "/é", "rel/path", "?q=1"]
+        var handled = 0
+        for text in bases {
+            let base = try #require(URL(string: text))
+            let origin = try #require(HTMLLinks.Origin(base))
+            for piece in pieces {
+                let foundation = URL(string: piece, relativeTo: base)?.absoluteURL.absoluteString
+                let byHand = Array(piece.utf8).withUnsafeBufferPointer { origin.resolve($0) }
+                if let byHand {
+                    handled += 1
+                    #expect(byHand == foundation, "\(piece) against \(text)")
+                }
+                // Whole bodies: the same result whichever way each link went.
+                let body = "<a href=\"\(piece)\">x</a><img src='\(piece)'>"
+                let expected = HTMLLinks.resolve(piece, base: base)
+                #expect(HTMLLinks.absolute(body, base: base) == "<a href=\"\(expected)\">x</a><img src='\(expected)'>", "\(piece) against \(text)")
+            }
+        }
+        #expect(handled >= 40, "most of the forms are read by hand")
+        #expect(HTMLLinks.Origin(URL(string: "mailto:ana@example.org")!) == nil)
+    }
 }

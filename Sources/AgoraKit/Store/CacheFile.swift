@@ -263,28 +263,6 @@ public struct CacheFile: Codable, Sendable, Equatable {
     }
 }
 
-/// ISO 8601 dates with or without fractional seconds, in UTC or with an offset, or a day alone.
-public enum ISODate {
-    /// `2026-11-29T17:13:12.482Z`: rounded to the millisecond (the formatter's own fraction is
-    /// cut, not rounded, so a date read back would be a millisecond early).
-    public static func string(_ date: Date) -> String {
-        let ms = Int64((date.timeIntervalSince1970 * 1_000).rounded())
-        let (seconds, fraction) = (ms >= 0 ? ms / 1_000 : (ms - 999) / 1_000, ((ms % 1_000) + 1_000) % 1_000)
-        let whole = Date(timeIntervalSince1970: Double(seconds))
-            .formatted(.iso8601.year().month().day().time(includingFractionalSeconds: false).timeZone(separator: .omitted))
-        guard whole.hasSuffix("Z") else { return whole }
-        return String(whole.dropLast()) + "." + String(format: "%03d", Int(fraction)) + "Z"
-    }
-
-    public static func parse(_ text: String) -> Date? {
-        if let date = try? Date(text, strategy: .iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted)) { return date }
-        if let date = try? Date(text, strategy: .iso8601) { return date }
-        if let date = try? Date(text, strategy: .iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .colon)) { return date }
-        if let date = try? Date(text, strategy: .iso8601.year().month().day()) { return date }
-        return nil
-    }
-}
-
 extension Date {
     /// The same moment to the millisecond, made one way only (seconds since 1970, rounded), so
     /// that two roads to one moment give equal dates.
