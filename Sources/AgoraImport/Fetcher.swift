@@ -175,7 +175,15 @@ public struct Fetcher: Sendable {
         return formatter.string(from: date)
     }
 
-    /// "30 s", "0.5 s".
+    /// Nothing is fetched without libcurl, which is loaded at the first request: this says so,
+    /// naming `location`, before anything is asked of a server.
+    public static func checkHTTP(_ location: String) throws {
+        if let why = HTTPTransfer.loadFailure { throw AgoraError.badInput(.init(path: location), noLibrary(why)) }
+    }
+
+    static func noLibrary(_ why: String) -> String {
+        "fetching over HTTP needs libcurl (Debian's package libcurl4), which could not be loaded: \(why)"
+    }
 
     /// A failed transfer in words, naming the source.
     func describe(_ failure: HTTPTransfer.Failure, location: String) -> AgoraError {
@@ -187,6 +195,7 @@ public struct Fetcher: Sendable {
         case .cannotConnect: reason = "cannot connect (nothing listening?)"
         case .tls(let detail): reason = "the TLS connection failed (\(detail))"
         case .badEncoding: reason = "the compressed answer is broken"
+        case .noLibrary(let detail): reason = Self.noLibrary(detail)
         case .other(let detail): reason = detail
         }
         return .badInput(.init(path: location), "\(reason)")

@@ -25,6 +25,8 @@ struct HTTPTransfer {
         case cannotConnect
         case tls(String)
         case badEncoding
+        /// libcurl could not be loaded: what the loader said.
+        case noLibrary(String)
         case other(String)
     }
 
@@ -33,24 +35,25 @@ struct HTTPTransfer {
     var deadline: DispatchTime
     var maxBytes: Int
 
-    private static let setUp: Void = { curl_global_init(Int(CURL_GLOBAL_DEFAULT)) }()
-
     /// Handles kept between requests: curl keeps a handle's connections open, so the next
     /// request to the same server goes out on one already made (no new TCP and TLS handshake
     /// for each of a forum's thousands of requests). A handle serves one request at a time.
     private static let kept = KeptHandles()
 
+    /// Why libcurl cannot be loaded (it is, and set up, at the first call), or nil when it can.
+    static var loadFailure: String? { agora_curl() == nil ? String(cString: agora_curl_error()) : nil }
+
     func perform() -> Result<Response, Failure> {
-        _ = Self.setUp
-        guard let handle = Self.kept.take() ?? curl_easy_init() else { return .failure(.other("cannot start an HTTP transfer")) }
+        if let why = Self.loadFailure { return .failure(.noLibrary(why)) }
+        guard let handle = Self.kept.take() ?? agora_curl_easy_init() else { return .failure(.other("cannot start an HTTP transfer")) }
         defer { Self.kept.give(handle) }
         // Every option as new; the connections, DNS and TLS session caches stay.
-        curl_easy_reset(handle)
+        agora_curl_easy_reset(handle)
         let state = State(limit: maxBytes)
         let user = Unmanaged.passUnretained(state).toOpaque()
         var list: UnsafeMutablePointer<curl_slist>?
-        for header in headers { list = curl_slist_append(list, header) }
-        defer { curl_slist_free_all(list) }
+        for header in headers { list = agora_curl_slist_append(list, header) }
+        defer { agora_curl_slist_free_all(list) }
         let now = DispatchTime.now()
         // Rounded up, so that the transfer ends at the deadline, never a moment before it.
         let remaining = deadline > now ? (deadline.uptimeNanoseconds - now.uptimeNanoseconds + 999_999) / 1_000_000 : 0
@@ -96,7 +99,7 @@ struct HTTPTransfer {
             }
             return 0
         }
-        let code = curl_easy_perform(handle)
+        let code = agora_curl_easy_perform(handle)
         if state.tooLarge || code == CURLE_FILESIZE_EXCEEDED { return .failure(.tooLarge) }
         switch code {
         case CURLE_OK:
@@ -107,9 +110,9 @@ struct HTTPTransfer {
         case CURLE_COULDNT_RESOLVE_HOST: return .failure(.cannotResolve)
         case CURLE_COULDNT_CONNECT: return .failure(.cannotConnect)
         case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CERTPROBLEM, CURLE_SSL_CIPHER, CURLE_SSL_CACERT_BADFILE:
-            return .failure(.tls(String(cString: curl_easy_strerror(code))))
+            return .failure(.tls(String(cString: agora_curl_easy_strerror(code))))
         case CURLE_BAD_CONTENT_ENCODING: return .failure(.badEncoding)
-        default: return .failure(.other(String(cString: curl_easy_strerror(code))))
+        default: return .failure(.other(String(cString: agora_curl_easy_strerror(code))))
         }
     }
 
@@ -128,7 +131,7 @@ struct HTTPTransfer {
                 handles.append(handle)
                 return true
             }
-            if !kept { curl_easy_cleanup(handle) }
+            if !kept { agora_curl_easy_cleanup(handle) }
         }
     }
 

@@ -22,7 +22,9 @@ struct Agora: ParsableCommand {
 
             Sources: agora sources lists each feed, forum and archive with its unread posts; in \
             the reader F does, Enter reads one and A marks one read. agora --sync syncs them all \
-            as the reader opens (sync-on-start, and sync-interval every N minutes, in the config).
+            as the reader opens (sync-on-start, and sync-interval every N minutes, in the config). \
+            Fetching loads libcurl at the first request (libcurl.so.4, or the library \
+            AGORA_LIBCURL names); everything else works without it.
 
             Exit status: 0 on success, 1 when something about the input or the cache is wrong \
             (the message says what and where), 2 when the command line itself is wrong.

@@ -96,6 +96,8 @@ struct SourcesAdd: ParsableCommand {
         let key = try keyPath.map(ForumKey.read)
         // The kind named, or the one the address says it is (asked of each kind in the table).
         let table = SourceKindTable.standard
+        // An address is asked what it is over HTTP: without libcurl, that is said first.
+        if kind == nil, SourcePolicy.isWeb(resolved) { try Fetcher.checkHTTP(resolved) }
         let found: (SourceReader, SourceReader.Answer)? = if let kind { table.reader(format: kind).map { ($0, .no) } }
             else { table.reader(forAddress: resolved, key: key) }
         guard let (reader, answer) = found, let adding = reader.adding else {
