@@ -1,7 +1,7 @@
 # Sourced by the benchmark scripts: the static release build they measure, the machine they
 # measure on, and a work folder removed when they end.
 source scripts/setup.sh
-swift build -c release --static-swift-stdlib --product agora >&2
+release_build --static-swift-stdlib --product agora
 
 bench_machine() {
     echo "Machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(lscpu | sed -n 's/^Model name: *//p')"

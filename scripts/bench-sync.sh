@@ -11,8 +11,8 @@ posts=${2:-30000}
 members=${3:-3000}
 runs=${4:-3}
 source scripts/setup.sh
-swift build -c release --static-swift-stdlib --product agora >&2
-swift build -c release --product agora-test-forum >&2
+release_build --static-swift-stdlib --product agora
+release_build --product agora-test-forum
 [ -x /usr/bin/time ] || { echo "bench-sync: /usr/bin/time is needed (Debian package time)" >&2; exit 1; }
 work=$(mktemp -d /tmp/agora-bench-sync.XXXXXX)
 mkfifo "$work/forum.in"

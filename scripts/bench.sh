@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
-swift build -c release --static-swift-stdlib --product agora >&2
+release_build --static-swift-stdlib --product agora
 echo "Machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(lscpu | sed -n 's/^Model name: *//p')"
 echo "Date: $(date -u +%Y-%m-%d)"
 exec .build/release/agora bench store "$@"

@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 prefix="${1:-$HOME/.local}"
 source scripts/setup.sh
-swift build -c release --static-swift-stdlib --product agora >&2
+release_build --static-swift-stdlib --product agora
 # Stripped: the symbols are for debugging and a third of the file (install -s runs strip).
 install -D -m 755 -s .build/release/agora "$prefix/bin/agora"
 install -d "$prefix/share/agora/themes"

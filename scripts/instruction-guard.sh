@@ -13,8 +13,8 @@ write=false
 source scripts/setup.sh
 command -v valgrind >/dev/null || { echo "guard: valgrind is needed (apt-get install valgrind)" >&2; exit 1; }
 command -v script >/dev/null || { echo "guard: script is needed (apt-get install bsdutils)" >&2; exit 1; }
-swift build -c release --product agora >&2
-agora="$(swift build -c release --product agora --show-bin-path)/agora"
+release_build --product agora
+agora="$(swift build "${release_flags[@]}" --product agora --show-bin-path)/agora"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 budget=bench/instructions.txt

@@ -5,5 +5,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
-swift build -c release --static-swift-stdlib --product agora >&2
+release_build --static-swift-stdlib --product agora
 exec .build/release/agora "$@"

@@ -32,3 +32,30 @@ if [ ${#missing[@]} -gt 0 ]; then
         exit 1
     fi
 fi
+
+# The release build that is run, installed, measured and guarded, always with these flags
+# (SwiftPM does not rebuild what was built with others): every function in a section of its
+# own, and lld placing the functions the reader's first frame runs side by side
+# (scripts/startup.order, made by scripts/startup-order.sh), the relative relocations packed and
+# no symbols exported (SwiftPM exports every public one, for tests that link an executable;
+# nothing loads this one's); docs/architecture.md has what each saves. Without lld, the
+# toolchain's own linker.
+#   release_build --static-swift-stdlib --product agora
+release_flags=(-c release -Xswiftc -Xfrontend -Xswiftc -function-sections)
+if command -v ld.lld >/dev/null 2>&1 || [ -x "$(dirname "$(command -v swift)")/ld.lld" ]; then
+    release_flags+=(-Xswiftc -use-ld=lld -Xlinker -z -Xlinker pack-relative-relocs
+        -Xlinker "--symbol-ordering-file=$PWD/scripts/startup.order" -Xlinker --no-warn-symbol-ordering
+        -Xlinker --no-export-dynamic)
+fi
+
+release_build() {  # release_build ARGS...: `swift build` of the release configuration with release_flags
+    # SwiftPM does not build again what other flags built: a release folder made with other
+    # flags (or before they were written down) is removed first.
+    local stamp=.build/release-flags
+    if [ -e .build/release ] && [ "$(cat "$stamp" 2>/dev/null)" != "${release_flags[*]}" ]; then
+        echo "setup: the release build's flags changed; building it anew" >&2
+        rm -rf "$(readlink -f .build/release)"
+    fi
+    swift build "${release_flags[@]}" "$@" >&2
+    echo "${release_flags[*]}" > "$stamp"
+}

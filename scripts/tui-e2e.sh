@@ -257,11 +257,16 @@ if grep -q "Found a Discourse forum (A test forum)" "$work/forum-add.txt"; then 
 "$agora" --cache "$work/forum.sqlite" sync --rate 0 > /dev/null 2>&1
 start 120 40 "$work/forum.sqlite"
 expect "forum: the reader lists the forum's topics" "Topic 1039: privacy"
+# libcurl is loaded by the first request, not before: the reader maps it only once R fetches.
+reader_pid="$(pgrep -P "$(tm list-panes -t e2e -F '#{pane_pid}')" -x agora | head -1 || true)"
+curl_mapped() { [ -n "$reader_pid" ] && grep -q "/libcurl" "/proc/$reader_pid/maps" 2>/dev/null; }
+if [ -n "$reader_pid" ] && ! curl_mapped; then check "forum: the open reader has not loaded libcurl" ok; else check "forum: the open reader has not loaded libcurl (pid '$reader_pid')" no; fi
 keys Enter
 expect "forum: a topic opens with its views and replies" "views"
 echo "reply 1039 member2 A reply brought by R" >&7
 keys R
 expect "forum: R brings in the reply written meanwhile" "1 new reply"
+if curl_mapped; then check "forum: R loaded libcurl to fetch" ok; else check "forum: R loaded libcurl to fetch" no; fi
 keys Enter
 expect "forum: the reply shows in the open topic" "A reply brought by R"
 echo "reply 1039 member3 A second reply brought by C-r" >&7
