@@ -82,39 +82,44 @@ public enum Discourse {
     /// `/t/{id}.json`, with `morePosts` fetched apart (`/t/{id}/posts.json`) and the posts
     /// already in the cache by number (`knownNumbers`), for threading replies to them. Nil when
     /// it is not a topic.
-    public static func topic(_ json: [String: Any], site: Site, categories: [Int: String] = [:], morePosts: [[String: Any]] = [],
+    public static func topic(_ json: JSONValue, site: Site, categories: [Int: String] = [:], morePosts: [JSONValue] = [],
                              knownNumbers: [Int: Comment.ID] = [:]) -> Topic? {
-        guard let id = int(json["id"]), let title = json["title"] as? String else { return nil }
+        guard let id = json["id"]?.int, let title = json["title"]?.string else { return nil }
         var seen = Set<Int>()
-        let posts = (((json["post_stream"] as? [String: Any])?["posts"] as? [[String: Any]]) ?? []) + morePosts
-        let slugPath = Site.slugSegment((json["slug"] as? String) ?? "topic")
+        let posts = (json["post_stream"]?["posts"]?.array ?? []) + morePosts
+        let slugPath = Site.slugSegment(json["slug"]?.string ?? "topic")
         // Every number first, so that a reply can name a post that comes later in the list.
         var byNumber = knownNumbers
+        var numbered: [(number: Int, post: JSONValue)] = []
+        numbered.reserveCapacity(posts.count)
         for raw in posts {
-            if let postID = int(raw["id"]), let number = int(raw["post_number"]), number > 1 { byNumber[number] = site.postID(postID) }
+            let number = raw["post_number"]?.int
+            numbered.append((number ?? 0, raw))
+            if let postID = raw["id"]?.int, let number, number > 1 { byNumber[number] = site.postID(postID) }
         }
+        numbered.sort { $0.number < $1.number }
         var authors: [Member.ID: Member] = [:]
         var leftOut = 0
         var body = ""
         var author: Member.ID?
         var authorName: String?
         var comments: [Comment] = []
-        for raw in posts.sorted(by: { (int($0["post_number"]) ?? 0) < (int($1["post_number"]) ?? 0) }) {
-            guard let postID = int(raw["id"]), let number = int(raw["post_number"]), seen.insert(postID).inserted else { continue }
-            let type = int(raw["post_type"]) ?? 1
-            let gone = flag(raw["hidden"]) || raw["deleted_at"] is String || flag(raw["user_deleted"])
+        for (_, raw) in numbered {
+            guard let postID = raw["id"]?.int, let number = raw["post_number"]?.int, seen.insert(postID).inserted else { continue }
+            let type = raw["post_type"]?.int ?? 1
+            let gone = flag(raw["hidden"]) || raw["deleted_at"]?.string != nil || flag(raw["user_deleted"])
             if gone || type == 4 {
                 leftOut += 1
                 continue
             }
-            let username = raw["username"] as? String
-            let name = (raw["name"] as? String).flatMap { $0.isEmpty ? nil : $0 } ?? username
+            let username = raw["username"]?.string
+            let name = raw["name"]?.string.flatMap { $0.isEmpty ? nil : $0 } ?? username
             let memberID = username.map(site.memberID)
             if let memberID, let username, authors[memberID] == nil {
                 let role: Member.Role = flag(raw["admin"]) ? .admin : flag(raw["moderator"]) ? .moderator : .member
                 authors[memberID] = Member(id: memberID, name: name ?? username, role: role)
             }
-            let cooked = absoluteLinks(in: (raw["cooked"] as? String) ?? "", site: site)
+            let cooked = absoluteLinks(in: raw["cooked"]?.string ?? "", site: site)
             if number == 1 {
                 body = cooked
                 author = memberID
@@ -122,11 +127,11 @@ public enum Discourse {
                 continue
             }
             let commentID = site.postID(postID)
-            let parent = int(raw["reply_to_post_number"]).flatMap { $0 == 1 ? nil : byNumber[$0] }
+            let parent = raw["reply_to_post_number"]?.int.flatMap { $0 == 1 ? nil : byNumber[$0] }
             let link = site.page("/t/\(slugPath)/\(id)/\(number)")
             if type == 2 || type == 3 {
                 // A moderator's note or a small action ("closed this topic"): said as what it is.
-                let action = (raw["action_code"] as? String).map(actionWords) ?? "a moderator's note"
+                let action = raw["action_code"]?.string.map(actionWords) ?? "a moderator's note"
                 let words = "<p><em>\(FeedParser.escape(name ?? "A moderator")): \(FeedParser.escape(action))</em></p>"
                 comments.append(Comment(id: commentID, post: site.topicID(id), parent: parent, author: nil,
                                         authorName: "moderation", published: date(raw["created_at"]),
@@ -136,10 +141,9 @@ public enum Discourse {
             comments.append(Comment(id: commentID, post: site.topicID(id), parent: parent, author: memberID, authorName: name,
                                     published: date(raw["created_at"]), body: cooked, link: link))
         }
-        if author == nil, let details = json["details"] as? [String: Any], let creator = details["created_by"] as? [String: Any],
-           let username = creator["username"] as? String {
+        if author == nil, let creator = json["details"]?["created_by"], let username = creator["username"]?.string {
             author = site.memberID(username)
-            authorName = (creator["name"] as? String).flatMap { $0.isEmpty ? nil : $0 } ?? username
+            authorName = creator["name"]?.string.flatMap { $0.isEmpty ? nil : $0 } ?? username
         }
         // Quotes name the quoted by username; the forum's page shows the name. Each quote of a
         // member this topic knows carries the name too (the renderer heads the quote with it).
@@ -151,31 +155,39 @@ public enum Discourse {
             body = namedQuotes(body, names: names)
             for index in comments.indices { comments[index].body = namedQuotes(comments[index].body, names: names) }
         }
-        let tags = ((json["tags"] as? [Any]) ?? []).compactMap { ($0 as? String) ?? (($0 as? [String: Any])?["name"] as? String) }
+        let tags = (json["tags"]?.array ?? []).compactMap { $0.string ?? $0["name"]?.string }
         let post = Post(id: site.topicID(id), source: site.sourceID, kind: .discussion, title: title, author: author,
                         authorName: authorName, published: date(json["created_at"]), updated: date(json["last_posted_at"]),
-                        category: int(json["category_id"]).flatMap { categories[$0] }, tags: Array(tags.prefix(Feed.maximumCategories)),
-                        views: int(json["views"]), likes: int(json["like_count"]), body: body, link: site.page("/t/\(slugPath)/\(id)"))
+                        category: json["category_id"]?.int.flatMap { categories[$0] }, tags: Array(tags.prefix(Feed.maximumCategories)),
+                        views: json["views"]?.int, likes: json["like_count"]?.int, body: body, link: site.page("/t/\(slugPath)/\(id)"))
         return Topic(post: post, comments: comments, authors: authors.values.sorted { $0.id.rawValue < $1.id.rawValue }, leftOut: leftOut)
     }
 
     /// A member from `/u/{username}.json` (`{"user": {...}}`) or a directory item (`{"user": {...}, "post_count": ...}`).
-    public static func member(_ json: [String: Any], site: Site) -> Member? {
-        let user = (json["user"] as? [String: Any]) ?? json
-        guard let username = user["username"] as? String else { return nil }
-        let location = (user["location"] as? String).flatMap { $0.trimmed.isEmpty ? nil : $0.trimmed }
+    public static func member(_ json: JSONValue, site: Site) -> Member? {
+        let user = json["user"].flatMap { $0.isObject ? $0 : nil } ?? json
+        guard let username = user["username"]?.string else { return nil }
+        let location = user["location"]?.string.flatMap { $0.trimmed.isEmpty ? nil : $0.trimmed }
         let role: Member.Role = flag(user["admin"]) ? .admin : flag(user["moderator"]) ? .moderator : .member
         var answers = [Member.ProfileAnswer(question: "Username", answer: "@" + username)]
-        if let title = (user["title"] as? String)?.trimmed, !title.isEmpty { answers.append(.init(question: "Title", answer: title)) }
-        if let website = (user["website"] as? String)?.trimmed, !website.isEmpty { answers.append(.init(question: "Website", answer: website)) }
+        if let title = user["title"]?.string?.trimmed, !title.isEmpty { answers.append(.init(question: "Title", answer: title)) }
+        if let website = user["website"]?.string?.trimmed, !website.isEmpty { answers.append(.init(question: "Website", answer: website)) }
         for (key, label) in [("post_count", "Posts"), ("topic_count", "Topics")] {
-            if let count = int(user[key]) ?? int(json[key]) { answers.append(.init(question: label, answer: String(count))) }
+            if let count = user[key]?.int ?? json[key]?.int { answers.append(.init(question: label, answer: String(count))) }
         }
-        return Member(id: site.memberID(username), name: (user["name"] as? String).flatMap { $0.isEmpty ? nil : $0 } ?? username,
+        return Member(id: site.memberID(username), name: user["name"]?.string.flatMap { $0.isEmpty ? nil : $0 } ?? username,
                       country: location.flatMap { Countries.named(in: $0) }, location: location, joined: date(user["created_at"]), role: role,
-                      bio: (user["bio_cooked"] as? String).map { absoluteLinks(in: $0, site: site) }, profile: answers,
-                      avatarPath: (user["avatar_template"] as? String).map { site.absolute($0.replacingOccurrences(of: "{size}", with: "120")) })
+                      bio: user["bio_cooked"]?.string.map { absoluteLinks(in: $0, site: site) }, profile: answers,
+                      avatarPath: user["avatar_template"]?.string.map { site.absolute($0.replacingOccurrences(of: "{size}", with: "120")) })
     }
+
+    /// The same, from Foundation's values (`["id": 1, ...]`).
+    public static func topic(_ json: [String: Any], site: Site, categories: [Int: String] = [:], morePosts: [[String: Any]] = [],
+                             knownNumbers: [Int: Comment.ID] = [:]) -> Topic? {
+        topic(JSONValue(any: json), site: site, categories: categories, morePosts: morePosts.map { JSONValue(any: $0) }, knownNumbers: knownNumbers)
+    }
+
+    public static func member(_ json: [String: Any], site: Site) -> Member? { member(JSONValue(any: json), site: site) }
 
     /// A topic as the latest list gives it.
     public struct Listed: Sendable, Equatable {
@@ -188,16 +200,18 @@ public enum Discourse {
     }
 
     /// `/latest.json`: the topics, most recently active first, and whether there is a next page.
-    public static func latest(_ json: [String: Any]) -> (topics: [Listed], more: Bool) {
-        let list = (json["topic_list"] as? [String: Any]) ?? [:]
-        let topics = ((list["topics"] as? [[String: Any]]) ?? []).compactMap { topic -> Listed? in
-            int(topic["id"]).map {
-                Listed(id: $0, bumped: date(topic["bumped_at"]) ?? date(topic["last_posted_at"]), category: int(topic["category_id"]),
+    public static func latest(_ json: JSONValue) -> (topics: [Listed], more: Bool) {
+        let list = json["topic_list"]
+        let topics = (list?["topics"]?.array ?? []).compactMap { topic -> Listed? in
+            topic["id"]?.int.map {
+                Listed(id: $0, bumped: date(topic["bumped_at"]) ?? date(topic["last_posted_at"]), category: topic["category_id"]?.int,
                        pinned: flag(topic["pinned"]) || flag(topic["pinned_globally"]))
             }
         }
-        return (topics, list["more_topics_url"] is String)
+        return (topics, list?["more_topics_url"]?.string != nil)
     }
+
+    public static func latest(_ json: [String: Any]) -> (topics: [Listed], more: Bool) { latest(JSONValue(any: json)) }
 
     /// A forum's feed item (`/latest.rss`: guid `HOST-topic-N`, link `.../t/SLUG/N`): the forum
     /// and the topic, so that the feed and a sync of the forum make the same ids.
@@ -221,12 +235,12 @@ public enum Discourse {
     }
 
     /// The categories of `/site.json` or `/categories.json`: id to name and slug.
-    public static func categories(_ json: [String: Any]) -> [Int: (name: String, slug: String)] {
-        let list = (json["categories"] as? [[String: Any]]) ?? ((json["category_list"] as? [String: Any])?["categories"] as? [[String: Any]]) ?? []
+    public static func categories(_ json: JSONValue) -> [Int: (name: String, slug: String)] {
+        let list = json["categories"]?.array ?? json["category_list"]?["categories"]?.array ?? []
         var out: [Int: (name: String, slug: String)] = [:]
         for category in list {
-            guard let id = int(category["id"]), let name = category["name"] as? String else { continue }
-            out[id] = (name, (category["slug"] as? String) ?? name)
+            guard let id = category["id"]?.int, let name = category["name"]?.string else { continue }
+            out[id] = (name, category["slug"]?.string ?? name)
         }
         return out
     }
@@ -295,21 +309,10 @@ public enum Discourse {
     /// Links and images relative to the forum, made absolute.
     static func absoluteLinks(in html: String, site: Site) -> String { HTMLLinks.absolute(html, base: site.base) }
 
-    /// A whole number, also when written as a string (`"12"`). JSONSerialization's numbers are
-    /// NSNumbers, asked as such first: a cast to Int through Any bridges, and was a twentieth of
-    /// a sync.
-    static func int(_ value: Any?) -> Int? {
-        if let number = value as? NSNumber {
-            let whole = number.intValue
-            return Double(whole) == number.doubleValue ? whole : nil
-        }
-        return (value as? Int) ?? (value as? String).flatMap { Int($0) }
-    }
+    /// A JSON `true` (or a number other than 0).
+    static func flag(_ value: JSONValue?) -> Bool { value?.isTrue ?? false }
 
-    /// A JSON `true` (or a number other than 0, as Foundation bridges it).
-    static func flag(_ value: Any?) -> Bool { (value as? NSNumber)?.boolValue ?? (value as? Bool) ?? false }
-
-    static func date(_ value: Any?) -> Date? { (value as? String).flatMap(FeedDate.parse) }
+    static func date(_ value: JSONValue?) -> Date? { value?.string.flatMap(FeedDate.parse) }
 }
 
 extension Countries {

@@ -156,10 +156,10 @@ final class ForumClient: @unchecked Sendable {
     var requests: Int { lock.lock(); defer { lock.unlock() }; return count }
 
     /// A JSON object from the forum; nil when the forum says there is none (404, 410).
-    func object(_ path: String) throws -> [String: Any]? { try sizedObject(path)?.json }
+    func object(_ path: String) throws -> JSONValue? { try sizedObject(path)?.json }
 
     /// The same, with the answer's size in bytes.
-    func sizedObject(_ path: String) throws -> (json: [String: Any], bytes: Int)? {
+    func sizedObject(_ path: String) throws -> (json: JSONValue, bytes: Int)? {
         var attempts = 0
         while true {
             try gate.enter()
@@ -176,9 +176,13 @@ final class ForumClient: @unchecked Sendable {
             }
             switch response.status {
             case 200...299:
-                guard let json = try? JSONSerialization.jsonObject(with: response.body) as? [String: Any] else {
-                    throw AgoraError.invalidArgument("\(site.api(path)): the answer is not a JSON object")
+                let json: JSONValue
+                do {
+                    json = try JSONValue(parsing: response.body)
+                } catch {
+                    throw AgoraError.invalidArgument("\(site.api(path)): the answer is not JSON (\(error))")
                 }
+                guard json.isObject else { throw AgoraError.invalidArgument("\(site.api(path)): the answer is not a JSON object") }
                 return (json, response.body.count)
             case 404, 410:
                 return nil

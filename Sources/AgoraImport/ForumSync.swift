@@ -13,8 +13,9 @@ public struct ForumSync: Sendable {
     public var pacing: Pacing
     public var now: @Sendable () -> Date
     public var progress: (@Sendable (ForumProgress) -> Void)?
-    /// Topics written to the cache together.
-    public var batch = 50
+    /// The most topics written to the cache together; what was read is written sooner when
+    /// `batchSeconds` have passed or `batchBytes` are held.
+    public var batch = 400
     /// Which key files were given for which forums (the user's own, outside any cache).
     public var keyGrants = KeyGrants.standard()
 
@@ -59,7 +60,7 @@ public struct ForumSync: Sendable {
         guard !asked.isEmpty, let site = Discourse.Site(address) else { return }
         for path in ["/site.json", "/categories.json"] {
             guard let response = try? fetcher.get(site.api(path), headers: ["Accept: application/json"], private: key?.headers ?? []),
-                  response.status == 200, let json = try? JSONSerialization.jsonObject(with: response.body) as? [String: Any] else { continue }
+                  response.status == 200, let json = try? JSONValue(parsing: response.body), json.isObject else { continue }
             let known = Discourse.categories(json)
             guard !known.isEmpty else { continue }
             _ = try categoryIDs(asked, known: known, site: site)
@@ -205,13 +206,21 @@ public struct ForumSync: Sendable {
             forum.unfinished = unfinished.isEmpty ? nil : unfinished
             return stopped(error)
         }
+        // The authors this sync has asked the cache about (and written, when it lacked them): a
+        // forum's regulars are in most batches, and are asked about once.
+        var seenAuthors = Set<Member.ID>()
         while start < chosen.count {
             // Up to `batch` topics, read a few at a time (as many as are asked at once), until
-            // what the batch holds passes `batchBytes`: then it is written.
+            // what the batch holds passes `batchBytes` or it has been reading for `batchSeconds`
+            // (on the pacing's clock): then it is written. A paced sync writes every few topics,
+            // so the reader shows them as they come; one that is not paced writes hundreds at
+            // once, and the work a write costs whatever its size (counting each author's posts
+            // again, indexing a step, committing) is paid a few times instead of hundreds.
             var slice: [Discourse.Listed] = []
             var read: [Result<(topic: Discourse.Topic, complete: Bool)?, Error>] = []
             var held = 0
-            while start < chosen.count, slice.count < batch, held < Self.batchBytes {
+            let began = pacing.clock()
+            while start < chosen.count, slice.count < batch, held < Self.batchBytes, slice.isEmpty || pacing.clock() - began < Self.batchSeconds {
                 let step = Array(chosen[start..<min(chosen.count, start + max(1, pacing.concurrency), start + batch - slice.count)])
                 start += step.count
                 let results = Parallel.map(step, workers: pacing.concurrency) { listed -> Result<(topic: Discourse.Topic, complete: Bool)?, Error> in
@@ -253,14 +262,16 @@ public struct ForumSync: Sendable {
                 }
             }
             // What was read is written, even when the sync stops here.
+            let fresh = authors.values.filter { !seenAuthors.contains($0.id) }
             do {
-                content.members = try newMembers(Array(authors.values), client: client, store: store, site: site, outcome: &outcome)
+                content.members = try newMembers(fresh, client: client, store: store, site: site, outcome: &outcome)
             } catch let error as Fetcher.DeadlineReached {
-                content.members = Array(authors.values)
+                content.members = fresh
                 stop = stop ?? error
             }
             outcome.duplicates += content.dropDuplicateIDs()
             let summary = try store.importContent(content)
+            seenAuthors.formUnion(fresh.map(\.id))
             outcome.posts.add(summary.posts)
             outcome.comments.add(summary.comments)
             outcome.members.add(summary.members)
@@ -295,6 +306,8 @@ public struct ForumSync: Sendable {
     static let topicBytes = 8 << 20
     /// A batch of topics is written once it holds this many bytes of text, whatever its count.
     static let batchBytes = 32 << 20
+    /// A batch of topics is written once it has been read for this long, whatever its count.
+    static let batchSeconds: TimeInterval = 2
 
     /// One topic: its page, and the posts after the first twenty that the cache lacks, as many
     /// as one sync reads of a topic (`complete` says whether that was all).
@@ -302,8 +315,8 @@ public struct ForumSync: Sendable {
                            categories: [Int: String]) throws -> (topic: Discourse.Topic, complete: Bool)? {
         guard let (json, pageBytes) = try client.sizedObject("/t/\(id).json") else { return nil }
         var bytes = pageBytes
-        let stream = ((json["post_stream"] as? [String: Any])?["stream"] as? [Any])?.compactMap(Discourse.int) ?? []
-        let loaded = Set((((json["post_stream"] as? [String: Any])?["posts"] as? [[String: Any]]) ?? []).compactMap { Discourse.int($0["id"]) })
+        let stream = (json["post_stream"]?["stream"]?.array ?? []).compactMap(\.int)
+        let loaded = Set((json["post_stream"]?["posts"]?.array ?? []).compactMap { $0["id"]?.int })
         var known: [Int: Comment.ID] = [:]
         let links = try store.knownReplies(of: site.topicID(id))
         let cached = Set(links.keys)
@@ -311,7 +324,7 @@ public struct ForumSync: Sendable {
             if let link, let number = link.split(separator: "/").last.flatMap({ Int($0) }) { known[number] = comment }
         }
         let missing = stream.filter { !loaded.contains($0) && !cached.contains(site.postID($0)) }
-        var more: [[String: Any]] = []
+        var more: [JSONValue] = []
         var index = 0
         var requests = 0
         // As many as one sync reads of a topic: a number of requests and a number of bytes.
@@ -321,7 +334,7 @@ public struct ForumSync: Sendable {
             index += ids.count
             let query = ids.map { "post_ids[]=\($0)" }.joined(separator: "&")
             if let (page, size) = try client.sizedObject("/t/\(id)/posts.json?\(query)") {
-                more += ((page["post_stream"] as? [String: Any])?["posts"] as? [[String: Any]]) ?? []
+                more += page["post_stream"]?["posts"]?.array ?? []
                 bytes += size
             }
         }
@@ -353,13 +366,13 @@ public struct ForumSync: Sendable {
         var lastPage = Self.directoryPages
         while page < lastPage {
             guard let json = try client.object("/directory_items.json?period=all&order=post_count&page=\(page)") else { return }
-            let items = (json["directory_items"] as? [[String: Any]]) ?? []
+            let items = json["directory_items"]?.array ?? []
             let listed = items.compactMap { Discourse.member($0, site: site) }
             // A page with no one this sync has not seen ends it (a directory that answers every
             // page alike), and no more pages are asked than the directory says it has.
             let fresh = listed.filter { seen.insert($0.id).inserted }
             guard !fresh.isEmpty else { return }
-            if let total = Discourse.int((json["meta"] as? [String: Any])?["total_rows_directory_items"]), !items.isEmpty {
+            if let total = json["meta"]?["total_rows_directory_items"]?.int, !items.isEmpty {
                 lastPage = min(lastPage, total / items.count + 2)
             }
             // Members the cache has are written as the directory gives them (the cache keeps what
@@ -378,8 +391,7 @@ public struct ForumSync: Sendable {
                 $0.requests = client.requests
                 $0.waited = client.gate.waited
             }
-            let meta = json["meta"] as? [String: Any]
-            guard !items.isEmpty, meta?["load_more_directory_items"] is String else { return }
+            guard !items.isEmpty, json["meta"]?["load_more_directory_items"]?.string != nil else { return }
             page += 1
         }
     }

@@ -25,11 +25,12 @@ enum Targets {
         },
         "opml": { data in _ = try? OPML.parse(data, path: "fuzz.opml") },
         "discourse": { data in
-            guard let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-                  let site = Discourse.Site("https://forum.example.org") else { return }
+            // The JSON reader itself, then what is read of a topic, a member and a list.
+            guard let json = try? JSONValue(parsing: data), let site = Discourse.Site("https://forum.example.org") else { return }
             _ = Discourse.topic(json, site: site)
             _ = Discourse.member(json, site: site)
             _ = Discourse.latest(json)
+            _ = Discourse.categories(json)
         },
         "mbox": { data in
             // The mbox splitter, then each message's MIME, charsets and threading.

@@ -10,8 +10,8 @@ struct DiscourseTests {
     static let folder: URL = Fixtures.discourse
 
 
-    static func json(_ name: String) throws -> [String: Any] {
-        try #require(JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent(name))) as? [String: Any])
+    static func json(_ name: String) throws -> JSONValue {
+        try JSONValue(parsing: Data(contentsOf: folder.appendingPathComponent(name)))
     }
 
     let site = Discourse.Site("https://meta.example.org/")!

@@ -111,6 +111,72 @@ struct ForumSyncTests {
         #expect(admin.role == .admin)
     }
 
+    /// Passes everything on to the cache, counting each member written and each member asked about.
+    final class CountingPort: ImportPort, @unchecked Sendable {
+        let inner: SQLiteStore
+        private let lock = NSLock()
+        private(set) var written: [Member.ID: Int] = [:]
+        private(set) var asked = 0
+        /// The posts of each write that had any.
+        private(set) var postWrites: [Int] = []
+
+        init(_ inner: SQLiteStore) { self.inner = inner }
+        func sources() throws -> [Source] { try inner.sources() }
+        func knownMembers(_ ids: [Member.ID]) throws -> Set<Member.ID> {
+            lock.withLock { asked += ids.count }
+            return try inner.knownMembers(ids)
+        }
+        func knownReplies(of post: Post.ID) throws -> [AgoraKit.Comment.ID: String?] { try inner.knownReplies(of: post) }
+        func holders(of ids: [String]) throws -> [String: Holder] { try inner.holders(of: ids) }
+        func importContent(_ content: CacheContent) throws -> ImportSummary {
+            lock.withLock {
+                for member in content.members { written[member.id, default: 0] += 1 }
+                if !content.posts.isEmpty { postWrites.append(content.posts.count) }
+            }
+            return try inner.importContent(content)
+        }
+        func importBatches(_ produce: ((CacheContent) throws -> Void) throws -> Void) throws -> ImportSummary {
+            try inner.importBatches(produce)
+        }
+    }
+
+    @Test func an_author_in_every_batch_is_asked_about_once_a_sync() throws {
+        let setup = try Setup(.generated(topics: 60, posts: 400, users: 30))
+        defer { setup.forum.stop() }
+        let port = CountingPort(setup.store)
+        var forum = ForumSync(fetcher: Fetcher(timeout: 20), pacing: setup.time.pacing())
+        forum.batch = 5  // twelve batches, most authors in most of them
+        let outcome = try forum.sync(try setup.current, into: port)
+        #expect(outcome.posts.added == 59)
+        // Once from the directory, once more at most from the topics, whatever the batches.
+        #expect(port.written.count == 30)
+        #expect(port.written.values.allSatisfy { $0 <= 2 }, "\(port.written.values.sorted())")
+        #expect(port.asked <= 90, "each member asked about twice by the directory, once by the topics: \(port.asked)")
+        let members = try setup.store.members(MemberQuery(limit: 100))
+        #expect(members.count == 30 && members.allSatisfy { !$0.name.isEmpty })
+        let again = try forum.sync(try setup.current, into: port)
+        #expect(again.posts.added == 0 && again.comments.added == 0)
+    }
+
+    @Test func a_paced_sync_writes_what_it_read_every_two_seconds_and_one_not_paced_all_at_once() throws {
+        // Four requests a second on the test's clock: a write every two seconds of it, so the
+        // reader shows topics as they come.
+        let paced = try Setup(.generated(topics: 60, posts: 400, users: 30))
+        defer { paced.forum.stop() }
+        let slow = CountingPort(paced.store)
+        let outcome = try ForumSync(fetcher: Fetcher(timeout: 20), pacing: paced.time.pacing(rate: 4)).sync(try paced.current, into: slow)
+        #expect(outcome.posts.added == 59)
+        #expect(slow.postWrites.reduce(0, +) == 59)
+        #expect(slow.postWrites.count >= 6, "\(slow.postWrites)")
+        #expect(slow.postWrites.allSatisfy { $0 <= 10 }, "two seconds hold eight requests, and a topic takes one or more: \(slow.postWrites)")
+        // Not paced (the clock never moves): the topics are written together.
+        let fast = try Setup(.generated(topics: 60, posts: 400, users: 30))
+        defer { fast.forum.stop() }
+        let quick = CountingPort(fast.store)
+        #expect(try ForumSync(fetcher: Fetcher(timeout: 20), pacing: fast.time.pacing()).sync(try fast.current, into: quick).posts.added == 59)
+        #expect(quick.postWrites == [59])
+    }
+
     @Test func a_second_sync_of_an_unchanged_forum_asks_at_most_three_times() throws {
         let setup = try Setup(.generated(topics: 90, posts: 300, users: 70))
         defer { setup.forum.stop() }
