@@ -178,7 +178,7 @@ public enum Discourse {
         return Member(id: site.memberID(username), name: user["name"]?.string.flatMap { $0.isEmpty ? nil : $0 } ?? username,
                       country: location.flatMap { Countries.named(in: $0) }, location: location, joined: date(user["created_at"]), role: role,
                       bio: user["bio_cooked"]?.string.map { absoluteLinks(in: $0, site: site) }, profile: answers,
-                      avatarPath: user["avatar_template"]?.string.map { site.absolute($0.replacingOccurrences(of: "{size}", with: "120")) })
+                      avatarPath: user["avatar_template"]?.string.map { site.absolute(sized($0)) })
     }
 
     /// The same, from Foundation's values (`["id": 1, ...]`).
@@ -308,6 +308,30 @@ public enum Discourse {
 
     /// Links and images relative to the forum, made absolute.
     static func absoluteLinks(in html: String, site: Site) -> String { HTMLLinks.absolute(html, base: site.base) }
+
+    /// An avatar template (`/user_avatar/host/sam/{size}/1_2.png`) at 120 pixels.
+    static func sized(_ template: String) -> String {
+        var template = template
+        return template.withUTF8 { b -> String in
+            let marker = Array("{size}".utf8)
+            var out: [UInt8] = []
+            var i = 0
+            var copied = 0
+            while i + marker.count <= b.count {
+                if b[i] == marker[0], b[i + 5] == marker[5], Array(b[i..<(i + marker.count)]) == marker {
+                    out.append(contentsOf: b[copied..<i])
+                    out.append(contentsOf: "120".utf8)
+                    i += marker.count
+                    copied = i
+                } else {
+                    i += 1
+                }
+            }
+            guard copied > 0 else { return String(decoding: b, as: UTF8.self) }
+            out.append(contentsOf: b[copied...])
+            return String(decoding: out, as: UTF8.self)
+        }
+    }
 
     /// A JSON `true` (or a number other than 0).
     static func flag(_ value: JSONValue?) -> Bool { value?.isTrue ?? false }

@@ -124,4 +124,11 @@ struct DiscourseTests {
         #expect(Discourse.namedQuotes(nothing, names: names) == nothing)
         #expect(Discourse.namedQuotes("", names: names) == "")
     }
+
+    @Test func an_avatar_template_is_asked_at_120_pixels() {
+        #expect(Discourse.sized("/user_avatar/host/sam/{size}/1_2.png") == "/user_avatar/host/sam/120/1_2.png")
+        #expect(Discourse.sized("/a/{size}/b/{size}") == "/a/120/b/120")
+        #expect(Discourse.sized("/plain.png") == "/plain.png")
+        #expect(Discourse.sized("/é/{size}") == "/é/120")
+    }
 }

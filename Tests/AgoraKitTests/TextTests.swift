@@ -154,6 +154,8 @@ struct FoldingTests {
         #expect(Folding.key("Müller") == "muller")
         #expect(Folding.key("ΑΛΈΞΑΝΔΡΟΣ") == Folding.key("αλεξανδροσ") || Folding.key("ΑΛΈΞΑΝΔΡΟΣ") == "αλεξανδρος")
         #expect(Folding.key("Олена") == "олена")
+        // The letters folding keeps, spelled out, beside other scripts and each once.
+        #expect(Folding.key("Œuvre Æsir Øresund Đorđe Łódź Iı — Москва’s ßß") == "oeuvre aesir oresund dorde lodz ii — москва's ssss")
         #expect(Folding.key("  two   words ") == "two words")
         #expect(Folding.slug("Virginia (Ginger) Paque") == "virginia-ginger-paque")
         #expect(Folding.slug("Sergio Alves Júnior") == "sergio-alves-junior")

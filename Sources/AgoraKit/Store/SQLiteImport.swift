@@ -195,17 +195,7 @@ struct SQLiteImport {
     private func existingPosts(_ posts: [Post]) throws -> Set<String> { try existing("post", posts.map(\.id.rawValue)) }
 
     /// Which of these ids `table` has, a few hundred at a time.
-    private func existing(_ table: String, _ ids: [String]) throws -> Set<String> {
-        var found = Set<String>()
-        var start = 0
-        while start < ids.count {
-            let slice = ids[start..<min(ids.count, start + 500)]
-            let marks = Array(repeating: "?", count: slice.count).joined(separator: ",")
-            found.formUnion(try String.fetchAll(db, sql: "SELECT id FROM \(table) WHERE id IN (\(marks))", arguments: StatementArguments(Array(slice))))
-            start += 500
-        }
-        return found
-    }
+    private func existing(_ table: String, _ ids: [String]) throws -> Set<String> { try db.presentIDs(in: table, ids) }
 
     private func upsert(_ given: Post, isKnown: Bool, into counts: inout ImportSummary.Counts,
                         movedFrom: inout SourcePair?) throws -> Member.ID? {

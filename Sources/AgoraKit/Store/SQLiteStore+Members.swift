@@ -89,15 +89,7 @@ extension SQLiteStore {
     public func knownMembers(_ ids: [Member.ID]) throws -> Set<Member.ID> {
         guard !ids.isEmpty else { return [] }
         return try read { db in
-            var out = Set<Member.ID>()
-            // In slices, well under SQLite's limit on bound values.
-            for start in stride(from: 0, to: ids.count, by: 500) {
-                let slice = Array(ids[start..<min(ids.count, start + 500)])
-                let marks = Array(repeating: "?", count: slice.count).joined(separator: ",")
-                let found = try String.fetchAll(db, sql: "SELECT id FROM member WHERE id IN (\(marks))", arguments: StatementArguments(slice.map(\.rawValue)))
-                out.formUnion(found.map { Member.ID($0) })
-            }
-            return out
+            Set(try db.presentIDs(in: "member", ids.map(\.rawValue)).map { Member.ID($0) })
         }
     }
 

@@ -22,15 +22,24 @@ public enum Folding {
         }
         var folded = string.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
         if folded.unicodeScalars.contains(where: { !$0.isASCII }) {
-            folded = folded
-                .replacingOccurrences(of: "ß", with: "ss")
-                .replacingOccurrences(of: "æ", with: "ae")
-                .replacingOccurrences(of: "œ", with: "oe")
-                .replacingOccurrences(of: "ø", with: "o")
-                .replacingOccurrences(of: "đ", with: "d")
-                .replacingOccurrences(of: "ł", with: "l")
-                .replacingOccurrences(of: "ı", with: "i")
-                .replacingOccurrences(of: "\u{2019}", with: "'")
+            // The letters folding leaves as they are, spelled out; one pass over the scalars
+            // (eight of Foundation's replacements, through NSString, were most of a forum
+            // member's import when their location was in Cyrillic).
+            var out = String.UnicodeScalarView()
+            for scalar in folded.unicodeScalars {
+                switch scalar {
+                case "ß": out.append(contentsOf: "ss".unicodeScalars)
+                case "æ": out.append(contentsOf: "ae".unicodeScalars)
+                case "œ": out.append(contentsOf: "oe".unicodeScalars)
+                case "ø": out.append("o")
+                case "đ": out.append("d")
+                case "ł": out.append("l")
+                case "ı": out.append("i")
+                case "\u{2019}": out.append("'")
+                default: out.append(scalar)
+                }
+            }
+            folded = String(out)
         }
         return folded.split(whereSeparator: \.isWhitespace).joined(separator: " ")
     }
