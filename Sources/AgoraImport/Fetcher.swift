@@ -68,7 +68,11 @@ public struct Fetcher: Sendable {
             throw AgoraError.badInput(.init(path: location), "not an http(s) address or a file")
         }
         // Header values come from a server's earlier answer: no line breaks may ride along.
-        let clean = { (headers: [String]) in headers.map { String($0.unicodeScalars.filter { $0 != "\r" && $0 != "\n" }.map(Character.init)) } }
+        let clean = { (headers: [String]) in
+            headers.map { header in
+                header.utf8.contains { $0 == 0x0D || $0 == 0x0A } ? String(String.UnicodeScalarView(header.unicodeScalars.filter { $0 != "\r" && $0 != "\n" })) : header
+            }
+        }
         let headers = clean(["User-Agent: \(Self.userAgent)"] + extra)
         let privateHeaders = clean(secret)
         var redirects = 0

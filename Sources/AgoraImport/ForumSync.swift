@@ -210,21 +210,22 @@ public struct ForumSync: Sendable {
         // forum's regulars are in most batches, and are asked about once.
         var seenAuthors = Set<Member.ID>()
         while start < chosen.count {
-            // Up to `batch` topics, read a few at a time (as many as are asked at once), until
-            // what the batch holds passes `batchBytes` or it has been reading for `batchSeconds`
-            // (on the pacing's clock): then it is written. A paced sync writes every few topics,
-            // so the reader shows them as they come; one that is not paced writes hundreds at
-            // once, and the work a write costs whatever its size (counting each author's posts
-            // again, indexing a step, committing) is paid a few times instead of hundreds.
+            // Up to `batch` topics, read a few at a time (as many as are asked at once), until the
+            // batch holds `batchBytes` or has been read for `batchSeconds` (the pacing's clock):
+            // a paced sync writes every few topics, as the reader should show them; one not paced
+            // writes hundreds at once, paying a write's fixed cost a few times, not hundreds.
             var slice: [Discourse.Listed] = []
             var read: [Result<(topic: Discourse.Topic, complete: Bool)?, Error>] = []
             var held = 0
             let began = pacing.clock()
+            // A topic the cache lacks has no replies there to thread to: not asked for them.
+            let cached = Set(try store.holders(of: chosen[start..<min(chosen.count, start + batch)].map { site.topicID($0.id).rawValue }).keys)
             while start < chosen.count, slice.count < batch, held < Self.batchBytes, slice.isEmpty || pacing.clock() - began < Self.batchSeconds {
                 let step = Array(chosen[start..<min(chosen.count, start + max(1, pacing.concurrency), start + batch - slice.count)])
                 start += step.count
                 let results = Parallel.map(step, workers: pacing.concurrency) { listed -> Result<(topic: Discourse.Topic, complete: Bool)?, Error> in
-                    Result { try readTopic(listed.id, client: client, store: store, site: site, categories: categoryNames) }
+                    Result { try readTopic(listed.id, cached: cached.contains(site.topicID(listed.id).rawValue), client: client, store: store,
+                                           site: site, categories: categoryNames) }
                 }
                 slice += step
                 read += results
@@ -311,14 +312,14 @@ public struct ForumSync: Sendable {
 
     /// One topic: its page, and the posts after the first twenty that the cache lacks, as many
     /// as one sync reads of a topic (`complete` says whether that was all).
-    private func readTopic(_ id: Int, client: ForumClient, store: any ImportPort, site: Discourse.Site,
+    private func readTopic(_ id: Int, cached: Bool, client: ForumClient, store: any ImportPort, site: Discourse.Site,
                            categories: [Int: String]) throws -> (topic: Discourse.Topic, complete: Bool)? {
         guard let (json, pageBytes) = try client.sizedObject("/t/\(id).json") else { return nil }
         var bytes = pageBytes
         let stream = (json["post_stream"]?["stream"]?.array ?? []).compactMap(\.int)
         let loaded = Set((json["post_stream"]?["posts"]?.array ?? []).compactMap { $0["id"]?.int })
         var known: [Int: Comment.ID] = [:]
-        let links = try store.knownReplies(of: site.topicID(id))
+        let links = cached ? try store.knownReplies(of: site.topicID(id)) : [:]
         let cached = Set(links.keys)
         for (comment, link) in links {
             if let link, let number = link.split(separator: "/").last.flatMap({ Int($0) }) { known[number] = comment }

@@ -117,6 +117,8 @@ struct ForumSyncTests {
         private let lock = NSLock()
         private(set) var written: [Member.ID: Int] = [:]
         private(set) var asked = 0
+        /// The topics whose replies were asked for.
+        private(set) var repliesAsked: [Post.ID] = []
         /// The posts of each write that had any.
         private(set) var postWrites: [Int] = []
 
@@ -126,7 +128,10 @@ struct ForumSyncTests {
             lock.withLock { asked += ids.count }
             return try inner.knownMembers(ids)
         }
-        func knownReplies(of post: Post.ID) throws -> [AgoraKit.Comment.ID: String?] { try inner.knownReplies(of: post) }
+        func knownReplies(of post: Post.ID) throws -> [AgoraKit.Comment.ID: String?] {
+            lock.withLock { repliesAsked.append(post) }
+            return try inner.knownReplies(of: post)
+        }
         func holders(of ids: [String]) throws -> [String: Holder] { try inner.holders(of: ids) }
         func importContent(_ content: CacheContent) throws -> ImportSummary {
             lock.withLock {
@@ -140,14 +145,17 @@ struct ForumSyncTests {
         }
     }
 
-    @Test func an_author_in_every_batch_is_asked_about_once_a_sync() throws {
+    @Test func an_author_in_every_batch_is_asked_about_once_and_a_topic_new_to_the_cache_not_for_its_replies() throws {
         let setup = try Setup(.generated(topics: 60, posts: 400, users: 30))
         defer { setup.forum.stop() }
         let port = CountingPort(setup.store)
         var forum = ForumSync(fetcher: Fetcher(timeout: 20), pacing: setup.time.pacing())
         forum.batch = 5  // twelve batches, most authors in most of them
         let outcome = try forum.sync(try setup.current, into: port)
+        try setup.store.importContent(CacheContent(sources: [outcome.source]))  // how far it got, as `agora sync` keeps it
         #expect(outcome.posts.added == 59)
+        // Topics new to the cache have no replies there to thread to: not asked for them.
+        #expect(port.repliesAsked.isEmpty, "\(port.repliesAsked.count) topics asked about")
         // Once from the directory, once more at most from the topics, whatever the batches.
         #expect(port.written.count == 30)
         #expect(port.written.values.allSatisfy { $0 <= 2 }, "\(port.written.values.sorted())")
@@ -155,7 +163,18 @@ struct ForumSyncTests {
         let members = try setup.store.members(MemberQuery(limit: 100))
         #expect(members.count == 30 && members.allSatisfy { !$0.name.isEmpty })
         let again = try forum.sync(try setup.current, into: port)
+        try setup.store.importContent(CacheContent(sources: [again.source]))
         #expect(again.posts.added == 0 && again.comments.added == 0)
+        // A topic the cache has is asked, so that a new reply threads to the post it answers.
+        let askedBefore = port.repliesAsked.count
+        let parent = setup.forum.topic(1_020)!.posts[2]
+        let reply = setup.forum.reply(topic: 1_020, by: "member2", text: "A late answer", to: parent.number)
+        let third = try forum.sync(try setup.current, into: port)
+        #expect(third.comments.added == 1)
+        let askedNow = port.repliesAsked.dropFirst(askedBefore)
+        #expect(Array(askedNow) == [site(setup.forum).topicID(1_020)], "\(askedNow)")
+        let threaded = try setup.store.post(site(setup.forum).topicID(1_020)).comments.first { $0.comment.id == site(setup.forum).postID(reply) }
+        #expect(threaded?.comment.parent == site(setup.forum).postID(parent.id))
     }
 
     @Test func a_paced_sync_writes_what_it_read_every_two_seconds_and_one_not_paced_all_at_once() throws {
