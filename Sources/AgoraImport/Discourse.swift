@@ -343,11 +343,12 @@ extension Countries {
     /// The country a free-text location names, when it names one unambiguously: the whole text,
     /// or its last comma-separated part, is a country's English name ("Nairobi, Kenya" -> Kenya).
     static func named(in location: String) -> String? {
-        let parts = location.split(separator: ",").map { Folding.key($0.trimmingCharacters(in: .whitespaces)) }
-        for candidate in [Folding.key(location.trimmingCharacters(in: .whitespaces)), parts.last ?? ""] where !candidate.isEmpty {
-            if let name = byFoldedName[candidate] { return name }
-        }
-        return nil
+        // Folding trims and collapses blanks itself.
+        let whole = Folding.key(location)
+        if !whole.isEmpty, let name = byFoldedName[whole] { return name }
+        guard location.contains(","), let part = location.split(separator: ",").last else { return nil }
+        let last = Folding.key(String(part))
+        return last.isEmpty ? nil : byFoldedName[last]
     }
 
     private static let byFoldedName: [String: String] = {

@@ -84,10 +84,7 @@ struct HTTPTransfer {
         agora_curl_header_function(handle) { data, size, count, user in
             let state = Unmanaged<State>.fromOpaque(user!).takeUnretainedValue()
             let length = size * count
-            if let data {
-                let line = String(decoding: UnsafeRawBufferPointer(start: data, count: length), as: UTF8.self)
-                state.header(line)
-            }
+            if let data { state.header(UnsafeRawBufferPointer(start: data, count: length).bindMemory(to: UInt8.self)) }
             return length
         }
         agora_curl_progress_function(handle) { user, _, received, _, _ in
@@ -144,15 +141,21 @@ struct HTTPTransfer {
 
         init(limit: Int) { self.limit = limit }
 
-        func header(_ line: String) {
+        /// One header line as curl hands it over (CRLF included), on the bytes: the name in
+        /// lower case, the value without the blanks around it.
+        func header(_ line: UnsafeBufferPointer<UInt8>) {
             // A new status line (after a 100 Continue, say) starts a new set of headers.
-            if line.hasPrefix("HTTP/") {
+            if line.starts(with: "HTTP/".utf8) {
                 headers = [:]
                 return
             }
-            guard let colon = line.firstIndex(of: ":") else { return }
-            let name = line[..<colon].lowercased()
-            headers[name] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespacesAndNewlines)
+            guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { return }
+            func blank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0D || byte == 0x0A }
+            var start = colon + 1, end = line.count
+            while start < end, blank(line[start]) { start += 1 }
+            while end > start, blank(line[end - 1]) { end -= 1 }
+            let name = String(decoding: line[..<colon].map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
+            headers[name] = String(decoding: UnsafeBufferPointer(rebasing: line[start..<end]), as: UTF8.self)
         }
     }
 }

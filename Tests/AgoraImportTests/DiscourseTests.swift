@@ -87,6 +87,10 @@ struct DiscourseTests {
     @Test func a_location_names_a_country_only_when_it_is_plain() {
         #expect(Countries.named(in: "Nairobi, Kenya") == "Kenya")
         #expect(Countries.named(in: "brazil") == "Brazil")
+        #expect(Countries.named(in: " Nairobi ,  Kenya ") == "Kenya")
+        #expect(Countries.named(in: "Kenya,") == "Kenya")
+        #expect(Countries.named(in: "Lagos, Nigeria, West Africa") == nil)
+        #expect(Countries.named(in: ",,") == nil && Countries.named(in: "") == nil)
         #expect(Countries.named(in: "Côte d’Ivoire") != nil)
         #expect(Countries.named(in: "EU") == nil)
         #expect(Countries.named(in: "somewhere nice") == nil)
