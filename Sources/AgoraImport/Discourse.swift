@@ -271,7 +271,7 @@ public enum Discourse {
             var out: [UInt8] = []
             var copied = 0
             var at = 0
-            while let found = Self.find(marker, in: b, from: at) {
+            while let found = b.firstIndex(ofBytes: marker, from: at) {
                 let start = found + marker.count
                 guard let end = b[start...].firstIndex(of: UInt8(ascii: "\"")) else { break }
                 at = end + 1
@@ -290,22 +290,6 @@ public enum Discourse {
         return rewritten ?? html
     }
 
-    /// Where `needle` next starts in `bytes` at or after `from`.
-    private static func find(_ needle: [UInt8], in bytes: UnsafeBufferPointer<UInt8>, from: Int) -> Int? {
-        guard let first = needle.first, bytes.count >= needle.count else { return nil }
-        var i = from
-        let last = bytes.count - needle.count
-        while i <= last {
-            if bytes[i] == first {
-                var j = 1
-                while j < needle.count, bytes[i + j] == needle[j] { j += 1 }
-                if j == needle.count { return i }
-            }
-            i += 1
-        }
-        return nil
-    }
-
     /// Links and images relative to the forum, made absolute.
     static func absoluteLinks(in html: String, site: Site) -> String { HTMLLinks.absolute(html, base: site.base) }
 
@@ -315,17 +299,11 @@ public enum Discourse {
         return template.withUTF8 { b -> String in
             let marker = Array("{size}".utf8)
             var out: [UInt8] = []
-            var i = 0
             var copied = 0
-            while i + marker.count <= b.count {
-                if b[i] == marker[0], b[i + 5] == marker[5], Array(b[i..<(i + marker.count)]) == marker {
-                    out.append(contentsOf: b[copied..<i])
-                    out.append(contentsOf: "120".utf8)
-                    i += marker.count
-                    copied = i
-                } else {
-                    i += 1
-                }
+            while let at = b.firstIndex(ofBytes: marker, from: copied) {
+                out.append(contentsOf: b[copied..<at])
+                out.append(contentsOf: "120".utf8)
+                copied = at + marker.count
             }
             guard copied > 0 else { return String(decoding: b, as: UTF8.self) }
             out.append(contentsOf: b[copied...])

@@ -40,24 +40,7 @@ extension String {
     /// Whether the UTF-8 bytes of `needle` occur in it (on the bytes, not a generic search).
     func containsBytes(_ needle: String) -> Bool {
         var haystack = self
-        var needle = needle
-        return haystack.withUTF8 { hay in
-            needle.withUTF8 { n in
-                guard let first = n.first else { return true }
-                guard n.count <= hay.count else { return false }
-                var i = 0
-                let last = hay.count - n.count
-                while i <= last {
-                    if hay[i] == first {
-                        var j = 1
-                        while j < n.count, hay[i + j] == n[j] { j += 1 }
-                        if j == n.count { return true }
-                    }
-                    i += 1
-                }
-                return false
-            }
-        }
+        return haystack.withUTF8 { $0.firstIndex(ofBytes: Array(needle.utf8)) != nil }
     }
 }
 
