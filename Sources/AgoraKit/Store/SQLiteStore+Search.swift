@@ -64,10 +64,14 @@ extension SQLiteStore {
                 func window(_ all: [Int64]) -> [Int64] { Array(all.dropFirst(offset).prefix(limit)) }
                 let filtered = try count("\(table) \(alias) \(joins)", filters, filterArguments, upTo: 301)
                 if filtered <= 300 {
+                    // The few filtered rows first, by the filters' own index, then the words and
+                    // the order: asked together, SQLite walked every row by date for the order
+                    // and checked the filter on each (no unread comment left: 300,000 rows read).
                     let all = try Int64.fetchAll(db, sql: """
-                        SELECT \(alias).rowid FROM \(table) \(alias) \(joins) WHERE \(filterSQL)
-                        AND EXISTS (SELECT 1 FROM \(search) WHERE \(search) MATCH ? AND \(search).rowid = \(alias).rowid)
-                        ORDER BY \(order)
+                        SELECT f.rowid FROM (SELECT \(alias).rowid AS rowid, \(alias).sortDate AS sortDate FROM \(table) \(alias) \(joins)
+                            WHERE \(filterSQL) LIMIT 301) AS f
+                        WHERE EXISTS (SELECT 1 FROM \(search) WHERE \(search) MATCH ? AND \(search).rowid = f.rowid)
+                        ORDER BY f.sortDate DESC, f.rowid DESC
                         """, arguments: StatementArguments(filterArguments + [match]))
                     return (window(all), all.count, false)
                 }
