@@ -2,7 +2,7 @@
 # Writes scripts/startup.order: the functions the reader runs from its start to its first frame,
 # which the release build's linker places side by side (release_flags in scripts/setup.sh), so
 # that the pages of code a start touches are few and together. Each function is listed as
-# callgrind names it (mangled), in the order first seen, from three starts: the embedded sample,
+# callgrind names it (mangled), sorted, from three starts: the embedded sample,
 # a generated community of 20,000 posts, and a feed's cache. A list gone stale costs memory, not
 # correctness: a name no longer in the program is passed over, and a function not listed is
 # placed as it would be without the list. Run it again when the start-up path changes.
@@ -60,7 +60,7 @@ for path in outputs:
                 order.append(name)
 if len(order) < 1000:
     sys.exit(f"startup-order: only {len(order)} functions seen; was the binary run?")
-print("\n".join(order))
+print("\n".join(sorted(order)))  # sorted: the set is what counts, and a new list then differs only where the start did
 PY
 echo "startup-order: $(wc -l < scripts/startup.order) functions in scripts/startup.order" >&2
 # SwiftPM does not know the list is read by the link: the binary goes, and is linked again with it.
