@@ -224,7 +224,7 @@ public struct ForumSync: Sendable {
                 let step = Array(chosen[start..<min(chosen.count, start + max(1, pacing.concurrency), start + batch - slice.count)])
                 start += step.count
                 let results = Parallel.map(step, workers: pacing.concurrency) { listed -> Result<(topic: Discourse.Topic, complete: Bool)?, Error> in
-                    Result { try readTopic(listed.id, cached: cached.contains(site.topicID(listed.id).rawValue), client: client, store: store,
+                    Result { try readTopic(listed.id, inCache: cached.contains(site.topicID(listed.id).rawValue), client: client, store: store,
                                            site: site, categories: categoryNames) }
                 }
                 slice += step
@@ -312,14 +312,14 @@ public struct ForumSync: Sendable {
 
     /// One topic: its page, and the posts after the first twenty that the cache lacks, as many
     /// as one sync reads of a topic (`complete` says whether that was all).
-    private func readTopic(_ id: Int, cached: Bool, client: ForumClient, store: any ImportPort, site: Discourse.Site,
+    private func readTopic(_ id: Int, inCache: Bool, client: ForumClient, store: any ImportPort, site: Discourse.Site,
                            categories: [Int: String]) throws -> (topic: Discourse.Topic, complete: Bool)? {
         guard let (json, pageBytes) = try client.sizedObject("/t/\(id).json") else { return nil }
         var bytes = pageBytes
         let stream = (json["post_stream"]?["stream"]?.array ?? []).compactMap(\.int)
         let loaded = Set((json["post_stream"]?["posts"]?.array ?? []).compactMap { $0["id"]?.int })
         var known: [Int: Comment.ID] = [:]
-        let links = cached ? try store.knownReplies(of: site.topicID(id)) : [:]
+        let links = inCache ? try store.knownReplies(of: site.topicID(id)) : [:]
         let cached = Set(links.keys)
         for (comment, link) in links {
             if let link, let number = link.split(separator: "/").last.flatMap({ Int($0) }) { known[number] = comment }
