@@ -70,7 +70,7 @@ public struct Fetcher: Sendable {
         // Header values come from a server's earlier answer: no line breaks may ride along.
         let clean = { (headers: [String]) in
             headers.map { header in
-                header.utf8.contains { $0 == 0x0D || $0 == 0x0A } ? String(String.UnicodeScalarView(header.unicodeScalars.filter { $0 != "\r" && $0 != "\n" })) : header
+                header.utf8.contains { $0 == 0x0D || $0 == 0x0A } ? String(header.unicodeScalars.filter { $0 != "\r" && $0 != "\n" }) : header
             }
         }
         let headers = clean(["User-Agent: \(Self.userAgent)"] + extra)

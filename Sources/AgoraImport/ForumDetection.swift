@@ -16,8 +16,8 @@ public enum ForumDetection: Sendable, Equatable {
         for path in ["/about.json", "/site.json"] {
             guard let response = try? fetcher.get(site.api(path), headers: ["Accept: application/json"], private: key?.headers ?? []) else { continue }
             if [401, 403].contains(response.status) { refused = true }
-            guard response.status == 200, let json = try? JSONSerialization.jsonObject(with: response.body) as? [String: Any] else { continue }
-            if let about = json["about"] as? [String: Any] { return .discourse(title: (about["title"] as? String).map(Sanitizer.line)) }
+            guard response.status == 200, let json = try? JSONValue(parsing: response.body), json.isObject else { continue }
+            if let about = json["about"], about.isObject { return .discourse(title: about["title"]?.string.map(Sanitizer.line)) }
             if json["post_types"] != nil || (json["categories"] != nil && json["trust_levels"] != nil) { return .discourse(title: nil) }
         }
         guard let page = try? fetcher.get(address, headers: ["Accept: text/html"]), page.status == 200 else {

@@ -5,7 +5,7 @@ import Foundation
 /// Absolute addresses, fragments (`#top`) and other schemes (`mailto:`, `data:`) stay as they are.
 enum HTMLLinks {
     static func absolute(_ html: String, base: URL) -> String {
-        var origin: Origin??  // worked out at the first link that needs it, once a body
+        lazy var origin = Origin(base)  // worked out at the first link that needs it, once a body
         // One pass over the bytes: a body is copied as it is up to each `href=`/`src=` value,
         // and only a value that changes is written anew (Foundation's substring search, one pass
         // an attribute, was 40% of importing a feed).
@@ -35,9 +35,8 @@ enum HTMLLinks {
                 guard end < n else { break }
                 let raw = UnsafeBufferPointer(rebasing: bytes[(open + 1)..<end])
                 if !hasScheme(raw) {
-                    if origin == nil { origin = Origin(base) }
                     let value = String(decoding: raw, as: UTF8.self)
-                    let resolved = origin!.flatMap { $0.resolve(raw) } ?? resolve(value, base: base)
+                    let resolved = origin?.resolve(raw) ?? resolve(value, base: base)
                     if resolved != value {
                         if !changed {
                             out.reserveCapacity(n + 256)

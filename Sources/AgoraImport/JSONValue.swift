@@ -141,64 +141,46 @@ public enum JSONValue: Sendable {
         }
 
         mutating func object() throws -> JSONValue {
-            try enter()
-            at += 1
             var members: [(key: String, value: JSONValue)] = []
-            skipSpace()
-            if at < bytes.count, bytes[at] == UInt8(ascii: "}") {
-                at += 1
-                depth -= 1
-                return .object(members)
-            }
-            while true {
-                skipSpace()
-                if at < bytes.count, bytes[at] == UInt8(ascii: "}"), !members.isEmpty {
-                    at += 1
-                    depth -= 1
-                    return .object(members)
+            try elements(closing: UInt8(ascii: "}"), inside: "an object") { reader in
+                guard reader.at < reader.bytes.count, reader.bytes[reader.at] == UInt8(ascii: "\"") else {
+                    throw reader.fail("an object's member name was expected")
                 }
-                guard at < bytes.count, bytes[at] == UInt8(ascii: "\"") else { throw fail("an object's member name was expected") }
-                let key = try string()
-                skipSpace()
-                guard at < bytes.count, bytes[at] == UInt8(ascii: ":") else { throw fail("':' was expected") }
-                at += 1
-                members.append((key: key, value: try value()))
-                skipSpace()
-                guard at < bytes.count else { throw fail("the JSON ends inside an object") }
-                if bytes[at] == UInt8(ascii: ",") { at += 1; continue }
-                guard bytes[at] == UInt8(ascii: "}") else { throw fail("',' or '}' was expected") }
-                at += 1
-                depth -= 1
-                return .object(members)
+                let key = try reader.string()
+                reader.skipSpace()
+                guard reader.at < reader.bytes.count, reader.bytes[reader.at] == UInt8(ascii: ":") else { throw reader.fail("':' was expected") }
+                reader.at += 1
+                members.append((key: key, value: try reader.value()))
             }
+            return .object(members)
         }
 
         mutating func array() throws -> JSONValue {
+            var items: [JSONValue] = []
+            try elements(closing: UInt8(ascii: "]"), inside: "an array") { reader in items.append(try reader.value()) }
+            return .array(items)
+        }
+
+        /// An array's or an object's elements, from its opening bracket past its closing one,
+        /// `element` reading each; a comma before the closing bracket is let pass.
+        mutating func elements(closing: UInt8, inside: String, _ element: (inout Reader) throws -> Void) throws {
             try enter()
             at += 1
-            var items: [JSONValue] = []
-            skipSpace()
-            if at < bytes.count, bytes[at] == UInt8(ascii: "]") {
-                at += 1
-                depth -= 1
-                return .array(items)
-            }
             while true {
                 skipSpace()
-                if at < bytes.count, bytes[at] == UInt8(ascii: "]"), !items.isEmpty {
-                    at += 1
-                    depth -= 1
-                    return .array(items)
-                }
-                items.append(try value())
+                if at < bytes.count, bytes[at] == closing { break }
+                try element(&self)
                 skipSpace()
-                guard at < bytes.count else { throw fail("the JSON ends inside an array") }
-                if bytes[at] == UInt8(ascii: ",") { at += 1; continue }
-                guard bytes[at] == UInt8(ascii: "]") else { throw fail("',' or ']' was expected") }
-                at += 1
-                depth -= 1
-                return .array(items)
+                guard at < bytes.count else { throw fail("the JSON ends inside \(inside)") }
+                if bytes[at] == UInt8(ascii: ",") {
+                    at += 1
+                    continue
+                }
+                guard bytes[at] == closing else { throw fail("',' or '\(Character(Unicode.Scalar(closing)))' was expected") }
+                break
             }
+            at += 1
+            depth -= 1
         }
 
         mutating func number() throws -> JSONValue {

@@ -154,12 +154,9 @@ extension AppState {
         // comments are laid out for the frame, the rest once the frame is up.
         let goesToNew = wasRead && shown.comments.contains { !$0.state.read }
         let partly = shown.comments.count > Self.laidOutFirst && pendingMatch?.post != post.post.id && !goesToNew
-        let folded = foldedThreads[shown.post.id] ?? []
-        let document = partly
-            ? ArticleDocument(shown, width: layout.detailTextWidth, dateFormat: settings.dateFormat, commentPolicy: commentPolicy(for: shown),
-                              folded: folded, firstComments: max(Self.laidOutFirst / 2, layout.detailRows))
-            : ArticleDocument(shown, width: layout.detailTextWidth, dateFormat: settings.dateFormat, commentPolicy: commentPolicy(for: shown),
-                              folded: folded)
+        let document = ArticleDocument(shown, width: layout.detailTextWidth, dateFormat: settings.dateFormat, commentPolicy: commentPolicy(for: shown),
+                                       folded: foldedThreads[shown.post.id] ?? [],
+                                       firstComments: partly ? max(Self.laidOutFirst / 2, layout.detailRows) : nil)
         var article = ArticleModel(document: document)
         if let pending = pendingMatch, pending.post == post.post.id {
             article.show(match: pending.query, comment: pending.comment, visible: layout.detailRows)

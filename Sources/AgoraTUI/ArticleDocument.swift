@@ -48,20 +48,15 @@ public struct ArticleDocument: Hashable, Sendable {
         }
     }
 
+    /// The article laid out; with `firstComments`, only its first comments parsed and laid
+    /// out: what the first frame of a long thread shows, the rest laid out once it is up
+    /// (`completed`).
     public init(_ detail: PostDetail, width: Int, dateFormat: DateFormat = .standard, commentPolicy: CommentPolicy? = nil,
-                folded: Set<Comment.ID> = []) {
+                folded: Set<Comment.ID> = [], firstComments: Int? = nil) {
+        let comments = firstComments.map { Array(detail.comments.prefix($0)) } ?? detail.comments
         self.init(detail, body: HTMLRenderer.render(detail.post.body),
-                  commentBodies: Concurrently.map(detail.comments) { HTMLRenderer.render($0.comment.body) }, width: width, dateFormat: dateFormat,
+                  commentBodies: Concurrently.map(comments) { HTMLRenderer.render($0.comment.body) }, width: width, dateFormat: dateFormat,
                   commentPolicy: commentPolicy, folded: folded)
-    }
-
-    /// The article with only its first `firstComments` comments parsed and laid out: what the
-    /// first frame of a long thread shows, the rest laid out once it is up (`completed`).
-    public init(_ detail: PostDetail, width: Int, dateFormat: DateFormat = .standard, commentPolicy: CommentPolicy? = nil,
-                folded: Set<Comment.ID> = [], firstComments: Int) {
-        self.init(detail, body: HTMLRenderer.render(detail.post.body),
-                  commentBodies: Concurrently.map(Array(detail.comments.prefix(firstComments))) { HTMLRenderer.render($0.comment.body) },
-                  width: width, dateFormat: dateFormat, commentPolicy: commentPolicy, folded: folded)
     }
 
     /// Only the first comments are laid out (`init(firstComments:)`).

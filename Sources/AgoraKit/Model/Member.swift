@@ -28,9 +28,11 @@ public struct Member: Identifiable, Hashable, Sendable, Codable {
         }
 
         /// The items of a list answer, in order, none empty.
-        public var items: [String] {
-            guard let separator else { return [answer] }
-            return answer.components(separatedBy: separator).filter { !$0.isEmpty }
+        public var items: [String] { separator.map { Self.items(answer, separatedBy: $0) } ?? [answer] }
+
+        /// The items of `text` apart by `separator`, in order, none empty.
+        public static func items(_ text: String, separatedBy separator: String) -> [String] {
+            text.components(separatedBy: separator).filter { !$0.isEmpty }
         }
     }
 

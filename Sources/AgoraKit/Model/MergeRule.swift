@@ -51,7 +51,7 @@ public enum MergeRule {
             }
             // A list keeps what it had and gains what is new, sorted: the same whichever write came first.
             if let separator = answer.separator {
-                let kept = answers[index].answer.components(separatedBy: separator).filter { !$0.isEmpty }
+                let kept = Member.ProfileAnswer.items(answers[index].answer, separatedBy: separator)
                 let all = Set(kept + answer.items).sorted()
                 answers[index] = Member.ProfileAnswer(question: answer.question, answer: all.joined(separator: separator), separator: separator)
             } else {
