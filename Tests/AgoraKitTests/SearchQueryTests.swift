@@ -71,6 +71,16 @@ struct SearchQueryTests {
                                     "muller", "s", "strasse", "東", "京", "kilic", "again"])
     }
 
+    @Test func the_words_are_each_found_once_however_many_there_are() {
+        // Far more words than the table of hashes starts with: it grows and forgets none.
+        let words = (0..<5_000).map { "w\($0)x" }
+        var collector = TermCollector()
+        collector.add(words.joined(separator: " "))
+        collector.add(words.reversed().joined(separator: ", "))
+        #expect(collector.found.count == words.count)
+        #expect(collector.found.elementsEqual(words))
+    }
+
     @Test func highlights_cover_whole_words_and_cjk_characters() {
         let q = SearchQuery("marilia gov")
         let text = "Marília spoke on Internet Governance, not on governments."

@@ -106,8 +106,10 @@ enum SearchIndexing {
     }
 
     /// The search texts of rows read by `rows` (on every core).
-    static func made(_ read: Rows) -> Step {
-        let made = SQLiteStore.searchTexts(read.html, titles: read.titles)
+    /// `besideWriter`: made while a step is written, on every core but the writer's (with it,
+    /// they took turns on the writer's core and the writer waited for what was made).
+    static func made(_ read: Rows, besideWriter: Bool = false) -> Step {
+        let made = SQLiteStore.searchTexts(read.html, titles: read.titles, sparing: besideWriter ? 1 : 0)
         return Step(kind: read.kind, rowids: read.rowids, titles: read.titles.map(SearchText.forIndex), texts: made.texts, words: made.words, after: read.after)
     }
 
@@ -139,9 +141,12 @@ enum SearchIndexing {
 
 extension SQLiteStore {
     /// Bodies as the plain text the search indexes hold, and the words in them and in the
-    /// `titles` (for the list of words a typed prefix begins), on every core: a step is thousands.
-    static func searchTexts(_ bodies: [String], titles: [String] = []) -> (texts: [String], words: Set<String>) {
-        let chunk = 128
+    /// `titles` (for the list of words a typed prefix begins), on every core but `sparing`: a
+    /// step is thousands.
+    static func searchTexts(_ bodies: [String], titles: [String] = [], sparing: Int = 0) -> (texts: [String], words: Set<String>) {
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        // Pieces of 128, or one piece a core when some are spared (at most that many at once).
+        let chunk = sparing == 0 ? 128 : max(1, (bodies.count + cores - sparing - 1) / max(1, cores - sparing))
         let ranges = stride(from: 0, to: bodies.count, by: chunk).map { $0..<min(bodies.count, $0 + chunk) }
         let made = Concurrently.map(ranges, minimum: 2, chunk: 1) { range -> (texts: [String], words: [String]) in
             var collector = TermCollector()
@@ -194,7 +199,7 @@ extension SQLiteStore {
                 var next = mark
                 if current.kind == .posts { next.posts = current.rowids.last! } else { next.comments = current.rowids.last! }
                 let rows = try SearchIndexing.rows(db, after: next, limit: step)
-                ahead = rows.rowids.isEmpty ? nil : (Ahead { SearchIndexing.made(rows) }, version)
+                ahead = rows.rowids.isEmpty ? nil : (Ahead { SearchIndexing.made(rows, besideWriter: true) }, version)
                 if try SearchIndexing.write(current, db, sent: &sent) { return true }
                 // Another process moved the mark: what was made ahead is of no use.
                 ahead = nil
