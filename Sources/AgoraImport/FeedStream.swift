@@ -255,8 +255,7 @@ final class FeedStream {
 
     /// An enclosure of the entry being read, up to the most kept.
     private func enclose(_ url: String, type: String?, length: String?, title: String?) {
-        guard var current = entry, current.enclosures.count < Feed.Enclosure.maximum else { return }
-        entry = nil
+        guard entry.map({ $0.enclosures.count < Feed.Enclosure.maximum }) == true, var current = entry.take() else { return }
         current.enclosures.append(Feed.Enclosure(url: url, type: type?.trimmed.nilIfEmpty, length: length.flatMap { Int($0.trimmed) }.flatMap { $0 > 0 ? $0 : nil },
                                                  title: title?.trimmed.nilIfEmpty))
         entry = current
@@ -295,13 +294,12 @@ final class FeedStream {
         // Only what a field needs is made into a String: bodies whole, short fields trimmed.
         var raw: String { String(decoding: text, as: UTF8.self) }
         var value: String { Self.trimmed(text) }
-        if var current = entry {
-            // Taken out while it changes, so that its arrays are not shared and copied on every
-            // append (an item with 40,000 categories was quadratic); put back below.
-            entry = nil
+        if var current = entry.take() {
+            // Moved out while it changes, so that its arrays are not shared and copied on every
+            // append (an item with 40,000 categories was quadratic), and its fields not retained
+            // and released at every element's end; put back below.
             switch (name, namespace ?? "") {
             case ("item", _) where !atom, ("entry", _) where atom:
-                entry = nil
                 if current.link == nil { current.link = permalink }
                 if let header, let feed {
                     header(feed)
