@@ -52,7 +52,7 @@ struct BadInputTests {
         try TestDatabase.setUserVersion(path: sqlite, 99)
         let before = FileManager.default.contents(atPath: sqlite)
         expectOneLineError(try agora.run(["--cache", sqlite, "mark-all-read"]),
-                           contains: "\(sqlite): written by a newer Agora: schema 99; this build reads up to 8")
+                           contains: "\(sqlite): written by a newer Agora: schema 99; this build reads up to 9")
         #expect(FileManager.default.contents(atPath: sqlite) == before)
     }
 

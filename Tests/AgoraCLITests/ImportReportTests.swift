@@ -33,7 +33,7 @@ struct VersionTests {
         defer { agora.remove() }
         let result = try agora.run(["--version"])
         #expect(result.status == 0)
-        #expect(result.stdout == "agora \(AgoraKitVersion.string) (SQLite cache schema 8, JSON cache version 1)\n")
+        #expect(result.stdout == "agora \(AgoraKitVersion.string) (SQLite cache schema 9, JSON cache version 1)\n")
     }
 }
 

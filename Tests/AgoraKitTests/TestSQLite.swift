@@ -38,9 +38,18 @@ enum TestSQLite {
         ])
     }
 
+    /// Turns a new cache back into what the eighth schema wrote: members by name and by id
+    /// through indexes that hold only the key.
+    static func downgradeToVersion8(path: String) throws {
+        try downgrade(path: path, to: 8, undoing: [
+            "DROP INDEX member_name_by_id", "DROP INDEX member_by_name", "CREATE INDEX member_by_name ON member(nameKey, id)",
+        ])
+    }
+
     /// Turns a new cache back into what the seventh schema wrote: the search index always
     /// complete, no mark of how far it has got, FTS5's own merge setting.
     static func downgradeToVersion7(path: String) throws {
+        try downgradeToVersion8(path: path)
         try downgrade(path: path, to: 7, undoing: [
             "DROP TABLE searchIndexed",
             "DELETE FROM postSearch_config WHERE k = 'automerge'", "DELETE FROM commentSearch_config WHERE k = 'automerge'",

@@ -68,7 +68,7 @@ extension SQLiteStore {
             let commentCount: Int = try row.decode(forColumn: "commentCount")
             let author = try post.author.flatMap { try Self.fetchMember(db, id: $0) }
             let comments = try Row.fetchAll(db, sql: """
-                SELECT \(SQLiteRows.commentColumns), (SELECT m.name FROM member m WHERE m.id = c.author) AS memberName
+                SELECT \(SQLiteRows.commentColumns), \(SQLiteRows.memberName("c.author")) AS memberName
                 FROM comment c WHERE c.post = ? ORDER BY c.sortDate, c.rowid
                 """, arguments: [id.rawValue]).map { row in
                     // Each author by the member's name; the source's name where no member matches.

@@ -244,7 +244,7 @@ extension SQLiteStore {
                 let rowids = try rows(.comments, table: "comment", search: "commentSearch", alias: "c", joins: "", terms: terms, arguments: arguments)
                 let found = try Row.fetchAll(db, sql: """
                     SELECT c.rowid AS rowid, c.id AS id, c.post AS post, p.title AS title,
-                        coalesce((SELECT m.name FROM member m WHERE m.id = c.author), c.authorName) AS authorName, c.body AS body
+                        coalesce(\(SQLiteRows.memberName("c.author")), c.authorName) AS authorName, c.body AS body
                     FROM comment c JOIN post p ON p.id = c.post
                     WHERE c.rowid IN (SELECT value FROM json_each(?))
                     """, arguments: [String(decoding: try JSONEncoder().encode(rowids), as: UTF8.self)])
