@@ -156,11 +156,15 @@ final class FeedStream {
 
     /// The bytes as text without the whitespace around them (Unicode spaces as well as ASCII).
     static func trimmed(_ bytes: [UInt8]) -> String {
+        func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || (0x09...0x0D).contains(byte) }
         var start = 0
         var end = bytes.count
-        while start < end, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[start]) { start += 1 }
-        while end > start, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[end - 1]) { end -= 1 }
-        return String(decoding: bytes[start..<end], as: UTF8.self).trimmed
+        while start < end, isSpace(bytes[start]) { start += 1 }
+        while end > start, isSpace(bytes[end - 1]) { end -= 1 }
+        let text = String(decoding: bytes[start..<end], as: UTF8.self)
+        // Only a letter past ASCII at either end may be a space of another kind (no-break, ideographic).
+        guard start < end, bytes[start] >= 0x80 || bytes[end - 1] >= 0x80 else { return text }
+        return text.trimmed
     }
 
     private func isAtom(_ namespace: String?) -> Bool { namespace == Self.atom10 || namespace == Self.atom03 }

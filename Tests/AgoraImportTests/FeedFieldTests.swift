@@ -37,6 +37,16 @@ struct FeedFieldTests {
         #expect(posts.first?.authorName?.contains("@") == false)
     }
 
+    @Test func fields_lose_the_spaces_around_them_of_every_kind_and_keep_those_inside() throws {
+        let posts = try Self.posts(Self.rss("""
+            <item><guid>g1</guid><title>&#160; Café, in\u{3000}full &#12288;</title><author>\t Jane Doe&#160;</author>\
+            <category>\n x y\u{2003}</category><category>plain</category></item>
+            """))
+        #expect(posts.first?.title == "Café, in\u{3000}full")
+        #expect(posts.first?.authorName == "Jane Doe")
+        #expect(posts.first?.tags == ["x y", "plain"])
+    }
+
     @Test func relative_links_are_resolved_against_xml_base_or_the_feeds_address() throws {
         let atom = """
             <?xml version="1.0"?>
