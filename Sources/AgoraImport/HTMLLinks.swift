@@ -17,17 +17,16 @@ enum HTMLLinks {
             var changed = false
             var i = 0
             while i < n {
-                let c = bytes[i]
-                var nameLength = 0
-                if c == UInt8(ascii: "h"), i + 5 < n, bytes[i + 1] == UInt8(ascii: "r"), bytes[i + 2] == UInt8(ascii: "e"),
-                   bytes[i + 3] == UInt8(ascii: "f"), bytes[i + 4] == UInt8(ascii: "=") {
-                    nameLength = 5
-                } else if c == UInt8(ascii: "s"), i + 4 < n, bytes[i + 1] == UInt8(ascii: "r"), bytes[i + 2] == UInt8(ascii: "c"),
-                          bytes[i + 3] == UInt8(ascii: "=") {
-                    nameLength = 4
-                }
-                guard nameLength > 0 else { i += 1; continue }
-                let open = i + nameLength
+                // From one `=` to the next (memchr), and back over the name before it: most of a
+                // body has no `=`, and was read byte by byte for an `h` or an `s`.
+                guard let first = bytes.baseAddress, let found = memchr(first + i, Int32(UInt8(ascii: "=")), n - i) else { break }
+                let equals = first.distance(to: found.assumingMemoryBound(to: UInt8.self))
+                let named = (equals >= i + 4 && bytes[equals - 4] == UInt8(ascii: "h") && bytes[equals - 3] == UInt8(ascii: "r")
+                             && bytes[equals - 2] == UInt8(ascii: "e") && bytes[equals - 1] == UInt8(ascii: "f"))
+                    || (equals >= i + 3 && bytes[equals - 3] == UInt8(ascii: "s") && bytes[equals - 2] == UInt8(ascii: "r")
+                        && bytes[equals - 1] == UInt8(ascii: "c"))
+                guard named, equals + 1 < n else { i = equals + 1; continue }
+                let open = equals + 1
                 let quote = bytes[open]
                 guard quote == UInt8(ascii: "\"") || quote == UInt8(ascii: "'") else { i = open; continue }
                 var end = open + 1

@@ -1,5 +1,6 @@
 @testable import AgoraImport
 import AgoraKit
+import AgoraTestSupport
 import Foundation
 import Testing
 
@@ -283,6 +284,43 @@ struct LinkResolutionTests {
             }
         }
         #expect(handled >= 40, "most of the forms are read by hand")
+        // Bodies made of the pieces an attribute is made of, in every order: the links found are
+        // the `href="…"` and `src='…'` a plain reading finds, however the pieces fall.
+        let base = try #require(URL(string: "https://forum.example.org/t/1"))
+        let parts = ["href=", "src=", "ref=", "xsrc=", "c=", "sr", "\"/a\"", "'/b'", "x", "=", "hre", "f=", "s", "rc=", "\"", "'", " ", "<a ", ">", "h", "\"http://x/y\"", "é"]
+        var generator = SystemRandomNumberGenerator.Seeded(23)
+        for _ in 0..<3_000 {
+            let body = (0..<Int.random(in: 1...12, using: &generator)).map { _ in parts.randomElement(using: &generator)! }.joined()
+            #expect(HTMLLinks.absolute(body, base: base) == Self.plainlyAbsolute(body, base: base), "\(body)")
+        }
+    }
+
+    /// Links made absolute by the plainest reading: at every place, is `href=` or `src=` next,
+    /// followed by a quoted value? (Nothing changes after a quote that never closes.)
+    static func plainlyAbsolute(_ html: String, base: URL) -> String {
+        let bytes = Array(html.utf8)
+        var out: [UInt8] = []
+        var i = 0
+        func starts(_ word: String, at k: Int) -> Bool { Array(bytes[k...].prefix(word.utf8.count)) == Array(word.utf8) }
+        while i < bytes.count {
+            let name = starts("href=", at: i) ? 5 : starts("src=", at: i) ? 4 : 0
+            let open = i + name
+            guard name > 0, open < bytes.count, bytes[open] == UInt8(ascii: "\"") || bytes[open] == UInt8(ascii: "'") else {
+                out.append(bytes[i])
+                i += 1
+                continue
+            }
+            // A quote never closed: the rest is its value, as a browser reads it.
+            guard let close = bytes[(open + 1)...].firstIndex(of: bytes[open]) else {
+                out += bytes[i...]
+                break
+            }
+            out += bytes[i...open]
+            out += Array(HTMLLinks.resolve(String(decoding: bytes[(open + 1)..<close], as: UTF8.self), base: base).utf8)
+            out.append(bytes[close])
+            i = close + 1
+        }
+        return String(decoding: out, as: UTF8.self)
         #expect(HTMLLinks.Origin(URL(string: "mailto:ana@example.org")!) == nil)
     }
 }
