@@ -21,14 +21,16 @@ struct FirstFramePagesTests {
         return try misses() - before
     }
 
+    /// A generated community written to a new cache in `directory`, closed: its path.
+    static func community(posts: Int, members: Int, in directory: TemporaryDirectory) throws -> String {
+        let path = directory.file("c.sqlite")
+        try SyntheticCommunity(posts: posts, members: members, comments: 0).write(into: try SQLiteStore(path: path))
+        return path
+    }
+
     @Test func a_screen_of_posts_and_of_the_roster_reads_a_few_pages_not_a_member_row_each() throws {
         let directory = TemporaryDirectory()
-        let path = directory.file("c.sqlite")
-        do {
-            let store = try SQLiteStore(path: path)
-            try SyntheticCommunity(posts: 2_000, members: 6_000, comments: 0).write(into: store)
-        }
-        let store = try SQLiteStore(path: path)
+        let store = try SQLiteStore(path: try Self.community(posts: 2_000, members: 6_000, in: directory))
         var posts: [PostSummary] = [], roster: [MemberSummary] = [], count = 0
         let pages = (posts: try Self.pagesRead(store) { posts = try store.posts(PostQuery(limit: 55)) },
                      roster: try Self.pagesRead(store) { roster = try store.members(MemberQuery(limit: 40)) },
@@ -51,11 +53,7 @@ struct FirstFramePagesTests {
 
     @Test func a_cache_of_the_eighth_schema_gets_the_indexes() throws {
         let directory = TemporaryDirectory()
-        let path = directory.file("v8.sqlite")
-        do {
-            let store = try SQLiteStore(path: path)
-            try SyntheticCommunity(posts: 200, members: 300, comments: 0).write(into: store)
-        }
+        let path = try Self.community(posts: 200, members: 300, in: directory)
         try TestSQLite.downgradeToVersion8(path: path)
         #expect(try TestSQLite.userVersion(path: path) == 8)
         let store = try SQLiteStore(path: path)
