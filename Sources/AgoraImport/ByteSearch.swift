@@ -17,3 +17,44 @@ extension UnsafeBufferPointer<UInt8> {
         return nil
     }
 }
+
+/// A text changed in a few places, on its bytes: copied as it is up to each change, and made at
+/// all only when something changes (the common case, nothing to change, costs no copy). Links
+/// made whole, quotes given their names and avatars sized all rewrite this way.
+struct BytesRewrite {
+    let source: UnsafeBufferPointer<UInt8>
+    private var out: [UInt8] = []
+    private var copied = 0  // source[..<copied] is in out
+    private var changed = false
+
+    init(_ source: UnsafeBufferPointer<UInt8>) { self.source = source }
+
+    /// `source[range]` becomes `bytes` (an empty range inserts them); ranges come in order.
+    mutating func replace(_ range: Range<Int>, with bytes: some Sequence<UInt8>) {
+        if !changed {
+            out.reserveCapacity(source.count + 256)
+            changed = true
+        }
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: source[copied..<range.lowerBound]))
+        out.append(contentsOf: bytes)
+        copied = range.upperBound
+    }
+
+    /// The text with its changes, or nil when nothing changed.
+    func result() -> String? {
+        guard changed else { return nil }
+        return String(decoding: out + UnsafeBufferPointer(rebasing: source[copied...]), as: UTF8.self)
+    }
+}
+
+extension String {
+    /// The text `rewrite` makes of this one's bytes, or this one itself when it changes nothing.
+    func rewritten(_ rewrite: (inout BytesRewrite) -> Void) -> String {
+        var text = self
+        return text.withUTF8 { bytes in
+            var rewriter = BytesRewrite(bytes)
+            rewrite(&rewriter)
+            return rewriter.result()
+        } ?? self
+    }
+}

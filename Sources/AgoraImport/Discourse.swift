@@ -181,14 +181,6 @@ public enum Discourse {
                       avatarPath: user["avatar_template"]?.string.map { site.absolute(sized($0)) })
     }
 
-    /// The same, from Foundation's values (`["id": 1, ...]`).
-    public static func topic(_ json: [String: Any], site: Site, categories: [Int: String] = [:], morePosts: [[String: Any]] = [],
-                             knownNumbers: [Int: Comment.ID] = [:]) -> Topic? {
-        topic(JSONValue(any: json), site: site, categories: categories, morePosts: morePosts.map { JSONValue(any: $0) }, knownNumbers: knownNumbers)
-    }
-
-    public static func member(_ json: [String: Any], site: Site) -> Member? { member(JSONValue(any: json), site: site) }
-
     /// A topic as the latest list gives it.
     public struct Listed: Sendable, Equatable {
         public var id: Int
@@ -210,8 +202,6 @@ public enum Discourse {
         }
         return (topics, list?["more_topics_url"]?.string != nil)
     }
-
-    public static func latest(_ json: [String: Any]) -> (topics: [Listed], more: Bool) { latest(JSONValue(any: json)) }
 
     /// A forum's feed item (`/latest.rss`: guid `HOST-topic-N`, link `.../t/SLUG/N`): the forum
     /// and the topic, so that the feed and a sync of the forum make the same ids.
@@ -266,10 +256,8 @@ public enum Discourse {
     /// (On the bytes: Foundation's substring search was a twentieth of a forum's sync.)
     static func namedQuotes(_ html: String, names: [String: String]) -> String {
         let marker = Array("data-username=\"".utf8)
-        var html = html
-        let rewritten = html.withUTF8 { b -> String? in
-            var out: [UInt8] = []
-            var copied = 0
+        return html.rewritten { rewrite in
+            let b = rewrite.source
             var at = 0
             while let found = b.firstIndex(ofBytes: marker, from: at) {
                 let start = found + marker.count
@@ -277,17 +265,9 @@ public enum Discourse {
                 at = end + 1
                 let username = String(decoding: UnsafeBufferPointer(rebasing: b[start..<end]), as: UTF8.self).lowercased()
                 guard let name = names[username] else { continue }
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: b[copied...end]))
-                out.append(contentsOf: " data-full-name=\"".utf8)
-                out.append(contentsOf: FeedParser.escapeAttribute(name).utf8)
-                out.append(UInt8(ascii: "\""))
-                copied = end + 1
+                rewrite.replace(at..<at, with: Array(" data-full-name=\"\(FeedParser.escapeAttribute(name))\"".utf8))
             }
-            guard copied > 0 else { return nil }
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: b[copied...]))
-            return String(decoding: out, as: UTF8.self)
         }
-        return rewritten ?? html
     }
 
     /// Links and images relative to the forum, made absolute.
@@ -295,19 +275,13 @@ public enum Discourse {
 
     /// An avatar template (`/user_avatar/host/sam/{size}/1_2.png`) at 120 pixels.
     static func sized(_ template: String) -> String {
-        var template = template
-        return template.withUTF8 { b -> String in
-            let marker = Array("{size}".utf8)
-            var out: [UInt8] = []
-            var copied = 0
-            while let at = b.firstIndex(ofBytes: marker, from: copied) {
-                out.append(contentsOf: b[copied..<at])
-                out.append(contentsOf: "120".utf8)
-                copied = at + marker.count
+        let marker = Array("{size}".utf8)
+        return template.rewritten { rewrite in
+            var from = 0
+            while let at = rewrite.source.firstIndex(ofBytes: marker, from: from) {
+                rewrite.replace(at..<(at + marker.count), with: "120".utf8)
+                from = at + marker.count
             }
-            guard copied > 0 else { return String(decoding: b, as: UTF8.self) }
-            out.append(contentsOf: b[copied...])
-            return String(decoding: out, as: UTF8.self)
         }
     }
 

@@ -196,7 +196,7 @@ public enum FeedImport {
             // Most names have no @: no Foundation for them (it was 5% of a feed's reading).
             guard s.utf8.contains(UInt8(ascii: "@")) else { return false }
             let t = s.trimmingCharacters(in: .whitespaces)
-            return t.contains("@") && !t.contains(" ") && (t.firstIndex(of: "@").map { $0 != t.startIndex } ?? false)
+            return !t.contains(" ") && t.first != "@"
         }
         func unquoted(_ s: Substring) -> String {
             s.trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\"'")).trimmingCharacters(in: .whitespaces)

@@ -259,7 +259,7 @@ final class FeedStream {
 
     /// An enclosure of the entry being read, up to the most kept.
     private func enclose(_ url: String, type: String?, length: String?, title: String?) {
-        guard entry.map({ $0.enclosures.count < Feed.Enclosure.maximum }) == true, var current = entry.take() else { return }
+        guard (entry?.enclosures.count ?? .max) < Feed.Enclosure.maximum, var current = entry.take() else { return }
         current.enclosures.append(Feed.Enclosure(url: url, type: type?.trimmed.nilIfEmpty, length: length.flatMap { Int($0.trimmed) }.flatMap { $0 > 0 ? $0 : nil },
                                                  title: title?.trimmed.nilIfEmpty))
         entry = current

@@ -144,9 +144,10 @@ extension SQLiteStore {
     /// `titles` (for the list of words a typed prefix begins), on every core but `sparing`: a
     /// step is thousands.
     static func searchTexts(_ bodies: [String], titles: [String] = [], sparing: Int = 0) -> (texts: [String], words: Set<String>) {
-        let cores = ProcessInfo.processInfo.activeProcessorCount
-        // Pieces of 128, or one piece a core when some are spared (at most that many at once).
-        let chunk = sparing == 0 ? 128 : max(1, (bodies.count + cores - sparing - 1) / max(1, cores - sparing))
+        // Pieces of 128, or one piece for each core used when some are spared (so that no more
+        // than that many run at once).
+        let workers = max(1, ProcessInfo.processInfo.activeProcessorCount - sparing)
+        let chunk = sparing == 0 ? 128 : max(1, (bodies.count + workers - 1) / workers)
         let ranges = stride(from: 0, to: bodies.count, by: chunk).map { $0..<min(bodies.count, $0 + chunk) }
         let made = Concurrently.map(ranges, minimum: 2, chunk: 1) { range -> (texts: [String], words: [String]) in
             var collector = TermCollector()
