@@ -41,9 +41,10 @@ struct BytesRewrite {
     }
 
     /// The text with its changes, or nil when nothing changed.
-    func result() -> String? {
+    mutating func result() -> String? {
         guard changed else { return nil }
-        return String(decoding: out + UnsafeBufferPointer(rebasing: source[copied...]), as: UTF8.self)
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: source[copied...]))
+        return String(decoding: out, as: UTF8.self)
     }
 }
 
