@@ -71,12 +71,15 @@ public struct Reader {
 
     /// Runs until the reader quits, `stop` says so, or (with `exitAfterFirstFrame`, for timing
     /// start-up) the first frame is up. A backend with no more events ends it too.
+    /// `afterFirstFrame` is called once the first frame is up and what it shows is written: work
+    /// the frame need not wait for (making a search index an import left) starts there.
     @discardableResult
     public func run<Backend: TerminalBackend>(
         on backend: inout Backend, community: Community, message: String? = nil, problems: [String] = [], exitAfterFirstFrame: Bool = false,
         stop: () -> Bool = { false }, idleMilliseconds: Int = 500,
-        clock: () -> Double = Reader.seconds
+        clock: () -> Double = Reader.seconds, afterFirstFrame: () -> Void = {}
     ) -> AppState {
+        var firstFrameFollowed = false
         let opened = clock()
         let size = backend.size
         var state = AppState(width: size.width, height: size.height, community: community, settings: settings)
@@ -114,6 +117,10 @@ public struct Reader {
                 if reads || state.message != message { continue }
             }
             if state.quit || stop() || exitAfterFirstFrame { return state }
+            if !firstFrameFollowed {
+                firstFrameFollowed = true
+                afterFirstFrame()
+            }
             // A background sync's progress, or its end: the rows it brought show as they come.
             if let news = sync?.news() {
                 writes = settle(&state, state.update(.loaded(news)))

@@ -50,7 +50,7 @@ public enum SearchView {
                 "Type to search posts, comments and members; case and accents do not matter.",
                 "Every word and \"quoted phrase\" must match; the last word matches as you type it.",
                 "author:NAME  country:NAME  tag:NAME  date:2012-12  is:unread  is:starred  narrow the search.",
-                "While an import is still indexing, the line under the query says how far it has got.",
+                "While the search index is still being made, the line under the query says how far it has got.",
                 chooseHelp(keys),
             ]
             for line in help where y < area.maxY {

@@ -12,8 +12,10 @@ struct Search: ParsableCommand {
             Müller. Terms: author:NAME, country:NAME (or ISO code), tag:NAME (prefixes of each), \
             date:2012, date:2012-12 or date:2012-12-20 (posts and comments of that year, month or day), \
             is:unread, is:starred. A term that is not understood is reported and the rest searched. \
-            While an import is still making the search index, a note says how far it has got and \
-            what is indexed is searched. In the reader, / searches as you type.
+            What a large import left to index is indexed first (progress on stderr when it is a \
+            terminal; another process indexing at the same time takes turns). A cache that cannot \
+            be written is searched as far as it is indexed, and a note says how far that is. In the \
+            reader, / searches as you type.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -39,10 +41,19 @@ struct Search: ParsableCommand {
 
     func run() throws {
         let store = try global.open()
+        // What an import left to index is made now: a search answers from the whole cache.
+        if let sqlite = store as? SQLiteStore, !sqlite.isReadOnly, try !sqlite.searchIndexProgress().isComplete {
+            let progress = Progress()
+            try sqlite.indexForSearch { state in
+                progress.bar("indexing for search", done: state.postsIndexed + state.commentsIndexed, total: state.posts + state.comments,
+                             unit: "posts and comments")
+            }
+            progress.finish()
+        }
         let query = words.joined(separator: " ")
         let kinds = kind.isEmpty ? Set(SearchKind.allCases) : Set(kind)
         let results = try store.search(SearchQuery(query), kinds: kinds, limit: limit, offset: offset)
-        // An import still indexing (or stopped before it finished): what is not indexed is not found yet.
+        // A cache that cannot be written, not indexed to the end: what is not indexed is not found.
         if let indexing = results.indexing?.words { Output.note(indexing + "; what is not indexed yet is not searched") }
         if json {
             try Output.json(SearchJSON(query: query, results))

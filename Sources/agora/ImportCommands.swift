@@ -20,7 +20,10 @@ struct Import: ParsableCommand {
             a richer source brought (a forum's own topic, beside its feed) keeps that source's fields. It all happens in one transaction: if anything is wrong, the \
             cache is left exactly as it was and the message says which file, and the line, column \
             or record where known. The search index is made after the content is committed: a reader \
-            opened meanwhile reads everything and its search says how far the index has got. \
+            opened meanwhile reads everything and its search says how far the index has got. An \
+            import of more than 5,000 posts and comments returns once they are in the cache and \
+            leaves the rest of the index to whoever needs it first: the reader makes it as it reads, \
+            `agora search` before it answers; --wait-for-index makes it before returning. \
             Progress shows on stderr when it is a terminal.
 
             --sample instead of PATH brings in the embedded sample community (Diplo Internet \
@@ -43,6 +46,7 @@ struct Import: ParsableCommand {
     }
     @Option(help: "What PATH is: \(SourceKindTable.standard.formats.joined(separator: ", ")).") var format: String?
     @Flag(help: "Print a JSON summary.") var json = false
+    @Flag(help: "Make the whole search index before returning, however large the import.") var waitForIndex = false
 
     func run() throws {
         // A cache this import creates is removed again when the import fails: a failed import
@@ -87,6 +91,7 @@ struct Import: ParsableCommand {
         let timing = ImportTiming()
         let cache = OpenedOnFirstUse { [global] in
             let store = try global.openForImport()
+            (store as? SQLiteStore)?.leavesLargeIndex.withLock { $0 = !waitForIndex }
             (store as? SQLiteStore)?.indexObserver.withLock { observer in
                 observer = { state in
                     timing.contentCommitted()
@@ -103,16 +108,19 @@ struct Import: ParsableCommand {
             return
         }
         try Self.nameCommunity(store, after: outcome.namesCommunity)
+        // What this import left to the index's next maker (more than a step, without --wait-for-index).
+        let left = try (store as? SQLiteStore)?.searchIndexProgress().left ?? 0
+        if left > 0 { timing.contentCommitted() }
         try report(summary, format: reader.format, notes: outcome.notes + Self.sizeNotes(store, path: global.path), sourcesAdded: outcome.sourcesAdded,
-                   seconds: timing.seconds())
+                   seconds: timing.seconds(indexed: left == 0), indexLeft: left)
     }
 
     private func report(_ summary: ImportSummary, format: String, notes: [String], name: String? = nil,
-                        sourcesAdded: [Source] = [], seconds: ImportJSON.Seconds? = nil) throws {
+                        sourcesAdded: [Source] = [], seconds: ImportJSON.Seconds? = nil, indexLeft: Int = 0) throws {
         if json {
             try Output.json(ImportJSON(path: name == nil ? path : "sample", format: name == nil ? format : "sample", summary: summary, notes: notes,
                                        sourcesAdded: sourcesAdded.map { ImportJSON.AddedSource(id: $0.id.rawValue, kind: $0.kind.rawValue, location: $0.location) },
-                                       seconds: seconds))
+                                       seconds: seconds, searchIndexLeft: indexLeft))
             return
         }
         func describe(_ c: ImportSummary.Counts, _ word: String) -> String {
@@ -139,6 +147,10 @@ struct Import: ParsableCommand {
         }
         if summary.droppedDates > 0 {
             Output.line("  dates: \(summary.droppedDates) outside 1970-9999 left out (the records are kept without them)")
+        }
+        if indexLeft > 0 {
+            Output.line("  search index: \(indexLeft.grouped) posts and comments still to index; the reader makes it as you read, "
+                        + "`agora search` before it answers")
         }
         for note in notes { Output.line("  note: " + Output.safe(note)) }
     }
@@ -209,11 +221,14 @@ struct ImportJSON: Encodable {
     var notes: [String]
     var sourcesAdded: [AddedSource] = []
     var seconds: Seconds?
+    /// Posts and comments the import left for the search index's next maker.
+    var searchIndexLeft = 0
 
-    /// How long the content took to be committed, and the search index after it.
+    /// How long the content took to be committed, and the search index after it (none when the
+    /// import left the index to be made after it).
     struct Seconds: Encodable {
         var content: Double
-        var searchIndex: Double
+        var searchIndex: Double?
     }
 
     struct AddedSource: Encodable {
@@ -224,7 +239,7 @@ struct ImportJSON: Encodable {
 
     enum CodingKeys: String, CodingKey {
         case path, format, posts, comments, members, droppedDates, postsMarkedRead, postsStarred, commentsMarkedRead, membersMuted, mutesLeftOut, notes
-        case sourcesAdded, seconds
+        case sourcesAdded, seconds, searchIndexLeft
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -243,6 +258,7 @@ struct ImportJSON: Encodable {
         try c.encode(notes, forKey: .notes)
         try c.encode(sourcesAdded, forKey: .sourcesAdded)
         try c.encodeIfPresent(seconds, forKey: .seconds)
+        try c.encode(searchIndexLeft, forKey: .searchIndexLeft)
     }
 }
 
@@ -256,12 +272,13 @@ final class ImportTiming: @unchecked Sendable {
         lock.withLock { if committed == nil { committed = .now } }
     }
 
-    /// Seconds to the content and then to the index; nil when there was no index to make after.
-    func seconds() -> ImportJSON.Seconds? {
+    /// Seconds to the content and then to the index (unless it was left, not `indexed`); nil when
+    /// there was no index to make after.
+    func seconds(indexed: Bool) -> ImportJSON.Seconds? {
         lock.withLock {
             guard let committed else { return nil }
             func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
-            return ImportJSON.Seconds(content: seconds(committed - start), searchIndex: seconds(ContinuousClock.now - committed))
+            return ImportJSON.Seconds(content: seconds(committed - start), searchIndex: indexed ? seconds(ContinuousClock.now - committed) : nil)
         }
     }
 }

@@ -88,8 +88,6 @@ struct Read: ParsableCommand {
             Browser.open(url, command: browser, suspending: backend)
         }
         reader.sync = BackgroundSync(job: BackgroundSyncJob.every(in: global.path))
-        // Asked of this connection (a few rows): the thread and its connection only when needed.
-        if !store.isReadOnly, (try? store.searchIndexProgress().isComplete) == false { SearchIndexCatchUp.start(in: global.path) }
         // For timing start-up from outside (docs/benchmarks.md): quit once the first frame is up.
         var startMessage: String?
         if store.isReadOnly {
@@ -98,13 +96,19 @@ struct Read: ParsableCommand {
         }
         reader.run(on: &screen, community: community, message: startMessage, problems: warnings.map { Sanitizer.line($0.description) },
                    exitAfterFirstFrame: environment["AGORA_EXIT_AFTER_FIRST_FRAME"] != nil,
-                   stop: { Signals.stop != 0 })
+                   stop: { Signals.stop != 0 },
+                   afterFirstFrame: { [path = global.path] in
+                       // What an import left to index, made once the first frame is up: asked of this
+                       // connection, the thread and its connection only when needed.
+                       if !store.isReadOnly, (try? store.searchIndexProgress().isComplete) == false { SearchIndexCatchUp.start(in: path) }
+                   })
     }
 }
 
-/// An import stopped after its content and before its search index was made (a person pressed
-/// Ctrl-C, the machine went down): the reader makes the rest while it reads, on a connection and
-/// a thread of its own, a few hundred posts or comments a transaction. Another process indexing
+/// A search index an import left to be made after it (more than a step, docs/cli.md), or one
+/// stopped after its content (a person pressed Ctrl-C, the machine went down): the reader makes
+/// the rest once its first frame is up, on a connection and a thread of its own, a few hundred
+/// posts or comments a transaction. Another process indexing
 /// at the same time takes turns with it; quitting mid-step leaves that step undone, not half done.
 enum SearchIndexCatchUp {
     static func start(in path: String) {

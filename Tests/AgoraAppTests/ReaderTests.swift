@@ -355,6 +355,42 @@ struct ReaderLoopTests {
         loop.run(on: &stopped, community: .unnamed, stop: { true })
         #expect(stopped.frames.count == 1)
     }
+
+    /// What the first frame need not wait for (making the search index an import left) starts
+    /// once it is up and before any key is read, once; not at all when the loop ends at that frame.
+    @Test func work_after_the_first_frame_starts_once_it_is_up() throws {
+        final class Log: @unchecked Sendable { var lines: [String] = [] }
+        struct Logged: TerminalBackend {
+            var inner: TestBackend
+            let log: Log
+            var size: (width: Int, height: Int) { inner.size }
+            var isExhausted: Bool { inner.isExhausted }
+            mutating func draw(_ buffer: Buffer, cursor: (x: Int, y: Int)?) {
+                log.lines.append("frame")
+                inner.draw(buffer, cursor: cursor)
+            }
+            mutating func nextEvent(timeoutMilliseconds: Int) -> Event? {
+                log.lines.append("event")
+                return inner.nextEvent(timeoutMilliseconds: timeoutMilliseconds)
+            }
+        }
+        let reader = try Harness(width: 80, height: 24)
+        let loop = Reader(store: reader.store, theme: .standard) { $0 }
+        let log = Log()
+        var backend = Logged(inner: TestBackend(width: 80, height: 24, events: [.key(.character("j")), .key(.character("j"))]), log: log)
+        loop.run(on: &backend, community: .unnamed, afterFirstFrame: { log.lines.append("after") })
+        // Frames (the first, and one for what its writes read) and then the work, before any event.
+        let after = try #require(log.lines.firstIndex(of: "after"))
+        #expect(after >= 1 && log.lines[..<after].allSatisfy { $0 == "frame" } && log.lines[after + 1] == "event", "\(log.lines)")
+        #expect(log.lines.filter { $0 == "after" }.count == 1)
+        #expect(log.lines.filter { $0 == "frame" }.count >= 3)
+        for ends in [true, false] {
+            let quiet = Log()
+            var one = Logged(inner: TestBackend(width: 80, height: 24, events: [.key(.character("j"))]), log: quiet)
+            loop.run(on: &one, community: .unnamed, exitAfterFirstFrame: ends, stop: { !ends }, afterFirstFrame: { quiet.lines.append("after") })
+            #expect(quiet.lines == ["frame"])
+        }
+    }
 }
 
 @Suite("The reader and other processes")

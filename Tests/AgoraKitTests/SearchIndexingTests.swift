@@ -159,4 +159,36 @@ struct SearchIndexingTests {
         #expect(try store.search("new").posts.map { $0.post.id.rawValue } == ["p3"])
         #expect(try store.searchCounts(SearchQuery("old"), kinds: [.posts])[.posts] == 5)
     }
+
+    /// The command line's import: past a step, the index is left to whoever needs it first.
+    @Test func a_store_that_leaves_large_indexes_indexes_a_step_or_less_and_leaves_more() throws {
+        let directory = TemporaryDirectory()
+        let path = directory.file("c.sqlite")
+        let store = try SQLiteStore(path: path, indexStep: 10)
+        store.leavesLargeIndex.withLock { $0 = true }
+        // Ten posts and comments waiting: one step, made now, in batches or in one write.
+        try store.importBatches { write in try write(CacheContent(posts: Self.posts(0..<6))) }
+        try store.importContent(CacheContent(posts: Self.posts(6..<8), comments: [Comment(id: "c0", post: "p0", body: "<p>common</p>")]))
+        #expect(try store.searchIndexProgress() == SearchIndexProgress(posts: 8, postsIndexed: 8, comments: 1, commentsIndexed: 1))
+        // Eleven: all of it left, the content there and listed.
+        try store.importBatches { write in
+            try write(CacheContent(posts: Self.posts(8..<14)))
+            try write(CacheContent(posts: Self.posts(14..<19)))
+        }
+        #expect(try store.searchIndexProgress() == SearchIndexProgress(posts: 19, postsIndexed: 8, comments: 1, commentsIndexed: 1))
+        #expect(try store.posts(PostQuery(limit: 100)).count == 19)
+        #expect(try store.search("ptok18x").posts.isEmpty)
+        // Nor does a write after it, large or small.
+        try store.importContent(CacheContent(posts: Self.posts(19..<39)))
+        try store.importContent(CacheContent(posts: Self.posts(39..<40)))
+        #expect(try store.searchIndexProgress().left == 11 + 21)
+        // Whoever needs it makes the rest.
+        #expect(try store.indexForSearch().isComplete)
+        #expect(try store.search("ptok18x").posts.map { $0.post.id.rawValue } == ["p18"])
+        #expect(try store.searchCounts(SearchQuery("common"), kinds: [.posts])[.posts] == 40)
+        // A store that does not leave them (a sync, the reader) indexes everything it writes.
+        let other = try SQLiteStore(path: path, create: false, indexStep: 10)
+        try other.importContent(CacheContent(posts: Self.posts(40..<70)))
+        #expect(try other.searchIndexProgress().isComplete)
+    }
 }

@@ -26,13 +26,14 @@ extension SQLiteStore {
             let summary = try SQLiteImport(db: db).run(content)
             // A small write (a forum's topic, a month of a list) is indexed in its own transaction,
             // a step of posts and one of comments: no second transaction for each of a sync's writes.
+            guard try !leavesIndex(db) else { return summary }
             var sent = Set<String>()
             if try SearchIndexing.stepNow(db, limit: indexStep, sent: &sent) { _ = try SearchIndexing.stepNow(db, limit: indexStep, sent: &sent) }
             return summary
         }
         summary.droppedDates = content.droppedDates
         // What is left (more than a step waited): in steps of their own.
-        try indexForSearch()
+        try indexAfterImport()
         return summary
     }
 
@@ -42,8 +43,20 @@ extension SQLiteStore {
         // checking) while this one writes the previous batch. The content is committed first;
         // the search index follows in steps that a reader opening the cache sees between.
         let summary = try importContent(batches: produce)
-        try indexForSearch()
+        try indexAfterImport()
         return summary
+    }
+
+    /// The index of what an import wrote: made now, unless it `leavesIndex`.
+    private func indexAfterImport() throws {
+        guard try !read({ try leavesIndex($0) }) else { return }
+        try indexForSearch()
+    }
+
+    /// This store `leavesLargeIndex` and more than a step waits to be indexed (a small write
+    /// after a large import, such as its community's name, leaves it too).
+    private func leavesIndex(_ db: Database) throws -> Bool {
+        try leavesLargeIndex.withLock { $0 } && SearchIndexing.progress(db).left > indexStep
     }
 
     private func importContent(batches produce: ((CacheContent) throws -> Void) throws -> Void) throws -> ImportSummary {

@@ -25,6 +25,11 @@ public final class SQLiteStore: CommunityStore {
     public let indexObserver = Mutex<(@Sendable (SearchIndexProgress) -> Void)?>(nil)
     /// How many posts or comments an import indexes a transaction (`indexForSearch`).
     let indexStep: Int
+    /// Set by the command line's import: an import that leaves more than a step (`indexStep`
+    /// posts and comments) to index returns once its content is committed, and the rest of the
+    /// index is made after it, by whoever needs it first (the reader as it reads, a search
+    /// before it answers). Syncs and the reader's own writes index everything they write.
+    public let leavesLargeIndex = Mutex<Bool>(false)
 
     /// Opens the cache at `path`, creating it (empty) when it does not exist and `create` is true.
     ///

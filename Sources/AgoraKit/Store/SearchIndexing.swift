@@ -18,6 +18,9 @@ public struct SearchIndexProgress: Hashable, Sendable {
 
     public var isComplete: Bool { postsIndexed >= posts && commentsIndexed >= comments }
 
+    /// Posts and comments not in the index yet.
+    public var left: Int { max(0, posts - postsIndexed) + max(0, comments - commentsIndexed) }
+
     /// "indexing for search: 40,000 of 100,000 posts, 0 of 300,000 comments", said where a
     /// search may miss what is not indexed yet; nil when nothing waits.
     public var words: String? {
