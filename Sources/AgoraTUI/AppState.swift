@@ -167,6 +167,8 @@ public struct AppState: Hashable, Sendable {
             if case .article(let article) = detail { effects.append(.reloadPost(article.id)) }
             // The sources' counts and how their syncs went.
             effects.append(.loadSources)
+            // Search results from an index being made: what it holds now.
+            if let search { effects += search.again() }
             return effects
         case .command, .insert, .unbound:
             switch mode {

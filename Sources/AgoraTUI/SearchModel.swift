@@ -103,6 +103,13 @@ public struct SearchState: Hashable, Sendable {
         return query.isEmpty ? [] : [.search(query, limit: limit)]
     }
 
+    /// The search again, when its results were found in an index still being made (another
+    /// connection wrote since: it may have indexed more); nothing when they were complete.
+    func again() -> [Effect] {
+        guard results.indexing != nil, !query.isEmpty, resultsFor == text else { return [] }
+        return [.search(query, limit: limit)]
+    }
+
     /// Exact counts for the results on hand, when they are for what is typed now.
     mutating func receive(_ totals: [SearchKind: Int], for query: SearchQuery) {
         guard query == self.query, resultsFor == text else { return }

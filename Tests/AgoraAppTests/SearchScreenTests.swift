@@ -340,6 +340,40 @@ struct SearchCountsAfterFrameTests {
 
 @Suite("Search in the reader while an import indexes")
 struct SearchWhileIndexingTests {
+    /// Results found while the index was being made are found again when another connection
+    /// has indexed more: what the screen shows grows with the index, nothing typed.
+    @Test func results_from_an_index_being_made_are_found_again_as_it_grows() throws {
+        let directory = TemporaryDirectory()
+        let path = directory.file("c.sqlite")
+        do {
+            // An import that left its index (more than a step of 2).
+            let importer = try SQLiteStore(path: path, indexStep: 2)
+            importer.leavesLargeIndex.withLock { $0 = true }
+            try importer.importBatches { write in try write(Findable.content) }
+            #expect(try importer.searchIndexProgress().postsIndexed == 0)
+        }
+        let store = try SQLiteStore(path: path, create: false)
+        let loop = Reader(store: store, theme: .standard) { $0 }
+        // A resize to the same size after, so that the loop goes on past the idle moment.
+        var backend = TestBackend(width: 120, height: 30, events: [.key(.character("/"))] + "nothing".map { .key(.character($0)) }
+                                  + [.resize(width: 120, height: 30)])
+        // Once all is typed, in an idle moment, another process makes the index.
+        let made = Mutex<String>("not run")
+        backend.idle[8] = {
+            do { made.withLock { $0 = "ran" }; _ = try SQLiteStore(path: path, create: false).indexForSearch(); made.withLock { $0 = "made" } }
+            catch { made.withLock { $0 = "\(error)" } }
+        }
+        let end = loop.run(on: &backend, community: try store.community())
+        #expect(made.withLock { $0 } == "made")
+        #expect(try store.searchIndexProgress().isComplete)
+        let before = backend.frames.last { $0.text.contains("indexing for search") }
+        #expect(before?.text.contains("indexing for search: 0 of 23 posts, 0 of 1 comments; the rest is not found yet") == true)
+        #expect(end.search?.results.indexing == nil)
+        #expect(end.search?.results.totals[.posts] == 20)
+        #expect(backend.lastFrame?.text.contains("indexing for search") == false)
+        #expect(backend.lastFrame?.text.contains("Posts (20)") == true, "\(backend.lastFrame?.text ?? "")")
+    }
+
     /// A reader opened on a cache whose import has committed its content but not yet indexed it
     /// lists every post, and its search says how far the index has got and finds what is in it.
     @Test func the_search_screen_says_how_far_the_index_has_got() throws {
