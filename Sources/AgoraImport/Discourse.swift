@@ -265,7 +265,7 @@ public enum Discourse {
                 at = end + 1
                 let username = String(decoding: UnsafeBufferPointer(rebasing: b[start..<end]), as: UTF8.self).lowercased()
                 guard let name = names[username] else { continue }
-                rewrite.replace(at..<at, with: Array(" data-full-name=\"\(FeedParser.escapeAttribute(name))\"".utf8))
+                rewrite.replace(at..<at, with: " data-full-name=\"\(FeedParser.escapeAttribute(name))\"".utf8)
             }
         }
     }

@@ -41,13 +41,11 @@ struct Search: ParsableCommand {
 
     func run() throws {
         let store = try global.open()
-        // What an import left to index is made now: a search answers from the whole cache.
-        if let sqlite = store as? SQLiteStore, !sqlite.isReadOnly, try !sqlite.searchIndexProgress().isComplete {
+        // What an import left to index is made now (a cache that cannot be written is left as it
+        // is): a search answers from the whole cache.
+        if let sqlite = store as? SQLiteStore {
             let progress = Progress()
-            try sqlite.indexForSearch { state in
-                progress.bar("indexing for search", done: state.postsIndexed + state.commentsIndexed, total: state.posts + state.comments,
-                             unit: "posts and comments")
-            }
+            try sqlite.indexForSearch(progress: progress.indexing)
             progress.finish()
         }
         let query = words.joined(separator: " ")

@@ -95,8 +95,7 @@ struct Import: ParsableCommand {
             (store as? SQLiteStore)?.indexObserver.withLock { observer in
                 observer = { state in
                     timing.contentCommitted()
-                    progress.bar("indexing for search", done: state.postsIndexed + state.commentsIndexed, total: state.posts + state.comments,
-                                 unit: "posts and comments")
+                    progress.indexing(state)
                 }
             }
             return store

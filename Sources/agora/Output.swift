@@ -174,6 +174,11 @@ final class Progress: @unchecked Sendable {
         rewrite(text)
     }
 
+    /// How far the search index has got, as a bar (an import's index, or the one a search makes first).
+    func indexing(_ state: SearchIndexProgress) {
+        bar("indexing for search", done: state.postsIndexed + state.commentsIndexed, total: state.posts + state.comments, unit: "posts and comments")
+    }
+
     /// One line redrawn in place, as it changes (a forum's sync).
     func status(_ text: String) {
         guard enabled else { return }

@@ -191,4 +191,19 @@ struct SearchIndexingTests {
         try other.importContent(CacheContent(posts: Self.posts(40..<70)))
         #expect(try other.searchIndexProgress().isComplete)
     }
+
+    /// "More than a step waits" counts posts and comments together, and no further than it needs.
+    @Test func what_waits_is_posts_and_comments_together() throws {
+        let directory = TemporaryDirectory()
+        let store = try Self.unindexed(CacheContent(posts: Self.posts(0..<6), comments: (0..<5).map {
+            Comment(id: Comment.ID("c\($0)"), post: "p0", body: "<p>common</p>")
+        }), in: directory)
+        #expect(try store.searchIndexProgress().left == 11)
+        let queue = try DatabaseQueue(path: directory.file("c.sqlite"))
+        let waits = { (limit: Int) throws -> Bool in try queue.read { try SearchIndexing.waits($0, moreThan: limit) } }
+        #expect(try waits(5) && waits(10) && !waits(11))
+        try store.indexForSearch()
+        #expect(try !waits(0))
+        try queue.close()
+    }
 }

@@ -56,7 +56,7 @@ extension SQLiteStore {
     /// This store `leavesLargeIndex` and more than a step waits to be indexed (a small write
     /// after a large import, such as its community's name, leaves it too).
     private func leavesIndex(_ db: Database) throws -> Bool {
-        try leavesLargeIndex.withLock { $0 } && SearchIndexing.progress(db).left > indexStep
+        try leavesLargeIndex.withLock { $0 } && SearchIndexing.waits(db, moreThan: indexStep)
     }
 
     private func importContent(batches produce: ((CacheContent) throws -> Void) throws -> Void) throws -> ImportSummary {

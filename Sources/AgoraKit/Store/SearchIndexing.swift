@@ -54,6 +54,18 @@ enum SearchIndexing {
         return mark
     }
 
+    /// Whether more than `limit` posts and comments wait to be indexed, counting no further
+    /// than that (`progress` counts them all).
+    static func waits(_ db: Database, moreThan limit: Int) throws -> Bool {
+        let mark = try mark(db)
+        guard mark.posts < .max else { return false }
+        let posts = try Int.fetchOne(db, sql: "SELECT count(*) FROM (SELECT 1 FROM post WHERE rowid > ? LIMIT ?)", arguments: [mark.posts, limit + 1]) ?? 0
+        guard posts <= limit else { return true }
+        let comments = try Int.fetchOne(db, sql: "SELECT count(*) FROM (SELECT 1 FROM comment WHERE rowid > ? LIMIT ?)",
+                                        arguments: [mark.comments, limit + 1 - posts]) ?? 0
+        return posts + comments > limit
+    }
+
     static func progress(_ db: Database) throws -> SearchIndexProgress {
         let mark = try mark(db)
         guard mark.posts < .max else { return .complete }
