@@ -62,14 +62,16 @@ extension SQLiteStore {
                 let order = "\(alias).sortDate DESC, \(alias).rowid DESC"
                 let filterSQL = filters.joined(separator: " AND ")
                 func window(_ all: [Int64]) -> [Int64] { Array(all.dropFirst(offset).prefix(limit)) }
-                let filtered = try count("\(table) \(alias) \(joins)", filters, filterArguments, upTo: 301)
-                if filtered <= 300 {
+                // So few filtered rows that each is asked for the words.
+                let few = 300
+                let filtered = try count("\(table) \(alias) \(joins)", filters, filterArguments, upTo: few + 1)
+                if filtered <= few {
                     // The few filtered rows first, by the filters' own index, then the words and
                     // the order: asked together, SQLite walked every row by date for the order
                     // and checked the filter on each (no unread comment left: 300,000 rows read).
                     let all = try Int64.fetchAll(db, sql: """
                         SELECT f.rowid FROM (SELECT \(alias).rowid AS rowid, \(alias).sortDate AS sortDate FROM \(table) \(alias) \(joins)
-                            WHERE \(filterSQL) LIMIT 301) AS f
+                            WHERE \(filterSQL) LIMIT \(few)) AS f
                         WHERE EXISTS (SELECT 1 FROM \(search) WHERE \(search) MATCH ? AND \(search).rowid = f.rowid)
                         ORDER BY f.sortDate DESC, f.rowid DESC
                         """, arguments: StatementArguments(filterArguments + [match]))
